@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "obligd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "obligd", targets: ["obligd"]),
+        .executable(name: "obligctl", targets: ["obligctl"]),
+        .library(name: "DeadlineKit", targets: ["DeadlineKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure: civil dates, working-day calendars, period arithmetic, explanations. No I/O, no Foundation.
+        .target(name: "DeadlineKit"),
+        // Rule packs and calendar files: load, validate, estimate unannounced years, evaluate facts.
+        .target(name: "Rules", dependencies: ["DeadlineKit"]),
+        // The SQLite store: schema, migrations, queries. The only code that writes SQL.
+        .target(name: "Store", dependencies: [
+            "Rules", "DeadlineKit",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Request and response types shared by the daemon's API and obligctl.
+        .target(name: "APIModel"),
+        // libsystemd: sd_notify and the journal.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The daemon: HTTP API over a Unix socket, services, signals.
+        .target(name: "Daemon", dependencies: [
+            "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .executableTarget(name: "obligd", dependencies: [
+            "Daemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "obligctl", dependencies: [
+            "DeadlineKit", "Rules", "APIModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit"]),
+    ]
+)

@@ -1,0 +1,72 @@
+/// A point in time as whole seconds since 1970-01-01T00:00:00Z. Pure: no clock, no zone database.
+public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var secondsSinceEpoch: Int64
+
+    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+
+    /// Midnight UTC starting `date`, shifted by a UTC offset in seconds (east positive).
+    public init(date: CivilDate, hour: Int = 0, minute: Int = 0, second: Int = 0, utcOffset: Int) {
+        secondsSinceEpoch = Int64(date.dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(utcOffset)
+    }
+
+    public static func < (a: Instant, b: Instant) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
+
+    public func adding(seconds: Int64) -> Instant { Instant(secondsSinceEpoch: secondsSinceEpoch + seconds) }
+
+    /// The UTC day this instant falls on, shifted by `utcOffset` seconds.
+    public func civilDate(utcOffset: Int = 0) -> CivilDate {
+        let s = secondsSinceEpoch + Int64(utcOffset)
+        return CivilDate(dayNumber: Int(s >= 0 ? s / 86_400 : (s - 86_399) / 86_400))
+    }
+
+    /// RFC 3339 in UTC: `2025-02-10T16:00:00Z`.
+    public var description: String {
+        let day = civilDate()
+        let secs = Int(secondsSinceEpoch - Int64(day.dayNumber) * 86_400)
+        return "\(day)T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))Z"
+    }
+
+    public static let accepted = "an instant as YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM), e.g. 2025-03-03T14:05:00+08:00"
+
+    /// Parses RFC 3339 with an explicit offset (`Z` or `±HH:MM`); fractional seconds are dropped.
+    public init(parsing text: Substring) throws(InputError) {
+        let fail = InputError(token: String(text), problem: "is not an instant with a UTC offset", accepted: Instant.accepted)
+        guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { throw fail }
+        let date = try CivilDate(parsing: text[..<t])
+        var rest = Array(text[text.index(after: t)...].utf8)
+        func num(_ r: Range<Int>) -> Int? {
+            guard r.upperBound <= rest.count else { return nil }
+            var v = 0
+            for i in r {
+                guard rest[i] >= 48, rest[i] <= 57 else { return nil }
+                v = v * 10 + Int(rest[i] - 48)
+            }
+            return v
+        }
+        guard let h = num(0..<2), rest.count > 2, rest[2] == 58, let m = num(3..<5), h < 24, m < 60 else { throw fail }
+        var s = 0
+        var i = 5
+        if i < rest.count, rest[i] == 58 {
+            guard let sec = num(6..<8), sec < 60 else { throw fail }
+            s = sec
+            i = 8
+            if i < rest.count, rest[i] == 46 {
+                i += 1
+                while i < rest.count, rest[i] >= 48, rest[i] <= 57 { i += 1 }
+            }
+        }
+        rest = Array(rest[i...])
+        var offset = 0
+        if rest == [90] || rest == [122] {
+            offset = 0
+        } else if rest.count == 6, rest[0] == 43 || rest[0] == 45, rest[3] == 58,
+                  let oh = num(1..<3), let om = num(4..<6), oh < 24, om < 60 {
+            offset = (oh * 3600 + om * 60) * (rest[0] == 45 ? -1 : 1)
+        } else {
+            throw fail
+        }
+        self.init(date: date, hour: h, minute: m, second: s, utcOffset: offset)
+    }
+
+    public init(parsing text: String) throws(InputError) { try self.init(parsing: Substring(text)) }
+}

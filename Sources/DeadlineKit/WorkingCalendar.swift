@@ -1,0 +1,134 @@
+/// The working-day calendar of a region over a contiguous range of years, precomputed so that
+/// "the Nth working day after" is two array reads.
+public struct WorkingCalendar: Sendable {
+    public struct Error: Swift.Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let region: String
+    public let years: ClosedRange<Int>
+    public let yearCalendars: [YearCalendar]
+    /// Day number of January 1 of the first year.
+    let base: Int
+    /// Per day from `base`: 1 when it is a working day.
+    let working: [Bool]
+    /// Per day from `base`: how many working days fall on or before it.
+    let workingUpTo: [Int32]
+    /// Offsets (from `base`) of the working days, in order.
+    let workingDays: [Int32]
+    let estimatedYears: [Bool]
+
+    /// `yearCalendars` must cover every year of a contiguous range exactly once.
+    public init(region: String, yearCalendars: [YearCalendar]) throws(Error) {
+        let sorted = yearCalendars.sorted { $0.year < $1.year }
+        guard let first = sorted.first, let last = sorted.last else {
+            throw Error(description: "calendar \(region): no years given")
+        }
+        for (i, y) in sorted.enumerated() where y.year != first.year + i {
+            throw Error(description: "calendar \(region): years must be contiguous; \(first.year + i) is missing or \(y.year) is repeated")
+        }
+        self.region = region
+        self.years = first.year...last.year
+        self.yearCalendars = sorted
+        self.base = CivilDate(year: first.year, month: 1, day: 1)!.dayNumber
+        let end = CivilDate(year: last.year, month: 12, day: 31)!.dayNumber
+        var working = [Bool](repeating: false, count: end - base + 1)
+        for i in working.indices { working[i] = !CivilDate(dayNumber: base + i).isWeekend }
+        for y in sorted {
+            for run in y.holidays {
+                for d in run.first.dayNumber...run.last.dayNumber where d >= base && d <= end { working[d - base] = false }
+                for m in run.makeUpDays where m.dayNumber >= base && m.dayNumber <= end { working[m.dayNumber - base] = true }
+            }
+        }
+        var upTo = [Int32](repeating: 0, count: working.count)
+        var list: [Int32] = []
+        list.reserveCapacity(working.count * 3 / 4)
+        var count: Int32 = 0
+        for i in working.indices {
+            if working[i] {
+                count += 1
+                list.append(Int32(i))
+            }
+            upTo[i] = count
+        }
+        self.working = working
+        self.workingUpTo = upTo
+        self.workingDays = list
+        self.estimatedYears = sorted.map(\.source.isEstimated)
+    }
+
+    public var firstDay: CivilDate { CivilDate(dayNumber: base) }
+    public var lastDay: CivilDate { CivilDate(dayNumber: base + working.count - 1) }
+
+    public func contains(_ d: CivilDate) -> Bool { d.dayNumber >= base && d.dayNumber - base < working.count }
+
+    func check(_ d: CivilDate) throws(Error) {
+        guard contains(d) else {
+            throw Error(description: "\(d) is outside the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
+        }
+    }
+
+    public func isWorkingDay(_ d: CivilDate) throws(Error) -> Bool {
+        try check(d)
+        return working[d.dayNumber - base]
+    }
+
+    public func year(_ y: Int) -> YearCalendar? {
+        years.contains(y) ? yearCalendars[y - years.lowerBound] : nil
+    }
+
+    /// The holiday run that makes `d` a day off, if any.
+    public func holiday(on d: CivilDate) -> HolidayRun? {
+        year(d.year)?.holidays.first { $0.contains(d) }
+    }
+
+    /// The holiday a make-up working day belongs to, if `d` is one.
+    public func makeUpHoliday(on d: CivilDate) -> HolidayRun? {
+        for y in [d.year, d.year + 1, d.year - 1] {
+            if let run = year(y)?.holidays.first(where: { $0.makeUpDays.contains(d) }) { return run }
+        }
+        return nil
+    }
+
+    /// Whether any day in `a...b` lies in a year computed on an estimate.
+    public func touchesEstimate(_ a: CivilDate, _ b: CivilDate) -> Bool {
+        let lo = min(a, b).year, hi = max(a, b).year
+        for y in max(lo, years.lowerBound)...max(min(hi, years.upperBound), years.lowerBound)
+        where estimatedYears[y - years.lowerBound] { return true }
+        return false
+    }
+
+    /// The `n`th working day strictly after `d` (n > 0) or strictly before it (n < 0).
+    public func addingWorkingDays(_ n: Int, to d: CivilDate) throws(Error) -> CivilDate {
+        try check(d)
+        let i = d.dayNumber - base
+        let upTo = Int(workingUpTo[i])
+        let index = n > 0 ? upTo + n - 1 : upTo - (working[i] ? 1 : 0) + n
+        guard index >= 0, index < workingDays.count else {
+            throw Error(description: "\(d) \(n > 0 ? "+" : "")\(n)wd runs past the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
+        }
+        return CivilDate(dayNumber: base + Int(workingDays[index]))
+    }
+
+    /// `d` itself when it is a working day, else the nearest working day in the direction of `roll`.
+    public func rolled(_ d: CivilDate, _ roll: Roll) throws(Error) -> CivilDate {
+        try check(d)
+        let i = d.dayNumber - base
+        if working[i] || roll == .none { return d }
+        let upTo = Int(workingUpTo[i])
+        let index = roll == .forward ? upTo : upTo - 1
+        guard index >= 0, index < workingDays.count else {
+            throw Error(description: "rolling \(d) \(roll) runs past the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
+        }
+        return CivilDate(dayNumber: base + Int(workingDays[index]))
+    }
+
+    /// Working days in `a...b`, both included.
+    public func workingDayCount(from a: CivilDate, through b: CivilDate) throws(Error) -> Int {
+        try check(a)
+        try check(b)
+        guard a <= b else { return 0 }
+        let before = a.dayNumber > base ? Int(workingUpTo[a.dayNumber - base - 1]) : 0
+        return Int(workingUpTo[b.dayNumber - base]) - before
+    }
+}

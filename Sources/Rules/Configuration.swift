@@ -1,0 +1,106 @@
+import DeadlineKit
+import Foundation
+
+/// Everything obligd reads from `config/`: calendars per region and rule packs.
+///
+/// The defaults are compiled in; a configuration directory overlays them file by file (same relative
+/// path replaces, new paths add), so an operator can drop in `calendars/cn/2027.json` and nothing else.
+public struct Configuration: Sendable {
+    public static let supportedYears = 2000...2099
+
+    public var calendars: [String: WorkingCalendar]
+    public var packs: [RulePack]
+    /// Relative path -> where it was read from ("embedded" or an absolute path).
+    public var sources: [String: String]
+
+    public var rules: [Rule] { packs.flatMap(\.rules) }
+
+    public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
+
+    public func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {
+        guard let c = calendars[region] else {
+            throw ConfigError(file: "calendars/\(region)", path: "",
+                              problem: "no calendar for region '\(region)'; known: \(calendars.keys.sorted().joined(separator: ", "))")
+        }
+        return c
+    }
+
+    /// Loads the embedded defaults overlaid with `directory` (if given). Any bad file fails the whole load.
+    public static func load(directory: String?) throws(ConfigError) -> Configuration {
+        var files: [String: (data: Data, origin: String)] = [:]
+        for (path, text) in EmbeddedConfig.files { files[path] = (Data(text.utf8), "embedded") }
+        if let directory {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+                throw ConfigError(file: directory, path: "", problem: "configuration directory does not exist")
+            }
+            let root = URL(fileURLWithPath: directory)
+            for sub in ["calendars", "rules"] {
+                let enumerator = FileManager.default.enumerator(atPath: root.appendingPathComponent(sub).path)
+                while let rel = enumerator?.nextObject() as? String {
+                    guard rel.hasSuffix(".json") else { continue }
+                    let full = root.appendingPathComponent(sub).appendingPathComponent(rel).path
+                    guard let data = FileManager.default.contents(atPath: full) else {
+                        throw ConfigError(file: full, path: "", problem: "cannot read the file (check its permissions)")
+                    }
+                    files["\(sub)/\(rel)"] = (data, full)
+                }
+            }
+        }
+        return try build(files)
+    }
+
+    static func build(_ files: [String: (data: Data, origin: String)]) throws(ConfigError) -> Configuration {
+        var byRegion: [String: [Int: YearCalendar]] = [:]
+        var packs: [RulePack] = []
+        var sources: [String: String] = [:]
+        for path in files.keys.sorted() {
+            let (data, origin) = files[path]!
+            let label = origin == "embedded" ? "\(path) (embedded)" : origin
+            sources[path] = origin
+            let parts = path.split(separator: "/")
+            if parts.first == "calendars" {
+                guard parts.count == 3, let fileYear = Int(parts[2].dropLast(5)) else {
+                    throw ConfigError(file: label, path: "", problem: "calendar files go in calendars/<region>/<year>.json")
+                }
+                let (region, year) = try CalendarFile.parse(data, file: label)
+                guard region == parts[1] else {
+                    throw ConfigError(file: label, path: "region", problem: "says '\(region)' but the file is under calendars/\(parts[1])/")
+                }
+                guard year.year == fileYear else {
+                    throw ConfigError(file: label, path: "year", problem: "says \(year.year) but the file is named \(fileYear).json")
+                }
+                byRegion[region, default: [:]][year.year] = year
+            } else if parts.first == "rules" {
+                let pack = try RulePack.parse(data, file: label)
+                if let dup = pack.rules.first(where: { r in packs.contains { $0.rules.contains { $0.id == r.id } } }) {
+                    throw ConfigError(file: label, path: "rules", problem: "rule id '\(dup.id)' is already defined by another pack")
+                }
+                packs.append(pack)
+            }
+        }
+        let estimator = HolidayEstimator()
+        var calendars: [String: WorkingCalendar] = [:]
+        for (region, years) in byRegion {
+            guard region == "cn" else {
+                throw ConfigError(file: "calendars/\(region)", path: "",
+                                  problem: "obligd can estimate unannounced years only for region cn; region '\(region)' is not supported yet")
+            }
+            var all: [YearCalendar] = []
+            for y in supportedYears {
+                all.append(years[y] ?? estimator.estimate(year: y))
+            }
+            do {
+                calendars[region] = try WorkingCalendar(region: region, yearCalendars: all)
+            } catch {
+                throw ConfigError(file: "calendars/\(region)", path: "", problem: error.description)
+            }
+        }
+        for pack in packs {
+            for rule in pack.rules where calendars[rule.region] == nil {
+                throw ConfigError(file: pack.file, path: "region", problem: "no calendar files for region '\(rule.region)'")
+            }
+        }
+        return Configuration(calendars: calendars, packs: packs, sources: sources)
+    }
+}

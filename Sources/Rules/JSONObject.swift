@@ -1,0 +1,128 @@
+import DeadlineKit
+import Foundation
+
+/// A strict reader over one JSON object of a config file: every key must be known, every value of the
+/// expected type, and each error names the file and the path inside it.
+struct JSONObject {
+    let file: String
+    let path: String
+    let values: [String: Any]
+
+    init(file: String, path: String, value: Any?) throws(ConfigError) {
+        guard let dict = value as? [String: Any] else {
+            throw ConfigError(file: file, path: path, problem: "expected an object { ... }")
+        }
+        self.file = file
+        self.path = path
+        self.values = dict
+    }
+
+    static func parse(_ data: Data, file: String) throws(ConfigError) -> JSONObject {
+        let any: Any
+        do {
+            any = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ConfigError(file: file, path: "", problem: "not valid JSON (\(Self.reason(error)))")
+        }
+        return try JSONObject(file: file, path: "", value: any)
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
+    }
+
+    func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func error(_ key: String?, _ problem: String) -> ConfigError {
+        ConfigError(file: file, path: key.map(at) ?? path, problem: problem)
+    }
+
+    /// Rejects keys outside `known`, so that a typo is not silently ignored.
+    func onlyKeys(_ known: Set<String>) throws(ConfigError) {
+        for key in values.keys.sorted() where !known.contains(key) {
+            throw error(key, "unknown key '\(key)'; known keys here: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
+
+    func string(_ key: String) throws(ConfigError) -> String {
+        guard let s = values[key] as? String else { throw error(key, has(key) ? "expected a string" : "missing (a string is required)") }
+        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
+        return s
+    }
+
+    func optionalString(_ key: String) throws(ConfigError) -> String? { has(key) ? try string(key) : nil }
+
+    func int(_ key: String) throws(ConfigError) -> Int {
+        // On Linux a JSON boolean is also an NSNumber; tell them apart by the dynamic type.
+        guard let n = values[key] as? NSNumber, !(String(describing: type(of: n)).contains("Boolean")),
+              n.doubleValue == n.doubleValue.rounded() else {
+            throw error(key, has(key) ? "expected a whole number" : "missing (a whole number is required)")
+        }
+        return n.intValue
+    }
+
+    func optionalInt(_ key: String) throws(ConfigError) -> Int? { has(key) ? try int(key) : nil }
+
+    func bool(_ key: String, default def: Bool) throws(ConfigError) -> Bool {
+        guard has(key) else { return def }
+        guard let n = values[key] as? NSNumber, String(describing: type(of: n)).contains("Boolean") || n is Bool,
+              let b = values[key] as? Bool else { throw error(key, "expected true or false") }
+        return b
+    }
+
+    func date(_ key: String) throws(ConfigError) -> CivilDate {
+        let s = try string(key)
+        do { return try CivilDate(parsing: s) } catch { throw self.error(key, error.description) }
+    }
+
+    func optionalDate(_ key: String) throws(ConfigError) -> CivilDate? { has(key) ? try date(key) : nil }
+
+    func period(_ key: String) throws(ConfigError) -> Period {
+        let s = try string(key)
+        do { return try Period(parsing: s) } catch { throw self.error(key, error.description) }
+    }
+
+    func object(_ key: String) throws(ConfigError) -> JSONObject {
+        guard has(key) else { throw error(key, "missing (an object is required)") }
+        return try JSONObject(file: file, path: at(key), value: values[key])
+    }
+
+    func optionalObject(_ key: String) throws(ConfigError) -> JSONObject? { has(key) ? try object(key) : nil }
+
+    func array(_ key: String, required: Bool = true) throws(ConfigError) -> [Any] {
+        guard has(key) else {
+            if required { throw error(key, "missing (a list [ ... ] is required)") }
+            return []
+        }
+        guard let a = values[key] as? [Any] else { throw error(key, "expected a list [ ... ]") }
+        return a
+    }
+
+    func objects(_ key: String, required: Bool = true) throws(ConfigError) -> [JSONObject] {
+        var out: [JSONObject] = []
+        for (i, v) in try array(key, required: required).enumerated() {
+            out.append(try JSONObject(file: file, path: "\(at(key))[\(i)]", value: v))
+        }
+        return out
+    }
+
+    func strings(_ key: String, required: Bool = true) throws(ConfigError) -> [String] {
+        var out: [String] = []
+        for (i, v) in try array(key, required: required).enumerated() {
+            guard let s = v as? String else { throw error("\(key)[\(i)]", "expected a string") }
+            out.append(s)
+        }
+        return out
+    }
+
+    func dates(_ key: String, required: Bool = true) throws(ConfigError) -> [CivilDate] {
+        var out: [CivilDate] = []
+        for (i, s) in try strings(key, required: required).enumerated() {
+            do { out.append(try CivilDate(parsing: s)) } catch { throw self.error("\(key)[\(i)]", error.description) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,92 @@
+import DeadlineKit
+
+/// One obligation of a rule pack: what triggers it, the period that follows, who must be told, and
+/// where the law says so.
+public struct Rule: Sendable, Identifiable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Opens an obligation with a due date.
+        case deadline
+        /// Marks the entity (e.g. a large platform); no due date of its own.
+        case classification
+        /// A minimum keeping period, not an act to be done by a date.
+        case retention
+    }
+
+    public struct Condition: Sendable, Hashable, CustomStringConvertible {
+        public enum Operator: String, Sendable, CaseIterable {
+            case atLeast = ">=", over = ">", atMost = "<=", under = "<"
+        }
+        public var op: Operator
+        public var value: Int64
+
+        public func holds(_ x: Int64) -> Bool {
+            switch op {
+            case .atLeast: x >= value
+            case .over: x > value
+            case .atMost: x <= value
+            case .under: x < value
+            }
+        }
+
+        public var description: String { "\(op.rawValue) \(value)" }
+    }
+
+    public enum Trigger: Sendable {
+        /// A metric of the entity meets all `conditions`; the clock starts the day it first does.
+        case metric(name: String, conditions: [Condition], reopenOnRecross: Bool)
+        /// An event of `kind`; the clock starts at the event, or at the date in its attribute `startAttribute`.
+        case event(kind: String, startAttribute: String?)
+
+        public var description: String {
+            switch self {
+            case let .metric(name, conditions, _):
+                return "metric \(name) " + conditions.map(\.description).joined(separator: " and ")
+            case let .event(kind, attr):
+                return "event \(kind)" + (attr.map { " (from its '\($0)')" } ?? "")
+            }
+        }
+    }
+
+    public var id: String
+    public var title: String
+    public var kind: Kind
+    public var region: String
+    public var trigger: Trigger
+    public var period: Period?
+    /// An event attribute that may state the period instead (a rectification notice's own period).
+    public var periodAttribute: String?
+    public var roll: Roll?
+    public var addressee: String?
+    /// A trigger before this day starts the clock on this day.
+    public var effective: CivilDate?
+    public var citation: String
+    public var notes: String?
+    public var reminders: ReminderPolicy
+    /// Recurring obligations open the next one this period after the current one's due day.
+    public var recurrence: Period?
+    public var pack: String
+}
+
+/// When to remind about an obligation: offsets before the due day, the due day itself, then overdue.
+public struct ReminderPolicy: Sendable, Hashable {
+    /// Periods before the due instant, e.g. 30d, 7d, 1d (written as -30d in config).
+    public var before: [Period]
+    /// Local time on the due day, as minutes after midnight; nil for instant deadlines.
+    public var dueDayAtMinutes: Int?
+    public var overdueEvery: Period?
+
+    public init(before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?) {
+        self.before = before
+        self.dueDayAtMinutes = dueDayAtMinutes
+        self.overdueEvery = overdueEvery
+    }
+
+    public var description: String {
+        var parts = before.map { "\($0)" }
+        if let m = dueDayAtMinutes { parts.append("due day \(pad2(m / 60)):\(pad2(m % 60))") }
+        if let o = overdueEvery { parts.append("overdue every \(o.description.dropFirst())") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -1,0 +1,133 @@
+import DeadlineKit
+import Foundation
+
+/// A rule pack file (`rules/<name>.json`): the obligations of a jurisdiction with their sources.
+public struct RulePack: Sendable {
+    public var name: String
+    public var version: Int
+    public var file: String
+    public var rules: [Rule]
+    /// Metric names the pack knows, with a description.
+    public var metrics: [String: String]
+    /// Event kinds the pack knows, with a description.
+    public var events: [String: EventKind]
+
+    public struct EventKind: Sendable, Hashable {
+        public var description: String
+        /// Attribute name -> "date" | "period" | "string".
+        public var attributes: [String: String]
+    }
+
+    public static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
+        let root = try JSONObject.parse(data, file: file)
+        try root.onlyKeys(["pack", "version", "region", "description", "defaults", "metrics", "events", "rules"])
+        let name = try root.string("pack")
+        let version = try root.int("version")
+        let region = try root.string("region")
+        let defaults = try root.object("defaults")
+        try defaults.onlyKeys(["reminders"])
+        let defaultReminders = try parseReminders(try defaults.object("reminders"))
+
+        var metrics: [String: String] = [:]
+        let metricsObject = try root.object("metrics")
+        for key in metricsObject.values.keys {
+            metrics[key] = try metricsObject.string(key)
+        }
+        var events: [String: EventKind] = [:]
+        let eventsObject = try root.object("events")
+        for key in eventsObject.values.keys {
+            let e = try eventsObject.object(key)
+            try e.onlyKeys(["description", "attributes"])
+            var attrs: [String: String] = [:]
+            if let a = try e.optionalObject("attributes") {
+                for k in a.values.keys {
+                    let t = try a.string(k)
+                    guard ["date", "period", "string"].contains(t) else {
+                        throw a.error(k, "unknown attribute type '\(t)'; use date, period or string")
+                    }
+                    attrs[k] = t
+                }
+            }
+            events[key] = EventKind(description: try e.string("description"), attributes: attrs)
+        }
+
+        var rules: [Rule] = []
+        for r in try root.objects("rules") {
+            try r.onlyKeys(["id", "title", "kind", "trigger", "period", "periodAttribute", "roll", "addressee",
+                            "effective", "citation", "notes", "reminders", "recurrence"])
+            let id = try r.string("id")
+            if rules.contains(where: { $0.id == id }) { throw r.error("id", "duplicate rule id '\(id)'") }
+            let kindText = try r.string("kind")
+            guard let kind = Rule.Kind(rawValue: kindText) else {
+                throw r.error("kind", "unknown kind '\(kindText)'; use \(Rule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let t = try r.object("trigger")
+            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute"])
+            let trigger: Rule.Trigger
+            if t.has("metric") {
+                let metric = try t.string("metric")
+                guard metrics[metric] != nil else { throw t.error("metric", "unknown metric '\(metric)'; declare it under 'metrics'") }
+                var conditions: [Rule.Condition] = []
+                for c in try t.objects("conditions") {
+                    try c.onlyKeys(["op", "value"])
+                    let opText = try c.string("op")
+                    guard let op = Rule.Condition.Operator(rawValue: opText) else {
+                        throw c.error("op", "unknown operator '\(opText)'; use >=, >, <= or <")
+                    }
+                    conditions.append(.init(op: op, value: Int64(try c.int("value"))))
+                }
+                guard !conditions.isEmpty else { throw t.error("conditions", "needs at least one condition") }
+                trigger = .metric(name: metric, conditions: conditions, reopenOnRecross: try t.bool("reopenOnRecross", default: false))
+            } else if t.has("event") {
+                let kind = try t.string("event")
+                guard let ev = events[kind] else { throw t.error("event", "unknown event kind '\(kind)'; declare it under 'events'") }
+                let attr = try t.optionalString("startAttribute")
+                if let attr, ev.attributes[attr] != "date" {
+                    throw t.error("startAttribute", "event \(kind) has no date attribute '\(attr)'")
+                }
+                trigger = .event(kind: kind, startAttribute: attr)
+            } else {
+                throw t.error(nil, "needs either 'metric' (with 'conditions') or 'event'")
+            }
+            let period = r.has("period") ? try r.period("period") : nil
+            if kind == .deadline, period == nil { throw r.error("period", "a deadline rule needs a period, e.g. +30wd") }
+            var roll: Roll?
+            if let rollText = try r.optionalString("roll") {
+                guard let v = Roll(rawValue: rollText) else { throw r.error("roll", "use forward, backward or none") }
+                roll = v
+            }
+            let reminders = try r.optionalObject("reminders").map { o throws(ConfigError) in try parseReminders(o) } ?? defaultReminders
+            rules.append(Rule(
+                id: id, title: try r.string("title"), kind: kind, region: region, trigger: trigger, period: period,
+                periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
+                addressee: try r.optionalString("addressee"), effective: try r.optionalDate("effective"),
+                citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
+                recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
+        }
+        return RulePack(name: name, version: version, file: file, rules: rules, metrics: metrics, events: events)
+    }
+
+    static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {
+        try o.onlyKeys(["before", "dueDayAt", "overdueEvery"])
+        var before: [Period] = []
+        for (i, s) in try o.strings("before", required: false).enumerated() {
+            do throws(InputError) {
+                let p = try Period(parsing: s)
+                guard p.isBackward, p.unit != .workingDays else {
+                    throw InputError(token: s, problem: "is not a time before the deadline", accepted: "e.g. -30d, -7d, -1d, -2h, -5min")
+                }
+                before.append(p)
+            } catch { throw o.error("before[\(i)]", error.description) }
+        }
+        var at: Int?
+        if let text = try o.optionalString("dueDayAt") {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m), parts[0].count == 2, parts[1].count == 2 else {
+                throw o.error("dueDayAt", "'\(text)' is not a time of day; use HH:MM, e.g. 09:00")
+            }
+            at = h * 60 + m
+        }
+        let overdue = o.has("overdueEvery") ? try o.period("overdueEvery") : nil
+        return ReminderPolicy(before: before, dueDayAtMinutes: at, overdueEvery: overdue)
+    }
+}

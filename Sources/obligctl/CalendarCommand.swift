@@ -1,0 +1,77 @@
+import ArgumentParser
+import DeadlineKit
+import Rules
+
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar",
+        abstract: "Show the working-day calendar of a year, or test a day.",
+        subcommands: [Show.self, IsWorking.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Days off and make-up working days of a year, with the notice.")
+        @OptionGroup var configOptions: ConfigOptions
+        @Option(help: "Calendar region.") var region: String = "cn"
+        @Argument(help: "Year, e.g. 2026.") var year: String
+
+        func run() throws {
+            let config: Configuration
+            do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
+            let calendar: WorkingCalendar
+            do { calendar = try config.calendar(region) } catch { Self.fail(UsageFailure(error.description)) }
+            guard let y = Int(year), year.count == 4, let yc = calendar.year(y) else {
+                Self.fail(UsageFailure("'\(year)' is not a year of the \(region) calendar; expected a year in \(calendar.years.lowerBound)-\(calendar.years.upperBound)"))
+            }
+            var out = ["Calendar \(yc.sourceDescription)"]
+            if yc.source.isEstimated { out.append("PROVISIONAL: no official notice loaded for \(y); add calendars/\(region)/\(y).json") }
+            out.append("Days off:")
+            for run in yc.holidays {
+                let name = run.localName.map { "\(run.name) (\($0))" } ?? run.name
+                let span = run.first == run.last ? "\(run.first)" : "\(run.first)..\(run.last)"
+                out.append("  \(span)  \(name), \(run.dayCount) day(s)")
+            }
+            out.append("Make-up working days:")
+            let makeUps = yc.holidays.flatMap { run in run.makeUpDays.map { ($0, run.name) } }.sorted { $0.0 < $1.0 }
+            if makeUps.isEmpty { out.append("  none") }
+            for (d, name) in makeUps { out.append("  \(d)  \(d.weekdayName), for \(name)") }
+            writeOut(out.joined(separator: "\n") + "\n")
+        }
+    }
+
+    struct IsWorking: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "is-working",
+            abstract: "Print yes or no and why; exit status 0 for a working day, 1 for a rest day.")
+        @OptionGroup var configOptions: ConfigOptions
+        @Option(help: "Calendar region.") var region: String = "cn"
+        @Argument(help: "Date, YYYY-MM-DD.") var date: String
+
+        func run() throws {
+            let config: Configuration
+            do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
+            let calendar: WorkingCalendar
+            let day: CivilDate
+            let working: Bool
+            do {
+                calendar = try config.calendar(region)
+                day = try CivilDate(parsing: date)
+                working = try calendar.isWorkingDay(day)
+            } catch let e as InputError {
+                Self.fail(UsageFailure(e.description))
+            } catch {
+                Self.fail(UsageFailure("\(error)"))
+            }
+            var why: String
+            if let run = calendar.holiday(on: day) {
+                why = "day off: \(run.name)"
+            } else if let run = calendar.makeUpHoliday(on: day), working {
+                why = "make-up working day (\(day.weekdayName)) for \(run.name)"
+            } else {
+                why = day.isWeekend ? "weekend (\(day.weekdayName))" : "ordinary working day (\(day.weekdayName))"
+            }
+            if calendar.touchesEstimate(day, day) { why += "; PROVISIONAL: \(day.year) has no official calendar loaded" }
+            writeOut("\(working ? "yes" : "no") \(day) \(why)\n")
+            if !working { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Rules
+
+/// Where obligctl reads calendars and rule packs from when it works offline.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration directory overlaying the embedded defaults.", valueName: "dir"))
+    var config: String?
+
+    func load() throws -> Configuration {
+        var dir = config ?? ProcessInfo.processInfo.environment["OBLIGD_CONFIG"]
+        if dir == nil, FileManager.default.fileExists(atPath: "/etc/obligd/calendars") || FileManager.default.fileExists(atPath: "/etc/obligd/rules") {
+            dir = "/etc/obligd"
+        }
+        do {
+            return try Configuration.load(directory: dir)
+        } catch {
+            throw UsageFailure("configuration: \(error.description)", code: 2)
+        }
+    }
+}
+
+/// A failure that prints one line to stderr and exits with `code` (2 for bad input).
+struct UsageFailure: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    init(_ message: String, code: Int32 = 2) {
+        self.message = message
+        self.code = code
+    }
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Prints `failure` as one line on stderr and exits with its status, bypassing ArgumentParser's usage text.
+    static func fail(_ failure: UsageFailure) -> Never {
+        FileHandle.standardError.write(Data("obligctl: \(failure.message)\n".utf8))
+        Foundation.exit(failure.code)
+    }
+}
+
+func writeOut(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }

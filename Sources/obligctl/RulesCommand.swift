@@ -1,0 +1,72 @@
+import ArgumentParser
+import DeadlineKit
+import Rules
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "List and show the obligations of the rule packs.",
+        subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per rule: id, kind, period, trigger.")
+        @OptionGroup var configOptions: ConfigOptions
+
+        func run() throws {
+            let config: Configuration
+            do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
+            let rows = config.rules.map { r in
+                [r.id, r.kind.rawValue, r.period?.description ?? "-", r.trigger.description]
+            }
+            writeOut(Table(header: ["ID", "KIND", "PERIOD", "TRIGGER"], rows: rows).render())
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything about one rule, with its citation.")
+        @OptionGroup var configOptions: ConfigOptions
+        @Argument(help: "Rule id, e.g. cn.facial-recognition.filing.") var id: String
+
+        func run() throws {
+            let config: Configuration
+            do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
+            guard let r = config.rule(id) else {
+                Self.fail(UsageFailure("no rule '\(id)'; see obligctl rules list for the ids"))
+            }
+            var lines = [
+                "id:         \(r.id)",
+                "title:      \(r.title)",
+                "kind:       \(r.kind.rawValue)",
+                "pack:       \(r.pack) (region \(r.region))",
+                "trigger:    \(r.trigger.description)",
+            ]
+            if let p = r.period { lines.append("period:     \(p) (\(p.humanDescription) the trigger)") }
+            if let a = r.periodAttribute { lines.append("            or the period stated in the event's '\(a)'") }
+            if let roll = r.roll { lines.append("roll:       \(roll.rawValue)") }
+            if let e = r.effective { lines.append("effective:  \(e) (an earlier trigger starts the clock on this day)") }
+            if let a = r.addressee { lines.append("addressee:  \(a)") }
+            if let rec = r.recurrence { lines.append("recurs:     \(rec) after each due day") }
+            lines.append("reminders:  \(r.reminders.description)")
+            lines.append("citation:   \(r.citation)")
+            if let n = r.notes { lines.append("notes:      \(n)") }
+            writeOut(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}
+
+/// A plain left-aligned text table for people; scripts use --json.
+struct Table {
+    var header: [String]
+    var rows: [[String]]
+
+    func render() -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
