@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "obligd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "obligd", targets: ["obligd"]),
         .executable(name: "obligctl", targets: ["obligctl"]),
@@ -34,13 +34,16 @@ let package = Package(
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(name: "Daemon", dependencies: [
             "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "obligd", dependencies: [
             "Daemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "obligctl", dependencies: [
             "DeadlineKit", "Rules", "APIModel",
@@ -49,5 +52,6 @@ let package = Package(
         ]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -29,6 +29,7 @@ public struct DueResult: Sendable, Hashable {
     public var start: Start
     public var period: Period
     public var zone: String
+    public var region: String
     public var due: CivilDate
     public var dueInstant: Instant
     public var provisional: Bool
@@ -49,7 +50,7 @@ public struct DueCalculator: Sendable {
                                  accepted: Instant.accepted)
             }
             let dueInstant = i.adding(seconds: seconds)
-            return DueResult(start: start, period: period, zone: zone.identifier, due: zone.day(of: dueInstant),
+            return DueResult(start: start, period: period, zone: zone.identifier, region: calendar.region, due: zone.day(of: dueInstant),
                              dueInstant: dueInstant, provisional: false, deadline: nil)
         }
         let day: CivilDate
@@ -58,7 +59,7 @@ public struct DueCalculator: Sendable {
         case let .instant(i): day = zone.day(of: i)
         }
         let d = try calendar.deadline(from: day, period, roll: roll)
-        return DueResult(start: start, period: period, zone: zone.identifier, due: d.due,
+        return DueResult(start: start, period: period, zone: zone.identifier, region: calendar.region, due: d.due,
                          dueInstant: zone.endOfDay(d.due), provisional: d.provisional, deadline: d)
     }
 }

@@ -1,0 +1,163 @@
+/// The JSON shapes of obligd's local API (see openapi.yaml), shared by the daemon and obligctl.
+
+public struct EntityBody: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var zone: String?
+    public var region: String?
+    public var owner: String?
+    public var labels: [String: String]?
+    public init(id: String, name: String, zone: String? = nil, region: String? = nil, owner: String? = nil, labels: [String: String]? = nil) {
+        self.id = id; self.name = name; self.zone = zone; self.region = region; self.owner = owner; self.labels = labels
+    }
+}
+
+public struct EntityView: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var zone: String
+    public var region: String
+    public var owner: String?
+    public var labels: [String: String]
+    public var createdAt: String
+    public init(id: String, name: String, zone: String, region: String, owner: String?, labels: [String: String], createdAt: String) {
+        self.id = id; self.name = name; self.zone = zone; self.region = region; self.owner = owner; self.labels = labels; self.createdAt = createdAt
+    }
+}
+
+public struct MetricReport: Codable, Sendable {
+    public var entity: String
+    public var metric: String
+    public var value: Int64
+    /// A date (YYYY-MM-DD, in the entity's zone) or an instant with offset; default now.
+    public var at: String?
+    public init(entity: String, metric: String, value: Int64, at: String? = nil) {
+        self.entity = entity; self.metric = metric; self.value = value; self.at = at
+    }
+}
+
+public struct EventBody: Codable, Sendable {
+    public var entity: String
+    public var kind: String
+    public var at: String?
+    public var ref: String?
+    public var attributes: [String: String]?
+    public init(entity: String, kind: String, at: String? = nil, ref: String? = nil, attributes: [String: String]? = nil) {
+        self.entity = entity; self.kind = kind; self.at = at; self.ref = ref; self.attributes = attributes
+    }
+}
+
+public struct CustomObligationBody: Codable, Sendable {
+    public var entity: String
+    public var title: String
+    public var start: String
+    public var period: String
+    public var roll: String?
+    public init(entity: String, title: String, start: String, period: String, roll: String? = nil) {
+        self.entity = entity; self.title = title; self.start = start; self.period = period; self.roll = roll
+    }
+}
+
+public struct CloseBody: Codable, Sendable {
+    /// The day it was done (YYYY-MM-DD); default today in the entity's zone.
+    public var date: String?
+    /// A note for done and reopen; the reason for a waiver (required there).
+    public var note: String?
+    public init(date: String? = nil, note: String? = nil) { self.date = date; self.note = note }
+}
+
+public struct ObligationView: Codable, Sendable {
+    public var id: Int64
+    public var entity: String
+    public var rule: String?
+    public var title: String
+    public var trigger: String
+    public var start: String
+    public var period: String
+    public var due: String
+    public var dueWeekday: String
+    public var dueInstant: String
+    public var status: String
+    public var provisional: Bool
+    public var calendars: [String]
+    public var closedOn: String?
+    public var closedNote: String?
+    public var explanation: [String]?
+    public init(id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
+                dueWeekday: String, dueInstant: String, status: String, provisional: Bool, calendars: [String], closedOn: String?,
+                closedNote: String?, explanation: [String]? = nil) {
+        self.id = id; self.entity = entity; self.rule = rule; self.title = title; self.trigger = trigger; self.start = start
+        self.period = period; self.due = due; self.dueWeekday = dueWeekday; self.dueInstant = dueInstant; self.status = status
+        self.provisional = provisional; self.calendars = calendars; self.closedOn = closedOn; self.closedNote = closedNote
+        self.explanation = explanation
+    }
+}
+
+public struct FactResult: Codable, Sendable {
+    public var id: Int64
+    public var opened: [ObligationView]
+    public var moved: [ObligationView]
+    public init(id: Int64, opened: [ObligationView], moved: [ObligationView]) { self.id = id; self.opened = opened; self.moved = moved }
+}
+
+public struct AuditView: Codable, Sendable {
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var note: String?
+    public var before: String?
+    public var after: String?
+    public init(at: String, actor: String, action: String, note: String?, before: String?, after: String?) {
+        self.at = at; self.actor = actor; self.action = action; self.note = note; self.before = before; self.after = after
+    }
+}
+
+/// One line of an import: a metric observation or an event.
+public struct ImportRecord: Codable, Sendable {
+    public var type: String
+    public var entity: String
+    public var metric: String?
+    public var value: Int64?
+    public var kind: String?
+    public var at: String?
+    public var ref: String?
+    public var attributes: [String: String]?
+    public init(type: String, entity: String, metric: String? = nil, value: Int64? = nil, kind: String? = nil, at: String? = nil,
+                ref: String? = nil, attributes: [String: String]? = nil) {
+        self.type = type; self.entity = entity; self.metric = metric; self.value = value; self.kind = kind; self.at = at
+        self.ref = ref; self.attributes = attributes
+    }
+}
+
+public struct ImportBody: Codable, Sendable {
+    public var records: [ImportRecord]
+    public init(records: [ImportRecord]) { self.records = records }
+}
+
+public struct ImportResult: Codable, Sendable {
+    public var imported: Int
+    public var opened: Int
+    public var moved: Int
+    public init(imported: Int, opened: Int, moved: Int) { self.imported = imported; self.opened = opened; self.moved = moved }
+}
+
+public struct Health: Codable, Sendable {
+    public var status: String
+    public var version: String
+    public var openObligations: Int
+    public var overdue: Int
+    public var nextDue: String?
+    public var rules: Int
+    public init(status: String, version: String, openObligations: Int, overdue: Int, nextDue: String?, rules: Int) {
+        self.status = status; self.version = version; self.openObligations = openObligations; self.overdue = overdue
+        self.nextDue = nextDue; self.rules = rules
+    }
+}
+
+/// Every 4xx and 5xx body: which input is wrong, what is wrong with it, and how to fix it.
+public struct APIErrorBody: Codable, Sendable, Error {
+    public var error: String
+    public var field: String?
+    public var fix: String?
+    public init(error: String, field: String? = nil, fix: String? = nil) { self.error = error; self.field = field; self.fix = fix }
+}

@@ -1,0 +1,66 @@
+import APIModel
+import Foundation
+import GRDB
+import Hummingbird
+import Rules
+import Store
+
+/// Maps any failure of a request to a status and a JSON body that says what to fix.
+enum APIError {
+    static func response(for error: Error) -> Response {
+        switch error {
+        case let e as StoreError:
+            switch e {
+            case let .invalid(field, problem, fix): return json(.badRequest, APIErrorBody(error: problem, field: field, fix: fix))
+            case let .notFound(what): return json(.notFound, APIErrorBody(error: "\(what) not found"))
+            case let .conflict(what): return json(.conflict, APIErrorBody(error: what))
+            }
+        case let e as APIErrorBody:
+            return json(.badRequest, e)
+        case let e as DecodingError:
+            return json(.badRequest, decoding(e))
+        case let e as ConfigError:
+            return json(.unprocessableContent, APIErrorBody(error: e.description, field: "config", fix: "correct the file and reload again; the previous configuration stays in force"))
+        case let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT:
+            return json(.conflict, APIErrorBody(error: "conflicts with stored data: \(e.message ?? "constraint failed")"))
+        default:
+            return json(.internalServerError, APIErrorBody(error: "internal error: \(error)", fix: "see the obligd log; nothing was written"))
+        }
+    }
+
+    static func decoding(_ e: DecodingError) -> APIErrorBody {
+        func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        switch e {
+        case let .keyNotFound(key, ctx):
+            let p = path(ctx.codingPath + [key])
+            return APIErrorBody(error: "missing field '\(p)'", field: p, fix: "add '\(p)' to the JSON body")
+        case let .typeMismatch(type, ctx):
+            let p = path(ctx.codingPath)
+            return APIErrorBody(error: "field '\(p)' has the wrong type", field: p, fix: "send \(type) there")
+        case let .valueNotFound(type, ctx):
+            let p = path(ctx.codingPath)
+            return APIErrorBody(error: "field '\(p)' is null", field: p, fix: "send \(type) there")
+        case let .dataCorrupted(ctx):
+            let p = path(ctx.codingPath)
+            return APIErrorBody(error: "the body is not valid JSON\(p.isEmpty ? "" : " at '\(p)'")", field: p.isEmpty ? "body" : p,
+                                fix: "send one JSON object (Content-Type: application/json)")
+        @unknown default:
+            return APIErrorBody(error: "cannot decode the body", field: "body", fix: "send one JSON object")
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{\"error\":\"cannot encode response\"}".utf8)
+        return raw(status, data)
+    }
+
+    static func raw(_ status: HTTPResponse.Status, _ data: Data) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

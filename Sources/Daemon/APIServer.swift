@@ -1,0 +1,240 @@
+import APIModel
+import DeadlineKit
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Rules
+import Store
+
+/// The local JSON API: facts in, obligations out. Every write runs in one transaction with its
+/// idempotency record, so a retried request (same `Idempotency-Key`) never writes twice.
+public struct APIServer: Sendable {
+    public let store: ObligationStore
+    public let config: ConfigHolder
+    public let clock: @Sendable () -> Instant
+    public let reload: @Sendable () async throws -> String
+
+    public init(store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
+                reload: @escaping @Sendable () async throws -> String) {
+        self.store = store
+        self.config = config
+        self.clock = clock
+        self.reload = reload
+    }
+
+    public static let version = "0.1.0"
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/v1/health") { _, _ in await self.handle { try await self.health() } }
+        router.post("/v1/entities") { req, _ in
+            await self.write(req, EntityBody.self, status: .created) { r, b in
+                Views.entity(try r.addEntity(id: b.id, name: b.name, zone: b.zone, region: b.region, owner: b.owner, labels: b.labels ?? [:]))
+            }
+        }
+        router.get("/v1/entities") { _, _ in
+            await self.handle { try await self.store.read { db in try Entity.order(Column("id")).fetchAll(db).map(Views.entity) } }
+        }
+        router.get("/v1/entities/:id") { _, ctx in
+            await self.handle {
+                let id = ctx.parameters.get("id") ?? ""
+                return try await self.store.read { db in
+                    guard let e = try Entity.fetchOne(db, key: id) else { throw StoreError.notFound("entity '\(id)'") }
+                    return Views.entity(e)
+                }
+            }
+        }
+        router.post("/v1/metrics") { req, _ in
+            await self.write(req, MetricReport.self, status: .created) { r, b in
+                Views.fact(try r.reportMetric(entityId: b.entity, metric: b.metric, value: b.value, at: try b.at.map { try start($0, field: "at") }))
+            }
+        }
+        router.post("/v1/events") { req, _ in
+            await self.write(req, EventBody.self, status: .created) { r, b in
+                Views.fact(try r.addEvent(entityId: b.entity, kind: b.kind, at: try b.at.map { try start($0, field: "at") }, ref: b.ref,
+                                          attributes: b.attributes ?? [:]))
+            }
+        }
+        router.post("/v1/obligations") { req, _ in
+            await self.write(req, CustomObligationBody.self, status: .created) { r, b in
+                let roll = try b.roll.map { text -> Roll in
+                    guard let v = Roll(rawValue: text) else { throw StoreError.invalid(field: "roll", problem: "'\(text)' is not a roll mode", fix: "use forward, backward or none") }
+                    return v
+                }
+                let period = try parsed("period", b.period) { (t) throws(InputError) in try Period(parsing: t) }
+                return Views.obligation(try r.addCustom(entityId: b.entity, title: b.title, start: try start(b.start, field: "start"), period: period, roll: roll))
+            }
+        }
+        router.get("/v1/obligations") { req, _ in await self.handle { try await self.list(req) } }
+        router.get("/v1/obligations/:id") { req, ctx in
+            await self.handle {
+                let id = try obligationId(ctx)
+                let explain = req.uri.queryParameters["explain"].map { $0 == "true" || $0 == "1" } ?? false
+                let config = self.config.configuration
+                return try await self.store.read { db in
+                    guard let o = try Obligation.fetchOne(db, key: id) else { throw StoreError.notFound("obligation \(id)") }
+                    return Views.obligation(o, explanation: explain ? try self.explanation(o, db: db, config: config) : nil)
+                }
+            }
+        }
+        router.get("/v1/obligations/:id/history") { _, ctx in
+            await self.handle {
+                let id = try obligationId(ctx)
+                return try await self.store.read { db in
+                    guard try Obligation.fetchOne(db, key: id) != nil else { throw StoreError.notFound("obligation \(id)") }
+                    return try AuditEntry.filter(Column("subject") == "obligation:\(id)").order(Column("id")).fetchAll(db).map(Views.audit)
+                }
+            }
+        }
+        for (verb, status) in [("done", Obligation.Status.done), ("waive", .waived), ("reopen", .open)] {
+            router.post("/v1/obligations/:id/\(verb)") { req, ctx in
+                await self.write(req, CloseBody.self, status: .ok) { r, b in
+                    let day = try b.date.map { text in try parsed("date", text) { (t) throws(InputError) in try CivilDate(parsing: t) } }
+                    return Views.obligation(try r.close(try obligationId(ctx), as: status, on: day, note: b.note))
+                }
+            }
+        }
+        router.post("/v1/import") { req, _ in
+            await self.write(req, ImportBody.self, status: .created) { r, b in
+                var result = ImportResult(imported: 0, opened: 0, moved: 0)
+                for (i, rec) in b.records.enumerated() {
+                    do {
+                        let at = try rec.at.map { try start($0, field: "at") }
+                        let outcome: Recorder.Outcome
+                        switch rec.type {
+                        case "metric":
+                            guard let metric = rec.metric, let value = rec.value else {
+                                throw StoreError.invalid(field: "metric", problem: "a metric record needs 'metric' and 'value'", fix: "add them")
+                            }
+                            outcome = try r.reportMetric(entityId: rec.entity, metric: metric, value: value, at: at)
+                        case "event":
+                            guard let kind = rec.kind else { throw StoreError.invalid(field: "kind", problem: "an event record needs 'kind'", fix: "add it") }
+                            outcome = try r.addEvent(entityId: rec.entity, kind: kind, at: at, ref: rec.ref, attributes: rec.attributes ?? [:])
+                        default:
+                            throw StoreError.invalid(field: "type", problem: "'\(rec.type)' is not a record type", fix: "use metric or event")
+                        }
+                        result.imported += 1
+                        result.opened += outcome.opened.count
+                        result.moved += outcome.moved.count
+                    } catch let StoreError.invalid(field, problem, fix) {
+                        throw StoreError.invalid(field: "records[\(i)].\(field)", problem: problem, fix: fix + "; nothing of this import was written")
+                    }
+                }
+                return result
+            }
+        }
+        router.post("/v1/reload") { _, _ in
+            await self.handle { ["status": try await self.reload()] }
+        }
+        return router
+    }
+
+    // MARK: Handlers
+
+    func health() async throws -> Health {
+        let now = clock().secondsSinceEpoch
+        let rules = config.configuration.rules.count
+        return try await store.read { db in
+            let open = try Obligation.filter(Column("status") == "open").fetchCount(db)
+            let overdue = try Obligation.filter(Column("status") == "open" && Column("dueInstant") <= now).fetchCount(db)
+            let next = try Obligation.filter(Column("status") == "open" && Column("dueInstant") > now).order(Column("dueInstant")).fetchOne(db)
+            return Health(status: "ready", version: Self.version, openObligations: open, overdue: overdue,
+                          nextDue: next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules)
+        }
+    }
+
+    func list(_ req: Request) async throws -> [ObligationView] {
+        let q = req.uri.queryParameters
+        var filter = Obligation.all()
+        if let e = q["entity"] { filter = filter.filter(Column("entityId") == String(e)) }
+        if let s = q["status"] {
+            guard Obligation.Status(rawValue: String(s)) != nil || s == "all" else {
+                throw StoreError.invalid(field: "status", problem: "'\(s)' is not a status", fix: "use open, done, waived or all")
+            }
+            if s != "all" { filter = filter.filter(Column("status") == String(s)) }
+        }
+        if let d = q["dueBefore"] {
+            _ = try parsed("dueBefore", String(d)) { (t) throws(InputError) in try CivilDate(parsing: t) }
+            filter = filter.filter(Column("due") < String(d))
+        }
+        var limit = 10_000
+        if let l = q["limit"] {
+            guard let n = Int(l), n > 0 else { throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100") }
+            limit = n
+        }
+        let request = filter.order(Column("dueInstant"), Column("id")).limit(limit)
+        return try await store.read { db in try request.fetchAll(db).map { Views.obligation($0) } }
+    }
+
+    func explanation(_ o: Obligation, db: Database, config: Rules.Configuration) throws -> [String] {
+        guard let e = try Entity.fetchOne(db, key: o.entityId) else { return [] }
+        let calendar = try config.calendar(e.region)
+        let r = try Recorder(db: db, config: config, now: clock(), actor: "api")
+            .compute(entity: e, start: try Start(parsing: o.start), period: try Period(parsing: o.period), roll: o.roll.flatMap(Roll.init(rawValue:)))
+        var lines: [String] = []
+        if let rule = o.ruleId.flatMap(config.rule) {
+            lines.append("Rule \(rule.id): \(rule.title); \(rule.citation)")
+            if let eff = rule.effective, o.start == eff.description { lines.append("The trigger came before the rule took effect on \(eff), so the clock starts then.") }
+        }
+        lines.append("Trigger: \(o.triggerKey); start \(o.start); period \(o.period)")
+        if let d = r.deadline { lines += calendar.explain(d).lines } else {
+            lines.append("An instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
+        }
+        lines.append("Ends at \(r.dueInstant) (UTC)" + (r.deadline != nil ? ", 24:00 local in \(e.zone)" : ""))
+        if r.due.description != o.due { lines.append("NOTE: with the configuration now loaded the due day would be \(r.due); a reload recomputes it.") }
+        return lines
+    }
+
+    // MARK: Plumbing
+
+    func handle<T: Encodable & Sendable>(_ body: @Sendable () async throws -> T) async -> Response {
+        do { return APIError.json(.ok, try await body()) } catch { return APIError.response(for: error) }
+    }
+
+    /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
+    func write<B: Decodable & Sendable, T: Encodable>(_ req: Request, _: B.Type, status: HTTPResponse.Status,
+                                                      _ body: @escaping @Sendable (Recorder, B) throws -> T) async -> Response {
+        do {
+            let buffer = try await req.body.collect(upTo: 64 << 20)
+            let data = Data(buffer: buffer)
+            let decoded: B
+            if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) { decoded = empty } else {
+                decoded = try JSONDecoder().decode(B.self, from: data)
+            }
+            let key = req.headers[.init("Idempotency-Key")!]
+            let actor = req.headers[.init("X-Obligd-Actor")!] ?? "api"
+            let fingerprint = "\(req.method.rawValue) \(req.uri.path) " + String(decoding: data, as: UTF8.self)
+            let config = self.config.configuration
+            let now = clock()
+            let code = Int(status.code)
+            let result = try await store.idempotent(key: key, request: fingerprint) { db in
+                let recorder = Recorder(db: db, config: config, now: now, actor: actor)
+                let value = try body(recorder, decoded)
+                return (code, try APIError.encoder.encode(value))
+            }
+            return APIError.raw(.init(code: result.status), result.response)
+        } catch {
+            return APIError.response(for: error)
+        }
+    }
+}
+
+func start(_ text: String, field: String) throws -> Start {
+    try parsed(field, text) { (t) throws(InputError) in try Start(parsing: t) }
+}
+
+/// Parses one input field, turning a parse failure into a 400 that names the field.
+func parsed<T>(_ field: String, _ text: String, _ parse: (String) throws(InputError) -> T) throws -> T {
+    do { return try parse(text) } catch {
+        throw StoreError.invalid(field: field, problem: "'\(text)' \(error.problem)", fix: "expected \(error.accepted)")
+    }
+}
+
+func obligationId(_ ctx: BasicRequestContext) throws -> Int64 {
+    let text = ctx.parameters.get("id") ?? ""
+    guard let id = Int64(text), id > 0 else {
+        throw StoreError.invalid(field: "id", problem: "'\(text)' is not an obligation id", fix: "use the number shown by obligctl list")
+    }
+    return id
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where obligd keeps its state and its socket, following systemd's and XDG's conventions so that it
+/// runs the same under a unit, as root, and as an ordinary user.
+public struct DaemonPaths: Sendable {
+    public var stateDirectory: String
+    public var socketPath: String
+    public var configDirectory: String?
+
+    public init(stateDirectory: String? = nil, socketPath: String? = nil, configDirectory: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let root = geteuid() == 0
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let state = stateDirectory
+            ?? environment["STATE_DIRECTORY"].map { $0.split(separator: ":").first.map(String.init) ?? $0 }
+            ?? environment["XDG_STATE_HOME"].map { "\($0)/obligd" }
+            ?? (root ? "/var/lib/obligd" : "\(home)/.local/state/obligd")
+        let runtime = environment["RUNTIME_DIRECTORY"].map { $0.split(separator: ":").first.map(String.init) ?? $0 }
+            ?? environment["XDG_RUNTIME_DIR"].map { "\($0)/obligd" }
+            ?? (root ? "/run/obligd" : "\(state)/run")
+        self.stateDirectory = state
+        self.socketPath = socketPath ?? "\(runtime)/obligd.sock"
+        let conf = configDirectory ?? environment["CONFIGURATION_DIRECTORY"]
+            ?? (FileManager.default.fileExists(atPath: "/etc/obligd/calendars") || FileManager.default.fileExists(atPath: "/etc/obligd/rules") ? "/etc/obligd" : nil)
+        self.configDirectory = conf
+    }
+
+    public var databasePath: String { "\(stateDirectory)/obligd.sqlite" }
+
+    /// Creates the state and socket directories (0750) if missing.
+    public func prepare() throws {
+        for dir in [stateDirectory, (socketPath as NSString).deletingLastPathComponent] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import APIModel
+import DeadlineKit
+import Foundation
+import Rules
+import Store
+
+enum Views {
+    static func entity(_ e: Entity) -> EntityView {
+        let labels = (try? JSONSerialization.jsonObject(with: Data(e.labels.utf8))) as? [String: String] ?? [:]
+        return EntityView(id: e.id, name: e.name, zone: e.zone, region: e.region, owner: e.owner, labels: labels,
+                          createdAt: Instant(secondsSinceEpoch: e.createdAt).description)
+    }
+
+    static func obligation(_ o: Obligation, explanation: [String]? = nil) -> ObligationView {
+        let due = (try? CivilDate(parsing: o.due))
+        let calendars = (try? JSONSerialization.jsonObject(with: Data(o.calendars.utf8))) as? [String] ?? []
+        return ObligationView(id: o.id ?? 0, entity: o.entityId, rule: o.ruleId, title: o.title, trigger: o.triggerKey, start: o.start,
+                              period: o.period, due: o.due, dueWeekday: due?.weekdayName ?? "", dueInstant: Instant(secondsSinceEpoch: o.dueInstant).description,
+                              status: o.status.rawValue, provisional: o.provisional, calendars: calendars, closedOn: o.closedOn,
+                              closedNote: o.closedNote, explanation: explanation)
+    }
+
+    static func fact(_ outcome: Recorder.Outcome) -> FactResult {
+        FactResult(id: outcome.factId, opened: outcome.opened.map { obligation($0) }, moved: outcome.moved.map { obligation($0) })
+    }
+
+    static func audit(_ a: AuditEntry) -> AuditView {
+        AuditView(at: Instant(secondsSinceEpoch: a.at).description, actor: a.actor, action: a.action, note: a.note, before: a.before, after: a.after)
+    }
+}

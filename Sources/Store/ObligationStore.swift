@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// The SQLite database of obligd. Every acknowledged write is committed (WAL, synchronous=FULL) before
+/// the caller hears of it.
+public final class ObligationStore: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        config.busyMode = .timeout(10)
+        self.path = path
+        pool = try DatabasePool(path: path, configuration: config)
+        try Schema.migrator.migrate(pool)
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await pool.write(body)
+    }
+
+    /// Runs `body` in one transaction with an idempotency record: a retried request with the same key gets
+    /// the stored response and writes nothing; the same key with a different request is a conflict.
+    public func idempotent(key: String?, request: String,
+                           _ body: @Sendable @escaping (Database) throws -> (status: Int, response: Data)) async throws -> (status: Int, response: Data) {
+        guard let key else { return try await write(body) }
+        return try await write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT request, status, response FROM idempotency WHERE key = ?", arguments: [key]) {
+                guard (row["request"] as String) == request else {
+                    throw StoreError.conflict("idempotency key '\(key)' was already used for a different request; use a new key")
+                }
+                return (row["status"], row["response"])
+            }
+            let result = try body(db)
+            try db.execute(sql: "INSERT INTO idempotency (key, request, status, response, createdAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [key, request, result.status, result.response, Int64(Date().timeIntervalSince1970)])
+            return result
+        }
+    }
+}

@@ -1,0 +1,319 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Rules
+
+/// Records facts and derives obligations inside one transaction: a fact and the obligations, audit rows
+/// and notifications it causes are committed together or not at all.
+public struct Recorder {
+    public let db: Database
+    public let config: Rules.Configuration
+    public let now: Instant
+    public let actor: String
+
+    public init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
+        self.db = db
+        self.config = config
+        self.now = now
+        self.actor = actor
+    }
+
+    // MARK: Entities
+
+    public func addEntity(id: String, name: String, zone: String?, region: String?, owner: String?, labels: [String: String]) throws -> Entity {
+        guard id.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
+            throw StoreError.invalid(field: "id", problem: "'\(id)' is not a valid entity id",
+                                     fix: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw StoreError.invalid(field: "name", problem: "is empty", fix: "give the entity's name")
+        }
+        let zoneId = zone ?? Zone.defaultIdentifier
+        do { _ = try Zone(zoneId) } catch {
+            throw StoreError.invalid(field: "zone", problem: "'\(zoneId)' is not a known time zone", fix: "use an IANA name such as Asia/Shanghai")
+        }
+        let regionId = region ?? "cn"
+        guard config.calendars[regionId] != nil else {
+            throw StoreError.invalid(field: "region", problem: "no calendar for region '\(regionId)'",
+                                     fix: "use one of: \(config.calendars.keys.sorted().joined(separator: ", "))")
+        }
+        if try Entity.fetchOne(db, key: id) != nil {
+            throw StoreError.conflict("entity '\(id)' already exists")
+        }
+        let labelsJSON = String(decoding: try JSONSerialization.data(withJSONObject: labels, options: [.sortedKeys]), as: UTF8.self)
+        let e = Entity(id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: labelsJSON, createdAt: now.secondsSinceEpoch)
+        try e.insert(db)
+        try audit("entity.created", subject: "entity:\(id)", before: nil, after: json(e))
+        return e
+    }
+
+    public func entity(_ id: String, field: String = "entity") throws -> Entity {
+        guard let e = try Entity.fetchOne(db, key: id) else {
+            throw StoreError.invalid(field: field, problem: "no entity '\(id)'", fix: "add it first with obligctl entity add \(id) NAME")
+        }
+        return e
+    }
+
+    // MARK: Metrics
+
+    public struct Outcome: Sendable {
+        public var factId: Int64
+        public var opened: [Obligation] = []
+        public var moved: [Obligation] = []
+    }
+
+    public func reportMetric(entityId: String, metric: String, value: Int64, at: Start?) throws -> Outcome {
+        let e = try entity(entityId)
+        let known = Set(config.packs.flatMap { $0.metrics.keys })
+        guard known.contains(metric) else {
+            throw StoreError.invalid(field: "metric", problem: "unknown metric '\(metric)'",
+                                     fix: "use one of: \(known.sorted().joined(separator: ", "))")
+        }
+        guard value >= 0 else { throw StoreError.invalid(field: "value", problem: "\(value) is negative", fix: "report a count of 0 or more") }
+        let zone = try Zone(e.zone)
+        let observedAt = instant(of: at, zone: zone)
+        guard observedAt <= now.adding(seconds: 86_400) else {
+            throw StoreError.invalid(field: "at", problem: "\(observedAt) is in the future", fix: "report what was observed, at or before now")
+        }
+        var obs = MetricObservationRecord(id: nil, entityId: e.id, metric: metric, value: value,
+                                          observedAt: observedAt.secondsSinceEpoch, recordedAt: now.secondsSinceEpoch)
+        try obs.insert(db)
+        var outcome = Outcome(factId: obs.id!)
+        let history = try Row.fetchAll(db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ?",
+                                       arguments: [e.id, metric])
+            .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
+        for rule in config.rules where rule.kind == .deadline && rule.region == e.region {
+            guard case let .metric(name, conditions, reopen) = rule.trigger, name == metric, let period = rule.period else { continue }
+            let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
+            for (i, crossing) in crossings.enumerated() {
+                let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
+                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "metric:\(metric)#\(i + 1)",
+                           start: .day(day), period: period, roll: rule.roll, reason: "metric \(metric) crossed on \(zone.day(of: crossing))",
+                           outcome: &outcome)
+            }
+        }
+        return outcome
+    }
+
+    // MARK: Events
+
+    public func addEvent(entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String]) throws -> Outcome {
+        let e = try entity(entityId)
+        guard let pack = config.packs.first(where: { $0.events[kind] != nil }), let spec = pack.events[kind] else {
+            let known = config.packs.flatMap { $0.events.keys }.sorted()
+            throw StoreError.invalid(field: "kind", problem: "unknown event kind '\(kind)'", fix: "use one of: \(known.joined(separator: ", "))")
+        }
+        for (k, v) in attributes {
+            guard let type = spec.attributes[k] else {
+                throw StoreError.invalid(field: "attributes.\(k)", problem: "event \(kind) has no attribute '\(k)'",
+                                         fix: spec.attributes.isEmpty ? "give no attributes" : "use: \(spec.attributes.keys.sorted().joined(separator: ", "))")
+            }
+            if let error = Self.check(v, as: type) {
+                throw StoreError.invalid(field: "attributes.\(k)", problem: "'\(v)' " + error.problem, fix: "expected " + error.accepted)
+            }
+        }
+        let zone = try Zone(e.zone)
+        let atInstant = instant(of: at, zone: zone)
+        let isDay: Bool = if case .day = at { true } else { false }
+        let rules = config.rules.filter { r in
+            if case let .event(k, _) = r.trigger { return k == kind && r.kind == .deadline && r.region == e.region }
+            return false
+        }
+        for rule in rules {
+            if case let .event(_, attr?) = rule.trigger, attributes[attr] == nil {
+                throw StoreError.invalid(field: "attributes.\(attr)", problem: "event \(kind) needs '\(attr)' for rule \(rule.id)",
+                                         fix: "give it as a date, e.g. \(attr)=2028-08-31")
+            }
+            if rule.period?.seconds != nil, isDay {
+                throw StoreError.invalid(field: "at", problem: "rule \(rule.id) counts \(rule.period!) from the instant of the event, but only a day was given",
+                                         fix: "give the instant, e.g. 2025-03-03T14:05:00+08:00, or omit it to use now")
+            }
+        }
+        var ev = EventRecord(id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
+                             attributes: String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self),
+                             recordedAt: now.secondsSinceEpoch)
+        try ev.insert(db)
+        var outcome = Outcome(factId: ev.id!)
+        for rule in rules {
+            guard case let .event(_, attr) = rule.trigger, var period = rule.period else { continue }
+            if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
+            var start: Start
+            if let attr, let text = attributes[attr] {
+                start = .day(try CivilDate(parsing: text))
+            } else if period.seconds != nil {
+                start = .instant(atInstant)
+            } else {
+                start = .day(zone.day(of: atInstant))
+            }
+            if case let .day(d) = start, attr == nil { start = .day(Evaluation.clockStart(trigger: d, rule: rule)) }
+            try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "event:\(ev.id!)", start: start, period: period,
+                       roll: rule.roll, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
+        }
+        return outcome
+    }
+
+    static func check(_ value: String, as type: String) -> InputError? {
+        do throws(InputError) {
+            if type == "date" { _ = try CivilDate(parsing: value) }
+            if type == "period" { _ = try Period(parsing: value) }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    // MARK: Custom obligations
+
+    public func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
+        let e = try entity(entityId)
+        guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw StoreError.invalid(field: "title", problem: "is empty", fix: "say what must be done")
+        }
+        let key = "custom:\(UUID().uuidString.lowercased())"
+        var outcome = Outcome(factId: 0)
+        try upsert(entity: e, rule: nil, title: title, triggerKey: key, start: start, period: period, roll: roll,
+                   reason: "custom obligation", outcome: &outcome)
+        return outcome.opened[0]
+    }
+
+    // MARK: Lifecycle
+
+    public func obligation(_ id: Int64) throws -> Obligation {
+        guard let o = try Obligation.fetchOne(db, key: id) else { throw StoreError.notFound("obligation \(id)") }
+        return o
+    }
+
+    public func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
+        var o = try obligation(id)
+        let before = try json(o)
+        switch status {
+        case .done:
+            guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open; reopen it first") }
+        case .waived:
+            guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open; reopen it first") }
+            guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw StoreError.invalid(field: "reason", problem: "a waiver needs a reason", fix: "say why, e.g. --reason \"not in scope: no facial data stored\"")
+            }
+        case .open:
+            guard o.status != .open else { throw StoreError.conflict("obligation \(id) is already open") }
+        }
+        let e = try entity(o.entityId)
+        let zone = try Zone(e.zone)
+        o.status = status
+        o.closedOn = status == .open ? nil : (day ?? zone.day(of: now)).description
+        o.closedNote = status == .open ? nil : note
+        o.updatedAt = now.secondsSinceEpoch
+        try o.update(db)
+        let action = status == .open ? "obligation.reopened" : "obligation.\(status.rawValue)"
+        try audit(action, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
+        try notify(action, o)
+        if status == .done, let ruleId = o.ruleId, let rule = config.rule(ruleId), let rec = rule.recurrence {
+            // A recurring obligation opens the next one from the current due day.
+            var outcome = Outcome(factId: 0)
+            try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "recurrence:\(id)",
+                       start: .day(try CivilDate(parsing: o.due)), period: rec, roll: rule.roll,
+                       reason: "recurs after obligation \(id)", outcome: &outcome)
+        }
+        return o
+    }
+
+    // MARK: Derivation
+
+    /// Opens the obligation for (entity, rule, trigger) or, if its start changed (a backdated report),
+    /// moves it; both are audited and notified.
+    func upsert(entity e: Entity, rule: Rule?, title: String, triggerKey: String, start: Start, period: Period, roll: Roll?,
+                reason: String, outcome: inout Outcome) throws {
+        let computed = try compute(entity: e, start: start, period: period, roll: roll)
+        let existing = try Obligation.filter(Column("entityId") == e.id && Column("ruleId") == rule?.id && Column("triggerKey") == triggerKey).fetchOne(db)
+        if var o = existing {
+            guard o.start != start.description || o.period != period.description else { return }
+            guard o.status == .open else { return }
+            let before = try json(o)
+            let from = o.due
+            apply(computed, start: start, period: period, to: &o)
+            try o.update(db)
+            try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                      note: "moved from \(from) to \(o.due): \(reason)")
+            try notify("obligation.moved", o, extra: ["from": from, "reason": reason])
+            outcome.moved.append(o)
+            return
+        }
+        var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: "", period: "",
+                           roll: roll?.rawValue, due: "", dueInstant: 0, calendars: "[]", provisional: false, status: .open,
+                           closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
+        apply(computed, start: start, period: period, to: &o)
+        try o.insert(db)
+        try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
+        try notify("obligation.opened", o)
+        outcome.opened.append(o)
+    }
+
+    func apply(_ r: DueResult, start: Start, period: Period, to o: inout Obligation) {
+        o.start = start.description
+        o.period = period.description
+        o.due = r.due.description
+        o.dueInstant = r.dueInstant.secondsSinceEpoch
+        o.provisional = r.provisional
+        if let calendar = config.calendars[r.region] { o.calendars = calendarsJSON(r, calendar: calendar) }
+        o.updatedAt = now.secondsSinceEpoch
+    }
+
+    public func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
+        let zone = try Zone(e.zone)
+        let calendar = try config.calendar(e.region)
+        do {
+            return try DueCalculator(calendar: calendar).due(from: start, period, roll: roll, zone: zone)
+        } catch let error as WorkingCalendar.Error {
+            throw StoreError.invalid(field: "start", problem: error.description, fix: "use a start within \(calendar.years.lowerBound)-\(calendar.years.upperBound)")
+        } catch let error as InputError {
+            throw StoreError.invalid(field: "start", problem: "\(error.token) \(error.problem)", fix: "expected " + error.accepted)
+        }
+    }
+
+    func instant(of start: Start?, zone: Zone) -> Instant {
+        switch start {
+        case nil: now
+        case let .day(d)?: zone.instant(d)
+        case let .instant(i)?: i
+        }
+    }
+
+    // MARK: Audit and outbox
+
+    func audit(_ action: String, subject: String, before: String?, after: String?, note: String? = nil) throws {
+        var a = AuditEntry(id: nil, at: now.secondsSinceEpoch, actor: actor, action: action, subject: subject, before: before, after: after, note: note)
+        try a.insert(db)
+    }
+
+    func notify(_ kind: String, _ o: Obligation, extra: [String: String] = [:]) throws {
+        var payload: [String: Any] = ["kind": kind, "obligation": o.id!, "entity": o.entityId, "rule": o.ruleId ?? "",
+                                      "title": o.title, "due": o.due, "dueInstant": o.dueInstant, "provisional": o.provisional,
+                                      "status": o.status.rawValue]
+        for (k, v) in extra { payload[k] = v }
+        let entry = OutboxEntry(id: UUID().uuidString.lowercased(), createdAt: now.secondsSinceEpoch, kind: kind, obligationId: o.id,
+                                payload: String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self),
+                                status: "pending", attempts: 0, lastError: nil)
+        try entry.insert(db)
+    }
+
+    func json<T: Encodable>(_ value: T) throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return String(decoding: try enc.encode(value), as: UTF8.self)
+    }
+}
+
+/// The calendars that decided a due day, stored with the obligation so an audit can name them and a
+/// reload can tell which obligations a new calendar file affects.
+func calendarsJSON(_ r: DueResult, calendar: WorkingCalendar) -> String {
+    guard let d = r.deadline else { return "[]" }
+    var parts: [String] = []
+    for y in d.decidingDays.lowerBound.year...d.decidingDays.upperBound.year {
+        guard let yc = calendar.year(y) else { continue }
+        switch yc.source {
+        case let .official(_, _, _, version): parts.append("\"\(calendar.region)/\(y) v\(version)\"")
+        case .estimated: parts.append("\"\(calendar.region)/\(y) estimated\"")
+        }
+    }
+    return "[" + parts.joined(separator: ",") + "]"
+}

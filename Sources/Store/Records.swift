@@ -1,0 +1,103 @@
+import GRDB
+
+/// A company or unit whose obligations obligd tracks.
+public struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public var id: String
+    public var name: String
+    public var zone: String
+    public var region: String
+    public var owner: String?
+    /// JSON object of string labels.
+    public var labels: String
+    public var createdAt: Int64
+}
+
+public struct MetricObservationRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "metricObservation"
+    public var id: Int64?
+    public var entityId: String
+    public var metric: String
+    public var value: Int64
+    public var observedAt: Int64
+    public var recordedAt: Int64
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "event"
+    public var id: Int64?
+    public var entityId: String
+    public var kind: String
+    public var at: Int64
+    /// The event was given as a day (its `at` is the start of that day in the entity's zone).
+    public var atIsDay: Bool
+    public var ref: String?
+    /// JSON object of attribute values.
+    public var attributes: String
+    public var recordedAt: Int64
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct Obligation: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public enum Status: String, Codable, Sendable, CaseIterable { case open, done, waived }
+
+    public var id: Int64?
+    public var entityId: String
+    public var ruleId: String?
+    public var title: String
+    public var triggerKey: String
+    /// The day or instant the period runs from (after any effective-date clamp).
+    public var start: String
+    public var period: String
+    public var roll: String?
+    public var due: String
+    public var dueInstant: Int64
+    /// JSON array describing the calendars that decided the due day.
+    public var calendars: String
+    public var provisional: Bool
+    public var status: Status
+    public var closedOn: String?
+    public var closedNote: String?
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "audit"
+    public var id: Int64?
+    public var at: Int64
+    public var actor: String
+    public var action: String
+    public var subject: String
+    public var before: String?
+    public var after: String?
+    public var note: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A notification waiting for delivery; its id doubles as the webhook-id so retries are recognisable.
+public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
+    public var id: String
+    public var createdAt: Int64
+    public var kind: String
+    public var obligationId: Int64?
+    public var payload: String
+    public var status: String
+    public var attempts: Int
+    public var lastError: String?
+}
+
+public struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "reminderLedger"
+    public var obligationId: Int64
+    public var stage: String
+    public var dueAt: Int64
+    public var firedAt: Int64
+    public var late: Bool
+}

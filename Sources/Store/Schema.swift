@@ -1,0 +1,105 @@
+import GRDB
+
+/// The database schema as a sequence of migrations. Instants are INTEGER seconds since the Unix epoch
+/// (UTC); legal days are TEXT `YYYY-MM-DD` in the entity's zone.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "entity") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("zone", .text).notNull().defaults(to: "Asia/Shanghai")
+                t.column("region", .text).notNull().defaults(to: "cn")
+                t.column("owner", .text)
+                t.column("labels", .text).notNull().defaults(to: "{}")
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(table: "metricObservation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("entity", onDelete: .restrict).notNull()
+                t.column("metric", .text).notNull()
+                t.column("value", .integer).notNull()
+                t.column("observedAt", .integer).notNull()
+                t.column("recordedAt", .integer).notNull()
+            }
+            try db.create(index: "metricObservation_history", on: "metricObservation", columns: ["entityId", "metric", "observedAt"])
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("entity", onDelete: .restrict).notNull()
+                t.column("kind", .text).notNull()
+                t.column("at", .integer).notNull()
+                t.column("atIsDay", .boolean).notNull()
+                t.column("ref", .text)
+                t.column("attributes", .text).notNull().defaults(to: "{}")
+                t.column("recordedAt", .integer).notNull()
+            }
+            try db.create(table: "obligation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("entity", onDelete: .restrict).notNull()
+                t.column("ruleId", .text)
+                t.column("title", .text).notNull()
+                // What opened it: "metric:<name>#<n>", "event:<id>", "custom", "recurrence:<obligation id>".
+                t.column("triggerKey", .text).notNull()
+                t.column("start", .text).notNull()
+                t.column("period", .text).notNull()
+                t.column("roll", .text)
+                t.column("due", .text).notNull()
+                t.column("dueInstant", .integer).notNull()
+                t.column("calendars", .text).notNull()
+                t.column("provisional", .boolean).notNull()
+                t.column("status", .text).notNull().defaults(to: "open")
+                    .check { ["open", "done", "waived"].contains($0) }
+                t.column("closedOn", .text)
+                t.column("closedNote", .text)
+                t.column("createdAt", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+                t.uniqueKey(["entityId", "ruleId", "triggerKey"])
+            }
+            try db.create(index: "obligation_open_due", on: "obligation", columns: ["status", "dueInstant"])
+            try db.create(table: "reminderLedger") { t in
+                t.belongsTo("obligation", onDelete: .cascade).notNull()
+                t.column("stage", .text).notNull()
+                t.column("dueAt", .integer).notNull()
+                t.column("firedAt", .integer).notNull()
+                t.column("late", .boolean).notNull()
+                t.primaryKey(["obligationId", "stage"])
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("before", .text)
+                t.column("after", .text)
+                t.column("note", .text)
+            }
+            try db.create(index: "audit_subject", on: "audit", columns: ["subject"])
+            // Append-only: the audit log cannot be edited or truncated through SQL.
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+                """)
+            try db.create(table: "outbox") { t in
+                t.primaryKey("id", .text)
+                t.column("createdAt", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.belongsTo("obligation", onDelete: .setNull)
+                t.column("payload", .text).notNull()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("lastError", .text)
+            }
+            try db.create(index: "outbox_pending", on: "outbox", columns: ["status", "createdAt"])
+            try db.create(table: "idempotency") { t in
+                t.primaryKey("key", .text)
+                t.column("request", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("response", .blob).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+        }
+        return m
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Daemon
+import Logging
+
+@main
+struct Obligd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "obligd",
+        abstract: "The obligd daemon: derives legal deadlines from facts and keeps them in SQLite.",
+        discussion: """
+        With no options it runs on the embedded defaults: state in $STATE_DIRECTORY, else \
+        $XDG_STATE_HOME/obligd (/var/lib/obligd as root); socket in $RUNTIME_DIRECTORY, else \
+        $XDG_RUNTIME_DIR/obligd (/run/obligd as root); configuration from $CONFIGURATION_DIRECTORY or \
+        /etc/obligd overlaying the embedded rule pack and calendars.
+        """)
+
+    @Option(help: ArgumentHelp("State directory (database).", valueName: "dir")) var stateDir: String?
+    @Option(help: ArgumentHelp("Unix socket path of the API.", valueName: "path")) var socket: String?
+    @Option(help: ArgumentHelp("Configuration directory overlaying the embedded defaults.", valueName: "dir")) var config: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("'\(logLevel)' is not a log level; use trace, debug, info, notice, warning, error or critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "obligd")
+        try await Daemon(paths: DaemonPaths(stateDirectory: stateDir, socketPath: socket, configDirectory: config), logger: logger).run()
+    }
+}
