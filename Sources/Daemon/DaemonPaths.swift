@@ -1,3 +1,4 @@
+import APIModel
 import Foundation
 
 /// Where obligd keeps its state and its socket, following systemd's and XDG's conventions so that it
@@ -11,15 +12,9 @@ public struct DaemonPaths: Sendable {
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         let root = geteuid() == 0
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let state = stateDirectory
-            ?? environment["STATE_DIRECTORY"].map { $0.split(separator: ":").first.map(String.init) ?? $0 }
-            ?? environment["XDG_STATE_HOME"].map { "\($0)/obligd" }
-            ?? (root ? "/var/lib/obligd" : "\(home)/.local/state/obligd")
-        let runtime = environment["RUNTIME_DIRECTORY"].map { $0.split(separator: ":").first.map(String.init) ?? $0 }
-            ?? environment["XDG_RUNTIME_DIR"].map { "\($0)/obligd" }
-            ?? (root ? "/run/obligd" : "\(state)/run")
+        let state = stateDirectory ?? SocketLocation.defaultStateDirectory(environment: environment, isRoot: root, home: home)
         self.stateDirectory = state
-        self.socketPath = socketPath ?? "\(runtime)/obligd.sock"
+        self.socketPath = socketPath ?? SocketLocation.defaultPath(environment: environment, isRoot: root, stateDirectory: state)
         let conf = configDirectory ?? environment["CONFIGURATION_DIRECTORY"]
             ?? (FileManager.default.fileExists(atPath: "/etc/obligd/calendars") || FileManager.default.fileExists(atPath: "/etc/obligd/rules") ? "/etc/obligd" : nil)
         self.configDirectory = conf

@@ -1,0 +1,123 @@
+import APIModel
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Options every daemon command shares: where the socket is and how to name the actor in the audit log.
+struct ClientOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("obligd's Unix socket (default: $OBLIGD_SOCKET, else the daemon's default).", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("Idempotency key for this write: retrying with the same key never writes twice (default: a fresh one).", valueName: "key"))
+    var idempotencyKey: String?
+
+    var socketPath: String {
+        let env = ProcessInfo.processInfo.environment
+        if let socket { return socket }
+        if let s = env["OBLIGD_SOCKET"] { return s }
+        let root = geteuid() == 0
+        let state = SocketLocation.defaultStateDirectory(environment: env, isRoot: root, home: env["HOME"] ?? NSHomeDirectory())
+        return SocketLocation.defaultPath(environment: env, isRoot: root, stateDirectory: state)
+    }
+
+    func client() -> DaemonClient { DaemonClient(socketPath: socketPath, idempotencyKey: idempotencyKey) }
+}
+
+/// A thin JSON client of obligd's API over its Unix socket.
+struct DaemonClient {
+    let socketPath: String
+    let idempotencyKey: String?
+
+    enum Failure: Error, CustomStringConvertible {
+        case notRunning(String)
+        case api(status: Int, body: APIErrorBody)
+
+        var description: String {
+            switch self {
+            case let .notRunning(path):
+                return "obligd is not running (nothing answers on \(path)). Start it with 'obligd' (or 'systemctl start obligd'), or point obligctl at its socket with --socket or OBLIGD_SOCKET."
+            case let .api(status, body):
+                var s = body.field.map { "\($0): " } ?? ""
+                s += body.error
+                if let fix = body.fix { s += " (fix: \(fix))" }
+                return "\(s) [HTTP \(status)]"
+            }
+        }
+    }
+
+    func get<T: Decodable>(_ path: String, as: T.Type) async throws -> T {
+        try await send("GET", path, body: Optional<Int>.none, as: T.self)
+    }
+
+    func post<B: Encodable, T: Decodable>(_ path: String, _ body: B, as: T.Type) async throws -> T {
+        try await send("POST", path, body: body, as: T.self)
+    }
+
+    private func send<B: Encodable, T: Decodable>(_ method: String, _ path: String, body: B?, as: T.Type) async throws -> T {
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "X-Obligd-Actor", value: ProcessInfo.processInfo.environment["USER"] ?? "uid:\(getuid())")
+        let key = idempotencyKey ?? UUID().uuidString.lowercased()
+        if let body {
+            let data = try JSONEncoder().encode(body)
+            request.body = .bytes(ByteBuffer(bytes: data))
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Idempotency-Key", value: key)
+        }
+        // One retry with the same idempotency key: a write that reached the daemon is not repeated.
+        var lastError: Error?
+        for attempt in 0..<2 {
+            do {
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                let bytes = try await response.body.collect(upTo: 256 << 20)
+                let data = Data(bytes.readableBytesView)
+                guard (200..<300).contains(response.status.code) else {
+                    let err = (try? JSONDecoder().decode(APIErrorBody.self, from: data)) ?? APIErrorBody(error: String(decoding: data, as: UTF8.self))
+                    throw Failure.api(status: Int(response.status.code), body: err)
+                }
+                return try JSONDecoder().decode(T.self, from: data)
+            } catch let f as Failure {
+                throw f
+            } catch {
+                lastError = error
+                if !FileManager.default.fileExists(atPath: socketPath) || "\(error)".contains("connect") { throw Failure.notRunning(socketPath) }
+                if attempt == 0 { try await Task.sleep(for: .milliseconds(200)) }
+            }
+        }
+        throw lastError!
+    }
+}
+
+/// Runs a daemon command, printing failures as one line on stderr: exit 2 for bad input, 3 when obligd is down.
+func runClient(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let f as DaemonClient.Failure {
+        FileHandle.standardError.write(Data("obligctl: \(f.description)\n".utf8))
+        if case .notRunning = f { throw ExitCode(3) }
+        throw ExitCode(2)
+    } catch let u as UsageFailure {
+        FileHandle.standardError.write(Data("obligctl: \(u.message)\n".utf8))
+        throw ExitCode(u.code)
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    writeOut(String(decoding: try e.encode(value), as: UTF8.self) + "\n")
+}
+
+/// Parses repeated `key=value` options.
+func keyValues(_ items: [String], option: String) throws -> [String: String] {
+    var out: [String: String] = [:]
+    for item in items {
+        guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+            throw UsageFailure("--\(option) '\(item)' is not key=value; e.g. --\(option) expires=2028-08-31")
+        }
+        out[String(item[..<eq])] = String(item[item.index(after: eq)...])
+    }
+    return out
+}

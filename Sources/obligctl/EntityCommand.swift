@@ -1,0 +1,70 @@
+import APIModel
+import ArgumentParser
+
+struct EntityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "entity", abstract: "Add, list and show the entities obligd tracks.",
+        subcommands: [Add.self, List.self, Show.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an entity (a company or unit).")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Short id, e.g. acme-sh.") var id: String
+        @Argument(help: "Name, e.g. \"ACME Shanghai Ltd\".") var name: String
+        @Option(help: "IANA zone its legal days are counted in.") var zone: String?
+        @Option(help: "Calendar region.") var region: String?
+        @Option(help: "Who answers for it.") var owner: String?
+        @Option(name: .customLong("label"), help: "A label key=value (repeatable).") var labels: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let e = try await client.client().post("/v1/entities", EntityBody(id: id, name: name, zone: zone, region: region, owner: owner,
+                                                                                   labels: try keyValues(labels, option: "label")), as: EntityView.self)
+                if json { try printJSON(e) } else { writeOut("entity \(e.id) added (\(e.zone), region \(e.region))\n") }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "All entities.")
+        @OptionGroup var client: ClientOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let list = try await client.client().get("/v1/entities", as: [EntityView].self)
+                if json { return try printJSON(list) }
+                writeOut(Table(header: ["ID", "NAME", "ZONE", "REGION", "OWNER"],
+                               rows: list.map { [$0.id, $0.name, $0.zone, $0.region, $0.owner ?? "-"] }).render())
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One entity and its obligations.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Entity id.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let c = client.client()
+                let e = try await c.get("/v1/entities/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)", as: EntityView.self)
+                if json { return try printJSON(e) }
+                let obligations = try await c.get("/v1/obligations?status=all&entity=\(query(id))", as: [ObligationView].self)
+                writeOut("\(e.id): \(e.name)\nzone \(e.zone), region \(e.region), owner \(e.owner ?? "-")\n")
+                if !e.labels.isEmpty { writeOut("labels: " + e.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n") }
+                writeOut("\n" + ObligationTable.render(obligations))
+            }
+        }
+    }
+}
+
+import Foundation
+
+func query(_ s: String) -> String {
+    var allowed = CharacterSet.urlQueryAllowed
+    allowed.remove(charactersIn: "&=+")
+    return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+}

@@ -1,0 +1,62 @@
+import APIModel
+import ArgumentParser
+
+struct MetricCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metric", abstract: "Report metrics (counts) of an entity.", subcommands: [Report.self])
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report a count, e.g. obligctl metric report acme facial_recognition_individuals 120000 --at 2025-05-20.",
+            discussion: "A metric is a gauge: the count at that date or instant. Late and out-of-order reports are fine: the crossing date is derived from the whole history.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Entity id.") var entity: String
+        @Argument(help: "Metric name (see obligctl rules show for the metrics a rule uses).") var metric: String
+        @Argument(help: "The count.") var value: Int64
+        @Option(help: "When it was observed: YYYY-MM-DD (in the entity's zone) or an instant with offset; default now.") var at: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let r = try await client.client().post("/v1/metrics", MetricReport(entity: entity, metric: metric, value: value, at: at), as: FactResult.self)
+                if json { return try printJSON(r) }
+                writeOut(FactOutput.render("metric #\(r.id) recorded", r))
+            }
+        }
+    }
+}
+
+struct EventCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "event", abstract: "Register events of an entity.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an event, e.g. obligctl event add acme important_data_notified --at 2025-03-03.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Entity id.") var entity: String
+        @Argument(help: "Event kind (obligctl rules show lists the kinds a rule uses).") var kind: String
+        @Option(help: "When: YYYY-MM-DD (entity's zone) or an instant with offset; default now.") var at: String?
+        @Option(help: "Your reference (notice number, ticket).") var ref: String?
+        @Option(name: .customLong("attr"), help: "An attribute key=value, e.g. expires=2028-08-31 (repeatable).") var attributes: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let body = EventBody(entity: entity, kind: kind, at: at, ref: ref, attributes: try keyValues(attributes, option: "attr"))
+                let r = try await client.client().post("/v1/events", body, as: FactResult.self)
+                if json { return try printJSON(r) }
+                writeOut(FactOutput.render("event #\(r.id) recorded", r))
+            }
+        }
+    }
+}
+
+enum FactOutput {
+    static func render(_ head: String, _ r: FactResult) -> String {
+        var out = head + "\n"
+        for o in r.opened { out += "opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n" }
+        for o in r.moved { out += "moved obligation \(o.id): \(o.title), now due \(o.due) (\(o.dueWeekday))\n" }
+        return out
+    }
+}

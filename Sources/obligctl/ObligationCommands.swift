@@ -1,0 +1,176 @@
+import APIModel
+import ArgumentParser
+import Foundation
+
+struct ObligationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "obligation", abstract: "Custom obligations.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a custom obligation: obligctl obligation add acme --title \"Reply to audit\" --start 2025-03-03 --period +10wd.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Entity id.") var entity: String
+        @Option(help: "What must be done.") var title: String
+        @Option(help: "Start: YYYY-MM-DD, or an instant with offset for +Nh/+Nmin/+Ns.") var start: String
+        @Option(help: "Period: +Nwd, +Nd, +Nmo, +Ny, -N..., +Nh, +Nmin, +Ns.") var period: String
+        @Option(help: "Roll a rest-day end: forward, backward or none.") var roll: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let o = try await client.client().post("/v1/obligations", CustomObligationBody(entity: entity, title: title, start: start, period: period, roll: roll), as: ObligationView.self)
+                if json { return try printJSON(o) }
+                writeOut("opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n")
+            }
+        }
+    }
+}
+
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Obligations, soonest due first (open ones by default).")
+    @OptionGroup var client: ClientOptions
+    @Option(help: "Only this entity.") var entity: String?
+    @Option(help: "open, done, waived or all.") var status: String = "open"
+    @Option(help: "Only those due before this day (YYYY-MM-DD).") var dueBefore: String?
+    @Option(help: "At most this many.") var limit: Int?
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() async throws {
+        try await runClient {
+            var q = ["status=\(query(status))"]
+            if let entity { q.append("entity=\(query(entity))") }
+            if let dueBefore { q.append("dueBefore=\(query(dueBefore))") }
+            if let limit { q.append("limit=\(limit)") }
+            let list = try await client.client().get("/v1/obligations?" + q.joined(separator: "&"), as: [ObligationView].self)
+            if json { return try printJSON(list) }
+            writeOut(ObligationTable.render(list))
+        }
+    }
+}
+
+enum ObligationTable {
+    static func render(_ list: [ObligationView]) -> String {
+        if list.isEmpty { return "no obligations\n" }
+        let now = Date()
+        return Table(header: ["ID", "ENTITY", "DUE", "LEFT", "STATUS", "RULE / TITLE"], rows: list.map { o in
+            let dueAt = ISO8601DateFormatter().date(from: o.dueInstant) ?? now
+            let secs = dueAt.timeIntervalSince(now)
+            let left: String
+            if o.status != "open" { left = "-" } else if secs < 0 { left = "OVERDUE" } else if secs < 86_400 { left = "\(Int(secs / 3600))h" } else { left = "\(Int(secs / 86_400))d" }
+            return [String(o.id), o.entity, "\(o.due) \(o.dueWeekday.prefix(3))\(o.provisional ? " (prov.)" : "")", left, o.status, o.rule ?? o.title]
+        }).render()
+    }
+}
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One obligation; --explain says how its due day was computed.")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Obligation id.") var id: Int64
+    @Flag(help: "Explain the due day: rule, holidays skipped, calendars used.") var explain = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runClient {
+            let o = try await client.client().get("/v1/obligations/\(id)\(explain ? "?explain=true" : "")", as: ObligationView.self)
+            if json { return try printJSON(o) }
+            var lines = [
+                "obligation \(o.id): \(o.title)",
+                "entity:     \(o.entity)",
+                "rule:       \(o.rule ?? "custom")",
+                "trigger:    \(o.trigger)",
+                "start:      \(o.start)   period: \(o.period)",
+                "due:        \(o.due) (\(o.dueWeekday)), ends \(o.dueInstant) UTC\(o.provisional ? "  PROVISIONAL" : "")",
+                "status:     \(o.status)" + (o.closedOn.map { " on \($0)" } ?? "") + (o.closedNote.map { ": \($0)" } ?? ""),
+                "calendars:  \(o.calendars.joined(separator: ", "))",
+            ]
+            if let e = o.explanation { lines.append("explanation:"); lines += e.map { "  " + $0 } }
+            writeOut(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}
+
+struct DoneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark an obligation done.")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Obligation id.") var id: Int64
+    @Option(help: "Day it was done (YYYY-MM-DD); default today.") var date: String?
+    @Option(help: "A note for the audit log (e.g. filing number).") var note: String?
+
+    func run() async throws {
+        try await runClient {
+            let o = try await client.client().post("/v1/obligations/\(id)/done", CloseBody(date: date, note: note), as: ObligationView.self)
+            writeOut("obligation \(o.id) done on \(o.closedOn ?? "?")\n")
+        }
+    }
+}
+
+struct WaiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "waive", abstract: "Waive an obligation (a reason is required).")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Obligation id.") var id: Int64
+    @Option(help: "Why it does not apply.") var reason: String
+
+    func run() async throws {
+        try await runClient {
+            let o = try await client.client().post("/v1/obligations/\(id)/waive", CloseBody(note: reason), as: ObligationView.self)
+            writeOut("obligation \(o.id) waived\n")
+        }
+    }
+}
+
+struct ReopenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen a done or waived obligation.")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Obligation id.") var id: Int64
+    @Option(help: "Why.") var note: String?
+
+    func run() async throws {
+        try await runClient {
+            let o = try await client.client().post("/v1/obligations/\(id)/reopen", CloseBody(note: note), as: ObligationView.self)
+            writeOut("obligation \(o.id) reopened, due \(o.due)\n")
+        }
+    }
+}
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "The audit trail of an obligation.")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Obligation id.") var id: Int64
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runClient {
+            let list = try await client.client().get("/v1/obligations/\(id)/history", as: [AuditView].self)
+            if json { return try printJSON(list) }
+            writeOut(Table(header: ["AT", "ACTOR", "ACTION", "NOTE"], rows: list.map { [$0.at, $0.actor, $0.action, $0.note ?? ""] }).render())
+        }
+    }
+}
+
+struct ReloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reload", abstract: "Make obligd re-read its configuration (like SIGHUP).")
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        try await runClient {
+            struct Empty: Codable {}
+            let r = try await client.client().post("/v1/reload", Empty(), as: [String: String].self)
+            writeOut("reloaded: \(r["status"] ?? "")\n")
+        }
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Is obligd up, and what is open and overdue.")
+    @OptionGroup var client: ClientOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runClient {
+            let h = try await client.client().get("/v1/health", as: Health.self)
+            if json { return try printJSON(h) }
+            writeOut("obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0)" } ?? "")\n")
+        }
+    }
+}
