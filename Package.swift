@@ -52,6 +52,11 @@ let package = Package(
         ]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit"]),
+        .testTarget(name: "DaemonTests", dependencies: [
+            "APIModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

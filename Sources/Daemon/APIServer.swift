@@ -204,7 +204,7 @@ public struct APIServer: Sendable {
             }
             let key = req.headers[.init("Idempotency-Key")!]
             let actor = req.headers[.init("X-Obligd-Actor")!] ?? "api"
-            let fingerprint = "\(req.method.rawValue) \(req.uri.path) " + String(decoding: data, as: UTF8.self)
+            let fingerprint = "\(req.method.rawValue) \(req.uri.path) " + canonical(data)
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
@@ -218,6 +218,15 @@ public struct APIServer: Sendable {
             return APIError.response(for: error)
         }
     }
+}
+
+/// The body with sorted keys, so that the same request with keys in another order matches its idempotency record.
+func canonical(_ data: Data) -> String {
+    guard let object = try? JSONSerialization.jsonObject(with: data),
+          let sorted = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+        return String(decoding: data, as: UTF8.self)
+    }
+    return String(decoding: sorted, as: UTF8.self)
 }
 
 func start(_ text: String, field: String) throws -> Start {

@@ -46,6 +46,10 @@ struct DaemonClient {
         }
     }
 
+    /// A client that gives up connecting after a few seconds: a local socket answers at once or not at all.
+    static let http = HTTPClient(eventLoopGroupProvider: .singleton,
+                                 configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(120))))
+
     func get<T: Decodable>(_ path: String, as: T.Type) async throws -> T {
         try await send("GET", path, body: Optional<Int>.none, as: T.self)
     }
@@ -55,7 +59,8 @@ struct DaemonClient {
     }
 
     private func send<B: Encodable, T: Decodable>(_ method: String, _ path: String, body: B?, as: T.Type) async throws -> T {
-        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
+        guard FileManager.default.fileExists(atPath: socketPath),
+              let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "X-Obligd-Actor", value: ProcessInfo.processInfo.environment["USER"] ?? "uid:\(getuid())")
@@ -70,7 +75,7 @@ struct DaemonClient {
         var lastError: Error?
         for attempt in 0..<2 {
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                let response = try await DaemonClient.http.execute(request, timeout: .seconds(120))
                 let bytes = try await response.body.collect(upTo: 256 << 20)
                 let data = Data(bytes.readableBytesView)
                 guard (200..<300).contains(response.status.code) else {

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// The package's built executables (obligd, obligctl): $OBLIGD_BIN_DIR if set, else next to the test
+/// bundle (swift build --build-tests puts them in the same directory).
+enum Binaries {
+    static var directory: URL {
+        if let dir = ProcessInfo.processInfo.environment["OBLIGD_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        var url = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("obligd").path) { return url }
+            url = url.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug")
+    }
+
+    static var obligd: String { directory.appendingPathComponent("obligd").path }
+    static var obligctl: String { directory.appendingPathComponent("obligctl").path }
+}
+
+/// A real obligd process on a private state directory and socket, stopped by the test.
+final class DaemonProcess: @unchecked Sendable {
+    let stateDirectory: URL
+    var socketPath: String { stateDirectory.appendingPathComponent("obligd.sock").path }
+    var databasePath: String { stateDirectory.appendingPathComponent("obligd.sqlite").path }
+    private(set) var process: Process?
+    let configDirectory: String?
+    let logPath: String
+
+    init(stateDirectory: URL? = nil, configDirectory: String? = nil) throws {
+        let dir = stateDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("obligd-test-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        self.stateDirectory = dir
+        self.configDirectory = configDirectory
+        self.logPath = dir.appendingPathComponent("obligd.log").path
+    }
+
+    /// Starts obligd and waits until its API answers.
+    func start() async throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.obligd)
+        var args = ["--state-dir", stateDirectory.path, "--socket", socketPath]
+        if let configDirectory { args += ["--config", configDirectory] }
+        p.arguments = args
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        p.standardError = log
+        p.standardOutput = log
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if !p.isRunning { throw TestFailure("obligd exited with \(p.terminationStatus): \(log_())") }
+            if let (status, _) = try? await request("GET", "/v1/health"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("obligd did not become ready: \(log_())")
+    }
+
+    func log_() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func signal(_ sig: Int32) { if let pid = process?.processIdentifier { kill(pid, sig) } }
+
+    func waitForExit(timeout: TimeInterval = 10) async throws -> Int32 {
+        guard let p = process else { return 0 }
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning {
+            if Date() > deadline { throw TestFailure("obligd did not exit within \(timeout)s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return p.terminationStatus
+    }
+
+    func stop() async throws {
+        signal(SIGTERM)
+        _ = try await waitForExit()
+    }
+
+    func kill9() async throws {
+        signal(SIGKILL)
+        _ = try await waitForExit()
+    }
+
+    deinit {
+        if let p = process, p.isRunning { kill(p.processIdentifier, SIGKILL) }
+    }
+
+    /// One HTTP request over the socket; returns the status and the parsed JSON body.
+    func request(_ method: String, _ path: String, json: Any? = nil, raw: String? = nil, headers: [String: String] = [:]) async throws -> (Int, Any?) {
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw TestFailure("bad socket path") }
+        var req = HTTPClientRequest(url: url.absoluteString)
+        req.method = .init(rawValue: method)
+        if let json { req.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))) }
+        if let raw { req.body = .bytes(ByteBuffer(string: raw)) }
+        for (k, v) in headers { req.headers.add(name: k, value: v) }
+        let response = try await HTTPClient.shared.execute(req, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        let data = Data(body.readableBytesView)
+        return (Int(response.status.code), data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Runs obligctl with `args`, returning the exit status, stdout and stderr.
+func obligctl(_ args: [String], socket: String? = nil, stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: Binaries.obligctl)
+    p.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    if let socket { env["OBLIGD_SOCKET"] = socket }
+    p.environment = env
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}

@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+import Testing
+
+@Suite(.serialized) struct RobustnessTests {
+    func counts(_ path: String) throws -> [String: Int] {
+        let db = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        return try db.read { db in
+            var out: [String: Int] = [:]
+            for t in ["entity", "metricObservation", "event", "obligation", "audit", "outbox", "idempotency"] {
+                out[t] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? -1
+            }
+            return out
+        }
+    }
+
+    @Test func restartKeepsEverything() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "r1", "name": "R1"])
+        _ = try await d.request("POST", "/v1/events", json: ["entity": "r1", "kind": "important_data_notified", "at": "2025-03-03"])
+        let (_, before) = try await d.request("GET", "/v1/obligations?status=all")
+        try await d.stop()
+        #expect(d.process?.terminationStatus == 0)
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let (_, after) = try await d.request("GET", "/v1/obligations?status=all")
+        let b = try JSONSerialization.data(withJSONObject: before as Any, options: .sortedKeys)
+        let a = try JSONSerialization.data(withJSONObject: after as Any, options: .sortedKeys)
+        #expect(a == b)
+        #expect((after as? [[String: Any]])?.first?["due"] as? String == "2025-05-06")
+    }
+
+    @Test func killDuringWritesLosesNoAcknowledgedWrite() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "k", "name": "K"])
+        // Eight concurrent writers report values; each remembers what was acknowledged.
+        let acked = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for w in 0..<8 {
+                group.addTask {
+                    var mine: [Int] = []
+                    for i in 0..<100_000 {
+                        let value = w * 1_000_000 + i
+                        guard let (s, _) = try? await d.request("POST", "/v1/metrics", json: ["entity": "k", "metric": "registered_users", "value": value]) else { break }
+                        if s == 201 { mine.append(value) } else { break }
+                    }
+                    return mine
+                }
+            }
+            try await Task.sleep(for: .milliseconds(1500))
+            d.signal(SIGKILL)
+            var all: [Int] = []
+            for try await part in group { all += part }
+            return all
+        }
+        _ = try await d.waitForExit()
+        #expect(acked.count > 50, "the writers got some writes in before the kill")
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let db = try DatabaseQueue(path: d.databasePath)
+        let stored = Set(try await db.read { db in try Int.fetchAll(db, sql: "SELECT value FROM metricObservation") })
+        let missing = acked.filter { !stored.contains($0) }
+        #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
+        // Nothing half-written: every observation has its audit-free shape and the schema is intact.
+        let integrity = try await db.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+    }
+
+    @Test func idempotencyKeyMakesRetriesHarmless() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "i", "name": "I"])
+        let body: [String: Any] = ["entity": "i", "kind": "important_data_notified", "at": "2025-03-03"]
+        let (s1, r1) = try await d.request("POST", "/v1/events", json: body, headers: ["Idempotency-Key": "abc-1"])
+        let (s2, r2) = try await d.request("POST", "/v1/events", json: body, headers: ["Idempotency-Key": "abc-1"])
+        #expect(s1 == 201 && s2 == 201)
+        #expect((r1 as? [String: Any])?["id"] as? Int == (r2 as? [String: Any])?["id"] as? Int)
+        let (_, list) = try await d.request("GET", "/v1/obligations")
+        #expect((list as? [Any])?.count == 1)
+        let (s3, r3) = try await d.request("POST", "/v1/events", json: ["entity": "i", "kind": "important_data_notified", "at": "2025-04-03"],
+                                           headers: ["Idempotency-Key": "abc-1"])
+        #expect(s3 == 409)
+        #expect(((r3 as? [String: Any])?["error"] as? String)?.contains("idempotency key") == true)
+    }
+
+    @Test func badAPIRequestsGetClearErrorsAndChangeNothing() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "b", "name": "B"])
+        _ = try await d.request("POST", "/v1/events", json: ["entity": "b", "kind": "important_data_notified", "at": "2025-03-03"])
+        let before = try counts(d.databasePath)
+        // (method, path, body, expected status, field named in the error)
+        let corpus: [(String, String, String, Int, String)] = [
+            ("POST", "/v1/entities", "{not json", 400, "body"),
+            ("POST", "/v1/entities", #"{"name":"x"}"#, 400, "id"),
+            ("POST", "/v1/entities", #"{"id":"bad id!","name":"x"}"#, 400, "id"),
+            ("POST", "/v1/entities", #"{"id":"z","name":"x","zone":"Mars/Base"}"#, 400, "zone"),
+            ("POST", "/v1/entities", #"{"id":"z","name":"x","region":"xx"}"#, 400, "region"),
+            ("POST", "/v1/entities", #"{"id":"b","name":"again"}"#, 409, ""),
+            ("POST", "/v1/metrics", #"{"entity":"b","metric":"facial_recognition_individuals"}"#, 400, "value"),
+            ("POST", "/v1/metrics", #"{"entity":"b","metric":"facial_recognition_individuals","value":"many"}"#, 400, "value"),
+            ("POST", "/v1/metrics", #"{"entity":"nobody","metric":"facial_recognition_individuals","value":5}"#, 400, "entity"),
+            ("POST", "/v1/metrics", #"{"entity":"b","metric":"faces","value":5}"#, 400, "metric"),
+            ("POST", "/v1/metrics", #"{"entity":"b","metric":"facial_recognition_individuals","value":-5}"#, 400, "value"),
+            ("POST", "/v1/metrics", #"{"entity":"b","metric":"facial_recognition_individuals","value":5,"at":"2025-02-30"}"#, 400, "at"),
+            ("POST", "/v1/metrics", #"{"entity":"b","metric":"facial_recognition_individuals","value":5,"at":"2999-01-01"}"#, 400, "at"),
+            ("POST", "/v1/events", #"{"entity":"b","kind":"alien_landing"}"#, 400, "kind"),
+            ("POST", "/v1/events", #"{"entity":"b","kind":"pi_export_certificate_issued","at":"2025-01-01"}"#, 400, "attributes.expires"),
+            ("POST", "/v1/events", #"{"entity":"b","kind":"pi_export_certificate_issued","attributes":{"expires":"soon"}}"#, 400, "attributes.expires"),
+            ("POST", "/v1/events", #"{"entity":"b","kind":"important_data_notified","attributes":{"colour":"red"}}"#, 400, "attributes.colour"),
+            ("POST", "/v1/events", #"{"entity":"b","kind":"telecom_security_incident","at":"2025-03-03"}"#, 400, "at"),
+            ("POST", "/v1/events", #"{"entity":"b","kind":"rectification_notice_shanghai","attributes":{"period":"+5xd"}}"#, 400, "attributes.period"),
+            ("POST", "/v1/obligations", #"{"entity":"b","title":"x","start":"2025-01-01","period":"+-3wd"}"#, 400, "period"),
+            ("POST", "/v1/obligations", #"{"entity":"b","title":"x","start":"0001-01-01","period":"+3wd"}"#, 400, "start"),
+            ("POST", "/v1/obligations", #"{"entity":"b","title":"x","start":"2025-01-01","period":"+1h"}"#, 400, "start"),
+            ("POST", "/v1/obligations", #"{"entity":"b","title":" ","start":"2025-01-01","period":"+1d"}"#, 400, "title"),
+            ("POST", "/v1/obligations", #"{"entity":"b","title":"x","start":"2025-01-01","period":"+1d","roll":"sideways"}"#, 400, "roll"),
+            ("POST", "/v1/obligations/999/done", "{}", 404, ""),
+            ("POST", "/v1/obligations/abc/done", "{}", 400, "id"),
+            ("POST", "/v1/obligations/1/waive", #"{"note":""}"#, 400, "reason"),
+            ("POST", "/v1/obligations/1/done", #"{"date":"yesterday"}"#, 400, "date"),
+            ("POST", "/v1/obligations/1/reopen", "{}", 409, ""),
+            ("GET", "/v1/obligations?status=late", "", 400, "status"),
+            ("GET", "/v1/obligations?dueBefore=2025-13-01", "", 400, "dueBefore"),
+            ("POST", "/v1/import", #"{"records":[{"type":"metric","entity":"b","metric":"registered_users","value":1},{"type":"metric","entity":"b","metric":"nope","value":1}]}"#, 400, "records[1].metric"),
+        ]
+        for (method, path, body, status, field) in corpus {
+            let (s, json) = try await d.request(method, path, raw: body.isEmpty ? nil : body)
+            #expect(s == status, "\(method) \(path) \(body)")
+            let obj = json as? [String: Any]
+            #expect((obj?["error"] as? String)?.isEmpty == false, "\(path) \(body): error text")
+            if !field.isEmpty { #expect(obj?["field"] as? String == field, "\(path) \(body): \(obj ?? [:])") }
+            if status == 400 { #expect((obj?["fix"] as? String)?.isEmpty == false, "\(path) \(body): fix") }
+        }
+        #expect(try counts(d.databasePath) == before)
+        #expect(try await d.request("GET", "/v1/health").0 == 200)
+    }
+
+    @Test func badCLIInputGetsOneLineAndExitStatus2() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        #expect(try obligctl(["entity", "add", "c", "C"], socket: d.socketPath).status == 0)
+        let before = try counts(d.databasePath)
+        let corpus: [[String]] = [
+            ["metric", "report", "c", "faces", "10"],
+            ["metric", "report", "c", "facial_recognition_individuals", "10", "--at", "2025-02-30"],
+            ["event", "add", "c", "important_data_notified", "--attr", "novalue"],
+            ["event", "add", "nobody", "important_data_notified"],
+            ["obligation", "add", "c", "--title", "x", "--start", "2025-01-01", "--period", "+5xd"],
+            ["list", "--status", "late"],
+            ["waive", "1", "--reason", ""],
+        ]
+        for args in corpus {
+            let r = try obligctl(args, socket: d.socketPath)
+            #expect(r.status == 2, "\(args): \(r.err)")
+            #expect(r.err.split(separator: "\n").count == 1, "\(args): \(r.err)")
+            #expect(r.err.hasPrefix("obligctl: "), "\(args)")
+        }
+        #expect(try counts(d.databasePath) == before)
+        let down = try obligctl(["list"], socket: d.stateDirectory.appendingPathComponent("none.sock").path)
+        #expect(down.status == 3)
+        #expect(down.err.contains("obligd is not running"))
+    }
+
+    @Test func importIsAllOrNothingAndFast() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "m", "name": "M"])
+        let dir = d.stateDirectory
+        let csv = dir.appendingPathComponent("facts.csv")
+        try """
+        type,entity,metric,value,kind,at,attr:expires
+        metric,m,facial_recognition_individuals,50000,,2025-05-01,
+        metric,m,facial_recognition_individuals,100000,,2025-05-20,
+        event,m,,,pi_export_certificate_issued,2025-01-01,2026-08-31
+        """.write(to: csv, atomically: true, encoding: .utf8)
+        let r = try obligctl(["import", csv.path], socket: d.socketPath)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("imported 3 records: 2 obligations opened"))
+        let bad = dir.appendingPathComponent("bad.jsonl")
+        try """
+        {"type":"metric","entity":"m","metric":"registered_users","value":10}
+        {"type":"event","entity":"m","kind":"no_such_kind"}
+        """.write(to: bad, atomically: true, encoding: .utf8)
+        let before = try counts(d.databasePath)
+        let r2 = try obligctl(["import", bad.path], socket: d.socketPath)
+        #expect(r2.status == 2)
+        #expect(r2.err.contains("records[1].kind"))
+        #expect(try counts(d.databasePath) == before)
+    }
+
+    @Test func socketIsGroupOnlyAndReloadRejectsBadConfig() async throws {
+        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-conf-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true)
+        let d = try DaemonProcess(configDirectory: conf.path)
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let attrs = try FileManager.default.attributesOfItem(atPath: d.socketPath)
+        #expect((attrs[.posixPermissions] as? Int) == 0o660)
+        // A calendar file with a make-up day on a Wednesday: rejected, the daemon keeps the old config.
+        try #"{"region":"cn","year":2027,"version":1,"notice":{"title":"t"},"holidays":[{"name":"X","from":"2027-01-01","to":"2027-01-01","makeUpDays":["2027-01-06"]}]}"#
+            .write(to: conf.appendingPathComponent("calendars/cn/2027.json"), atomically: true, encoding: .utf8)
+        let (s, body) = try await d.request("POST", "/v1/reload", json: [:])
+        #expect(s == 422)
+        #expect(((body as? [String: Any])?["error"] as? String)?.contains("2027-01-06 is a Wednesday") == true)
+        d.signal(SIGHUP)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await d.request("GET", "/v1/health").0 == 200)
+        #expect(d.log_().contains("reload on SIGHUP rejected"))
+    }
+}
