@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure: civil dates, working-day calendars, period arithmetic, explanations. No I/O, no Foundation.
@@ -31,6 +32,14 @@ let package = Package(
         .target(name: "APIModel"),
         // libsystemd: sd_notify and the journal.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // Turning outbox rows into journal entries and webhook requests (standard, DingTalk, Feishu, WeCom, Slack, Teams).
+        .target(name: "Delivery", dependencies: [
+            "Store", "Rules", "DeadlineKit", "CSystemd",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(name: "Daemon", dependencies: [
             "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd",
@@ -55,6 +64,12 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: [
             "APIModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "DeliveryTests", dependencies: [
+            "Delivery", "Store", "Rules", "DeadlineKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")]),
