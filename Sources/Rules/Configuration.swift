@@ -12,6 +12,8 @@ public struct Configuration: Sendable {
     public var packs: [RulePack]
     /// Relative path -> where it was read from ("embedded" or an absolute path).
     public var sources: [String: String]
+    /// Every file read, by relative path, for subsystems that parse their own files (templates, obligd.json).
+    public var files: [String: Data] = [:]
 
     public var rules: [Rule] { packs.flatMap(\.rules) }
 
@@ -35,7 +37,7 @@ public struct Configuration: Sendable {
                 throw ConfigError(file: directory, path: "", problem: "configuration directory does not exist")
             }
             let root = URL(fileURLWithPath: directory)
-            for sub in ["calendars", "rules"] {
+            for sub in ["calendars", "rules", "templates"] {
                 let enumerator = FileManager.default.enumerator(atPath: root.appendingPathComponent(sub).path)
                 while let rel = enumerator?.nextObject() as? String {
                     guard rel.hasSuffix(".json") else { continue }
@@ -46,6 +48,8 @@ public struct Configuration: Sendable {
                     files["\(sub)/\(rel)"] = (data, full)
                 }
             }
+            let main = root.appendingPathComponent("obligd.json").path
+            if let data = FileManager.default.contents(atPath: main) { files["obligd.json"] = (data, main) }
         }
         return try build(files)
     }
@@ -101,6 +105,6 @@ public struct Configuration: Sendable {
                 throw ConfigError(file: pack.file, path: "region", problem: "no calendar files for region '\(rule.region)'")
             }
         }
-        return Configuration(calendars: calendars, packs: packs, sources: sources)
+        return Configuration(calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data))
     }
 }

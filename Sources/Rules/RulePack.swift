@@ -11,6 +11,8 @@ public struct RulePack: Sendable {
     public var metrics: [String: String]
     /// Event kinds the pack knows, with a description.
     public var events: [String: EventKind]
+    /// Reminder stages for rules that name none, and for custom obligations.
+    public var defaultReminders: ReminderPolicy
 
     public struct EventKind: Sendable, Hashable {
         public var description: String
@@ -104,7 +106,8 @@ public struct RulePack: Sendable {
                 citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
                 recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
         }
-        return RulePack(name: name, version: version, file: file, rules: rules, metrics: metrics, events: events)
+        return RulePack(name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,
+                        defaultReminders: defaultReminders)
     }
 
     static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {
