@@ -40,9 +40,16 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Linux timers (timerfd, eventfd, poll) for the scheduler's zero-wake-up sleep.
+        .systemLibrary(name: "CLinux"),
+        // Reminder stages on time, exactly once, after downtime and clock jumps.
+        .target(name: "Scheduler", dependencies: [
+            "Store", "Rules", "DeadlineKit", "CLinux",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(name: "Daemon", dependencies: [
-            "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd",
+            "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,6 +78,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SchedulerTests", dependencies: [
+            "Scheduler", "Store", "Rules", "DeadlineKit",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

@@ -14,13 +14,16 @@ public struct APIServer: Sendable {
     public let config: ConfigHolder
     public let clock: @Sendable () -> Instant
     public let reload: @Sendable () async throws -> String
+    /// Called after every committed write (wakes the scheduler and delivery).
+    public let onWrite: @Sendable () -> Void
 
     public init(store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
-                reload: @escaping @Sendable () async throws -> String) {
+                reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.config = config
         self.clock = clock
         self.reload = reload
+        self.onWrite = onWrite
     }
 
     public static let version = "0.1.0"
@@ -213,6 +216,7 @@ public struct APIServer: Sendable {
                 let value = try body(recorder, decoded)
                 return (code, try APIError.encoder.encode(value))
             }
+            onWrite()
             return APIError.raw(.init(code: result.status), result.response)
         } catch {
             return APIError.response(for: error)

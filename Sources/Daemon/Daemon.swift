@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Rules
+import Scheduler
 import ServiceLifecycle
 import Store
 
@@ -26,33 +27,39 @@ public struct Daemon: Sendable {
             throw error
         }
         let store = try ObligationStore(path: paths.databasePath)
-        let clock: @Sendable () -> Instant = { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+        let wallClock = try WallClock()
+        let clock: @Sendable () -> Instant = { wallClock.now() }
         let logger = self.logger
+        let watchdog = ProcessInfo.processInfo.environment["WATCHDOG_USEC"].flatMap(Int64.init).map { max($0 / 2_000_000, 1) }
+        let ping: @Sendable () -> Void = { notifier.notify("WATCHDOG=1") }
+        let heartbeat: (@Sendable () -> Void)? = watchdog == nil ? nil : ping
+        let currentConfig: @Sendable () -> Rules.Configuration = { config.configuration }
+        let scheduler = ReminderScheduler(store: store, configuration: currentConfig, clock: wallClock, logger: logger,
+                                          heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog)
+        let recompute = Recomputation(store: store, logger: logger)
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
             defer { notifier.notify("READY=1") }
             let fresh = try config.reload()
-            let summary = "\(fresh.rules.count) rules, calendars \(fresh.sources.keys.filter { $0.hasPrefix("calendars/") }.count) files"
+            let r = try await recompute.run(config: fresh, now: clock())
+            scheduler.wake()
+            let summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
             logger.notice("configuration reloaded: \(summary)")
             return summary
         }
-        let api = APIServer(store: store, config: config, clock: clock, reload: reload)
+        let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake() })
         let socketPath = paths.socketPath
-        let app = Application(
-            router: api.router(),
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "obligd"),
-            onServerRunning: { _ in
-                // Members of the socket's group may use obligctl; others may not.
-                chmod(socketPath, 0o660)
-                let health = try? await api.health()
-                let status = health.map { "\($0.openObligations) open, \($0.overdue) overdue" + ($0.nextDue.map { ", next \($0)" } ?? "") } ?? "ready"
-                logger.notice("obligd ready on \(socketPath): \(status)")
-                notifier.ready(status: status)
-            },
-            logger: logger
-        )
+        let app = UnixSocketServer(responder: api.router().buildResponder(), path: socketPath, logger: logger) {
+            // Members of the socket's group may use obligctl; others may not.
+            chmod(socketPath, 0o660)
+            let health = try? await api.health()
+            let status = health.map { "\($0.openObligations) open, \($0.overdue) overdue" + ($0.nextDue.map { ", next \($0)" } ?? "") } ?? "ready"
+            logger.notice("obligd ready on \(socketPath): \(status)")
+            notifier.ready(status: status)
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: ReloadService(reload: reload, logger: logger))],
+            services: [.init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
+                       .init(service: ReloadService(reload: reload, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("obligd starting: state \(paths.stateDirectory), config \(paths.configDirectory ?? "embedded defaults")")

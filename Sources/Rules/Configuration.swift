@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var sources: [String: String]
     /// Every file read, by relative path, for subsystems that parse their own files (templates, obligd.json).
     public var files: [String: Data] = [:]
+    /// Per-rule and per-entity reminder overrides from obligd.json.
+    public var reminders = ReminderSettings()
 
     public var rules: [Rule] { packs.flatMap(\.rules) }
 
@@ -105,6 +107,14 @@ public struct Configuration: Sendable {
                 throw ConfigError(file: pack.file, path: "region", problem: "no calendar files for region '\(rule.region)'")
             }
         }
-        return Configuration(calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data))
+        var reminders = ReminderSettings()
+        if let main = files["obligd.json"] {
+            let label = main.origin == "embedded" ? "obligd.json (embedded)" : main.origin
+            reminders = try ReminderSettings.parse(main.data, file: label)
+            for rule in reminders.rules.keys where !packs.contains(where: { $0.rules.contains { $0.id == rule } }) {
+                throw ConfigError(file: label, path: "reminders.rules.\(rule)", problem: "no rule '\(rule)'; see obligctl rules list")
+            }
+        }
+        return Configuration(calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders)
     }
 }

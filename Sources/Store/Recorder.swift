@@ -201,6 +201,7 @@ public struct Recorder {
         let zone = try Zone(e.zone)
         o.status = status
         o.closedOn = status == .open ? nil : (day ?? zone.day(of: now)).description
+        if status == .open { try armReminders(&o) } else { o.nextStageIndex = nil; o.nextReminderAt = nil }
         o.closedNote = status == .open ? nil : note
         o.updatedAt = now.secondsSinceEpoch
         try o.update(db)
@@ -215,6 +216,108 @@ public struct Recorder {
                        reason: "recurs after obligation \(id)", outcome: &outcome)
         }
         return o
+    }
+
+    // MARK: Reminders
+
+    /// Sends every reminder stage that is due at `now`, for up to `limit` obligations: one ledger row
+    /// per (obligation, stage) and its outbox row in this transaction. Stages missed while obligd was
+    /// down collapse into the latest, sent once and marked late. Returns how many were sent and
+    /// whether more obligations are waiting.
+    public func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, more: Bool) {
+        let due = try Obligation
+            .filter(Column("nextReminderAt") != nil && Column("nextReminderAt") <= now.secondsSinceEpoch)
+            .order(Column("nextReminderAt"), Column("id"))
+            .limit(limit)
+            .fetchAll(db)
+        var entities: [String: Entity] = [:]
+        var sent = 0
+        for var o in due {
+            let e: Entity
+            if let cached = entities[o.entityId] { e = cached } else { e = try entity(o.entityId); entities[o.entityId] = e }
+            let plan = try Reminders.plan(for: o, entity: e, config: config)
+            if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
+                let collapsed = stage.index - index
+                let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
+                try db.execute(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
+                if db.changesCount > 0 {
+                    try notify("reminder", o, extra: ["stage": stage.name, "stageKey": stage.key, "late": late,
+                                                      "scheduledAt": stage.fireAt.secondsSinceEpoch, "collapsed": collapsed])
+                    sent += 1
+                }
+                let next = plan.stage(stage.index + 1)
+                o.nextStageIndex = next?.index
+                o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+            } else {
+                let next = o.status == .open ? plan.firstStage(after: now) : nil
+                o.nextStageIndex = next?.index
+                o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+            }
+            try o.update(db, columns: ["nextStageIndex", "nextReminderAt"])
+        }
+        return (sent, due.count == limit)
+    }
+
+    /// The earliest pending reminder, for the scheduler to sleep until.
+    public func nextReminder() throws -> Instant? {
+        try Int64.fetchOne(db, sql: "SELECT min(nextReminderAt) FROM obligation WHERE nextReminderAt IS NOT NULL")
+            .map { Instant(secondsSinceEpoch: $0) }
+    }
+
+    // MARK: Recompute
+
+    public struct RecomputeResult: Sendable {
+        public var lastId: Int64
+        public var examined = 0
+        public var moved = 0
+        public var confirmed = 0
+    }
+
+    /// Recomputes open obligations with id > `afterId` (up to `limit`) under the configuration in
+    /// force: a due day that moves is audited ("moved from X to Y: calendar cn/2027 v1 published") and
+    /// notified; a provisional one whose new calendar keeps the day stops being provisional, audited.
+    public func recompute(afterId: Int64, limit: Int = 5000) throws -> RecomputeResult {
+        let rows = try Obligation.filter(Column("status") == "open" && Column("id") > afterId).order(Column("id")).limit(limit).fetchAll(db)
+        var result = RecomputeResult(lastId: rows.last?.id ?? afterId)
+        var entities: [String: Entity] = [:]
+        for var o in rows {
+            result.examined += 1
+            let e: Entity
+            if let cached = entities[o.entityId] { e = cached } else { e = try entity(o.entityId); entities[o.entityId] = e }
+            let start = try Start(parsing: o.start)
+            let period = try Period(parsing: o.period)
+            let r = try compute(entity: e, start: start, period: period, roll: o.roll.flatMap(Roll.init(rawValue:)))
+            guard let calendar = config.calendars[e.region] else { continue }
+            let calendars = calendarsJSON(r, calendar: calendar)
+            let moved = r.due.description != o.due || r.dueInstant.secondsSinceEpoch != o.dueInstant
+            guard moved || calendars != o.calendars || r.provisional != o.provisional else { continue }
+            let before = try json(o)
+            let from = o.due
+            let reason = Self.calendarChange(old: o.calendars, new: calendars)
+            apply(r, start: start, period: period, to: &o)
+            try o.update(db)
+            if moved {
+                let note = "moved from \(from) to \(o.due): \(reason)"
+                try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
+                try notify("obligation.moved", o, extra: ["from": from, "reason": reason])
+                result.moved += 1
+            } else {
+                try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                          note: "due \(o.due) unchanged\(o.provisional ? "" : ", no longer provisional"): \(reason)")
+                result.confirmed += 1
+            }
+        }
+        return result
+    }
+
+    static func calendarChange(old: String, new: String) -> String {
+        func list(_ s: String) -> [String] { (try? JSONSerialization.jsonObject(with: Data(s.utf8))) as? [String] ?? [] }
+        let added = list(new).filter { !list(old).contains($0) }
+        let published = added.filter { !$0.hasSuffix("estimated") }
+        if !published.isEmpty { return "calendar \(published.joined(separator: ", ")) published" }
+        if !added.isEmpty { return "calendars now \(list(new).joined(separator: ", "))" }
+        return "configuration reloaded"
     }
 
     // MARK: Derivation
@@ -240,7 +343,7 @@ public struct Recorder {
         }
         var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: "", period: "",
                            roll: roll?.rawValue, due: "", dueInstant: 0, calendars: "[]", provisional: false, status: .open,
-                           closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
+                           nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
         apply(computed, start: start, period: period, to: &o)
         try o.insert(db)
         try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
@@ -255,7 +358,18 @@ public struct Recorder {
         o.dueInstant = r.dueInstant.secondsSinceEpoch
         o.provisional = r.provisional
         if let calendar = config.calendars[r.region] { o.calendars = calendarsJSON(r, calendar: calendar) }
+        try? armReminders(&o)
         o.updatedAt = now.secondsSinceEpoch
+    }
+
+    /// Points the obligation at its first reminder stage after now; stages already past when it is
+    /// opened or moved are not sent (the "opened" or "moved" notification says what is due).
+    public func armReminders(_ o: inout Obligation) throws {
+        let e = try entity(o.entityId)
+        let plan = try Reminders.plan(for: o, entity: e, config: config)
+        let next = plan.firstStage(after: now)
+        o.nextStageIndex = next?.index
+        o.nextReminderAt = next?.fireAt.secondsSinceEpoch
     }
 
     public func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
@@ -285,7 +399,7 @@ public struct Recorder {
         try a.insert(db)
     }
 
-    func notify(_ kind: String, _ o: Obligation, extra: [String: String] = [:]) throws {
+    func notify(_ kind: String, _ o: Obligation, extra: [String: Any] = [:]) throws {
         var payload: [String: Any] = ["kind": kind, "obligation": o.id!, "entity": o.entityId, "rule": o.ruleId ?? "",
                                       "title": o.title, "due": o.due, "dueInstant": o.dueInstant, "provisional": o.provisional,
                                       "status": o.status.rawValue]

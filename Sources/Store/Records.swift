@@ -58,6 +58,8 @@ public struct Obligation: Codable, Sendable, FetchableRecord, MutablePersistable
     public var calendars: String
     public var provisional: Bool
     public var status: Status
+    public var nextStageIndex: Int?
+    public var nextReminderAt: Int64?
     public var closedOn: String?
     public var closedNote: String?
     public var createdAt: Int64

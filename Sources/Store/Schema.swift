@@ -50,6 +50,9 @@ enum Schema {
                 t.column("provisional", .boolean).notNull()
                 t.column("status", .text).notNull().defaults(to: "open")
                     .check { ["open", "done", "waived"].contains($0) }
+                // The next reminder stage to fire, or NULL when none is left (closed, or no overdue stages).
+                t.column("nextStageIndex", .integer)
+                t.column("nextReminderAt", .integer)
                 t.column("closedOn", .text)
                 t.column("closedNote", .text)
                 t.column("createdAt", .integer).notNull()
@@ -57,6 +60,7 @@ enum Schema {
                 t.uniqueKey(["entityId", "ruleId", "triggerKey"])
             }
             try db.create(index: "obligation_open_due", on: "obligation", columns: ["status", "dueInstant"])
+            try db.execute(sql: "CREATE INDEX obligation_next_reminder ON obligation(nextReminderAt) WHERE nextReminderAt IS NOT NULL")
             try db.create(table: "reminderLedger") { t in
                 t.belongsTo("obligation", onDelete: .cascade).notNull()
                 t.column("stage", .text).notNull()
@@ -99,6 +103,29 @@ enum Schema {
                 t.column("response", .blob).notNull()
                 t.column("createdAt", .integer).notNull()
             }
+        }
+        // Delivery of outbox rows to webhook receivers: one row per (outbox row, receiver), so each
+        // receiver's progress, retries and dead letters are tracked apart. Instants here are INTEGER
+        // milliseconds since the Unix epoch (backoff and rate limits work below a second).
+        m.registerMigration("v2-delivery") { db in
+            try db.create(table: "delivery") { t in
+                // Also the per-receiver order: rows are created in outbox order and sent by ascending id.
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outboxId", .text).notNull().references("outbox", onDelete: .cascade)
+                t.column("receiver", .text).notNull()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                    .check { ["pending", "delivered", "dead", "dropped"].contains($0) }
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("createdAt", .integer).notNull()
+                t.column("firstAttemptAt", .integer)
+                t.column("lastAttemptAt", .integer)
+                t.column("nextAttemptAt", .integer).notNull()
+                t.column("lastError", .text)
+                t.column("lastHTTPStatus", .integer)
+                t.column("deliveredAt", .integer)
+                t.uniqueKey(["outboxId", "receiver"])
+            }
+            try db.create(index: "delivery_queue", on: "delivery", columns: ["receiver", "status", "id"])
         }
         return m
     }

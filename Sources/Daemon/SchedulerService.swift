@@ -1,0 +1,13 @@
+import Scheduler
+import ServiceLifecycle
+
+/// Runs the reminder scheduler inside the service group until graceful shutdown.
+struct SchedulerService: Service {
+    let scheduler: ReminderScheduler
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await scheduler.run()
+        }
+    }
+}

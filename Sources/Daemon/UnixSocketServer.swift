@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Serves the router on a Unix socket. Hummingbird's `Application` also runs a date-header cache that
+/// wakes every second; obligd must not wake while idle, so it runs the server directly and stamps
+/// `Date` per response instead.
+struct UnixSocketServer: Service {
+    let responder: RouterResponder<BasicRequestContext>
+    let path: String
+    let logger: Logger
+    let onRunning: @Sendable () async -> Void
+
+    func run() async throws {
+        let responder = self.responder
+        let logger = self.logger
+        let server = try HTTPServerBuilder.http1().buildServer(
+            configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger,
+            responder: { request, responseWriter, channel in
+                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    response = APIError.response(for: error)
+                }
+                response.headers[.date] = Date().formatted(.iso8601)
+                response.headers[.server] = "obligd"
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            onServerRunning: { _ in await onRunning() })
+        try await server.run()
+    }
+}

@@ -1,0 +1,110 @@
+import DeadlineKit
+
+/// The reminder stages of one obligation in time order: the "before" stages, the due stage, then
+/// overdue stages for as long as it stays open. Pure: the same inputs give the same instants.
+///
+/// Stage keys carry the due day they belong to (`before:-7d@2025-07-14`), so a deadline that moves
+/// gets fresh reminders while the ledger still refuses a second reminder for the same stage.
+public struct ReminderPlan: Sendable {
+    public struct Stage: Sendable, Hashable {
+        public var index: Int
+        public var name: String
+        public var fireAt: Instant
+        /// The ledger key: name and due day.
+        public var key: String
+    }
+
+    public let policy: ReminderPolicy
+    public let due: CivilDate
+    public let dueInstant: Instant
+    /// Hour/minute/second deadlines: stages are offsets from the instant, not times of day.
+    public let instantDeadline: Bool
+    public let zone: Zone
+    private let before: [(name: String, at: Instant)]
+    private let dueAt: Instant
+
+    public static let defaultTimeOfDay = 9 * 60
+
+    public init(policy: ReminderPolicy, due: CivilDate, dueInstant: Instant, instantDeadline: Bool, zone: Zone) {
+        self.policy = policy
+        self.due = due
+        self.dueInstant = dueInstant
+        self.instantDeadline = instantDeadline
+        self.zone = zone
+        let minutes = policy.dueDayAtMinutes ?? Self.defaultTimeOfDay
+        let dueAt = instantDeadline ? dueInstant : zone.instant(due, minutesAfterMidnight: minutes)
+        self.dueAt = dueAt
+        var list: [(String, Instant)] = []
+        for p in policy.before {
+            let at: Instant
+            if let s = p.seconds {
+                at = dueInstant.adding(seconds: s)
+            } else if instantDeadline {
+                at = dueInstant.adding(seconds: Int64(Self.days(p)) * 86_400)
+            } else {
+                let day: CivilDate
+                switch p.unit {
+                case .months: day = due.adding(months: p.amount)
+                case .years: day = due.adding(years: p.amount)
+                default: day = due.adding(days: Self.days(p))
+                }
+                at = zone.instant(day, minutesAfterMidnight: minutes)
+            }
+            if at < dueAt { list.append(("before:\(p)", at)) }
+        }
+        before = list.sorted { $0.1 < $1.1 }
+    }
+
+    private static func days(_ p: Period) -> Int { p.unit == .days ? p.amount : p.amount * 30 }
+
+    /// The stage at `index`, or nil past the last one (no overdue stages configured).
+    public func stage(_ index: Int) -> Stage? {
+        guard index >= 0 else { return nil }
+        if index < before.count { return make(index, before[index].name, before[index].at) }
+        if index == before.count { return make(index, "due", dueAt) }
+        guard let every = policy.overdueEvery else { return nil }
+        let n = index - before.count
+        let at: Instant
+        if let s = every.seconds {
+            at = dueInstant.adding(seconds: s * Int64(n))
+        } else if instantDeadline {
+            at = dueInstant.adding(seconds: Int64(Self.days(every)) * 86_400 * Int64(n))
+        } else {
+            let day = every.unit == .months ? due.adding(months: every.amount * n) : due.adding(days: Self.days(every) * n)
+            at = zone.instant(day, minutesAfterMidnight: policy.dueDayAtMinutes ?? Self.defaultTimeOfDay)
+        }
+        return make(index, "overdue:\(n)", at)
+    }
+
+    private func make(_ i: Int, _ name: String, _ at: Instant) -> Stage {
+        Stage(index: i, name: name, fireAt: at, key: "\(name)@\(instantDeadline ? dueInstant.description : due.description)")
+    }
+
+    /// The first stage that fires strictly after `t`.
+    public func firstStage(after t: Instant) -> Stage? {
+        var i = 0
+        // Overdue stages are evenly spaced, so jump close to `t` instead of walking day by day.
+        if let every = policy.overdueEvery, let dueStage = stage(before.count), t > dueStage.fireAt {
+            let step = every.seconds ?? Int64(Self.days(every)) * 86_400
+            i = before.count + max(0, Int((t.secondsSinceEpoch - dueInstant.secondsSinceEpoch) / max(step, 1)) - 2)
+        }
+        while let s = stage(i) {
+            if s.fireAt > t { return s }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Of the stages from `index` on, the last one that fires at or before `t` (the one to send after
+    /// downtime: older missed stages collapse into it).
+    public func latestStage(from index: Int, atOrBefore t: Instant) -> Stage? {
+        guard let first = stage(index), first.fireAt <= t else { return nil }
+        guard let next = firstStage(after: t) else {
+            // No stage after t: the last stage is the latest.
+            var i = index
+            while stage(i + 1) != nil { i += 1 }
+            return stage(i)
+        }
+        return stage(max(index, next.index - 1))
+    }
+}

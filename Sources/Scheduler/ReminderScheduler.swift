@@ -1,0 +1,86 @@
+import DeadlineKit
+import Logging
+import Rules
+import Store
+
+/// Sends reminder stages on time, exactly once: it sleeps until the earliest pending stage (no
+/// polling), fires everything due in batches, and after downtime or a clock jump sends what was
+/// missed once, marked late.
+public final class ReminderScheduler: Sendable {
+    let store: ObligationStore
+    let configuration: @Sendable () -> Rules.Configuration
+    public let clock: any SchedulerClock
+    let logger: Logger
+    /// Called after reminders were committed (to wake delivery).
+    let onSent: @Sendable (Int) -> Void
+    /// Called on every loop turn (the systemd watchdog); nil when no watchdog is configured.
+    let heartbeat: (@Sendable () -> Void)?
+    let heartbeatInterval: Int64?
+
+    public init(store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
+                logger: Logger, heartbeat: (@Sendable () -> Void)? = nil, heartbeatIntervalSeconds: Int64? = nil,
+                onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.heartbeat = heartbeat
+        self.heartbeatInterval = heartbeatIntervalSeconds
+        self.onSent = onSent
+    }
+
+    /// Fires every stage due now; returns how many reminders were recorded.
+    @discardableResult
+    public func fireDue() async throws -> Int {
+        var total = 0
+        while true {
+            let now = clock.now()
+            let config = configuration()
+            let (sent, more) = try await store.write { db in
+                try Recorder(db: db, config: config, now: now, actor: "scheduler").fireReminders()
+            }
+            total += sent
+            if !more { break }
+        }
+        if total > 0 {
+            logger.info("reminders recorded", metadata: ["count": "\(total)"])
+            onSent(total)
+        }
+        return total
+    }
+
+    public func nextReminder() async throws -> Instant? {
+        let config = configuration()
+        let now = clock.now()
+        return try await store.read { db in try Recorder(db: db, config: config, now: now, actor: "scheduler").nextReminder() }
+    }
+
+    /// Call after writes that may add an earlier stage, so the sleep is shortened.
+    public func wake() { clock.wake() }
+
+    public func run() async throws {
+        while !Task.isCancelled {
+            heartbeat?()
+            do {
+                try await fireDue()
+            } catch {
+                logger.error("scheduler could not record reminders, retrying in 5 s: \(error)")
+                _ = await clock.sleep(until: clock.now().adding(seconds: 5))
+                continue
+            }
+            var next = try await nextReminder()
+            if let interval = heartbeatInterval {
+                let beat = clock.now().adding(seconds: interval)
+                next = next.map { min($0, beat) } ?? beat
+            }
+            switch await clock.sleep(until: next) {
+            case .clockChanged:
+                logger.notice("wall clock changed; re-checking reminders", metadata: ["now": "\(clock.now())"])
+            case .cancelled:
+                return
+            case .deadline, .woken:
+                break
+            }
+        }
+    }
+}
