@@ -79,6 +79,17 @@ public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistable
     public var after: String?
     public var note: String?
 
+    public init(id: Int64? = nil, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.before = before
+        self.after = after
+        self.note = note
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

@@ -1,0 +1,135 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Logging
+import Rules
+import Scheduler
+import Store
+import Testing
+
+/// The scheduler against a real SQLite store, with a clock moved by hand.
+struct SchedulerTests {
+    let config = try! Rules.Configuration.load(directory: nil)
+
+    func makeStore() throws -> ObligationStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sched-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return try ObligationStore(path: dir.appendingPathComponent("db.sqlite").path)
+    }
+
+    func i(_ s: String) -> Instant { try! Instant(parsing: s) }
+
+    /// An obligation due 2025-07-14 (Shanghai) with the default stages -30d, -7d, -1d, due, overdue daily.
+    func seed(_ store: ObligationStore, now: Instant, count: Int = 1) async throws -> [Int64] {
+        let config = self.config
+        return try await store.write { db in
+            let r = Recorder(db: db, config: config, now: now, actor: "test")
+            if try Entity.fetchOne(db, key: "s") == nil { _ = try r.addEntity(id: "s", name: "S", zone: nil, region: nil, owner: nil, labels: [:]) }
+            return try (0..<count).map { n in
+                try r.addCustom(entityId: "s", title: "t\(n)", start: .day(try CivilDate(parsing: "2025-06-01")), period: try Period(parsing: "+30wd"), roll: nil).id!
+            }
+        }
+    }
+
+    func reminders(_ store: ObligationStore) async throws -> [[String: Any]] {
+        try await store.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM outbox WHERE kind = 'reminder' ORDER BY rowid")
+        }.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    func scheduler(_ store: ObligationStore, _ clock: ManualClock) -> ReminderScheduler {
+        let config = self.config
+        return ReminderScheduler(store: store, configuration: { config }, clock: clock, logger: Logger(label: "test"))
+    }
+
+    @Test func eachStageFiresOnceOnTime() async throws {
+        let store = try makeStore()
+        let clock = ManualClock(i("2025-06-01T00:00:00Z"))
+        _ = try await seed(store, now: clock.now())
+        let s = scheduler(store, clock)
+        #expect(try await s.nextReminder() == i("2025-06-14T01:00:00Z"))
+        #expect(try await s.fireDue() == 0)
+        clock.set(i("2025-06-14T01:00:00Z"))
+        #expect(try await s.fireDue() == 1)
+        #expect(try await s.fireDue() == 0, "a stage is sent once")
+        let r = try await reminders(store)
+        #expect(r.map { $0["stage"] as? String } == ["before:-30d"])
+        #expect(r.first?["late"] as? Bool == false)
+        #expect(try await s.nextReminder() == i("2025-07-07T01:00:00Z"))
+    }
+
+    @Test func downtimeAcrossThreeStagesSendsOneLateReminder() async throws {
+        let store = try makeStore()
+        let clock = ManualClock(i("2025-06-01T00:00:00Z"))
+        _ = try await seed(store, now: clock.now())
+        let s = scheduler(store, clock)
+        // obligd was down from before -30d until the morning of the due day (after 09:00).
+        clock.set(i("2025-07-14T02:00:00Z"))
+        #expect(try await s.fireDue() == 1)
+        let r = try await reminders(store)
+        #expect(r.count == 1)
+        #expect(r[0]["stage"] as? String == "due")
+        #expect(r[0]["late"] as? Bool == true)
+        #expect(r[0]["collapsed"] as? Int == 3)
+        #expect(try await s.nextReminder() == i("2025-07-15T01:00:00Z"))
+    }
+
+    @Test func wallClockJumpsNeitherRepeatNorLoseStages() async throws {
+        let store = try makeStore()
+        let clock = ManualClock(i("2025-07-06T00:00:00Z"))
+        _ = try await seed(store, now: i("2025-06-01T00:00:00Z"))
+        let s = scheduler(store, clock)
+        // The -30d stage (2025-06-14) is past when the scheduler first runs: sent late once.
+        #expect(try await s.fireDue() == 1)
+        // Jump forward past -7d and -1d: one late reminder for -1d.
+        clock.set(i("2025-07-13T05:00:00Z"))
+        #expect(try await s.fireDue() == 1)
+        // Jump back a week: nothing is sent again.
+        clock.set(i("2025-07-06T00:00:00Z"))
+        #expect(try await s.fireDue() == 0)
+        clock.set(i("2025-07-13T06:00:00Z"))
+        #expect(try await s.fireDue() == 0)
+        let stages = try await reminders(store).compactMap { $0["stage"] as? String }
+        #expect(stages == ["before:-30d", "before:-1d"])
+        let ledger = try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reminderLedger") }
+        #expect(ledger == 2)
+    }
+
+    @Test func manyRemindersDueInTheSameSecondAreAllRecordedOnce() async throws {
+        let store = try makeStore()
+        let clock = ManualClock(i("2025-06-01T00:00:00Z"))
+        _ = try await seed(store, now: clock.now(), count: 2_500)
+        let s = scheduler(store, clock)
+        clock.set(i("2025-06-14T01:00:00Z"))
+        #expect(try await s.fireDue() == 2_500)
+        #expect(try await s.fireDue() == 0)
+        let distinct = try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT obligationId) FROM reminderLedger") }
+        #expect(distinct == 2_500)
+    }
+
+    @Test func runLoopSleepsUntilTheNextStageAndWakesOnNewObligations() async throws {
+        let store = try makeStore()
+        let clock = ManualClock(i("2025-06-01T00:00:00Z"))
+        let s = scheduler(store, clock)
+        let task = Task { try await s.run() }
+        defer { task.cancel(); clock.wake() }
+        _ = try await seed(store, now: clock.now())
+        s.wake()
+        clock.set(i("2025-06-14T01:00:00Z"))
+        for _ in 0..<100 where try await reminders(store).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await reminders(store).count == 1)
+    }
+
+    @Test func closingAnObligationStopsItsReminders() async throws {
+        let store = try makeStore()
+        let clock = ManualClock(i("2025-06-01T00:00:00Z"))
+        let ids = try await seed(store, now: clock.now())
+        let config = self.config
+        _ = try await store.write { db in
+            try Recorder(db: db, config: config, now: clock.now(), actor: "t").close(ids[0], as: .done, on: nil, note: "filed")
+        }
+        clock.set(i("2025-09-01T00:00:00Z"))
+        #expect(try await scheduler(store, clock).fireDue() == 0)
+        #expect(try await scheduler(store, clock).nextReminder() == nil)
+    }
+}
