@@ -6,6 +6,7 @@ import GRDB
 public final class ObligationStore: Sendable {
     public let pool: DatabasePool
     public let path: String
+    private let commits: GroupCommit
 
     public init(path: String) throws {
         var config = Configuration()
@@ -17,14 +18,16 @@ public final class ObligationStore: Sendable {
         self.path = path
         pool = try DatabasePool(path: path, configuration: config)
         try Schema.migrator.migrate(pool)
+        commits = GroupCommit(writer: pool)
     }
 
     public func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await pool.read(body)
     }
 
+    /// Runs `body` in a transaction shared with concurrent writes (group commit); returns once it is durable.
     public func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await pool.write(body)
+        try await commits.write(body)
     }
 
     /// Runs `body` in one transaction with an idempotency record: a retried request with the same key gets

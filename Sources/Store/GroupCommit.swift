@@ -1,0 +1,86 @@
+import GRDB
+import Synchronization
+
+/// Group commit: concurrent writes that arrive while a transaction is being written join the next
+/// one, so many clients share one fsync. Each write runs in its own savepoint, so a failing request
+/// rolls back only itself; every caller hears back only after the shared commit is durable.
+final class GroupCommit: Sendable {
+    /// Runs one request inside the shared transaction and returns what to tell its caller once committed.
+    typealias Job = @Sendable (Database) -> @Sendable (Result<Void, Error>) -> Void
+
+    private struct State {
+        var jobs: [Job] = []
+        var draining = false
+    }
+
+    private let writer: DatabasePool
+    private let state = Mutex(State())
+    /// The most writes one transaction takes, so a flood cannot make a single transaction unbounded.
+    private let maxBatch: Int
+
+    init(writer: DatabasePool, maxBatch: Int = 512) {
+        self.writer = writer
+        self.maxBatch = maxBatch
+    }
+
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            let job: Job = { db in
+                var value: T?
+                var failure: Error?
+                do {
+                    try db.inSavepoint {
+                        value = try body(db)
+                        return .commit
+                    }
+                } catch {
+                    failure = error
+                }
+                let outcome = value
+                let problem = failure
+                return { commit in
+                    switch (commit, outcome) {
+                    case (.failure(let e), _): continuation.resume(throwing: e)
+                    case (.success, _) where problem != nil: continuation.resume(throwing: problem!)
+                    case (.success, let v?): continuation.resume(returning: v)
+                    case (.success, nil): continuation.resume(throwing: DatabaseError(message: "write produced no result"))
+                    }
+                }
+            }
+            let start = state.withLock { s -> Bool in
+                s.jobs.append(job)
+                if s.draining { return false }
+                s.draining = true
+                return true
+            }
+            if start { Task.detached { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { s -> [Job] in
+                let take = Array(s.jobs.prefix(maxBatch))
+                s.jobs.removeFirst(take.count)
+                if take.isEmpty { s.draining = false }
+                return take
+            }
+            if batch.isEmpty { return }
+            let replies = Mutex<[@Sendable (Result<Void, Error>) -> Void]>([])
+            let result: Result<Void, Error>
+            do {
+                try await writer.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        let r = batch.map { $0(db) }
+                        replies.withLock { $0 = r }
+                        return .commit
+                    }
+                }
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            for reply in replies.withLock({ $0 }) { reply(result) }
+        }
+    }
+}
