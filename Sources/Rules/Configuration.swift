@@ -19,6 +19,8 @@ public struct Configuration: Sendable {
 
     public var rules: [Rule] { packs.flatMap(\.rules) }
 
+    public var knownMetrics: Set<String> { Set(packs.flatMap { $0.metrics.keys }) }
+
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
     public func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {

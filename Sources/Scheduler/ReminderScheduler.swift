@@ -59,6 +59,8 @@ public final class ReminderScheduler: Sendable {
     public func wake() { clock.wake() }
 
     public func run() async throws {
+        var armed = false
+        let started = ContinuousClock.now
         while !Task.isCancelled {
             heartbeat?()
             do {
@@ -69,6 +71,11 @@ public final class ReminderScheduler: Sendable {
                 continue
             }
             var next = try await nextReminder()
+            if !armed {
+                armed = true
+                logger.notice("scheduler armed", metadata: ["ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                                                            "next": "\(next.map { "\($0)" } ?? "none")"])
+            }
             if let interval = heartbeatInterval {
                 let beat = clock.now().adding(seconds: interval)
                 next = next.map { min($0, beat) } ?? beat

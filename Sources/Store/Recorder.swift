@@ -58,16 +58,24 @@ public struct Recorder {
 
     public struct Outcome: Sendable {
         public var factId: Int64
+        public init(factId: Int64) { self.factId = factId }
         public var opened: [Obligation] = []
         public var moved: [Obligation] = []
     }
 
     public func reportMetric(entityId: String, metric: String, value: Int64, at: Start?) throws -> Outcome {
+        let id = try recordObservation(entityId: entityId, metric: metric, value: value, at: at)
+        var outcome = try evaluateMetric(entityId: entityId, metric: metric)
+        outcome.factId = id
+        return outcome
+    }
+
+    /// Stores one observation without evaluating rules (an import evaluates each metric once at the end).
+    public func recordObservation(entityId: String, metric: String, value: Int64, at: Start?) throws -> Int64 {
         let e = try entity(entityId)
-        let known = Set(config.packs.flatMap { $0.metrics.keys })
-        guard known.contains(metric) else {
+        guard config.knownMetrics.contains(metric) else {
             throw StoreError.invalid(field: "metric", problem: "unknown metric '\(metric)'",
-                                     fix: "use one of: \(known.sorted().joined(separator: ", "))")
+                                     fix: "use one of: \(config.knownMetrics.sorted().joined(separator: ", "))")
         }
         guard value >= 0 else { throw StoreError.invalid(field: "value", problem: "\(value) is negative", fix: "report a count of 0 or more") }
         let zone = try Zone(e.zone)
@@ -78,12 +86,25 @@ public struct Recorder {
         var obs = MetricObservationRecord(id: nil, entityId: e.id, metric: metric, value: value,
                                           observedAt: observedAt.secondsSinceEpoch, recordedAt: now.secondsSinceEpoch)
         try obs.insert(db)
-        var outcome = Outcome(factId: obs.id!)
+        return obs.id!
+    }
+
+    /// Derives the threshold obligations of one metric from its whole history: late and out-of-order
+    /// reports give the right crossing day, and an obligation whose crossing day changed is moved.
+    public func evaluateMetric(entityId: String, metric: String) throws -> Outcome {
+        let e = try entity(entityId)
+        var outcome = Outcome(factId: 0)
+        let rules = config.rules.filter { r in
+            guard r.kind == .deadline, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
+            return name == metric
+        }
+        guard !rules.isEmpty else { return outcome }
+        let zone = try Zone(e.zone)
         let history = try Row.fetchAll(db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ?",
                                        arguments: [e.id, metric])
             .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
-        for rule in config.rules where rule.kind == .deadline && rule.region == e.region {
-            guard case let .metric(name, conditions, reopen) = rule.trigger, name == metric, let period = rule.period else { continue }
+        for rule in rules {
+            guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
             let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
             for (i, crossing) in crossings.enumerated() {
                 let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
