@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: [
             "Delivery", "Store", "Rules", "DeadlineKit",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -63,6 +63,30 @@ enum EmbeddedConfig {
   ]
 }
 """####,
+        "obligd.json": ####"""
+{
+  "$comment": [
+    "obligd daemon settings. Keys starting with $comment are ignored.",
+    "receivers: webhooks that notifications are delivered to (none by default; the journal always gets them). Each receiver:",
+    "  name: letters, digits, '.', '_', '-'; format: standard | dingtalk | feishu | wecom | slack | teams",
+    "  url: only for format standard; chat platforms' URLs carry their token and come from urlCredential (an absolute path, or the name of a systemd credential), else from $CREDENTIALS_DIRECTORY/<name>",
+    "  secretFile: the signing secret (standard: whsec_<base64>, required; dingtalk SEC...; feishu), an absolute path or a credential name, else $CREDENTIALS_DIRECTORY/<name>.secret; never in this file",
+    "  language: zh-CN | en (default zh-CN for dingtalk, feishu, wecom; en otherwise)",
+    "  routes: [{entities, rules, stages, severities, kinds}] lists; empty or absent = all; stages: due, before, overdue, before:-7d, overdue:1; severities: error, warning, notice, info",
+    "  ratePerMinute, burst: at most ratePerMinute requests in any minute, burst back to back, sustained ratePerMinute - burst; defaults dingtalk 20/1, wecom 20/1, feishu 100/3, slack 60/1, teams 60/1, standard 600/10; timeoutSeconds: default 10",
+    "  example: {\"name\": \"ops\", \"format\": \"dingtalk\", \"urlCredential\": \"ops\", \"secretFile\": \"ops.secret\", \"routes\": [{\"severities\": [\"error\", \"warning\"]}]}",
+    "delivery: retry budget (a delivery is dead-lettered once it has had maxAttempts tries AND failed for maxAgeHours), backoff, and the journal's language"
+  ],
+  "receivers": [],
+  "delivery": {
+    "maxAttempts": 12,
+    "maxAgeHours": 48,
+    "backoffInitialSeconds": 5,
+    "backoffMaxSeconds": 3600,
+    "journalLanguage": "en"
+  }
+}
+"""####,
         "rules/cn.json": ####"""
 {
   "pack": "cn",
@@ -256,6 +280,242 @@ enum EmbeddedConfig {
       "citation": "Telecom sector data-protection supervision focus (obligd legal reference, section 3)"
     }
   ]
+}
+"""####,
+        "templates/en.json": ####"""
+{
+  "language": "en",
+  "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+  "phrases": {
+    "left.future": "{working} left ({calendar})",
+    "left.futureCalendarOnly": "{calendar} left",
+    "left.today": "due today",
+    "left.passedToday": "was due today at {dueTime}",
+    "left.past": "overdue by {calendar} ({working})",
+    "left.pastCalendarOnly": "overdue by {calendar}",
+    "days.one": "1 calendar day",
+    "days.other": "{n} calendar days",
+    "workingDays.one": "1 working day",
+    "workingDays.other": "{n} working days",
+    "provisional": "Provisional: the due day rests on an estimated holiday calendar and may move when the official calendar is published.",
+    "late": "Sent late: this reminder was scheduled for {scheduledAt}.",
+    "customRule": "custom obligation"
+  },
+  "kinds": {
+    "obligation.opened": {
+      "title": "New obligation for {entity}: {title}",
+      "summary": "New obligation for {entity}: {title}, due {due} ({weekday}), {left}",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Due", "value": "{due} ({weekday}) {dueTime}, {left}" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Citation", "value": "{citation}" },
+        { "label": "File with", "value": "{addressee}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "{provisional}"
+    },
+    "obligation.moved": {
+      "title": "Deadline moved for {entity}: {title}",
+      "summary": "Deadline moved for {entity}: {title}, now due {due} ({weekday}), was {from}",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Now due", "value": "{due} ({weekday}) {dueTime}, {left}" },
+        { "label": "Was due", "value": "{from} ({fromWeekday})" },
+        { "label": "Why", "value": "{reason}" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Citation", "value": "{citation}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "{provisional}"
+    },
+    "obligation.done": {
+      "title": "Done for {entity}: {title}",
+      "summary": "Done for {entity}: {title} (was due {due})",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Was due", "value": "{due} ({weekday})" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": ""
+    },
+    "obligation.waived": {
+      "title": "Waived for {entity}: {title}",
+      "summary": "Waived for {entity}: {title} (was due {due})",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Was due", "value": "{due} ({weekday})" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Citation", "value": "{citation}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": ""
+    },
+    "obligation.reopened": {
+      "title": "Reopened for {entity}: {title}",
+      "summary": "Reopened for {entity}: {title}, due {due} ({weekday}), {left}",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Due", "value": "{due} ({weekday}) {dueTime}, {left}" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Citation", "value": "{citation}" },
+        { "label": "File with", "value": "{addressee}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "{provisional}"
+    },
+    "reminder": {
+      "title": "{title} for {entity}: {left}",
+      "summary": "{entity}: {title} is due {due} ({weekday}), {left}",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Due", "value": "{due} ({weekday}) {dueTime}" },
+        { "label": "Time left", "value": "{left}" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Citation", "value": "{citation}" },
+        { "label": "File with", "value": "{addressee}" },
+        { "label": "Reminder", "value": "{stage}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "{provisional} {late}"
+    },
+    "delivery.failing": {
+      "title": "Notifications to {receiver} are failing",
+      "summary": "Gave up delivering to {receiver}: {error}",
+      "facts": [
+        { "label": "Receiver", "value": "{receiver}" },
+        { "label": "Last error", "value": "{error}" },
+        { "label": "About", "value": "{title} for {entity}, due {due}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "Check the receiver, then run: obligctl outbox retry"
+    }
+  }
+}
+"""####,
+        "templates/zh-CN.json": ####"""
+{
+  "language": "zh-CN",
+  "weekdays": ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"],
+  "phrases": {
+    "left.future": "还有 {working}（{calendar}）",
+    "left.futureCalendarOnly": "还有 {calendar}",
+    "left.today": "今天到期",
+    "left.passedToday": "今天 {dueTime} 已到期",
+    "left.past": "已逾期 {calendar}（{working}）",
+    "left.pastCalendarOnly": "已逾期 {calendar}",
+    "days.one": "1 个自然日",
+    "days.other": "{n} 个自然日",
+    "workingDays.one": "1 个工作日",
+    "workingDays.other": "{n} 个工作日",
+    "provisional": "暂定：到期日依据的节假日安排为估算，官方安排公布后可能调整。",
+    "late": "延迟发送：本提醒原定于 {scheduledAt} 发送。",
+    "customRule": "自定义义务"
+  },
+  "kinds": {
+    "obligation.opened": {
+      "title": "{entity} 新增义务：{title}",
+      "summary": "{entity} 新增义务：{title}，截止 {due}（{weekday}），{left}",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "截止", "value": "{due}（{weekday}）{dueTime}，{left}" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "依据", "value": "{citation}" },
+        { "label": "报送对象", "value": "{addressee}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "{provisional}"
+    },
+    "obligation.moved": {
+      "title": "{entity} 截止日变更：{title}",
+      "summary": "{entity} 截止日变更：{title}，现截止 {due}（{weekday}），原为 {from}",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "现截止", "value": "{due}（{weekday}）{dueTime}，{left}" },
+        { "label": "原截止", "value": "{from}（{fromWeekday}）" },
+        { "label": "原因", "value": "{reason}" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "依据", "value": "{citation}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "{provisional}"
+    },
+    "obligation.done": {
+      "title": "{entity} 已完成：{title}",
+      "summary": "{entity} 已完成：{title}（截止 {due}）",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "原截止", "value": "{due}（{weekday}）" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": ""
+    },
+    "obligation.waived": {
+      "title": "{entity} 已豁免：{title}",
+      "summary": "{entity} 已豁免：{title}（截止 {due}）",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "原截止", "value": "{due}（{weekday}）" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "依据", "value": "{citation}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": ""
+    },
+    "obligation.reopened": {
+      "title": "{entity} 重新打开：{title}",
+      "summary": "{entity} 重新打开：{title}，截止 {due}（{weekday}），{left}",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "截止", "value": "{due}（{weekday}）{dueTime}，{left}" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "依据", "value": "{citation}" },
+        { "label": "报送对象", "value": "{addressee}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "{provisional}"
+    },
+    "reminder": {
+      "title": "{entity}：{title}，{left}",
+      "summary": "{entity}：{title} 截止 {due}（{weekday}），{left}",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "截止", "value": "{due}（{weekday}）{dueTime}" },
+        { "label": "剩余", "value": "{left}" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "依据", "value": "{citation}" },
+        { "label": "报送对象", "value": "{addressee}" },
+        { "label": "提醒阶段", "value": "{stage}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "{provisional} {late}"
+    },
+    "delivery.failing": {
+      "title": "发往 {receiver} 的通知投递失败",
+      "summary": "已放弃向 {receiver} 投递：{error}",
+      "facts": [
+        { "label": "接收方", "value": "{receiver}" },
+        { "label": "最后错误", "value": "{error}" },
+        { "label": "相关事项", "value": "{entity}：{title}，截止 {due}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "请检查接收方配置后执行：obligctl outbox retry"
+    }
+  }
 }
 """####,
     ]

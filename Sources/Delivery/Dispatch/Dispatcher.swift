@@ -1,0 +1,274 @@
+import AsyncHTTPClient
+import DeadlineKit
+import Foundation
+import Logging
+import Rules
+import Store
+import Synchronization
+
+/// Delivers the outbox: journals each notification once, then sends it to every receiver whose routes
+/// match, durably, in order per receiver, within each receiver's rate limit, retrying with backoff until
+/// it is accepted or its retry budget is spent (dead letter).
+///
+/// `run()` is a swift-service-lifecycle style service body: it returns when its task is cancelled, after
+/// the requests in flight have ended, and shuts down the one `HTTPClient` it owns. It never polls while
+/// idle: it sleeps until the earliest retry or rate-limit instant, or until `wake()`, which the daemon
+/// calls after committing outbox rows.
+///
+/// Guarantees: a delivery row per (outbox row, receiver) (UNIQUE), created in outbox order; a receiver's
+/// next message is sent only after its previous one was delivered or given up; each outcome is one
+/// transaction. A crash between a receiver's 2xx and that transaction resends the message with the same
+/// webhook-id, which Standard Webhooks receivers deduplicate; nothing is ever lost.
+public final class Dispatcher: Sendable {
+    let store: ObligationStore
+    let queue: DeliveryQueue
+    let configuration: @Sendable () -> Configuration
+    let environment: [String: String]
+    let clock: any DeliveryClock
+    let journal: JournalWriter
+    let logger: Logger
+    let random: @Sendable () -> Double
+    let client: HTTPClient
+    let transport: any WebhookTransport
+    let wakeup = Wakeup()
+    let cache = Mutex<CachedSetup?>(nil)
+    let busy = Mutex<Set<String>>([])
+    /// Outbox rows journaled and routed per pass.
+    static let batch = 200
+
+    /// - Parameters:
+    ///   - configuration: the current configuration (re-read on every pass, so a reload takes effect;
+    ///     call `reload()` after one so credentials are read again).
+    ///   - environment: for `$CREDENTIALS_DIRECTORY`.
+    ///   - random: 0..<1, for backoff jitter.
+    public init(store: ObligationStore, configuration: @escaping @Sendable () -> Configuration,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                clock: any DeliveryClock = SystemDeliveryClock(), journal: JournalWriter = JournalWriter(),
+                logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.store = store
+        self.queue = DeliveryQueue(store: store)
+        self.configuration = configuration
+        self.environment = environment
+        self.clock = clock
+        self.journal = journal
+        self.logger = logger
+        self.random = random
+        var config = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(60)))
+        config.connectionPool = .init(idleTimeout: .seconds(60))
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        transport = HTTPClientTransport(client: client)
+    }
+
+    /// Call after committing outbox rows: the dispatcher picks them up now instead of at its next timer.
+    public func wake() { wakeup.signal() }
+
+    /// Call after a configuration reload: receivers, credentials and templates are read again.
+    public func reload() {
+        cache.withLock { $0 = nil }
+        wakeup.signal()
+    }
+
+    // MARK: Setup
+
+    struct CachedSetup: Sendable {
+        var key: [Data?]
+        var delivery: DeliveryConfiguration
+        var templates: TemplateSet
+    }
+
+    struct Setup: Sendable {
+        var delivery: DeliveryConfiguration
+        var renderer: MessageRenderer
+    }
+
+    /// The receivers and templates of the current configuration, parsed once per change of the files
+    /// they come from. A configuration that fails keeps the last good one (the daemon validates before
+    /// it swaps a reloaded configuration in, so this is a second line of defence).
+    func setup() throws -> Setup {
+        let config = configuration()
+        let key = ["obligd.json", "templates/en.json", "templates/zh-CN.json"].map { config.files[$0] }
+        if let c = cache.withLock({ $0 }), c.key == key {
+            return Setup(delivery: c.delivery, renderer: MessageRenderer(templates: c.templates, configuration: config))
+        }
+        do {
+            let delivery = try DeliveryConfiguration.load(config, environment: environment)
+            let templates = try TemplateSet.load(from: config)
+            cache.withLock { $0 = CachedSetup(key: key, delivery: delivery, templates: templates) }
+            return Setup(delivery: delivery, renderer: MessageRenderer(templates: templates, configuration: config))
+        } catch {
+            if let c = cache.withLock({ $0 }) {
+                logger.error("delivery configuration rejected, keeping the previous one: \(String(describing: error))")
+                return Setup(delivery: c.delivery, renderer: MessageRenderer(templates: c.templates, configuration: config))
+            }
+            throw error
+        }
+    }
+
+    // MARK: The loop
+
+    public func run() async throws {
+        var buckets: [String: (limit: RateLimit, bucket: TokenBucket)] = [:]
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                var nextWake: Int64?
+                do {
+                    let setup = try setup()
+                    let more = try await dispatchBatch(setup)
+                    let now = clock.now()
+                    for receiver in setup.delivery.receivers {
+                        if busy.withLock({ $0.contains(receiver.name) }) { continue }
+                        guard let head = try await queue.head(of: receiver.name) else { continue }
+                        if head.delivery.nextAttemptAt > now {
+                            nextWake = min(nextWake ?? .max, head.delivery.nextAttemptAt)
+                            continue
+                        }
+                        var entry = buckets[receiver.name]
+                        if entry == nil || entry!.limit != receiver.rate { entry = (receiver.rate, TokenBucket(receiver.rate, now: now)) }
+                        guard entry!.bucket.take(now: now) else {
+                            nextWake = min(nextWake ?? .max, entry!.bucket.nextTokenAt(now: now))
+                            buckets[receiver.name] = entry
+                            continue
+                        }
+                        buckets[receiver.name] = entry
+                        busy.withLock { _ = $0.insert(receiver.name) }
+                        let policy = setup.delivery.retry
+                        let renderer = setup.renderer
+                        let journalLanguage = setup.delivery.journalLanguage
+                        group.addTask {
+                            await self.attempt(head, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage)
+                            self.busy.withLock { _ = $0.remove(receiver.name) }
+                            self.wakeup.signal()
+                        }
+                    }
+                    if more { continue }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.error("delivery pass failed, retrying in 5 s: \(String(describing: error))")
+                    nextWake = clock.now() + 5000
+                }
+                await wakeup.wait(until: nextWake, clock: clock)
+            }
+        }
+        try? await client.shutdown()
+        logger.info("delivery stopped")
+    }
+
+    /// Journals and routes up to `batch` undispatched outbox rows; true if there may be more.
+    func dispatchBatch(_ setup: Setup) async throws -> Bool {
+        let rows = try await queue.undispatched(limit: Self.batch)
+        guard !rows.isEmpty else { return false }
+        let now = clock.now()
+        var routings: [DeliveryQueue.Routing] = []
+        var invalid: [(id: String, error: String)] = []
+        var entities: [String: Entity?] = [:]
+        for row in rows {
+            let n: Notification
+            do throws(NotificationError) { n = try Notification(outbox: row) } catch {
+                logger.error("outbox row cannot be delivered: \(error.description)", metadata: ["outbox": "\(row.id)"])
+                invalid.append((row.id, error.problem))
+                continue
+            }
+            if entities[n.entity] == nil { entities[n.entity] = .some(try await queue.entity(n.entity)) }
+            let entity = entities[n.entity]!
+            let rendered = setup.renderer.render(n, entity: entity, language: setup.delivery.journalLanguage,
+                                                 now: Instant(secondsSinceEpoch: now / 1000))
+            journal.record(n, rendered: rendered, citation: citation(n, setup))
+            routings.append(.init(outboxId: n.id, receivers: setup.delivery.receivers.filter { $0.accepts(n) }.map(\.name)))
+        }
+        // Journaled before the commit: a crash in between journals these rows again on restart, which
+        // is better than never.
+        try await queue.dispatch(routings, invalid: invalid, now: now)
+        return rows.count == Self.batch
+    }
+
+    func citation(_ n: Notification, _ setup: Setup) -> String {
+        n.rule.isEmpty ? "" : setup.renderer.configuration.rule(n.rule)?.citation ?? ""
+    }
+
+    // MARK: One attempt
+
+    /// Renders and sends the head message of a receiver and records the outcome.
+    func attempt(_ head: DeliveryQueue.Head, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language) async {
+        let started = clock.now()
+        var verdict: DeliveryVerdict
+        var httpStatus: Int?
+        var notification: Notification?
+        do {
+            let n = try Notification(outbox: head.outbox)
+            notification = n
+            let rendered = renderer.render(n, entity: head.entity, language: receiver.language, now: Instant(secondsSinceEpoch: started / 1000))
+            let format = receiver.makeFormat()
+            let request = try format.request(for: OutgoingMessage(notification: n, rendered: rendered), now: started)
+            do {
+                let response = try await transport.send(request, timeout: receiver.timeout)
+                httpStatus = response.status
+                verdict = format.interpret(response)
+            } catch {
+                // Shutting down mid-request: leave the delivery as it was, it is sent again on restart.
+                if Task.isCancelled { return }
+                verdict = .retry(after: nil, reason: HTTPClientTransport.describe(error, timeout: receiver.timeout))
+            }
+        } catch let e as NotificationError {
+            verdict = .failed(reason: e.problem)
+        } catch {
+            verdict = .failed(reason: String(describing: error))
+        }
+        let finished = clock.now()
+        var d = head.delivery
+        d.attempts += 1
+        d.firstAttemptAt = d.firstAttemptAt ?? started
+        d.lastAttemptAt = finished
+        d.lastHTTPStatus = httpStatus
+        var gaveUp: String?
+        switch verdict {
+        case .delivered:
+            d.status = .delivered
+            d.deliveredAt = finished
+            d.lastError = nil
+        case let .failed(reason):
+            d.status = .dead
+            d.lastError = reason
+            gaveUp = reason
+        case let .retry(after, reason):
+            let spentAttempts = d.attempts >= policy.maxAttempts
+            let spentTime = finished - d.firstAttemptAt! >= Backoff.millis(policy.maxAge)
+            if spentAttempts && spentTime {
+                d.status = .dead
+                d.lastError = "gave up after \(d.attempts) attempts: \(reason)"
+                gaveUp = d.lastError
+            } else {
+                let backoff = Backoff(initial: policy.initialBackoff, max: policy.maxBackoff)
+                let wait = after.map { Backoff.millis($0) } ?? backoff.delay(afterFailures: d.attempts, unit: random())
+                d.nextAttemptAt = finished + max(wait, 0)
+                d.lastError = reason
+            }
+        }
+        // Recorded even while shutting down (an unstructured task does not inherit cancellation): a
+        // receiver's 2xx that is not recorded means a duplicate after restart.
+        let record = d
+        let note = gaveUp.map { "receiver \(receiver.name): \($0)" }
+        do {
+            try await Task { try await self.queue.record(record, auditNote: note) }.value
+        } catch {
+            logger.error("could not record a delivery outcome: \(String(describing: error))",
+                         metadata: ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)"])
+            return
+        }
+        let meta: Logger.Metadata = ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)", "attempt": "\(d.attempts)"]
+        switch d.status {
+        case .delivered:
+            logger.debug("delivered", metadata: meta)
+        case .pending:
+            logger.warning("delivery failed, retrying at \(d.nextAttemptAt): \(d.lastError ?? "")", metadata: meta)
+        case .dead, .dropped:
+            logger.error("delivery given up: \(d.lastError ?? "")", metadata: meta)
+            if var failing = notification {
+                failing.kind = .deliveryFailing
+                failing.receiver = receiver.name
+                failing.error = d.lastError
+                let rendered = renderer.render(failing, entity: head.entity, language: journalLanguage, now: Instant(secondsSinceEpoch: finished / 1000))
+                journal.record(failing, rendered: rendered, citation: "")
+            }
+        }
+    }
+}

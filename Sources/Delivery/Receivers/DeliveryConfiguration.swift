@@ -1,0 +1,205 @@
+import Foundation
+import Rules
+
+/// How long and how often a failing delivery is retried before it is dead-lettered.
+///
+/// A delivery is given up only when it has had `maxAttempts` tries *and* has been failing for `maxAge`
+/// since its first try. Both must be spent because either alone loses messages: a short burst of quick
+/// failures would exhaust an attempt count, and a long outage at a capped backoff would exhaust an age
+/// after few tries. Only the oldest pending message of a receiver is ever tried (per-receiver order), so
+/// the messages queued behind it keep their whole budget: a receiver down for a day gets everything once
+/// it is back, in order.
+public struct RetryPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var maxAge: Duration
+    /// The wait after the first failure; it doubles with each further failure up to `maxBackoff`.
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+
+    public init(maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
+                initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600)) {
+        self.maxAttempts = maxAttempts
+        self.maxAge = maxAge
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+    }
+}
+
+/// The delivery part of obligd.json: receivers, the retry policy and the journal's language.
+///
+/// ```json
+/// { "receivers": [ { "name": "ops", "format": "dingtalk", "language": "zh-CN",
+///                    "routes": [ { "severities": ["error", "warning"] } ] } ],
+///   "delivery": { "maxAttempts": 12, "maxAgeHours": 48, "backoffInitialSeconds": 5,
+///                 "backoffMaxSeconds": 3600, "journalLanguage": "en" } }
+/// ```
+/// Credentials never sit in the file: a receiver's signing secret comes from `secretFile` (a path, or
+/// the name of a systemd credential) or else `$CREDENTIALS_DIRECTORY/<name>.secret`; a chat platform's
+/// URL, which carries its token, from `urlCredential` (same rules) or else
+/// `$CREDENTIALS_DIRECTORY/<name>`.
+public struct DeliveryConfiguration: Sendable {
+    public var receivers: [Receiver]
+    public var retry: RetryPolicy
+    public var journalLanguage: Language
+
+    public init(receivers: [Receiver] = [], retry: RetryPolicy = RetryPolicy(), journalLanguage: Language = .en) {
+        self.receivers = receivers
+        self.retry = retry
+        self.journalLanguage = journalLanguage
+    }
+
+    public func receiver(named name: String) -> Receiver? { receivers.first { $0.name == name } }
+
+    /// Parses `obligd.json` from the configuration (absent: no receivers, default policy) and reads every
+    /// receiver's credentials, so that a missing secret fails at startup or reload rather than at the
+    /// first deadline.
+    public static func load(_ configuration: Configuration,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> DeliveryConfiguration {
+        guard let data = configuration.files["obligd.json"] else { return DeliveryConfiguration() }
+        let origin = configuration.sources["obligd.json"]
+        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
+        return try parse(data, file: label, ruleIds: Set(configuration.rules.map(\.id)), environment: environment)
+    }
+
+    static func parse(_ data: Data, file: String, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> DeliveryConfiguration {
+        let root = try ConfigObject.parse(data, file: file)
+        // Other top-level keys (e.g. `reminders`) belong to other parts of obligd and are checked there.
+        var result = DeliveryConfiguration()
+        if let d = try root.optionalObject("delivery") {
+            try d.onlyKeys(["maxAttempts", "maxAgeHours", "backoffInitialSeconds", "backoffMaxSeconds", "journalLanguage"])
+            var p = RetryPolicy()
+            if let n = try d.optionalInt("maxAttempts", in: 1...1000) { p.maxAttempts = n }
+            if let h = try d.optionalInt("maxAgeHours", in: 0...24 * 90) { p.maxAge = .seconds(h * 3600) }
+            if let s = try d.optionalInt("backoffInitialSeconds", in: 1...3600) { p.initialBackoff = .seconds(s) }
+            if let s = try d.optionalInt("backoffMaxSeconds", in: 1...86_400) { p.maxBackoff = .seconds(s) }
+            guard p.maxBackoff >= p.initialBackoff else {
+                throw d.error("backoffMaxSeconds", "must be at least backoffInitialSeconds")
+            }
+            result.retry = p
+            if let l = try d.optionalString("journalLanguage") { result.journalLanguage = try language(l, in: d, key: "journalLanguage") }
+        }
+        guard root.has("receivers") else { return result }
+        var names = Set<String>()
+        for r in try root.objects("receivers") {
+            let receiver = try parseReceiver(r, ruleIds: ruleIds, environment: environment)
+            guard names.insert(receiver.name).inserted else {
+                throw r.error("name", "receiver '\(receiver.name)' is defined twice")
+            }
+            result.receivers.append(receiver)
+        }
+        return result
+    }
+
+    static func language(_ code: String, in o: ConfigObject, key: String) throws(ConfigError) -> Language {
+        guard let l = Language(rawValue: code) else {
+            throw o.error(key, "unknown language '\(code)'; use one of: \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return l
+    }
+
+    static func parseReceiver(_ r: ConfigObject, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> Receiver {
+        if r.has("secret") {
+            throw r.error("secret", "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret")
+        }
+        try r.onlyKeys(["name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds"])
+        let name = try r.string("name")
+        guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
+            throw r.error("name", "'\(name)' is not a valid receiver name; use 1-64 letters, digits, '.', '_' or '-'")
+        }
+        let formatText = try r.string("format")
+        guard let format = FormatName(rawValue: formatText) else {
+            throw r.error("format", "unknown format '\(formatText)'; use one of: \(FormatName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let credentials = CredentialReader(environment: environment)
+
+        // The URL.
+        let url: Secret
+        if r.has("url") {
+            guard !format.urlIsCredential else {
+                throw r.error("url", "a \(format.rawValue) webhook URL carries its access token, so it must not be written in obligd.json; put it in a file and set urlCredential, or pass it as the systemd credential '\(name)'")
+            }
+            guard !r.has("urlCredential") else { throw r.error("urlCredential", "give url or urlCredential, not both") }
+            url = Secret(try r.string("url"))
+        } else if let ref = try r.optionalString("urlCredential") {
+            url = try credentials.read(ref, in: r, key: "urlCredential")
+        } else if format.urlIsCredential {
+            url = try credentials.read(name, in: r, key: "urlCredential", defaulted: true)
+        } else {
+            throw r.error("url", "missing (the webhook's http(s) URL)")
+        }
+        let key = r.has("url") ? "url" : "urlCredential"
+        guard let parsed = URL(string: url.exposedValue), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parsed.host, !host.isEmpty else {
+            // Never echo the value: it may carry a token.
+            throw r.error(key, "is not an http(s) URL")
+        }
+
+        // The secret.
+        var secret: Secret?
+        switch format.secretUse {
+        case .none:
+            if r.has("secretFile") { throw r.error("secretFile", "the \(format.rawValue) format does not sign requests; remove secretFile") }
+        case .optional, .required:
+            if let ref = try r.optionalString("secretFile") {
+                secret = try credentials.read(ref, in: r, key: "secretFile")
+            } else {
+                secret = try credentials.readIfPresent("\(name).secret", in: r, key: "secretFile")
+            }
+            if format.secretUse == .required, secret == nil {
+                throw r.error("secretFile", "missing: a \(format.rawValue) receiver signs every request; give secretFile or the systemd credential '\(name).secret'")
+            }
+        }
+        if format == .standard, let s = secret {
+            guard s.exposedValue.hasPrefix("whsec_"), let key = Data(base64Encoded: String(s.exposedValue.dropFirst(6))), !key.isEmpty else {
+                throw r.error("secretFile", "a Standard Webhooks secret is 'whsec_' followed by base64 (e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)")
+            }
+        }
+
+        var language = format.defaultLanguage
+        if let code = try r.optionalString("language") { language = try Self.language(code, in: r, key: "language") }
+
+        var routes: [Route] = []
+        for o in try r.objects("routes") { routes.append(try parseRoute(o, ruleIds: ruleIds)) }
+
+        let perMinute = try r.optionalInt("ratePerMinute", in: 2...10_000) ?? format.defaultRatePerMinute
+        let burst = try r.optionalInt("burst", in: 1...9_999) ?? min(format.defaultBurst, perMinute - 1)
+        guard burst < perMinute else {
+            throw r.error("burst", "must be below ratePerMinute (\(perMinute)): a full burst plus a minute of refill may not exceed the limit")
+        }
+        let timeout = try r.optionalInt("timeoutSeconds", in: 1...120) ?? 10
+        return Receiver(name: name, format: format, url: url, secret: secret, language: language, routes: routes,
+                        rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout))
+    }
+
+    static func parseRoute(_ o: ConfigObject, ruleIds: Set<String>) throws(ConfigError) -> Route {
+        try o.onlyKeys(["entities", "rules", "stages", "severities", "kinds"])
+        var route = Route()
+        route.entities = try o.stringList("entities")
+        route.rules = try o.stringList("rules")
+        for (i, rule) in route.rules.enumerated() where rule != "custom" && !ruleIds.contains(rule) {
+            throw ConfigError(file: o.file, path: "\(o.at("rules"))[\(i)]", problem: "no rule '\(rule)' (use a rule id from obligctl rules list, or 'custom')")
+        }
+        route.stages = try o.stringList("stages")
+        for (i, stage) in route.stages.enumerated() {
+            let ok = ["due", "before", "overdue"].contains(stage)
+                || (stage.hasPrefix("overdue:") && Int(stage.dropFirst(8)).map { $0 > 0 } == true)
+                || (stage.hasPrefix("before:") && stage.count > 7)
+            guard ok else {
+                throw ConfigError(file: o.file, path: "\(o.at("stages"))[\(i)]", problem: "unknown stage '\(stage)'; use due, before, overdue, before:-7d or overdue:1")
+            }
+        }
+        for (i, s) in try o.stringList("severities").enumerated() {
+            guard let sev = Severity(rawValue: s) else {
+                throw ConfigError(file: o.file, path: "\(o.at("severities"))[\(i)]", problem: "unknown severity '\(s)'; use one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            route.severities.append(sev)
+        }
+        for (i, k) in try o.stringList("kinds").enumerated() {
+            guard let kind = NotificationKind(rawValue: k) else {
+                throw ConfigError(file: o.file, path: "\(o.at("kinds"))[\(i)]", problem: "unknown kind '\(k)'; use one of: \(NotificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            route.kinds.append(kind)
+        }
+        return route
+    }
+}

@@ -1,0 +1,97 @@
+import Rules
+
+/// The wire formats obligd speaks.
+public enum FormatName: String, Sendable, CaseIterable {
+    case standard, dingtalk, feishu, wecom, slack, teams
+
+    /// The platform's documented limit per minute per webhook (DingTalk and WeCom robots 20, Feishu bots
+    /// 100, Slack incoming webhooks about one a second); our own receivers and Teams get a generous one.
+    public var defaultRatePerMinute: Int {
+        switch self {
+        case .dingtalk, .wecom: 20
+        case .feishu: 100
+        case .slack, .teams: 60
+        case .standard: 600
+        }
+    }
+
+    /// Burst sizes that keep every 60 s window within the limit (see `RateLimit`). The sustained rate
+    /// is `perMinute - burst`, so chat robots with low limits get a burst of 1 (19 a minute for
+    /// DingTalk and WeCom); Feishu, which also allows at most 5 a second, gets 3.
+    public var defaultBurst: Int {
+        switch self {
+        case .dingtalk, .wecom, .teams, .slack: 1
+        case .feishu: 3
+        case .standard: 10
+        }
+    }
+
+    /// Whether the format signs requests, and whether a secret is required for it.
+    var secretUse: SecretUse {
+        switch self {
+        case .standard: .required
+        case .dingtalk, .feishu: .optional
+        case .wecom, .slack, .teams: .none
+        }
+    }
+
+    enum SecretUse { case required, optional, none }
+
+    /// Chat platforms put a token in the URL, so their URL is a credential and must not sit in the
+    /// config file; a `standard` receiver's URL is a plain address (its secret signs the requests).
+    var urlIsCredential: Bool { self != .standard }
+
+    var defaultLanguage: Language {
+        switch self {
+        case .dingtalk, .feishu, .wecom: .zhCN
+        case .standard, .slack, .teams: .en
+        }
+    }
+}
+
+/// A webhook that notifications are delivered to, as configured in obligd.json `receivers`.
+/// Its URL and secret are `Secret`s: printing a receiver never shows them.
+public struct Receiver: Sendable, Equatable, CustomStringConvertible {
+    public var name: String
+    public var format: FormatName
+    public var url: Secret
+    public var secret: Secret?
+    public var language: Language
+    public var routes: [Route]
+    public var rate: RateLimit
+    /// How long one request may take, connect to last byte.
+    public var timeout: Duration
+
+    public init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
+                rate: RateLimit? = nil, timeout: Duration = .seconds(10)) {
+        self.name = name
+        self.format = format
+        self.url = url
+        self.secret = secret
+        self.language = language
+        self.routes = routes
+        self.rate = rate ?? RateLimit(perMinute: format.defaultRatePerMinute, burst: format.defaultBurst)
+        self.timeout = timeout
+    }
+
+    public func accepts(_ n: Notification) -> Bool {
+        routes.isEmpty || routes.contains { $0.matches(n) }
+    }
+
+    public var description: String { "receiver \(name) (\(format.rawValue))" }
+}
+
+/// A per-receiver rate limit: at most `perMinute` requests in any 60 s window, with up to `burst` sent
+/// back to back. Implemented as a token bucket of `burst` tokens refilled at `perMinute - burst` a
+/// minute: a full bucket plus a minute of refill is exactly `perMinute`, so a burst never pushes a
+/// window over the platform's limit (DingTalk throttles a robot for 10 minutes when it is exceeded).
+/// The price is a sustained rate of `perMinute - burst`, hence small default bursts.
+public struct RateLimit: Sendable, Equatable {
+    public var perMinute: Int
+    public var burst: Int
+
+    public init(perMinute: Int, burst: Int) {
+        self.perMinute = perMinute
+        self.burst = burst
+    }
+}

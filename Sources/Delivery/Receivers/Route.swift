@@ -1,0 +1,32 @@
+/// Which notifications a receiver takes. Each list narrows the match; an empty list matches everything.
+/// A receiver with several routes takes a notification if any route matches; one with none takes all.
+public struct Route: Sendable, Equatable {
+    public var entities: [String] = []
+    /// Rule ids; "custom" matches obligations without a rule.
+    public var rules: [String] = []
+    /// Reminder stages: `due`, `before:-7d`, `overdue:1`, or a family: `before`, `overdue`. A route
+    /// with stages matches only reminders.
+    public var stages: [String] = []
+    public var severities: [Severity] = []
+    public var kinds: [NotificationKind] = []
+
+    public init(entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = []) {
+        self.entities = entities
+        self.rules = rules
+        self.stages = stages
+        self.severities = severities
+        self.kinds = kinds
+    }
+
+    public func matches(_ n: Notification) -> Bool {
+        if !entities.isEmpty, !entities.contains(n.entity) { return false }
+        if !rules.isEmpty, !rules.contains(n.rule.isEmpty ? "custom" : n.rule) { return false }
+        if !severities.isEmpty, !severities.contains(n.severity) { return false }
+        if !kinds.isEmpty, !kinds.contains(n.kind) { return false }
+        if !stages.isEmpty {
+            guard let stage = n.stageName else { return false }
+            guard stages.contains(where: { stage == $0 || stage.hasPrefix($0 + ":") }) else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,131 @@
+import DeadlineKit
+import Foundation
+import Rules
+import Store
+
+/// Puts a notification into words for one language, at render time: days left are counted from `now`
+/// on the entity's region calendar as configured then, so a message queued during an outage still says
+/// how much time is left when it finally goes out, and a reloaded calendar is taken into account.
+///
+/// Rendering never fails: the templates were checked when loaded, and a missing rule or entity degrades
+/// to the ids carried in the notification.
+public struct MessageRenderer: Sendable {
+    public let templates: TemplateSet
+    public let configuration: Configuration
+
+    public init(templates: TemplateSet, configuration: Configuration) {
+        self.templates = templates
+        self.configuration = configuration
+    }
+
+    /// - Parameters:
+    ///   - entity: the entity the notification is about, for its name, zone and region (nil: use the id,
+    ///     Asia/Shanghai and region cn).
+    ///   - now: the instant the message is rendered, i.e. sent.
+    public func render(_ n: Notification, entity: Entity?, language: Language, now: Instant) -> RenderedMessage {
+        let t = templates.templates(for: language)
+        let values = placeholderValues(n, entity: entity, templates: t, now: now)
+        let k = t.kinds[n.kind]!
+        let facts: [RenderedMessage.Fact] = k.facts.compactMap { fact in
+            // A fact whose placeholders are all empty (no addressee, no citation) is left out rather than
+            // shown with a blank value.
+            let names = Placeholders.names(in: fact.value)
+            if !names.isEmpty, names.allSatisfy({ (values[$0] ?? "").isEmpty }) { return nil }
+            return RenderedMessage.Fact(label: fact.label, value: collapse(Placeholders.fill(fact.value, values)))
+        }
+        let note = collapse(Placeholders.fill(k.note, values))
+        return RenderedMessage(language: language, severity: n.severity,
+                               title: collapse(Placeholders.fill(k.title, values)),
+                               summary: collapse(Placeholders.fill(k.summary, values)),
+                               facts: facts, note: note.isEmpty ? nil : note)
+    }
+
+    /// Trims and squeezes the runs of spaces an empty placeholder leaves behind.
+    private func collapse(_ s: String) -> String {
+        var out = ""
+        var lastSpace = false
+        for ch in s {
+            if ch == " " {
+                if !lastSpace { out.append(ch) }
+                lastSpace = true
+            } else {
+                out.append(ch)
+                lastSpace = false
+            }
+        }
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func placeholderValues(_ n: Notification, entity: Entity?, templates t: TemplateSet.LanguageTemplates, now: Instant) -> [String: String] {
+        let zone = (try? Zone(entity?.zone ?? Zone.defaultIdentifier)) ?? Zone.shanghai
+        let region = entity?.region ?? "cn"
+        let calendar = configuration.calendars[region]
+        let rule = n.rule.isEmpty ? nil : configuration.rule(n.rule)
+        let phrase = { (key: String, values: [String: String]) in Placeholders.fill(t.phrases[key] ?? "", values) }
+
+        var v: [String: String] = [:]
+        v["kind"] = n.kind.rawValue
+        v["title"] = n.title
+        v["entity"] = entity?.name ?? n.entity
+        v["entityId"] = n.entity
+        v["obligation"] = String(n.obligation)
+        v["rule"] = n.rule.isEmpty ? phrase("customRule", [:]) : n.rule
+        v["ruleTitle"] = rule?.title ?? ""
+        v["ruleName"] = n.rule.isEmpty ? phrase("customRule", [:]) : rule.map { "\($0.title) (\($0.id))" } ?? n.rule
+        v["citation"] = rule?.citation ?? ""
+        v["addressee"] = rule?.addressee ?? ""
+        v["status"] = n.status
+        v["stage"] = n.stageName ?? ""
+        v["reason"] = n.reason ?? ""
+        v["receiver"] = n.receiver ?? ""
+        v["error"] = n.error ?? ""
+        v["from"] = n.from ?? ""
+        if let from = n.from, let d = try? CivilDate(parsing: from) { v["fromWeekday"] = t.weekdays[d.isoWeekday - 1] } else { v["fromWeekday"] = "" }
+
+        let dueInstant = Instant(secondsSinceEpoch: n.dueInstant)
+        // Day deadlines end at 24:00 local time (the next day's 00:00); only an instant deadline has a
+        // time of day worth showing.
+        let dueLocal = localTime(dueInstant, zone)
+        let dueTime = dueLocal.time == "00:00" ? "" : dueLocal.time
+        v["dueTime"] = dueTime
+        v["due"] = n.due
+        guard let due = try? CivilDate(parsing: n.due) else { return v }
+        v["weekday"] = t.weekdays[due.isoWeekday - 1]
+
+        let today = zone.day(of: now)
+        let diff = due.dayNumber - today.dayNumber
+        let daysText = { (n: Int) in phrase(n == 1 ? "days.one" : "days.other", ["n": String(n)]) }
+        let workingText = { (n: Int) in phrase(n == 1 ? "workingDays.one" : "workingDays.other", ["n": String(n)]) }
+        if diff > 0 {
+            if let w = try? calendar?.workingDayCount(from: today.adding(days: 1), through: due) {
+                v["left"] = phrase("left.future", ["working": workingText(w), "calendar": daysText(diff)])
+            } else {
+                v["left"] = phrase("left.futureCalendarOnly", ["calendar": daysText(diff)])
+            }
+        } else if diff == 0 {
+            v["left"] = now >= dueInstant && !dueTime.isEmpty ? phrase("left.passedToday", ["dueTime": dueTime]) : phrase("left.today", [:])
+        } else {
+            if let w = try? calendar?.workingDayCount(from: due.adding(days: 1), through: today) {
+                v["left"] = phrase("left.past", ["working": workingText(w), "calendar": daysText(-diff)])
+            } else {
+                v["left"] = phrase("left.pastCalendarOnly", ["calendar": daysText(-diff)])
+            }
+        }
+        v["provisional"] = n.provisional ? phrase("provisional", [:]) : ""
+        if n.late, let at = n.scheduledAt {
+            let l = localTime(Instant(secondsSinceEpoch: at), zone)
+            v["late"] = phrase("late", ["scheduledAt": "\(l.day) \(l.time)"])
+        } else {
+            v["late"] = ""
+        }
+        return v
+    }
+
+    private func localTime(_ i: Instant, _ zone: Zone) -> (day: CivilDate, time: String) {
+        let offset = Int64(zone.offset(at: i))
+        let local = i.secondsSinceEpoch + offset
+        let secondsOfDay = ((local % 86_400) + 86_400) % 86_400
+        let h = secondsOfDay / 3600, m = (secondsOfDay % 3600) / 60
+        return (zone.day(of: i), (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)")
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Rules
+
+/// The wording of every message, kept as data in `templates/<language>.json` (compiled in from config/,
+/// overridable from the configuration directory) so that translators and operators change words without
+/// touching code. One template per notification kind and language; the formats only wrap its parts in
+/// their markup.
+///
+/// A template file:
+/// ```json
+/// { "language": "en", "weekdays": ["Monday", ...],
+///   "phrases": { "left.future": "in {working} ({calendar})", ... },
+///   "kinds": { "reminder": { "title": "...", "summary": "...", "facts": [{"label": "Due", "value": "{due} ({weekday})"}], "note": "{provisional}" }, ... } }
+/// ```
+/// Placeholders are `{name}`; an unknown name is a configuration error, not a blank in a message.
+public struct TemplateSet: Sendable {
+    public struct KindTemplate: Sendable {
+        public var title: String
+        public var summary: String
+        public var facts: [(label: String, value: String)]
+        public var note: String
+    }
+
+    public struct LanguageTemplates: Sendable {
+        public var language: Language
+        public var weekdays: [String]
+        public var phrases: [String: String]
+        public var kinds: [NotificationKind: KindTemplate]
+    }
+
+    public var languages: [Language: LanguageTemplates]
+
+    /// Placeholders a kind template may use; `MessageRenderer` fills each of them.
+    public static let placeholders: Set<String> = [
+        "title", "entity", "entityId", "obligation", "rule", "ruleTitle", "ruleName", "citation", "addressee",
+        "due", "weekday", "dueTime", "left", "stage", "from", "fromWeekday", "reason", "status",
+        "provisional", "late", "receiver", "error", "kind",
+    ]
+
+    /// Phrases every language must define, with the placeholders each may use.
+    public static let phrases: [String: Set<String>] = [
+        "left.future": ["working", "calendar"],
+        "left.futureCalendarOnly": ["calendar"],
+        "left.today": [],
+        "left.passedToday": ["dueTime"],
+        "left.past": ["working", "calendar"],
+        "left.pastCalendarOnly": ["calendar"],
+        "days.one": ["n"],
+        "days.other": ["n"],
+        "workingDays.one": ["n"],
+        "workingDays.other": ["n"],
+        "provisional": [],
+        "late": ["scheduledAt"],
+        "customRule": [],
+    ]
+
+    public func templates(for language: Language) -> LanguageTemplates {
+        // load() guarantees every language is present.
+        languages[language]!
+    }
+
+    /// Reads `templates/en.json` and `templates/zh-CN.json` from the configuration's files.
+    public static func load(from configuration: Configuration) throws(ConfigError) -> TemplateSet {
+        var languages: [Language: LanguageTemplates] = [:]
+        for language in Language.allCases {
+            let path = "templates/\(language.rawValue).json"
+            let origin = configuration.sources[path]
+            let label = origin == nil || origin == "embedded" ? "\(path) (embedded)" : origin!
+            guard let data = configuration.files[path] else {
+                throw ConfigError(file: path, path: "", problem: "missing: every language needs its template file (\(Language.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            languages[language] = try parse(data, file: label, expected: language)
+        }
+        return TemplateSet(languages: languages)
+    }
+
+    static func parse(_ data: Data, file: String, expected: Language) throws(ConfigError) -> LanguageTemplates {
+        let root = try ConfigObject.parse(data, file: file)
+        try root.onlyKeys(["language", "weekdays", "phrases", "kinds"])
+        let code = try root.string("language")
+        guard code == expected.rawValue else {
+            throw root.error("language", "says '\(code)' but the file is templates/\(expected.rawValue).json")
+        }
+        let weekdays = try root.stringList("weekdays")
+        guard weekdays.count == 7 else { throw root.error("weekdays", "needs 7 names, Monday first; found \(weekdays.count)") }
+
+        let phraseObject = try root.object("phrases")
+        try phraseObject.onlyKeys(Set(phrases.keys))
+        var phraseTexts: [String: String] = [:]
+        for (key, allowed) in phrases {
+            let text = try phraseObject.text(key)
+            try checkPlaceholders(text, allowed: allowed, in: phraseObject, key: key)
+            phraseTexts[key] = text
+        }
+
+        let kindsObject = try root.object("kinds")
+        try kindsObject.onlyKeys(Set(NotificationKind.allCases.map(\.rawValue)))
+        var kinds: [NotificationKind: KindTemplate] = [:]
+        for kind in NotificationKind.allCases {
+            guard kindsObject.has(kind.rawValue) else {
+                throw kindsObject.error(kind.rawValue, "missing: every kind needs a template")
+            }
+            let k = try kindsObject.object(kind.rawValue)
+            try k.onlyKeys(["title", "summary", "facts", "note"])
+            let title = try k.string("title")
+            let summary = try k.string("summary")
+            let note = k.has("note") ? try k.text("note") : ""
+            for (key, text) in [("title", title), ("summary", summary), ("note", note)] {
+                try checkPlaceholders(text, allowed: placeholders, in: k, key: key)
+            }
+            var facts: [(String, String)] = []
+            for f in try k.objects("facts") {
+                try f.onlyKeys(["label", "value"])
+                let label = try f.string("label")
+                let value = try f.string("value")
+                try checkPlaceholders(value, allowed: placeholders, in: f, key: "value")
+                facts.append((label, value))
+            }
+            kinds[kind] = KindTemplate(title: title, summary: summary, facts: facts, note: note)
+        }
+        return LanguageTemplates(language: expected, weekdays: weekdays, phrases: phraseTexts, kinds: kinds)
+    }
+
+    static func checkPlaceholders(_ text: String, allowed: Set<String>, in object: ConfigObject, key: String) throws(ConfigError) {
+        for name in Placeholders.names(in: text) where !allowed.contains(name) {
+            throw object.error(key, "unknown placeholder {\(name)}; known here: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
+        }
+    }
+}
+
+/// `{name}` substitution, the only template syntax.
+enum Placeholders {
+    static func names(in text: String) -> [String] {
+        var out: [String] = []
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: "}") else { break }
+            out.append(String(rest[after..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    static func fill(_ text: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: "}") else { break }
+            out += rest[..<open]
+            let name = String(rest[after..<close])
+            out += values[name] ?? ""
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// DingTalk custom robot ("自定义机器人"): `msgtype: markdown` with a title and markdown text. With
+/// signing ("加签") the URL gets `timestamp` (Unix milliseconds, within an hour of DingTalk's clock) and
+/// `sign` = URL-encoded base64 HMAC-SHA256 keyed with the `SEC...` secret over "timestamp\nsecret".
+/// DingTalk answers HTTP 200 even on failure: `errcode` 0 is success; 130101 "send too fast, exceed 20
+/// times per minute" is retried after the 10 minutes DingTalk throttles a robot for; 310000 (signature,
+/// timestamp, keyword or IP check failed) is a configuration error; other codes are retried.
+public struct DingTalkFormat: WebhookFormat {
+    let url: Secret
+    let secret: Secret?
+
+    public init(url: Secret, secret: Secret?) {
+        self.url = url
+        self.secret = secret
+    }
+
+    static func markdown(_ r: RenderedMessage) -> String {
+        var lines = ["#### \(r.title)", ""]
+        lines += r.facts.map { "- **\($0.label)**: \($0.value)" }
+        if let note = r.note { lines += ["", "> \(note)"] }
+        return lines.joined(separator: "\n")
+    }
+
+    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+        var address = url.exposedValue
+        if let secret {
+            let sign = Signing.queryEncode(Signing.dingtalk(timestampMillis: now, secret: secret.exposedValue))
+            address += (address.contains("?") ? "&" : "?") + "timestamp=\(now)&sign=\(sign)"
+        }
+        let body = try JSONBody.encode([
+            "msgtype": "markdown",
+            "markdown": ["title": Markup.truncate(characters: m.rendered.title, max: 100), "text": Self.markdown(m.rendered)],
+        ])
+        return WebhookRequest(url: address, headers: [("content-type", "application/json; charset=utf-8")], body: body)
+    }
+
+    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+        if let v = HTTPSemantics.verdict(for: r) { return v }
+        guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["errcode"]) else {
+            return .retry(after: nil, reason: "unexpected answer (no errcode)" + HTTPSemantics.detail(r))
+        }
+        let msg = (json["errmsg"] as? String).map { " \($0)" } ?? ""
+        switch code {
+        case 0: return .delivered
+        case 130101: return .retry(after: .seconds(600), reason: "errcode 130101\(msg)")
+        case 310000: return .failed(reason: "errcode 310000\(msg) (check the secret, the server clock, keywords and IP allow-list)")
+        default: return .retry(after: nil, reason: "errcode \(code)\(msg)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Feishu / Lark custom bot ("自定义机器人"): an interactive card, and with signature verification
+/// ("签名校验") the body fields `timestamp` (Unix seconds, as a string) and `sign` = base64
+/// HMAC-SHA256 keyed with "timestamp\nsecret" over an empty message. The answer's `code` 0 is success;
+/// 11232 (frequency limited: 100 a minute, 5 a second per bot) is retried; 19021 (signature mismatch or
+/// timestamp more than an hour off) is a configuration error; other codes are retried.
+public struct FeishuFormat: WebhookFormat {
+    let url: Secret
+    let secret: Secret?
+
+    public init(url: Secret, secret: Secret?) {
+        self.url = url
+        self.secret = secret
+    }
+
+    static func template(_ s: Severity) -> String {
+        switch s {
+        case .error: "red"
+        case .warning: "orange"
+        case .notice: "blue"
+        case .info: "grey"
+        }
+    }
+
+    static func card(_ r: RenderedMessage) -> [String: Any] {
+        var elements: [[String: Any]] = [[
+            "tag": "div",
+            "text": ["tag": "lark_md", "content": r.facts.map { "**\($0.label)**: \($0.value)" }.joined(separator: "\n")],
+        ]]
+        if let note = r.note {
+            elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": note]]])
+        }
+        return [
+            "config": ["wide_screen_mode": true],
+            "header": ["title": ["tag": "plain_text", "content": r.title], "template": template(r.severity)],
+            "elements": elements,
+        ]
+    }
+
+    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+        var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(m.rendered)]
+        if let secret {
+            let ts = now / 1000
+            object["timestamp"] = String(ts)
+            object["sign"] = Signing.feishu(timestampSeconds: ts, secret: secret.exposedValue)
+        }
+        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
+                              body: try JSONBody.encode(object))
+    }
+
+    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+        // Feishu may put its code in a 4xx answer too; the code decides when it is there.
+        if r.status == 429 || r.status >= 500 || r.status == 408 { return HTTPSemantics.verdict(for: r)! }
+        guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["code"] ?? json["StatusCode"]) else {
+            return HTTPSemantics.verdict(for: r) ?? .retry(after: nil, reason: "unexpected answer (no code)" + HTTPSemantics.detail(r))
+        }
+        let msg = ((json["msg"] ?? json["StatusMessage"]) as? String).map { " \($0)" } ?? ""
+        switch code {
+        case 0: return (200..<300).contains(r.status) ? .delivered : .failed(reason: "HTTP \(r.status) code 0\(msg)")
+        case 11232: return .retry(after: .seconds(60), reason: "code 11232\(msg)")
+        case 19021: return .failed(reason: "code 19021\(msg) (check the secret and the server clock)")
+        default: return .retry(after: nil, reason: "code \(code)\(msg)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Slack incoming webhook: Block Kit `blocks` plus a top-level `text`, which Slack shows in
+/// notifications and where blocks cannot be rendered. Success is HTTP 200 with the body `ok`; 429
+/// carries `Retry-After`; 400 invalid_payload, 403 action_prohibited, 404 channel_not_found/no_service
+/// and 410 channel_is_archived are permanent.
+public struct SlackFormat: WebhookFormat {
+    let url: Secret
+
+    public init(url: Secret) { self.url = url }
+
+    /// mrkdwn treats &, < and > as control characters.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    static func blocks(_ r: RenderedMessage) -> [[String: Any]] {
+        var blocks: [[String: Any]] = [
+            ["type": "header", "text": ["type": "plain_text", "text": Markup.truncate(characters: r.title, max: 150), "emoji": true]],
+            ["type": "section", "text": ["type": "mrkdwn",
+                                         "text": Markup.truncate(characters: r.facts.map { "*\(escape($0.label))*: \(escape($0.value))" }.joined(separator: "\n"), max: 3000)]],
+        ]
+        if let note = r.note {
+            blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": Markup.truncate(characters: escape(note), max: 3000)]]])
+        }
+        return blocks
+    }
+
+    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+        WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")],
+                       body: try JSONBody.encode(["text": m.rendered.summary, "blocks": Self.blocks(m.rendered)]))
+    }
+
+    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+        if let v = HTTPSemantics.verdict(for: r) { return v }
+        let text = r.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text == "ok" { return .delivered }
+        return .failed(reason: "HTTP \(r.status) without 'ok'" + HTTPSemantics.detail(r))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Standard Webhooks (standardwebhooks.com): the JSON payload `{type, timestamp, data}` where `data` is
+/// the outbox payload plus the rendered message, with headers `webhook-id` (the outbox id, the same on
+/// every retry), `webhook-timestamp` (Unix seconds at send time) and `webhook-signature`
+/// (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, key = base64-decoded part after `whsec_`).
+/// Any 2xx is success; 410 Gone means the endpoint is disabled for good.
+public struct StandardFormat: WebhookFormat {
+    let url: Secret
+    let secret: Secret?
+
+    public init(url: Secret, secret: Secret?) {
+        self.url = url
+        self.secret = secret
+    }
+
+    public func body(for m: OutgoingMessage) throws -> Data {
+        var data = (try? JSONSerialization.jsonObject(with: Data(m.notification.payload.utf8))) as? [String: Any] ?? [:]
+        let r = m.rendered
+        var message: [String: Any] = [
+            "language": r.language.rawValue, "severity": r.severity.rawValue, "title": r.title, "summary": r.summary,
+            "facts": r.facts.map { ["label": $0.label, "value": $0.value] },
+        ]
+        if let note = r.note { message["note"] = note }
+        data["message"] = message
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        let timestamp = f.string(from: Date(timeIntervalSince1970: TimeInterval(m.notification.createdAt)))
+        return try JSONBody.encode(["type": m.notification.kind.rawValue, "timestamp": timestamp, "data": data])
+    }
+
+    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+        let body = try body(for: m)
+        let ts = now / 1000
+        guard let secret, let sig = Signing.standard(id: m.webhookId, timestamp: ts, body: body, secret: secret.exposedValue) else {
+            throw FormatError("the standard secret is not whsec_<base64>")
+        }
+        return WebhookRequest(url: url.exposedValue, headers: [
+            ("content-type", "application/json"),
+            ("webhook-id", m.webhookId),
+            ("webhook-timestamp", String(ts)),
+            ("webhook-signature", "v1,\(sig)"),
+        ], body: body)
+    }
+
+    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+        if r.status == 410 { return .failed(reason: "HTTP 410 Gone: the endpoint is disabled" + HTTPSemantics.detail(r)) }
+        return HTTPSemantics.verdict(for: r) ?? .delivered
+    }
+}
+
+/// A request that cannot be built (a broken secret); the delivery is dead-lettered with this reason.
+public struct FormatError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Microsoft Teams through a Workflows (Power Automate) "send webhook alerts to a channel" flow, which
+/// replaced the retired Office 365 connectors and takes only Adaptive Cards:
+/// `{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","content":{AdaptiveCard}}]}`.
+/// The flow answers 202 Accepted; any 2xx is success.
+public struct TeamsFormat: WebhookFormat {
+    let url: Secret
+
+    public init(url: Secret) { self.url = url }
+
+    static func colour(_ s: Severity) -> String {
+        switch s {
+        case .error: "Attention"
+        case .warning: "Warning"
+        case .notice: "Accent"
+        case .info: "Default"
+        }
+    }
+
+    static func card(_ r: RenderedMessage) -> [String: Any] {
+        var body: [[String: Any]] = [
+            ["type": "TextBlock", "text": r.title, "weight": "Bolder", "size": "Medium", "wrap": true, "color": colour(r.severity)],
+            ["type": "FactSet", "facts": r.facts.map { ["title": $0.label, "value": $0.value] }],
+        ]
+        if let note = r.note { body.append(["type": "TextBlock", "text": note, "wrap": true, "isSubtle": true]) }
+        return ["type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4", "body": body]
+    }
+
+    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+        let object: [String: Any] = [
+            "type": "message",
+            "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": Self.card(m.rendered)]],
+        ]
+        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")], body: try JSONBody.encode(object))
+    }
+
+    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+        HTTPSemantics.verdict(for: r) ?? .delivered
+    }
+}

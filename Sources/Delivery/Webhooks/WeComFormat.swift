@@ -1,0 +1,48 @@
+import Foundation
+
+/// WeCom (企业微信) group robot: `msgtype: markdown` with `content` of at most 4096 bytes; the URL's `key`
+/// is the credential and there is no signature. `errcode` 0 is success; 45009 (API frequency limit, 20
+/// messages a minute per robot) is retried after a minute; 93000 (invalid webhook URL: a wrong key or a
+/// removed robot) is permanent; other codes are retried.
+public struct WeComFormat: WebhookFormat {
+    let url: Secret
+
+    public init(url: Secret) { self.url = url }
+
+    static let maxContentBytes = 4096
+
+    /// WeCom markdown colours: `warning` (orange), `info` (green), `comment` (grey).
+    static func colour(_ s: Severity) -> String {
+        switch s {
+        case .error, .warning: "warning"
+        case .notice: "info"
+        case .info: "comment"
+        }
+    }
+
+    static func markdown(_ r: RenderedMessage) -> String {
+        var lines = ["**<font color=\"\(colour(r.severity))\">\(r.title)</font>**"]
+        lines += r.facts.map { "> \($0.label): <font color=\"comment\">\($0.value)</font>" }
+        if let note = r.note { lines.append(note) }
+        return Markup.truncate(lines.joined(separator: "\n"), maxBytes: maxContentBytes)
+    }
+
+    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+        WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
+                       body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": Self.markdown(m.rendered)]]))
+    }
+
+    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+        if let v = HTTPSemantics.verdict(for: r) { return v }
+        guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["errcode"]) else {
+            return .retry(after: nil, reason: "unexpected answer (no errcode)" + HTTPSemantics.detail(r))
+        }
+        let msg = (json["errmsg"] as? String).map { " \($0)" } ?? ""
+        switch code {
+        case 0: return .delivered
+        case 45009: return .retry(after: .seconds(60), reason: "errcode 45009\(msg)")
+        case 93000: return .failed(reason: "errcode 93000\(msg) (the webhook key is wrong or the robot was removed)")
+        default: return .retry(after: nil, reason: "errcode \(code)\(msg)")
+        }
+    }
+}

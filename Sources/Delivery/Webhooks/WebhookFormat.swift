@@ -1,0 +1,73 @@
+import Foundation
+
+/// A message on its way to one receiver: the notification (its id is the webhook-id) and its wording.
+public struct OutgoingMessage: Sendable {
+    public var notification: Notification
+    public var rendered: RenderedMessage
+    public init(notification: Notification, rendered: RenderedMessage) {
+        self.notification = notification
+        self.rendered = rendered
+    }
+    public var webhookId: String { notification.id }
+}
+
+/// An HTTP request a format built: always a JSON POST.
+public struct WebhookRequest: Sendable {
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+    public init(url: String, headers: [(name: String, value: String)], body: Data) {
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+    public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+}
+
+/// What a receiver answered.
+public struct WebhookResponse: Sendable, Equatable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.body = body
+    }
+    public var bodyText: String { String(decoding: body.prefix(2048), as: UTF8.self) }
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// The meaning of an answer: done, try again (the receiver asked for a delay, or the fault is
+/// transient), or never (the request or the configuration is wrong; retrying would only repeat it).
+public enum DeliveryVerdict: Sendable, Equatable {
+    case delivered
+    case retry(after: Duration?, reason: String)
+    case failed(reason: String)
+}
+
+/// A receiver's wire format: how to build the request and how to read the answer. One type per
+/// platform, each checked against the platform's documentation (see the type's comment).
+public protocol WebhookFormat: Sendable {
+    /// Builds the request as sent at `now` (epoch milliseconds): signatures carrying a timestamp are
+    /// made at send time, never at enqueue time, because DingTalk and Feishu reject timestamps more than
+    /// an hour off and Standard Webhooks receivers about five minutes.
+    func request(for message: OutgoingMessage, now: Int64) throws -> WebhookRequest
+    /// Reads the receiver's answer. Transport failures (timeouts, refused connections) never reach here:
+    /// the dispatcher retries them.
+    func interpret(_ response: WebhookResponse) -> DeliveryVerdict
+}
+
+extension Receiver {
+    /// The format object for this receiver, holding its URL and secret.
+    public func makeFormat() -> any WebhookFormat {
+        switch format {
+        case .standard: StandardFormat(url: url, secret: secret)
+        case .dingtalk: DingTalkFormat(url: url, secret: secret)
+        case .feishu: FeishuFormat(url: url, secret: secret)
+        case .wecom: WeComFormat(url: url)
+        case .slack: SlackFormat(url: url)
+        case .teams: TeamsFormat(url: url)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import DeadlineKit
+@testable import Delivery
+import Foundation
+import Rules
+@testable import Store
+import Testing
+
+@Suite struct RendererTests {
+    let acme = Entity(id: "acme", name: "Acme Data Ltd", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: "{}", createdAt: 0)
+
+    func renderer() throws -> MessageRenderer {
+        let c = try configuration()
+        return MessageRenderer(templates: try TemplateSet.load(from: c), configuration: c)
+    }
+
+    /// 09:00 on `day` in Shanghai.
+    func at(_ day: String) throws -> Instant { Zone.shanghai.instant(try CivilDate(parsing: day), minutesAfterMidnight: 540) }
+
+    @Test func englishReminderCountsWorkingDaysOnTheRegionCalendar() throws {
+        // 2025-09-26 (Friday) to 2025-10-10 (Friday): 14 calendar days; of 09-27..10-10 only 09-28 (a
+        // make-up Sunday), 09-29, 09-30, 10-09 and 10-10 are working days (10-01..10-08 National Day).
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10", provisional: true))
+        let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
+        let rule = try configuration().rule("cn.pipo.report")!
+        #expect(r.title == "Report the PI protection officer for Acme Data Ltd: 5 working days left (14 calendar days)")
+        #expect(r.summary == "Acme Data Ltd: Report the PI protection officer is due 2025-10-10 (Friday), 5 working days left (14 calendar days)")
+        #expect(r.severity == .notice)
+        let facts = Dictionary(uniqueKeysWithValues: r.facts.map { ($0.label, $0.value) })
+        #expect(facts["For"] == "Acme Data Ltd")
+        #expect(facts["Due"] == "2025-10-10 (Friday)")
+        #expect(facts["Citation"] == rule.citation)
+        #expect(facts["Rule"] == "\(rule.title) (cn.pipo.report)")
+        #expect(facts["File with"] == rule.addressee)
+        #expect(facts["Reminder"] == "before:-7d")
+        #expect(r.note?.hasPrefix("Provisional:") == true)
+    }
+
+    @Test func chineseReminderSaysTheSameInChinese() throws {
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10"))
+        let r = try renderer().render(n, entity: acme, language: .zhCN, now: try at("2025-09-26"))
+        #expect(r.summary == "Acme Data Ltd：Report the PI protection officer 截止 2025-10-10（星期五），还有 5 个工作日（14 个自然日）")
+        #expect(r.facts.contains(.init(label: "截止", value: "2025-10-10（星期五）")))
+        #expect(r.note == nil)
+    }
+
+    @Test func daysLeftIsComputedAtRenderTimeNotEnqueueTime() throws {
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10"))
+        let r = try renderer()
+        #expect(r.render(n, entity: acme, language: .en, now: try at("2025-10-09")).facts.first { $0.label == "Time left" }?.value
+            == "1 working day left (1 calendar day)")
+        #expect(r.render(n, entity: acme, language: .en, now: try at("2025-10-10")).facts.first { $0.label == "Time left" }?.value == "due today")
+        // 10-13 is a Monday: overdue by 3 calendar days, of which 10-11 (a make-up Saturday) and 10-13 are working days.
+        #expect(r.render(n, entity: acme, language: .en, now: try at("2025-10-13")).facts.first { $0.label == "Time left" }?.value
+            == "overdue by 3 calendar days (2 working days)")
+    }
+
+    @Test func customObligationsAndMissingPiecesAreLeftOutNotBlank() throws {
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(kind: "obligation.opened", rule: "", title: "Renew the DPA", stage: nil))
+        let r = try renderer().render(n, entity: nil, language: .en, now: try at("2025-09-26"))
+        #expect(r.facts.first { $0.label == "For" }?.value == "acme", "without the entity row the id is shown")
+        #expect(r.facts.first { $0.label == "Rule" }?.value == "custom obligation")
+        #expect(!r.facts.contains { $0.label == "Citation" || $0.label == "File with" })
+        #expect(r.severity == .info)
+    }
+
+    @Test func movedSaysFromAndWhy() throws {
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(kind: "obligation.moved", due: "2025-10-10", stage: nil,
+                                                                               from: "2025-09-30", reason: "metric reported late"))
+        let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
+        #expect(r.title == "Deadline moved for Acme Data Ltd: Report the PI protection officer")
+        #expect(r.facts.contains(.init(label: "Was due", value: "2025-09-30 (Tuesday)")))
+        #expect(r.facts.contains(.init(label: "Why", value: "metric reported late")))
+    }
+
+    @Test func lateRemindersSayWhenTheyWereScheduled() throws {
+        let scheduled = try at("2025-10-03")
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(late: true, scheduledAt: scheduled.secondsSinceEpoch))
+        let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-10-05"))
+        #expect(r.note == "Sent late: this reminder was scheduled for 2025-10-03 09:00.")
+    }
+
+    @Test func instantDeadlinesShowTheTimeAndPassingIt() throws {
+        // Due 2025-10-10 14:30 Shanghai.
+        let due = Zone.shanghai.instant(try CivilDate(parsing: "2025-10-10"), minutesAfterMidnight: 14 * 60 + 30)
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10", dueInstant: due.secondsSinceEpoch, stage: "overdue:1"))
+        let r = try renderer().render(n, entity: acme, language: .en, now: due.adding(seconds: 60))
+        #expect(r.facts.contains(.init(label: "Due", value: "2025-10-10 (Friday) 14:30")))
+        #expect(r.facts.contains(.init(label: "Time left", value: "was due today at 14:30")))
+        #expect(r.severity == .error)
+    }
+
+    @Test func templatesAreValidatedWithFileAndKey() throws {
+        var c = try configuration()
+        let bad = String(decoding: c.files["templates/en.json"]!, as: UTF8.self).replacingOccurrences(of: "{title} for {entity}: {left}", with: "{titel}")
+        c.files["templates/en.json"] = Data(bad.utf8)
+        #expect(throws: ConfigError(file: "templates/en.json (embedded)", path: "kinds.reminder.title",
+                                    problem: "unknown placeholder {titel}; known here: " + TemplateSet.placeholders.sorted().map { "{\($0)}" }.joined(separator: " "))) {
+            try TemplateSet.load(from: c)
+        }
+        c.files["templates/zh-CN.json"] = nil
+        #expect(throws: ConfigError.self) { try TemplateSet.load(from: c) }
+    }
+}

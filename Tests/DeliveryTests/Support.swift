@@ -1,0 +1,213 @@
+import DeadlineKit
+@testable import Delivery
+import Foundation
+import GRDB
+import Rules
+@testable import Store
+import Synchronization
+import Testing
+
+/// A temporary directory removed at the end of the test.
+final class TempDir: Sendable {
+    let path: String
+    init() throws {
+        path = NSTemporaryDirectory() + "obligd-delivery-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let p = path + "/" + name
+        try text.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+}
+
+/// The embedded defaults (rules, calendars, templates), optionally with an obligd.json.
+func configuration(obligdJSON: String? = nil) throws -> Rules.Configuration {
+    var c = try Configuration.load(directory: nil)
+    if let obligdJSON { c.files["obligd.json"] = Data(obligdJSON.utf8) }
+    return c
+}
+
+/// A real SQLite store on a temp path with one entity.
+func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Data Ltd") throws -> ObligationStore {
+    let store = try ObligationStore(path: dir.path + "/obligd.sqlite")
+    try store.pool.write { db in
+        try Entity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: nil, labels: "{}", createdAt: 0).insert(db)
+        // Outbox rows reference obligations; one open obligation to hang them on.
+        try db.execute(sql: """
+            INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
+            VALUES (1, ?, 'cn.pipo.report', 'Report the PI protection officer', 'test', '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
+            """, arguments: [entity])
+    }
+    return store
+}
+
+/// A payload as Recorder.notify / the scheduler write it.
+func payload(kind: String = "reminder", entity: String = "acme", rule: String = "cn.pipo.report", title: String = "Report the PI protection officer",
+             due: String = "2025-10-10", dueInstant: Int64 = 1_760_112_000, provisional: Bool = false, stage: String? = "before:-7d",
+             late: Bool = false, scheduledAt: Int64? = nil, from: String? = nil, reason: String? = nil) -> String {
+    var p: [String: Any] = ["kind": kind, "obligation": 1, "entity": entity, "rule": rule, "title": title, "due": due,
+                            "dueInstant": dueInstant, "provisional": provisional, "status": "open"]
+    if kind == "reminder" {
+        p["stage"] = stage
+        p["late"] = late
+        p["scheduledAt"] = scheduledAt ?? dueInstant - 7 * 86_400
+    }
+    if let from { p["from"] = from }
+    if let reason { p["reason"] = reason }
+    return String(decoding: try! JSONSerialization.data(withJSONObject: p, options: [.sortedKeys]), as: UTF8.self)
+}
+
+/// Inserts outbox rows as the daemon would and returns their ids, oldest first.
+@discardableResult
+func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 1_759_000_000) throws -> [String] {
+    try store.pool.write { db in
+        try payloads.map { p in
+            let e = OutboxEntry(id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: "reminder", obligationId: 1, payload: p,
+                                status: "pending", attempts: 0, lastError: nil)
+            try e.insert(db)
+            return e.id
+        }
+    }
+}
+
+func deliveries(_ store: ObligationStore, receiver: String? = nil) throws -> [DeliveryRecord] {
+    try store.pool.read { db in
+        try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE (? IS NULL OR receiver = ?) ORDER BY id", arguments: [receiver, receiver])
+    }
+}
+
+func delivery(_ store: ObligationStore, _ outboxId: String, _ receiver: String) throws -> DeliveryRecord? {
+    try store.pool.read { db in
+        try DeliveryRecord.fetchOne(db, sql: "SELECT * FROM delivery WHERE outboxId = ? AND receiver = ?", arguments: [outboxId, receiver])
+    }
+}
+
+/// Polls `condition` every 10 ms of real time until it holds; fails the test after `timeout`.
+func eventually(_ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
+                _ condition: () throws -> Bool) async throws {
+    let clock = ContinuousClock()
+    let end = clock.now + timeout
+    while clock.now < end {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
+    throw TimedOut(what: what)
+}
+
+struct TimedOut: Error { var what: String }
+
+/// A clock the test moves by hand; `sleep(until:)` returns when the test advances past the deadline.
+final class ManualClock: DeliveryClock {
+    private struct State {
+        var now: Int64
+        var sleepers: [Int: (deadline: Int64, c: CheckedContinuation<Void, Error>)] = [:]
+        var nextId = 0
+    }
+    private let state: Mutex<State>
+
+    init(now: Int64) { state = Mutex(State(now: now)) }
+
+    func now() -> Int64 { state.withLock { $0.now } }
+
+    /// The earliest deadline someone sleeps until, if anyone sleeps.
+    var earliestSleeper: Int64? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
+
+    func sleep(until deadline: Int64) async throws {
+        let id = state.withLock { s in
+            s.nextId += 1
+            return s.nextId
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+                let result: Result<Void, Error>? = state.withLock { s in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if deadline <= s.now { return .success(()) }
+                    s.sleepers[id] = (deadline, c)
+                    return nil
+                }
+                if let result { c.resume(with: result) }
+            }
+        } onCancel: {
+            let c = state.withLock { $0.sleepers.removeValue(forKey: id) }
+            c?.c.resume(throwing: CancellationError())
+        }
+    }
+
+    func advance(to t: Int64) {
+        let due = state.withLock { s -> [CheckedContinuation<Void, Error>] in
+            s.now = max(s.now, t)
+            let ready = s.sleepers.filter { $0.value.deadline <= s.now }
+            for k in ready.keys { s.sleepers.removeValue(forKey: k) }
+            return ready.values.map(\.c)
+        }
+        for c in due { c.resume() }
+    }
+
+    func advance(by ms: Int64) { advance(to: now() + ms) }
+}
+
+/// Lines the journal writer would have sent, captured (tests run without a journal socket).
+final class JournalCapture: Sendable {
+    let lines = Mutex<[String]>([])
+    var writer: JournalWriter {
+        JournalWriter(socketPath: "/nonexistent/obligd-test/journal.socket") { line in self.lines.withLock { $0.append(line) } }
+    }
+    var all: [String] { lines.withLock { $0 } }
+}
+
+/// A dispatcher over `store` with receivers from `obligdJSON`, run in the background until `stop()`.
+final class RunningDispatcher: Sendable {
+    let dispatcher: Dispatcher
+    let task: Task<Void, Error>
+    let journal: JournalCapture
+
+    init(store: ObligationStore, obligdJSON: String, credentials: TempDir? = nil, clock: any DeliveryClock, random: Double = 0.5) throws {
+        let config = try configuration(obligdJSON: obligdJSON)
+        let journal = JournalCapture()
+        self.journal = journal
+        var env: [String: String] = [:]
+        if let credentials { env["CREDENTIALS_DIRECTORY"] = credentials.path }
+        dispatcher = Dispatcher(store: store, configuration: { config }, environment: env, clock: clock, journal: journal.writer,
+                                random: { random })
+        let d = dispatcher
+        task = Task { try await d.run() }
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// A store, a credentials directory and a manual clock starting at the real time (so signatures carry
+/// plausible timestamps), for dispatcher tests.
+struct Harness {
+    let dir: TempDir
+    let credentials: TempDir
+    let store: ObligationStore
+    let clock: ManualClock
+
+    init() throws {
+        dir = try TempDir()
+        credentials = try TempDir()
+        store = try makeStore(dir)
+        clock = ManualClock(now: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    func credential(_ name: String, _ value: String) throws { _ = try credentials.write(name, value) }
+
+    /// Starts a dispatcher with `receivers` (a JSON list) and `delivery` settings.
+    func start(receivers: String, delivery: String = #"{"backoffInitialSeconds": 10, "backoffMaxSeconds": 3600}"#,
+               random: Double = 0.5) throws -> RunningDispatcher {
+        try RunningDispatcher(store: store, obligdJSON: #"{"receivers": \#(receivers), "delivery": \#(delivery)}"#,
+                              credentials: credentials, clock: clock, random: random)
+    }
+
+    func audit(_ action: String) throws -> [AuditEntry] {
+        try store.pool.read { db in try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY id", arguments: [action]) }
+    }
+}
