@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(name: "Daemon", dependencies: [
-            "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler",
+            "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "obligd", dependencies: [
-            "Daemon",
+            "Daemon", "Delivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

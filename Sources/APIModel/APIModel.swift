@@ -161,3 +161,56 @@ public struct APIErrorBody: Codable, Sendable, Error {
     public var fix: String?
     public init(error: String, field: String? = nil, fix: String? = nil) { self.error = error; self.field = field; self.fix = fix }
 }
+
+public struct DeliveryView: Codable, Sendable {
+    public var receiver: String
+    public var status: String
+    public var attempts: Int
+    public var lastError: String?
+    public var lastHTTPStatus: Int?
+    public var nextAttemptAt: String?
+    public var deliveredAt: String?
+    public init(receiver: String, status: String, attempts: Int, lastError: String?, lastHTTPStatus: Int?, nextAttemptAt: String?, deliveredAt: String?) {
+        self.receiver = receiver; self.status = status; self.attempts = attempts; self.lastError = lastError
+        self.lastHTTPStatus = lastHTTPStatus; self.nextAttemptAt = nextAttemptAt; self.deliveredAt = deliveredAt
+    }
+}
+
+/// A notification in the outbox with its delivery to each receiver.
+public struct OutboxView: Codable, Sendable {
+    public var id: String
+    public var createdAt: String
+    public var kind: String
+    public var obligation: Int64?
+    public var status: String
+    public var lastError: String?
+    public var deliveries: [DeliveryView]
+    public init(id: String, createdAt: String, kind: String, obligation: Int64?, status: String, lastError: String?, deliveries: [DeliveryView]) {
+        self.id = id; self.createdAt = createdAt; self.kind = kind; self.obligation = obligation; self.status = status
+        self.lastError = lastError; self.deliveries = deliveries
+    }
+}
+
+public struct OutboxActionBody: Codable, Sendable {
+    public var receiver: String?
+    public var reason: String?
+    public init(receiver: String? = nil, reason: String? = nil) { self.receiver = receiver; self.reason = reason }
+}
+
+public struct OutboxActionResult: Codable, Sendable {
+    public var changed: Int
+    public init(changed: Int) { self.changed = changed }
+}
+
+public struct TestSendView: Codable, Sendable {
+    public var receiver: String
+    public var delivered: Bool
+    public var httpStatus: Int?
+    public var answer: String
+    public var verdict: String
+    public var milliseconds: Int64
+    public init(receiver: String, delivered: Bool, httpStatus: Int?, answer: String, verdict: String, milliseconds: Int64) {
+        self.receiver = receiver; self.delivered = delivered; self.httpStatus = httpStatus; self.answer = answer
+        self.verdict = verdict; self.milliseconds = milliseconds
+    }
+}

@@ -1,5 +1,8 @@
 /// Where the daemon's socket is by default, shared by obligd and obligctl so both agree.
 public enum SocketLocation {
+    /// The socket of the system service (RuntimeDirectory=obligd).
+    public static let systemPath = "/run/obligd/obligd.sock"
+
     /// `$RUNTIME_DIRECTORY`, else `$XDG_RUNTIME_DIR/obligd`, else `/run/obligd` as root, else the state directory's `run/`.
     public static func defaultPath(environment: [String: String], isRoot: Bool, stateDirectory: String) -> String {
         let runtime = environment["RUNTIME_DIRECTORY"].map { String($0.split(separator: ":").first ?? Substring($0)) }

@@ -5,10 +5,15 @@ import Synchronization
 public final class ConfigHolder: Sendable {
     private let current: Mutex<Configuration>
     public let directory: String?
+    /// Checks what the pure loader cannot (webhook receivers, credentials, templates) before a swap.
+    let validate: @Sendable (Configuration) throws(ConfigError) -> Void
 
-    public init(directory: String?) throws(ConfigError) {
+    public init(directory: String?, validate: @escaping @Sendable (Configuration) throws(ConfigError) -> Void = { _ in }) throws(ConfigError) {
         self.directory = directory
-        current = Mutex(try Configuration.load(directory: directory))
+        self.validate = validate
+        let loaded = try Configuration.load(directory: directory)
+        try validate(loaded)
+        current = Mutex(loaded)
     }
 
     public var configuration: Configuration { current.withLock { $0 } }
@@ -17,6 +22,7 @@ public final class ConfigHolder: Sendable {
     @discardableResult
     public func reload() throws(ConfigError) -> Configuration {
         let fresh = try Configuration.load(directory: directory)
+        try validate(fresh)
         current.withLock { $0 = fresh }
         return fresh
     }

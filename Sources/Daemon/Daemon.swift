@@ -1,4 +1,5 @@
 import DeadlineKit
+import Delivery
 import Foundation
 import Hummingbird
 import Logging
@@ -22,7 +23,12 @@ public struct Daemon: Sendable {
         let notifier = SystemdNotifier()
         try paths.prepare()
         let config: ConfigHolder
-        do { config = try ConfigHolder(directory: paths.configDirectory) } catch {
+        do {
+            config = try ConfigHolder(directory: paths.configDirectory) { (c) throws(ConfigError) in
+                _ = try DeliveryConfiguration.load(c)
+                _ = try TemplateSet.load(from: c)
+            }
+        } catch {
             logger.critical("configuration rejected: \(error.description)")
             throw error
         }
@@ -34,22 +40,28 @@ public struct Daemon: Sendable {
         let ping: @Sendable () -> Void = { notifier.notify("WATCHDOG=1") }
         let heartbeat: (@Sendable () -> Void)? = watchdog == nil ? nil : ping
         let currentConfig: @Sendable () -> Rules.Configuration = { config.configuration }
+        let dispatcher = Dispatcher(store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"))
         let scheduler = ReminderScheduler(store: store, configuration: currentConfig, clock: wallClock, logger: logger,
-                                          heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog)
+                                          heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
+                                          onSent: { _ in dispatcher.wake() })
         let recompute = Recomputation(store: store, logger: logger)
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
             defer { notifier.notify("READY=1") }
             let fresh = try config.reload()
+            dispatcher.reload()
             let r = try await recompute.run(config: fresh, now: clock())
             scheduler.wake()
+            dispatcher.wake()
             let summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
             logger.notice("configuration reloaded: \(summary)")
             return summary
         }
-        let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake() })
+        let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake(); dispatcher.wake() })
+        let router = api.router()
+        OutboxRoutes(dispatcher: dispatcher).add(to: router, api: api)
         let socketPath = paths.socketPath
-        let app = UnixSocketServer(responder: api.router().buildResponder(), path: socketPath, logger: logger) {
+        let app = UnixSocketServer(responder: router.buildResponder(), path: socketPath, logger: logger) {
             // Members of the socket's group may use obligctl; others may not.
             chmod(socketPath, 0o660)
             let health = try? await api.health()
@@ -59,6 +71,7 @@ public struct Daemon: Sendable {
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
+                       .init(service: DeliveryService(dispatcher: dispatcher)),
                        .init(service: ReloadService(reload: reload, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))

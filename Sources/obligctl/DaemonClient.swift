@@ -18,7 +18,12 @@ struct ClientOptions: ParsableArguments {
         if let s = env["OBLIGD_SOCKET"] { return s }
         let root = geteuid() == 0
         let state = SocketLocation.defaultStateDirectory(environment: env, isRoot: root, home: env["HOME"] ?? NSHomeDirectory())
-        return SocketLocation.defaultPath(environment: env, isRoot: root, stateDirectory: state)
+        let own = SocketLocation.defaultPath(environment: env, isRoot: root, stateDirectory: state)
+        // A user's own obligd if one runs, else the system service's socket.
+        if !FileManager.default.fileExists(atPath: own), FileManager.default.fileExists(atPath: SocketLocation.systemPath) {
+            return SocketLocation.systemPath
+        }
+        return own
     }
 
     func client() -> DaemonClient { DaemonClient(socketPath: socketPath, idempotencyKey: idempotencyKey) }

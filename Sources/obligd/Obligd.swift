@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Delivery
 import Logging
 
 @main
@@ -23,8 +24,9 @@ struct Obligd: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("'\(logLevel)' is not a log level; use trace, debug, info, notice, warning, error or critical")
         }
+        // The journal when it is there (fields, priorities), else one line per entry on stderr.
         LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
+            var h = JournalLogHandler(label: label)
             h.logLevel = level
             return h
         }

@@ -1,0 +1,80 @@
+import APIModel
+import DeadlineKit
+import Delivery
+import Foundation
+import Hummingbird
+import Store
+
+/// The outbox and receivers: list what is queued or dead, retry, drop, and send a test message.
+struct OutboxRoutes: Sendable {
+    let dispatcher: Dispatcher
+
+    func add(to router: Router<BasicRequestContext>, api: APIServer) {
+        router.get("/v1/outbox") { req, _ in
+            await api.handle {
+                let q = req.uri.queryParameters
+                let filterText = q["status"].map(String.init) ?? "pending"
+                guard let filter = OutboxFilter(rawValue: filterText) else {
+                    throw StoreError.invalid(field: "status", problem: "'\(filterText)' is not an outbox filter",
+                                             fix: "use \(OutboxFilter.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                var limit = 100
+                if let l = q["limit"] {
+                    guard let n = Int(l), n > 0 else { throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100") }
+                    limit = n
+                }
+                return try await dispatcher.listOutbox(filter: filter, limit: limit).map(Self.view)
+            }
+        }
+        router.post("/v1/outbox/:id/retry") { req, ctx in
+            await api.handle {
+                let body = try await Self.body(req)
+                let n = try await dispatcher.retry(outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver, actor: Self.actor(req))
+                dispatcher.wake()
+                return OutboxActionResult(changed: n)
+            }
+        }
+        router.post("/v1/outbox/:id/drop") { req, ctx in
+            await api.handle {
+                let body = try await Self.body(req)
+                guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw StoreError.invalid(field: "reason", problem: "dropping a notification needs a reason", fix: "say why, e.g. --reason \"receiver retired\"")
+                }
+                return OutboxActionResult(changed: try await dispatcher.drop(outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver,
+                                                                             actor: Self.actor(req), reason: reason))
+            }
+        }
+        router.post("/v1/receivers/:name/test") { _, ctx in
+            await api.handle {
+                let r = try await dispatcher.sendTest(receiver: ctx.parameters.get("name") ?? "")
+                let verdict: String
+                switch r.verdict {
+                case .delivered: verdict = "delivered"
+                case let .retry(_, reason): verdict = "retryable failure: \(reason)"
+                case let .failed(reason): verdict = "failed: \(reason)"
+                }
+                return TestSendView(receiver: r.receiver, delivered: r.delivered, httpStatus: r.httpStatus, answer: r.answer,
+                                    verdict: verdict, milliseconds: r.milliseconds)
+            }
+        }
+    }
+
+    static func body(_ req: Request) async throws -> OutboxActionBody {
+        let data = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
+        return data.isEmpty ? OutboxActionBody() : try JSONDecoder().decode(OutboxActionBody.self, from: data)
+    }
+
+    static func actor(_ req: Request) -> String { req.headers[.init("X-Obligd-Actor")!] ?? "api" }
+
+    static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }
+
+    static func view(_ o: OutboxItem) -> OutboxView {
+        OutboxView(id: o.id, createdAt: Instant(secondsSinceEpoch: o.createdAt).description, kind: o.kind, obligation: o.obligationId,
+                   status: o.status, lastError: o.lastError,
+                   deliveries: o.deliveries.map { d in
+                       DeliveryView(receiver: d.receiver, status: d.status.rawValue, attempts: d.attempts, lastError: d.lastError,
+                                    lastHTTPStatus: d.lastHTTPStatus, nextAttemptAt: d.status == .pending ? ms(d.nextAttemptAt) : nil,
+                                    deliveredAt: ms(d.deliveredAt))
+                   })
+    }
+}

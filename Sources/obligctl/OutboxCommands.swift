@@ -1,0 +1,84 @@
+import APIModel
+import ArgumentParser
+import Foundation
+
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox", abstract: "Notifications waiting for delivery, delivered, or dead-lettered.",
+        subcommands: [List.self, Retry.self, Drop.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Outbox entries with their delivery to each receiver.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "pending, dead, delivered or all.") var status: String = "pending"
+        @Option(help: "At most this many.") var limit: Int = 100
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let list = try await client.client().get("/v1/outbox?status=\(query(status))&limit=\(limit)", as: [OutboxView].self)
+                if json { return try printJSON(list) }
+                if list.isEmpty { return writeOut("outbox: nothing \(status)\n") }
+                var rows: [[String]] = []
+                for o in list {
+                    let deliveries = o.deliveries.isEmpty ? "journal only" : o.deliveries.map { d in
+                        "\(d.receiver): \(d.status)\(d.attempts > 0 ? " (\(d.attempts) tries)" : "")\(d.lastError.map { ", \($0)" } ?? "")"
+                    }.joined(separator: "; ")
+                    rows.append([o.id, o.createdAt, o.kind, o.obligation.map(String.init) ?? "-", deliveries])
+                }
+                writeOut(Table(header: ["ID", "CREATED", "KIND", "OBLIGATION", "DELIVERIES"], rows: rows).render())
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a dead-lettered notification again, with a fresh retry budget.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Outbox id.") var id: String
+        @Option(help: "Only to this receiver.") var receiver: String?
+
+        func run() async throws {
+            try await runClient {
+                let r = try await client.client().post("/v1/outbox/\(id)/retry", OutboxActionBody(receiver: receiver), as: OutboxActionResult.self)
+                writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") queued again\n")
+            }
+        }
+    }
+
+    struct Drop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give up a notification (audited; a reason is required).")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Outbox id.") var id: String
+        @Option(help: "Only for this receiver.") var receiver: String?
+        @Option(help: "Why.") var reason: String
+
+        func run() async throws {
+            try await runClient {
+                let r = try await client.client().post("/v1/outbox/\(id)/drop", OutboxActionBody(receiver: receiver, reason: reason), as: OutboxActionResult.self)
+                writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") dropped\n")
+            }
+        }
+    }
+}
+
+struct NotifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify", abstract: "Check webhook receivers.", subcommands: [Test.self])
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a sample message to RECEIVER and report its answer (nothing is queued).")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Receiver name from obligd.json.") var receiver: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                struct Empty: Codable {}
+                let r = try await client.client().post("/v1/receivers/\(receiver)/test", Empty(), as: TestSendView.self)
+                if json { return try printJSON(r) }
+                writeOut("\(r.receiver): \(r.verdict) (HTTP \(r.httpStatus.map(String.init) ?? "none"), \(r.milliseconds) ms)\n\(r.answer)\n")
+                if !r.delivered { throw ExitCode(1) }
+            }
+        }
+    }
+}
