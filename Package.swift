@@ -66,10 +66,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        // Calc throughput benchmark (scripts/bench-calc).
+        .executableTarget(name: "obligd-bench", dependencies: ["DeadlineKit", "Rules"]),
+        .testTarget(name: "CLITests", dependencies: ["obligctl"]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit"]),
         .testTarget(name: "DaemonTests", dependencies: [
             "APIModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

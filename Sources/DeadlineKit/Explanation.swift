@@ -44,7 +44,7 @@ extension WorkingCalendar {
         let dir = d.period.isBackward ? "before" : "after"
         switch d.period.unit {
         case .workingDays:
-            rule.append("Counting \(d.period.humanDescription) \(d.start): the \(abs(d.period.amount))th working day strictly \(dir) it (start day excluded, Civil Code art. 201).")
+            rule.append("Counting \(d.period.humanDescription) \(d.start): the \(ordinal(abs(d.period.amount))) working day strictly \(dir) it (start day excluded, Civil Code art. 201).")
             rule.append("Working days exclude weekends and statutory holidays and include make-up working days (Administrative Licensing Law art. 82; State Council notices).")
         case .days:
             rule.append("Counting \(d.period.humanDescription) \(d.start): start day excluded (Civil Code art. 201), the period ends on \(d.landing) (\(d.landing.weekdayName)).")
@@ -97,4 +97,17 @@ extension WorkingCalendar {
                            makeUpDaysCounted: makeUps, calendars: yearsSeen, provisional: d.provisional,
                            rollNote: rollNote)
     }
+}
+
+/// 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st, 22nd, 101st.
+func ordinal(_ n: Int) -> String {
+    let suffix: String
+    switch (n % 10, n % 100) {
+    case (_, 11...13): suffix = "th"
+    case (1, _): suffix = "st"
+    case (2, _): suffix = "nd"
+    case (3, _): suffix = "rd"
+    default: suffix = "th"
+    }
+    return "\(n)\(suffix)"
 }

@@ -31,7 +31,10 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses RFC 3339 with an explicit offset (`Z` or `±HH:MM`); fractional seconds are dropped.
     public init(parsing text: Substring) throws(InputError) {
         let fail = InputError(token: String(text), problem: "is not an instant with a UTC offset", accepted: Instant.accepted)
-        guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { throw fail }
+        // The date part is exactly YYYY-MM-DD; anything else (e.g. "tomorrow", whose "t" is not a
+        // separator) is reported with the whole token rather than an empty or partial date token.
+        guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }),
+              text.distance(from: text.startIndex, to: t) == 10 else { throw fail }
         let date = try CivilDate(parsing: text[..<t])
         var rest = Array(text[text.index(after: t)...].utf8)
         func num(_ r: Range<Int>) -> Int? {

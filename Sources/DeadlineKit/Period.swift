@@ -71,9 +71,9 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         var i = 1
         var n = 0
         while i < b.count, b[i] >= 48, b[i] <= 57 {
-            n = n * 10 + Int(b[i] - 48)
+            // Saturate instead of overflowing; the limit check below rejects it.
+            n = min(n * 10 + Int(b[i] - 48), 1_000_000_000_000)
             i += 1
-            if n > 1_000_000_000 { break }
         }
         guard i > 1 else {
             throw InputError(token: String(text), problem: "has no number after the sign",

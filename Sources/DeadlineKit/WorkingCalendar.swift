@@ -92,9 +92,11 @@ public struct WorkingCalendar: Sendable {
 
     /// Whether any day in `a...b` lies in a year computed on an estimate.
     public func touchesEstimate(_ a: CivilDate, _ b: CivilDate) -> Bool {
-        let lo = min(a, b).year, hi = max(a, b).year
-        for y in max(lo, years.lowerBound)...max(min(hi, years.upperBound), years.lowerBound)
-        where estimatedYears[y - years.lowerBound] { return true }
+        // Only the covered years can be estimated; a span wholly outside them touches none (the old
+        // clamping formed an invalid range, and trapped, for spans after the last year).
+        let lo = max(min(a, b).year, years.lowerBound), hi = min(max(a, b).year, years.upperBound)
+        guard lo <= hi else { return false }
+        for y in lo...hi where estimatedYears[y - years.lowerBound] { return true }
         return false
     }
 

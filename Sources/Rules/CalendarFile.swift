@@ -9,8 +9,8 @@ public enum CalendarFile {
         try root.onlyKeys(["region", "year", "version", "notice", "holidays"])
         let region = try root.string("region")
         let year = try root.int("year")
-        guard (2000...2099).contains(year) else {
-            throw root.error("year", "\(year) is outside the supported range 2000-2099")
+        guard Configuration.supportedYears.contains(year) else {
+            throw root.error("year", "\(year) is outside the supported range \(Configuration.supportedYears.lowerBound)-\(Configuration.supportedYears.upperBound)")
         }
         let version = try root.int("version")
         guard version >= 1 else { throw root.error("version", "must be 1 or more (raise it on each correction)") }

@@ -6,7 +6,7 @@ import Foundation
 /// The defaults are compiled in; a configuration directory overlays them file by file (same relative
 /// path replaces, new paths add), so an operator can drop in `calendars/cn/2027.json` and nothing else.
 public struct Configuration: Sendable {
-    public static let supportedYears = 2000...2099
+    public static let supportedYears = 2008...2099
 
     public var calendars: [String: WorkingCalendar]
     public var packs: [RulePack]
@@ -42,9 +42,7 @@ public struct Configuration: Sendable {
             }
             let root = URL(fileURLWithPath: directory)
             for sub in ["calendars", "rules", "templates"] {
-                let enumerator = FileManager.default.enumerator(atPath: root.appendingPathComponent(sub).path)
-                while let rel = enumerator?.nextObject() as? String {
-                    guard rel.hasSuffix(".json") else { continue }
+                for rel in jsonFiles(under: root.appendingPathComponent(sub).path) {
                     let full = root.appendingPathComponent(sub).appendingPathComponent(rel).path
                     guard let data = FileManager.default.contents(atPath: full) else {
                         throw ConfigError(file: full, path: "", problem: "cannot read the file (check its permissions)")
@@ -56,6 +54,22 @@ public struct Configuration: Sendable {
             if let data = FileManager.default.contents(atPath: main) { files["obligd.json"] = (data, main) }
         }
         return try build(files)
+    }
+
+    /// JSON files under `dir`, following symbolic links (an operator may link a calendar in).
+    static func jsonFiles(under dir: String, depth: Int = 0) -> [String] {
+        guard depth < 16, let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        var out: [String] = []
+        for name in names.sorted() {
+            let full = dir + "/" + name
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue {
+                out += jsonFiles(under: full, depth: depth + 1).map { name + "/" + $0 }
+            } else if name.hasSuffix(".json") {
+                out.append(name)  // a dangling link still fails loudly on read
+            }
+        }
+        return out
     }
 
     static func build(_ files: [String: (data: Data, origin: String)]) throws(ConfigError) -> Configuration {

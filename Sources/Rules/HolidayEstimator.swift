@@ -8,6 +8,11 @@ import Foundation
 public struct HolidayEstimator: Sendable {
     public static let method =
         "weekends plus statutory holidays of the National Holidays Measures (2024): New Year 1 day, Spring Festival 4 (eve to day 3), Qingming 1, Labour Day 2, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
+    /// The measures as revised in 2013 (in force 2014-2024) and 2007 (in force 2008-2013).
+    public static let method2014 =
+        "weekends plus statutory holidays of the National Holidays Measures (2013 revision, in force 2014-2024): New Year 1, Spring Festival 3 (days 1-3), Qingming 1, Labour Day 1, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
+    public static let method2008 =
+        "weekends plus statutory holidays of the National Holidays Measures (2007 revision, in force 2008-2013): New Year 1, Spring Festival 3 (eve to day 2), Qingming 1, Labour Day 1, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
 
     private let gregorian: Calendar
     private let chinese: Calendar
@@ -29,11 +34,12 @@ public struct HolidayEstimator: Sendable {
         let midAutumn = lunar(month: 8, day: 15, onOrAfter: CivilDate(year: year, month: 9, day: 5)!)
         var runs = [
             HolidayRun(name: "New Year's Day", localName: "元旦", first: newYearsDay, last: newYearsDay),
-            HolidayRun(name: "Spring Festival", localName: "春节", first: springFestival.adding(days: -1),
-                       last: springFestival.adding(days: 2)),
+            HolidayRun(name: "Spring Festival", localName: "春节",
+                       first: springFestival.adding(days: year >= 2025 || year < 2014 ? -1 : 0),
+                       last: springFestival.adding(days: year >= 2025 ? 2 : year >= 2014 ? 2 : 1)),
             HolidayRun(name: "Qingming Festival", localName: "清明节", first: qingming(year), last: qingming(year)),
             HolidayRun(name: "Labour Day", localName: "劳动节", first: CivilDate(year: year, month: 5, day: 1)!,
-                       last: CivilDate(year: year, month: 5, day: 2)!),
+                       last: CivilDate(year: year, month: 5, day: year >= 2025 ? 2 : 1)!),
             HolidayRun(name: "Dragon Boat Festival", localName: "端午节", first: dragonBoat, last: dragonBoat),
             HolidayRun(name: "Mid-Autumn Festival", localName: "中秋节", first: midAutumn, last: midAutumn),
             HolidayRun(name: "National Day", localName: "国庆节", first: CivilDate(year: year, month: 10, day: 1)!,
@@ -52,7 +58,8 @@ public struct HolidayEstimator: Sendable {
             }
         }
         runs = merged
-        return YearCalendar(year: year, holidays: runs, source: .estimated(method: Self.method))
+        let method = year >= 2025 ? Self.method : year >= 2014 ? Self.method2014 : Self.method2008
+        return YearCalendar(year: year, holidays: runs, source: .estimated(method: method))
     }
 
     /// Qingming (清明), the solar term at 15° solar longitude: day = [Y*0.2422 + 4.81] - [Y/4], valid 2000-2099.

@@ -1,0 +1,273 @@
+import Foundation
+import Testing
+
+/// Contract tests of the `obligctl` binary: exact output, exit status and stderr shape, as scripts
+/// depend on them. They run the built binary with Foundation's Process.
+///
+/// Which binary: `$OBLIGCTL_BIN` if set; otherwise `obligctl` next to the running test executable
+/// (SwiftPM puts every product of a build, tests included, in the same `<scratch>/<triple>/debug`
+/// directory, so this works for `.build` and for any `--scratch-path`); otherwise the newest
+/// `<package>/.build*/debug/obligctl` or `<package>/.build*/<triple>/debug/obligctl`.
+/// `swift test` builds all products, so the binary is current when the tests run that way.
+enum Obligctl {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let binary: String? = locate()
+
+    static func locate() -> String? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["OBLIGCTL_BIN"], !env.isEmpty { return env }
+        var starts: [URL] = []
+        if let exe = Bundle.main.executableURL { starts.append(exe.resolvingSymlinksInPath()) }
+        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath())
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            starts.append(URL(fileURLWithPath: bundle.bundlePath))
+        }
+        for start in starts {
+            var dir = start.deletingLastPathComponent()
+            for _ in 0..<4 {
+                let candidate = dir.appendingPathComponent("obligctl").path
+                if fm.isExecutableFile(atPath: candidate) { return candidate }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        var found: [(String, Date)] = []
+        let entries = (try? fm.contentsOfDirectory(atPath: packageRoot.path)) ?? []
+        for entry in entries where entry.hasPrefix(".build") {
+            let scratch = packageRoot.appendingPathComponent(entry)
+            var dirs = [scratch.appendingPathComponent("debug")]
+            for sub in (try? fm.contentsOfDirectory(atPath: scratch.path)) ?? [] {
+                dirs.append(scratch.appendingPathComponent(sub).appendingPathComponent("debug"))
+            }
+            for dir in dirs {
+                let path = dir.appendingPathComponent("obligctl").path
+                if fm.isExecutableFile(atPath: path),
+                   let date = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date {
+                    found.append((path, date))
+                }
+            }
+        }
+        return found.max { $0.1 < $1.1 }?.0
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() .map { $0 } }
+    }
+
+    /// An empty configuration directory, so that /etc/obligd on the machine cannot change the results.
+    static let emptyConfig: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("obligctl-cli-tests-empty-config").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
+        let bin = try #require(binary, "obligctl not found: build it (swift build --product obligctl) or set OBLIGCTL_BIN")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["OBLIGD_CONFIG"] = emptyConfig
+        for (k, v) in extra { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        // Feed stdin and drain stderr on other threads so that no pipe fills up and blocks the child.
+        let writer = Thread {
+            if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+            try? inp.fileHandleForWriting.close()
+        }
+        writer.start()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let done = DispatchSemaphore(value: 0)
+        let errReader = Thread {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        errReader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+}
+
+@Suite("obligctl contract", .serialized)
+struct CLITests {
+    @Test("the binary is found")
+    func binaryFound() throws {
+        let bin = try #require(Obligctl.binary)
+        print("obligctl under test: \(bin)")
+        #expect(FileManager.default.isExecutableFile(atPath: bin), "\(bin)")
+    }
+
+    @Test("calc prints exactly the due date and a newline")
+    func calcPlain() throws {
+        let r = try Obligctl.run(["calc", "2025-01-27", "+5wd"])
+        #expect(r.stdout == "2025-02-10\n")
+        #expect(r.stderr == "")
+        #expect(r.status == 0)
+    }
+
+    @Test("negative periods and roll modes on the command line", arguments: [
+        (["calc", "2026-08-31", "-6mo"], "2026-02-28\n"),
+        (["calc", "2026-10-04", "-6mo"], "2026-04-03\n"),
+        (["calc", "2026-10-04", "-6mo", "--roll", "forward"], "2026-04-07\n"),
+        (["calc", "--roll", "none", "2026-10-04", "-6mo"], "2026-04-04\n"),
+        (["calc", "2025-03-03", "+2mo"], "2025-05-06\n"),
+        (["calc", "2025-02-10", "-5wd"], "2025-01-27\n"),
+        (["calc", "2025-03-03T14:05:00+08:00", "+10min"], "2025-03-03\n"),
+    ])
+    func calcVariants(args: [String], expected: String) throws {
+        let r = try Obligctl.run(args)
+        #expect(r.stdout == expected, "\(r.stderr)")
+        #expect(r.status == 0)
+    }
+
+    @Test("calc --json is one JSON object with the documented keys")
+    func calcJSON() throws {
+        let r = try Obligctl.run(["calc", "--json", "2025-01-27", "+5wd"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("}\n"))
+        #expect(r.stdout.filter { $0 == "\n" }.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        for key in ["start", "period", "due", "dueInstant", "provisional", "calendars"] {
+            #expect(object[key] != nil, "missing key \(key)")
+        }
+        #expect(object["start"] as? String == "2025-01-27")
+        #expect(object["period"] as? String == "+5wd")
+        #expect(object["due"] as? String == "2025-02-10")
+        #expect(object["dueInstant"] as? String == "2025-02-10T16:00:00Z")
+        #expect(object["provisional"] as? Bool == false)
+        let calendars = try #require(object["calendars"] as? [[String: Any]])
+        #expect(calendars.count == 1)
+        #expect(calendars.first?["year"] as? Int == 2025)
+        #expect(calendars.first?["source"] as? String == "official")
+    }
+
+    @Test("calc --json marks a deadline reaching 2027 provisional and lists 2027 as estimated")
+    func calcJSONProvisional() throws {
+        let r = try Obligctl.run(["calc", "--json", "2026-12-25", "+10wd"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["due"] as? String == "2027-01-11")
+        #expect(object["provisional"] as? Bool == true)
+        let calendars = try #require(object["calendars"] as? [[String: Any]])
+        #expect(calendars.map { $0["year"] as? Int } == [2026, 2027])
+        #expect(calendars.last?["source"] as? String == "estimated")
+    }
+
+    @Test("calc --explain prints the due date first, then the reasoning")
+    func calcExplain() throws {
+        let r = try Obligctl.run(["calc", "--explain", "2025-01-27", "+5wd"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "2025-02-10")
+        #expect(r.stdout.contains("Spring Festival"))
+        #expect(r.stdout.contains("Make-up working day counted: 2025-02-08 (Saturday)"))
+    }
+
+    @Test("--batch answers every line, continues after bad ones and exits 1")
+    func batchWithErrors() throws {
+        let input = "2025-01-27 +5wd\n2025-02-30 +5wd\n2026-08-31 -6mo\n2025-01-27 +5xd\nnonsense\n2025-03-03\t+2mo\r\n2025-07-18 +30wd"
+        let r = try Obligctl.run(["calc", "--batch"], stdin: input)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 7, "\(lines)")
+        #expect(lines.count == 7 && lines[0] == "2025-02-10")
+        #expect(lines.count == 7 && lines[1].hasPrefix("error: ") && lines[1].contains("'2025-02-30'"))
+        #expect(lines.count == 7 && lines[2] == "2026-02-28")
+        #expect(lines.count == 7 && lines[3].hasPrefix("error: ") && lines[3].contains("'+5xd'"))
+        #expect(lines.count == 7 && lines[4].hasPrefix("error: "))
+        #expect(lines.count == 7 && lines[5] == "2025-05-06")
+        #expect(lines.count == 7 && lines[6] == "2025-08-29")
+        #expect(r.status == 1)
+    }
+
+    @Test("--batch with only good lines exits 0")
+    func batchAllGood() throws {
+        let r = try Obligctl.run(["calc", "--batch"], stdin: "2025-06-01 +30wd\n2024-08-31 +6mo\n")
+        #expect(r.stdout == "2025-07-14\n2025-02-28\n")
+        #expect(r.status == 0)
+    }
+
+    @Test("--batch error past the calendar names the input")
+    func batchOutOfRange() throws {
+        let r = try Obligctl.run(["calc", "--batch"], stdin: "2099-12-30 +5wd\n")
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("error: "))
+        #expect(r.stdout.contains("2099-12-30"), "\(r.stdout)")
+        #expect(!r.stdout.contains("''"), "\(r.stdout)")
+    }
+
+    @Test("bad input exits 2 with one line on stderr naming the token", arguments: [
+        (["calc", "2025-02-30", "+5wd"], "2025-02-30"),
+        (["calc", "2025-01-27", "+5xd"], "+5xd"),
+        (["calc", "2025-01-27", "+-3wd"], "+-3wd"),
+        (["calc", "0001-01-01", "+5wd"], "0001-01-01"),
+        (["calc", "2025-2-3", "+5wd"], "2025-2-3"),
+        (["calc", "0000-01-01", "+5wd"], "0000-01-01"),
+        (["calc", "tomorrow", "+5wd"], "tomorrow"),
+        (["calc", "2025-01-27", "+0wd"], "+0wd"),
+        (["calc", "2025-01-27", "+5wd", "--roll", "sideways"], "sideways"),
+        (["calc", "2025-01-27", "+5wd", "--zone", "Mars/Base"], "Mars/Base"),
+        (["calendar", "is-working", "2025-02-30"], "2025-02-30"),
+    ])
+    func badInput(args: [String], token: String) throws {
+        let r = try Obligctl.run(args)
+        #expect(r.status == 2)
+        #expect(r.stdout == "")
+        #expect(r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(token), "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("obligctl: "))
+    }
+
+    @Test("calendar is-working: make-up Saturday 2026-02-28 is a working day")
+    func isWorkingMakeUp() throws {
+        let r = try Obligctl.run(["calendar", "is-working", "2026-02-28"])
+        #expect(r.stdout.hasPrefix("yes 2026-02-28 "), "\(r.stdout)")
+        #expect(r.stdout.contains("make-up working day"))
+        #expect(r.status == 0)
+    }
+
+    @Test("calendar is-working: a holiday is not, with exit status 1")
+    func isWorkingHoliday() throws {
+        let r = try Obligctl.run(["calendar", "is-working", "2026-02-16"])
+        #expect(r.stdout.hasPrefix("no 2026-02-16 day off: Spring Festival"), "\(r.stdout)")
+        #expect(r.status == 1)
+        let p = try Obligctl.run(["calendar", "is-working", "2027-02-08"])
+        #expect(p.stdout.hasPrefix("no 2027-02-08"))
+        #expect(p.stdout.contains("PROVISIONAL"))
+    }
+
+    @Test("a bad configuration file exits 2 with one line naming the file")
+    func badConfig() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligctl-cli-bad-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("calendars/cn/2027.json")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("{ \"region\": ".utf8).write(to: file)
+        let r = try Obligctl.run(["calc", "--config", dir.path, "2025-01-27", "+5wd"])
+        #expect(r.status == 2)
+        #expect(r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(file.path), "\(r.stderr)")
+    }
+
+    @Test("rules list and show")
+    func rules() throws {
+        let list = try Obligctl.run(["rules", "list"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("cn.facial-recognition.filing"))
+        #expect(list.stdout.contains("cn.pipo.report"))
+        let show = try Obligctl.run(["rules", "show", "cn.facial-recognition.filing"])
+        #expect(show.stdout.contains("effective:  2025-06-01"))
+        #expect(show.stdout.contains("period:     +30wd"))
+    }
+}

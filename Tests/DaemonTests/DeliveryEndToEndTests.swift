@@ -1,0 +1,162 @@
+import Crypto
+import Foundation
+import GRDB
+import Hummingbird
+import Synchronization
+import Testing
+
+/// Webhooks from a real obligd process to a Standard Webhooks receiver on 127.0.0.1 that verifies
+/// signatures and deduplicates by webhook-id, as real receivers do.
+@Suite(.serialized) struct DeliveryEndToEndTests {
+    final class Receiver: Sendable {
+        struct Seen: Sendable { var id: String; var body: String }
+        let secret: Data
+        let seen = Mutex<[Seen]>([])
+        let accepted = Mutex<Set<String>>([])
+        let badSignatures = Mutex(0)
+        /// When true, answer 503 (a receiver that is down).
+        let down = Mutex(false)
+
+        init(secret: Data) { self.secret = secret }
+
+        func router() -> Router<BasicRequestContext> {
+            let router = Router()
+            router.post("/hook") { req, _ -> Response in
+                let body = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
+                let id = req.headers[.init("webhook-id")!] ?? ""
+                let ts = req.headers[.init("webhook-timestamp")!] ?? ""
+                let sig = req.headers[.init("webhook-signature")!] ?? ""
+                let mac = HMAC<SHA256>.authenticationCode(for: Data("\(id).\(ts).".utf8) + body, using: SymmetricKey(data: self.secret))
+                guard sig.split(separator: " ").contains(where: { $0 == "v1,\(Data(mac).base64EncodedString())" }) else {
+                    self.badSignatures.withLock { $0 += 1 }
+                    return Response(status: .unauthorized)
+                }
+                if self.down.withLock({ $0 }) { return Response(status: .serviceUnavailable) }
+                self.seen.withLock { $0.append(Seen(id: id, body: String(decoding: body, as: UTF8.self))) }
+                self.accepted.withLock { _ = $0.insert(id) }
+                return Response(status: .ok)
+            }
+            return router
+        }
+    }
+
+    /// Starts the receiver on an ephemeral loopback port; returns its port.
+    func serve(_ r: Receiver, in group: inout [Task<Void, Error>]) async throws -> Int {
+        let port = Mutex<Int?>(nil)
+        let app = Application(router: r.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
+        group.append(Task { try await app.runService(gracefulShutdownSignals: []) })
+        for _ in 0..<200 {
+            if let p = port.withLock({ $0 }) { return p }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("receiver did not start")
+    }
+
+    func config(port: Int, secret: Data) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-hook-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let secretFile = dir.appendingPathComponent("hook.secret")
+        try "whsec_\(secret.base64EncodedString())".write(to: secretFile, atomically: true, encoding: .utf8)
+        try """
+        {"receivers": [{"name": "hook", "format": "standard", "url": "http://127.0.0.1:\(port)/hook", "secretFile": "\(secretFile.path)", "language": "en",
+                         "ratePerMinute": 6000, "burst": 100}],
+         "delivery": {"backoffInitialSeconds": 1, "backoffMaxSeconds": 2}}
+        """.write(to: dir.appendingPathComponent("obligd.json"), atomically: true, encoding: .utf8)
+        return dir.path
+    }
+
+    func outboxIds(_ d: DaemonProcess) throws -> Set<String> {
+        let db = try DatabaseQueue(path: d.databasePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        return Set(try db.read { db in try String.fetchAll(db, sql: "SELECT id FROM outbox") })
+    }
+
+    @Test func notificationsReachTheReceiverSignedAndOnTime() async throws {
+        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        var tasks: [Task<Void, Error>] = []
+        defer { tasks.forEach { $0.cancel() } }
+        let port = try await serve(receiver, in: &tasks)
+        let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret))
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "w", "name": "Webhook Co"])
+        let start = ISO8601DateFormatter().string(from: Date())
+        _ = try await d.request("POST", "/v1/obligations", json: ["entity": "w", "title": "soon", "start": start, "period": "+2s"])
+        let dueAt = Date().addingTimeInterval(2)
+        var reminderAt: Date?
+        for _ in 0..<200 {
+            if receiver.seen.withLock({ $0.contains { $0.body.contains("\"kind\":\"reminder\"") } }) { reminderAt = Date(); break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(reminderAt != nil, "the reminder reached the receiver")
+        if let reminderAt { #expect(reminderAt.timeIntervalSince(dueAt) < 1.5, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s") }
+        #expect(receiver.badSignatures.withLock { $0 } == 0)
+        let bodies = receiver.seen.withLock { $0.map(\.body) }
+        #expect(bodies.contains { $0.contains("Webhook Co") }, "messages name the entity")
+    }
+
+    @Test func aReceiverDownThenBackGetsEverythingOnceInOrder() async throws {
+        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        receiver.down.withLock { $0 = true }
+        var tasks: [Task<Void, Error>] = []
+        defer { tasks.forEach { $0.cancel() } }
+        let port = try await serve(receiver, in: &tasks)
+        let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret))
+        try await d.start()
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "o", "name": "O"])
+        for i in 0..<20 {
+            _ = try await d.request("POST", "/v1/obligations", json: ["entity": "o", "title": "n\(i)", "start": "2026-12-01", "period": "+\(i + 1)wd"])
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        // Killed while retrying against a down receiver, then started again and the receiver recovers.
+        try await d.kill9()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        receiver.down.withLock { $0 = false }
+        let expected = try outboxIds(d)
+        for _ in 0..<300 {
+            if receiver.accepted.withLock({ $0 }) == expected { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let missing = expected.subtracting(receiver.accepted.withLock { $0 })
+        #expect(missing.isEmpty, "\(missing.count) of \(expected.count) notifications never arrived")
+        let order = receiver.seen.withLock { $0 }.compactMap { s -> Int? in
+            guard let r = s.body.range(of: #""title":"n(\d+)""#, options: .regularExpression) else { return nil }
+            return Int(s.body[r].dropFirst(10).dropLast())
+        }
+        #expect(order == Array(0..<20), "in order: \(order)")
+        let seenIds = receiver.seen.withLock { $0.map(\.id) }
+        #expect(Set(seenIds).count == seenIds.count, "no webhook-id accepted twice")
+    }
+
+    @Test func killDuringDeliveriesLosesNothing() async throws {
+        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        var tasks: [Task<Void, Error>] = []
+        defer { tasks.forEach { $0.cancel() } }
+        let port = try await serve(receiver, in: &tasks)
+        let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret))
+        try await d.start()
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "x", "name": "X"])
+        var body: [[String: Any]] = []
+        for i in 0..<150 { body.append(["type": "event", "entity": "x", "kind": "important_data_notified", "at": "2026-0\(1 + i % 9)-1\(i % 10)"]) }
+        _ = try await d.request("POST", "/v1/import", json: ["records": body])
+        // Kill while the 150 notifications are being delivered.
+        for _ in 0..<200 where receiver.accepted.withLock({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(5)) }
+        try await d.kill9()
+        let before = receiver.accepted.withLock { $0.count }
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let expected = try outboxIds(d)
+        for _ in 0..<400 {
+            if receiver.accepted.withLock({ $0 }) == expected { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(before < expected.count, "the kill came mid-delivery (\(before) of \(expected.count))")
+        let accepted = receiver.accepted.withLock { $0 }
+        #expect(expected.subtracting(accepted).isEmpty, "lost: \(expected.subtracting(accepted).count) of \(expected.count)")
+        #expect(accepted.subtracting(expected).isEmpty, "unknown ids: \(accepted.subtracting(expected).count)")
+        // A resend after the crash carries the same webhook-id, so the receiver can accept each id once.
+        let ids = receiver.seen.withLock { $0.map(\.id) }
+        #expect(ids.count - Set(ids).count <= 5, "resent after the crash: \(ids.count - Set(ids).count)")
+    }
+}
