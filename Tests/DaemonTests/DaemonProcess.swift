@@ -51,7 +51,7 @@ final class DaemonProcess: @unchecked Sendable {
         p.standardOutput = log
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if !p.isRunning { throw TestFailure("obligd exited with \(p.terminationStatus): \(log_())") }
             if let (status, _) = try? await request("GET", "/v1/health"), status == 200 { return }
