@@ -1,14 +1,14 @@
 import DeadlineKit
 import Foundation
 
-/// A strict reader over one JSON object of a config file: every key must be known, every value of the
+/// A strict reader over one JSON object of a config file (rule packs, calendars, obligd.json): every key must be known, every value of the
 /// expected type, and each error names the file and the path inside it.
-struct JSONObject {
-    let file: String
-    let path: String
-    let values: [String: Any]
+public struct JSONObject {
+    public let file: String
+    public let path: String
+    public let values: [String: Any]
 
-    init(file: String, path: String, value: Any?) throws(ConfigError) {
+    public init(file: String, path: String, value: Any?) throws(ConfigError) {
         guard let dict = value as? [String: Any] else {
             throw ConfigError(file: file, path: path, problem: "expected an object { ... }")
         }
@@ -17,7 +17,7 @@ struct JSONObject {
         self.values = dict
     }
 
-    static func parse(_ data: Data, file: String) throws(ConfigError) -> JSONObject {
+    public static func parse(_ data: Data, file: String) throws(ConfigError) -> JSONObject {
         let any: Any
         do {
             any = try JSONSerialization.jsonObject(with: data)
@@ -32,67 +32,64 @@ struct JSONObject {
         return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
     }
 
-    func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func error(_ key: String?, _ problem: String) -> ConfigError {
+    public func error(_ key: String?, _ problem: String) -> ConfigError {
         ConfigError(file: file, path: key.map(at) ?? path, problem: problem)
     }
 
     /// Rejects keys outside `known`, so that a typo is not silently ignored.
-    func onlyKeys(_ known: Set<String>) throws(ConfigError) {
+    public func onlyKeys(_ known: Set<String>) throws(ConfigError) {
         for key in values.keys.sorted() where !known.contains(key) {
             throw error(key, "unknown key '\(key)'; known keys here: \(known.sorted().joined(separator: ", "))")
         }
     }
 
-    func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
+    public func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
 
-    func string(_ key: String) throws(ConfigError) -> String {
+    public func string(_ key: String) throws(ConfigError) -> String {
         guard let s = values[key] as? String else { throw error(key, has(key) ? "expected a string" : "missing (a string is required)") }
         guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
         return s
     }
 
-    func optionalString(_ key: String) throws(ConfigError) -> String? { has(key) ? try string(key) : nil }
+    public func optionalString(_ key: String) throws(ConfigError) -> String? { has(key) ? try string(key) : nil }
 
-    func int(_ key: String) throws(ConfigError) -> Int {
-        // On Linux a JSON boolean is also an NSNumber; tell them apart by the dynamic type.
-        guard let n = values[key] as? NSNumber, !(String(describing: type(of: n)).contains("Boolean")),
-              n.doubleValue == n.doubleValue.rounded() else {
+    public func int(_ key: String) throws(ConfigError) -> Int {
+        guard let n = values[key] as? NSNumber, !Self.isBoolean(n), n.doubleValue == n.doubleValue.rounded() else {
             throw error(key, has(key) ? "expected a whole number" : "missing (a whole number is required)")
         }
         return n.intValue
     }
 
-    func optionalInt(_ key: String) throws(ConfigError) -> Int? { has(key) ? try int(key) : nil }
+    public func optionalInt(_ key: String) throws(ConfigError) -> Int? { has(key) ? try int(key) : nil }
 
-    func bool(_ key: String, default def: Bool) throws(ConfigError) -> Bool {
+    public func bool(_ key: String, default def: Bool) throws(ConfigError) -> Bool {
         guard has(key) else { return def }
-        guard let n = values[key] as? NSNumber, String(describing: type(of: n)).contains("Boolean") || n is Bool,
-              let b = values[key] as? Bool else { throw error(key, "expected true or false") }
+        guard let n = values[key] as? NSNumber, Self.isBoolean(n), let b = values[key] as? Bool else { throw error(key, "expected true or false") }
         return b
     }
 
-    func date(_ key: String) throws(ConfigError) -> CivilDate {
+    public func date(_ key: String) throws(ConfigError) -> CivilDate {
         let s = try string(key)
         do { return try CivilDate(parsing: s) } catch { throw self.error(key, error.description) }
     }
 
-    func optionalDate(_ key: String) throws(ConfigError) -> CivilDate? { has(key) ? try date(key) : nil }
+    public func optionalDate(_ key: String) throws(ConfigError) -> CivilDate? { has(key) ? try date(key) : nil }
 
-    func period(_ key: String) throws(ConfigError) -> Period {
+    public func period(_ key: String) throws(ConfigError) -> Period {
         let s = try string(key)
         do { return try Period(parsing: s) } catch { throw self.error(key, error.description) }
     }
 
-    func object(_ key: String) throws(ConfigError) -> JSONObject {
+    public func object(_ key: String) throws(ConfigError) -> JSONObject {
         guard has(key) else { throw error(key, "missing (an object is required)") }
         return try JSONObject(file: file, path: at(key), value: values[key])
     }
 
-    func optionalObject(_ key: String) throws(ConfigError) -> JSONObject? { has(key) ? try object(key) : nil }
+    public func optionalObject(_ key: String) throws(ConfigError) -> JSONObject? { has(key) ? try object(key) : nil }
 
-    func array(_ key: String, required: Bool = true) throws(ConfigError) -> [Any] {
+    public func array(_ key: String, required: Bool = true) throws(ConfigError) -> [Any] {
         guard has(key) else {
             if required { throw error(key, "missing (a list [ ... ] is required)") }
             return []
@@ -101,7 +98,7 @@ struct JSONObject {
         return a
     }
 
-    func objects(_ key: String, required: Bool = true) throws(ConfigError) -> [JSONObject] {
+    public func objects(_ key: String, required: Bool = true) throws(ConfigError) -> [JSONObject] {
         var out: [JSONObject] = []
         for (i, v) in try array(key, required: required).enumerated() {
             out.append(try JSONObject(file: file, path: "\(at(key))[\(i)]", value: v))
@@ -109,7 +106,7 @@ struct JSONObject {
         return out
     }
 
-    func strings(_ key: String, required: Bool = true) throws(ConfigError) -> [String] {
+    public func strings(_ key: String, required: Bool = true) throws(ConfigError) -> [String] {
         var out: [String] = []
         for (i, v) in try array(key, required: required).enumerated() {
             guard let s = v as? String else { throw error("\(key)[\(i)]", "expected a string") }
@@ -118,10 +115,48 @@ struct JSONObject {
         return out
     }
 
-    func dates(_ key: String, required: Bool = true) throws(ConfigError) -> [CivilDate] {
+    public func dates(_ key: String, required: Bool = true) throws(ConfigError) -> [CivilDate] {
         var out: [CivilDate] = []
         for (i, s) in try strings(key, required: required).enumerated() {
             do { out.append(try CivilDate(parsing: s)) } catch { throw self.error("\(key)[\(i)]", error.description) }
+        }
+        return out
+    }
+
+    /// On Linux a JSON boolean is also an NSNumber; tell them apart by the dynamic type.
+    public static func isBoolean(_ value: Any) -> Bool {
+        guard let n = value as? NSNumber else { return false }
+        return String(describing: type(of: n)).contains("Boolean") || String(cString: n.objCType) == "c"
+    }
+
+    /// A string that may be empty (template text such as an empty note).
+    public func text(_ key: String) throws(ConfigError) -> String {
+        guard let s = values[key] as? String else {
+            throw error(key, has(key) ? "expected a string" : "missing (a string is required)")
+        }
+        return s
+    }
+
+    public func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        let n = try int(key)
+        guard range.contains(n) else { throw error(key, "\(n) is out of range; use \(range.lowerBound)...\(range.upperBound)") }
+        return n
+    }
+
+    public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        has(key) ? try int(key, in: range) : nil
+    }
+
+    public func optionalArray(_ key: String) throws(ConfigError) -> [Any]? { has(key) ? try array(key) : nil }
+
+    /// A list of non-empty strings; absent means empty.
+    public func stringList(_ key: String) throws(ConfigError) -> [String] {
+        var out: [String] = []
+        for (i, item) in try array(key, required: false).enumerated() {
+            guard let s = item as? String, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ConfigError(file: file, path: "\(at(key))[\(i)]", problem: "expected a non-empty string")
+            }
+            out.append(s)
         }
         return out
     }

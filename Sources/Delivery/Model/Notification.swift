@@ -1,5 +1,6 @@
 import DeadlineKit
 import Foundation
+import Rules
 import Store
 
 /// The kinds of notification the outbox carries (`kind` in the payload).
@@ -162,7 +163,7 @@ struct PayloadReader {
         NotificationError(outboxId: id, problem: values[key] == nil ? "missing '\(key)' (\(what))" : "'\(key)' is not \(what)")
     }
 
-    private static func isBool(_ n: NSNumber) -> Bool { ConfigObject.isBoolean(n) }
+    private static func isBool(_ n: NSNumber) -> Bool { JSONObject.isBoolean(n) }
 
     func string(_ key: String) throws(NotificationError) -> String {
         guard let s = values[key] as? String else { throw fail(key, "a string") }

@@ -7,7 +7,7 @@ import Rules
 struct CredentialReader {
     let environment: [String: String]
 
-    func path(for reference: String, in o: ConfigObject, key: String) throws(ConfigError) -> String {
+    func path(for reference: String, in o: JSONObject, key: String) throws(ConfigError) -> String {
         if reference.hasPrefix("/") { return reference }
         guard !reference.contains("/") else {
             throw o.error(key, "'\(reference)' must be an absolute path or a credential name without '/'")
@@ -18,7 +18,7 @@ struct CredentialReader {
         return (dir as NSString).appendingPathComponent(reference)
     }
 
-    func read(_ reference: String, in o: ConfigObject, key: String, defaulted: Bool = false) throws(ConfigError) -> Secret {
+    func read(_ reference: String, in o: JSONObject, key: String, defaulted: Bool = false) throws(ConfigError) -> Secret {
         let path: String
         do throws(ConfigError) { path = try self.path(for: reference, in: o, key: key) } catch {
             if defaulted {
@@ -37,7 +37,7 @@ struct CredentialReader {
     }
 
     /// The default `<name>.secret` credential, if the credentials directory has it.
-    func readIfPresent(_ name: String, in o: ConfigObject, key: String) throws(ConfigError) -> Secret? {
+    func readIfPresent(_ name: String, in o: JSONObject, key: String) throws(ConfigError) -> Secret? {
         guard let dir = environment["CREDENTIALS_DIRECTORY"], !dir.isEmpty else { return nil }
         let path = (dir as NSString).appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: path) else { return nil }

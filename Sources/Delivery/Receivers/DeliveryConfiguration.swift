@@ -62,7 +62,7 @@ public struct DeliveryConfiguration: Sendable {
     }
 
     static func parse(_ data: Data, file: String, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> DeliveryConfiguration {
-        let root = try ConfigObject.parse(data, file: file)
+        let root = try JSONObject.parse(data, file: file)
         // Other top-level keys (e.g. `reminders`) belong to other parts of obligd and are checked there.
         var result = DeliveryConfiguration()
         if let d = try root.optionalObject("delivery") {
@@ -80,7 +80,7 @@ public struct DeliveryConfiguration: Sendable {
         }
         guard root.has("receivers") else { return result }
         var names = Set<String>()
-        for r in try root.objects("receivers") {
+        for r in try root.objects("receivers", required: false) {
             let receiver = try parseReceiver(r, ruleIds: ruleIds, environment: environment)
             guard names.insert(receiver.name).inserted else {
                 throw r.error("name", "receiver '\(receiver.name)' is defined twice")
@@ -90,14 +90,14 @@ public struct DeliveryConfiguration: Sendable {
         return result
     }
 
-    static func language(_ code: String, in o: ConfigObject, key: String) throws(ConfigError) -> Language {
+    static func language(_ code: String, in o: JSONObject, key: String) throws(ConfigError) -> Language {
         guard let l = Language(rawValue: code) else {
             throw o.error(key, "unknown language '\(code)'; use one of: \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return l
     }
 
-    static func parseReceiver(_ r: ConfigObject, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> Receiver {
+    static func parseReceiver(_ r: JSONObject, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> Receiver {
         if r.has("secret") {
             throw r.error("secret", "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret")
         }
@@ -159,7 +159,7 @@ public struct DeliveryConfiguration: Sendable {
         if let code = try r.optionalString("language") { language = try Self.language(code, in: r, key: "language") }
 
         var routes: [Route] = []
-        for o in try r.objects("routes") { routes.append(try parseRoute(o, ruleIds: ruleIds)) }
+        for o in try r.objects("routes", required: false) { routes.append(try parseRoute(o, ruleIds: ruleIds)) }
 
         let perMinute = try r.optionalInt("ratePerMinute", in: 2...10_000) ?? format.defaultRatePerMinute
         let burst = try r.optionalInt("burst", in: 1...9_999) ?? min(format.defaultBurst, perMinute - 1)
@@ -171,7 +171,7 @@ public struct DeliveryConfiguration: Sendable {
                         rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout))
     }
 
-    static func parseRoute(_ o: ConfigObject, ruleIds: Set<String>) throws(ConfigError) -> Route {
+    static func parseRoute(_ o: JSONObject, ruleIds: Set<String>) throws(ConfigError) -> Route {
         try o.onlyKeys(["entities", "rules", "stages", "severities", "kinds"])
         var route = Route()
         route.entities = try o.stringList("entities")

@@ -75,7 +75,7 @@ public struct TemplateSet: Sendable {
     }
 
     static func parse(_ data: Data, file: String, expected: Language) throws(ConfigError) -> LanguageTemplates {
-        let root = try ConfigObject.parse(data, file: file)
+        let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys(["language", "weekdays", "phrases", "kinds"])
         let code = try root.string("language")
         guard code == expected.rawValue else {
@@ -109,7 +109,7 @@ public struct TemplateSet: Sendable {
                 try checkPlaceholders(text, allowed: placeholders, in: k, key: key)
             }
             var facts: [(String, String)] = []
-            for f in try k.objects("facts") {
+            for f in try k.objects("facts", required: false) {
                 try f.onlyKeys(["label", "value"])
                 let label = try f.string("label")
                 let value = try f.string("value")
@@ -121,7 +121,7 @@ public struct TemplateSet: Sendable {
         return LanguageTemplates(language: expected, weekdays: weekdays, phrases: phraseTexts, kinds: kinds)
     }
 
-    static func checkPlaceholders(_ text: String, allowed: Set<String>, in object: ConfigObject, key: String) throws(ConfigError) {
+    static func checkPlaceholders(_ text: String, allowed: Set<String>, in object: JSONObject, key: String) throws(ConfigError) {
         for name in Placeholders.names(in: text) where !allowed.contains(name) {
             throw object.error(key, "unknown placeholder {\(name)}; known here: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
         }

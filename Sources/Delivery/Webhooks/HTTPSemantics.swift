@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 
 /// The HTTP rules all formats share: 429 and 5xx (and 408) are worth retrying, honouring
 /// `Retry-After`; any other 4xx means the request or the receiver's configuration is wrong.
@@ -37,7 +38,7 @@ enum HTTPSemantics {
     }
 
     static func int(_ any: Any?) -> Int? {
-        if let n = any as? NSNumber, !ConfigObject.isBoolean(n) { return n.intValue }
+        if let n = any as? NSNumber, !JSONObject.isBoolean(n) { return n.intValue }
         if let s = any as? String { return Int(s) }
         return nil
     }
