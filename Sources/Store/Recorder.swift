@@ -10,12 +10,26 @@ public struct Recorder {
     public let config: Rules.Configuration
     public let now: Instant
     public let actor: String
+    /// Entities and zones already looked up in this transaction (imports touch the same few many times).
+    private let lookups = Lookups()
+
+    private final class Lookups {
+        var entities: [String: Entity] = [:]
+        var zones: [String: Zone] = [:]
+    }
 
     public init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
         self.db = db
         self.config = config
         self.now = now
         self.actor = actor
+    }
+
+    func zone(_ e: Entity) throws -> Zone {
+        if let z = lookups.zones[e.zone] { return z }
+        let z = try Zone(e.zone)
+        lookups.zones[e.zone] = z
+        return z
     }
 
     // MARK: Entities
@@ -48,9 +62,11 @@ public struct Recorder {
     }
 
     public func entity(_ id: String, field: String = "entity") throws -> Entity {
+        if let e = lookups.entities[id] { return e }
         guard let e = try Entity.fetchOne(db, key: id) else {
             throw StoreError.invalid(field: field, problem: "no entity '\(id)'", fix: "add it first with obligctl entity add \(id) NAME")
         }
+        lookups.entities[id] = e
         return e
     }
 
@@ -78,7 +94,7 @@ public struct Recorder {
                                      fix: "use one of: \(config.knownMetrics.sorted().joined(separator: ", "))")
         }
         guard value >= 0 else { throw StoreError.invalid(field: "value", problem: "\(value) is negative", fix: "report a count of 0 or more") }
-        let zone = try Zone(e.zone)
+        let zone = try zone(e)
         let observedAt = instant(of: at, zone: zone)
         guard observedAt <= now.adding(seconds: 86_400) else {
             throw StoreError.invalid(field: "at", problem: "\(observedAt) is in the future", fix: "report what was observed, at or before now")
@@ -99,7 +115,7 @@ public struct Recorder {
             return name == metric
         }
         guard !rules.isEmpty else { return outcome }
-        let zone = try Zone(e.zone)
+        let zone = try zone(e)
         let history = try Row.fetchAll(db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ?",
                                        arguments: [e.id, metric])
             .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
@@ -133,7 +149,7 @@ public struct Recorder {
                 throw StoreError.invalid(field: "attributes.\(k)", problem: "'\(v)' " + error.problem, fix: "expected " + error.accepted)
             }
         }
-        let zone = try Zone(e.zone)
+        let zone = try zone(e)
         let atInstant = instant(of: at, zone: zone)
         let isDay: Bool = if case .day = at { true } else { false }
         let rules = config.rules.filter { r in
@@ -219,7 +235,7 @@ public struct Recorder {
             guard o.status != .open else { throw StoreError.conflict("obligation \(id) is already open") }
         }
         let e = try entity(o.entityId)
-        let zone = try Zone(e.zone)
+        let zone = try zone(e)
         o.status = status
         o.closedOn = status == .open ? nil : (day ?? zone.day(of: now)).description
         if status == .open { try armReminders(&o) } else { o.nextStageIndex = nil; o.nextReminderAt = nil }
@@ -256,7 +272,7 @@ public struct Recorder {
         for var o in due {
             let e: Entity
             if let cached = entities[o.entityId] { e = cached } else { e = try entity(o.entityId); entities[o.entityId] = e }
-            let plan = try Reminders.plan(for: o, entity: e, config: config)
+            let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
             if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
                 let collapsed = stage.index - index
                 let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
@@ -299,29 +315,47 @@ public struct Recorder {
     /// force: a due day that moves is audited ("moved from X to Y: calendar cn/2027 v1 published") and
     /// notified; a provisional one whose new calendar keeps the day stops being provisional, audited.
     public func recompute(afterId: Int64, limit: Int = 5000) throws -> RecomputeResult {
-        let rows = try Obligation.filter(Column("status") == "open" && Column("id") > afterId).order(Column("id")).limit(limit).fetchAll(db)
-        var result = RecomputeResult(lastId: rows.last?.id ?? afterId)
-        var entities: [String: Entity] = [:]
-        for var o in rows {
+        // Read only the columns the computation needs; decode and rewrite a full record only when it changed.
+        // `+status` keeps SQLite walking the rowid from the cursor instead of the status index (which
+        // would rescan every open row on each batch).
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
+            WHERE +status = 'open' AND id > ? ORDER BY id LIMIT ?
+            """, arguments: [afterId, limit])
+        var result = RecomputeResult(lastId: rows.last?["id"] ?? afterId)
+        var contexts: [String: (entity: Entity, calculator: DueCalculator, zone: Zone)] = [:]
+        for row in rows {
             result.examined += 1
-            let e: Entity
-            if let cached = entities[o.entityId] { e = cached } else { e = try entity(o.entityId); entities[o.entityId] = e }
-            let start = try Start(parsing: o.start)
-            let period = try Period(parsing: o.period)
-            let r = try compute(entity: e, start: start, period: period, roll: o.roll.flatMap(Roll.init(rawValue:)))
-            guard let calendar = config.calendars[e.region] else { continue }
-            let calendars = calendarsJSON(r, calendar: calendar)
-            let moved = r.due.description != o.due || r.dueInstant.secondsSinceEpoch != o.dueInstant
-            guard moved || calendars != o.calendars || r.provisional != o.provisional else { continue }
+            let entityId: String = row["entityId"]
+            let context: (entity: Entity, calculator: DueCalculator, zone: Zone)
+            if let cached = contexts[entityId] { context = cached } else {
+                let e = try entity(entityId)
+                context = (e, DueCalculator(calendar: try config.calendar(e.region)), try zone(e))
+                contexts[entityId] = context
+            }
+            let start = try Start(parsing: row["start"] as String)
+            let period = try Period(parsing: row["period"] as String)
+            let roll = (row["roll"] as String?).flatMap(Roll.init(rawValue:))
+            let r: DueResult
+            do { r = try context.calculator.due(from: start, period, roll: roll, zone: context.zone) } catch {
+                throw StoreError.invalid(field: "start", problem: "\(error)", fix: "check the obligation's start and period")
+            }
+            let calendars = calendarsJSON(r, calendar: context.calculator.calendar)
+            let oldDue: String = row["due"]
+            let oldInstant: Int64 = row["dueInstant"]
+            let oldCalendars: String = row["calendars"]
+            let oldProvisional: Bool = row["provisional"]
+            let moved = r.due.description != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
+            guard moved || calendars != oldCalendars || r.provisional != oldProvisional else { continue }
+            var o = try obligation(row["id"])
             let before = try json(o)
-            let from = o.due
-            let reason = Self.calendarChange(old: o.calendars, new: calendars)
+            let reason = Self.calendarChange(old: oldCalendars, new: calendars)
             apply(r, start: start, period: period, to: &o)
             try o.update(db)
             if moved {
-                let note = "moved from \(from) to \(o.due): \(reason)"
+                let note = "moved from \(oldDue) to \(o.due): \(reason)"
                 try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
-                try notify("obligation.moved", o, extra: ["from": from, "reason": reason])
+                try notify("obligation.moved", o, extra: ["from": oldDue, "reason": reason])
                 result.moved += 1
             } else {
                 try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
@@ -387,14 +421,14 @@ public struct Recorder {
     /// opened or moved are not sent (the "opened" or "moved" notification says what is due).
     public func armReminders(_ o: inout Obligation) throws {
         let e = try entity(o.entityId)
-        let plan = try Reminders.plan(for: o, entity: e, config: config)
+        let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
         let next = plan.firstStage(after: now)
         o.nextStageIndex = next?.index
         o.nextReminderAt = next?.fireAt.secondsSinceEpoch
     }
 
     public func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
-        let zone = try Zone(e.zone)
+        let zone = try zone(e)
         let calendar = try config.calendar(e.region)
         do {
             return try DueCalculator(calendar: calendar).due(from: start, period, roll: roll, zone: zone)

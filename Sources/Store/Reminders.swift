@@ -3,10 +3,10 @@ import Rules
 
 /// The reminder plan of a stored obligation under the configuration in force.
 public enum Reminders {
-    public static func plan(for o: Obligation, entity: Entity, config: Rules.Configuration) throws -> ReminderPlan {
+    public static func plan(for o: Obligation, entity: Entity, config: Rules.Configuration, zone: Zone? = nil) throws -> ReminderPlan {
         let policy = config.reminderPolicy(rule: o.ruleId, entity: entity.id)
         let period = try Period(parsing: o.period)
         return ReminderPlan(policy: policy, due: try CivilDate(parsing: o.due), dueInstant: Instant(secondsSinceEpoch: o.dueInstant),
-                            instantDeadline: period.unit.isInstant, zone: try Zone(entity.zone))
+                            instantDeadline: period.unit.isInstant, zone: try zone ?? Zone(entity.zone))
     }
 }
