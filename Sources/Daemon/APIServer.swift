@@ -1,5 +1,6 @@
 import APIModel
 import DeadlineKit
+import Crypto
 import Foundation
 import GRDB
 import Hummingbird
@@ -219,7 +220,8 @@ public struct APIServer: Sendable {
             }
             let key = req.headers[.init("Idempotency-Key")!]
             let actor = req.headers[.init("X-Obligd-Actor")!] ?? "api"
-            let fingerprint = "\(req.method.rawValue) \(req.uri.path) " + canonical(data)
+            // A retry must resend the same request: method, path and the SHA-256 of the body's bytes.
+            let fingerprint = key == nil ? "" : "\(req.method.rawValue) \(req.uri.path) sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
@@ -234,15 +236,6 @@ public struct APIServer: Sendable {
             return APIError.response(for: error)
         }
     }
-}
-
-/// The body with sorted keys, so that the same request with keys in another order matches its idempotency record.
-func canonical(_ data: Data) -> String {
-    guard let object = try? JSONSerialization.jsonObject(with: data),
-          let sorted = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-        return String(decoding: data, as: UTF8.self)
-    }
-    return String(decoding: sorted, as: UTF8.self)
 }
 
 func start(_ text: String, field: String) throws -> Start {

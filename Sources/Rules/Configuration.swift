@@ -19,7 +19,8 @@ public struct Configuration: Sendable {
 
     public var rules: [Rule] { packs.flatMap(\.rules) }
 
-    public var knownMetrics: Set<String> { Set(packs.flatMap { $0.metrics.keys }) }
+    /// Every metric the packs know, for validating reports.
+    public var knownMetrics: Set<String> = []
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
@@ -131,6 +132,7 @@ public struct Configuration: Sendable {
                 throw ConfigError(file: label, path: "reminders.rules.\(rule)", problem: "no rule '\(rule)'; see obligctl rules list")
             }
         }
-        return Configuration(calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders)
+        return Configuration(calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders,
+                             knownMetrics: Set(packs.flatMap { $0.metrics.keys }))
     }
 }

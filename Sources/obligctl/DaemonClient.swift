@@ -63,15 +63,20 @@ struct DaemonClient {
         try await send("POST", path, body: body, as: T.self)
     }
 
-    private func send<B: Encodable, T: Decodable>(_ method: String, _ path: String, body: B?, as: T.Type) async throws -> T {
+    /// POSTs a body that is already JSON.
+    func postRaw<T: Decodable>(_ path: String, _ body: Data, as: T.Type) async throws -> T {
+        try await send("POST", path, body: Optional<Int>.none, raw: body, as: T.self)
+    }
+
+    private func send<B: Encodable, T: Decodable>(_ method: String, _ path: String, body: B?, raw: Data? = nil, as: T.Type) async throws -> T {
         guard FileManager.default.fileExists(atPath: socketPath),
               let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "X-Obligd-Actor", value: ProcessInfo.processInfo.environment["USER"] ?? "uid:\(getuid())")
         let key = idempotencyKey ?? UUID().uuidString.lowercased()
-        if let body {
-            let data = try JSONEncoder().encode(body)
+        if body != nil || raw != nil {
+            let data = try raw ?? JSONEncoder().encode(body!)
             request.body = .bytes(ByteBuffer(bytes: data))
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Idempotency-Key", value: key)

@@ -24,16 +24,77 @@ struct ImportCommand: AsyncParsableCommand {
                 data = d
             }
             let text = String(decoding: data, as: UTF8.self)
-            let records = file.lowercased().hasSuffix(".csv") ? try ImportParser.csv(text, file: file) : try ImportParser.jsonLines(text, file: file)
-            guard !records.isEmpty else { throw UsageFailure("\(file): no records") }
-            let r = try await client.client().post("/v1/import", ImportBody(records: records), as: ImportResult.self)
+            let r: ImportResult
+            if file.lowercased().hasSuffix(".csv") {
+                let records = try ImportParser.csv(text, file: file)
+                guard !records.isEmpty else { throw UsageFailure("\(file): no records") }
+                r = try await send(client.client(), ImportBody(records: records), lines: nil)
+            } else {
+                // JSON Lines go to obligd as they are (no decode and re-encode here); obligd checks each
+                // record and names it, and the error is mapped back to the line.
+                let (body, lines) = try ImportParser.jsonLinesBody(text, file: file)
+                r = try await send(client.client(), RawJSON(data: body), lines: lines)
+            }
             if json { return try printJSON(r) }
             writeOut("imported \(r.imported) records: \(r.opened) obligations opened, \(r.moved) moved\n")
         }
     }
 }
 
+/// A request body that is already JSON.
+struct RawJSON: Encodable {
+    let data: Data
+    func encode(to encoder: Encoder) throws { fatalError("RawJSON is sent as bytes") }
+}
+
+extension ImportCommand {
+    func send<B: Encodable>(_ c: DaemonClient, _ body: B, lines: [Int]?) async throws -> ImportResult {
+        do {
+            if let raw = body as? RawJSON { return try await c.postRaw("/v1/import", raw.data, as: ImportResult.self) }
+            return try await c.post("/v1/import", body, as: ImportResult.self)
+        } catch let DaemonClient.Failure.api(status, err) {
+            var e = err
+            if let lines, let field = e.field, field.hasPrefix("records["), let close = field.firstIndex(of: "]"),
+               let i = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]), i < lines.count {
+                e.error = "\(file):\(lines[i]): " + e.error
+            }
+            throw DaemonClient.Failure.api(status: status, body: e)
+        }
+    }
+}
+
 enum ImportParser {
+    /// `{"records":[line,line,...]}` from the non-empty lines, and the line number of each record.
+    static func jsonLinesBody(_ text: String, file: String) throws -> (Data, [Int]) {
+        // Bytes, not Strings: a few hundred thousand lines should cost milliseconds.
+        let bytes = Array(text.utf8)
+        var body = [UInt8]("{\"records\":[".utf8)
+        body.reserveCapacity(bytes.count + 32)
+        var lines: [Int] = []
+        var start = 0, lineNumber = 0
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 10 }
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 10 { end += 1 }
+            lineNumber += 1
+            var a = start, b = end
+            while a < b, isSpace(bytes[a]) { a += 1 }
+            while b > a, isSpace(bytes[b - 1]) { b -= 1 }
+            if a < b {
+                guard bytes[a] == UInt8(ascii: "{"), bytes[b - 1] == UInt8(ascii: "}") else {
+                    throw UsageFailure("\(file):\(lineNumber): not a JSON object; expected one {\"type\":\"metric\"|\"event\",\"entity\":...} per line")
+                }
+                if !lines.isEmpty { body.append(UInt8(ascii: ",")) }
+                body.append(contentsOf: bytes[a..<b])
+                lines.append(lineNumber)
+            }
+            start = end + 1
+        }
+        guard !lines.isEmpty else { throw UsageFailure("\(file): no records") }
+        body.append(contentsOf: "]}".utf8)
+        return (Data(body), lines)
+    }
+
     static func jsonLines(_ text: String, file: String) throws -> [ImportRecord] {
         var out: [ImportRecord] = []
         let decoder = JSONDecoder()
