@@ -48,9 +48,10 @@ public struct Daemon: Sendable {
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
             defer { notifier.notify("READY=1") }
+            let previous = config.configuration
             let fresh = try config.reload()
             dispatcher.reload()
-            let r = try await recompute.run(config: fresh, now: clock())
+            let r = try await recompute.run(config: fresh, previous: previous, now: clock())
             scheduler.wake()
             dispatcher.wake()
             let summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"

@@ -32,7 +32,7 @@ public enum CalendarSource: Hashable, Sendable {
 }
 
 /// The working-day rules of one year of one region.
-public struct YearCalendar: Sendable {
+public struct YearCalendar: Sendable, Equatable {
     public var year: Int
     public var holidays: [HolidayRun]
     public var source: CalendarSource

@@ -314,14 +314,22 @@ public struct Recorder {
     /// Recomputes open obligations with id > `afterId` (up to `limit`) under the configuration in
     /// force: a due day that moves is audited ("moved from X to Y: calendar cn/2027 v1 published") and
     /// notified; a provisional one whose new calendar keeps the day stops being provisional, audited.
-    public func recompute(afterId: Int64, limit: Int = 5000) throws -> RecomputeResult {
+    public func recompute(afterId: Int64, limit: Int = 5000, years: [String]? = nil) throws -> RecomputeResult {
         // Read only the columns the computation needs; decode and rewrite a full record only when it changed.
         // `+status` keeps SQLite walking the rowid from the cursor instead of the status index (which
         // would rescan every open row on each batch).
+        // Only obligations decided by a calendar year that changed can move (`years`: "cn/2027" ...).
+        var filter = ""
+        var arguments: StatementArguments = [afterId]
+        if let years {
+            filter = " AND (" + years.map { _ in "calendars LIKE ?" }.joined(separator: " OR ") + ")"
+            for y in years { arguments += ["%\"\(y) %"] }
+        }
+        arguments += [limit]
         let rows = try Row.fetchAll(db, sql: """
             SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
-            WHERE +status = 'open' AND id > ? ORDER BY id LIMIT ?
-            """, arguments: [afterId, limit])
+            WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
+            """, arguments: arguments)
         var result = RecomputeResult(lastId: rows.last?["id"] ?? afterId)
         var contexts: [String: (entity: Entity, calculator: DueCalculator, zone: Zone)] = [:]
         for row in rows {
@@ -346,7 +354,13 @@ public struct Recorder {
             let oldCalendars: String = row["calendars"]
             let oldProvisional: Bool = row["provisional"]
             let moved = r.due.description != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
-            guard moved || calendars != oldCalendars || r.provisional != oldProvisional else { continue }
+            guard moved || r.provisional != oldProvisional else {
+                // Same day, same status: only the record of which calendar versions decided it changes.
+                if calendars != oldCalendars {
+                    try db.cachedStatement(sql: "UPDATE obligation SET calendars = ? WHERE id = ?").execute(arguments: [calendars, row["id"] as Int64])
+                }
+                continue
+            }
             var o = try obligation(row["id"])
             let before = try json(o)
             let reason = Self.calendarChange(old: oldCalendars, new: calendars)
