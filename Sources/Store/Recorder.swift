@@ -348,22 +348,18 @@ public struct Recorder {
             do { r = try context.calculator.due(from: start, period, roll: roll, zone: context.zone) } catch {
                 throw StoreError.invalid(field: "start", problem: "\(error)", fix: "check the obligation's start and period")
             }
-            let calendars = calendarsJSON(r, calendar: context.calculator.calendar)
             let oldDue: String = row["due"]
             let oldInstant: Int64 = row["dueInstant"]
             let oldCalendars: String = row["calendars"]
             let oldProvisional: Bool = row["provisional"]
             let moved = r.due.description != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
-            guard moved || r.provisional != oldProvisional else {
-                // Same day, same status: only the record of which calendar versions decided it changes.
-                if calendars != oldCalendars {
-                    try db.cachedStatement(sql: "UPDATE obligation SET calendars = ? WHERE id = ?").execute(arguments: [calendars, row["id"] as Int64])
-                }
-                continue
-            }
+            // Same day and status under a new version of the same calendars: nothing to record. The stored
+            // labels still name the deciding years, which is what the next reload filters on; `show
+            // --explain` always names the versions in force.
+            guard moved || r.provisional != oldProvisional else { continue }
             var o = try obligation(row["id"])
             let before = try json(o)
-            let reason = Self.calendarChange(old: oldCalendars, new: calendars)
+            let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: context.calculator.calendar))
             apply(r, start: start, period: period, to: &o)
             try o.update(db)
             if moved {
