@@ -330,34 +330,35 @@ public struct Recorder {
             SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
             WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
             """, arguments: arguments)
-        var result = RecomputeResult(lastId: rows.last?["id"] ?? afterId)
+        var result = RecomputeResult(lastId: rows.last?[0] ?? afterId)
         var contexts: [String: (entity: Entity, calculator: DueCalculator, zone: Zone)] = [:]
         for row in rows {
             result.examined += 1
-            let entityId: String = row["entityId"]
+            // Columns by position: name lookups lowercase and hash every key, per row.
+            let entityId: String = row[1]
             let context: (entity: Entity, calculator: DueCalculator, zone: Zone)
             if let cached = contexts[entityId] { context = cached } else {
                 let e = try entity(entityId)
                 context = (e, DueCalculator(calendar: try config.calendar(e.region)), try zone(e))
                 contexts[entityId] = context
             }
-            let start = try Start(parsing: row["start"] as String)
-            let period = try Period(parsing: row["period"] as String)
-            let roll = (row["roll"] as String?).flatMap(Roll.init(rawValue:))
+            let start = try Start(parsing: row[2] as String)
+            let period = try Period(parsing: row[3] as String)
+            let roll = (row[4] as String?).flatMap(Roll.init(rawValue:))
             let r: DueResult
             do { r = try context.calculator.due(from: start, period, roll: roll, zone: context.zone) } catch {
                 throw StoreError.invalid(field: "start", problem: "\(error)", fix: "check the obligation's start and period")
             }
-            let oldDue: String = row["due"]
-            let oldInstant: Int64 = row["dueInstant"]
-            let oldCalendars: String = row["calendars"]
-            let oldProvisional: Bool = row["provisional"]
+            let oldDue: String = row[5]
+            let oldInstant: Int64 = row[6]
+            let oldCalendars: String = row[7]
+            let oldProvisional: Bool = row[8]
             let moved = r.due.description != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
             // Same day and status under a new version of the same calendars: nothing to record. The stored
             // labels still name the deciding years, which is what the next reload filters on; `show
             // --explain` always names the versions in force.
             guard moved || r.provisional != oldProvisional else { continue }
-            var o = try obligation(row["id"])
+            var o = try obligation(row[0])
             let before = try json(o)
             let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: context.calculator.calendar))
             apply(r, start: start, period: period, to: &o)
