@@ -20,8 +20,11 @@ if mode == "spread":
         for i, (s, due) in enumerate(zip(starts, out)):
             d = datetime.date.fromisoformat(due)
             due_instant = int(datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.timezone(datetime.timedelta(hours=8))).timestamp()) + 86400
+            # As obligd records them: a due day in 2027 rests on the 2027 estimate and is provisional.
+            late = d.year > 2026
+            calendars = '["cn/2026 v1","cn/2027 estimated"]' if late else '["cn/2026 v1"]'
             yield ("bench", None, f"bench {i}", f"custom:bench-{i}", s.isoformat(), "+30wd", None, due, due_instant,
-                   '["cn/2026 v1"]', 0, "open", 3, due_instant - 86400 + 3600 + 10 * 365 * 86400, now, now)
+                   calendars, 1 if late else 0, "open", 3, due_instant - 86400 + 3600 + 10 * 365 * 86400, now, now)
 else:  # "same-second": n instant deadlines whose due stage fires at now + int(mode)
     at = now + int(mode)
     def rows():
