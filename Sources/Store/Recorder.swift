@@ -267,11 +267,9 @@ public struct Recorder {
             .order(Column("nextReminderAt"), Column("id"))
             .limit(limit)
             .fetchAll(db)
-        var entities: [String: Entity] = [:]
         var sent = 0
         for var o in due {
-            let e: Entity
-            if let cached = entities[o.entityId] { e = cached } else { e = try entity(o.entityId); entities[o.entityId] = e }
+            let e = try entity(o.entityId)
             let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
             if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
                 let collapsed = stage.index - index
@@ -331,22 +329,16 @@ public struct Recorder {
             WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
             """, arguments: arguments)
         var result = RecomputeResult(lastId: rows.last?[0] ?? afterId)
-        var contexts: [String: (entity: Entity, calculator: DueCalculator, zone: Zone)] = [:]
         for row in rows {
             result.examined += 1
             // Columns by position: name lookups lowercase and hash every key, per row.
-            let entityId: String = row[1]
-            let context: (entity: Entity, calculator: DueCalculator, zone: Zone)
-            if let cached = contexts[entityId] { context = cached } else {
-                let e = try entity(entityId)
-                context = (e, DueCalculator(calendar: try config.calendar(e.region)), try zone(e))
-                contexts[entityId] = context
-            }
+            let e = try entity(row[1])
+            let calculator = DueCalculator(calendar: try config.calendar(e.region))
             let start = try Start(parsing: row[2] as String)
             let period = try Period(parsing: row[3] as String)
             let roll = (row[4] as String?).flatMap(Roll.init(rawValue:))
             let r: DueResult
-            do { r = try context.calculator.due(from: start, period, roll: roll, zone: context.zone) } catch {
+            do { r = try calculator.due(from: start, period, roll: roll, zone: try zone(e)) } catch {
                 throw StoreError.invalid(field: "start", problem: "\(error)", fix: "check the obligation's start and period")
             }
             let oldDue: String = row[5]
@@ -360,7 +352,7 @@ public struct Recorder {
             guard moved || r.provisional != oldProvisional else { continue }
             var o = try obligation(row[0])
             let before = try json(o)
-            let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: context.calculator.calendar))
+            let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: calculator.calendar))
             apply(r, start: start, period: period, to: &o)
             try o.update(db)
             if moved {

@@ -94,8 +94,8 @@ enum CalcText {
         } else {
             lines.append("Counting \(r.period.humanDescription) \(r.start): an instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
         }
-        lines.append("Ends at \(r.dueInstant) (UTC), 24:00 local in \(r.zone)" + (r.deadline == nil ? " time of the instant" : ""))
-        if r.deadline == nil { lines[lines.count - 1] = "Ends at \(r.dueInstant) (UTC); local day \(r.due) in \(r.zone)" }
+        lines.append(r.deadline == nil ? "Ends at \(r.dueInstant) (UTC); local day \(r.due) in \(r.zone)"
+                                        : "Ends at \(r.dueInstant) (UTC), 24:00 local in \(r.zone)")
         return lines
     }
 }
