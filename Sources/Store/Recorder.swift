@@ -274,11 +274,11 @@ public struct Recorder {
             if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
                 let collapsed = stage.index - index
                 let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
-                try db.execute(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
                 if db.changesCount > 0 {
-                    try notify("reminder", o, extra: ["stage": stage.name, "stageKey": stage.key, "late": late,
-                                                      "scheduledAt": stage.fireAt.secondsSinceEpoch, "collapsed": collapsed])
+                    try notify("reminder", o, .init(stage: stage.name, stageKey: stage.key, late: late,
+                                                    scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
                     sent += 1
                 }
                 let next = plan.stage(stage.index + 1)
@@ -289,7 +289,8 @@ public struct Recorder {
                 o.nextStageIndex = next?.index
                 o.nextReminderAt = next?.fireAt.secondsSinceEpoch
             }
-            try o.update(db, columns: ["nextStageIndex", "nextReminderAt"])
+            try db.cachedStatement(sql: "UPDATE obligation SET nextStageIndex = ?, nextReminderAt = ? WHERE id = ?")
+                .execute(arguments: [o.nextStageIndex, o.nextReminderAt, o.id])
         }
         return (sent, due.count == limit)
     }
@@ -358,7 +359,7 @@ public struct Recorder {
             if moved {
                 let note = "moved from \(oldDue) to \(o.due): \(reason)"
                 try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
-                try notify("obligation.moved", o, extra: ["from": oldDue, "reason": reason])
+                try notify("obligation.moved", o, .init(from: oldDue, reason: reason))
                 result.moved += 1
             } else {
                 try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
@@ -395,7 +396,7 @@ public struct Recorder {
             try o.update(db)
             try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
                       note: "moved from \(from) to \(o.due): \(reason)")
-            try notify("obligation.moved", o, extra: ["from": from, "reason": reason])
+            try notify("obligation.moved", o, .init(from: from, reason: reason))
             outcome.moved.append(o)
             return
         }
@@ -457,15 +458,15 @@ public struct Recorder {
         try a.insert(db)
     }
 
-    func notify(_ kind: String, _ o: Obligation, extra: [String: Any] = [:]) throws {
-        var payload: [String: Any] = ["kind": kind, "obligation": o.id!, "entity": o.entityId, "rule": o.ruleId ?? "",
-                                      "title": o.title, "due": o.due, "dueInstant": o.dueInstant, "provisional": o.provisional,
-                                      "status": o.status.rawValue]
-        for (k, v) in extra { payload[k] = v }
-        let entry = OutboxEntry(id: UUID().uuidString.lowercased(), createdAt: now.secondsSinceEpoch, kind: kind, obligationId: o.id,
-                                payload: String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self),
-                                status: "pending", attempts: 0, lastError: nil)
-        try entry.insert(db)
+    func notify(_ kind: String, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
+        let payload = OutboxPayload(kind: kind, obligation: o, detail: detail)
+        // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
+            """)
+        try statement.execute(arguments: [UUID().uuidString.lowercased(), now.secondsSinceEpoch, kind, o.id,
+                                          String(decoding: try OutboxPayload.encoder.encode(payload), as: UTF8.self)])
     }
 
     func json<T: Encodable>(_ value: T) throws -> String {

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The JSON an outbox row carries to Delivery (and, unchanged, to `standard` webhooks): the obligation
+/// as it stood when the notification was written, plus what this kind of notification adds.
+///
+/// Typed rather than a dictionary: encoding a `[String: Any]` with sorted keys went through locale-aware
+/// string comparison and cost more than the rest of writing a reminder.
+public struct OutboxPayload: Encodable, Sendable {
+    /// What a kind adds: the reminder stage, or where a moved deadline came from and why.
+    public struct Detail: Sendable {
+        public var stage: String?
+        public var stageKey: String?
+        public var late: Bool?
+        public var scheduledAt: Int64?
+        public var collapsed: Int?
+        public var from: String?
+        public var reason: String?
+
+        public init(stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
+                    collapsed: Int? = nil, from: String? = nil, reason: String? = nil) {
+            self.stage = stage
+            self.stageKey = stageKey
+            self.late = late
+            self.scheduledAt = scheduledAt
+            self.collapsed = collapsed
+            self.from = from
+            self.reason = reason
+        }
+    }
+
+    public var kind: String
+    public var obligation: Int64
+    public var entity: String
+    public var rule: String
+    public var title: String
+    public var due: String
+    public var dueInstant: Int64
+    public var provisional: Bool
+    public var status: String
+    public var detail: Detail
+
+    public init(kind: String, obligation o: Obligation, detail: Detail) {
+        self.kind = kind
+        self.obligation = o.id ?? 0
+        self.entity = o.entityId
+        self.rule = o.ruleId ?? ""
+        self.title = o.title
+        self.due = o.due
+        self.dueInstant = o.dueInstant
+        self.provisional = o.provisional
+        self.status = o.status.rawValue
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case collapsed, due, dueInstant, entity, from, kind, late, obligation, provisional, reason, rule, scheduledAt, stage, stageKey, status, title
+    }
+
+    /// Keys in alphabetical order, as the earlier sorted-dictionary payloads had them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(detail.collapsed, forKey: .collapsed)
+        try c.encode(due, forKey: .due)
+        try c.encode(dueInstant, forKey: .dueInstant)
+        try c.encode(entity, forKey: .entity)
+        try c.encodeIfPresent(detail.from, forKey: .from)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(detail.late, forKey: .late)
+        try c.encode(obligation, forKey: .obligation)
+        try c.encode(provisional, forKey: .provisional)
+        try c.encodeIfPresent(detail.reason, forKey: .reason)
+        try c.encode(rule, forKey: .rule)
+        try c.encodeIfPresent(detail.scheduledAt, forKey: .scheduledAt)
+        try c.encodeIfPresent(detail.stage, forKey: .stage)
+        try c.encodeIfPresent(detail.stageKey, forKey: .stageKey)
+        try c.encode(status, forKey: .status)
+        try c.encode(title, forKey: .title)
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }()
+}
