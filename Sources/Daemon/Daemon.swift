@@ -54,7 +54,10 @@ public struct Daemon: Sendable {
             let r = try await recompute.run(config: fresh, previous: previous, now: clock())
             scheduler.wake()
             dispatcher.wake()
-            let summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
+            var summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
+            if !r.rulesChanged.isEmpty {
+                summary += "; rules new or changed: \(r.rulesChanged.joined(separator: ", ")) (\(r.ruleOpened) obligations opened, \(r.ruleMoved) moved)"
+            }
             logger.notice("configuration reloaded: \(summary)")
             return summary
         }

@@ -65,6 +65,35 @@ public struct Rule: Sendable, Identifiable {
     /// Recurring obligations open the next one this period after the current one's due day.
     public var recurrence: Period?
     public var pack: String
+
+    /// What decides the obligations this rule derives from facts (trigger, period, roll, effective
+    /// date): two rules with the same key derive the same due dates, so a reload re-derives only rules
+    /// whose key changed. Titles, citations and reminder stages are not part of it.
+    public var derivationKey: String {
+        [kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
+         roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"].joined(separator: "|")
+    }
+
+    private var reopensOnRecross: Bool {
+        if case let .metric(_, _, r) = trigger { return r }
+        return false
+    }
+
+    /// How this rule's derivation differs from `old`'s, for audit notes ("period +2mo -> +3mo").
+    public func derivationChange(from old: Rule) -> String {
+        var parts: [String] = []
+        func note(_ name: String, _ a: String?, _ b: String?) { if a != b { parts.append("\(name) \(a ?? "none") -> \(b ?? "none")") } }
+        note("trigger", old.trigger.description, trigger.description)
+        note("period", old.period?.description, period?.description)
+        note("period attribute", old.periodAttribute, periodAttribute)
+        note("roll", old.roll?.rawValue, roll?.rawValue)
+        note("effective", old.effective?.description, effective?.description)
+        note("recurrence", old.recurrence?.description, recurrence?.description)
+        if old.kind != kind { parts.append("kind \(old.kind.rawValue) -> \(kind.rawValue)") }
+        if old.region != region { parts.append("region \(old.region) -> \(region)") }
+        note("reopen on re-crossing", "\(old.reopensOnRecross)", "\(reopensOnRecross)")
+        return parts.joined(separator: ", ")
+    }
 }
 
 /// When to remind about an obligation: offsets before the due day, the due day itself, then overdue.

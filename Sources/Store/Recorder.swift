@@ -107,12 +107,15 @@ public struct Recorder {
 
     /// Derives the threshold obligations of one metric from its whole history: late and out-of-order
     /// reports give the right crossing day, and an obligation whose crossing day changed is moved.
-    public func evaluateMetric(entityId: String, metric: String) throws -> Outcome {
+    ///
+    /// `only` limits it to some rules and `because` replaces the audit reason (a reload re-deriving
+    /// the obligations of rules that changed).
+    public func evaluateMetric(entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil) throws -> Outcome {
         let e = try entity(entityId)
         var outcome = Outcome(factId: 0)
         let rules = config.rules.filter { r in
             guard r.kind == .deadline, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
-            return name == metric
+            return name == metric && only.map { $0.contains(r.id) } ?? true
         }
         guard !rules.isEmpty else { return outcome }
         let zone = try zone(e)
@@ -125,8 +128,8 @@ public struct Recorder {
             for (i, crossing) in crossings.enumerated() {
                 let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
                 try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "metric:\(metric)#\(i + 1)",
-                           start: .day(day), period: period, roll: rule.roll, reason: "metric \(metric) crossed on \(zone.day(of: crossing))",
-                           outcome: &outcome)
+                           start: .day(day), period: period, roll: rule.roll,
+                           reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
             }
         }
         return outcome
@@ -172,21 +175,78 @@ public struct Recorder {
         try ev.insert(db)
         var outcome = Outcome(factId: ev.id!)
         for rule in rules {
-            guard case let .event(_, attr) = rule.trigger, var period = rule.period else { continue }
-            if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
-            var start: Start
-            if let attr, let text = attributes[attr] {
-                start = .day(try CivilDate(parsing: text))
-            } else if period.seconds != nil {
-                start = .instant(atInstant)
-            } else {
-                start = .day(zone.day(of: atInstant))
-            }
-            if case let .day(d) = start, attr == nil { start = .day(Evaluation.clockStart(trigger: d, rule: rule)) }
-            try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "event:\(ev.id!)", start: start, period: period,
-                       roll: rule.roll, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
+            try derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: zone, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
         }
         return outcome
+    }
+
+    /// Opens or moves the obligation `rule` derives from a recorded event. False when the event
+    /// lacks what the rule needs (a date attribute, or an instant for an hour period).
+    @discardableResult
+    func derive(from ev: EventRecord, attributes: [String: String], rule: Rule, entity e: Entity, zone: Zone, reason: String,
+                outcome: inout Outcome) throws -> Bool {
+        guard case let .event(_, attr) = rule.trigger, var period = rule.period else { return false }
+        if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
+        let atInstant = Instant(secondsSinceEpoch: ev.at)
+        var start: Start
+        if let attr {
+            guard let text = attributes[attr] else { return false }
+            start = .day(try CivilDate(parsing: text))
+        } else if period.seconds != nil {
+            guard !ev.atIsDay else { return false }
+            start = .instant(atInstant)
+        } else {
+            start = .day(zone.day(of: atInstant))
+        }
+        if case let .day(d) = start, attr == nil { start = .day(Evaluation.clockStart(trigger: d, rule: rule)) }
+        try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "event:\(ev.id!)", start: start, period: period,
+                   roll: rule.roll, reason: reason, outcome: &outcome)
+        return true
+    }
+
+    // MARK: Rule changes
+
+    /// The (entity, metric) pairs with reports that `rules` could turn into obligations.
+    public func metricSubjects(of rules: [Rule]) throws -> [(entity: String, metric: String)] {
+        var result: [(String, String)] = []
+        for rule in rules {
+            guard rule.kind == .deadline, case let .metric(name, _, _) = rule.trigger else { continue }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
+                WHERE o.metric = ? AND e.region = ? ORDER BY o.entityId
+                """, arguments: [name, rule.region])
+            for row in rows { result.append((row[0], name)) }
+        }
+        var seen = Set<String>()
+        return result.filter { seen.insert("\($0.0)\u{0}\($0.1)").inserted }
+    }
+
+    /// Re-derives, from events with id > `afterId` (up to `limit`), the obligations of `rules` (new or
+    /// changed on reload): a due date that moves is audited and notified with `because`; an
+    /// obligation a new rule derives from an older event is opened.
+    public func rederiveEvents(afterId: Int64, limit: Int = 1000, rules: [Rule], because: String) throws
+        -> (lastId: Int64, examined: Int, skipped: Int, outcome: Outcome) {
+        let kinds = rules.compactMap { r -> String? in
+            if r.kind == .deadline, case let .event(k, _) = r.trigger { return k }
+            return nil
+        }
+        var outcome = Outcome(factId: 0)
+        guard !kinds.isEmpty else { return (afterId, 0, 0, outcome) }
+        let events = try EventRecord
+            .filter(Column("id") > afterId && kinds.contains(Column("kind")))
+            .order(Column("id")).limit(limit).fetchAll(db)
+        var skipped = 0
+        for ev in events {
+            let e = try entity(ev.entityId)
+            let attributes = (try? JSONSerialization.jsonObject(with: Data(ev.attributes.utf8))) as? [String: String] ?? [:]
+            for rule in rules where rule.region == e.region {
+                guard case let .event(k, _) = rule.trigger, k == ev.kind else { continue }
+                if try !derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome) {
+                    skipped += 1
+                }
+            }
+        }
+        return (events.last?.id ?? afterId, events.count, skipped, outcome)
     }
 
     static func check(_ value: String, as type: String) -> InputError? {
@@ -388,7 +448,7 @@ public struct Recorder {
         let computed = try compute(entity: e, start: start, period: period, roll: roll)
         let existing = try Obligation.filter(Column("entityId") == e.id && Column("ruleId") == rule?.id && Column("triggerKey") == triggerKey).fetchOne(db)
         if var o = existing {
-            guard o.start != start.description || o.period != period.description else { return }
+            guard o.start != start.description || o.period != period.description || o.roll != roll?.rawValue else { return }
             guard o.status == .open else { return }
             let before = try json(o)
             let from = o.due

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Testing
+
+/// A reload with a changed rule pack re-derives the obligations of the rules that changed from the
+/// facts already recorded: moved ones are audited and notified once, closed ones stay, a new rule
+/// opens obligations for earlier facts, and unchanged rules are left alone.
+@Suite(.serialized) struct RuleReloadTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func obligations(_ d: DaemonProcess) async throws -> [[String: Any]] {
+        let (_, list) = try await d.request("GET", "/v1/obligations?entity=r&status=all")
+        return list as? [[String: Any]] ?? []
+    }
+
+    @Test func aChangedRulePackMovesOpenObligationsOnceAndANewRuleOpensObligationsForEarlierFacts() async throws {
+        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-rules-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: conf.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        let packURL = conf.appendingPathComponent("rules/cn.json")
+        let original = try Data(contentsOf: Self.repository.appendingPathComponent("config/rules/cn.json"))
+        try original.write(to: packURL)
+        let d = try DaemonProcess(configDirectory: conf.path)
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
+        // 2026-02-10 + 30wd = 2026-03-30.
+        let (s1, _) = try await d.request("POST", "/v1/metrics", json: ["entity": "r", "metric": "facial_recognition_individuals", "value": 120_000, "at": "2026-02-10"])
+        #expect(s1 == 201)
+        // 2026-03-03 + 2mo = Sun 2026-05-03, after Labour Day 05-01..05-05: 2026-05-06. Twice; the second is done.
+        _ = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2026-03-03", "ref": "first"])
+        let (_, second) = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2026-03-03", "ref": "second"])
+        let doneId = (((second as? [String: Any])?["opened"] as? [[String: Any]])?.first?["id"] as? Int) ?? -1
+        let (s2, _) = try await d.request("POST", "/v1/obligations/\(doneId)/done", json: ["date": "2026-04-01"])
+        #expect(s2 == 200)
+        let before = try await obligations(d)
+        #expect(before.count == 3)
+
+        // The pack changes: important data +2mo -> +3mo, facial recognition +30wd -> +20wd, and a new
+        // rule on important_data_notified (+10wd).
+        var pack = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+        var rules = pack["rules"] as! [[String: Any]]
+        for i in rules.indices {
+            if rules[i]["id"] as? String == "cn.important-data.assessment" { rules[i]["period"] = "+3mo" }
+            if rules[i]["id"] as? String == "cn.facial-recognition.filing" { rules[i]["period"] = "+20wd" }
+        }
+        rules.append(["id": "cn.test.important-data-notice", "title": "Acknowledge the important-data notice", "kind": "deadline",
+                      "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": "internal",
+                      "citation": "test rule"])
+        pack["rules"] = rules
+        try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
+
+        let (s3, body) = try await d.request("POST", "/v1/reload", json: [:])
+        #expect(s3 == 200, "\(body ?? "")")
+        let after = try await obligations(d)
+        func due(_ rule: String, status: String) -> [String] {
+            after.filter { $0["rule"] as? String == rule && $0["status"] as? String == status }.compactMap { $0["due"] as? String }.sorted()
+        }
+        #expect(due("cn.facial-recognition.filing", status: "open") == ["2026-03-16"])
+        #expect(due("cn.important-data.assessment", status: "open") == ["2026-06-03"])
+        #expect(due("cn.important-data.assessment", status: "done") == ["2026-05-06"], "a closed obligation was moved")
+        #expect(due("cn.test.important-data-notice", status: "open") == ["2026-03-17", "2026-03-17"], "the new rule did not apply to both earlier events")
+
+        // A second reload of the same files changes nothing more.
+        let (s4, _) = try await d.request("POST", "/v1/reload", json: [:])
+        #expect(s4 == 200)
+
+        let db = try DatabaseQueue(path: d.databasePath)
+        let moves = try await db.read { db in try String.fetchAll(db, sql: "SELECT note FROM audit WHERE action = 'obligation.moved' ORDER BY id") }
+        #expect(moves.sorted() == [
+            "moved from 2026-03-30 to 2026-03-16: rule cn.facial-recognition.filing changed: period +30wd -> +20wd",
+            "moved from 2026-05-06 to 2026-06-03: rule cn.important-data.assessment changed: period +2mo -> +3mo",
+        ])
+        let notes = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM outbox WHERE kind IN ('obligation.moved', 'obligation.opened') GROUP BY kind")
+        }
+        let counts = Dictionary(uniqueKeysWithValues: notes.map { ($0["kind"] as String, $0["n"] as Int) })
+        #expect(counts["obligation.moved"] == 2)
+        #expect(counts["obligation.opened"] == 3 + 2)
+    }
+}
