@@ -1,0 +1,45 @@
+import DeadlineKit
+@testable import Delivery
+import Foundation
+import GRDB
+import Rules
+@testable import Store
+import Testing
+
+/// From the recorder to a chat receiver: a reminder of a deadline that rests on an estimated
+/// calendar year tells the people who read it that the day may still move.
+@Suite(.serialized) struct ProvisionalReminderTests {
+    @Test func aReminderOfAProvisionalDeadlineSaysItIsProvisional() async throws {
+        let h = try Harness()
+        let server = try await Platform.slack(path: "/services/T1/B1/P1", clock: h.clock)
+        try h.credential("sl", server.url("/services/T1/B1/P1"))
+        let config = try configuration()
+        // 2027 has no official calendar in the defaults: 2027-03-08 + 5wd = 2027-03-15, provisional.
+        let created = try Instant(parsing: "2026-11-23T00:00:00Z")
+        let o = try await h.store.write { db in
+            try Recorder(db: db, config: config, now: created, actor: "test")
+                .addCustom(entityId: "acme", title: "Renew the filing", start: .day(try CivilDate(parsing: "2027-03-08")),
+                           period: try Period(parsing: "+5wd"), roll: nil)
+        }
+        #expect(o.due == "2027-03-15")
+        #expect(o.provisional)
+        // The 30-days-before stage: 2027-02-13 09:00 in Asia/Shanghai.
+        let stage = try Instant(parsing: "2027-02-13T01:00:00Z")
+        let (sent, _) = try await h.store.write { db in
+            try Recorder(db: db, config: config, now: stage, actor: "scheduler").fireReminders()
+        }
+        #expect(sent == 1)
+
+        let d = try h.start(receivers: #"[{"name": "sl", "format": "slack"}]"#)
+        // Two notifications: the obligation opened, then the reminder.
+        // The platform's rate limit spaces them: move the manual clock to the dispatcher's next send.
+        try await eventually("the first delivered") { try deliveries(h.store, receiver: "sl").contains { $0.status == .delivered } }
+        try await step(h)
+        try await eventually("both delivered") { try deliveries(h.store, receiver: "sl").filter { $0.status == .delivered }.count == 2 }
+        let texts = server.requests.map(\.bodyText)
+        let reminder = try #require(texts.first { $0.contains("Renew the filing") && $0.contains("2027-03-15") && !$0.contains("New obligation for") })
+        #expect(reminder.contains("Provisional: the due day rests on an estimated holiday calendar"), "\(reminder)")
+        await d.stop()
+        await server.stop()
+    }
+}
