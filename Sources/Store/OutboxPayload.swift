@@ -3,8 +3,8 @@ import Foundation
 /// The JSON an outbox row carries to Delivery (and, unchanged, to `standard` webhooks): the obligation
 /// as it stood when the notification was written, plus what this kind of notification adds.
 ///
-/// Typed rather than a dictionary: encoding a `[String: Any]` with sorted keys went through locale-aware
-/// string comparison and cost more than the rest of writing a reminder.
+/// Typed rather than a dictionary: `JSONSerialization` of a `[String: Any]` with sorted keys compared
+/// keys through ICU and cost more than the rest of writing a reminder.
 public struct OutboxPayload: Encodable, Sendable {
     /// What a kind adds: the reminder stage, or where a moved deadline came from and why.
     public struct Detail: Sendable {
@@ -56,7 +56,7 @@ public struct OutboxPayload: Encodable, Sendable {
         case collapsed, due, dueInstant, entity, from, kind, late, obligation, provisional, reason, rule, scheduledAt, stage, stageKey, status, title
     }
 
-    /// Keys in alphabetical order, as the earlier sorted-dictionary payloads had them.
+    /// The detail's fields at the top level, only those present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(detail.collapsed, forKey: .collapsed)
@@ -79,7 +79,8 @@ public struct OutboxPayload: Encodable, Sendable {
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: the same obligation gives the same bytes (the standard format forwards them).
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }()
 }
