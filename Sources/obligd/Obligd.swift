@@ -2,8 +2,20 @@ import ArgumentParser
 import Daemon
 import Delivery
 import Logging
+import NIOCore
+import NIOPosix
 
 @main
+enum Main {
+    static func main() async {
+        // Swift concurrency's jobs run on NIO's event loops (epoll) instead of libdispatch's global
+        // queues: on Linux the first worker of a global queue starts libdispatch's workqueue monitor,
+        // a 1 s timer that never stops, and obligd is meant to make no wake-ups while idle.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await Obligd.main()
+    }
+}
+
 struct Obligd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "obligd",

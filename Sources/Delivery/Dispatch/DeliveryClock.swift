@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// Wall-clock time for delivery, in epoch milliseconds: backoff, `Retry-After` and rate limits all work
 /// below a second. Injected so tests can move time by hours (a receiver down for a day) without waiting.
@@ -8,7 +10,8 @@ public protocol DeliveryClock: Sendable {
     func sleep(until deadline: Int64) async throws
 }
 
-/// The system clock.
+/// The system clock. Sleeps are timers on NIO's event loops rather than `Task.sleep`, whose delayed
+/// jobs go through libdispatch's global queues and would start its 1 Hz workqueue monitor for good.
 public struct SystemDeliveryClock: DeliveryClock {
     public init() {}
 
@@ -16,6 +19,12 @@ public struct SystemDeliveryClock: DeliveryClock {
 
     public func sleep(until deadline: Int64) async throws {
         let wait = deadline - now()
-        if wait > 0 { try await Task.sleep(for: .milliseconds(wait)) } else { try Task.checkCancellation() }
+        guard wait > 0 else { return try Task.checkCancellation() }
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(wait)) {}
+        try await withTaskCancellationHandler {
+            do { try await timer.futureResult.get() } catch { throw CancellationError() }
+        } onCancel: {
+            timer.cancel()
+        }
     }
 }
