@@ -45,13 +45,19 @@ public struct Daemon: Sendable {
                                           heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
                                           onSent: { _ in dispatcher.wake() })
         let recompute = Recomputation(store: store, logger: logger)
+        // Changes made while obligd was stopped (an upgrade with a new calendar year, an edited rule
+        // pack) are applied before any reminder fires.
+        let atStart = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: "start")
+        if atStart.examined > 0 || !atStart.rulesChanged.isEmpty {
+            logger.notice("configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved)")
+        }
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
             defer { notifier.notify("READY=1") }
             let previous = config.configuration
             let fresh = try config.reload()
             dispatcher.reload()
-            let r = try await recompute.run(config: fresh, previous: previous, now: clock())
+            let r = try await recompute.run(config: fresh, previous: previous, now: clock(), actor: "reload")
             scheduler.wake()
             dispatcher.wake()
             var summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"

@@ -4,32 +4,25 @@ import Logging
 import Rules
 import Store
 
-/// Recomputes every open obligation after a reload, in batches of short transactions so the API
-/// stays responsive.
+/// Brings the stored obligations in line with the configuration in force, at start and on every
+/// reload: obligations decided by a calendar year that changed are recomputed, and new or changed
+/// rules are re-applied to the facts already recorded. "Changed" is measured against fingerprints
+/// stored with the obligations, so a change made while obligd was stopped is caught at start. The
+/// work runs in batches of short transactions so the API stays responsive; the fingerprints are saved
+/// only when all of it succeeded, so an interrupted pass is redone.
 struct Recomputation {
     let store: ObligationStore
     let logger: Logger
 
-    /// The calendar years ("cn/2027") whose days or source differ between two configurations: only
-    /// obligations decided by one of them can move.
-    static func changedYears(from old: Rules.Configuration, to new: Rules.Configuration) -> [String] {
-        var changed: [String] = []
-        for (region, calendar) in new.calendars {
-            for y in calendar.yearCalendars where old.calendars[region]?.year(y.year) != y {
-                changed.append("\(region)/\(y.year)")
-            }
+    /// A fingerprint per calendar year (`calendar:cn/2027`: source, version and holiday runs) and per
+    /// rule (`rule:<id>`: what decides its due dates).
+    static func fingerprints(of config: Rules.Configuration) -> [String: String] {
+        var f: [String: String] = [:]
+        for (region, calendar) in config.calendars {
+            for y in calendar.yearCalendars { f["calendar:\(region)/\(y.year)"] = "\(y.sourceDescription) | \(y.holidays)" }
         }
-        return changed.sorted()
-    }
-
-    /// Rules that are new, or whose derivation (trigger, period, roll, effective date) changed, with
-    /// what changed, for the audit: only their obligations are re-derived from the recorded facts.
-    static func changedRules(from old: Rules.Configuration, to new: Rules.Configuration) -> [(rule: Rule, change: String)] {
-        new.rules.compactMap { rule in
-            guard let before = old.rule(rule.id) else { return (rule, "rule \(rule.id) added") }
-            guard before.derivationKey != rule.derivationKey else { return nil }
-            return (rule, "rule \(rule.id) changed: \(rule.derivationChange(from: before))")
-        }
+        for rule in config.rules { f["rule:\(rule.id)"] = rule.derivationKey }
+        return f
     }
 
     struct Result {
@@ -39,26 +32,44 @@ struct Recomputation {
         var rulesChanged: [String] = []
     }
 
-    func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant) async throws -> Result {
+    /// `previous`, when known (a reload), only makes the audit notes more precise ("period +2mo -> +3mo").
+    func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
         var total = Result()
-        try await recomputeCalendars(config: config, previous: previous, now: now, into: &total)
-        if let previous {
-            try await rederive(Self.changedRules(from: previous, to: config), config: config, now: now, into: &total)
+        let stored = try await store.read { db in try DerivationState.load(db) }
+        let current = Self.fingerprints(of: config)
+        guard !stored.isEmpty else {
+            // A new database (or one from before fingerprints): it was derived under this configuration.
+            try await store.write { db in try DerivationState.replace(db, with: current) }
+            return total
+        }
+        let years = current.keys.filter { $0.hasPrefix("calendar:") && stored[$0] != current[$0] }
+            .map { String($0.dropFirst("calendar:".count)) }.sorted()
+        if years.isEmpty {
+            logger.notice("no calendar year changed; open obligations keep their due days")
+        } else {
+            try await recomputeCalendars(config: config, years: years, now: now, actor: actor, into: &total)
+        }
+        let rules: [(rule: Rule, change: String)] = config.rules.compactMap { rule in
+            guard let old = stored["rule:\(rule.id)"] else { return (rule, "rule \(rule.id) added") }
+            guard old != rule.derivationKey else { return nil }
+            if let before = previous?.rule(rule.id), before.derivationKey == old {
+                return (rule, "rule \(rule.id) changed: \(rule.derivationChange(from: before))")
+            }
+            return (rule, "rule \(rule.id) changed while obligd was stopped")
+        }
+        try await rederive(rules, config: config, now: now, actor: actor, into: &total)
+        if stored != current {
+            try await store.write { db in try DerivationState.replace(db, with: current) }
         }
         return total
     }
 
-    private func recomputeCalendars(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, into total: inout Result) async throws {
-        let years = previous.map { Self.changedYears(from: $0, to: config) }
-        if let years, years.isEmpty {
-            logger.notice("no calendar year changed; open obligations keep their due days")
-            return
-        }
+    private func recomputeCalendars(config: Rules.Configuration, years: [String], now: Instant, actor: String, into total: inout Result) async throws {
         var after: Int64 = 0
         while true {
             let cursor = after
             let r = try await store.write { db in
-                try Recorder(db: db, config: config, now: now, actor: "reload").recompute(afterId: cursor, years: years)
+                try Recorder(db: db, config: config, now: now, actor: actor).recompute(afterId: cursor, years: years)
             }
             total.examined += r.examined
             total.moved += r.moved
@@ -66,34 +77,42 @@ struct Recomputation {
             if r.examined == 0 { break }
             after = r.lastId
         }
-        logger.notice("recomputed open obligations", metadata: ["examined": "\(total.examined)", "moved": "\(total.moved)", "confirmed": "\(total.confirmed)"])
+        logger.notice("recomputed open obligations", metadata: ["years": "\(years.joined(separator: " "))", "examined": "\(total.examined)",
+                                                             "moved": "\(total.moved)", "confirmed": "\(total.confirmed)"])
     }
 
     /// Re-derives the obligations of each new or changed rule from the metrics and events already
     /// recorded, one entity's metric or one batch of events per transaction.
-    private func rederive(_ changed: [(rule: Rule, change: String)], config: Rules.Configuration, now: Instant, into total: inout Result) async throws {
+    private func rederive(_ changed: [(rule: Rule, change: String)], config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
         for (rule, change) in changed where rule.kind == .deadline {
             total.rulesChanged.append(rule.id)
             var opened = 0, moved = 0, skipped = 0
             switch rule.trigger {
             case .metric:
                 let subjects = try await store.read { db in
-                    try Recorder(db: db, config: config, now: now, actor: "reload").metricSubjects(of: [rule])
+                    try Recorder(db: db, config: config, now: now, actor: actor).metricSubjects(of: [rule])
                 }
                 for subject in subjects {
-                    let outcome = try await store.write { db in
-                        try Recorder(db: db, config: config, now: now, actor: "reload")
-                            .evaluateMetric(entityId: subject.entity, metric: subject.metric, only: [rule.id], because: change)
+                    do {
+                        let outcome = try await store.write { db in
+                            try Recorder(db: db, config: config, now: now, actor: actor)
+                                .evaluateMetric(entityId: subject.entity, metric: subject.metric, only: [rule.id], because: change)
+                        }
+                        opened += outcome.opened.count
+                        moved += outcome.moved.count
+                    } catch let error as StoreError {
+                        // This entity's history cannot be derived under the new rule (a due day outside the
+                        // calendars); the others still are.
+                        skipped += 1
+                        logger.warning("rule \(rule.id): \(subject.entity)/\(subject.metric) not re-derived: \(error)")
                     }
-                    opened += outcome.opened.count
-                    moved += outcome.moved.count
                 }
             case .event:
                 var after: Int64 = 0
                 while true {
                     let cursor = after
                     let r = try await store.write { db in
-                        try Recorder(db: db, config: config, now: now, actor: "reload").rederiveEvents(afterId: cursor, rules: [rule], because: change)
+                        try Recorder(db: db, config: config, now: now, actor: actor).rederiveEvents(afterId: cursor, rules: [rule], because: change)
                     }
                     opened += r.outcome.opened.count
                     moved += r.outcome.moved.count

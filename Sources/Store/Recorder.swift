@@ -241,7 +241,15 @@ public struct Recorder {
             let attributes = (try? JSONSerialization.jsonObject(with: Data(ev.attributes.utf8))) as? [String: String] ?? [:]
             for rule in rules where rule.region == e.region {
                 guard case let .event(k, _) = rule.trigger, k == ev.kind else { continue }
-                if try !derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome) {
+                // An event the changed rule cannot derive from (no date attribute, a due day outside the
+                // calendars) is counted and left; the others are still re-derived.
+                do {
+                    if try !derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome) {
+                        skipped += 1
+                    }
+                } catch is StoreError {
+                    skipped += 1
+                } catch is InputError {
                     skipped += 1
                 }
             }
@@ -451,9 +459,16 @@ public struct Recorder {
             guard o.start != start.description || o.period != period.description || o.roll != roll?.rawValue else { return }
             guard o.status == .open else { return }
             let before = try json(o)
-            let from = o.due
+            let from = o.due, fromInstant = o.dueInstant
+            o.roll = roll?.rawValue
             apply(computed, start: start, period: period, to: &o)
             try o.update(db)
+            guard o.due != from || o.dueInstant != fromInstant else {
+                // A new start or rule that lands on the same day: recorded, but nobody needs telling.
+                try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                          note: "due \(o.due) unchanged: \(reason)")
+                return
+            }
             try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
                       note: "moved from \(from) to \(o.due): \(reason)")
             try notify("obligation.moved", o, .init(from: from, reason: reason))

@@ -127,6 +127,15 @@ enum Schema {
             }
             try db.create(index: "delivery_queue", on: "delivery", columns: ["receiver", "status", "id"])
         }
+        // What the stored obligations were last derived under: a fingerprint per calendar year and per
+        // rule, so a start or a reload recomputes exactly what changed since, even while obligd was
+        // stopped (an upgrade that ships a new calendar year).
+        m.registerMigration("v3-derivation-state") { db in
+            try db.create(table: "derivationState") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         return m
     }
 }

@@ -78,4 +78,50 @@ import Testing
         #expect(counts["obligation.moved"] == 2)
         #expect(counts["obligation.opened"] == 3 + 2)
     }
+
+    @Test func changesMadeWhileStoppedAreAppliedAtStartOnce() async throws {
+        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-stopped-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: conf.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true)
+        let packURL = conf.appendingPathComponent("rules/cn.json")
+        let original = try Data(contentsOf: Self.repository.appendingPathComponent("config/rules/cn.json"))
+        try original.write(to: packURL)
+        let d = try DaemonProcess(configDirectory: conf.path)
+        try await d.start()
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
+        // On the 2027 estimate: 2027-03-03 + 2mo = Mon 2027-05-03, provisional.
+        _ = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2027-03-03"])
+        #expect(try await obligations(d).first?["due"] as? String == "2027-05-03")
+        try await d.stop()
+
+        // While obligd is stopped: the 2027 notice arrives (Labour Day 05-01..05-05) and the rule's period changes.
+        try #"""
+        {"region":"cn","year":2027,"version":1,"notice":{"title":"test notice 2027","published":"2026-11-01"},
+         "holidays":[{"name":"Labour Day","from":"2027-05-01","to":"2027-05-05","makeUpDays":[]}]}
+        """#.write(to: conf.appendingPathComponent("calendars/cn/2027.json"), atomically: true, encoding: .utf8)
+        var pack = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+        pack["rules"] = (pack["rules"] as! [[String: Any]]).map { r in
+            var r = r
+            if r["id"] as? String == "cn.important-data.assessment" { r["period"] = "+3mo" }
+            return r
+        }
+        try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
+
+        try await d.start()
+        let o = try #require(try await obligations(d).first)
+        #expect(o["due"] as? String == "2027-06-03")
+        #expect(o["provisional"] as? Bool == false)
+        // A second start with nothing changed does nothing.
+        try await d.stop()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let db = try DatabaseQueue(path: d.databasePath)
+        let moves = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT actor, note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map { "\($0["actor"] as String): \($0["note"] as String)" }
+        }
+        #expect(moves == [
+            "start: moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published",
+            "start: moved from 2027-05-06 to 2027-06-03: rule cn.important-data.assessment changed while obligd was stopped",
+        ])
+    }
 }
