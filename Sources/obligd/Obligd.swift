@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import Delivery
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -11,7 +12,9 @@ enum Main {
         // Swift concurrency's jobs run on NIO's event loops (epoll) instead of libdispatch's global
         // queues: on Linux the first worker of a global queue starts libdispatch's workqueue monitor,
         // a 1 s timer that never stops, and obligd is meant to make no wake-ups while idle.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            FileHandle.standardError.write(Data("obligd: Swift concurrency stays on libdispatch (the NIO executor hook is unavailable); expect a wake-up per second while idle\n".utf8))
+        }
         await Obligd.main()
     }
 }
