@@ -1,5 +1,6 @@
 import DeadlineKit
 import Foundation
+import GRDB
 import Logging
 import Rules
 import Store
@@ -92,20 +93,33 @@ struct Recomputation {
                 let subjects = try await store.read { db in
                     try Recorder(db: db, config: config, now: now, actor: actor).metricSubjects(of: [rule])
                 }
-                for subject in subjects {
-                    do {
-                        let outcome = try await store.write { db in
-                            try Recorder(db: db, config: config, now: now, actor: actor)
-                                .evaluateMetric(entityId: subject.entity, metric: subject.metric, only: [rule.id], because: change)
+                // 500 entities per transaction, each in a savepoint: one whose history cannot be derived
+                // under the new rule (a due day outside the calendars) is rolled back, counted and logged,
+                // and the others still are.
+                for start in stride(from: 0, to: subjects.count, by: 500) {
+                    let batch = Array(subjects[start..<min(start + 500, subjects.count)])
+                    let r = try await store.write { db -> (opened: Int, moved: Int, failed: [String]) in
+                        let recorder = Recorder(db: db, config: config, now: now, actor: actor)
+                        var r = (opened: 0, moved: 0, failed: [String]())
+                        for subject in batch {
+                            do {
+                                try db.inSavepoint {
+                                    let outcome = try recorder.evaluateMetric(entityId: subject.entity, metric: subject.metric,
+                                                                              only: [rule.id], because: change)
+                                    r.opened += outcome.opened.count
+                                    r.moved += outcome.moved.count
+                                    return .commit
+                                }
+                            } catch let error as StoreError {
+                                r.failed.append("\(subject.entity)/\(subject.metric): \(error)")
+                            }
                         }
-                        opened += outcome.opened.count
-                        moved += outcome.moved.count
-                    } catch let error as StoreError {
-                        // This entity's history cannot be derived under the new rule (a due day outside the
-                        // calendars); the others still are.
-                        skipped += 1
-                        logger.warning("rule \(rule.id): \(subject.entity)/\(subject.metric) not re-derived: \(error)")
+                        return r
                     }
+                    opened += r.opened
+                    moved += r.moved
+                    skipped += r.failed.count
+                    for failure in r.failed { logger.warning("rule \(rule.id): \(failure) not re-derived") }
                 }
             case .event:
                 var after: Int64 = 0
