@@ -5,6 +5,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import NIOPosix
 import Rules
 import Store
 
@@ -208,20 +209,31 @@ public struct APIServer: Sendable {
         do { return APIError.json(.ok, try await body()) } catch { return APIError.response(for: error) }
     }
 
+    /// Bodies at least this large are decoded off the event loop.
+    static let offloadBodyBytes = 256 << 10
+
     /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
     func write<B: Decodable & Sendable, T: Encodable>(_ req: Request, _: B.Type, status: HTTPResponse.Status,
                                                       _ body: @escaping @Sendable (Recorder, B) throws -> T) async -> Response {
         do {
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
-            let decoded: B
-            if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) { decoded = empty } else {
-                decoded = try JSONDecoder().decode(B.self, from: data)
-            }
             let key = req.headers[.init("Idempotency-Key")!]
             let actor = req.headers[.init("X-Obligd-Actor")!] ?? "api"
             // A retry must resend the same request: method, path and the SHA-256 of the body's bytes.
-            let fingerprint = key == nil ? "" : "\(req.method.rawValue) \(req.uri.path) sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
+            let prepare: @Sendable () throws -> (B, String) = {
+                let decoded: B
+                if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) { decoded = empty } else {
+                    decoded = try JSONDecoder().decode(B.self, from: data)
+                }
+                let fingerprint = signature.map { $0 + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() } ?? ""
+                return (decoded, fingerprint)
+            }
+            // Concurrency runs on the event loops, so a large body (an import) is decoded and hashed on the
+            // blocking pool: other connections on the same loop are not stalled for the tens of milliseconds it takes.
+            let (decoded, fingerprint) = data.count >= Self.offloadBodyBytes
+                ? try await NIOThreadPool.singleton.runIfActive(prepare) : try prepare()
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
