@@ -1,5 +1,6 @@
 import DeadlineKit
 @testable import Delivery
+@testable import Store
 import Foundation
 import Testing
 
@@ -81,5 +82,39 @@ import Testing
         #expect(throws: NotificationError(outboxId: "n1", problem: "due '2025-13-01' is not a YYYY-MM-DD day")) {
             try decode(payload(due: "2025-13-01"))
         }
+    }
+}
+
+/// The payload's shape is written by `Store.OutboxPayload` and read by `Delivery.Notification`: every
+/// kind the recorder writes must come back field for field.
+@Suite struct OutboxPayloadRoundTripTests {
+    let obligation = Store.Obligation(id: 42, entityId: "acme", ruleId: "cn.pipo.report", title: "Report the PI protection officer",
+                                      triggerKey: "metric:pi_individuals", start: "2025-09-01", period: "+30wd", roll: nil, due: "2025-10-20",
+                                      dueInstant: 1_760_976_000, calendars: "[]", provisional: true, status: .open, nextStageIndex: nil,
+                                      nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
+
+    func roundTrip(_ kind: String, _ detail: OutboxPayload.Detail) throws -> Delivery.Notification {
+        let bytes = try OutboxPayload.encoder.encode(OutboxPayload(kind: kind, obligation: obligation, detail: detail))
+        return try Delivery.Notification(id: "o-42", createdAt: 5, payload: String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test func everyKindTheRecorderWritesIsReadBack() throws {
+        for kind in NotificationKind.allCases where kind != .deliveryFailing {
+            let n = try roundTrip(kind.rawValue, kind == .reminder ? .init(stage: "due", stageKey: "due@2025-10-20", late: false, scheduledAt: 1, collapsed: 0) : .init())
+            #expect(n.kind == kind)
+            #expect(n.obligation == 42 && n.entity == "acme" && n.rule == "cn.pipo.report")
+            #expect(n.title == "Report the PI protection officer")
+            #expect(n.due == "2025-10-20" && n.dueInstant == 1_760_976_000)
+            #expect(n.provisional && n.status == "open")
+        }
+    }
+
+    @Test func aLateCollapsedReminderAndAMoveKeepTheirDetail() throws {
+        let r = try roundTrip("reminder", .init(stage: "overdue:2", stageKey: "overdue:2@2025-10-22", late: true, scheduledAt: 1_761_094_800, collapsed: 2))
+        #expect(r.stageName == "overdue:2" && r.overdueIndex == 2)
+        #expect(r.late && r.scheduledAt == 1_761_094_800)
+        let m = try roundTrip("obligation.moved", .init(from: "2025-10-17", reason: "calendar cn/2025 v2 published"))
+        #expect(m.from == "2025-10-17" && m.reason == "calendar cn/2025 v2 published")
+        #expect(m.stage == nil && !m.late)
     }
 }
