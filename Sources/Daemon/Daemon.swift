@@ -48,8 +48,8 @@ public struct Daemon: Sendable {
         // Changes made while obligd was stopped (an upgrade with a new calendar year, an edited rule
         // pack) are applied before any reminder fires.
         let atStart = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: "start")
-        if atStart.examined > 0 || !atStart.rulesChanged.isEmpty {
-            logger.notice("configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved)")
+        if atStart.examined > 0 || !atStart.rulesChanged.isEmpty || atStart.underived > 0 {
+            logger.notice("configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved); \(atStart.underived) no longer given by the facts")
         }
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
@@ -63,6 +63,9 @@ public struct Daemon: Sendable {
             var summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
             if !r.rulesChanged.isEmpty {
                 summary += "; rules new or changed: \(r.rulesChanged.joined(separator: ", ")) (\(r.ruleOpened) obligations opened, \(r.ruleMoved) moved)"
+            }
+            if r.underived > 0 {
+                summary += "; \(r.underived) open obligations no longer given by the facts (left open, see obligctl history)"
             }
             logger.notice("configuration reloaded: \(summary)")
             return summary

@@ -31,6 +31,8 @@ struct Recomputation {
         /// Obligations of new or changed rules: opened from facts already recorded, and moved.
         var ruleOpened = 0, ruleMoved = 0
         var rulesChanged: [String] = []
+        /// Open obligations of changed or removed rules that the facts no longer give: flagged, left open.
+        var underived = 0
     }
 
     /// `previous`, when known (a reload), only makes the audit notes more precise ("period +2mo -> +3mo").
@@ -59,6 +61,10 @@ struct Recomputation {
             return (rule, "rule \(rule.id) changed while obligd was stopped")
         }
         try await rederive(rules, config: config, now: now, actor: actor, into: &total)
+        let removed = stored.keys.filter { $0.hasPrefix("rule:") && current[$0] == nil }.map { String($0.dropFirst("rule:".count)) }.sorted()
+        for id in removed {
+            try await flagUnderived(ruleId: id, keep: [], because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor, into: &total)
+        }
         if stored != current {
             try await store.write { db in try DerivationState.replace(db, with: current) }
         }
@@ -88,6 +94,7 @@ struct Recomputation {
         for (rule, change) in changed where rule.kind == .deadline {
             total.rulesChanged.append(rule.id)
             var opened = 0, moved = 0, skipped = 0
+            var derived = Set<Recorder.DerivedKey>(), undecided = Set<String>()
             switch rule.trigger {
             case .metric:
                 let subjects = try await store.read { db in
@@ -98,9 +105,9 @@ struct Recomputation {
                 // and the others still are.
                 for start in stride(from: 0, to: subjects.count, by: 500) {
                     let batch = Array(subjects[start..<min(start + 500, subjects.count)])
-                    let r = try await store.write { db -> (opened: Int, moved: Int, failed: [String]) in
+                    let r = try await store.write { db -> (opened: Int, moved: Int, derived: Set<Recorder.DerivedKey>, failed: [(entity: String, why: String)]) in
                         let recorder = Recorder(db: db, config: config, now: now, actor: actor)
-                        var r = (opened: 0, moved: 0, failed: [String]())
+                        var r = (opened: 0, moved: 0, derived: Set<Recorder.DerivedKey>(), failed: [(entity: String, why: String)]())
                         for subject in batch {
                             do {
                                 try db.inSavepoint {
@@ -108,18 +115,23 @@ struct Recomputation {
                                                                               only: [rule.id], because: change)
                                     r.opened += outcome.opened.count
                                     r.moved += outcome.moved.count
+                                    r.derived.formUnion(outcome.derived)
                                     return .commit
                                 }
                             } catch let error as StoreError {
-                                r.failed.append("\(subject.entity)/\(subject.metric): \(error)")
+                                r.failed.append((subject.entity, "\(subject.entity)/\(subject.metric): \(error)"))
                             }
                         }
                         return r
                     }
                     opened += r.opened
                     moved += r.moved
+                    derived.formUnion(r.derived)
                     skipped += r.failed.count
-                    for failure in r.failed { logger.warning("rule \(rule.id): \(failure) not re-derived") }
+                    for failure in r.failed {
+                        undecided.insert(failure.entity)
+                        logger.warning("rule \(rule.id): \(failure.why) not re-derived")
+                    }
                 }
             case .event:
                 var after: Int64 = 0
@@ -130,6 +142,7 @@ struct Recomputation {
                     }
                     opened += r.outcome.opened.count
                     moved += r.outcome.moved.count
+                    derived.formUnion(r.outcome.derived)
                     skipped += r.skipped
                     if r.examined == 0 { break }
                     after = r.lastId
@@ -139,6 +152,30 @@ struct Recomputation {
             total.ruleMoved += moved
             logger.notice("re-derived obligations of a changed rule", metadata: [
                 "rule": "\(rule.id)", "change": "\(change)", "opened": "\(opened)", "moved": "\(moved)", "skipped": "\(skipped)"])
+            // An entity whose history could not be derived under the new rule keeps its obligations as they are.
+            try await flagUnderived(ruleId: rule.id, keep: derived, keepEntities: undecided, because: change,
+                                    config: config, now: now, actor: actor, into: &total)
+        }
+    }
+
+    /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).
+    private func flagUnderived(ruleId: String, keep: Set<Recorder.DerivedKey>, keepEntities: Set<String> = [], because: String,
+                               config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
+        var after: Int64 = 0, flagged = 0
+        while true {
+            let cursor = after
+            let r = try await store.write { db in
+                try Recorder(db: db, config: config, now: now, actor: actor)
+                    .flagUnderived(ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) }, because: because, afterId: cursor)
+            }
+            flagged += r.flagged.count
+            if r.examined == 0 { break }
+            after = r.lastId
+        }
+        total.underived += flagged
+        if flagged > 0 {
+            logger.warning("open obligations no longer given by the facts; left open for a person to close", metadata: [
+                "rule": "\(ruleId)", "why": "\(because)", "obligations": "\(flagged)"])
         }
     }
 }

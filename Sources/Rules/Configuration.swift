@@ -24,6 +24,9 @@ public struct Configuration: Sendable {
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
+    /// A compiled-in default file, for subsystems that complete an operator's older copy of it.
+    public static func embeddedFile(_ path: String) -> Data? { EmbeddedConfig.files[path].map { Data($0.utf8) } }
+
     public func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {
         guard let c = calendars[region] else {
             throw ConfigError(file: "calendars/\(region)", path: "",

@@ -370,6 +370,19 @@ enum EmbeddedConfig {
       ],
       "note": "{provisional}"
     },
+    "obligation.underived": {
+      "title": "No longer given by its rule for {entity}: {title}",
+      "summary": "{entity}: {title} (due {due}) is no longer given by its rule; it stays open until someone closes it",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Due", "value": "{due} ({weekday}) {dueTime}, {left}" },
+        { "label": "Why", "value": "{reason}" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "Reminders continue until it is closed: obligctl done {obligation}, or obligctl waive {obligation} --reason '...' if the duty no longer applies."
+    },
     "reminder": {
       "title": "{title} for {entity}: {left}",
       "summary": "{entity}: {title} is due {due} ({weekday}), {left}",
@@ -487,6 +500,19 @@ enum EmbeddedConfig {
         { "label": "义务编号", "value": "#{obligation}" }
       ],
       "note": "{provisional}"
+    },
+    "obligation.underived": {
+      "title": "{entity} 的义务已不再由其规则产生：{title}",
+      "summary": "{entity}：{title}（截止 {due}）已不再由其规则产生，在有人关闭之前保持未结",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "截止", "value": "{due}（{weekday}）{dueTime}，{left}" },
+        { "label": "原因", "value": "{reason}" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "在关闭之前仍会继续提醒：obligctl done {obligation}；如该义务已不适用，obligctl waive {obligation} --reason '…'。"
     },
     "reminder": {
       "title": "{entity}：{title}，{left}",

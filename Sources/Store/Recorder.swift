@@ -77,6 +77,19 @@ public struct Recorder {
         public init(factId: Int64) { self.factId = factId }
         public var opened: [Obligation] = []
         public var moved: [Obligation] = []
+        /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation
+        /// uses it to find the obligations the facts no longer give.
+        public var derived: Set<DerivedKey> = []
+    }
+
+    /// An obligation's identity within its rule.
+    public struct DerivedKey: Hashable, Sendable {
+        public var entity: String
+        public var trigger: String
+        public init(entity: String, trigger: String) {
+            self.entity = entity
+            self.trigger = trigger
+        }
     }
 
     public func reportMetric(entityId: String, metric: String, value: Int64, at: Start?) throws -> Outcome {
@@ -247,14 +260,33 @@ public struct Recorder {
                     if try !derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome) {
                         skipped += 1
                     }
-                } catch is StoreError {
-                    skipped += 1
-                } catch is InputError {
+                } catch let error where error is StoreError || error is InputError {
+                    // Undecidable is not "no longer given": its obligation is kept as it is.
+                    outcome.derived.insert(DerivedKey(entity: e.id, trigger: "event:\(ev.id!)"))
                     skipped += 1
                 }
             }
         }
         return (events.last?.id ?? afterId, events.count, skipped, outcome)
+    }
+
+    /// Flags the open obligations of rule `ruleId` (id > `afterId`, up to `limit`) that the facts no
+    /// longer give under the configuration in force: the rule was removed, or changed so that these
+    /// entities or events no longer trigger it. They stay open, since only a person can decide that a
+    /// duty has lapsed; each is audited and notified once, with what to do.
+    public func flagUnderived(ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000) throws
+        -> (lastId: Int64, examined: Int, flagged: [Obligation]) {
+        let rows = try Obligation
+            .filter(Column("ruleId") == ruleId && Column("status") == Obligation.Status.open.rawValue && Column("id") > afterId)
+            .order(Column("id")).limit(limit).fetchAll(db)
+        var flagged: [Obligation] = []
+        for o in rows where !keep(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
+            let reason = "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
+            try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
+            try notify("obligation.underived", o, .init(reason: reason))
+            flagged.append(o)
+        }
+        return (rows.last?.id ?? afterId, rows.count, flagged)
     }
 
     static func check(_ value: String, as type: String) -> InputError? {
@@ -454,6 +486,7 @@ public struct Recorder {
     func upsert(entity e: Entity, rule: Rule?, title: String, triggerKey: String, start: Start, period: Period, roll: Roll?,
                 reason: String, outcome: inout Outcome) throws {
         let computed = try compute(entity: e, start: start, period: period, roll: roll)
+        outcome.derived.insert(DerivedKey(entity: e.id, trigger: triggerKey))
         let existing = try Obligation.filter(Column("entityId") == e.id && Column("ruleId") == rule?.id && Column("triggerKey") == triggerKey).fetchOne(db)
         if var o = existing {
             guard o.start != start.description || o.period != period.description || o.roll != roll?.rawValue else { return }

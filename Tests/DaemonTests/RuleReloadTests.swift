@@ -13,14 +13,21 @@ import Testing
         return list as? [[String: Any]] ?? []
     }
 
-    @Test func aChangedRulePackMovesOpenObligationsOnceAndANewRuleOpensObligationsForEarlierFacts() async throws {
-        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-rules-\(UUID().uuidString.prefix(8))")
+    /// A daemon whose configuration directory holds a copy of the rule pack, which the test then edits.
+    func daemonWithEditablePack(_ name: String, calendars: Bool = false) async throws -> (DaemonProcess, URL, Data) {
+        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: conf.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        if calendars { try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true) }
         let packURL = conf.appendingPathComponent("rules/cn.json")
         let original = try Data(contentsOf: Self.repository.appendingPathComponent("config/rules/cn.json"))
         try original.write(to: packURL)
         let d = try DaemonProcess(configDirectory: conf.path)
         try await d.start()
+        return (d, packURL, original)
+    }
+
+    @Test func aChangedRulePackMovesOpenObligationsOnceAndANewRuleOpensObligationsForEarlierFacts() async throws {
+        let (d, packURL, original) = try await daemonWithEditablePack("rules")
         defer { d.signal(SIGKILL) }
 
         _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
@@ -80,14 +87,8 @@ import Testing
     }
 
     @Test func changesMadeWhileStoppedAreAppliedAtStartOnce() async throws {
-        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-stopped-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: conf.appendingPathComponent("rules"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true)
-        let packURL = conf.appendingPathComponent("rules/cn.json")
-        let original = try Data(contentsOf: Self.repository.appendingPathComponent("config/rules/cn.json"))
-        try original.write(to: packURL)
-        let d = try DaemonProcess(configDirectory: conf.path)
-        try await d.start()
+        let (d, packURL, original) = try await daemonWithEditablePack("stopped", calendars: true)
+        let conf = packURL.deletingLastPathComponent().deletingLastPathComponent()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
         // On the 2027 estimate: 2027-03-03 + 2mo = Mon 2027-05-03, provisional.
         _ = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2027-03-03"])
@@ -123,5 +124,56 @@ import Testing
             "start: moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published",
             "start: moved from 2027-05-06 to 2027-06-03: rule cn.important-data.assessment changed while obligd was stopped",
         ])
+    }
+
+    /// A raised threshold and a removed rule: the open obligations the facts no longer give are flagged
+    /// once (audit and notification) and left open; closed ones and those still given are untouched.
+    @Test func obligationsARuleChangeNoLongerGivesAreFlaggedOnceAndLeftOpen() async throws {
+        let (d, packURL, original) = try await daemonWithEditablePack("underived")
+        defer { d.signal(SIGKILL) }
+
+        var ids: [String: Int] = [:]
+        for (entity, value) in [("small", 120_000), ("closed", 120_000), ("large", 250_000)] {
+            _ = try await d.request("POST", "/v1/entities", json: ["id": entity, "name": entity])
+            let (_, r) = try await d.request("POST", "/v1/metrics", json: ["entity": entity, "metric": "facial_recognition_individuals", "value": value, "at": "2026-02-10"])
+            ids[entity] = (((r as? [String: Any])?["opened"] as? [[String: Any]])?.first?["id"] as? Int) ?? -1
+        }
+        let (s0, _) = try await d.request("POST", "/v1/obligations/\(ids["closed"]!)/done", json: ["date": "2026-03-01"])
+        #expect(s0 == 200)
+        let (_, ev) = try await d.request("POST", "/v1/events", json: ["entity": "small", "kind": "important_data_notified", "at": "2026-03-03"])
+        let assessment = (((ev as? [String: Any])?["opened"] as? [[String: Any]])?.first?["id"] as? Int) ?? -1
+
+        // The threshold rises to 200,000 and the important-data rule is removed.
+        var pack = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+        var rules = (pack["rules"] as! [[String: Any]]).filter { $0["id"] as? String != "cn.important-data.assessment" }
+        for i in rules.indices where rules[i]["id"] as? String == "cn.facial-recognition.filing" {
+            rules[i]["trigger"] = ["metric": "facial_recognition_individuals", "conditions": [["op": ">=", "value": 200_000]]]
+        }
+        pack["rules"] = rules
+        try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
+
+        let (s1, body) = try await d.request("POST", "/v1/reload", json: [:])
+        #expect(s1 == 200, "\(body ?? "")")
+        #expect(((body as? [String: Any])?["status"] as? String)?.contains("2 open obligations no longer given by the facts") == true, "\(body ?? "")")
+        let (s2, _) = try await d.request("POST", "/v1/reload", json: [:])
+        #expect(s2 == 200)
+
+        let db = try DatabaseQueue(path: d.databasePath)
+        let flagged = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT subject, note FROM audit WHERE action = 'obligation.underived' ORDER BY subject")
+                .map { ($0["subject"] as String, $0["note"] as String) }
+        }
+        #expect(flagged.map(\.0).sorted() == ["obligation:\(ids["small"]!)", "obligation:\(assessment)"].sorted())
+        #expect(flagged.first { $0.0 == "obligation:\(assessment)" }?.1.hasPrefix("rule cn.important-data.assessment removed from the configuration; the recorded facts no longer give this obligation") == true)
+        #expect(flagged.first { $0.0 == "obligation:\(ids["small"]!)" }?.1.hasPrefix("rule cn.facial-recognition.filing changed") == true)
+        let notified = try await db.read { db in
+            try Int64.fetchAll(db, sql: "SELECT json_extract(payload, '$.obligation') FROM outbox WHERE kind = 'obligation.underived' ORDER BY 1")
+        }
+        #expect(notified == [Int64(ids["small"]!), Int64(assessment)].sorted())
+        // Left open, with their due days; the closed one and the one still given are untouched.
+        let (_, list) = try await d.request("GET", "/v1/obligations?status=all")
+        let status = Dictionary(uniqueKeysWithValues: ((list as? [[String: Any]]) ?? []).map { ($0["id"] as! Int, $0["status"] as! String) })
+        #expect(status[ids["small"]!] == "open" && status[assessment] == "open")
+        #expect(status[ids["closed"]!] == "done" && status[ids["large"]!] == "open")
     }
 }

@@ -67,7 +67,7 @@ import Testing
 
     @Test func rejectsBadPayloadsWithTheReason() {
         #expect(throws: NotificationError(outboxId: "n1", problem: "payload is not valid JSON")) { try decode("{nope") }
-        #expect(throws: NotificationError(outboxId: "n1", problem: "unknown kind 'reminded'; known: obligation.opened, obligation.moved, obligation.done, obligation.waived, obligation.reopened, reminder, delivery.failing")) {
+        #expect(throws: NotificationError(outboxId: "n1", problem: "unknown kind 'reminded'; known: obligation.opened, obligation.moved, obligation.done, obligation.waived, obligation.reopened, obligation.underived, reminder, delivery.failing")) {
             try decode(#"{"kind":"reminded"}"#)
         }
         #expect(throws: NotificationError(outboxId: "n1", problem: "a reminder needs 'stage'")) {

@@ -100,4 +100,44 @@ import Testing
         c.files["templates/zh-CN.json"] = nil
         #expect(throws: ConfigError.self) { try TemplateSet.load(from: c) }
     }
+
+    /// An operator's copy of a template file from before `obligation.underived` existed still loads: the
+    /// new kind keeps the default wording, the operator's kinds keep theirs.
+    @Test func anOlderTemplateCopyGetsTheDefaultWordingForNewKinds() throws {
+        var c = try configuration()
+        var object = try #require(try JSONSerialization.jsonObject(with: c.files["templates/en.json"]!) as? [String: Any])
+        var kinds = try #require(object["kinds"] as? [String: Any])
+        kinds["obligation.underived"] = nil
+        var reminder = try #require(kinds["reminder"] as? [String: Any])
+        reminder["title"] = "Heads up: {title}"
+        kinds["reminder"] = reminder
+        object["kinds"] = kinds
+        c.files["templates/en.json"] = try JSONSerialization.data(withJSONObject: object)
+        c.sources["templates/en.json"] = "/etc/obligd/templates/en.json"
+        let templates = try TemplateSet.load(from: c)
+        #expect(templates.templates(for: .en).kinds[.reminder]?.title == "Heads up: {title}")
+        #expect(templates.templates(for: .en).kinds[.underived]?.title == "No longer given by its rule for {entity}: {title}")
+        // The embedded file itself must be complete.
+        c = try configuration()
+        object = try #require(try JSONSerialization.jsonObject(with: c.files["templates/en.json"]!) as? [String: Any])
+        kinds = try #require(object["kinds"] as? [String: Any])
+        kinds["obligation.underived"] = nil
+        object["kinds"] = kinds
+        c.files["templates/en.json"] = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: ConfigError.self) { try TemplateSet.load(from: c) }
+    }
+
+    @Test func anUnderivedObligationIsAWarningThatSaysWhyAndHowToCloseIt() throws {
+        let reason = "rule cn.pipo.report changed: threshold > 1000000 -> > 2000000; the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
+        let n = try Delivery.Notification(id: "u", createdAt: 0, payload: payload(kind: "obligation.underived", due: "2025-10-10", stage: nil, reason: reason))
+        let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
+        #expect(r.severity == .warning)
+        #expect(r.title == "No longer given by its rule for Acme Data Ltd: Report the PI protection officer")
+        let facts = Dictionary(uniqueKeysWithValues: r.facts.map { ($0.label, $0.value) })
+        #expect(facts["Why"] == reason)
+        #expect(r.note?.contains("obligctl waive 1 --reason") == true)
+        let zh = try renderer().render(n, entity: acme, language: .zhCN, now: try at("2025-09-26"))
+        #expect(zh.title == "Acme Data Ltd 的义务已不再由其规则产生：Report the PI protection officer")
+        #expect(n.messageClass.messageID.count == 32)
+    }
 }

@@ -111,6 +111,7 @@ extension JournalWriter {
         ]
         if let s = n.stageName { f.append(("OBLIGD_STAGE", s)) }
         if let from = n.from { f.append(("OBLIGD_FROM", from)) }
+        if let reason = n.reason { f.append(("OBLIGD_REASON", reason)) }
         if let receiver = n.receiver { f.append(("OBLIGD_RECEIVER", receiver)) }
         if let error = n.error { f.append(("OBLIGD_ERROR", error)) }
         return f

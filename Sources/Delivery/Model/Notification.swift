@@ -10,6 +10,8 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     case done = "obligation.done"
     case waived = "obligation.waived"
     case reopened = "obligation.reopened"
+    /// A changed or removed rule no longer gives this open obligation; it is left open for a person.
+    case underived = "obligation.underived"
     case reminder
     /// A receiver stopped accepting notifications (dead-lettered); journal only, so a broken receiver
     /// cannot feed a loop of failure notices to itself.
@@ -117,6 +119,7 @@ public struct Notification: Sendable, Equatable {
         case .done: .done
         case .waived: .waived
         case .reopened: .reopened
+        case .underived: .underived
         case .deliveryFailing: .deliveryFailing
         case .reminder:
             if overdueIndex != nil { .reminderOverdue } else if stageName == "due" { .reminderDue } else { .reminderUpcoming }
@@ -129,6 +132,8 @@ public struct Notification: Sendable, Equatable {
     public var severity: Severity {
         switch kind {
         case .deliveryFailing: return .error
+        // Someone has to decide whether the duty lapsed.
+        case .underived: return .warning
         case .opened, .moved, .done, .waived, .reopened: return .info
         case .reminder:
             if overdueIndex != nil { return .error }

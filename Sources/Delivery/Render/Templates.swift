@@ -69,12 +69,18 @@ public struct TemplateSet: Sendable {
             guard let data = configuration.files[path] else {
                 throw ConfigError(file: path, path: "", problem: "missing: every language needs its template file (\(Language.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            languages[language] = try parse(data, file: label, expected: language)
+            // An operator's copy written for an older obligd lacks the kinds added since: those keep
+            // the default wording rather than stopping obligd after an upgrade.
+            var fallback: LanguageTemplates?
+            if label != "\(path) (embedded)", let embedded = Configuration.embeddedFile(path) {
+                fallback = try parse(embedded, file: "\(path) (embedded)", expected: language)
+            }
+            languages[language] = try parse(data, file: label, expected: language, fallback: fallback)
         }
         return TemplateSet(languages: languages)
     }
 
-    static func parse(_ data: Data, file: String, expected: Language) throws(ConfigError) -> LanguageTemplates {
+    static func parse(_ data: Data, file: String, expected: Language, fallback: LanguageTemplates? = nil) throws(ConfigError) -> LanguageTemplates {
         let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys(["language", "weekdays", "phrases", "kinds"])
         let code = try root.string("language")
@@ -98,6 +104,10 @@ public struct TemplateSet: Sendable {
         var kinds: [NotificationKind: KindTemplate] = [:]
         for kind in NotificationKind.allCases {
             guard kindsObject.has(kind.rawValue) else {
+                if let template = fallback?.kinds[kind] {
+                    kinds[kind] = template
+                    continue
+                }
                 throw kindsObject.error(kind.rawValue, "missing: every kind needs a template")
             }
             let k = try kindsObject.object(kind.rawValue)
