@@ -91,7 +91,12 @@ struct Recomputation {
     /// Re-derives the obligations of each new or changed rule from the metrics and events already
     /// recorded, one entity's metric or one batch of events per transaction.
     private func rederive(_ changed: [(rule: Rule, change: String)], config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
-        for (rule, change) in changed where rule.kind == .deadline {
+        for (rule, change) in changed {
+            guard rule.kind == .deadline else {
+                // A rule that no longer sets deadlines gives none of the obligations it opened.
+                try await flagUnderived(ruleId: rule.id, keep: [], because: change, config: config, now: now, actor: actor, into: &total)
+                continue
+            }
             total.rulesChanged.append(rule.id)
             var opened = 0, moved = 0, skipped = 0
             var derived = Set<Recorder.DerivedKey>(), undecided = Set<String>()
@@ -147,6 +152,18 @@ struct Recomputation {
                     if r.examined == 0 { break }
                     after = r.lastId
                 }
+            }
+            // Follow-ups of a recurring rule, after the obligations they follow.
+            var after: Int64 = 0
+            while true {
+                let cursor = after
+                let r = try await store.write { db in
+                    try Recorder(db: db, config: config, now: now, actor: actor).rederiveRecurrences(afterId: cursor, rule: rule, because: change)
+                }
+                moved += r.outcome.moved.count
+                derived.formUnion(r.outcome.derived)
+                if r.examined == 0 { break }
+                after = r.lastId
             }
             total.ruleOpened += opened
             total.ruleMoved += moved

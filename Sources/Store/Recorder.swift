@@ -270,15 +270,39 @@ public struct Recorder {
         return (events.last?.id ?? afterId, events.count, skipped, outcome)
     }
 
+    /// Re-derives, for obligations with id > `afterId` (up to `limit`), the follow-ups a recurring
+    /// `rule` opened when an obligation was marked done: each starts at its predecessor's due day and
+    /// runs the rule's `recurrence`. A rule that no longer recurs derives none (they are then flagged).
+    public func rederiveRecurrences(afterId: Int64, limit: Int = 1000, rule: Rule, because: String) throws
+        -> (lastId: Int64, examined: Int, outcome: Outcome) {
+        var outcome = Outcome(factId: 0)
+        let followUps = try Obligation
+            .filter(Column("ruleId") == rule.id && Column("triggerKey").like("recurrence:%") && Column("id") > afterId)
+            .order(Column("id")).limit(limit).fetchAll(db)
+        for o in followUps {
+            guard let recurrence = rule.recurrence, let previousId = Int64(o.triggerKey.dropFirst("recurrence:".count)),
+                  let previous = try Obligation.fetchOne(db, key: previousId), let due = try? CivilDate(parsing: previous.due) else { continue }
+            let e = try entity(o.entityId)
+            do {
+                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: o.triggerKey, start: .day(due), period: recurrence,
+                           roll: rule.roll, reason: because, outcome: &outcome)
+            } catch is StoreError {
+                // A due day outside the calendars: undecidable, so kept as it is.
+                outcome.derived.insert(DerivedKey(entity: e.id, trigger: o.triggerKey))
+            }
+        }
+        return (followUps.last?.id ?? afterId, followUps.count, outcome)
+    }
+
     /// Flags the open obligations of rule `ruleId` (id > `afterId`, up to `limit`) that the facts no
     /// longer give under the configuration in force: the rule was removed, or changed so that these
     /// entities or events no longer trigger it. They stay open, since only a person can decide that a
     /// duty has lapsed; each is audited and notified once, with what to do.
     public func flagUnderived(ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000) throws
         -> (lastId: Int64, examined: Int, flagged: [Obligation]) {
-        let rows = try Obligation
-            .filter(Column("ruleId") == ruleId && Column("status") == Obligation.Status.open.rawValue && Column("id") > afterId)
-            .order(Column("id")).limit(limit).fetchAll(db)
+        // `+status`: walk the primary key from the cursor; the status index would rescan every open row per batch.
+        let rows = try Obligation.fetchAll(db, sql: "SELECT * FROM obligation WHERE id > ? AND ruleId = ? AND +status = 'open' ORDER BY id LIMIT ?",
+                                           arguments: [afterId, ruleId, limit])
         var flagged: [Obligation] = []
         for o in rows where !keep(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
             let reason = "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"

@@ -176,4 +176,52 @@ import Testing
         #expect(status[ids["small"]!] == "open" && status[assessment] == "open")
         #expect(status[ids["closed"]!] == "done" && status[ids["large"]!] == "open")
     }
+
+    /// The follow-up a recurring rule opened when an obligation was done is re-derived from its
+    /// predecessor's due day when the recurrence changes, and flagged (not closed) when it stops.
+    @Test func recurrenceFollowUpsMoveWithTheRuleAndAreFlaggedWhenItStopsRecurring() async throws {
+        let (d, packURL, original) = try await daemonWithEditablePack("recurrence")
+        defer { d.signal(SIGKILL) }
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
+        // 2025-03-03 + 1y = Tue 2026-03-03; done; the follow-up runs 2026-03-03 + 1y = Wed 2027-03-03.
+        let (_, ev) = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "mlps_system_registered", "at": "2025-03-03"])
+        let first = try #require(((ev as? [String: Any])?["opened"] as? [[String: Any]])?.first)
+        #expect(first["due"] as? String == "2026-03-03")
+        let (s0, _) = try await d.request("POST", "/v1/obligations/\(first["id"] as! Int)/done", json: ["date": "2026-02-20"])
+        #expect(s0 == 200)
+        func followUp() async throws -> [String: Any]? {
+            try await obligations(d).first { $0["id"] as? Int != first["id"] as? Int }
+        }
+        #expect(try await followUp()?["due"] as? String == "2027-03-03")
+
+        func write(recurrence: String?) throws {
+            var pack = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+            pack["rules"] = (pack["rules"] as! [[String: Any]]).map { r in
+                var r = r
+                if r["id"] as? String == "cn.mlps.annual-assessment" { r["recurrence"] = recurrence }
+                return r
+            }
+            try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
+        }
+        try write(recurrence: "+6mo")
+        #expect(try await d.request("POST", "/v1/reload", json: [:]).0 == 200)
+        let moved = try #require(try await followUp())
+        #expect(moved["due"] as? String == "2026-09-03")
+        #expect(moved["status"] as? String == "open")
+
+        try write(recurrence: nil)
+        #expect(try await d.request("POST", "/v1/reload", json: [:]).0 == 200)
+        #expect(try await followUp()?["status"] as? String == "open")
+        #expect(try await followUp()?["due"] as? String == "2026-09-03")
+
+        let db = try DatabaseQueue(path: d.databasePath)
+        let subject = "obligation:\(moved["id"] as! Int)"
+        let trail = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT action, note FROM audit WHERE subject = ? AND action IN ('obligation.moved', 'obligation.underived') ORDER BY id",
+                             arguments: [subject]).map { "\($0["action"] as String): \($0["note"] as String)" }
+        }
+        #expect(trail.count == 2)
+        #expect(trail.first == "obligation.moved: moved from 2027-03-03 to 2026-09-03: rule cn.mlps.annual-assessment changed: recurrence +1y -> +6mo")
+        #expect(trail.last?.hasPrefix("obligation.underived: rule cn.mlps.annual-assessment changed: recurrence +6mo -> none") == true, "\(trail)")
+    }
 }
