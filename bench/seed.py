@@ -25,6 +25,23 @@ if mode == "spread":
             calendars = '["cn/2026 v1","cn/2027 estimated"]' if late else '["cn/2026 v1"]'
             yield ("bench", None, f"bench {i}", f"custom:bench-{i}", s.isoformat(), "+30wd", None, due, due_instant,
                    calendars, 1 if late else 0, "open", 3, due_instant - 86400 + 3600 + 10 * 365 * 86400, now, now)
+elif mode == "events":  # n important_data_notified events and the +2mo obligations rule cn.important-data.assessment derived
+    starts = [datetime.date(2026, 1, 1) + datetime.timedelta(days=random.randrange(0, 240)) for _ in range(n)]
+    inp = "".join(f"{s.isoformat()} +2mo\n" for s in starts)
+    out = subprocess.run([obligctl, "calc", "--batch"], input=inp.encode(), capture_output=True, check=True).stdout.decode().split("\n")
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    first = (con.execute("SELECT coalesce(max(id), 0) FROM event").fetchone()[0]) + 1
+    con.executemany("INSERT INTO event (id, entityId, kind, at, atIsDay, ref, attributes, recordedAt) VALUES (?,?,?,?,?,?,?,?)",
+                    ((first + i, "bench", "important_data_notified",
+                      int(datetime.datetime(s.year, s.month, s.day, tzinfo=shanghai).timestamp()), 1, None, "{}", now)
+                     for i, s in enumerate(starts)))
+    def rows():
+        for i, (s, due) in enumerate(zip(starts, out)):
+            d = datetime.date.fromisoformat(due)
+            due_instant = int(datetime.datetime(d.year, d.month, d.day, tzinfo=shanghai).timestamp()) + 86400
+            yield ("bench", "cn.important-data.assessment", "Declare the important-data security assessment", f"event:{first + i}",
+                   s.isoformat(), "+2mo", None, due, due_instant, '["cn/2026 v1"]', 0, "open", 3,
+                   due_instant - 86400 + 3600 + 10 * 365 * 86400, now, now)
 else:  # "same-second": n instant deadlines whose due stage fires at now + int(mode)
     at = now + int(mode)
     def rows():

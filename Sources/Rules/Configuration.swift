@@ -9,7 +9,7 @@ public struct Configuration: Sendable {
     public static let supportedYears = 2008...2099
 
     public var calendars: [String: WorkingCalendar]
-    public var packs: [RulePack]
+    public var packs: [RulePack] { didSet { indexRules() } }
     /// Relative path -> where it was read from ("embedded" or an absolute path).
     public var sources: [String: String]
     /// Every file read, by relative path, for subsystems that parse their own files (templates, obligd.json).
@@ -17,12 +17,33 @@ public struct Configuration: Sendable {
     /// Per-rule and per-entity reminder overrides from obligd.json.
     public var reminders = ReminderSettings()
 
-    public var rules: [Rule] { packs.flatMap(\.rules) }
+    /// Every pack's rules, kept with an index by id: deriving and arming a million obligations looks a
+    /// rule up for each, and flattening the packs every time showed in profiles.
+    public private(set) var rules: [Rule] = []
+    private var ruleIndex: [String: Int] = [:]
 
     /// Every metric the packs know, for validating reports.
     public var knownMetrics: Set<String> = []
 
-    public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
+    public init(calendars: [String: WorkingCalendar], packs: [RulePack], sources: [String: String], files: [String: Data] = [:],
+                reminders: ReminderSettings = ReminderSettings(), knownMetrics: Set<String> = []) {
+        self.calendars = calendars
+        self.packs = packs
+        self.sources = sources
+        self.files = files
+        self.reminders = reminders
+        self.knownMetrics = knownMetrics
+        indexRules()
+    }
+
+    private mutating func indexRules() {
+        rules = packs.flatMap(\.rules)
+        ruleIndex = [:]
+        // The first rule with an id wins, as a linear search would (packs are checked for duplicates on load).
+        for (i, rule) in rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = i }
+    }
+
+    public func rule(_ id: String) -> Rule? { ruleIndex[id].map { rules[$0] } }
 
     /// A compiled-in default file, for subsystems that complete an operator's older copy of it.
     public static func embeddedFile(_ path: String) -> Data? { EmbeddedConfig.files[path].map { Data($0.utf8) } }

@@ -77,6 +77,29 @@ public struct OutboxPayload: Encodable, Sendable {
         try c.encode(title, forKey: .title)
     }
 
+    /// The bytes `encoder` gives (a test holds them together), written directly: a burst of reminders
+    /// or a re-derivation writes one per row.
+    var json: String {
+        var w = AuditJSONWriter(escapeSlashes: false)
+        if let v = detail.collapsed { w.field("collapsed", Int64(v)) }
+        w.field("due", due)
+        w.field("dueInstant", dueInstant)
+        w.field("entity", entity)
+        if let v = detail.from { w.field("from", v) }
+        w.field("kind", kind)
+        if let v = detail.late { w.field("late", v) }
+        w.field("obligation", obligation)
+        w.field("provisional", provisional)
+        if let v = detail.reason { w.field("reason", v) }
+        w.field("rule", rule)
+        if let v = detail.scheduledAt { w.field("scheduledAt", v) }
+        if let v = detail.stage { w.field("stage", v) }
+        if let v = detail.stageKey { w.field("stageKey", v) }
+        w.field("status", status)
+        w.field("title", title)
+        return w.finish()
+    }
+
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         // Sorted keys: the same obligation gives the same bytes (the standard format forwards them).

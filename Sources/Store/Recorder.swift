@@ -340,8 +340,20 @@ public struct Recorder {
     // MARK: Lifecycle
 
     public func obligation(_ id: Int64) throws -> Obligation {
-        guard let o = try Obligation.fetchOne(db, key: id) else { throw StoreError.notFound("obligation \(id)") }
+        guard let o = try Obligation.fetchOne(try db.cachedStatement(sql: "SELECT * FROM obligation WHERE id = ?"), arguments: [id]) else {
+            throw StoreError.notFound("obligation \(id)")
+        }
         return o
+    }
+
+    /// Writes back a derived obligation with a cached statement: a re-derivation or recompute that moves
+    /// a million obligations spent most of its time preparing GRDB's update statement for each.
+    func save(_ o: Obligation) throws {
+        try db.cachedStatement(sql: """
+            UPDATE obligation SET title = ?, start = ?, period = ?, roll = ?, due = ?, dueInstant = ?, calendars = ?, provisional = ?,
+              status = ?, nextStageIndex = ?, nextReminderAt = ?, closedOn = ?, closedNote = ?, updatedAt = ? WHERE id = ?
+            """).execute(arguments: [o.title, o.start, o.period, o.roll, o.due, o.dueInstant, o.calendars, o.provisional,
+                                     o.status.rawValue, o.nextStageIndex, o.nextReminderAt, o.closedOn, o.closedNote, o.updatedAt, o.id])
     }
 
     public func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
@@ -479,7 +491,7 @@ public struct Recorder {
             let before = try json(o)
             let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: calculator.calendar))
             apply(r, start: start, period: period, to: &o)
-            try o.update(db)
+            try save(o)
             if moved {
                 let note = "moved from \(oldDue) to \(o.due): \(reason)"
                 try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
@@ -511,7 +523,9 @@ public struct Recorder {
                 reason: String, outcome: inout Outcome) throws {
         let computed = try compute(entity: e, start: start, period: period, roll: roll)
         outcome.derived.insert(DerivedKey(entity: e.id, trigger: triggerKey))
-        let existing = try Obligation.filter(Column("entityId") == e.id && Column("ruleId") == rule?.id && Column("triggerKey") == triggerKey).fetchOne(db)
+        let existing = try Obligation.fetchOne(
+            try db.cachedStatement(sql: "SELECT * FROM obligation WHERE entityId = ? AND ruleId IS ? AND triggerKey = ?"),
+            arguments: [e.id, rule?.id, triggerKey])
         if var o = existing {
             guard o.start != start.description || o.period != period.description || o.roll != roll?.rawValue else { return }
             guard o.status == .open else { return }
@@ -519,7 +533,7 @@ public struct Recorder {
             let from = o.due, fromInstant = o.dueInstant
             o.roll = roll?.rawValue
             apply(computed, start: start, period: period, to: &o)
-            try o.update(db)
+            try save(o)
             guard o.due != from || o.dueInstant != fromInstant else {
                 // A new start or rule that lands on the same day: recorded, but nobody needs telling.
                 try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
@@ -586,8 +600,8 @@ public struct Recorder {
     // MARK: Audit and outbox
 
     func audit(_ action: String, subject: String, before: String?, after: String?, note: String? = nil) throws {
-        var a = AuditEntry(id: nil, at: now.secondsSinceEpoch, actor: actor, action: action, subject: subject, before: before, after: after, note: note)
-        try a.insert(db)
+        try db.cachedStatement(sql: "INSERT INTO audit (at, actor, action, subject, before, after, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [now.secondsSinceEpoch, actor, action, subject, before, after, note])
     }
 
     func notify(_ kind: String, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
@@ -597,15 +611,21 @@ public struct Recorder {
             INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
             VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
             """)
-        try statement.execute(arguments: [UUID().uuidString.lowercased(), now.secondsSinceEpoch, kind, o.id,
-                                          String(decoding: try OutboxPayload.encoder.encode(payload), as: UTF8.self)])
+        try statement.execute(arguments: [OutboxID.make(), now.secondsSinceEpoch, kind, o.id,
+                                          payload.json])
     }
 
+    func json(_ o: Obligation) throws -> String { o.auditJSON }
+
     func json<T: Encodable>(_ value: T) throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        return String(decoding: try enc.encode(value), as: UTF8.self)
+        String(decoding: try Self.auditEncoder.encode(value), as: UTF8.self)
     }
+
+    private static let auditEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
 }
 
 /// The calendars that decided a due day, stored with the obligation so an audit can name them and a

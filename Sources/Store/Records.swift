@@ -68,6 +68,32 @@ public struct Obligation: Codable, Sendable, FetchableRecord, MutablePersistable
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+extension Obligation {
+    static let columnCount = 19
+
+    /// Decodes a full row (`SELECT *`, the table's column order) by position, other rows by name.
+    /// Decodable looked every column up by a lowercased name, which dominated re-deriving a million
+    /// obligations.
+    public init(row: Row) throws {
+        guard row.count == Self.columnCount else {
+            self.init(id: row["id"], entityId: row["entityId"], ruleId: row["ruleId"], title: row["title"], triggerKey: row["triggerKey"],
+                      start: row["start"], period: row["period"], roll: row["roll"], due: row["due"], dueInstant: row["dueInstant"],
+                      calendars: row["calendars"], provisional: row["provisional"], status: try Self.status(row["status"]),
+                      nextStageIndex: row["nextStageIndex"], nextReminderAt: row["nextReminderAt"], closedOn: row["closedOn"],
+                      closedNote: row["closedNote"], createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+            return
+        }
+        self.init(id: row[0], entityId: row[1], ruleId: row[2], title: row[3], triggerKey: row[4], start: row[5], period: row[6],
+                  roll: row[7], due: row[8], dueInstant: row[9], calendars: row[10], provisional: row[11], status: try Self.status(row[12]),
+                  nextStageIndex: row[13], nextReminderAt: row[14], closedOn: row[15], closedNote: row[16], createdAt: row[17], updatedAt: row[18])
+    }
+
+    private static func status(_ text: String) throws -> Status {
+        guard let s = Status(rawValue: text) else { throw StoreError.invalid(field: "status", problem: "'\(text)' in the database", fix: "open, done or waived") }
+        return s
+    }
+}
+
 public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "audit"
     public var id: Int64?
