@@ -237,7 +237,7 @@ public struct Recorder {
     /// Re-derives, from events with id > `afterId` (up to `limit`), the obligations of `rules` (new or
     /// changed on reload): a due date that moves is audited and notified with `because`; an
     /// obligation a new rule derives from an older event is opened.
-    public func rederiveEvents(afterId: Int64, limit: Int = 1000, rules: [Rule], because: String) throws
+    public func rederiveEvents(afterId: Int64, limit: Int = 5000, rules: [Rule], because: String) throws
         -> (lastId: Int64, examined: Int, skipped: Int, outcome: Outcome) {
         let kinds = rules.compactMap { r -> String? in
             if r.kind == .deadline, case let .event(k, _) = r.trigger { return k }
