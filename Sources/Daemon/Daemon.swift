@@ -44,7 +44,11 @@ public struct Daemon: Sendable {
         let scheduler = ReminderScheduler(store: store, configuration: currentConfig, clock: wallClock, logger: logger,
                                           heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
                                           onSent: { _ in dispatcher.wake() })
-        let recompute = Recomputation(store: store, logger: logger)
+        // A pass that re-derives or moves many obligations can outlast TimeoutStartSec at start (and the
+        // reload timeout): each progress report extends it by 30 s and says how far it got.
+        let recompute = Recomputation(store: store, logger: logger) { text in
+            notifier.notify("EXTEND_TIMEOUT_USEC=30000000\nSTATUS=\(text)")
+        }
         // Changes made while obligd was stopped (an upgrade with a new calendar year, an edited rule
         // pack) are applied before any reminder fires.
         let atStart = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: "start")
@@ -68,6 +72,7 @@ public struct Daemon: Sendable {
                 summary += "; \(r.underived) open obligations no longer given by the facts (left open, see obligctl history)"
             }
             logger.notice("configuration reloaded: \(summary)")
+            notifier.status("reloaded: \(summary)")
             return summary
         }
         let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake(); dispatcher.wake() })

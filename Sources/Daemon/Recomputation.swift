@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Rules
 import Store
+import Synchronization
 
 /// Brings the stored obligations in line with the configuration in force, at start and on every
 /// reload: obligations decided by a calendar year that changed are recomputed, and new or changed
@@ -14,6 +15,20 @@ import Store
 struct Recomputation {
     let store: ObligationStore
     let logger: Logger
+    /// Told how far a pass got, at most once a second: under systemd it keeps a long pass at start or on
+    /// reload from being killed as hung (EXTEND_TIMEOUT_USEC) and shows in `systemctl status`.
+    var progress: @Sendable (String) -> Void = { _ in }
+    private let throttle = Throttle()
+
+    init(store: ObligationStore, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.logger = logger
+        self.progress = progress
+    }
+
+    private func report(_ text: @autoclosure () -> String) {
+        if throttle.due() { progress(text()) }
+    }
 
     /// A fingerprint per calendar year (`calendar:cn/2027`: source, version and holiday runs) and per
     /// rule (`rule:<id>`: what decides its due dates).
@@ -81,6 +96,7 @@ struct Recomputation {
             total.examined += r.examined
             total.moved += r.moved
             total.confirmed += r.confirmed
+            report("recomputing obligations decided by \(years.joined(separator: " ")): \(total.examined) examined, \(total.moved) moved")
             if r.examined == 0 { break }
             after = r.lastId
         }
@@ -133,6 +149,7 @@ struct Recomputation {
                     moved += r.moved
                     derived.formUnion(r.derived)
                     skipped += r.failed.count
+                    report("re-deriving rule \(rule.id): \(min(start + 500, subjects.count)) of \(subjects.count) entities, \(moved) moved")
                     for failure in r.failed {
                         undecided.insert(failure.entity)
                         logger.warning("rule \(rule.id): \(failure.why) not re-derived")
@@ -149,6 +166,7 @@ struct Recomputation {
                     moved += r.outcome.moved.count
                     derived.formUnion(r.outcome.derived)
                     skipped += r.skipped
+                    report("re-deriving rule \(rule.id): events up to #\(r.lastId), \(opened) opened, \(moved) moved")
                     if r.examined == 0 { break }
                     after = r.lastId
                 }
@@ -186,6 +204,7 @@ struct Recomputation {
                     .flagUnderived(ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) }, because: because, afterId: cursor)
             }
             flagged += r.flagged.count
+            report("checking obligations of rule \(ruleId) still given by the facts: up to #\(r.lastId), \(flagged) no longer")
             if r.examined == 0 { break }
             after = r.lastId
         }
@@ -193,6 +212,20 @@ struct Recomputation {
         if flagged > 0 {
             logger.warning("open obligations no longer given by the facts; left open for a person to close", metadata: [
                 "rule": "\(ruleId)", "why": "\(because)", "obligations": "\(flagged)"])
+        }
+    }
+}
+
+/// True at most once a second.
+private final class Throttle: Sendable {
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    func due() -> Bool {
+        let now = ContinuousClock.now
+        return last.withLock { last in
+            if let l = last, now - l < .seconds(1) { return false }
+            last = now
+            return true
         }
     }
 }

@@ -1,4 +1,5 @@
 import CSystemd
+import Glibc
 
 /// Tells systemd about the daemon's state (Type=notify). A no-op when NOTIFY_SOCKET is unset.
 public struct SystemdNotifier: Sendable {
@@ -9,7 +10,12 @@ public struct SystemdNotifier: Sendable {
     }
 
     public func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
-    public func reloading() { notify("RELOADING=1") }
+    /// With the monotonic time systemd uses to match a reload to its request (systemd.service(5), Type=notify-reload).
+    public func reloading() {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        notify("RELOADING=1\nMONOTONIC_USEC=\(UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000)")
+    }
     public func stopping() { notify("STOPPING=1") }
     public func status(_ text: String) { notify("STATUS=\(text)") }
 }
