@@ -141,6 +141,8 @@ public struct ImportResult: Codable, Sendable {
     public init(imported: Int, opened: Int, moved: Int) { self.imported = imported; self.opened = opened; self.moved = moved }
 }
 
+/// `status` is `ready`, or `degraded` while a receiver is paused, failing or holds dead letters: a
+/// reminder may then not be reaching the people who rely on that receiver.
 public struct Health: Codable, Sendable {
     public var status: String
     public var version: String
@@ -148,9 +150,52 @@ public struct Health: Codable, Sendable {
     public var overdue: Int
     public var nextDue: String?
     public var rules: Int
-    public init(status: String, version: String, openObligations: Int, overdue: Int, nextDue: String?, rules: Int) {
+    public var receivers: [ReceiverView]
+    public init(status: String, version: String, openObligations: Int, overdue: Int, nextDue: String?, rules: Int,
+                receivers: [ReceiverView] = []) {
         self.status = status; self.version = version; self.openObligations = openObligations; self.overdue = overdue
-        self.nextDue = nextDue; self.rules = rules
+        self.nextDue = nextDue; self.rules = rules; self.receivers = receivers
+    }
+
+    /// One line per receiver that is not ok, e.g. "receiver ops paused since 2026-11-24T10:02:00Z: errcode 310000 ...".
+    public var receiverProblems: [String] {
+        receivers.filter { $0.state != "ok" }.map { $0.problem }
+    }
+}
+
+/// Where a webhook receiver stands: `ok`, `failing` (transient errors, retried with backoff),
+/// `paused` (it answered that its configuration is wrong; its queue is kept and probed) or
+/// `dead-letters` (messages given up that nobody retried or dropped yet). Instants are ISO 8601 UTC.
+public struct ReceiverView: Codable, Sendable, Equatable {
+    public var name: String
+    public var state: String
+    /// Messages queued for it, and when the oldest was queued and how long ago (seconds).
+    public var pending: Int
+    public var oldestPendingAt: String?
+    public var oldestPendingAgeSeconds: Int64?
+    public var dead: Int
+    /// Since when it is paused or failing, and its last error.
+    public var since: String?
+    public var lastError: String?
+    /// Paused: the next probe and how many failed so far.
+    public var nextProbeAt: String?
+    public var probes: Int?
+
+    public init(name: String, state: String, pending: Int, oldestPendingAt: String?, oldestPendingAgeSeconds: Int64?, dead: Int,
+                since: String?, lastError: String?, nextProbeAt: String?, probes: Int?) {
+        self.name = name; self.state = state; self.pending = pending; self.oldestPendingAt = oldestPendingAt
+        self.oldestPendingAgeSeconds = oldestPendingAgeSeconds; self.dead = dead; self.since = since; self.lastError = lastError
+        self.nextProbeAt = nextProbeAt; self.probes = probes
+    }
+
+    /// A sentence for status lines and STATUS=.
+    public var problem: String {
+        switch state {
+        case "paused": "receiver \(name) paused since \(since ?? "?"): \(lastError ?? "")"
+        case "failing": "receiver \(name) failing since \(since ?? "?"): \(lastError ?? "")"
+        case "dead-letters": "receiver \(name) has \(dead) dead letter\(dead == 1 ? "" : "s") (obligctl outbox retry --receiver \(name) --all)"
+        default: "receiver \(name) ok"
+        }
     }
 }
 

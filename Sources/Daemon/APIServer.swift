@@ -18,14 +18,18 @@ public struct APIServer: Sendable {
     public let reload: @Sendable () async throws -> String
     /// Called after every committed write (wakes the scheduler and delivery).
     public let onWrite: @Sendable () -> Void
+    /// The webhook receivers' queues, for health.
+    public let receivers: @Sendable () async throws -> [ReceiverQueue]
 
     public init(store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
-                reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {}) {
+                reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
+                receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }) {
         self.store = store
         self.config = config
         self.clock = clock
         self.reload = reload
         self.onWrite = onWrite
+        self.receivers = receivers
     }
 
     public static let version = "0.1.0"
@@ -152,12 +156,14 @@ public struct APIServer: Sendable {
     func health() async throws -> Health {
         let now = clock().secondsSinceEpoch
         let rules = config.configuration.rules.count
+        let receivers = try await self.receivers().map { Views.receiver($0, nowMillis: now * 1000) }
         return try await store.read { db in
             let open = try Obligation.filter(Column("status") == "open").fetchCount(db)
             let overdue = try Obligation.filter(Column("status") == "open" && Column("dueInstant") <= now).fetchCount(db)
             let next = try Obligation.filter(Column("status") == "open" && Column("dueInstant") > now).order(Column("dueInstant")).fetchOne(db)
-            return Health(status: "ready", version: Self.version, openObligations: open, overdue: overdue,
-                          nextDue: next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules)
+            return Health(status: receivers.allSatisfy { $0.state == "ok" } ? "ready" : "degraded", version: Self.version,
+                          openObligations: open, overdue: overdue,
+                          nextDue: next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
         }
     }
 

@@ -1,3 +1,4 @@
+import APIModel
 import DeadlineKit
 import Delivery
 import Foundation
@@ -7,6 +8,7 @@ import Rules
 import Scheduler
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// obligd's wiring: opens the store, loads the configuration, serves the API on a Unix socket and
 /// handles signals (SIGTERM/SIGINT graceful stop, SIGHUP reload).
@@ -40,7 +42,10 @@ public struct Daemon: Sendable {
         let ping: @Sendable () -> Void = { notifier.notify("WATCHDOG=1") }
         let heartbeat: (@Sendable () -> Void)? = watchdog == nil ? nil : ping
         let currentConfig: @Sendable () -> Rules.Configuration = { config.configuration }
-        let dispatcher = Dispatcher(store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"))
+        // The status line systemd shows: counts, and every receiver that is not delivering.
+        let statusBox = StatusBox()
+        let dispatcher = Dispatcher(store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"),
+                                    onReceiverChange: { statusBox.refresh() })
         let scheduler = ReminderScheduler(store: store, configuration: currentConfig, clock: wallClock, logger: logger,
                                           heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
                                           onSent: { _ in dispatcher.wake() })
@@ -60,7 +65,7 @@ public struct Daemon: Sendable {
             defer { notifier.notify("READY=1") }
             let previous = config.configuration
             let fresh = try config.reload()
-            dispatcher.reload()
+            await dispatcher.reload()
             let r = try await recompute.run(config: fresh, previous: previous, now: clock(), actor: "reload")
             scheduler.wake()
             dispatcher.wake()
@@ -75,7 +80,12 @@ public struct Daemon: Sendable {
             notifier.status("reloaded: \(summary)")
             return summary
         }
-        let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake(); dispatcher.wake() })
+        let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake(); dispatcher.wake() },
+                            receivers: { try await dispatcher.receiverQueues() })
+        statusBox.set {
+            guard let h = try? await api.health() else { return }
+            notifier.status(Self.statusText(h))
+        }
         let router = api.router()
         OutboxRoutes(dispatcher: dispatcher).add(to: router, api: api)
         let socketPath = paths.socketPath
@@ -83,7 +93,7 @@ public struct Daemon: Sendable {
             // Members of the socket's group may use obligctl; others may not.
             chmod(socketPath, 0o660)
             let health = try? await api.health()
-            let status = health.map { "\($0.openObligations) open, \($0.overdue) overdue" + ($0.nextDue.map { ", next \($0)" } ?? "") } ?? "ready"
+            let status = health.map(Self.statusText) ?? "ready"
             logger.notice("obligd ready on \(socketPath): \(status)")
             notifier.ready(status: status)
         }
@@ -97,5 +107,22 @@ public struct Daemon: Sendable {
         try await group.run()
         notifier.stopping()
         logger.notice("obligd stopped")
+    }
+
+    /// "3 open, 1 overdue, next ...", then each receiver that is not delivering.
+    static func statusText(_ h: Health) -> String {
+        let counts = "\(h.openObligations) open, \(h.overdue) overdue" + (h.nextDue.map { ", next \($0)" } ?? "")
+        let problems = h.receiverProblems
+        return problems.isEmpty ? counts : "DEGRADED: " + problems.joined(separator: "; ") + " | " + counts
+    }
+}
+
+/// Holds the status refresh, which needs the API that is built after the dispatcher that triggers it.
+final class StatusBox: Sendable {
+    private let action = Mutex<(@Sendable () async -> Void)?>(nil)
+    func set(_ body: @escaping @Sendable () async -> Void) { action.withLock { $0 = body } }
+    func refresh() {
+        guard let body = action.withLock({ $0 }) else { return }
+        Task { await body() }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 import Hummingbird
 import Store
 
-/// The outbox and receivers: list what is queued or dead, retry, drop, and send a test message.
+/// The outbox and receivers: list what is queued or dead, retry, drop, resume a paused receiver, and
+/// send a test message.
 struct OutboxRoutes: Sendable {
     let dispatcher: Dispatcher
 
@@ -44,6 +45,24 @@ struct OutboxRoutes: Sendable {
                                                                              actor: Self.actor(req), reason: reason))
             }
         }
+        router.get("/v1/receivers") { _, _ in
+            await api.handle {
+                let now = api.clock().secondsSinceEpoch * 1000
+                return try await dispatcher.receiverQueues().map { Views.receiver($0, nowMillis: now) }
+            }
+        }
+        router.post("/v1/receivers/:name/resume") { req, ctx in
+            await api.handle {
+                let q = try await dispatcher.resume(receiver: ctx.parameters.get("name") ?? "", actor: Self.actor(req))
+                return Views.receiver(q, nowMillis: api.clock().secondsSinceEpoch * 1000)
+            }
+        }
+        router.post("/v1/receivers/:name/retry") { req, ctx in
+            await api.handle {
+                let name = ctx.parameters.get("name") ?? ""
+                return OutboxActionResult(changed: try await dispatcher.retryAll(receiver: name, actor: Self.actor(req)))
+            }
+        }
         router.post("/v1/receivers/:name/test") { _, ctx in
             await api.handle {
                 let r = try await dispatcher.sendTest(receiver: ctx.parameters.get("name") ?? "")
@@ -51,6 +70,7 @@ struct OutboxRoutes: Sendable {
                 switch r.verdict {
                 case .delivered: verdict = "delivered"
                 case let .retry(_, reason): verdict = "retryable failure: \(reason)"
+                case let .pause(reason): verdict = "receiver misconfigured (it would be paused): \(reason)"
                 case let .failed(reason): verdict = "failed: \(reason)"
                 }
                 return TestSendView(receiver: r.receiver, delivered: r.delivered, httpStatus: r.httpStatus, answer: r.answer,

@@ -27,4 +27,13 @@ enum Views {
     static func audit(_ a: AuditEntry) -> AuditView {
         AuditView(at: Instant(secondsSinceEpoch: a.at).description, actor: a.actor, action: a.action, note: a.note, before: a.before, after: a.after)
     }
+
+    /// A receiver's queue as the API shows it; `nowMillis` gives the age of its oldest pending message.
+    static func receiver(_ q: ReceiverQueue, nowMillis: Int64) -> ReceiverView {
+        let iso = { (ms: Int64) in Instant(secondsSinceEpoch: ms / 1000).description }
+        return ReceiverView(name: q.receiver, state: q.state, pending: q.pending, oldestPendingAt: q.oldestPendingAt.map(iso),
+                            oldestPendingAgeSeconds: q.oldestPendingAt.map { max(0, nowMillis - $0) / 1000 }, dead: q.dead,
+                            since: (q.pause?.since ?? q.failingSince).map(iso), lastError: q.lastError,
+                            nextProbeAt: q.pause.map { iso($0.nextProbeAt) }, probes: q.pause?.probes)
+    }
 }

@@ -401,14 +401,14 @@ enum EmbeddedConfig {
     },
     "delivery.failing": {
       "title": "Notifications to {receiver} are failing",
-      "summary": "Gave up delivering to {receiver}: {error}",
+      "summary": "{receiver} is not accepting notifications: {error}",
       "facts": [
         { "label": "Receiver", "value": "{receiver}" },
         { "label": "Last error", "value": "{error}" },
         { "label": "About", "value": "{title} for {entity}, due {due}" },
         { "label": "Obligation", "value": "#{obligation}" }
       ],
-      "note": "Check the receiver, then run: obligctl outbox retry"
+      "note": "Fix the receiver (`obligctl notify test {receiver}` shows its answer), then run `obligctl receiver resume {receiver}` (paused) or `obligctl outbox retry --receiver {receiver} --all` (dead letters)."
     }
   }
 }
@@ -532,14 +532,14 @@ enum EmbeddedConfig {
     },
     "delivery.failing": {
       "title": "发往 {receiver} 的通知投递失败",
-      "summary": "已放弃向 {receiver} 投递：{error}",
+      "summary": "{receiver} 未接受通知：{error}",
       "facts": [
         { "label": "接收方", "value": "{receiver}" },
         { "label": "最后错误", "value": "{error}" },
         { "label": "相关事项", "value": "{entity}：{title}，截止 {due}" },
         { "label": "义务编号", "value": "#{obligation}" }
       ],
-      "note": "请检查接收方配置后执行：obligctl outbox retry"
+      "note": "请修复该接收方（`obligctl notify test {receiver}` 可查看其应答），然后执行 `obligctl receiver resume {receiver}`（已暂停时）或 `obligctl outbox retry --receiver {receiver} --all`（死信）。"
     }
   }
 }

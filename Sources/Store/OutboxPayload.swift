@@ -15,9 +15,12 @@ public struct OutboxPayload: Encodable, Sendable {
         public var collapsed: Int?
         public var from: String?
         public var reason: String?
+        /// delivery.failing: the receiver that is not accepting notifications, and its answer.
+        public var receiver: String?
+        public var error: String?
 
         public init(stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
-                    collapsed: Int? = nil, from: String? = nil, reason: String? = nil) {
+                    collapsed: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil, error: String? = nil) {
             self.stage = stage
             self.stageKey = stageKey
             self.late = late
@@ -25,6 +28,8 @@ public struct OutboxPayload: Encodable, Sendable {
             self.collapsed = collapsed
             self.from = from
             self.reason = reason
+            self.receiver = receiver
+            self.error = error
         }
     }
 
@@ -53,7 +58,8 @@ public struct OutboxPayload: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case collapsed, due, dueInstant, entity, from, kind, late, obligation, provisional, reason, rule, scheduledAt, stage, stageKey, status, title
+        case collapsed, due, dueInstant, entity, error, from, kind, late, obligation, provisional, reason, receiver, rule, scheduledAt, stage,
+            stageKey, status, title
     }
 
     /// The detail's fields at the top level, only those present.
@@ -63,12 +69,14 @@ public struct OutboxPayload: Encodable, Sendable {
         try c.encode(due, forKey: .due)
         try c.encode(dueInstant, forKey: .dueInstant)
         try c.encode(entity, forKey: .entity)
+        try c.encodeIfPresent(detail.error, forKey: .error)
         try c.encodeIfPresent(detail.from, forKey: .from)
         try c.encode(kind, forKey: .kind)
         try c.encodeIfPresent(detail.late, forKey: .late)
         try c.encode(obligation, forKey: .obligation)
         try c.encode(provisional, forKey: .provisional)
         try c.encodeIfPresent(detail.reason, forKey: .reason)
+        try c.encodeIfPresent(detail.receiver, forKey: .receiver)
         try c.encode(rule, forKey: .rule)
         try c.encodeIfPresent(detail.scheduledAt, forKey: .scheduledAt)
         try c.encodeIfPresent(detail.stage, forKey: .stage)
@@ -85,12 +93,14 @@ public struct OutboxPayload: Encodable, Sendable {
         w.field("due", due)
         w.field("dueInstant", dueInstant)
         w.field("entity", entity)
+        if let v = detail.error { w.field("error", v) }
         if let v = detail.from { w.field("from", v) }
         w.field("kind", kind)
         if let v = detail.late { w.field("late", v) }
         w.field("obligation", obligation)
         w.field("provisional", provisional)
         if let v = detail.reason { w.field("reason", v) }
+        if let v = detail.receiver { w.field("receiver", v) }
         w.field("rule", rule)
         if let v = detail.scheduledAt { w.field("scheduledAt", v) }
         if let v = detail.stage { w.field("stage", v) }

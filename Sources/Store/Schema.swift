@@ -136,6 +136,27 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        // Lanes and pauses: each receiver serves reminders ahead of change notices, and a receiver that
+        // answered that it is misconfigured is paused (its queue kept, its head probed) instead of
+        // dead-lettering what it is owed.
+        m.registerMigration("v4-delivery-lanes") { db in
+            try db.alter(table: "delivery") { t in
+                t.add(column: "lane", .integer).notNull().defaults(to: DeliveryLane.change.rawValue)
+            }
+            try db.execute(sql: """
+                UPDATE delivery SET lane = 0 WHERE outboxId IN (SELECT id FROM outbox WHERE kind IN ('reminder', 'delivery.failing'))
+                """)
+            try db.drop(index: "delivery_queue")
+            try db.create(index: "delivery_lane", on: "delivery", columns: ["receiver", "status", "lane", "id"])
+            try db.create(index: "delivery_status", on: "delivery", columns: ["status", "receiver"])
+            try db.create(table: "receiverPause") { t in
+                t.primaryKey("receiver", .text)
+                t.column("since", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("probes", .integer).notNull()
+                t.column("nextProbeAt", .integer).notNull()
+            }
+        }
         return m
     }
 }

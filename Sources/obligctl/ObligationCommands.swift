@@ -171,6 +171,7 @@ struct StatusCommand: AsyncParsableCommand {
             let h = try await client.client().get("/v1/health", as: Health.self)
             if json { return try printJSON(h) }
             writeOut("obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0)" } ?? "")\n")
+            for problem in h.receiverProblems { writeOut("  \(problem)\n") }
         }
     }
 }

@@ -18,6 +18,8 @@ struct OutboxCommand: AsyncParsableCommand {
             try await runClient {
                 let list = try await client.client().get("/v1/outbox?status=\(query(status))&limit=\(limit)", as: [OutboxView].self)
                 if json { return try printJSON(list) }
+                let receivers = try await client.client().get("/v1/receivers", as: [ReceiverView].self)
+                if !receivers.isEmpty { writeOut(ReceiverCommand.table(receivers) + "\n") }
                 if list.isEmpty { return writeOut("outbox: nothing \(status)\n") }
                 var rows: [[String]] = []
                 for o in list {
@@ -32,14 +34,35 @@ struct OutboxCommand: AsyncParsableCommand {
     }
 
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a dead-lettered notification again, with a fresh retry budget.")
+        static let configuration = CommandConfiguration(
+            abstract: "Send dead-lettered notifications again, with a fresh retry budget.",
+            discussion: """
+            Give an outbox id (from obligctl outbox list --status dead), or --receiver NAME --all to send \
+            every dead letter of that receiver again, in the order they were first queued.
+            """)
         @OptionGroup var client: ClientOptions
-        @Argument(help: "Outbox id.") var id: String
+        @Argument(help: "Outbox id.") var id: String?
         @Option(help: "Only to this receiver.") var receiver: String?
+        @Flag(help: "Every dead letter of --receiver, in order.") var all = false
+
+        func validate() throws {
+            if all {
+                guard receiver != nil else { throw ValidationError("--all needs --receiver NAME") }
+                guard id == nil else { throw ValidationError("give an outbox id or --all, not both") }
+            } else if id == nil {
+                throw ValidationError("give an outbox id, or --receiver NAME --all")
+            }
+        }
 
         func run() async throws {
             try await runClient {
-                let r = try await client.client().post("/v1/outbox/\(id)/retry", OutboxActionBody(receiver: receiver), as: OutboxActionResult.self)
+                struct Empty: Codable {}
+                let r: OutboxActionResult
+                if let id {
+                    r = try await client.client().post("/v1/outbox/\(id)/retry", OutboxActionBody(receiver: receiver), as: OutboxActionResult.self)
+                } else {
+                    r = try await client.client().post("/v1/receivers/\(receiver!)/retry", Empty(), as: OutboxActionResult.self)
+                }
                 writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") queued again\n")
             }
         }

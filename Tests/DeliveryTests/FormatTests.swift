@@ -100,31 +100,47 @@ import Testing
         #expect(std.interpret(answer(500, "boom")) == .retry(after: nil, reason: "HTTP 500: boom"))
         #expect(std.interpret(answer(429, "", ["Retry-After": "30"])) == .retry(after: .seconds(30), reason: "HTTP 429 rate limited"))
         #expect(std.interpret(answer(400, "bad")) == .failed(reason: "HTTP 400: bad"))
-        if case .failed = std.interpret(answer(410, "")) {} else { Issue.record("410 must be permanent") }
+        if case .pause = std.interpret(answer(410, "")) {} else { Issue.record("410 pauses the receiver") }
+        for status in [401, 403, 404] {
+            if case .pause = std.interpret(answer(status, "")) {} else { Issue.record("\(status) pauses the receiver") }
+        }
+        #expect(std.interpret(answer(413, "too big")) == .failed(reason: "HTTP 413: too big"))
 
         let ding = DingTalkFormat(url: Secret("https://x"), secret: nil)
         #expect(ding.interpret(answer(200, #"{"errcode":0,"errmsg":"ok"}"#)) == .delivered)
         #expect(ding.interpret(answer(200, #"{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}"#))
             == .retry(after: .seconds(600), reason: "errcode 130101 send too fast, exceed 20 times per minute"))
-        if case .failed = ding.interpret(answer(200, #"{"errcode":310000,"errmsg":"sign not match"}"#)) {} else { Issue.record("310000 must be permanent") }
+        if case .pause = ding.interpret(answer(200, #"{"errcode":310000,"errmsg":"sign not match"}"#)) {} else { Issue.record("310000 pauses") }
+        if case .pause = ding.interpret(answer(200, #"{"errcode":300001,"errmsg":"token is not exist"}"#)) {} else { Issue.record("300001 pauses") }
+        #expect(ding.interpret(answer(200, #"{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}"#))
+            == .failed(reason: "errcode 460101 message too long, exceed 20000 bytes"))
+        #expect(ding.interpret(answer(200, #"{"errcode":410100,"errmsg":"发送速度太快而限流"}"#))
+            == .retry(after: .seconds(600), reason: "errcode 410100 发送速度太快而限流"))
         if case .retry = ding.interpret(answer(200, "<html>")) {} else { Issue.record("an unreadable 200 is not success") }
 
         let feishu = FeishuFormat(url: Secret("https://x"), secret: nil)
         #expect(feishu.interpret(answer(200, #"{"code":0,"msg":"success","data":{}}"#)) == .delivered)
         #expect(feishu.interpret(answer(200, #"{"StatusCode":0,"StatusMessage":"success"}"#)) == .delivered)
         #expect(feishu.interpret(answer(200, #"{"code":11232,"msg":"frequency limited"}"#)) == .retry(after: .seconds(60), reason: "code 11232 frequency limited"))
-        if case .failed = feishu.interpret(answer(200, #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#)) {} else {
-            Issue.record("19021 must be permanent")
+        if case .pause = feishu.interpret(answer(200, #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#)) {} else {
+            Issue.record("19021 pauses")
         }
+        if case .pause = feishu.interpret(answer(200, #"{"code":19024,"msg":"Key Words Not Found"}"#)) {} else { Issue.record("19024 pauses") }
+        #expect(feishu.interpret(answer(200, #"{"code":9499,"msg":"Bad Request"}"#)) == .failed(reason: "code 9499 Bad Request"))
 
         let wecom = WeComFormat(url: Secret("https://x"))
         #expect(wecom.interpret(answer(200, #"{"errcode":0,"errmsg":"ok"}"#)) == .delivered)
         #expect(wecom.interpret(answer(200, #"{"errcode":45009,"errmsg":"api freq out of limit"}"#)) == .retry(after: .seconds(60), reason: "errcode 45009 api freq out of limit"))
+        if case .pause = wecom.interpret(answer(200, #"{"errcode":93000,"errmsg":"invalid webhook url"}"#)) {} else { Issue.record("93000 pauses") }
+        #expect(wecom.interpret(answer(200, #"{"errcode":40058,"errmsg":"markdown.content exceed max length 4096"}"#))
+            == .failed(reason: "errcode 40058 markdown.content exceed max length 4096"))
 
         let slack = SlackFormat(url: Secret("https://x"))
         #expect(slack.interpret(answer(200, "ok")) == .delivered)
         #expect(slack.interpret(answer(429, "rate_limited", ["Retry-After": "7"])) == .retry(after: .seconds(7), reason: "HTTP 429 rate limited: rate_limited"))
-        #expect(slack.interpret(answer(404, "no_service")) == .failed(reason: "HTTP 404: no_service"))
+        if case .pause = slack.interpret(answer(404, "no_service")) {} else { Issue.record("no_service pauses") }
+        if case .pause = slack.interpret(answer(400, "user_not_found")) {} else { Issue.record("user_not_found pauses") }
+        #expect(slack.interpret(answer(400, "invalid_payload")) == .failed(reason: "HTTP 400: invalid_payload"))
         if case .failed = slack.interpret(answer(200, "not ok")) {} else { Issue.record("Slack success is the body ok") }
 
         let teams = TeamsFormat(url: Secret("https://x"))

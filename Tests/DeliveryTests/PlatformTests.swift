@@ -49,11 +49,13 @@ import Testing
         let ids = try enqueue(h.store, [payload(stage: "overdue:1")])
         let d = try h.start(receivers: #"[{"name": "ding", "format": "dingtalk"}, {"name": "ding-bad", "format": "dingtalk"}]"#)
 
-        try await eventually("wrong secret dead-lettered") { try delivery(h.store, ids[0], "ding-bad")?.status == .dead }
+        // A wrong secret is the receiver's configuration, not the message: paused, not dead-lettered.
+        try await eventually("wrong secret pauses the receiver") { try h.pause("ding-bad") != nil }
         let bad = try #require(try delivery(h.store, ids[0], "ding-bad"))
-        #expect(bad.attempts == 1)
+        #expect(bad.status == .pending && bad.attempts == 0, "the message keeps its place and its retry budget")
         #expect(bad.lastError?.hasPrefix("errcode 310000 sign not match") == true)
-        #expect(try h.audit("delivery.dead").map(\.note) == ["receiver ding-bad: \(bad.lastError!)"])
+        #expect(try h.audit("delivery.dead").isEmpty)
+        #expect(try h.audit("receiver.paused").map(\.note) == [bad.lastError!])
         try await eventually("journal says delivery is failing") {
             d.journal.all.contains { $0.contains("MESSAGE_ID=\(MessageClass.deliveryFailing.messageID)") && $0.contains("OBLIGD_RECEIVER=ding-bad") }
         }
@@ -65,9 +67,18 @@ import Testing
         #expect(limited.nextAttemptAt == limited.lastAttemptAt! + 600_000, "DingTalk throttles a robot for 10 minutes")
         h.clock.advance(to: limited.nextAttemptAt)
         try await eventually("delivered") { try delivery(h.store, ids[0], "ding")?.status == .delivered }
-        #expect(server.requests.filter { Verify.dingtalk(timestamp: $0.query["timestamp"], sign: $0.query["sign"], secret: "SECgood", nowMillis: h.clock.now()) }.count == 2)
-        let text = try #require((server.requests.last?.json?["markdown"] as? [String: Any])?["text"] as? String)
+        let good = server.requests.filter { Verify.dingtalk(timestamp: $0.query["timestamp"], sign: $0.query["sign"], secret: "SECgood", nowMillis: h.clock.now()) }
+        #expect(good.count == 2)
+        let text = try #require((good.last?.json?["markdown"] as? [String: Any])?["text"] as? String)
         #expect(text.contains("已逾期"), "a dingtalk receiver defaults to zh-CN: \(text)")
+        // The healthy receiver is told that ding-bad is failing, after the reminder it owed.
+        try await step(h)
+        try await eventually("the notice about ding-bad reaches ding") {
+            try deliveries(h.store, receiver: "ding").allSatisfy { $0.status == .delivered } && (try deliveries(h.store, receiver: "ding").count) == 2
+        }
+        let notice = try #require((server.requests.last?.json?["markdown"] as? [String: Any])?["text"] as? String)
+        #expect(notice.contains("ding-bad") && notice.contains("310000"), "\(notice)")
+        #expect(try deliveries(h.store, receiver: "ding-bad").count == 1, "the notice never goes to the failing receiver")
         await d.stop()
         await server.stop()
     }
@@ -84,14 +95,19 @@ import Testing
         try h.credential("fs-bad.secret", "other")
         let ids = try enqueue(h.store, [payload(kind: "obligation.opened", stage: nil)])
         let d = try h.start(receivers: #"[{"name": "fs", "format": "feishu", "language": "en"}, {"name": "fs-bad", "format": "feishu"}]"#)
-        try await eventually("bad signature dead") { try delivery(h.store, ids[0], "fs-bad")?.status == .dead }
+        try await eventually("bad signature pauses") { try h.pause("fs-bad") != nil }
+        #expect(try delivery(h.store, ids[0], "fs-bad")?.status == .pending)
         #expect(try delivery(h.store, ids[0], "fs-bad")?.lastError?.hasPrefix("code 19021 sign match fail") == true)
         try await eventually("throttled once") { try delivery(h.store, ids[0], "fs")?.attempts == 1 }
         let throttled = try #require(try delivery(h.store, ids[0], "fs"))
         #expect(throttled.nextAttemptAt == throttled.lastAttemptAt! + 60_000)
         h.clock.advance(to: throttled.nextAttemptAt)
         try await eventually("delivered") { try delivery(h.store, ids[0], "fs")?.status == .delivered }
-        let card = try #require(server.requests.last?.json?["card"] as? [String: Any])
+        // Signed with fs's secret: the throttled try, the delivery, then the notice that fs-bad is paused.
+        let signed = server.requests.filter {
+            Verify.feishu(timestamp: $0.json?["timestamp"] as? String, sign: $0.json?["sign"] as? String, secret: "fs-secret", nowSeconds: h.clock.now() / 1000)
+        }
+        let card = try #require(signed.dropFirst().first?.json?["card"] as? [String: Any])
         let title = ((card["header"] as? [String: Any])?["title"] as? [String: Any])?["content"] as? String
         #expect(title == "New obligation for Acme Data Ltd: Report the PI protection officer")
         await d.stop()
@@ -107,7 +123,7 @@ import Testing
         try h.credential("wc-bad", server.url("/cgi-bin/webhook/send?key=wrong"))
         let ids = try enqueue(h.store, [payload(stage: "before:-30d")])
         let d = try h.start(receivers: #"[{"name": "wc", "format": "wecom"}, {"name": "wc-bad", "format": "wecom"}]"#)
-        try await eventually("wrong key dead") { try delivery(h.store, ids[0], "wc-bad")?.status == .dead }
+        try await eventually("wrong key pauses") { try h.pause("wc-bad") != nil }
         #expect(try delivery(h.store, ids[0], "wc-bad")?.lastError?.hasPrefix("errcode 93000 invalid webhook url") == true)
         try await eventually("rate limited once") { try delivery(h.store, ids[0], "wc")?.attempts == 1 }
         let limited = try #require(try delivery(h.store, ids[0], "wc"))
@@ -127,8 +143,9 @@ import Testing
         try h.credential("sl-gone", server.url("/services/T1/B1/REVOKED"))
         let ids = try enqueue(h.store, [payload(stage: "due")])
         let d = try h.start(receivers: #"[{"name": "sl", "format": "slack"}, {"name": "sl-gone", "format": "slack"}]"#)
-        try await eventually("revoked webhook dead") { try delivery(h.store, ids[0], "sl-gone")?.status == .dead }
-        #expect(try delivery(h.store, ids[0], "sl-gone")?.lastError == "HTTP 404: no_service")
+        try await eventually("revoked webhook paused") { try h.pause("sl-gone") != nil }
+        #expect(try delivery(h.store, ids[0], "sl-gone")?.lastError == "HTTP 404: no_service (check the receiver's URL and credentials)")
+        #expect(try delivery(h.store, ids[0], "sl-gone")?.status == .pending)
         try await eventually("429 once") { try delivery(h.store, ids[0], "sl")?.attempts == 1 }
         let limited = try #require(try delivery(h.store, ids[0], "sl"))
         #expect(limited.lastHTTPStatus == 429)

@@ -44,11 +44,24 @@ func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Dat
     return store
 }
 
+/// More open obligations (ids `ids`) beside obligation 1, for outbox rows about different obligations.
+func addObligations(_ store: ObligationStore, _ ids: ClosedRange<Int64>, entity: String = "acme") throws {
+    try store.pool.write { db in
+        for id in ids {
+            try db.execute(sql: """
+                INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
+                VALUES (?, ?, 'cn.pipo.report', 'Obligation ' || ?, 'test' || ?, '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
+                """, arguments: [id, entity, id, id])
+        }
+    }
+}
+
 /// A payload as Recorder.notify / the scheduler write it.
-func payload(kind: String = "reminder", entity: String = "acme", rule: String = "cn.pipo.report", title: String = "Report the PI protection officer",
+func payload(kind: String = "reminder", obligation: Int64 = 1, entity: String = "acme", rule: String = "cn.pipo.report",
+             title: String = "Report the PI protection officer",
              due: String = "2025-10-10", dueInstant: Int64 = 1_760_112_000, provisional: Bool = false, stage: String? = "before:-7d",
              late: Bool = false, scheduledAt: Int64? = nil, from: String? = nil, reason: String? = nil) -> String {
-    var p: [String: Any] = ["kind": kind, "obligation": 1, "entity": entity, "rule": rule, "title": title, "due": due,
+    var p: [String: Any] = ["kind": kind, "obligation": obligation, "entity": entity, "rule": rule, "title": title, "due": due,
                             "dueInstant": dueInstant, "provisional": provisional, "status": "open"]
     if kind == "reminder" {
         p["stage"] = stage
@@ -60,12 +73,15 @@ func payload(kind: String = "reminder", entity: String = "acme", rule: String = 
     return String(decoding: try! JSONSerialization.data(withJSONObject: p, options: [.sortedKeys]), as: UTF8.self)
 }
 
-/// Inserts outbox rows as the daemon would and returns their ids, oldest first.
+/// Inserts outbox rows as the daemon would and returns their ids, oldest first. The row's kind and
+/// obligation are read from the payload.
 @discardableResult
 func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 1_759_000_000) throws -> [String] {
     try store.pool.write { db in
         try payloads.map { p in
-            let e = OutboxEntry(id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: "reminder", obligationId: 1, payload: p,
+            let object = try JSONSerialization.jsonObject(with: Data(p.utf8)) as? [String: Any] ?? [:]
+            let e = OutboxEntry(id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: object["kind"] as? String ?? "reminder",
+                                obligationId: (object["obligation"] as? NSNumber)?.int64Value ?? 1, payload: p,
                                 status: "pending", attempts: 0, lastError: nil)
             try e.insert(db)
             return e.id
@@ -205,6 +221,11 @@ struct Harness {
                random: Double = 0.5) throws -> RunningDispatcher {
         try RunningDispatcher(store: store, obligdJSON: #"{"receivers": \#(receivers), "delivery": \#(delivery)}"#,
                               credentials: credentials, clock: clock, random: random)
+    }
+
+    /// The receiver's pause, if it is paused.
+    func pause(_ receiver: String) throws -> ReceiverPause? {
+        try store.pool.read { db in try ReceiverPause.fetchOne(db, key: receiver) }
     }
 
     func audit(_ action: String) throws -> [AuditEntry] {

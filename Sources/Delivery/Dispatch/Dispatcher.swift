@@ -7,8 +7,12 @@ import Store
 import Synchronization
 
 /// Delivers the outbox: journals each notification once, then sends it to every receiver whose routes
-/// match, durably, in order per receiver, within each receiver's rate limit, retrying with backoff until
-/// it is accepted or its retry budget is spent (dead letter).
+/// match, durably, within each receiver's rate limit. Each receiver has two lanes: reminders go ahead of
+/// change notices (a change notice about the same obligation queued before a reminder goes first), and
+/// each lane is sent in order. Failures are handled by class: transient ones are retried with backoff
+/// until the retry budget is spent (dead letter); a receiver that answers that it is misconfigured is
+/// paused, its queue kept and its head re-sent as a probe with backoff until it accepts it; a message
+/// the platform rejects as malformed is dead-lettered with the platform's reason.
 ///
 /// `run()` is a swift-service-lifecycle style service body: it returns when its task is cancelled, after
 /// the requests in flight have ended, and shuts down the one `HTTPClient` it owns. It never polls while
@@ -17,11 +21,10 @@ import Synchronization
 ///
 /// Guarantees: a delivery row per (outbox row, receiver) (UNIQUE), created in outbox order; a receiver's
 /// next message is sent only after its previous one was delivered or given up; each outcome is one
-/// transaction. A crash between a receiver's 2xx and that transaction resends the message with the same
+/// transaction; nothing a receiver is owed is dropped without an operator's audited `drop`. A crash between a receiver's 2xx and that transaction resends the message with the same
 /// webhook-id, which Standard Webhooks receivers deduplicate; nothing is ever lost.
 public final class Dispatcher: Sendable {
     let store: ObligationStore
-    let queue: DeliveryQueue
     let configuration: @Sendable () -> Configuration
     let environment: [String: String]
     let clock: any DeliveryClock
@@ -33,6 +36,9 @@ public final class Dispatcher: Sendable {
     let wakeup = Wakeup()
     let cache = Mutex<CachedSetup?>(nil)
     let busy = Mutex<Set<String>>([])
+    /// Called when a receiver is paused or resumes, or a delivery is dead-lettered (the daemon updates
+    /// its systemd status).
+    let onReceiverChange: @Sendable () -> Void
     /// Outbox rows journaled and routed per pass.
     static let batch = 200
 
@@ -44,9 +50,10 @@ public final class Dispatcher: Sendable {
     public init(store: ObligationStore, configuration: @escaping @Sendable () -> Configuration,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 clock: any DeliveryClock = SystemDeliveryClock(), journal: JournalWriter = JournalWriter(),
-                logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                onReceiverChange: @escaping @Sendable () -> Void = {}) {
+        self.onReceiverChange = onReceiverChange
         self.store = store
-        self.queue = DeliveryQueue(store: store)
         self.configuration = configuration
         self.environment = environment
         self.clock = clock
@@ -62,10 +69,34 @@ public final class Dispatcher: Sendable {
     /// Call after committing outbox rows: the dispatcher picks them up now instead of at its next timer.
     public func wake() { wakeup.signal() }
 
-    /// Call after a configuration reload: receivers, credentials and templates are read again.
-    public func reload() {
+    /// Call after a configuration reload: receivers, credentials and templates are read again, and
+    /// paused receivers are probed at once (the reload may have fixed them).
+    public func reload() async {
         cache.withLock { $0 = nil }
+        do { try await store.probePausedReceivers(now: clock.now(), actor: nil) } catch {
+            logger.error("could not schedule probes of paused receivers: \(String(describing: error))")
+        }
         wakeup.signal()
+    }
+
+    /// Probes a paused receiver now, after an operator fixed it (`obligctl receiver resume NAME`).
+    /// Audited. The receiver resumes when it accepts the probe; until then it stays paused.
+    public func resume(receiver name: String, actor: String) async throws -> ReceiverQueue {
+        let known = try setup().delivery.receivers.map(\.name)
+        guard known.contains(name) else {
+            throw StoreError.invalid(field: "receiver", problem: "no receiver '\(name)'",
+                                     fix: known.isEmpty ? "configure receivers in obligd.json" : "use one of: \(known.joined(separator: ", "))")
+        }
+        let probed = try await store.probePausedReceivers(name, now: clock.now(), actor: actor)
+        guard !probed.isEmpty else { throw StoreError.conflict("receiver \(name) is not paused") }
+        wakeup.signal()
+        return try await receiverQueues().first { $0.receiver == name } ?? ReceiverQueue(receiver: name)
+    }
+
+    /// Every configured receiver's queue and state (and any receiver no longer configured that still
+    /// has messages queued).
+    public func receiverQueues() async throws -> [ReceiverQueue] {
+        try await store.receiverQueues(try setup().delivery.receivers.map(\.name))
     }
 
     // MARK: Setup
@@ -115,10 +146,16 @@ public final class Dispatcher: Sendable {
                     let setup = try setup()
                     let more = try await dispatchBatch(setup)
                     let now = clock.now()
+                    let pauses = try await store.receiverPauses()
                     for receiver in setup.delivery.receivers {
                         if busy.withLock({ $0.contains(receiver.name) }) { continue }
-                        guard let head = try await queue.head(of: receiver.name) else { continue }
-                        if head.delivery.nextAttemptAt > now {
+                        // A paused receiver is sent nothing but its probe, whatever arrives meanwhile.
+                        if let p = pauses[receiver.name], p.nextProbeAt > now {
+                            nextWake = min(nextWake ?? .max, p.nextProbeAt)
+                            continue
+                        }
+                        guard let head = try await store.deliveryHead(receiver: receiver.name) else { continue }
+                        if head.delivery.nextAttemptAt > now, pauses[receiver.name] == nil {
                             nextWake = min(nextWake ?? .max, head.delivery.nextAttemptAt)
                             continue
                         }
@@ -155,10 +192,10 @@ public final class Dispatcher: Sendable {
 
     /// Journals and routes up to `batch` undispatched outbox rows; true if there may be more.
     func dispatchBatch(_ setup: Setup) async throws -> Bool {
-        let rows = try await queue.undispatched(limit: Self.batch)
+        let rows = try await store.undispatchedOutbox(limit: Self.batch)
         guard !rows.isEmpty else { return false }
         let now = clock.now()
-        var routings: [DeliveryQueue.Routing] = []
+        var routings: [DeliveryRouting] = []
         var invalid: [(id: String, error: String)] = []
         var entities: [String: Entity?] = [:]
         for row in rows {
@@ -168,16 +205,18 @@ public final class Dispatcher: Sendable {
                 invalid.append((row.id, error.problem))
                 continue
             }
-            if entities[n.entity] == nil { entities[n.entity] = .some(try await queue.entity(n.entity)) }
+            if entities[n.entity] == nil { entities[n.entity] = .some(try await store.entity(n.entity)) }
             let entity = entities[n.entity]!
             let rendered = setup.renderer.render(n, entity: entity, language: setup.delivery.journalLanguage,
                                                  now: Instant(secondsSinceEpoch: now / 1000))
             journal.record(n, rendered: rendered, citation: citation(n, setup))
-            routings.append(.init(outboxId: n.id, receivers: setup.delivery.receivers.filter { $0.accepts(n) }.map(\.name)))
+            // A notice that a receiver is failing goes to the others, never back to the failing one.
+            let receivers = setup.delivery.receivers.filter { $0.accepts(n) && !(n.kind == .deliveryFailing && $0.name == n.receiver) }
+            routings.append(.init(outboxId: n.id, receivers: receivers.map(\.name), lane: DeliveryLane.of(kind: n.kind.rawValue)))
         }
         // Journaled before the commit: a crash in between journals these rows again on restart, which
         // is better than never.
-        try await queue.dispatch(routings, invalid: invalid, now: now)
+        try await store.dispatch(routings, invalid: invalid, now: now)
         return rows.count == Self.batch
     }
 
@@ -188,7 +227,7 @@ public final class Dispatcher: Sendable {
     // MARK: One attempt
 
     /// Renders and sends the head message of a receiver and records the outcome.
-    func attempt(_ head: DeliveryQueue.Head, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language) async {
+    func attempt(_ head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language) async {
         let started = clock.now()
         var verdict: DeliveryVerdict
         var httpStatus: Int?
@@ -215,10 +254,31 @@ public final class Dispatcher: Sendable {
         }
         let finished = clock.now()
         var d = head.delivery
-        d.attempts += 1
-        d.firstAttemptAt = d.firstAttemptAt ?? started
         d.lastAttemptAt = finished
         d.lastHTTPStatus = httpStatus
+        let meta: Logger.Metadata = ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)"]
+        if case let .pause(reason) = verdict {
+            // The receiver, not the message, is at fault: the message keeps its retry budget.
+            let notice = "Receiver \(receiver.name) is paused: what it is owed stays queued in order and is re-tested with backoff. "
+                + "Fix it (obligctl notify test \(receiver.name) shows its answer), then run: obligctl receiver resume \(receiver.name)"
+            do {
+                let (pause, began) = try await Task {
+                    try await self.store.pauseReceiver(d, reason: reason, now: finished, notice: notice, probeDelay: policy.probeDelay)
+                }.value
+                if began {
+                    logger.error("receiver \(receiver.name) paused: \(reason)", metadata: meta)
+                } else {
+                    logger.warning("receiver \(receiver.name) still paused after \(pause.probes) probe(s), next at \(pause.nextProbeAt): \(reason)",
+                                   metadata: meta)
+                }
+                onReceiverChange()
+            } catch {
+                logger.error("could not record a paused receiver: \(String(describing: error))", metadata: meta)
+            }
+            return
+        }
+        d.attempts += 1
+        d.firstAttemptAt = d.firstAttemptAt ?? started
         var gaveUp: String?
         switch verdict {
         case .delivered:
@@ -242,30 +302,41 @@ public final class Dispatcher: Sendable {
                 d.nextAttemptAt = finished + max(wait, 0)
                 d.lastError = reason
             }
+        case .pause:
+            return
         }
         // Recorded even while shutting down (an unstructured task does not inherit cancellation): a
         // receiver's 2xx that is not recorded means a duplicate after restart.
         let record = d
         let note = gaveUp.map { "receiver \(receiver.name): \($0)" }
+        let resumed: ReceiverPause?
         do {
-            try await Task { try await self.queue.record(record, auditNote: note) }.value
+            resumed = try await Task { try await self.store.recordDelivery(record, auditNote: note) }.value
         } catch {
-            logger.error("could not record a delivery outcome: \(String(describing: error))",
-                         metadata: ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)"])
+            logger.error("could not record a delivery outcome: \(String(describing: error))", metadata: meta)
             return
         }
-        let meta: Logger.Metadata = ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)", "attempt": "\(d.attempts)"]
+        if let resumed {
+            logger.notice("receiver \(receiver.name) accepts notifications again (paused since \(resumed.since), \(resumed.probes + 1) probe(s))",
+                          metadata: meta)
+            onReceiverChange()
+        }
+        let attemptMeta = meta.merging(["attempt": "\(d.attempts)"]) { a, _ in a }
         switch d.status {
         case .delivered:
-            logger.debug("delivered", metadata: meta)
+            logger.debug("delivered", metadata: attemptMeta)
         case .pending:
-            logger.warning("delivery failed, retrying at \(d.nextAttemptAt): \(d.lastError ?? "")", metadata: meta)
+            logger.warning("delivery failed, retrying at \(d.nextAttemptAt): \(d.lastError ?? "")", metadata: attemptMeta)
         case .dead, .dropped:
-            logger.error("delivery given up: \(d.lastError ?? "")", metadata: meta)
+            logger.error("delivery given up: \(d.lastError ?? "")", metadata: attemptMeta)
+            onReceiverChange()
+            // A failing-notice that itself fails is journaled only, so two broken receivers cannot feed
+            // each other an endless exchange of notices.
             if var failing = notification {
                 failing.kind = .deliveryFailing
                 failing.receiver = receiver.name
                 failing.error = d.lastError
+                failing.reason = "The message was dead-lettered. Fix the receiver, then run: obligctl outbox retry --receiver \(receiver.name) --all"
                 let rendered = renderer.render(failing, entity: head.entity, language: journalLanguage, now: Instant(secondsSinceEpoch: finished / 1000))
                 journal.record(failing, rendered: rendered, citation: "")
             }

@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 import Store
 
@@ -16,25 +15,11 @@ public struct TestSendResult: Sendable, Equatable {
     public var delivered: Bool { verdict == .delivered }
 }
 
-/// The operations behind `obligctl outbox list|retry|drop` and `obligctl notify test`.
+/// The operations behind `obligctl outbox list|retry|drop`, `obligctl receiver` and `obligctl notify test`.
 extension Dispatcher {
     /// Outbox rows, newest first, with each receiver's delivery state.
     public func listOutbox(filter: OutboxFilter = .all, limit: Int = 100) async throws -> [OutboxItem] {
-        let condition: String = switch filter {
-        case .all: "1"
-        case .pending: "(o.status = 'pending' OR EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'pending'))"
-        case .dead: "EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'dead')"
-        case .delivered: "(o.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status <> 'delivered'))"
-        }
-        return try await store.read { db in
-            let rows = try OutboxEntry.fetchAll(db, sql: "SELECT o.* FROM outbox o WHERE \(condition) ORDER BY o.rowid DESC LIMIT ?",
-                                                arguments: [max(1, min(limit, 10_000))])
-            return try rows.map { o in
-                let ds = try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE outboxId = ? ORDER BY receiver", arguments: [o.id])
-                return OutboxItem(id: o.id, createdAt: o.createdAt, kind: o.kind, obligationId: o.obligationId, status: o.status,
-                                  lastError: o.lastError, deliveries: ds)
-            }
-        }
+        try await store.listOutbox(filter: filter, limit: limit)
     }
 
     /// Revives dead deliveries of an outbox row (all receivers, or one) so they are sent again next,
@@ -42,27 +27,15 @@ extension Dispatcher {
     /// - Returns: the number of deliveries revived.
     @discardableResult
     public func retry(outboxId: String, receiver: String? = nil, actor: String) async throws -> Int {
-        let now = clock.now()
-        let count = try await store.write { db -> Int in
-            guard try OutboxEntry.fetchOne(db, key: outboxId) != nil else { throw StoreError.notFound("outbox \(outboxId)") }
-            let dead = try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE outboxId = ? AND status = 'dead' AND (? IS NULL OR receiver = ?)",
-                                                   arguments: [outboxId, receiver, receiver])
-            guard !dead.isEmpty else {
-                throw StoreError.conflict("outbox \(outboxId) has no dead deliveries\(receiver.map { " to \($0)" } ?? "") to retry")
-            }
-            for var d in dead {
-                let before = d.lastError
-                d.status = .pending
-                d.attempts = 0
-                d.firstAttemptAt = nil
-                d.nextAttemptAt = now
-                try d.update(db)
-                var a = AuditEntry(id: nil, at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(outboxId)",
-                                   before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(before ?? "none")")
-                try a.insert(db)
-            }
-            return dead.count
-        }
+        let count = try await store.retryDeliveries(outboxId: outboxId, receiver: receiver, actor: actor, now: clock.now())
+        wake()
+        return count
+    }
+
+    /// Revives every dead delivery of a receiver, in the order they were first queued. Audited.
+    @discardableResult
+    public func retryAll(receiver: String, actor: String) async throws -> Int {
+        let count = try await store.retryDeliveries(outboxId: nil, receiver: receiver, actor: actor, now: clock.now())
         wake()
         return count
     }
@@ -72,31 +45,7 @@ extension Dispatcher {
     /// - Returns: the number of deliveries dropped (0 when only the undispatched row was dropped).
     @discardableResult
     public func drop(outboxId: String, receiver: String? = nil, actor: String, reason: String?) async throws -> Int {
-        let now = clock.now()
-        let count = try await store.write { db -> Int in
-            guard let o = try OutboxEntry.fetchOne(db, key: outboxId) else { throw StoreError.notFound("outbox \(outboxId)") }
-            if o.status == "pending", receiver == nil {
-                try db.execute(sql: "UPDATE outbox SET status = 'dropped' WHERE id = ?", arguments: [outboxId])
-                var a = AuditEntry(id: nil, at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
-                                   before: "pending", after: "dropped", note: reason)
-                try a.insert(db)
-                return 0
-            }
-            let open = try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE outboxId = ? AND status IN ('pending', 'dead') AND (? IS NULL OR receiver = ?)",
-                                                   arguments: [outboxId, receiver, receiver])
-            guard !open.isEmpty else {
-                throw StoreError.conflict("outbox \(outboxId) has nothing undelivered\(receiver.map { " to \($0)" } ?? "") to drop")
-            }
-            for var d in open {
-                let before = d.status.rawValue
-                d.status = .dropped
-                try d.update(db)
-                var a = AuditEntry(id: nil, at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
-                                   before: before, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
-                try a.insert(db)
-            }
-            return open.count
-        }
+        let count = try await store.dropDeliveries(outboxId: outboxId, receiver: receiver, actor: actor, reason: reason, now: clock.now())
         wake()
         return count
     }

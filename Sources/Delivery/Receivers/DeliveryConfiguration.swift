@@ -16,12 +16,27 @@ public struct RetryPolicy: Sendable, Equatable {
     public var initialBackoff: Duration
     public var maxBackoff: Duration
 
+    /// A paused receiver's first probe comes after `probeInitial`; each failed probe doubles the wait
+    /// up to `probeMax`, so a receiver fixed on the platform's side resumes within `probeMax` by itself
+    /// (`obligctl receiver resume` or a reload probes at once).
+    public var probeInitial: Duration
+    public var probeMax: Duration
+
     public init(maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
-                initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600)) {
+                initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600),
+                probeInitial: Duration = .seconds(30), probeMax: Duration = .seconds(600)) {
         self.maxAttempts = maxAttempts
         self.maxAge = maxAge
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
+        self.probeInitial = probeInitial
+        self.probeMax = probeMax
+    }
+
+    /// Milliseconds before the probe that follows `failedProbes` failed probes.
+    public func probeDelay(_ failedProbes: Int) -> Int64 {
+        let first = Backoff.millis(probeInitial), cap = Backoff.millis(probeMax)
+        return min(cap, first << Int64(min(failedProbes, 30)))
     }
 }
 
@@ -31,7 +46,8 @@ public struct RetryPolicy: Sendable, Equatable {
 /// { "receivers": [ { "name": "ops", "format": "dingtalk", "language": "zh-CN",
 ///                    "routes": [ { "severities": ["error", "warning"] } ] } ],
 ///   "delivery": { "maxAttempts": 12, "maxAgeHours": 48, "backoffInitialSeconds": 5,
-///                 "backoffMaxSeconds": 3600, "journalLanguage": "en" } }
+///                 "backoffMaxSeconds": 3600, "probeInitialSeconds": 30, "probeMaxSeconds": 600,
+///                 "journalLanguage": "en" } }
 /// ```
 /// Credentials never sit in the file: a receiver's signing secret comes from `secretFile` (a path, or
 /// the name of a systemd credential) or else `$CREDENTIALS_DIRECTORY/<name>.secret`; a chat platform's
@@ -66,7 +82,8 @@ public struct DeliveryConfiguration: Sendable {
         // Other top-level keys (e.g. `reminders`) belong to other parts of obligd and are checked there.
         var result = DeliveryConfiguration()
         if let d = try root.optionalObject("delivery") {
-            try d.onlyKeys(["maxAttempts", "maxAgeHours", "backoffInitialSeconds", "backoffMaxSeconds", "journalLanguage"])
+            try d.onlyKeys(["maxAttempts", "maxAgeHours", "backoffInitialSeconds", "backoffMaxSeconds", "probeInitialSeconds",
+                            "probeMaxSeconds", "journalLanguage"])
             var p = RetryPolicy()
             if let n = try d.optionalInt("maxAttempts", in: 1...1000) { p.maxAttempts = n }
             if let h = try d.optionalInt("maxAgeHours", in: 0...24 * 90) { p.maxAge = .seconds(h * 3600) }
@@ -74,6 +91,11 @@ public struct DeliveryConfiguration: Sendable {
             if let s = try d.optionalInt("backoffMaxSeconds", in: 1...86_400) { p.maxBackoff = .seconds(s) }
             guard p.maxBackoff >= p.initialBackoff else {
                 throw d.error("backoffMaxSeconds", "must be at least backoffInitialSeconds")
+            }
+            if let s = try d.optionalInt("probeInitialSeconds", in: 1...3600) { p.probeInitial = .seconds(s) }
+            if let s = try d.optionalInt("probeMaxSeconds", in: 1...86_400) { p.probeMax = .seconds(s) }
+            guard p.probeMax >= p.probeInitial else {
+                throw d.error("probeMaxSeconds", "must be at least probeInitialSeconds")
             }
             result.retry = p
             if let l = try d.optionalString("journalLanguage") { result.journalLanguage = try language(l, in: d, key: "journalLanguage") }

@@ -3,9 +3,13 @@ import Foundation
 /// DingTalk custom robot ("自定义机器人"): `msgtype: markdown` with a title and markdown text. With
 /// signing ("加签") the URL gets `timestamp` (Unix milliseconds, within an hour of DingTalk's clock) and
 /// `sign` = URL-encoded base64 HMAC-SHA256 keyed with the `SEC...` secret over "timestamp\nsecret".
-/// DingTalk answers HTTP 200 even on failure: `errcode` 0 is success; 130101 "send too fast, exceed 20
-/// times per minute" is retried after the 10 minutes DingTalk throttles a robot for; 310000 (signature,
-/// timestamp, keyword or IP check failed) is a configuration error; other codes are retried.
+/// DingTalk answers HTTP 200 even on failure: `errcode` 0 is success. 130101 "send too fast, exceed 20
+/// times per minute" and 410100 (the same in DingTalk's current table) are retried after the 10 minutes
+/// DingTalk throttles a robot for. 310000 (signature, timestamp, keyword or IP check failed), 300001
+/// and 400101 (no such access_token), 400013 (group disbanded), 400102 (robot disabled) and 400106
+/// (robot not in the group) are configuration errors: the receiver is paused. 460101 / 101002 (body
+/// over 20,000 bytes), 400105 (unsupported message type) and 430101-430104 (content filter) reject the
+/// message itself. Other codes (-1 "system busy") are retried.
 public struct DingTalkFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
@@ -43,8 +47,11 @@ public struct DingTalkFormat: WebhookFormat {
         let msg = (json["errmsg"] as? String).map { " \($0)" } ?? ""
         switch code {
         case 0: return .delivered
-        case 130101: return .retry(after: .seconds(600), reason: "errcode 130101\(msg)")
-        case 310000: return .failed(reason: "errcode 310000\(msg) (check the secret, the server clock, keywords and IP allow-list)")
+        case 130101, 410100: return .retry(after: .seconds(600), reason: "errcode \(code)\(msg)")
+        case 310000: return .pause(reason: "errcode 310000\(msg) (check the secret, the server clock, keywords and IP allow-list)")
+        case 300001, 400101, 400013, 400102, 400106:
+            return .pause(reason: "errcode \(code)\(msg) (check the robot's access_token and that it is still in the group)")
+        case 460101, 101002, 400105, 430101...430104: return .failed(reason: "errcode \(code)\(msg)")
         default: return .retry(after: nil, reason: "errcode \(code)\(msg)")
         }
     }

@@ -4,7 +4,10 @@ import Foundation
 /// ("签名校验") the body fields `timestamp` (Unix seconds, as a string) and `sign` = base64
 /// HMAC-SHA256 keyed with "timestamp\nsecret" over an empty message. The answer's `code` 0 is success;
 /// 11232 (frequency limited: 100 a minute, 5 a second per bot) is retried; 19021 (signature mismatch or
-/// timestamp more than an hour off) is a configuration error; other codes are retried.
+/// timestamp more than an hour off), 19022 (IP not allowed), 19024 (keyword not found) and 19001
+/// (invalid webhook token) are configuration errors (the receiver is paused); 9499 (bad request, also
+/// a body over 20 KB), 19002 (bad format) and 19036 (over the size limit) reject the message itself;
+/// other codes are retried.
 public struct FeishuFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
@@ -59,7 +62,9 @@ public struct FeishuFormat: WebhookFormat {
         switch code {
         case 0: return (200..<300).contains(r.status) ? .delivered : .failed(reason: "HTTP \(r.status) code 0\(msg)")
         case 11232: return .retry(after: .seconds(60), reason: "code 11232\(msg)")
-        case 19021: return .failed(reason: "code 19021\(msg) (check the secret and the server clock)")
+        case 19021: return .pause(reason: "code 19021\(msg) (check the secret and the server clock)")
+        case 19001, 19022, 19024: return .pause(reason: "code \(code)\(msg) (check the webhook URL, IP allow-list and keywords)")
+        case 9499, 19002, 19036: return .failed(reason: "code \(code)\(msg)")
         default: return .retry(after: nil, reason: "code \(code)\(msg)")
         }
     }

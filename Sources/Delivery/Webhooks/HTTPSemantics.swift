@@ -2,7 +2,8 @@ import Foundation
 import Rules
 
 /// The HTTP rules all formats share: 429 and 5xx (and 408) are worth retrying, honouring
-/// `Retry-After`; any other 4xx means the request or the receiver's configuration is wrong.
+/// `Retry-After`; 401, 403, 404 and 410 mean the receiver's URL or credentials are wrong (pause it:
+/// every message stays owed until it is fixed); any other 4xx means the message itself was refused.
 enum HTTPSemantics {
     /// nil for 2xx: the format reads the body to decide.
     static func verdict(for r: WebhookResponse) -> DeliveryVerdict? {
@@ -11,6 +12,7 @@ enum HTTPSemantics {
         case 429: return .retry(after: retryAfter(r), reason: "HTTP 429 rate limited" + detail(r))
         case 408: return .retry(after: retryAfter(r), reason: "HTTP 408 request timeout" + detail(r))
         case 500...: return .retry(after: retryAfter(r), reason: "HTTP \(r.status)" + detail(r))
+        case 401, 403, 404, 410: return .pause(reason: "HTTP \(r.status)" + detail(r) + " (check the receiver's URL and credentials)")
         default: return .failed(reason: "HTTP \(r.status)" + detail(r))
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Slack incoming webhook: Block Kit `blocks` plus a top-level `text`, which Slack shows in
 /// notifications and where blocks cannot be rendered. Success is HTTP 200 with the body `ok`; 429
-/// carries `Retry-After`; 400 invalid_payload, 403 action_prohibited, 404 channel_not_found/no_service
-/// and 410 channel_is_archived are permanent.
+/// carries `Retry-After`; 403 action_prohibited/invalid_token, 404 channel_not_found/no_service, 410
+/// channel_is_archived and 400 user_not_found pause the receiver (fix it in Slack); 400 invalid_payload
+/// rejects the message itself.
 public struct SlackFormat: WebhookFormat {
     let url: Secret
 
@@ -32,8 +33,9 @@ public struct SlackFormat: WebhookFormat {
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
-        if let v = HTTPSemantics.verdict(for: r) { return v }
         let text = r.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if r.status == 400, text == "user_not_found" { return .pause(reason: "HTTP 400: user_not_found (check the webhook in Slack)") }
+        if let v = HTTPSemantics.verdict(for: r) { return v }
         if text == "ok" { return .delivered }
         return .failed(reason: "HTTP \(r.status) without 'ok'" + HTTPSemantics.detail(r))
     }

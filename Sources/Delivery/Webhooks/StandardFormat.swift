@@ -4,7 +4,8 @@ import Foundation
 /// the outbox payload plus the rendered message, with headers `webhook-id` (the outbox id, the same on
 /// every retry), `webhook-timestamp` (Unix seconds at send time) and `webhook-signature`
 /// (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, key = base64-decoded part after `whsec_`).
-/// Any 2xx is success; 410 Gone means the endpoint is disabled for good.
+/// Any 2xx is success; 410 Gone means the endpoint is disabled: the receiver is paused (its queue kept)
+/// until it is re-enabled and a probe or `obligctl receiver resume` finds it answering.
 public struct StandardFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
@@ -44,7 +45,7 @@ public struct StandardFormat: WebhookFormat {
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
-        if r.status == 410 { return .failed(reason: "HTTP 410 Gone: the endpoint is disabled" + HTTPSemantics.detail(r)) }
+        if r.status == 410 { return .pause(reason: "HTTP 410 Gone: the endpoint is disabled" + HTTPSemantics.detail(r)) }
         return HTTPSemantics.verdict(for: r) ?? .delivered
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// WeCom (企业微信) group robot: `msgtype: markdown` with `content` of at most 4096 bytes; the URL's `key`
 /// is the credential and there is no signature. `errcode` 0 is success; 45009 (API frequency limit, 20
 /// messages a minute per robot) is retried after a minute; 93000 (invalid webhook URL: a wrong key or a
-/// removed robot) is permanent; other codes are retried.
+/// removed robot), 93004 (robot disabled) and 93008 (robot not in the chat) pause the receiver; 40058
+/// (a parameter too long or invalid) and 44004 (empty content) reject the message itself; other codes
+/// (-1 "system busy") are retried.
 public struct WeComFormat: WebhookFormat {
     let url: Secret
 
@@ -41,7 +43,8 @@ public struct WeComFormat: WebhookFormat {
         switch code {
         case 0: return .delivered
         case 45009: return .retry(after: .seconds(60), reason: "errcode 45009\(msg)")
-        case 93000: return .failed(reason: "errcode 93000\(msg) (the webhook key is wrong or the robot was removed)")
+        case 93000, 93004, 93008: return .pause(reason: "errcode \(code)\(msg) (the webhook key is wrong or the robot was removed)")
+        case 40058, 44004: return .failed(reason: "errcode \(code)\(msg)")
         default: return .retry(after: nil, reason: "errcode \(code)\(msg)")
         }
     }

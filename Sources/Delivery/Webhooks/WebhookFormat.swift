@@ -38,11 +38,15 @@ public struct WebhookResponse: Sendable, Equatable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
-/// The meaning of an answer: done, try again (the receiver asked for a delay, or the fault is
-/// transient), or never (the request or the configuration is wrong; retrying would only repeat it).
+/// The meaning of an answer, by class of failure: done; try again (the receiver asked for a delay, or
+/// the fault is transient: 5xx, timeouts, refused connections, rate limits); pause the receiver (its
+/// configuration is wrong: a bad signature, token or URL, an IP or keyword check, HTTP 401/403/404/410;
+/// retrying cannot help until someone fixes it, but every message stays owed); or never (the platform
+/// rejected this message as malformed: it goes to the dead letter with the platform's reason).
 public enum DeliveryVerdict: Sendable, Equatable {
     case delivered
     case retry(after: Duration?, reason: String)
+    case pause(reason: String)
     case failed(reason: String)
 }
 

@@ -1,19 +1,35 @@
 import GRDB
-import Store
 
 /// Where a (notification, receiver) pair stands.
 public enum DeliveryStatus: String, Codable, Sendable, CaseIterable {
-    /// Not yet accepted; tried at `nextAttemptAt`, after the receiver's older messages.
+    /// Not yet accepted; tried at `nextAttemptAt`, after the receiver's older messages of its lane.
     case pending
     /// The receiver accepted it (the row is the receipt: when, after how many attempts, with which status).
     case delivered
-    /// Given up (a permanent error, or the retry budget spent); `lastError` says why. `retry` revives it.
+    /// Given up (the platform rejected the message itself, or the retry budget was spent); `lastError`
+    /// says why. `retry` revives it.
     case dead
     /// An operator dropped it; audited.
     case dropped
 }
 
-/// One row of the `delivery` table (migration v2-delivery). Instants are epoch milliseconds.
+/// The two queues of every receiver. A reminder never waits behind change notices: the reminder lane
+/// is always served first, except that a change notice about the same obligation that was queued
+/// earlier goes before the reminder (per-obligation order is kept).
+public enum DeliveryLane: Int, Codable, Sendable, CaseIterable {
+    /// Reminders (before, due, overdue) and notices that a receiver is failing.
+    case reminder = 0
+    /// Changes to obligations: opened, moved, done, waived, reopened, underived.
+    case change = 1
+
+    /// The lane of an outbox row's kind.
+    public static func of(kind: String) -> DeliveryLane {
+        kind == "reminder" || kind == "delivery.failing" ? .reminder : .change
+    }
+}
+
+/// One row of the `delivery` table (migration v2-delivery, `lane` from v4). Instants are epoch
+/// milliseconds.
 public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "delivery"
     public var id: Int64?
@@ -28,6 +44,7 @@ public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var lastError: String?
     public var lastHTTPStatus: Int?
     public var deliveredAt: Int64?
+    public var lane: DeliveryLane
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

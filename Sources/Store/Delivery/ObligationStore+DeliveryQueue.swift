@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+/// A routed outbox row: which receivers take it, and in which lane.
+public struct DeliveryRouting: Sendable {
+    public var outboxId: String
+    public var receivers: [String]
+    public var lane: DeliveryLane
+    public init(outboxId: String, receivers: [String], lane: DeliveryLane) {
+        self.outboxId = outboxId
+        self.receivers = receivers
+        self.lane = lane
+    }
+}
+
+/// The message a receiver is to be sent next, with its outbox row and entity.
+public struct DeliveryHead: Sendable {
+    public var delivery: DeliveryRecord
+    public var outbox: OutboxEntry
+    public var entity: Entity?
+}
+
+/// The delivery queue: reading undispatched outbox rows, creating one delivery row per matching
+/// receiver, finding each receiver's next message, and recording outcomes. Every change is one
+/// transaction, so a crash leaves each delivery either before or after an outcome, never between.
+extension ObligationStore {
+    /// Outbox rows not yet journaled and routed, oldest first.
+    public func undispatchedOutbox(limit: Int) async throws -> [OutboxEntry] {
+        try await read { db in
+            try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = 'pending' ORDER BY rowid LIMIT ?", arguments: [limit])
+        }
+    }
+
+    /// Marks the rows dispatched and creates their delivery rows, in outbox order so that delivery ids
+    /// give each lane's order. Rows already dispatched (a second daemon, a replay) are left alone.
+    public func dispatch(_ routings: [DeliveryRouting], invalid: [(id: String, error: String)], now: Int64) async throws {
+        try await write { db in
+            for r in routings {
+                try db.execute(sql: "UPDATE outbox SET status = 'dispatched' WHERE id = ? AND status = 'pending'", arguments: [r.outboxId])
+                guard db.changesCount == 1 else { continue }
+                for name in r.receivers {
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO delivery (outboxId, receiver, status, attempts, createdAt, nextAttemptAt, lane)
+                        VALUES (?, ?, 'pending', 0, ?, ?, ?)
+                        """, arguments: [r.outboxId, name, now, now, r.lane.rawValue])
+                }
+            }
+            for (id, error) in invalid {
+                try db.execute(sql: "UPDATE outbox SET status = 'invalid', lastError = ? WHERE id = ? AND status = 'pending'",
+                               arguments: [error, id])
+            }
+        }
+    }
+
+    /// A receiver's next message: the oldest pending reminder, unless a change notice about the same
+    /// obligation was queued before it (that one goes first); else the oldest pending change notice.
+    public func deliveryHead(receiver: String) async throws -> DeliveryHead? {
+        try await read { db in
+            guard var d = try DeliveryRecord.fetchOne(db, sql: """
+                    SELECT * FROM delivery WHERE receiver = ? AND status = 'pending' ORDER BY lane, id LIMIT 1
+                    """, arguments: [receiver]),
+                  var o = try OutboxEntry.fetchOne(db, key: d.outboxId) else { return nil }
+            if d.lane == .reminder, let obligation = o.obligationId,
+               let earlier = try DeliveryRecord.fetchOne(db, sql: """
+                    SELECT d.* FROM delivery d JOIN outbox o ON o.id = d.outboxId
+                    WHERE d.receiver = ? AND d.status = 'pending' AND d.lane = ? AND d.id < ? AND o.obligationId = ?
+                    ORDER BY d.id LIMIT 1
+                    """, arguments: [receiver, DeliveryLane.change.rawValue, d.id, obligation]),
+               let earlierOutbox = try OutboxEntry.fetchOne(db, key: earlier.outboxId) {
+                d = earlier
+                o = earlierOutbox
+            }
+            let payloadEntity = (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
+            let e = try payloadEntity.flatMap { try Entity.fetchOne(db, key: $0) }
+            return DeliveryHead(delivery: d, outbox: o, entity: e)
+        }
+    }
+
+    public func entity(_ id: String) async throws -> Entity? {
+        try await read { db in try Entity.fetchOne(db, key: id) }
+    }
+
+    /// Records one attempt's outcome: the delivery row, the outbox row's attempt count and last error,
+    /// an audit row when the delivery is given up, and the end of the receiver's pause when it accepted
+    /// a message while paused.
+    /// - Returns: the pause that ended, if one did.
+    @discardableResult
+    public func recordDelivery(_ updated: DeliveryRecord, auditNote: String?) async throws -> ReceiverPause? {
+        try await write { db in
+            try updated.update(db)
+            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
+                           arguments: [updated.status == .delivered ? nil : updated.lastError, updated.outboxId])
+            let at = (updated.lastAttemptAt ?? 0) / 1000
+            if let auditNote {
+                var a = AuditEntry(at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
+                                   before: nil, after: nil, note: auditNote)
+                try a.insert(db)
+            }
+            guard updated.status == .delivered, let pause = try ReceiverPause.fetchOne(db, key: updated.receiver) else { return nil }
+            try pause.delete(db)
+            var a = AuditEntry(at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
+                               before: "paused", after: "active",
+                               note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
+            try a.insert(db)
+            return pause
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import GRDB
+
+/// A receiver that answered that its configuration is wrong (a bad signature or token, an IP or keyword
+/// check, HTTP 401/403/404/410). Retrying the same message cannot help until someone fixes it, but the
+/// messages are still owed: the receiver's queue is kept in order and only its head is re-sent as a
+/// probe, with backoff, until the receiver accepts it. One row per paused receiver (migration v4).
+/// Instants are epoch milliseconds.
+public struct ReceiverPause: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "receiverPause"
+    public var receiver: String
+    public var since: Int64
+    public var reason: String
+    /// Probes sent since the pause began (each failed).
+    public var probes: Int
+    public var nextProbeAt: Int64
+}
+
+/// Where one receiver's queue stands, for status, health and `obligctl outbox`.
+public struct ReceiverQueue: Sendable, Equatable {
+    public var receiver: String
+    public var pending: Int
+    /// When the oldest pending message was routed to it (epoch ms), if any.
+    public var oldestPendingAt: Int64?
+    public var dead: Int
+    /// The head's failures when it is being retried after transient errors.
+    public var failingSince: Int64?
+    public var lastError: String?
+    public var pause: ReceiverPause?
+
+    public init(receiver: String, pending: Int = 0, oldestPendingAt: Int64? = nil, dead: Int = 0,
+                failingSince: Int64? = nil, lastError: String? = nil, pause: ReceiverPause? = nil) {
+        self.receiver = receiver
+        self.pending = pending
+        self.oldestPendingAt = oldestPendingAt
+        self.dead = dead
+        self.failingSince = failingSince
+        self.lastError = lastError
+        self.pause = pause
+    }
+
+    /// `ok`, `failing` (transient errors, retried), `paused` (misconfigured, probed) or `dead-letters`
+    /// (messages given up that nobody has retried or dropped yet).
+    public var state: String {
+        if pause != nil { return "paused" }
+        if failingSince != nil { return "failing" }
+        if dead > 0 { return "dead-letters" }
+        return "ok"
+    }
+}

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Synchronization
+import Testing
+
+/// A receiver that answers that it is misconfigured, through a real obligd: it is paused (not
+/// dead-lettered), the failure is loud (health, status, the other receiver), every command the catalog
+/// and the notice recommend works, and once fixed it gets what it was owed.
+@Suite(.serialized) struct ReceiverFailureEndToEndTests {
+    /// Two Standard Webhooks endpoints on loopback: /hook accepts, /broken answers 401 while `broken`.
+    final class Receivers: Sendable {
+        let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        let broken = Mutex(true)
+        let seen = Mutex<[(path: String, body: String)]>([])
+
+        func router() -> Router<BasicRequestContext> {
+            let router = Router()
+            for path in ["/hook", "/broken"] {
+                router.post(.init(stringLiteral: path)) { req, _ -> Response in
+                    let body = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
+                    let id = req.headers[.init("webhook-id")!] ?? ""
+                    let ts = req.headers[.init("webhook-timestamp")!] ?? ""
+                    let sig = req.headers[.init("webhook-signature")!] ?? ""
+                    let mac = HMAC<SHA256>.authenticationCode(for: Data("\(id).\(ts).".utf8) + body, using: SymmetricKey(data: self.secret))
+                    guard sig == "v1,\(Data(mac).base64EncodedString())" else { return Response(status: .badRequest) }
+                    if path == "/broken", self.broken.withLock({ $0 }) { return Response(status: .unauthorized) }
+                    let text = String(decoding: body, as: UTF8.self)
+                    self.seen.withLock { $0.append((path, text)) }
+                    return Response(status: .noContent)
+                }
+            }
+            return router
+        }
+
+        func bodies(_ path: String) -> [[String: Any]] {
+            seen.withLock { $0.filter { $0.path == path }.map(\.body) }.compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            }
+        }
+    }
+
+    /// The backticked `obligctl ...` commands in `text`.
+    static func commands(in text: String) -> [String] {
+        text.components(separatedBy: "`").enumerated().compactMap { i, part in
+            i % 2 == 1 && part.hasPrefix("obligctl ") ? part : nil
+        }
+    }
+
+    @Test func aMisconfiguredReceiverIsPausedLoudlyAndCatchesUpOnceFixed() async throws {
+        let receivers = Receivers()
+        let port = Mutex<Int?>(nil)
+        let app = Application(router: receivers.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        for _ in 0..<200 where port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let p = try #require(port.withLock { $0 })
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-pause-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "whsec_\(receivers.secret.base64EncodedString())".write(to: dir.appendingPathComponent("hook.secret"), atomically: true, encoding: .utf8)
+        let secretFile = dir.appendingPathComponent("hook.secret").path
+        try """
+        {"receivers": [
+           {"name": "hook", "format": "standard", "url": "http://127.0.0.1:\(p)/hook", "secretFile": "\(secretFile)", "language": "en"},
+           {"name": "broken", "format": "standard", "url": "http://127.0.0.1:\(p)/broken", "secretFile": "\(secretFile)", "language": "en"}],
+         "delivery": {"probeInitialSeconds": 600, "probeMaxSeconds": 600}}
+        """.write(to: dir.appendingPathComponent("obligd.json"), atomically: true, encoding: .utf8)
+        let d = try DaemonProcess(configDirectory: dir.path)
+        try await d.start()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let socket = d.socketPath
+
+        #expect(try obligctl(["entity", "add", "acme", "ACME Ltd"], socket: socket).status == 0)
+        #expect(try obligctl(["event", "add", "acme", "important_data_notified", "--at", "2025-03-03"], socket: socket).status == 0)
+
+        // Loud: health, status, the receiver list, and a notice to the other receiver.
+        try await eventuallyAsync("health says degraded") {
+            let (_, body) = try await d.request("GET", "/v1/health")
+            return (body as? [String: Any])?["status"] as? String == "degraded"
+        }
+        let status = try obligctl(["status"], socket: socket)
+        #expect(status.out.contains("degraded") && status.out.contains("receiver broken paused since"), "\(status.out)")
+        let list = try obligctl(["receiver", "list", "--json"], socket: socket)
+        let views = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        let broken = try #require(views.first { $0["name"] as? String == "broken" })
+        #expect(broken["state"] as? String == "paused" && broken["pending"] as? Int == 1, "\(broken)")
+        #expect((broken["lastError"] as? String)?.hasPrefix("HTTP 401") == true)
+        try await eventuallyAsync("the working receiver hears of it") {
+            receivers.bodies("/hook").contains { $0["type"] as? String == "delivery.failing" }
+        }
+        let notice = try #require(receivers.bodies("/hook").first { $0["type"] as? String == "delivery.failing" })
+        let data = try #require(notice["data"] as? [String: Any])
+        #expect(data["receiver"] as? String == "broken")
+        let note = try #require((data["message"] as? [String: Any])?["note"] as? String)
+
+        // Every command the catalog entry and the notice recommend exists and runs.
+        let catalog = try String(contentsOfFile: repositoryRoot() + "/systemd/obligd.catalog", encoding: .utf8)
+        let entry = try #require(catalog.components(separatedBy: "\n-- ").first { $0.contains("ea8c6a01c5d344ae91057a7feef07494") })
+        let recommended = Self.commands(in: entry.replacingOccurrences(of: "@OBLIGD_RECEIVER@", with: "broken")) + Self.commands(in: note)
+        #expect(Set(recommended).isSuperset(of: ["obligctl receiver resume broken", "obligctl notify test broken",
+                                                 "obligctl outbox retry --receiver broken --all"]), "\(recommended)")
+        receivers.broken.withLock { $0 = false }
+        var resumed = false
+        for command in recommended {
+            let args = Array(command.split(separator: " ").dropFirst().map(String.init))
+            let r = try obligctl(args, socket: socket)
+            // 0, or a conflict when there is nothing to do (no dead letters; already resumed); never a usage error.
+            #expect(r.status == 0 || r.err.contains("[HTTP 409]"), "\(command): \(r.status) \(r.out) \(r.err)")
+            if command == "obligctl receiver resume broken", !resumed {
+                #expect(r.status == 0 && r.out.contains("probing now"), "\(r.out) \(r.err)")
+                resumed = true
+            }
+        }
+
+        // Fixed and resumed: what it was owed arrives, nothing is dead, health is ready again.
+        try await eventuallyAsync("broken caught up") {
+            receivers.bodies("/broken").contains { $0["type"] as? String == "obligation.opened" }
+        }
+        try await eventuallyAsync("health ready") {
+            let (_, body) = try await d.request("GET", "/v1/health")
+            return (body as? [String: Any])?["status"] as? String == "ready"
+        }
+        let dead = try obligctl(["outbox", "list", "--status", "dead", "--json"], socket: socket)
+        #expect((try JSONSerialization.jsonObject(with: Data(dead.out.utf8)) as? [Any])?.isEmpty == true, "\(dead.out)")
+        try await d.stop()
+    }
+}
+
+/// The checkout this test file is in.
+func repositoryRoot(_ file: String = #filePath) -> String {
+    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+/// Polls an async condition every 20 ms until it holds (15 s at most).
+func eventuallyAsync(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
+    let clock = ContinuousClock()
+    let end = clock.now + timeout
+    while clock.now < end {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TestFailure("timed out waiting for: \(what)")
+}

@@ -1,0 +1,160 @@
+@testable import Delivery
+import Foundation
+@testable import Store
+import Synchronization
+import Testing
+
+/// Reminders never wait behind change notices; a misconfigured receiver is paused, probed and catches
+/// up in order; dead letters are revived in order. Against a real Standard Webhooks server on 127.0.0.1.
+@Suite(.serialized) struct LaneAndPauseTests {
+    func moved(_ obligation: Int64) -> String {
+        payload(kind: "obligation.moved", obligation: obligation, stage: nil, from: "2025-10-01", reason: "calendar cn/2025 v2 published")
+    }
+
+    @Test func aReminderGoesAheadOfQueuedChangesButAfterOnesAboutItsObligation() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        try addObligations(h.store, 2...12)
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
+        let changes = try enqueue(h.store, (2...11).map { moved($0) })
+        let ownChange = try enqueue(h.store, [moved(1)])
+        let reminder = try enqueue(h.store, [payload(stage: "due")])
+        let later = try enqueue(h.store, [moved(12)])
+        let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 10000, "burst": 100"#))]")
+        try await eventually("all delivered") { accepted.all.count == 13 }
+        #expect(accepted.all == ownChange + reminder + changes + later,
+                "the move of obligation 1 (queued first) before its reminder, then the reminder, then the other changes in order")
+        #expect(try deliveries(h.store, receiver: "r").filter { $0.outboxId == reminder[0] }.map(\.lane) == [.reminder])
+        await d.stop()
+        await server.stop()
+    }
+
+    /// The finding of the issue: on a DingTalk-rate receiver, routine change notices held a due
+    /// reminder back for 30 s. Now the reminder takes the next token.
+    @Test func aReminderTakesTheNextTokenOfARateLimitedReceiver() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        try addObligations(h.store, 2...12)
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
+        let changes = try enqueue(h.store, (2...12).map { moved($0) })
+        let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 1"#))]")
+        try await eventually("the first change sent") { accepted.all.count == 1 }
+        let reminder = try enqueue(h.store, [payload(stage: "due")])
+        d.dispatcher.wake()
+        try await eventually("the reminder is routed") { try delivery(h.store, reminder[0], "r") != nil }
+        let t = try await step(h)
+        try await eventually("the next token went to the reminder") { accepted.all.count == 2 }
+        #expect(accepted.all == [changes[0], reminder[0]])
+        #expect(t - server.requests[0].at <= 60_000 / 19 + 1, "one token interval (60 s / 19), not eleven")
+        await d.stop()
+        await server.stop()
+    }
+
+    @Test func aMisconfiguredReceiverIsPausedProbedAndCatchesUpInOrderWithoutDeadLetters() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        let broken = Mutex(true)
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in
+            broken.withLock { $0 } ? .respond(status: 401, body: "unknown endpoint key") : nil
+        }
+        let first = try enqueue(h.store, [payload(stage: "before:-7d"), payload(stage: "before:-1d"), moved(1)])
+        let d = try h.start(receivers: "[\(standardReceiver("r", server))]",
+                            delivery: #"{"probeInitialSeconds": 30, "probeMaxSeconds": 120, "maxAttempts": 2, "maxAgeHours": 0}"#)
+        try await eventually("paused") { try h.pause("r") != nil }
+        let began = try #require(try h.pause("r"))
+        #expect(began.nextProbeAt - began.since == 30_000)
+        #expect(began.reason == "HTTP 401: unknown endpoint key (check the receiver's URL and credentials)")
+        let queues = try await d.dispatcher.receiverQueues()
+        #expect(queues.map(\.state) == ["paused"] && queues.first?.pending == 3)
+
+        // While paused nothing but the probe goes out, even a new reminder.
+        let during = try enqueue(h.store, [payload(stage: "due")])
+        d.dispatcher.wake()
+        try await eventually("routed") { try delivery(h.store, during[0], "r") != nil }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(server.requests.count == 1, "one request: the one that paused it")
+
+        // Misconfigured for ten minutes: probes back off 30, 60, 120, 120 ... seconds.
+        var probeTimes: [Int64] = []
+        while h.clock.now() - began.since < 600_000 {
+            let before = server.requests.count
+            probeTimes.append(try await step(h))
+            try await eventually("probe answered") { try server.requests.count == before + 1 && (h.pause("r")?.nextProbeAt ?? 0) > h.clock.now() }
+        }
+        let gaps = zip(probeTimes, [began.since] + probeTimes).map { $0 - $1 }
+        #expect(Array(gaps.prefix(4)) == [30_000, 60_000, 120_000, 120_000])
+        #expect(try deliveries(h.store, receiver: "r").allSatisfy { $0.status == .pending && $0.attempts == 0 },
+                "probes do not spend any message's retry budget (maxAttempts 2 would have dead-lettered it)")
+
+        // Fixed: the next probe is accepted and everything owed goes out once, reminders first, in order.
+        broken.withLock { $0 = false }
+        try await step(h)
+        try await eventually("caught up") { accepted.all.count == 4 }
+        // All about obligation 1: its move was queued before the "due" reminder, so it goes first.
+        #expect(accepted.all == [first[0], first[1], first[2], during[0]])
+        #expect(try h.pause("r") == nil)
+        #expect(try h.audit("receiver.paused").count == 1)
+        #expect(try h.audit("receiver.resumed").count == 1)
+        #expect(try h.audit("delivery.dead").isEmpty)
+        #expect(try deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered })
+        await d.stop()
+        await server.stop()
+    }
+
+    @Test func resumeAndReloadProbeAPausedReceiverAtOnce() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        let broken = Mutex(true)
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in
+            broken.withLock { $0 } ? .respond(status: 403, body: "") : nil
+        }
+        let ids = try enqueue(h.store, [payload(stage: "before:-7d")])
+        let d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: #"{"probeInitialSeconds": 3600, "probeMaxSeconds": 3600}"#)
+        try await eventually("paused") { try h.pause("r") != nil }
+        await #expect(throws: StoreError.self) { try await d.dispatcher.resume(receiver: "nobody", actor: "alice") }
+
+        // Still broken: resume probes now, the receiver stays paused, the probe backs off.
+        let q = try await d.dispatcher.resume(receiver: "r", actor: "alice")
+        #expect(q.state == "paused")
+        try await eventually("probed without moving the clock") { server.requests.count == 2 }
+        try await eventually("still paused") { try h.pause("r")?.probes == 1 }
+
+        // Fixed on the platform's side; a reload probes at once and it catches up.
+        broken.withLock { $0 = false }
+        await d.dispatcher.reload()
+        try await eventually("resumed") { try h.pause("r") == nil }
+        #expect(accepted.all == ids)
+        await #expect(throws: StoreError.conflict("receiver r is not paused")) { try await d.dispatcher.resume(receiver: "r", actor: "alice") }
+        #expect(try h.audit("receiver.resume").map(\.actor) == ["alice"])
+        await d.stop()
+        await server.stop()
+    }
+
+    @Test func deadLettersOfAReceiverAreRetriedTogetherInTheirOrder() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        try addObligations(h.store, 2...4)
+        let reject = Mutex(true)
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in
+            reject.withLock { $0 } ? .respond(status: 422, body: "unprocessable") : nil
+        }
+        let dead = try enqueue(h.store, [moved(2), moved(3), moved(4)])
+        let d = try h.start(receivers: "[\(standardReceiver("r", server))]")
+        try await eventually("all dead") { try deliveries(h.store, receiver: "r").filter { $0.status == .dead }.count == 3 }
+        #expect(try await d.dispatcher.receiverQueues().map(\.state) == ["dead-letters"])
+        reject.withLock { $0 = false }
+        let later = try enqueue(h.store, [moved(1)])
+        d.dispatcher.wake()
+        try await eventually("the newer one delivered") { accepted.all == later }
+        #expect(try await d.dispatcher.retryAll(receiver: "r", actor: "alice") == 3)
+        try await eventually("retried") { accepted.all.count == 4 }
+        #expect(accepted.all == later + dead, "the dead letters in the order they were first queued")
+        #expect(try h.audit("delivery.retry").count == 3)
+        #expect(try await d.dispatcher.receiverQueues().map(\.state) == ["ok"])
+        await #expect(throws: StoreError.conflict("there are no dead deliveries to r to retry")) {
+            try await d.dispatcher.retryAll(receiver: "r", actor: "alice")
+        }
+        await d.stop()
+        await server.stop()
+    }
+}
