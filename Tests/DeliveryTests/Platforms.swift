@@ -46,6 +46,9 @@ enum Platform {
             guard Verify.dingtalk(timestamp: req.query["timestamp"], sign: req.query["sign"], secret: secret, nowMillis: clock.now()) else {
                 return .respond(status: 200, body: #"{"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}"#)
             }
+            guard req.body.count <= 20_000 else {
+                return .respond(status: 200, body: #"{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}"#)
+            }
             guard let json = req.json, json["msgtype"] as? String == "markdown",
                   let md = json["markdown"] as? [String: Any], md["title"] is String, md["text"] is String else {
                 return .respond(status: 200, body: #"{"errcode":40035,"errmsg":"缺少参数 json"}"#)
@@ -65,7 +68,7 @@ enum Platform {
                                                       nowSeconds: clock.now() / 1000) else {
                 return .respond(status: 200, body: #"{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}"#)
             }
-            guard json["msg_type"] as? String == "interactive", json["card"] is [String: Any] else {
+            guard json["msg_type"] as? String == "interactive", json["card"] is [String: Any], req.body.count <= 20_000 else {
                 return .respond(status: 200, body: #"{"code":9499,"msg":"Bad Request"}"#)
             }
             let n = valid.withLock { v -> Int in v += 1; return v - 1 }
@@ -95,6 +98,13 @@ enum Platform {
             guard let json = req.json, json["text"] is String, let blocks = json["blocks"] as? [[String: Any]], !blocks.isEmpty else {
                 return .respond(status: 400, body: "invalid_payload")
             }
+            // Block Kit limits: a header's text 150 characters, a section's or context element's 3,000.
+            for block in blocks {
+                let texts = [(block["text"] as? [String: Any])?["text"] as? String]
+                    + ((block["elements"] as? [[String: Any]]) ?? []).map { $0["text"] as? String }
+                let limit = block["type"] as? String == "header" ? 150 : 3000
+                if texts.contains(where: { ($0?.count ?? 0) > limit }) { return .respond(status: 400, body: "invalid_blocks") }
+            }
             let n = valid.withLock { v -> Int in v += 1; return v - 1 }
             return override(n) ?? .respond(status: 200, body: "ok")
         }
@@ -109,6 +119,9 @@ enum Platform {
                   att["contentType"] as? String == "application/vnd.microsoft.card.adaptive",
                   (att["content"] as? [String: Any])?["type"] as? String == "AdaptiveCard" else {
                 return .respond(status: 400, body: #"{"error":{"code":"InvalidRequestContent"}}"#)
+            }
+            guard req.body.count <= 28 * 1024 else {
+                return .respond(status: 413, body: #"{"error":{"code":"MessageSizeTooBig","message":"Request Entity too large"}}"#)
             }
             let n = valid.withLock { v -> Int in v += 1; return v - 1 }
             return override(n) ?? .respond(status: 202, body: "")

@@ -19,10 +19,14 @@ public struct DingTalkFormat: WebhookFormat {
         self.secret = secret
     }
 
+    /// DingTalk rejects a body over 20,000 bytes: errcode 460101 "message too long, exceed 20000 bytes".
+    static let maxBodyBytes = 20_000
+
     static func markdown(_ r: RenderedMessage) -> String {
-        var lines = ["#### \(r.title)", ""]
-        lines += r.facts.map { "- **\($0.label)**: \($0.value)" }
-        if let note = r.note { lines += ["", "> \(note)"] }
+        let e = Markup.plainMarkdown
+        var lines = ["#### \(e(r.title))", ""]
+        lines += r.facts.map { "- **\(e($0.label))**: \(e($0.value))" }
+        if let note = r.note { lines += ["", "> \(e(note))"] }
         return lines.joined(separator: "\n")
     }
 
@@ -32,10 +36,12 @@ public struct DingTalkFormat: WebhookFormat {
             let sign = Signing.queryEncode(Signing.dingtalk(timestampMillis: now, secret: secret.exposedValue))
             address += (address.contains("?") ? "&" : "?") + "timestamp=\(now)&sign=\(sign)"
         }
-        let body = try JSONBody.encode([
-            "msgtype": "markdown",
-            "markdown": ["title": Markup.truncate(characters: m.rendered.title, max: 100), "text": Self.markdown(m.rendered)],
-        ])
+        let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
+            try JSONBody.encode([
+                "msgtype": "markdown",
+                "markdown": ["title": Markup.truncate(characters: Markup.oneLine(r.title), max: 100), "text": Self.markdown(r)],
+            ])
+        }
         return WebhookRequest(url: address, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }
 

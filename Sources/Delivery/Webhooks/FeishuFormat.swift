@@ -26,10 +26,14 @@ public struct FeishuFormat: WebhookFormat {
         }
     }
 
+    /// "请求体的数据大小不能超过 20 KB" (Feishu custom bot guide); 19036 rejects bodies over 30 KB.
+    static let maxBodyBytes = 20_000
+
     static func card(_ r: RenderedMessage) -> [String: Any] {
+        let e = Markup.larkMarkdown
         var elements: [[String: Any]] = [[
             "tag": "div",
-            "text": ["tag": "lark_md", "content": r.facts.map { "**\($0.label)**: \($0.value)" }.joined(separator: "\n")],
+            "text": ["tag": "lark_md", "content": r.facts.map { "**\(e($0.label))**: \(e($0.value))" }.joined(separator: "\n")],
         ]]
         if let note = r.note {
             elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": note]]])
@@ -42,14 +46,16 @@ public struct FeishuFormat: WebhookFormat {
     }
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
-        var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(m.rendered)]
-        if let secret {
-            let ts = now / 1000
-            object["timestamp"] = String(ts)
-            object["sign"] = Signing.feishu(timestampSeconds: ts, secret: secret.exposedValue)
+        let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
+            var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(r)]
+            if let secret {
+                let ts = now / 1000
+                object["timestamp"] = String(ts)
+                object["sign"] = Signing.feishu(timestampSeconds: ts, secret: secret.exposedValue)
+            }
+            return try JSONBody.encode(object)
         }
-        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
-                              body: try JSONBody.encode(object))
+        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

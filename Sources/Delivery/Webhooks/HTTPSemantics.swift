@@ -52,25 +52,3 @@ enum JSONBody {
         try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }
-
-/// Markup helpers shared by the formats.
-enum Markup {
-    /// Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character, marking the cut.
-    static func truncate(_ text: String, maxBytes: Int) -> String {
-        guard text.utf8.count > maxBytes else { return text }
-        var out = ""
-        var used = 0
-        let mark = "…"
-        for ch in text {
-            let n = String(ch).utf8.count
-            if used + n + mark.utf8.count > maxBytes { break }
-            out.append(ch)
-            used += n
-        }
-        return out + mark
-    }
-
-    static func truncate(characters text: String, max: Int) -> String {
-        text.count <= max ? text : String(text.prefix(max - 1)) + "…"
-    }
-}

@@ -10,10 +10,11 @@ public struct SlackFormat: WebhookFormat {
 
     public init(url: Secret) { self.url = url }
 
-    /// mrkdwn treats &, < and > as control characters.
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func escape(_ s: String) -> String { Markup.slack(s) }
+
+    /// The notification text (and fallback): Slack truncates above 40,000 characters; a summary is one
+    /// line, so 3,000 (a section's limit) is plenty.
+    static let maxTextCharacters = 3000
 
     static func blocks(_ r: RenderedMessage) -> [[String: Any]] {
         var blocks: [[String: Any]] = [
@@ -28,8 +29,9 @@ public struct SlackFormat: WebhookFormat {
     }
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
-        WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")],
-                       body: try JSONBody.encode(["text": m.rendered.summary, "blocks": Self.blocks(m.rendered)]))
+        let text = Markup.truncate(characters: Self.escape(Markup.oneLine(m.rendered.summary)), max: Self.maxTextCharacters)
+        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")],
+                              body: try JSONBody.encode(["text": text, "blocks": Self.blocks(m.rendered)]))
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

@@ -15,9 +15,17 @@ public struct StandardFormat: WebhookFormat {
         self.secret = secret
     }
 
+    /// "It's recommended to keep the size of payloads small, usually smaller than 20kb" (Standard
+    /// Webhooks specification): the rendered message is shortened to keep the body under it; the
+    /// payload's own fields are sent whole.
+    static let maxBodyBytes = 20_000
+
     public func body(for m: OutgoingMessage) throws -> Data {
+        try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in try body(for: m, rendered: r) }
+    }
+
+    func body(for m: OutgoingMessage, rendered r: RenderedMessage) throws -> Data {
         var data = (try? JSONSerialization.jsonObject(with: Data(m.notification.payload.utf8))) as? [String: Any] ?? [:]
-        let r = m.rendered
         var message: [String: Any] = [
             "language": r.language.rawValue, "severity": r.severity.rawValue, "title": r.title, "summary": r.summary,
             "facts": r.facts.map { ["label": $0.label, "value": $0.value] },

@@ -18,21 +18,28 @@ public struct TeamsFormat: WebhookFormat {
         }
     }
 
+    /// Teams refuses messages over about 28 KB ("Request Entity too large"), measured after its own
+    /// re-encoding, so obligd keeps bodies under 24,000 bytes.
+    static let maxBodyBytes = 24_000
+
     static func card(_ r: RenderedMessage) -> [String: Any] {
+        let e = Markup.plainMarkdown
         var body: [[String: Any]] = [
-            ["type": "TextBlock", "text": r.title, "weight": "Bolder", "size": "Medium", "wrap": true, "color": colour(r.severity)],
-            ["type": "FactSet", "facts": r.facts.map { ["title": $0.label, "value": $0.value] }],
+            ["type": "TextBlock", "text": e(r.title), "weight": "Bolder", "size": "Medium", "wrap": true, "color": colour(r.severity)],
+            ["type": "FactSet", "facts": r.facts.map { ["title": e($0.label), "value": e($0.value)] }],
         ]
-        if let note = r.note { body.append(["type": "TextBlock", "text": note, "wrap": true, "isSubtle": true]) }
+        if let note = r.note { body.append(["type": "TextBlock", "text": e(note), "wrap": true, "isSubtle": true]) }
         return ["type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4", "body": body]
     }
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
-        let object: [String: Any] = [
-            "type": "message",
-            "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": Self.card(m.rendered)]],
-        ]
-        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")], body: try JSONBody.encode(object))
+        let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
+            try JSONBody.encode([
+                "type": "message",
+                "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": Self.card(r)]],
+            ])
+        }
+        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")], body: body)
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

@@ -22,11 +22,18 @@ public struct WeComFormat: WebhookFormat {
         }
     }
 
+    /// The markdown content, its fields shortened until it fits in 4,096 bytes.
     static func markdown(_ r: RenderedMessage) -> String {
-        var lines = ["**<font color=\"\(colour(r.severity))\">\(r.title)</font>**"]
-        lines += r.facts.map { "> \($0.label): <font color=\"comment\">\($0.value)</font>" }
-        if let note = r.note { lines.append(note) }
-        return Markup.truncate(lines.joined(separator: "\n"), maxBytes: maxContentBytes)
+        let fitted = try? Markup.fit(r, maxBytes: maxContentBytes) { Data(content($0).utf8) }
+        return fitted.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    static func content(_ r: RenderedMessage) -> String {
+        let e = Markup.plainMarkdown
+        var lines = ["**<font color=\"\(colour(r.severity))\">\(e(r.title))</font>**"]
+        lines += r.facts.map { "> \(e($0.label)): <font color=\"comment\">\(e($0.value))</font>" }
+        if let note = r.note { lines.append(e(note)) }
+        return lines.joined(separator: "\n")
     }
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
