@@ -24,7 +24,8 @@ struct OutboxRoutes: Sendable {
                     guard let n = Int(l), n > 0 else { throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100") }
                     limit = n
                 }
-                return try await dispatcher.listOutbox(filter: filter, limit: limit).map(Self.view)
+                let digest = q["digest"].map(String.init)
+                return try await dispatcher.listOutbox(filter: filter, digest: digest, limit: limit).map(Self.view)
             }
         }
         router.post("/v1/outbox/:id/retry") { req, ctx in

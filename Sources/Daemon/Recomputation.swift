@@ -65,6 +65,7 @@ struct Recomputation {
         if years.isEmpty {
             logger.notice("no calendar year changed; open obligations keep their due days")
         } else {
+            progress("recomputing obligations decided by \(years.joined(separator: " "))")
             try await recomputeCalendars(config: config, years: years, now: now, actor: actor, into: &total)
         }
         let rules: [(rule: Rule, change: String)] = config.rules.compactMap { rule in
@@ -74,6 +75,11 @@ struct Recomputation {
                 return (rule, "rule \(rule.id) changed: \(rule.derivationChange(from: before))")
             }
             return (rule, "rule \(rule.id) changed while obligd was stopped")
+        }
+        if !rules.isEmpty {
+            // Before the first batch, which may take seconds: systemd hears of the pass (and extends its
+            // timeout) at once, not only after that batch commits.
+            progress("re-deriving \(rules.count) new or changed rule(s): \(rules.map(\.rule.id).joined(separator: ", "))")
         }
         try await rederive(rules, config: config, now: now, actor: actor, into: &total)
         let removed = stored.keys.filter { $0.hasPrefix("rule:") && current[$0] == nil }.map { String($0.dropFirst("rule:".count)) }.sorted()

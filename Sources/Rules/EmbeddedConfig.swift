@@ -299,7 +299,14 @@ enum EmbeddedConfig {
     "workingDays.other": "{n} working days",
     "provisional": "Provisional: the due day rests on an estimated holiday calendar and may move when the official calendar is published.",
     "late": "Sent late: this reminder was scheduled for {scheduledAt}.",
-    "customRule": "custom obligation"
+    "customRule": "custom obligation",
+    "digest.more": "… and {n} more. All of them: {command}",
+    "digest.obligation.opened": "{n} opened",
+    "digest.obligation.moved": "{n} moved",
+    "digest.obligation.done": "{n} done",
+    "digest.obligation.waived": "{n} waived",
+    "digest.obligation.reopened": "{n} reopened",
+    "digest.obligation.underived": "{n} no longer given by their rule"
   },
   "kinds": {
     "obligation.opened": {
@@ -409,6 +416,12 @@ enum EmbeddedConfig {
         { "label": "Obligation", "value": "#{obligation}" }
       ],
       "note": "Fix the receiver (`obligctl notify test {receiver}` shows its answer), then run `obligctl receiver resume {receiver}` (paused) or `obligctl outbox retry --receiver {receiver} --all` (dead letters)."
+    },
+    "digest": {
+      "title": "{count} changes to obligations: {breakdown}",
+      "summary": "{count} changes to obligations: {breakdown}",
+      "facts": [],
+      "note": "{more}"
     }
   }
 }
@@ -430,7 +443,14 @@ enum EmbeddedConfig {
     "workingDays.other": "{n} 个工作日",
     "provisional": "暂定：到期日依据的节假日安排为估算，官方安排公布后可能调整。",
     "late": "延迟发送：本提醒原定于 {scheduledAt} 发送。",
-    "customRule": "自定义义务"
+    "customRule": "自定义义务",
+    "digest.more": "……另有 {n} 项。全部列表：{command}",
+    "digest.obligation.opened": "新增 {n} 项",
+    "digest.obligation.moved": "截止日变更 {n} 项",
+    "digest.obligation.done": "完成 {n} 项",
+    "digest.obligation.waived": "豁免 {n} 项",
+    "digest.obligation.reopened": "重新打开 {n} 项",
+    "digest.obligation.underived": "规则不再适用 {n} 项"
   },
   "kinds": {
     "obligation.opened": {
@@ -540,6 +560,12 @@ enum EmbeddedConfig {
         { "label": "义务编号", "value": "#{obligation}" }
       ],
       "note": "请修复该接收方（`obligctl notify test {receiver}` 可查看其应答），然后执行 `obligctl receiver resume {receiver}`（已暂停时）或 `obligctl outbox retry --receiver {receiver} --all`（死信）。"
+    },
+    "digest": {
+      "title": "义务变更 {count} 项：{breakdown}",
+      "summary": "义务变更 {count} 项：{breakdown}",
+      "facts": [],
+      "note": "{more}"
     }
   }
 }

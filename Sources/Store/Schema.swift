@@ -142,6 +142,9 @@ enum Schema {
         m.registerMigration("v4-delivery-lanes") { db in
             try db.alter(table: "delivery") { t in
                 t.add(column: "lane", .integer).notNull().defaults(to: DeliveryLane.change.rawValue)
+                // The digest a change notice is sent in: members are fixed at the first attempt, so a
+                // retry repeats the same message under the same webhook-id.
+                t.add(column: "digest", .text)
             }
             try db.execute(sql: """
                 UPDATE delivery SET lane = 0 WHERE outboxId IN (SELECT id FROM outbox WHERE kind IN ('reminder', 'delivery.failing'))
@@ -149,6 +152,7 @@ enum Schema {
             try db.drop(index: "delivery_queue")
             try db.create(index: "delivery_lane", on: "delivery", columns: ["receiver", "status", "lane", "id"])
             try db.create(index: "delivery_status", on: "delivery", columns: ["status", "receiver"])
+            try db.execute(sql: "CREATE INDEX delivery_digest ON delivery(receiver, digest) WHERE digest IS NOT NULL")
             try db.create(table: "receiverPause") { t in
                 t.primaryKey("receiver", .text)
                 t.column("since", .integer).notNull()

@@ -11,12 +11,14 @@ struct OutboxCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Outbox entries with their delivery to each receiver.")
         @OptionGroup var client: ClientOptions
         @Option(help: "pending, dead, delivered or all.") var status: String = "pending"
+        @Option(help: "Only the change notices sent in this digest (the id a digest message names).") var digest: String?
         @Option(help: "At most this many.") var limit: Int = 100
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await runClient {
-                let list = try await client.client().get("/v1/outbox?status=\(query(status))&limit=\(limit)", as: [OutboxView].self)
+                let path = "/v1/outbox?status=\(query(status))&limit=\(limit)" + (digest.map { "&digest=\(query($0))" } ?? "")
+                let list = try await client.client().get(path, as: [OutboxView].self)
                 if json { return try printJSON(list) }
                 let receivers = try await client.client().get("/v1/receivers", as: [ReceiverView].self)
                 if !receivers.isEmpty { writeOut(ReceiverCommand.table(receivers) + "\n") }

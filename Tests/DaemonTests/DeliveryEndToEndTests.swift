@@ -53,15 +53,65 @@ import Testing
         throw TestFailure("receiver did not start")
     }
 
-    func config(port: Int, secret: Data) throws -> String {
+    /// A due reminder at the same moment as a reload that moves 500 deadlines: the reminder reaches
+    /// the receiver within a second of its instant, the moves arrive as a handful of digests.
+    @Test func aReminderAtTheMomentOf500MovesIsOnTimeAndTheMovesComeAsDigests() async throws {
+        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        var tasks: [Task<Void, Error>] = []
+        defer { tasks.forEach { $0.cancel() } }
+        let port = try await serve(receiver, in: &tasks)
+        let dir = try config(port: port, secret: receiver.secret, digestSeconds: 3, rate: "\"ratePerMinute\": 20, \"burst\": 1")
+        let d = try DaemonProcess(configDirectory: dir)
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "m", "name": "Many"])
+        // An incident report due in 10 s, and 500 assessments due 2027-05-03 (a Monday on the 2027
+        // estimate) opened by one import: their openings go as one digest.
+        _ = try await d.request("POST", "/v1/obligations", json: ["entity": "m", "title": "due now", "start": ISO8601DateFormatter().string(from: Date()),
+                                                                  "period": "+10s"])
+        let dueAt = Date().addingTimeInterval(10)
+        let records = (0..<500).map { i in ["type": "event", "entity": "m", "kind": "important_data_notified", "at": "2027-03-03", "ref": "n\(i)"] }
+        let (status, _) = try await d.request("POST", "/v1/import", json: ["records": records])
+        #expect(status == 201)
+        try await eventuallyAsync("the 501 openings as one digest", timeout: .seconds(20)) {
+            receiver.seen.withLock { $0.contains { $0.body.contains(#""count":501"#) } }
+        }
+        #expect(receiver.seen.withLock { $0.count } == 1, "one message for 501 openings")
+
+        // The 2027 notice (05-01..05-05 a holiday) is published at the moment the report falls due.
+        try FileManager.default.createDirectory(atPath: dir + "/calendars/cn", withIntermediateDirectories: true)
+        try #"{"region":"cn","year":2027,"version":1,"notice":{"title":"e2e notice","published":"2026-11-01"},"holidays":[{"name":"Labour Day","from":"2027-05-01","to":"2027-05-05","makeUpDays":[]}]}"#
+            .write(toFile: dir + "/calendars/cn/2027.json", atomically: true, encoding: .utf8)
+        try await Task.sleep(for: .seconds(max(0, dueAt.timeIntervalSinceNow - 0.1)))
+        let (reloaded, _) = try await d.request("POST", "/v1/reload")
+        #expect(reloaded == 200)
+        var reminderAt: Date?
+        try await eventuallyAsync("the reminder") {
+            if receiver.seen.withLock({ $0.contains { $0.body.contains(#""kind":"reminder""#) } }) { reminderAt = Date(); return true }
+            return false
+        }
+        if let reminderAt { #expect(reminderAt.timeIntervalSince(dueAt) < 1.0, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s") }
+        try await eventuallyAsync("every move delivered", timeout: .seconds(30)) {
+            let moved = receiver.seen.withLock { $0.filter { $0.body.contains(#""type":"digest""#) && $0.body.contains("obligation.moved") } }
+            return moved.compactMap { s -> Int? in
+                guard let r = s.body.range(of: #""obligation.moved":(\d+)"#, options: .regularExpression) else { return nil }
+                return Int(s.body[r].split(separator: ":").last!)
+            }.reduce(0, +) == 500
+        }
+        let messages = receiver.seen.withLock { $0.count }
+        #expect(messages <= 5, "1 digest of openings, the reminder, and a handful of digests of moves: \(messages)")
+        #expect(receiver.badSignatures.withLock { $0 } == 0)
+    }
+
+    func config(port: Int, secret: Data, digestSeconds: Int = 0, rate: String = "\"ratePerMinute\": 6000, \"burst\": 100") throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-hook-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let secretFile = dir.appendingPathComponent("hook.secret")
         try "whsec_\(secret.base64EncodedString())".write(to: secretFile, atomically: true, encoding: .utf8)
         try """
         {"receivers": [{"name": "hook", "format": "standard", "url": "http://127.0.0.1:\(port)/hook", "secretFile": "\(secretFile.path)", "language": "en",
-                         "ratePerMinute": 6000, "burst": 100}],
-         "delivery": {"backoffInitialSeconds": 1, "backoffMaxSeconds": 2}}
+                         \(rate)}],
+         "delivery": {"backoffInitialSeconds": 1, "backoffMaxSeconds": 2, "digestSeconds": \(digestSeconds)}}
         """.write(to: dir.appendingPathComponent("obligd.json"), atomically: true, encoding: .utf8)
         return dir.path
     }

@@ -65,7 +65,7 @@ import Testing
         {"receivers": [
            {"name": "hook", "format": "standard", "url": "http://127.0.0.1:\(p)/hook", "secretFile": "\(secretFile)", "language": "en"},
            {"name": "broken", "format": "standard", "url": "http://127.0.0.1:\(p)/broken", "secretFile": "\(secretFile)", "language": "en"}],
-         "delivery": {"probeInitialSeconds": 600, "probeMaxSeconds": 600}}
+         "delivery": {"probeInitialSeconds": 600, "probeMaxSeconds": 600, "digestSeconds": 0}}
         """.write(to: dir.appendingPathComponent("obligd.json"), atomically: true, encoding: .utf8)
         let d = try DaemonProcess(configDirectory: dir.path)
         try await d.start()

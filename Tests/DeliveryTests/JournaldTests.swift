@@ -45,7 +45,7 @@ struct JournaldTests {
         for n in sent {
             var found: [[String: Any]] = []
             for _ in 0..<50 {
-                found = try entries(["SYSLOG_IDENTIFIER=obligd", "MESSAGE_ID=\(n.messageClass.messageID)", "OBLIGD_OUTBOX_ID=\(n.id)"])
+                found = try entries(["SYSLOG_IDENTIFIER=obligd", "MESSAGE_ID=\(n.messageClass?.messageID ?? "")", "OBLIGD_OUTBOX_ID=\(n.id)"])
                 if !found.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(100))
             }

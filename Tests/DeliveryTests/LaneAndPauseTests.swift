@@ -7,10 +7,6 @@ import Testing
 /// Reminders never wait behind change notices; a misconfigured receiver is paused, probed and catches
 /// up in order; dead letters are revived in order. Against a real Standard Webhooks server on 127.0.0.1.
 @Suite(.serialized) struct LaneAndPauseTests {
-    func moved(_ obligation: Int64) -> String {
-        payload(kind: "obligation.moved", obligation: obligation, stage: nil, from: "2025-10-01", reason: "calendar cn/2025 v2 published")
-    }
-
     @Test func aReminderGoesAheadOfQueuedChangesButAfterOnesAboutItsObligation() async throws {
         let h = try Harness()
         try h.credential("hooks.secret", whsec)
@@ -50,6 +46,25 @@ import Testing
         await server.stop()
     }
 
+    /// With a burst of 2 (the chat robots' default), change notices leave the last token to reminders:
+    /// a reminder that falls due while changes drain at the limit goes without waiting for a refill.
+    @Test func changesLeaveTheLastTokenToReminders() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        try addObligations(h.store, 2...12)
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
+        let changes = try enqueue(h.store, (2...12).map { moved($0) })
+        let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 2"#))]")
+        try await eventually("the first change sent, the next waits") { accepted.all.count == 1 && h.clock.earliestSleeper != nil }
+        let reminder = try enqueue(h.store, [payload(stage: "due")])
+        d.dispatcher.wake()
+        try await eventually("the reminder goes with no refill") { accepted.all.count == 2 }
+        #expect(accepted.all == [changes[0], reminder[0]])
+        #expect(server.requests[1].at == server.requests[0].at, "the clock did not move")
+        await d.stop()
+        await server.stop()
+    }
+
     @Test func aMisconfiguredReceiverIsPausedProbedAndCatchesUpInOrderWithoutDeadLetters() async throws {
         let h = try Harness()
         try h.credential("hooks.secret", whsec)
@@ -59,7 +74,7 @@ import Testing
         }
         let first = try enqueue(h.store, [payload(stage: "before:-7d"), payload(stage: "before:-1d"), moved(1)])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]",
-                            delivery: #"{"probeInitialSeconds": 30, "probeMaxSeconds": 120, "maxAttempts": 2, "maxAgeHours": 0}"#)
+                            delivery: #"{"probeInitialSeconds": 30, "probeMaxSeconds": 120, "maxAttempts": 2, "maxAgeHours": 0, "digestSeconds": 0}"#)
         try await eventually("paused") { try h.pause("r") != nil }
         let began = try #require(try h.pause("r"))
         #expect(began.nextProbeAt - began.since == 30_000)
@@ -89,14 +104,13 @@ import Testing
         // Fixed: the next probe is accepted and everything owed goes out once, reminders first, in order.
         broken.withLock { $0 = false }
         try await step(h)
-        try await eventually("caught up") { accepted.all.count == 4 }
+        try await eventually("caught up") { try accepted.all.count == 4 && deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered } }
         // All about obligation 1: its move was queued before the "due" reminder, so it goes first.
         #expect(accepted.all == [first[0], first[1], first[2], during[0]])
         #expect(try h.pause("r") == nil)
         #expect(try h.audit("receiver.paused").count == 1)
         #expect(try h.audit("receiver.resumed").count == 1)
         #expect(try h.audit("delivery.dead").isEmpty)
-        #expect(try deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered })
         await d.stop()
         await server.stop()
     }

@@ -46,7 +46,7 @@ import Testing
         #expect(ops.url.exposedValue == "https://oapi.dingtalk.com/robot/send?access_token=abc")
         #expect(ops.secret?.exposedValue == "SECdeadbeef")
         #expect(ops.language == .zhCN)
-        #expect(ops.rate == RateLimit(perMinute: 20, burst: 1))
+        #expect(ops.rate == RateLimit(perMinute: 20, burst: 2), "DingTalk: 18 a minute sustained, one token kept for reminders")
         #expect(ops.routes == [Route(stages: ["overdue", "due"], severities: [.error, .warning])])
         let hooks = try #require(d.receiver(named: "hooks"))
         #expect(hooks.secret?.exposedValue == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
@@ -97,7 +97,7 @@ import Testing
         _ = try creds.write("s", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         let file = "obligd.json (embedded)"
         #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urll": "x"}]}"#)
-            == ConfigError(file: file, path: "receivers[0].urll", problem: "unknown key 'urll'; known keys here: burst, format, language, name, ratePerMinute, routes, secretFile, timeoutSeconds, url, urlCredential"))
+            == ConfigError(file: file, path: "receivers[0].urll", problem: "unknown key 'urll'; known keys here: burst, digestSeconds, format, language, name, ratePerMinute, routes, secretFile, timeoutSeconds, url, urlCredential"))
         #expect(error(#"{"receivers": [{"name": "a", "format": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}]}"#)?.path == "receivers[0].url")
         #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test", "secret": "whsec_abc"}]}"#)?.problem.hasPrefix("secrets are not read from obligd.json") == true)
         #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test"}]}"#)

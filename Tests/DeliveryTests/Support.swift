@@ -73,6 +73,11 @@ func payload(kind: String = "reminder", obligation: Int64 = 1, entity: String = 
     return String(decoding: try! JSONSerialization.data(withJSONObject: p, options: [.sortedKeys]), as: UTF8.self)
 }
 
+/// A change notice: obligation `obligation` moved by a published calendar.
+func moved(_ obligation: Int64) -> String {
+    payload(kind: "obligation.moved", obligation: obligation, stage: nil, from: "2025-10-01", reason: "calendar cn/2025 v2 published")
+}
+
 /// Inserts outbox rows as the daemon would and returns their ids, oldest first. The row's kind and
 /// obligation are read from the payload.
 @discardableResult
@@ -217,7 +222,8 @@ struct Harness {
     func credential(_ name: String, _ value: String) throws { _ = try credentials.write(name, value) }
 
     /// Starts a dispatcher with `receivers` (a JSON list) and `delivery` settings.
-    func start(receivers: String, delivery: String = #"{"backoffInitialSeconds": 10, "backoffMaxSeconds": 3600}"#,
+    /// Digests are off unless `delivery` turns them on (`"digestSeconds": 30`): most tests follow one notice.
+    func start(receivers: String, delivery: String = #"{"backoffInitialSeconds": 10, "backoffMaxSeconds": 3600, "digestSeconds": 0}"#,
                random: Double = 0.5) throws -> RunningDispatcher {
         try RunningDispatcher(store: store, obligdJSON: #"{"receivers": \#(receivers), "delivery": \#(delivery)}"#,
                               credentials: credentials, clock: clock, random: random)

@@ -154,15 +154,26 @@ public final class Dispatcher: Sendable {
                             nextWake = min(nextWake ?? .max, p.nextProbeAt)
                             continue
                         }
-                        guard let head = try await store.deliveryHead(receiver: receiver.name) else { continue }
+                        guard var head = try await store.deliveryHead(receiver: receiver.name) else { continue }
                         if head.delivery.nextAttemptAt > now, pauses[receiver.name] == nil {
                             nextWake = min(nextWake ?? .max, head.delivery.nextAttemptAt)
                             continue
                         }
+                        // Change notices wait for their digest window; one that a reminder about the
+                        // same obligation waits behind goes at once, with whatever is queued by then.
+                        if let opensAt = digestOpensAt(head, receiver: receiver) {
+                            if opensAt > now, !head.aheadOfReminder {
+                                nextWake = min(nextWake ?? .max, opensAt)
+                                continue
+                            }
+                            head = try await closeGroup(head, receiver: receiver, now: now)
+                        }
                         var entry = buckets[receiver.name]
                         if entry == nil || entry!.limit != receiver.rate { entry = (receiver.rate, TokenBucket(receiver.rate, now: now)) }
-                        guard entry!.bucket.take(now: now) else {
-                            nextWake = min(nextWake ?? .max, entry!.bucket.nextTokenAt(now: now))
+                        // Change notices keep one token for reminders when the bucket holds two or more.
+                        let reserve: Double = head.delivery.lane == .change && receiver.rate.burst >= 2 ? 1 : 0
+                        guard entry!.bucket.take(now: now, keeping: reserve) else {
+                            nextWake = min(nextWake ?? .max, entry!.bucket.nextTokenAt(now: now, keeping: reserve))
                             buckets[receiver.name] = entry
                             continue
                         }
@@ -233,11 +244,10 @@ public final class Dispatcher: Sendable {
         var httpStatus: Int?
         var notification: Notification?
         do {
-            let n = try Notification(outbox: head.outbox)
-            notification = n
-            let rendered = renderer.render(n, entity: head.entity, language: receiver.language, now: Instant(secondsSinceEpoch: started / 1000))
+            let message = try await message(for: head, receiver: receiver, renderer: renderer, now: started)
+            notification = message.notification
             let format = receiver.makeFormat()
-            let request = try format.request(for: OutgoingMessage(notification: n, rendered: rendered), now: started)
+            let request = try format.request(for: message, now: started)
             do {
                 let response = try await transport.send(request, timeout: receiver.timeout)
                 httpStatus = response.status

@@ -18,8 +18,9 @@ public struct TestSendResult: Sendable, Equatable {
 /// The operations behind `obligctl outbox list|retry|drop`, `obligctl receiver` and `obligctl notify test`.
 extension Dispatcher {
     /// Outbox rows, newest first, with each receiver's delivery state.
-    public func listOutbox(filter: OutboxFilter = .all, limit: Int = 100) async throws -> [OutboxItem] {
-        try await store.listOutbox(filter: filter, limit: limit)
+    /// - Parameter digest: only the members of this digest (the webhook-id of a digest message).
+    public func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
+        try await store.listOutbox(filter: filter, digest: digest, limit: limit)
     }
 
     /// Revives dead deliveries of an outbox row (all receivers, or one) so they are sent again next,

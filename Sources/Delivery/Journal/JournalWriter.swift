@@ -96,7 +96,7 @@ extension JournalWriter {
         var f: [(name: String, value: String)] = [
             ("MESSAGE", rendered.summary),
             ("PRIORITY", String(n.severity.syslogPriority)),
-            ("MESSAGE_ID", n.messageClass.messageID),
+            ("MESSAGE_ID", n.messageClass?.messageID ?? ""),
             ("SYSLOG_IDENTIFIER", "obligd"),
             ("OBLIGD_KIND", n.kind.rawValue),
             ("OBLIGD_OUTBOX_ID", n.id),

@@ -16,6 +16,12 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     /// A receiver stopped accepting notifications (dead-lettered); journal only, so a broken receiver
     /// cannot feed a loop of failure notices to itself.
     case deliveryFailing = "delivery.failing"
+    /// Several change notices for one receiver in one message (never in the outbox: formed per
+    /// receiver from the notices queued for it; each member was journaled on its own).
+    case digest
+
+    /// The kinds an outbox row carries (all but `digest`).
+    public static let outboxKinds = allCases.filter { $0 != .digest }
 }
 
 /// An outbox row read back as a typed notification: what happened to which obligation, when it is due,
@@ -52,6 +58,23 @@ public struct Notification: Sendable, Equatable {
     /// The JSON payload as stored; the `standard` format forwards it unchanged.
     public var payload: String
 
+    /// A digest: `payload` is its JSON (members and counts), `severity` the most urgent member's.
+    init(digest id: String, createdAt: Int64, payload: String) {
+        self.id = id
+        self.createdAt = createdAt
+        kind = .digest
+        obligation = 0
+        entity = ""
+        rule = ""
+        title = ""
+        due = ""
+        dueInstant = 0
+        provisional = false
+        status = ""
+        late = false
+        self.payload = payload
+    }
+
     public init(outbox entry: OutboxEntry) throws(NotificationError) {
         try self.init(id: entry.id, createdAt: entry.createdAt, payload: entry.payload)
     }
@@ -70,8 +93,8 @@ public struct Notification: Sendable, Equatable {
         }
         let r = PayloadReader(id: id, values: object)
         let kindText = try r.string("kind")
-        guard let kind = NotificationKind(rawValue: kindText) else {
-            throw NotificationError(outboxId: id, problem: "unknown kind '\(kindText)'; known: \(NotificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let kind = NotificationKind(rawValue: kindText), kind != .digest else {
+            throw NotificationError(outboxId: id, problem: "unknown kind '\(kindText)'; known: \(NotificationKind.outboxKinds.map(\.rawValue).joined(separator: ", "))")
         }
         self.id = id
         self.createdAt = createdAt
@@ -112,7 +135,9 @@ public struct Notification: Sendable, Equatable {
         return Int(s.dropFirst("overdue:".count))
     }
 
-    public var messageClass: MessageClass {
+    /// The journal class; nil for a digest, which is never journaled (each of its members was, on its
+    /// own, when it was queued).
+    public var messageClass: MessageClass? {
         switch kind {
         case .opened: .opened
         case .moved: .moved
@@ -121,6 +146,7 @@ public struct Notification: Sendable, Equatable {
         case .reopened: .reopened
         case .underived: .underived
         case .deliveryFailing: .deliveryFailing
+        case .digest: nil
         case .reminder:
             if overdueIndex != nil { .reminderOverdue } else if stageName == "due" { .reminderDue } else { .reminderUpcoming }
         }
@@ -134,7 +160,7 @@ public struct Notification: Sendable, Equatable {
         case .deliveryFailing: return .error
         // Someone has to decide whether the duty lapsed.
         case .underived: return .warning
-        case .opened, .moved, .done, .waived, .reopened: return .info
+        case .opened, .moved, .done, .waived, .reopened, .digest: return .info
         case .reminder:
             if overdueIndex != nil { return .error }
             guard let s = stageName else { return .notice }

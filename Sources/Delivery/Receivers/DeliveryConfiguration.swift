@@ -47,7 +47,7 @@ public struct RetryPolicy: Sendable, Equatable {
 ///                    "routes": [ { "severities": ["error", "warning"] } ] } ],
 ///   "delivery": { "maxAttempts": 12, "maxAgeHours": 48, "backoffInitialSeconds": 5,
 ///                 "backoffMaxSeconds": 3600, "probeInitialSeconds": 30, "probeMaxSeconds": 600,
-///                 "journalLanguage": "en" } }
+///                 "digestSeconds": 30, "journalLanguage": "en" } }
 /// ```
 /// Credentials never sit in the file: a receiver's signing secret comes from `secretFile` (a path, or
 /// the name of a systemd credential) or else `$CREDENTIALS_DIRECTORY/<name>.secret`; a chat platform's
@@ -81,9 +81,11 @@ public struct DeliveryConfiguration: Sendable {
         let root = try JSONObject.parse(data, file: file)
         // Other top-level keys (e.g. `reminders`) belong to other parts of obligd and are checked there.
         var result = DeliveryConfiguration()
+        var digestSeconds = Receiver.defaultDigestSeconds
         if let d = try root.optionalObject("delivery") {
             try d.onlyKeys(["maxAttempts", "maxAgeHours", "backoffInitialSeconds", "backoffMaxSeconds", "probeInitialSeconds",
-                            "probeMaxSeconds", "journalLanguage"])
+                            "probeMaxSeconds", "journalLanguage", "digestSeconds"])
+            if let s = try d.optionalInt("digestSeconds", in: 0...86_400) { digestSeconds = s }
             var p = RetryPolicy()
             if let n = try d.optionalInt("maxAttempts", in: 1...1000) { p.maxAttempts = n }
             if let h = try d.optionalInt("maxAgeHours", in: 0...24 * 90) { p.maxAge = .seconds(h * 3600) }
@@ -103,7 +105,7 @@ public struct DeliveryConfiguration: Sendable {
         guard root.has("receivers") else { return result }
         var names = Set<String>()
         for r in try root.objects("receivers", required: false) {
-            let receiver = try parseReceiver(r, ruleIds: ruleIds, environment: environment)
+            let receiver = try parseReceiver(r, ruleIds: ruleIds, environment: environment, digestSeconds: digestSeconds)
             guard names.insert(receiver.name).inserted else {
                 throw r.error("name", "receiver '\(receiver.name)' is defined twice")
             }
@@ -119,11 +121,14 @@ public struct DeliveryConfiguration: Sendable {
         return l
     }
 
-    static func parseReceiver(_ r: JSONObject, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> Receiver {
+    /// - Parameter digestSeconds: the digest window of receivers that set none (`delivery.digestSeconds`).
+    static func parseReceiver(_ r: JSONObject, ruleIds: Set<String>, environment: [String: String],
+                              digestSeconds: Int = Receiver.defaultDigestSeconds) throws(ConfigError) -> Receiver {
         if r.has("secret") {
             throw r.error("secret", "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret")
         }
-        try r.onlyKeys(["name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds"])
+        try r.onlyKeys(["name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds",
+                        "digestSeconds"])
         let name = try r.string("name")
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
             throw r.error("name", "'\(name)' is not a valid receiver name; use 1-64 letters, digits, '.', '_' or '-'")
@@ -189,8 +194,10 @@ public struct DeliveryConfiguration: Sendable {
             throw r.error("burst", "must be below ratePerMinute (\(perMinute)): a full burst plus a minute of refill may not exceed the limit")
         }
         let timeout = try r.optionalInt("timeoutSeconds", in: 1...120) ?? 10
+        let digest = try r.optionalInt("digestSeconds", in: 0...86_400) ?? digestSeconds
         return Receiver(name: name, format: format, url: url, secret: secret, language: language, routes: routes,
-                        rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout))
+                        rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout),
+                        digestWindow: digest == 0 ? nil : .seconds(digest))
     }
 
     static func parseRoute(_ o: JSONObject, ruleIds: Set<String>) throws(ConfigError) -> Route {
@@ -217,8 +224,8 @@ public struct DeliveryConfiguration: Sendable {
             route.severities.append(sev)
         }
         for (i, k) in try o.stringList("kinds").enumerated() {
-            guard let kind = NotificationKind(rawValue: k) else {
-                throw ConfigError(file: o.file, path: "\(o.at("kinds"))[\(i)]", problem: "unknown kind '\(k)'; use one of: \(NotificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let kind = NotificationKind(rawValue: k), kind != .digest else {
+                throw ConfigError(file: o.file, path: "\(o.at("kinds"))[\(i)]", problem: "unknown kind '\(k)'; use one of: \(NotificationKind.outboxKinds.map(\.rawValue).joined(separator: ", "))")
             }
             route.kinds.append(kind)
         }

@@ -16,11 +16,12 @@ public enum FormatName: String, Sendable, CaseIterable {
     }
 
     /// Burst sizes that keep every 60 s window within the limit (see `RateLimit`). The sustained rate
-    /// is `perMinute - burst`, so chat robots with low limits get a burst of 1 (19 a minute for
-    /// DingTalk and WeCom); Feishu, which also allows at most 5 a second, gets 3.
+    /// is `perMinute - burst`, so chat robots with low limits get a burst of 2 (18 a minute for
+    /// DingTalk and WeCom): one token is kept for reminders while change notices drain; Feishu, which
+    /// also allows at most 5 a second, gets 3.
     public var defaultBurst: Int {
         switch self {
-        case .dingtalk, .wecom, .teams, .slack: 1
+        case .dingtalk, .wecom, .teams, .slack: 2
         case .feishu: 3
         case .standard: 10
         }
@@ -61,9 +62,12 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
     public var rate: RateLimit
     /// How long one request may take, connect to last byte.
     public var timeout: Duration
+    /// Change notices wait this long for others to join them in one digest message (nil: each is sent
+    /// alone). Reminders never wait.
+    public var digestWindow: Duration?
 
     public init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
-                rate: RateLimit? = nil, timeout: Duration = .seconds(10)) {
+                rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil) {
         self.name = name
         self.format = format
         self.url = url
@@ -72,7 +76,12 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
         self.routes = routes
         self.rate = rate ?? RateLimit(perMinute: format.defaultRatePerMinute, burst: format.defaultBurst)
         self.timeout = timeout
+        self.digestWindow = digestWindow
     }
+
+    /// Like Alertmanager's group_wait: long enough for one reload, import or rule change to land in one
+    /// message, short enough that people hear of a change within the minute.
+    public static let defaultDigestSeconds = 30
 
     public func accepts(_ n: Notification) -> Bool {
         routes.isEmpty || routes.contains { $0.matches(n) }

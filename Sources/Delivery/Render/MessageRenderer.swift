@@ -40,6 +40,30 @@ public struct MessageRenderer: Sendable {
                                facts: facts, note: note.isEmpty ? nil : note)
     }
 
+    /// A digest of change notices: the count and a breakdown by kind in the title, one fact per listed
+    /// member (its own one-line summary, soonest due first), and the command that lists them all.
+    public func renderDigest(_ c: DigestContent, members: [(Notification, Entity?)], language: Language, now: Instant) -> RenderedMessage {
+        let t = templates.templates(for: language)
+        let k = t.kinds[.digest]!
+        let order: [NotificationKind] = [.opened, .moved, .underived, .reopened, .done, .waived]
+        let breakdown = order.compactMap { kind in
+            c.kinds[kind.rawValue].map { Placeholders.fill(t.phrases["digest.\(kind.rawValue)"] ?? "", ["n": String($0)]) }
+        }.joined(separator: ", ")
+        let more = c.count > members.count
+            ? Placeholders.fill(t.phrases["digest.more"] ?? "", ["n": String(c.count - members.count),
+                                                              "command": "obligctl outbox list --digest \(c.id) --status all"])
+            : ""
+        let values = ["count": String(c.count), "breakdown": breakdown, "more": more, "digest": c.id]
+        var facts = k.facts.map { RenderedMessage.Fact(label: $0.label, value: collapse(Placeholders.fill($0.value, values))) }
+        facts += members.map { n, e in
+            RenderedMessage.Fact(label: "#\(n.obligation)", value: render(n, entity: e, language: language, now: now).summary)
+        }
+        let note = collapse(Placeholders.fill(k.note, values))
+        return RenderedMessage(language: language, severity: c.kinds[NotificationKind.underived.rawValue] != nil ? .warning : .info,
+                               title: collapse(Placeholders.fill(k.title, values)), summary: collapse(Placeholders.fill(k.summary, values)),
+                               facts: facts, note: note.isEmpty ? nil : note)
+    }
+
     /// Trims and squeezes the runs of spaces an empty placeholder leaves behind.
     private func collapse(_ s: String) -> String {
         var out = ""

@@ -35,6 +35,8 @@ public struct TemplateSet: Sendable {
         "title", "entity", "entityId", "obligation", "rule", "ruleTitle", "ruleName", "citation", "addressee",
         "due", "weekday", "dueTime", "left", "stage", "from", "fromWeekday", "reason", "status",
         "provisional", "late", "receiver", "error", "kind",
+        // Digests.
+        "count", "breakdown", "more", "digest",
     ]
 
     /// Phrases every language must define, with the placeholders each may use.
@@ -52,6 +54,13 @@ public struct TemplateSet: Sendable {
         "provisional": [],
         "late": ["scheduledAt"],
         "customRule": [],
+        "digest.more": ["n", "command"],
+        "digest.obligation.opened": ["n"],
+        "digest.obligation.moved": ["n"],
+        "digest.obligation.done": ["n"],
+        "digest.obligation.waived": ["n"],
+        "digest.obligation.reopened": ["n"],
+        "digest.obligation.underived": ["n"],
     ]
 
     public func templates(for language: Language) -> LanguageTemplates {
@@ -94,6 +103,13 @@ public struct TemplateSet: Sendable {
         try phraseObject.onlyKeys(Set(phrases.keys))
         var phraseTexts: [String: String] = [:]
         for (key, allowed) in phrases {
+            guard phraseObject.has(key) else {
+                if let text = fallback?.phrases[key] {
+                    phraseTexts[key] = text
+                    continue
+                }
+                throw phraseObject.error(key, "missing: every phrase is needed")
+            }
             let text = try phraseObject.text(key)
             try checkPlaceholders(text, allowed: allowed, in: phraseObject, key: key)
             phraseTexts[key] = text

@@ -28,8 +28,8 @@ public enum DeliveryLane: Int, Codable, Sendable, CaseIterable {
     }
 }
 
-/// One row of the `delivery` table (migration v2-delivery, `lane` from v4). Instants are epoch
-/// milliseconds.
+/// One row of the `delivery` table (migration v2-delivery, `lane` and `digest` from v4). Instants are
+/// epoch milliseconds.
 public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "delivery"
     public var id: Int64?
@@ -45,6 +45,8 @@ public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var lastHTTPStatus: Int?
     public var deliveredAt: Int64?
     public var lane: DeliveryLane
+    /// The digest this change notice is sent in (its webhook-id), once one was formed.
+    public var digest: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

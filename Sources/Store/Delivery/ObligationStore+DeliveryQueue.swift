@@ -18,6 +18,8 @@ public struct DeliveryHead: Sendable {
     public var delivery: DeliveryRecord
     public var outbox: OutboxEntry
     public var entity: Entity?
+    /// A change notice that goes now because a reminder about the same obligation waits behind it.
+    public var aheadOfReminder = false
 }
 
 /// The delivery queue: reading undispatched outbox rows, creating one delivery row per matching
@@ -67,13 +69,16 @@ extension ObligationStore {
                     ORDER BY d.id LIMIT 1
                     """, arguments: [receiver, DeliveryLane.change.rawValue, d.id, obligation]),
                let earlierOutbox = try OutboxEntry.fetchOne(db, key: earlier.outboxId) {
-                d = earlier
-                o = earlierOutbox
+                let e = try Self.entity(of: earlierOutbox, db)
+                return DeliveryHead(delivery: earlier, outbox: earlierOutbox, entity: e, aheadOfReminder: true)
             }
-            let payloadEntity = (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
-            let e = try payloadEntity.flatMap { try Entity.fetchOne(db, key: $0) }
-            return DeliveryHead(delivery: d, outbox: o, entity: e)
+            return DeliveryHead(delivery: d, outbox: o, entity: try Self.entity(of: o, db))
         }
+    }
+
+    static func entity(of o: OutboxEntry, _ db: Database) throws -> Entity? {
+        let payloadEntity = (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
+        return try payloadEntity.flatMap { try Entity.fetchOne(db, key: $0) }
     }
 
     public func entity(_ id: String) async throws -> Entity? {
@@ -90,6 +95,15 @@ extension ObligationStore {
             try updated.update(db)
             try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
                            arguments: [updated.status == .delivered ? nil : updated.lastError, updated.outboxId])
+            // The other members of a digest share the outcome of the one message they were sent in.
+            if let digest = updated.digest {
+                try db.execute(sql: """
+                    UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
+                    lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
+                    """, arguments: [updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
+                                     updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
+                                     updated.receiver, digest, updated.id])
+            }
             let at = (updated.lastAttemptAt ?? 0) / 1000
             if let auditNote {
                 var a = AuditEntry(at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",

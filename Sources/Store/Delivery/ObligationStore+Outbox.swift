@@ -5,17 +5,24 @@ import GRDB
 /// delivered, and an operator's decisions about it, each audited.
 extension ObligationStore {
     /// Outbox rows, newest first, with each receiver's delivery state.
-    public func listOutbox(filter: OutboxFilter = .all, limit: Int = 100) async throws -> [OutboxItem] {
-        let condition: String = switch filter {
+    /// - Parameter digest: only the members of this digest (the webhook-id a digest message carried).
+    public func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
+        var condition: String = switch filter {
         case .all: "1"
         case .pending: "(o.status = 'pending' OR EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'pending'))"
         case .dead: "EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'dead')"
         case .delivered:
             "(o.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status <> 'delivered'))"
         }
-        return try await read { db in
+        var arguments: StatementArguments = []
+        if let digest {
+            condition += " AND EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.digest = ?)"
+            arguments += [digest]
+        }
+        arguments += [max(1, min(limit, 10_000))]
+        return try await read { [arguments, condition] db in
             let rows = try OutboxEntry.fetchAll(db, sql: "SELECT o.* FROM outbox o WHERE \(condition) ORDER BY o.rowid DESC LIMIT ?",
-                                                arguments: [max(1, min(limit, 10_000))])
+                                                arguments: arguments)
             return try rows.map { o in
                 let ds = try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE outboxId = ? ORDER BY receiver", arguments: [o.id])
                 return OutboxItem(id: o.id, createdAt: o.createdAt, kind: o.kind, obligationId: o.obligationId, status: o.status,

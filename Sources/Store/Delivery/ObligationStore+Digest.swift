@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+/// What one digest holds, for rendering it: how many change notices, how many of each kind, and the
+/// first few by due date with their entities.
+public struct DigestContent: Sendable {
+    public var id: String
+    public var count: Int
+    public var kinds: [String: Int]
+    public var first: [(outbox: OutboxEntry, entity: Entity?)]
+}
+
+/// Grouping a receiver's change notices into digests (Alertmanager's group_wait: the first notice
+/// waits for the window, then everything queued by then goes as one message).
+extension ObligationStore {
+    /// Makes every pending change notice of `receiver` that is not in a digest yet a member of a new
+    /// one, in one transaction. A lone notice is left alone (it is sent as itself).
+    /// - Returns: the digest id (a time-ordered UUID, the message's webhook-id), or nil for one notice.
+    public func formDigest(receiver: String, now: Int64) async throws -> String? {
+        try await write { db in
+            let count = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM delivery WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
+                """, arguments: [receiver, DeliveryLane.change.rawValue]) ?? 0
+            guard count > 1 else { return nil }
+            let id = OutboxID.make(milliseconds: UInt64(max(now, 0)))
+            try db.execute(sql: """
+                UPDATE delivery SET digest = ? WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
+                """, arguments: [id, receiver, DeliveryLane.change.rawValue])
+            return id
+        }
+    }
+
+    /// The digest's members: their number, their kinds, and the first `limit` by due instant.
+    public func digestContent(_ id: String, receiver: String, limit: Int) async throws -> DigestContent {
+        try await read { db in
+            var kinds: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT o.kind, count(*) AS n FROM delivery d JOIN outbox o ON o.id = d.outboxId
+                WHERE d.receiver = ? AND d.digest = ? GROUP BY o.kind
+                """, arguments: [receiver, id]) {
+                kinds[row["kind"]] = row["n"]
+            }
+            let first = try OutboxEntry.fetchAll(db, sql: """
+                SELECT o.* FROM delivery d JOIN outbox o ON o.id = d.outboxId LEFT JOIN obligation b ON b.id = o.obligationId
+                WHERE d.receiver = ? AND d.digest = ? ORDER BY b.dueInstant, d.id LIMIT ?
+                """, arguments: [receiver, id, limit])
+            return DigestContent(id: id, count: kinds.values.reduce(0, +), kinds: kinds,
+                                 first: try first.map { ($0, try Self.entity(of: $0, db)) })
+        }
+    }
+}
