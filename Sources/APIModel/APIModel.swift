@@ -159,13 +159,14 @@ public struct Health: Codable, Sendable {
 
     /// One line per receiver that is not ok, e.g. "receiver ops paused since 2026-11-24T10:02:00Z: errcode 310000 ...".
     public var receiverProblems: [String] {
-        receivers.filter { $0.state != "ok" }.map { $0.problem }
+        receivers.filter { $0.state != "ok" && $0.state != "unconfigured" }.map { $0.problem }
     }
 }
 
 /// Where a webhook receiver stands: `ok`, `failing` (transient errors, retried with backoff),
-/// `paused` (it answered that its configuration is wrong; its queue is kept and probed) or
-/// `dead-letters` (messages given up that nobody retried or dropped yet). Instants are ISO 8601 UTC.
+/// `paused` (it answered that its configuration is wrong; its queue is kept and probed),
+/// `dead-letters` (messages given up that nobody retried or dropped yet) or `unconfigured` (no longer
+/// in obligd.json, with messages still kept for it). Instants are ISO 8601 UTC.
 public struct ReceiverView: Codable, Sendable, Equatable {
     public var name: String
     public var state: String

@@ -161,7 +161,8 @@ public struct APIServer: Sendable {
             let open = try Obligation.filter(Column("status") == "open").fetchCount(db)
             let overdue = try Obligation.filter(Column("status") == "open" && Column("dueInstant") <= now).fetchCount(db)
             let next = try Obligation.filter(Column("status") == "open" && Column("dueInstant") > now).order(Column("dueInstant")).fetchOne(db)
-            return Health(status: receivers.allSatisfy { $0.state == "ok" } ? "ready" : "degraded", version: Self.version,
+            let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" }
+            return Health(status: healthy ? "ready" : "degraded", version: Self.version,
                           openObligations: open, overdue: overdue,
                           nextDue: next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
         }

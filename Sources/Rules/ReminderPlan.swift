@@ -65,7 +65,13 @@ public struct ReminderPlan: Sendable {
         guard let every = policy.overdueEvery else { return nil }
         let n = index - before.count
         let at: Instant
-        if let s = every.seconds {
+        if let s = every.seconds, let backoff = backoff(s) {
+            let offset = backoff.offset(n)
+            // Keyed by the offset, not the index: the ledger of a fixed cadence (before this backoff)
+            // never matches, so an upgrade does not swallow the reminders after it.
+            return Stage(index: index, name: "overdue:\(n)", fireAt: dueInstant.adding(seconds: offset),
+                         key: "overdue:+\(offset)s@\(instantDeadline ? dueInstant.description : due.description)")
+        } else if let s = every.seconds {
             at = dueInstant.adding(seconds: s * Int64(n))
         } else if instantDeadline {
             at = dueInstant.adding(seconds: Int64(Self.days(every)) * 86_400 * Int64(n))
@@ -76,6 +82,11 @@ public struct ReminderPlan: Sendable {
         return make(index, "overdue:\(n)", at)
     }
 
+    /// The backoff of an overdue repeat of `step` seconds, when the policy has one.
+    private func backoff(_ step: Int64) -> OverdueBackoff? {
+        policy.overdueBackoff && step > 0 && step < 86_400 ? OverdueBackoff(step: step) : nil
+    }
+
     private func make(_ i: Int, _ name: String, _ at: Instant) -> Stage {
         Stage(index: i, name: name, fireAt: at, key: "\(name)@\(instantDeadline ? dueInstant.description : due.description)")
     }
@@ -83,10 +94,16 @@ public struct ReminderPlan: Sendable {
     /// The first stage that fires strictly after `t`.
     public func firstStage(after t: Instant) -> Stage? {
         var i = 0
-        // Overdue stages are evenly spaced, so jump close to `t` instead of walking day by day.
+        // Overdue stages are evenly spaced (or back off by a known rule), so jump close to `t` instead
+        // of walking day by day.
         if let every = policy.overdueEvery, let dueStage = stage(before.count), t > dueStage.fireAt {
-            let step = every.seconds ?? Int64(Self.days(every)) * 86_400
-            i = before.count + max(0, Int((t.secondsSinceEpoch - dueInstant.secondsSinceEpoch) / max(step, 1)) - 2)
+            let elapsed = t.secondsSinceEpoch - dueInstant.secondsSinceEpoch
+            if let s = every.seconds, let backoff = backoff(s) {
+                i = before.count + max(0, backoff.index(atOrBefore: elapsed) - 1)
+            } else {
+                let step = every.seconds ?? Int64(Self.days(every)) * 86_400
+                i = before.count + max(0, Int(elapsed / max(step, 1)) - 2)
+            }
         }
         while let s = stage(i) {
             if s.fireAt > t { return s }
@@ -106,5 +123,40 @@ public struct ReminderPlan: Sendable {
             return stage(i)
         }
         return stage(max(index, next.index - 1))
+    }
+}
+
+/// Overdue stages that back off: every `step` for the first hour, then hourly (or every `step` if
+/// longer) until a day has passed, then daily. Offsets are seconds after the due instant.
+struct OverdueBackoff: Sendable {
+    let step: Int64
+    /// Stages in the first hour, and where they end.
+    let firstCount: Int64, firstEnd: Int64
+    /// The stride to the end of the first day, the stages in that stretch, and where they end.
+    let stride: Int64, secondCount: Int64, secondEnd: Int64
+
+    init(step: Int64) {
+        self.step = step
+        firstCount = step < 3600 ? (3600 + step - 1) / step : 0
+        firstEnd = step * firstCount
+        stride = max(step, 3600)
+        secondCount = max(0, (86_400 - firstEnd + stride - 1) / stride)
+        secondEnd = firstEnd + stride * secondCount
+    }
+
+    /// Seconds after the due instant of overdue stage `n` (1-based).
+    func offset(_ n: Int) -> Int64 {
+        let n = Int64(n)
+        if n <= firstCount { return step * n }
+        if n <= firstCount + secondCount { return firstEnd + stride * (n - firstCount) }
+        return secondEnd + 86_400 * (n - firstCount - secondCount)
+    }
+
+    /// The last stage at or before `elapsed` seconds after the due instant (0: none yet).
+    func index(atOrBefore elapsed: Int64) -> Int {
+        if elapsed < step { return 0 }
+        if elapsed <= firstEnd { return Int(elapsed / step) }
+        if elapsed <= secondEnd { return Int(firstCount + (elapsed - firstEnd) / stride) }
+        return Int(firstCount + secondCount + (elapsed - secondEnd) / 86_400)
     }
 }

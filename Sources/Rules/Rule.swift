@@ -103,17 +103,25 @@ public struct ReminderPolicy: Sendable, Hashable {
     /// Local time on the due day, as minutes after midnight; nil for instant deadlines.
     public var dueDayAtMinutes: Int?
     public var overdueEvery: Period?
+    /// An overdue repeat of less than a day backs off: every `overdueEvery` for the first hour, hourly
+    /// to the end of the first day, then daily (config `"overdueBackoff": false` keeps it fixed). An
+    /// incident report missed by a week is then reminded daily, not every five minutes forever.
+    public var overdueBackoff: Bool
 
-    public init(before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?) {
+    public init(before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?, overdueBackoff: Bool = true) {
         self.before = before
         self.dueDayAtMinutes = dueDayAtMinutes
         self.overdueEvery = overdueEvery
+        self.overdueBackoff = overdueBackoff
     }
 
     public var description: String {
         var parts = before.map { "\($0)" }
         if let m = dueDayAtMinutes { parts.append("due day \(pad2(m / 60)):\(pad2(m % 60))") }
-        if let o = overdueEvery { parts.append("overdue every \(o.description.dropFirst())") }
+        if let o = overdueEvery {
+            let backsOff = overdueBackoff && (o.seconds.map { $0 < 86_400 } ?? false)
+            parts.append("overdue every \(o.description.dropFirst())" + (backsOff ? " for an hour, then hourly, then daily" : ""))
+        }
         return parts.joined(separator: ", ")
     }
 }

@@ -111,7 +111,7 @@ public struct RulePack: Sendable {
     }
 
     static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {
-        try o.onlyKeys(["before", "dueDayAt", "overdueEvery"])
+        try o.onlyKeys(["before", "dueDayAt", "overdueEvery", "overdueBackoff"])
         var before: [Period] = []
         for (i, s) in try o.strings("before", required: false).enumerated() {
             do throws(InputError) {
@@ -131,6 +131,7 @@ public struct RulePack: Sendable {
             at = h * 60 + m
         }
         let overdue = o.has("overdueEvery") ? try o.period("overdueEvery") : nil
-        return ReminderPolicy(before: before, dueDayAtMinutes: at, overdueEvery: overdue)
+        let backoff = try o.bool("overdueBackoff", default: true)
+        return ReminderPolicy(before: before, dueDayAtMinutes: at, overdueEvery: overdue, overdueBackoff: backoff)
     }
 }

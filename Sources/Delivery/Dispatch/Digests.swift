@@ -25,12 +25,23 @@ extension Dispatcher {
         return h
     }
 
-    /// The message to send for `head` at `now` (epoch ms).
-    func message(for head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, now: Int64) async throws -> OutgoingMessage {
+    /// The message to send for `head` at `now` (epoch ms). Due and overdue reminders (and those hours
+    /// or minutes before an instant deadline) @mention the receiver's people and, with `mentionOwner`,
+    /// the entity's owner as `people` names them on this platform.
+    func message(for head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, people: [String: [FormatName: String]],
+                 now: Int64) async throws -> OutgoingMessage {
         let at = Instant(secondsSinceEpoch: now / 1000)
         guard let digest = head.delivery.digest else {
             let n = try Notification(outbox: head.outbox)
-            return OutgoingMessage(notification: n, rendered: renderer.render(n, entity: head.entity, language: receiver.language, now: at))
+            var mentions: [String] = []
+            if n.kind == .reminder, n.severity <= .warning {
+                mentions = receiver.mentions
+                if receiver.mentionOwner, let owner = head.entity?.owner, let id = people[owner]?[receiver.format], !mentions.contains(id) {
+                    mentions.append(id)
+                }
+            }
+            return OutgoingMessage(notification: n, rendered: renderer.render(n, entity: head.entity, language: receiver.language, now: at),
+                                   mentions: mentions)
         }
         let content = try await store.digestContent(digest, receiver: receiver.name, limit: Self.digestItems)
         var members: [(Notification, Entity?)] = []

@@ -170,8 +170,9 @@ public final class Dispatcher: Sendable {
                         }
                         var entry = buckets[receiver.name]
                         if entry == nil || entry!.limit != receiver.rate { entry = (receiver.rate, TokenBucket(receiver.rate, now: now)) }
-                        // Change notices keep one token for reminders when the bucket holds two or more.
-                        let reserve: Double = head.delivery.lane == .change && receiver.rate.burst >= 2 ? 1 : 0
+                        // Change notices keep one token for reminders when the bucket holds two or more
+                        // (a change that a reminder about its obligation waits behind may take it).
+                        let reserve: Double = head.delivery.lane == .change && !head.aheadOfReminder && receiver.rate.burst >= 2 ? 1 : 0
                         guard entry!.bucket.take(now: now, keeping: reserve) else {
                             nextWake = min(nextWake ?? .max, entry!.bucket.nextTokenAt(now: now, keeping: reserve))
                             buckets[receiver.name] = entry
@@ -182,8 +183,10 @@ public final class Dispatcher: Sendable {
                         let policy = setup.delivery.retry
                         let renderer = setup.renderer
                         let journalLanguage = setup.delivery.journalLanguage
+                        let people = setup.delivery.people
                         group.addTask {
-                            await self.attempt(head, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage)
+                            await self.attempt(head, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage,
+                                               people: people)
                             self.busy.withLock { _ = $0.remove(receiver.name) }
                             self.wakeup.signal()
                         }
@@ -238,13 +241,14 @@ public final class Dispatcher: Sendable {
     // MARK: One attempt
 
     /// Renders and sends the head message of a receiver and records the outcome.
-    func attempt(_ head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language) async {
+    func attempt(_ head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language,
+                 people: [String: [FormatName: String]] = [:]) async {
         let started = clock.now()
         var verdict: DeliveryVerdict
         var httpStatus: Int?
         var notification: Notification?
         do {
-            let message = try await message(for: head, receiver: receiver, renderer: renderer, now: started)
+            let message = try await message(for: head, receiver: receiver, renderer: renderer, people: people, now: started)
             notification = message.notification
             let format = receiver.makeFormat()
             let request = try format.request(for: message, now: started)

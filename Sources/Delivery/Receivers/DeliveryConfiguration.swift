@@ -57,6 +57,9 @@ public struct DeliveryConfiguration: Sendable {
     public var receivers: [Receiver]
     public var retry: RetryPolicy
     public var journalLanguage: Language
+    /// Who is who on each platform, for `mentionOwner`: `"people": {"alice": {"dingtalk": "13800000000",
+    /// "slack": "U024BE7LH"}}`; an entity whose owner is `alice` gets her mentioned.
+    public var people: [String: [FormatName: String]] = [:]
 
     public init(receivers: [Receiver] = [], retry: RetryPolicy = RetryPolicy(), journalLanguage: Language = .en) {
         self.receivers = receivers
@@ -102,6 +105,17 @@ public struct DeliveryConfiguration: Sendable {
             result.retry = p
             if let l = try d.optionalString("journalLanguage") { result.journalLanguage = try language(l, in: d, key: "journalLanguage") }
         }
+        if let people = try root.optionalObject("people") {
+            for name in people.values.keys.sorted() {
+                let ids = try people.object(name)
+                try ids.onlyKeys(Set(FormatName.allCases.map(\.rawValue)))
+                var byFormat: [FormatName: String] = [:]
+                for format in FormatName.allCases where ids.has(format.rawValue) {
+                    byFormat[format] = try mentionId(try ids.string(format.rawValue), in: ids, key: format.rawValue)
+                }
+                result.people[name] = byFormat
+            }
+        }
         guard root.has("receivers") else { return result }
         var names = Set<String>()
         for r in try root.objects("receivers", required: false) {
@@ -128,7 +142,7 @@ public struct DeliveryConfiguration: Sendable {
             throw r.error("secret", "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret")
         }
         try r.onlyKeys(["name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds",
-                        "digestSeconds"])
+                        "digestSeconds", "mention", "mentionOwner"])
         let name = try r.string("name")
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
             throw r.error("name", "'\(name)' is not a valid receiver name; use 1-64 letters, digits, '.', '_' or '-'")
@@ -195,14 +209,32 @@ public struct DeliveryConfiguration: Sendable {
         }
         let timeout = try r.optionalInt("timeoutSeconds", in: 1...120) ?? 10
         let digest = try r.optionalInt("digestSeconds", in: 0...86_400) ?? digestSeconds
+        var mentions: [String] = []
+        for (i, id) in try r.stringList("mention").enumerated() { mentions.append(try mentionId(id, in: r, key: "mention[\(i)]")) }
         return Receiver(name: name, format: format, url: url, secret: secret, language: language, routes: routes,
                         rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout),
-                        digestWindow: digest == 0 ? nil : .seconds(digest))
+                        digestWindow: digest == 0 ? nil : .seconds(digest), mentions: mentions,
+                        mentionOwner: try r.bool("mentionOwner", default: false))
+    }
+
+    /// A platform's user id or mobile number, as the platform writes it: nothing that could carry markup.
+    static func mentionId(_ id: String, in o: JSONObject, key: String) throws(ConfigError) -> String {
+        guard id.range(of: #"^[A-Za-z0-9_.@:+-]{1,128}$"#, options: .regularExpression) != nil else {
+            throw o.error(key, "'\(id)' is not a user id or mobile number (letters, digits and _ . @ : + - only)")
+        }
+        return id
     }
 
     static func parseRoute(_ o: JSONObject, ruleIds: Set<String>) throws(ConfigError) -> Route {
-        try o.onlyKeys(["entities", "rules", "stages", "severities", "kinds"])
+        try o.onlyKeys(["entities", "rules", "stages", "severities", "kinds", "overdueFor"])
         var route = Route()
+        if o.has("overdueFor") {
+            let p = try o.period("overdueFor")
+            guard !p.isBackward, let seconds = p.seconds ?? (p.unit == .days ? Int64(p.amount) * 86_400 : nil) else {
+                throw o.error("overdueFor", "use a time after the deadline in minutes, hours or days, e.g. +2h or +1d")
+            }
+            route.overdueForSeconds = seconds
+        }
         route.entities = try o.stringList("entities")
         route.rules = try o.stringList("rules")
         for (i, rule) in route.rules.enumerated() where rule != "custom" && !ruleIds.contains(rule) {

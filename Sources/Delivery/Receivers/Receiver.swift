@@ -65,9 +65,16 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
     /// Change notices wait this long for others to join them in one digest message (nil: each is sent
     /// alone). Reminders never wait.
     public var digestWindow: Duration?
+    /// People to @mention on this platform (DingTalk mobiles or user ids, Feishu open_ids, WeCom user
+    /// ids, Slack member ids, Teams user ids) in its due and overdue reminders. From obligd.json only,
+    /// never from user text.
+    public var mentions: [String]
+    /// Also @mention the entity's owner, when `people` in obligd.json maps the owner to an id here.
+    public var mentionOwner: Bool
 
     public init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
-                rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil) {
+                rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,
+                mentions: [String] = [], mentionOwner: Bool = false) {
         self.name = name
         self.format = format
         self.url = url
@@ -77,6 +84,8 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
         self.rate = rate ?? RateLimit(perMinute: format.defaultRatePerMinute, burst: format.defaultBurst)
         self.timeout = timeout
         self.digestWindow = digestWindow
+        self.mentions = mentions
+        self.mentionOwner = mentionOwner
     }
 
     /// Like Alertmanager's group_wait: long enough for one reload, import or rule change to land in one

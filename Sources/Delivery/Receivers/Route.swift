@@ -9,13 +9,19 @@ public struct Route: Sendable, Equatable {
     public var stages: [String] = []
     public var severities: [Severity] = []
     public var kinds: [NotificationKind] = []
+    /// Escalation: only overdue reminders at least this many seconds past the deadline (`overdueFor`,
+    /// e.g. "+1d"), so a receiver for managers hears of what is still open a day late, not of every
+    /// reminder.
+    public var overdueForSeconds: Int64?
 
-    public init(entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = []) {
+    public init(entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = [],
+                overdueForSeconds: Int64? = nil) {
         self.entities = entities
         self.rules = rules
         self.stages = stages
         self.severities = severities
         self.kinds = kinds
+        self.overdueForSeconds = overdueForSeconds
     }
 
     public func matches(_ n: Notification) -> Bool {
@@ -23,6 +29,9 @@ public struct Route: Sendable, Equatable {
         if !rules.isEmpty, !rules.contains(n.rule.isEmpty ? "custom" : n.rule) { return false }
         if !severities.isEmpty, !severities.contains(n.severity) { return false }
         if !kinds.isEmpty, !kinds.contains(n.kind) { return false }
+        if let minimum = overdueForSeconds {
+            guard n.overdueIndex != nil, let at = n.scheduledAt, at - n.dueInstant >= minimum else { return false }
+        }
         if !stages.isEmpty {
             guard let stage = n.stageName else { return false }
             guard stages.contains(where: { stage == $0 || stage.hasPrefix($0 + ":") }) else { return false }

@@ -36,11 +36,18 @@ public struct DingTalkFormat: WebhookFormat {
             let sign = Signing.queryEncode(Signing.dingtalk(timestampMillis: now, secret: secret.exposedValue))
             address += (address.contains("?") ? "&" : "?") + "timestamp=\(now)&sign=\(sign)"
         }
+        // Mentions: mobiles in atMobiles, other ids in atUserIds, each also written "@id" in the text,
+        // where DingTalk shows the mention.
+        let mobiles = m.mentions.filter { $0.range(of: #"^\+?[0-9]{5,}$"#, options: .regularExpression) != nil }
+        let userIds = m.mentions.filter { !mobiles.contains($0) }
+        let at = m.mentions.isEmpty ? "" : "\n\n" + m.mentions.map { "@\($0)" }.joined(separator: " ")
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
-            try JSONBody.encode([
+            var object: [String: Any] = [
                 "msgtype": "markdown",
-                "markdown": ["title": Markup.truncate(characters: Markup.oneLine(r.title), max: 100), "text": Self.markdown(r)],
-            ])
+                "markdown": ["title": Markup.truncate(characters: Markup.oneLine(r.title), max: 100), "text": Self.markdown(r) + at],
+            ]
+            if !m.mentions.isEmpty { object["at"] = ["atMobiles": mobiles, "atUserIds": userIds, "isAtAll": false] }
+            return try JSONBody.encode(object)
         }
         return WebhookRequest(url: address, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }

@@ -29,11 +29,13 @@ public struct FeishuFormat: WebhookFormat {
     /// "请求体的数据大小不能超过 20 KB" (Feishu custom bot guide); 19036 rejects bodies over 30 KB.
     static let maxBodyBytes = 20_000
 
-    static func card(_ r: RenderedMessage) -> [String: Any] {
+    static func card(_ r: RenderedMessage, mentions: [String] = []) -> [String: Any] {
         let e = Markup.larkMarkdown
+        var content = r.facts.map { "**\(e($0.label))**: \(e($0.value))" }.joined(separator: "\n")
+        if !mentions.isEmpty { content += "\n" + mentions.map { "<at id=\($0)></at>" }.joined(separator: " ") }
         var elements: [[String: Any]] = [[
             "tag": "div",
-            "text": ["tag": "lark_md", "content": r.facts.map { "**\(e($0.label))**: \(e($0.value))" }.joined(separator: "\n")],
+            "text": ["tag": "lark_md", "content": content],
         ]]
         if let note = r.note {
             elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": note]]])
@@ -47,7 +49,7 @@ public struct FeishuFormat: WebhookFormat {
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
-            var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(r)]
+            var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(r, mentions: m.mentions)]
             if let secret {
                 let ts = now / 1000
                 object["timestamp"] = String(ts)

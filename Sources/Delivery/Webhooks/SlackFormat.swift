@@ -29,9 +29,15 @@ public struct SlackFormat: WebhookFormat {
     }
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
-        let text = Markup.truncate(characters: Self.escape(Markup.oneLine(m.rendered.summary)), max: Self.maxTextCharacters)
+        let at = m.mentions.map { "<@\($0)>" }.joined(separator: " ")
+        var text = Markup.truncate(characters: Self.escape(Markup.oneLine(m.rendered.summary)), max: Self.maxTextCharacters)
+        var blocks = Self.blocks(m.rendered)
+        if !at.isEmpty {
+            text = at + " " + text
+            blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": at]])
+        }
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")],
-                              body: try JSONBody.encode(["text": text, "blocks": Self.blocks(m.rendered)]))
+                              body: try JSONBody.encode(["text": text, "blocks": blocks]))
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

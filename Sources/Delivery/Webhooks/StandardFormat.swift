@@ -32,6 +32,7 @@ public struct StandardFormat: WebhookFormat {
         ]
         if let note = r.note { message["note"] = note }
         data["message"] = message
+        if !m.mentions.isEmpty { data["mentions"] = m.mentions }
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         let timestamp = f.string(from: Date(timeIntervalSince1970: TimeInterval(m.notification.createdAt)))

@@ -37,8 +37,14 @@ public struct WeComFormat: WebhookFormat {
     }
 
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
-        WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
-                       body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": Self.markdown(m.rendered)]]))
+        // Markdown mentions are <@userid> in the content (mentioned_list works for text messages only).
+        let at = m.mentions.isEmpty ? "" : "\n" + m.mentions.map { "<@\($0)>" }.joined(separator: " ")
+        var content = Self.markdown(m.rendered)
+        if content.utf8.count + at.utf8.count <= Self.maxContentBytes { content += at } else {
+            content = Markup.truncate(content, maxBytes: Self.maxContentBytes - at.utf8.count) + at
+        }
+        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
+                              body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": content]]))
     }
 
     public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

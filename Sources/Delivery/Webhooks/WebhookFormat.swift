@@ -4,9 +4,12 @@ import Foundation
 public struct OutgoingMessage: Sendable {
     public var notification: Notification
     public var rendered: RenderedMessage
-    public init(notification: Notification, rendered: RenderedMessage) {
+    /// Platform ids of the people to @mention (validated at configuration load).
+    public var mentions: [String]
+    public init(notification: Notification, rendered: RenderedMessage, mentions: [String] = []) {
         self.notification = notification
         self.rendered = rendered
+        self.mentions = mentions
     }
     public var webhookId: String { notification.id }
 }

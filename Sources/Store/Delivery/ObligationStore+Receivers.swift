@@ -89,7 +89,7 @@ extension ObligationStore {
                 """)
             for row in rows {
                 let name: String = row["receiver"]
-                var q = queues[name] ?? ReceiverQueue(receiver: name)
+                var q = queues[name] ?? ReceiverQueue(receiver: name, configured: false)
                 if (row["status"] as String) == "pending" {
                     q.pending = row["n"]
                     q.oldestPendingAt = row["oldest"]
@@ -107,7 +107,7 @@ extension ObligationStore {
                 queues[d.receiver]?.lastError = d.lastError
             }
             for p in try ReceiverPause.fetchAll(db) {
-                var q = queues[p.receiver] ?? ReceiverQueue(receiver: p.receiver)
+                var q = queues[p.receiver] ?? ReceiverQueue(receiver: p.receiver, configured: false)
                 q.pause = p
                 q.lastError = p.reason
                 queues[p.receiver] = q

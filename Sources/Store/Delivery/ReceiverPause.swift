@@ -26,9 +26,12 @@ public struct ReceiverQueue: Sendable, Equatable {
     public var failingSince: Int64?
     public var lastError: String?
     public var pause: ReceiverPause?
+    /// False for a receiver no longer in the configuration that still has messages or a pause: what
+    /// it is owed is kept (it is sent if the receiver comes back) but does not degrade health.
+    public var configured: Bool
 
     public init(receiver: String, pending: Int = 0, oldestPendingAt: Int64? = nil, dead: Int = 0,
-                failingSince: Int64? = nil, lastError: String? = nil, pause: ReceiverPause? = nil) {
+                failingSince: Int64? = nil, lastError: String? = nil, pause: ReceiverPause? = nil, configured: Bool = true) {
         self.receiver = receiver
         self.pending = pending
         self.oldestPendingAt = oldestPendingAt
@@ -36,11 +39,13 @@ public struct ReceiverQueue: Sendable, Equatable {
         self.failingSince = failingSince
         self.lastError = lastError
         self.pause = pause
+        self.configured = configured
     }
 
-    /// `ok`, `failing` (transient errors, retried), `paused` (misconfigured, probed) or `dead-letters`
-    /// (messages given up that nobody has retried or dropped yet).
+    /// `ok`, `failing` (transient errors, retried), `paused` (misconfigured, probed), `dead-letters`
+    /// (messages given up that nobody has retried or dropped yet) or `unconfigured`.
     public var state: String {
+        if !configured { return "unconfigured" }
         if pause != nil { return "paused" }
         if failingSince != nil { return "failing" }
         if dead > 0 { return "dead-letters" }
