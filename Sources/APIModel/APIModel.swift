@@ -83,14 +83,34 @@ public struct ObligationView: Codable, Sendable {
     public var closedOn: String?
     public var closedNote: String?
     public var explanation: [String]?
+    /// Who has taken it (`obligctl ack`), while that holds.
+    public var acknowledged: AcknowledgementView?
     public init(id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
                 dueWeekday: String, dueInstant: String, status: String, provisional: Bool, calendars: [String], closedOn: String?,
-                closedNote: String?, explanation: [String]? = nil) {
+                closedNote: String?, explanation: [String]? = nil, acknowledged: AcknowledgementView? = nil) {
         self.id = id; self.entity = entity; self.rule = rule; self.title = title; self.trigger = trigger; self.start = start
         self.period = period; self.due = due; self.dueWeekday = dueWeekday; self.dueInstant = dueInstant; self.status = status
         self.provisional = provisional; self.calendars = calendars; self.closedOn = closedOn; self.closedNote = closedNote
         self.explanation = explanation
+        self.acknowledged = acknowledged
     }
+}
+
+/// An acknowledgement: who took the obligation, their note, when (ISO 8601), and until which day.
+public struct AcknowledgementView: Codable, Sendable, Equatable {
+    public var by: String
+    public var note: String
+    public var at: String
+    public var until: String?
+    public init(by: String, note: String, at: String, until: String?) { self.by = by; self.note = note; self.at = at; self.until = until }
+}
+
+/// `POST /v1/obligations/{id}/ack`.
+public struct AckBody: Codable, Sendable {
+    public var note: String?
+    /// The last day (YYYY-MM-DD) it holds; absent: until the obligation is closed.
+    public var until: String?
+    public init(note: String?, until: String?) { self.note = note; self.until = until }
 }
 
 public struct FactResult: Codable, Sendable {

@@ -83,7 +83,8 @@ public struct APIServer: Sendable {
                 let config = self.config.configuration
                 return try await self.store.read { db in
                     guard let o = try Obligation.fetchOne(db, key: id) else { throw StoreError.notFound("obligation \(id)") }
-                    return Views.obligation(o, explanation: explain ? try self.explanation(o, db: db, config: config) : nil)
+                    let ack = try Recorder(db: db, config: config, now: self.clock(), actor: "api").acknowledgements(of: [id])[id]
+                    return Views.obligation(o, explanation: explain ? try self.explanation(o, db: db, config: config) : nil, acknowledgement: ack)
                 }
             }
         }
@@ -102,6 +103,13 @@ public struct APIServer: Sendable {
                     let day = try b.date.map { text in try parsed("date", text) { (t) throws(InputError) in try CivilDate(parsing: t) } }
                     return Views.obligation(try r.close(try obligationId(ctx), as: status, on: day, note: b.note))
                 }
+            }
+        }
+        router.post("/v1/obligations/:id/ack") { req, ctx in
+            await self.write(req, AckBody.self, status: .ok) { r, b in
+                let until = try b.until.map { text in try parsed("until", text) { (t) throws(InputError) in try CivilDate(parsing: t) } }
+                let (o, ack) = try r.acknowledge(try obligationId(ctx), note: b.note, until: until)
+                return Views.obligation(o, acknowledgement: ack)
             }
         }
         router.post("/v1/import") { req, _ in
@@ -188,7 +196,13 @@ public struct APIServer: Sendable {
             limit = n
         }
         let request = filter.order(Column("dueInstant"), Column("id")).limit(limit)
-        return try await store.read { db in try request.fetchAll(db).map { Views.obligation($0) } }
+        let config = self.config.configuration
+        let now = clock()
+        return try await store.read { db in
+            let list = try request.fetchAll(db)
+            let acks = try Recorder(db: db, config: config, now: now, actor: "api").acknowledgements(of: list.compactMap(\.id))
+            return list.map { Views.obligation($0, acknowledgement: $0.id.flatMap { acks[$0] }) }
+        }
     }
 
     func explanation(_ o: Obligation, db: Database, config: Rules.Configuration) throws -> [String] {

@@ -11,6 +11,14 @@ enum Views {
                           createdAt: Instant(secondsSinceEpoch: e.createdAt).description)
     }
 
+    static func obligation(_ o: Obligation, explanation: [String]? = nil, acknowledgement: Acknowledgement?) -> ObligationView {
+        var v = obligation(o, explanation: explanation)
+        v.acknowledged = acknowledgement.map {
+            AcknowledgementView(by: $0.actor, note: $0.note, at: Instant(secondsSinceEpoch: $0.at).description, until: $0.until)
+        }
+        return v
+    }
+
     static func obligation(_ o: Obligation, explanation: [String]? = nil) -> ObligationView {
         let due = (try? CivilDate(parsing: o.due))
         let calendars = (try? JSONSerialization.jsonObject(with: Data(o.calendars.utf8))) as? [String] ?? []

@@ -378,6 +378,8 @@ public struct Recorder {
         o.closedNote = status == .open ? nil : note
         o.updatedAt = now.secondsSinceEpoch
         try o.update(db)
+        // Closing ends an acknowledgement (the audit keeps it); a reopened obligation starts unclaimed.
+        _ = try Acknowledgement.deleteOne(db, key: id)
         let action = status == .open ? "obligation.reopened" : "obligation.\(status.rawValue)"
         try audit(action, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
         try notify(action, o)
@@ -410,9 +412,14 @@ public struct Recorder {
             if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
                 let collapsed = stage.index - index
                 let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)")
-                    .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
-                if db.changesCount > 0 {
+                var recorded = false
+                // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
+                if try !reducedByAcknowledgement(o, stage: stage, zone: try zone(e)) {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)")
+                        .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
+                    recorded = db.changesCount > 0
+                }
+                if recorded {
                     try notify("reminder", o, .init(stage: stage.name, stageKey: stage.key, late: late,
                                                     scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
                     sent += 1
@@ -429,6 +436,19 @@ public struct Recorder {
                 .execute(arguments: [o.nextStageIndex, o.nextReminderAt, o.id])
         }
         return (sent, due.count == limit)
+    }
+
+    /// Whether an acknowledgement holding today suppresses `stage`: before-stages other than the last,
+    /// and overdue repeats within a day of the obligation's previous reminder. The due stage never.
+    func reducedByAcknowledgement(_ o: Obligation, stage: ReminderPlan.Stage, zone: Zone) throws -> Bool {
+        guard let id = o.id, let ack = try Acknowledgement.fetchOne(db, key: id), ack.holds(on: zone.day(of: now)) else { return false }
+        if stage.name.hasPrefix("before:") {
+            let plan = try Reminders.plan(for: o, entity: try entity(o.entityId), config: config, zone: zone)
+            return plan.stage(stage.index + 1)?.name.hasPrefix("before:") == true
+        }
+        guard stage.name.hasPrefix("overdue:") else { return false }
+        let last = try Int64.fetchOne(db, sql: "SELECT max(firedAt) FROM reminderLedger WHERE obligationId = ?", arguments: [id])
+        return last.map { now.secondsSinceEpoch - $0 < 86_400 } ?? false
     }
 
     /// The earliest pending reminder, for the scheduler to sleep until.

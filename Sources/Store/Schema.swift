@@ -161,6 +161,16 @@ enum Schema {
                 t.column("nextProbeAt", .integer).notNull()
             }
         }
+        // Acknowledgements: who has taken an open obligation, which reduces its reminders.
+        m.registerMigration("v5-acknowledgement") { db in
+            try db.create(table: "acknowledgement") { t in
+                t.primaryKey("obligationId", .integer).references("obligation", onDelete: .cascade)
+                t.column("actor", .text).notNull()
+                t.column("note", .text).notNull()
+                t.column("at", .integer).notNull()
+                t.column("until", .text)
+            }
+        }
         return m
     }
 }

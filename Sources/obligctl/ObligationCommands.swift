@@ -58,7 +58,8 @@ enum ObligationTable {
             let secs = dueAt.timeIntervalSince(now)
             let left: String
             if o.status != "open" { left = "-" } else if secs < 0 { left = "OVERDUE" } else if secs < 86_400 { left = "\(Int(secs / 3600))h" } else { left = "\(Int(secs / 86_400))d" }
-            return [String(o.id), o.entity, "\(o.due) \(o.dueWeekday.prefix(3))\(o.provisional ? " (prov.)" : "")", left, o.status, o.rule ?? o.title]
+            let status = o.status + (o.acknowledged.map { " (ack \($0.by))" } ?? "")
+            return [String(o.id), o.entity, "\(o.due) \(o.dueWeekday.prefix(3))\(o.provisional ? " (prov.)" : "")", left, status, o.rule ?? o.title]
         }).render()
     }
 }
@@ -84,6 +85,9 @@ struct ShowCommand: AsyncParsableCommand {
                 "status:     \(o.status)" + (o.closedOn.map { " on \($0)" } ?? "") + (o.closedNote.map { ": \($0)" } ?? ""),
                 "calendars:  \(o.calendars.joined(separator: ", "))",
             ]
+            if let a = o.acknowledged {
+                lines.append("acknowledged: by \(a.by) at \(a.at)\(a.until.map { " until \($0)" } ?? ""): \(a.note)")
+            }
             if let e = o.explanation { lines.append("explanation:"); lines += e.map { "  " + $0 } }
             writeOut(lines.joined(separator: "\n") + "\n")
         }

@@ -1,0 +1,52 @@
+import DeadlineKit
+import Foundation
+import GRDB
+
+/// Someone has taken an open obligation (`obligctl ack`): who, why, since when, and until which day.
+/// While it holds, reminders are reduced: of the before-stages only the last goes out, overdue repeats
+/// at most once a day; the due-day reminder always goes. Closing the obligation ends it; the audit
+/// keeps it. One row per obligation (migration v5).
+public struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "acknowledgement"
+    public var obligationId: Int64
+    /// The actor who acknowledged it (the API caller).
+    public var actor: String
+    public var note: String
+    /// Epoch seconds.
+    public var at: Int64
+    /// The last day (YYYY-MM-DD, the entity's zone) it holds; nil: until the obligation is closed.
+    public var until: String?
+
+    /// Whether it still holds on `today`.
+    public func holds(on today: CivilDate) -> Bool {
+        guard let until, let last = try? CivilDate(parsing: until) else { return true }
+        return today <= last
+    }
+}
+
+extension Recorder {
+    /// Records that the caller has taken obligation `id`, replacing an earlier acknowledgement. Audited.
+    public func acknowledge(_ id: Int64, note: String?, until: CivilDate?) throws -> (Obligation, Acknowledgement) {
+        let o = try obligation(id)
+        guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open: nothing to acknowledge") }
+        guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw StoreError.invalid(field: "note", problem: "an acknowledgement needs a note", fix: "say who does what, e.g. --note \"Li Wei files it on Friday\"")
+        }
+        let today = try zone(try entity(o.entityId)).day(of: now)
+        if let until, until < today {
+            throw StoreError.invalid(field: "until", problem: "\(until) is in the past (today is \(today))", fix: "give today or a later day, or leave --until out")
+        }
+        let before = try Acknowledgement.fetchOne(db, key: id)
+        let ack = Acknowledgement(obligationId: id, actor: actor, note: note, at: now.secondsSinceEpoch, until: until?.description)
+        try ack.save(db)
+        try audit("obligation.acknowledged", subject: "obligation:\(id)", before: before.map { "acknowledged by \($0.actor): \($0.note)" },
+                  after: "acknowledged by \(actor)" + (until.map { " until \($0)" } ?? ""), note: note)
+        return (o, ack)
+    }
+
+    /// The acknowledgements of `ids`, by obligation.
+    public func acknowledgements(of ids: [Int64]) throws -> [Int64: Acknowledgement] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try Acknowledgement.filter(keys: ids).fetchAll(db).map { ($0.obligationId, $0) })
+    }
+}
