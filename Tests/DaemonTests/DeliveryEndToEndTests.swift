@@ -103,6 +103,35 @@ import Testing
         #expect(receiver.badSignatures.withLock { $0 } == 0)
     }
 
+    /// obligd killed (SIGKILL) in the middle of a digest window: after the restart every change notice
+    /// reaches the receiver in a digest, once.
+    @Test func killedInADigestWindowLosesNothingAndSendsNothingTwice() async throws {
+        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        var tasks: [Task<Void, Error>] = []
+        defer { tasks.forEach { $0.cancel() } }
+        let port = try await serve(receiver, in: &tasks)
+        let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret, digestSeconds: 3))
+        try await d.start()
+        _ = try await d.request("POST", "/v1/entities", json: ["id": "k", "name": "Kill"])
+        for i in 0..<20 {
+            _ = try await d.request("POST", "/v1/obligations", json: ["entity": "k", "title": "n\(i)", "start": "2026-12-01", "period": "+\(i + 1)wd"])
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(receiver.seen.withLock { $0.isEmpty }, "still in the window")
+        try await d.kill9()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let counts = { receiver.seen.withLock { $0.compactMap { s -> Int? in
+            guard s.body.contains(#""type":"digest""#), let r = s.body.range(of: #""count":(\d+)"#, options: .regularExpression) else { return nil }
+            return Int(s.body[r].split(separator: ":").last!)
+        } } }
+        try await eventuallyAsync("all 20 openings in digests") { counts().reduce(0, +) >= 20 }
+        try await Task.sleep(for: .seconds(4))
+        #expect(counts().reduce(0, +) == 20, "each opening in exactly one digest: \(counts())")
+        let ids = receiver.seen.withLock { $0.map(\.id) }
+        #expect(Set(ids).count == ids.count, "no webhook-id twice")
+    }
+
     func config(port: Int, secret: Data, digestSeconds: Int = 0, rate: String = "\"ratePerMinute\": 6000, \"burst\": 100") throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-hook-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

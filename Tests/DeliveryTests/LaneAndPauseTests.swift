@@ -115,6 +115,33 @@ import Testing
         await server.stop()
     }
 
+    /// A receiver failing transiently for ten minutes: the other receivers are told once, not per retry.
+    @Test func aLongTransientFailureIsNoticedOnceByTheOthers() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        let (down, _) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in .respond(status: 503, body: "maintenance") }
+        let (ok, okAccepted) = try await Platform.standard(secret: whsec, clock: h.clock)
+        let ids = try enqueue(h.store, [payload(stage: "due")])
+        let d = try h.start(receivers: "[\(standardReceiver("down", down)), \(standardReceiver("ok", ok))]",
+                            delivery: #"{"backoffInitialSeconds": 60, "backoffMaxSeconds": 120, "maxAttempts": 100, "maxAgeHours": 48, "digestSeconds": 0}"#)
+        try await eventually("ok has the reminder") { okAccepted.all == ids }
+        let start = h.clock.now()
+        while h.clock.now() - start < 15 * 60_000 {
+            let before = down.requests.count
+            try await step(h)
+            try await eventually("retried") { down.requests.count > before }
+        }
+        try await eventually("ok heard that down is failing") { okAccepted.all.count == 2 }
+        #expect(try await d.dispatcher.receiverQueues().first { $0.receiver == "down" }?.state == "failing")
+        let notice = try #require(ok.requests.last?.json?["data"] as? [String: Any])
+        #expect(notice["kind"] as? String == "delivery.failing" && notice["receiver"] as? String == "down")
+        #expect(down.requests.count > 8, "retried all along: \(down.requests.count)")
+        #expect(okAccepted.all.count == 2, "one notice for the whole outage")
+        await d.stop()
+        await down.stop()
+        await ok.stop()
+    }
+
     @Test func resumeAndReloadProbeAPausedReceiverAtOnce() async throws {
         let h = try Harness()
         try h.credential("hooks.secret", whsec)

@@ -36,6 +36,11 @@ public final class Dispatcher: Sendable {
     let wakeup = Wakeup()
     let cache = Mutex<CachedSetup?>(nil)
     let busy = Mutex<Set<String>>([])
+    /// Receivers failing transiently whose failure the other receivers were told of (cleared when
+    /// they deliver again), so a long outage gives one notice, not one per retry.
+    let failingNoticed = Mutex<Set<String>>([])
+    /// How long a receiver fails transiently before the other receivers are told.
+    static let failingNoticeAfter: Int64 = 10 * 60_000
     /// Called when a receiver is paused or resumes, or a delivery is dead-lettered (the daemon updates
     /// its systemd status).
     let onReceiverChange: @Sendable () -> Void
@@ -329,6 +334,17 @@ public final class Dispatcher: Sendable {
         } catch {
             logger.error("could not record a delivery outcome: \(String(describing: error))", metadata: meta)
             return
+        }
+        if d.status == .delivered { failingNoticed.withLock { _ = $0.remove(receiver.name) } }
+        if d.status == .pending, let since = d.firstAttemptAt, finished - since >= Self.failingNoticeAfter,
+           failingNoticed.withLock({ $0.insert(receiver.name).inserted }) {
+            let notice = "Receiver \(receiver.name) has been failing for \((finished - since) / 60_000) min; obligd keeps retrying with backoff. "
+                + "Check it: obligctl receiver list; obligctl notify test \(receiver.name)"
+            do { try await store.noticeFailing(record, reason: d.lastError ?? "", notice: notice, now: finished) } catch {
+                logger.error("could not queue a notice that \(receiver.name) is failing: \(String(describing: error))", metadata: meta)
+            }
+            logger.error("receiver \(receiver.name) failing for \((finished - since) / 60_000) min: \(d.lastError ?? "")", metadata: meta)
+            onReceiverChange()
         }
         if let resumed {
             logger.notice("receiver \(receiver.name) accepts notifications again (paused since \(resumed.since), \(resumed.probes + 1) probe(s))",

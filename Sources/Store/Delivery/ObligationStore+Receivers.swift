@@ -37,16 +37,24 @@ extension ObligationStore {
             var a = AuditEntry(at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
                                before: "active", after: "paused", note: reason)
             try a.insert(db)
-            // The other receivers hear of it; the notice is about the obligation whose message is stuck.
-            if let outbox = try OutboxEntry.fetchOne(db, key: attempt.outboxId), let id = outbox.obligationId,
-               let o = try Obligation.fetchOne(db, key: id) {
-                let payload = OutboxPayload(kind: "delivery.failing", obligation: o,
-                                            detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
-                try OutboxEntry(id: OutboxID.make(), createdAt: now / 1000, kind: payload.kind, obligationId: id, payload: payload.json,
-                                status: "pending", attempts: 0, lastError: nil).insert(db)
-            }
+            try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now)
             return (pause, began)
         }
+    }
+
+    /// Queues a `delivery.failing` notice for the other receivers (the dispatcher never routes it to the
+    /// failing one): a receiver that has failed transiently for long. One per call.
+    public func noticeFailing(_ attempt: DeliveryRecord, reason: String, notice: String, now: Int64) async throws {
+        try await write { db in try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now) }
+    }
+
+    /// The notice is about the obligation whose message is stuck.
+    static func queueFailingNotice(_ db: Database, about attempt: DeliveryRecord, reason: String, notice: String, now: Int64) throws {
+        guard let outbox = try OutboxEntry.fetchOne(db, key: attempt.outboxId), let id = outbox.obligationId,
+              let o = try Obligation.fetchOne(db, key: id) else { return }
+        let payload = OutboxPayload(kind: "delivery.failing", obligation: o, detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
+        try OutboxEntry(id: OutboxID.make(), createdAt: now / 1000, kind: payload.kind, obligationId: id, payload: payload.json,
+                        status: "pending", attempts: 0, lastError: nil).insert(db)
     }
 
     /// Paused receivers by name.
