@@ -306,7 +306,11 @@ enum EmbeddedConfig {
     "digest.obligation.done": "{n} done",
     "digest.obligation.waived": "{n} waived",
     "digest.obligation.reopened": "{n} reopened",
-    "digest.obligation.underived": "{n} no longer given by their rule"
+    "digest.obligation.underived": "{n} no longer given by their rule",
+    "agenda.overdue": "Overdue",
+    "agenda.week": "Due this week",
+    "agenda.moved": "Moved",
+    "agenda.more": "… and {n} more (obligctl list)"
   },
   "kinds": {
     "obligation.opened": {
@@ -422,6 +426,12 @@ enum EmbeddedConfig {
       "summary": "{count} changes to obligations: {breakdown}",
       "facts": [],
       "note": "{more}"
+    },
+    "agenda": {
+      "title": "Agenda {day}: {overdueCount} overdue, {weekCount} due within 7 days, {movedCount} moved",
+      "summary": "Agenda {day}: {overdueCount} overdue, {weekCount} due within 7 days, {movedCount} moved",
+      "facts": [],
+      "note": "All open obligations: obligctl list"
     }
   }
 }
@@ -450,7 +460,11 @@ enum EmbeddedConfig {
     "digest.obligation.done": "完成 {n} 项",
     "digest.obligation.waived": "豁免 {n} 项",
     "digest.obligation.reopened": "重新打开 {n} 项",
-    "digest.obligation.underived": "规则不再适用 {n} 项"
+    "digest.obligation.underived": "规则不再适用 {n} 项",
+    "agenda.overdue": "已逾期",
+    "agenda.week": "7 日内到期",
+    "agenda.moved": "截止日变更",
+    "agenda.more": "……另有 {n} 项（obligctl list）"
   },
   "kinds": {
     "obligation.opened": {
@@ -566,6 +580,12 @@ enum EmbeddedConfig {
       "summary": "义务变更 {count} 项：{breakdown}",
       "facts": [],
       "note": "{more}"
+    },
+    "agenda": {
+      "title": "{day} 待办：逾期 {overdueCount} 项，7 日内到期 {weekCount} 项，截止日变更 {movedCount} 项",
+      "summary": "{day} 待办：逾期 {overdueCount} 项，7 日内到期 {weekCount} 项，截止日变更 {movedCount} 项",
+      "facts": [],
+      "note": "全部未完成义务：obligctl list"
     }
   }
 }

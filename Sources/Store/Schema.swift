@@ -171,6 +171,15 @@ enum Schema {
                 t.column("until", .text)
             }
         }
+        // Daily agendas: one per (receiver, local day), queued with its outbox row.
+        m.registerMigration("v6-agenda") { db in
+            try db.create(table: "agendaLedger") { t in
+                t.column("receiver", .text).notNull()
+                t.column("day", .text).notNull()
+                t.column("queuedAt", .integer).notNull()
+                t.primaryKey(["receiver", "day"])
+            }
+        }
         return m
     }
 }

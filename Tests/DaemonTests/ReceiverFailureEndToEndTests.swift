@@ -42,7 +42,7 @@ import Testing
 
     /// The backticked `obligctl ...` commands in `text`.
     static func commands(in text: String) -> [String] {
-        text.components(separatedBy: "`").enumerated().compactMap { i, part in
+        text.replacingOccurrences(of: "\n", with: " ").components(separatedBy: "`").enumerated().compactMap { i, part in
             i % 2 == 1 && part.hasPrefix("obligctl ") ? part : nil
         }
     }
@@ -98,13 +98,17 @@ import Testing
         // Every command the catalog entry and the notice recommend exists and runs.
         let catalog = try String(contentsOfFile: repositoryRoot() + "/systemd/obligd.catalog", encoding: .utf8)
         let entry = try #require(catalog.components(separatedBy: "\n-- ").first { $0.contains("ea8c6a01c5d344ae91057a7feef07494") })
+        // This entry's commands first (they fix the receiver), then every other entry's, about obligation 1.
+        let others = catalog.components(separatedBy: "\n-- ").filter { !$0.contains("ea8c6a01c5d344ae91057a7feef07494") }.joined(separator: "\n")
         let recommended = Self.commands(in: entry.replacingOccurrences(of: "@OBLIGD_RECEIVER@", with: "broken")) + Self.commands(in: note)
+            + Self.commands(in: others.replacingOccurrences(of: "@OBLIGD_OBLIGATION@", with: "1"))
         #expect(Set(recommended).isSuperset(of: ["obligctl receiver resume broken", "obligctl notify test broken",
                                                  "obligctl outbox retry --receiver broken --all"]), "\(recommended)")
         receivers.broken.withLock { $0 = false }
         var resumed = false
         for command in recommended {
-            let args = Array(command.split(separator: " ").dropFirst().map(String.init))
+            // Quoted placeholders ('...') stay one argument.
+            let args = Array(command.replacingOccurrences(of: "'...'", with: "catalog-test").split(separator: " ").dropFirst().map(String.init))
             let r = try obligctl(args, socket: socket)
             // 0, or a conflict when there is nothing to do (no dead letters; already resumed); never a usage error.
             #expect(r.status == 0 || r.err.contains("[HTTP 409]"), "\(command): \(r.status) \(r.out) \(r.err)")

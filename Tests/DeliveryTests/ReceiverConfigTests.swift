@@ -97,7 +97,7 @@ import Testing
         _ = try creds.write("s", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         let file = "obligd.json (embedded)"
         #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urll": "x"}]}"#)
-            == ConfigError(file: file, path: "receivers[0].urll", problem: "unknown key 'urll'; known keys here: burst, digestSeconds, format, language, mention, mentionOwner, name, ratePerMinute, routes, secretFile, timeoutSeconds, url, urlCredential"))
+            == ConfigError(file: file, path: "receivers[0].urll", problem: "unknown key 'urll'; known keys here: agenda, burst, digestSeconds, format, language, mention, mentionOwner, name, ratePerMinute, routes, secretFile, timeoutSeconds, url, urlCredential"))
         #expect(error(#"{"receivers": [{"name": "a", "format": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}]}"#)?.path == "receivers[0].url")
         #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test", "secret": "whsec_abc"}]}"#)?.problem.hasPrefix("secrets are not read from obligd.json") == true)
         #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test"}]}"#)

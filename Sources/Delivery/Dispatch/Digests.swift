@@ -33,6 +33,10 @@ extension Dispatcher {
         let at = Instant(secondsSinceEpoch: now / 1000)
         guard let digest = head.delivery.digest else {
             let n = try Notification(outbox: head.outbox)
+            if n.kind == .agenda {
+                let content = try JSONDecoder().decode(AgendaContent.self, from: Data(n.payload.utf8))
+                return OutgoingMessage(notification: n, rendered: renderer.renderAgenda(content, language: receiver.language))
+            }
             var mentions: [String] = []
             if n.kind == .reminder, n.severity <= .warning {
                 mentions = receiver.mentions

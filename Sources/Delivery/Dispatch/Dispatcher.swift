@@ -152,6 +152,9 @@ public final class Dispatcher: Sendable {
                     let more = try await dispatchBatch(setup)
                     let now = clock.now()
                     let pauses = try await store.receiverPauses()
+                    if let agendaAt = try await queueAgendas(setup.delivery.receivers, now: now) {
+                        nextWake = min(nextWake ?? .max, agendaAt)
+                    }
                     for receiver in setup.delivery.receivers {
                         if busy.withLock({ $0.contains(receiver.name) }) { continue }
                         // A paused receiver is sent nothing but its probe, whatever arrives meanwhile.
@@ -228,6 +231,12 @@ public final class Dispatcher: Sendable {
             let entity = entities[n.entity]!
             let rendered = setup.renderer.render(n, entity: entity, language: setup.delivery.journalLanguage,
                                                  now: Instant(secondsSinceEpoch: now / 1000))
+            // An agenda is for its receiver only and not journaled: the journal has every notice already.
+            if n.kind == .agenda {
+                routings.append(.init(outboxId: n.id, receivers: setup.delivery.receiver(named: n.receiver ?? "").map { [$0.name] } ?? [],
+                                      lane: .reminder))
+                continue
+            }
             journal.record(n, rendered: rendered, citation: citation(n, setup))
             // A notice that a receiver is failing goes to the others, never back to the failing one.
             let receivers = setup.delivery.receivers.filter { $0.accepts(n) && !(n.kind == .deliveryFailing && $0.name == n.receiver) }

@@ -19,6 +19,9 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     /// Several change notices for one receiver in one message (never in the outbox: formed per
     /// receiver from the notices queued for it; each member was journaled on its own).
     case digest
+    /// A receiver's daily agenda (overdue, due this week, moved since the last one); for that receiver
+    /// only, not journaled.
+    case agenda
 
     /// The kinds an outbox row carries (all but `digest`).
     public static let outboxKinds = allCases.filter { $0 != .digest }
@@ -93,6 +96,13 @@ public struct Notification: Sendable, Equatable {
         }
         let r = PayloadReader(id: id, values: object)
         let kindText = try r.string("kind")
+        if kindText == NotificationKind.agenda.rawValue {
+            self = Notification(digest: id, createdAt: createdAt, payload: payload)
+            kind = .agenda
+            receiver = try r.string("receiver")
+            due = try r.string("day")
+            return
+        }
         guard let kind = NotificationKind(rawValue: kindText), kind != .digest else {
             throw NotificationError(outboxId: id, problem: "unknown kind '\(kindText)'; known: \(NotificationKind.outboxKinds.map(\.rawValue).joined(separator: ", "))")
         }
@@ -146,7 +156,7 @@ public struct Notification: Sendable, Equatable {
         case .reopened: .reopened
         case .underived: .underived
         case .deliveryFailing: .deliveryFailing
-        case .digest: nil
+        case .digest, .agenda: nil
         case .reminder:
             if overdueIndex != nil { .reminderOverdue } else if stageName == "due" { .reminderDue } else { .reminderUpcoming }
         }
@@ -160,7 +170,7 @@ public struct Notification: Sendable, Equatable {
         case .deliveryFailing: return .error
         // Someone has to decide whether the duty lapsed.
         case .underived: return .warning
-        case .opened, .moved, .done, .waived, .reopened, .digest: return .info
+        case .opened, .moved, .done, .waived, .reopened, .digest, .agenda: return .info
         case .reminder:
             if overdueIndex != nil { return .error }
             guard let s = stageName else { return .notice }

@@ -1,3 +1,4 @@
+import DeadlineKit
 import Foundation
 import Rules
 
@@ -142,7 +143,7 @@ public struct DeliveryConfiguration: Sendable {
             throw r.error("secret", "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret")
         }
         try r.onlyKeys(["name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds",
-                        "digestSeconds", "mention", "mentionOwner"])
+                        "digestSeconds", "mention", "mentionOwner", "agenda"])
         let name = try r.string("name")
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
             throw r.error("name", "'\(name)' is not a valid receiver name; use 1-64 letters, digits, '.', '_' or '-'")
@@ -209,12 +210,24 @@ public struct DeliveryConfiguration: Sendable {
         }
         let timeout = try r.optionalInt("timeoutSeconds", in: 1...120) ?? 10
         let digest = try r.optionalInt("digestSeconds", in: 0...86_400) ?? digestSeconds
+        var agenda: (minutes: Int, zone: Zone)?
+        if let a = try r.optionalObject("agenda") {
+            try a.onlyKeys(["at", "zone"])
+            let text = try a.string("at")
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
+                  (0..<24).contains(h), (0..<60).contains(m) else {
+                throw a.error("at", "'\(text)' is not a time of day; use HH:MM, e.g. 09:00")
+            }
+            let zoneText = try a.optionalString("zone") ?? Zone.defaultIdentifier
+            do throws(InputError) { agenda = (h * 60 + m, try Zone(zoneText)) } catch { throw a.error("zone", error.description) }
+        }
         var mentions: [String] = []
         for (i, id) in try r.stringList("mention").enumerated() { mentions.append(try mentionId(id, in: r, key: "mention[\(i)]")) }
         return Receiver(name: name, format: format, url: url, secret: secret, language: language, routes: routes,
                         rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout),
                         digestWindow: digest == 0 ? nil : .seconds(digest), mentions: mentions,
-                        mentionOwner: try r.bool("mentionOwner", default: false))
+                        mentionOwner: try r.bool("mentionOwner", default: false), agenda: agenda)
     }
 
     /// A platform's user id or mobile number, as the platform writes it: nothing that could carry markup.

@@ -37,6 +37,8 @@ public struct TemplateSet: Sendable {
         "provisional", "late", "receiver", "error", "kind",
         // Digests.
         "count", "breakdown", "more", "digest",
+        // Agendas.
+        "day", "overdueCount", "weekCount", "movedCount",
     ]
 
     /// Phrases every language must define, with the placeholders each may use.
@@ -61,6 +63,10 @@ public struct TemplateSet: Sendable {
         "digest.obligation.waived": ["n"],
         "digest.obligation.reopened": ["n"],
         "digest.obligation.underived": ["n"],
+        "agenda.overdue": [],
+        "agenda.week": [],
+        "agenda.moved": [],
+        "agenda.more": ["n"],
     ]
 
     public func templates(for language: Language) -> LanguageTemplates {

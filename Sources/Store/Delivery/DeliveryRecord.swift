@@ -17,14 +17,14 @@ public enum DeliveryStatus: String, Codable, Sendable, CaseIterable {
 /// is always served first, except that a change notice about the same obligation that was queued
 /// earlier goes before the reminder (per-obligation order is kept).
 public enum DeliveryLane: Int, Codable, Sendable, CaseIterable {
-    /// Reminders (before, due, overdue) and notices that a receiver is failing.
+    /// Reminders (before, due, overdue), notices that a receiver is failing, and daily agendas.
     case reminder = 0
     /// Changes to obligations: opened, moved, done, waived, reopened, underived.
     case change = 1
 
     /// The lane of an outbox row's kind.
     public static func of(kind: String) -> DeliveryLane {
-        kind == "reminder" || kind == "delivery.failing" ? .reminder : .change
+        kind == "reminder" || kind == "delivery.failing" || kind == "agenda" ? .reminder : .change
     }
 }
 

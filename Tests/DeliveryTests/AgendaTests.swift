@@ -1,0 +1,56 @@
+@testable import Delivery
+import DeadlineKit
+import Foundation
+import GRDB
+@testable import Store
+import Testing
+
+/// A receiver's daily agenda: at its local time, once a day, what is overdue, what falls due within a
+/// week and what moved since the last one.
+@Suite(.serialized) struct AgendaTests {
+    @Test func theAgendaGoesOnceADayAtItsLocalTime() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        let start = try Instant(parsing: "2026-11-25T08:59:30Z").secondsSinceEpoch
+        h.clock.advance(to: start * 1000)
+        try addObligations(h.store, 2...2)
+        try await h.store.write { db in
+            // Obligation 1 is long overdue (the store factory's); 2 falls due in three days and moved an hour ago.
+            try db.execute(sql: "UPDATE obligation SET due = '2026-11-28', dueInstant = ? WHERE id = 2", arguments: [start + 3 * 86_400])
+            var a = AuditEntry(at: start - 3600, actor: "reload", action: "obligation.moved", subject: "obligation:2", before: nil, after: nil,
+                               note: "moved from 2026-11-27 to 2026-11-28")
+            try a.insert(db)
+        }
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
+        let receivers = "[\(standardReceiver("r", server, extra: #", "agenda": {"at": "09:00", "zone": "UTC"}"#))]"
+        var d = try h.start(receivers: receivers)
+        let t = try await step(h)
+        #expect(t == (start + 30) * 1000, "at 09:00 UTC")
+        try await eventually("the agenda") { accepted.all.count == 1 }
+        let body = try #require(server.requests.last?.json)
+        #expect(body["type"] as? String == "agenda")
+        let data = try #require(body["data"] as? [String: Any])
+        #expect((data["overdue"] as? [String: Any])?["count"] as? Int == 1)
+        #expect((data["week"] as? [String: Any])?["count"] as? Int == 1)
+        #expect((data["moved"] as? [String: Any])?["count"] as? Int == 1)
+        let message = try #require(data["message"] as? [String: Any])
+        #expect(message["title"] as? String == "Agenda 2026-11-25: 1 overdue, 1 due within 7 days, 1 moved")
+        #expect("\(message["facts"] ?? "")".contains("#2 acme: Obligation 2, 2026-11-28"))
+
+        // A restart the same day sends no second agenda.
+        await d.stop()
+        h.clock.advance(by: 5 * 60_000)
+        d = try h.start(receivers: receivers)
+        try await eventually("asleep until tomorrow") { h.clock.earliestSleeper != nil }
+        #expect(h.clock.earliestSleeper == (start + 30 + 86_400) * 1000)
+        #expect(accepted.all.count == 1)
+        // The next day, the next one.
+        try await step(h)
+        try await eventually("the second day's agenda") { accepted.all.count == 2 }
+        #expect(((server.requests.last?.json?["data"] as? [String: Any])?["day"] as? String) == "2026-11-26")
+        let ledger = try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM agendaLedger") }
+        #expect(ledger == 2)
+        await d.stop()
+        await server.stop()
+    }
+}
