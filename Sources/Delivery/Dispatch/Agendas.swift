@@ -12,7 +12,7 @@ extension Dispatcher {
         var next: Int64?
         let instant = Instant(secondsSinceEpoch: now / 1000)
         for receiver in receivers {
-            guard let (minutes, zone) = receiver.agenda else { continue }
+            guard let minutes = receiver.agenda?.minutes, let zone = receiver.agenda?.zone else { continue }
             let today = zone.day(of: instant)
             let at = zone.instant(today, minutesAfterMidnight: minutes).secondsSinceEpoch * 1000
             if at <= now {

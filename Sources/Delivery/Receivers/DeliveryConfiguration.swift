@@ -210,7 +210,7 @@ public struct DeliveryConfiguration: Sendable {
         }
         let timeout = try r.optionalInt("timeoutSeconds", in: 1...120) ?? 10
         let digest = try r.optionalInt("digestSeconds", in: 0...86_400) ?? digestSeconds
-        var agenda: (minutes: Int, zone: Zone)?
+        var agenda: AgendaSchedule?
         if let a = try r.optionalObject("agenda") {
             try a.onlyKeys(["at", "zone"])
             let text = try a.string("at")
@@ -220,7 +220,9 @@ public struct DeliveryConfiguration: Sendable {
                 throw a.error("at", "'\(text)' is not a time of day; use HH:MM, e.g. 09:00")
             }
             let zoneText = try a.optionalString("zone") ?? Zone.defaultIdentifier
-            do throws(InputError) { agenda = (h * 60 + m, try Zone(zoneText)) } catch { throw a.error("zone", error.description) }
+            do throws(InputError) { agenda = AgendaSchedule(minutes: h * 60 + m, zone: try Zone(zoneText)) } catch {
+                throw a.error("zone", error.description)
+            }
         }
         var mentions: [String] = []
         for (i, id) in try r.stringList("mention").enumerated() { mentions.append(try mentionId(id, in: r, key: "mention[\(i)]")) }

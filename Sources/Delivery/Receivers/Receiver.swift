@@ -71,12 +71,12 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
     public var mentions: [String]
     /// Also @mention the entity's owner, when `people` in obligd.json maps the owner to an id here.
     public var mentionOwner: Bool
-    /// A daily agenda at this local time (minutes after midnight) in this zone, if configured.
-    public var agenda: (minutes: Int, zone: Zone)?
+    /// A daily agenda, if configured.
+    public var agenda: AgendaSchedule?
 
     public init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
                 rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,
-                mentions: [String] = [], mentionOwner: Bool = false, agenda: (minutes: Int, zone: Zone)? = nil) {
+                mentions: [String] = [], mentionOwner: Bool = false, agenda: AgendaSchedule? = nil) {
         self.name = name
         self.format = format
         self.url = url
@@ -101,11 +101,17 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "receiver \(name) (\(format.rawValue))" }
 
-    public static func == (a: Receiver, b: Receiver) -> Bool {
-        a.name == b.name && a.format == b.format && a.url == b.url && a.secret == b.secret && a.language == b.language && a.routes == b.routes
-            && a.rate == b.rate && a.timeout == b.timeout && a.digestWindow == b.digestWindow && a.mentions == b.mentions
-            && a.mentionOwner == b.mentionOwner && a.agenda?.minutes == b.agenda?.minutes && a.agenda?.zone.identifier == b.agenda?.zone.identifier
+}
+
+/// When a receiver's daily agenda goes: a local time (minutes after midnight) in a zone.
+public struct AgendaSchedule: Sendable, Equatable {
+    public var minutes: Int
+    public var zone: Zone
+    public init(minutes: Int, zone: Zone) {
+        self.minutes = minutes
+        self.zone = zone
     }
+    public static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool { a.minutes == b.minutes && a.zone.identifier == b.zone.identifier }
 }
 
 /// A per-receiver rate limit: at most `perMinute` requests in any 60 s window, with up to `burst` sent

@@ -39,44 +39,25 @@ enum Markup {
 
     /// Feishu card `lark_md`: the characters of its markdown and of `<at id=all></at>` as HTML entities,
     /// as Feishu's rich-text documentation asks for text that must show as typed.
-    static func larkMarkdown(_ s: String) -> String {
-        var out = ""
-        for ch in oneLine(s) {
-            switch ch {
-            case "<": out += "&#60;"
-            case ">": out += "&#62;"
-            case "*": out += "&#42;"
-            case "~": out += "&#126;"
-            case "[": out += "&#91;"
-            case "]": out += "&#93;"
-            case "(": out += "&#40;"
-            case ")": out += "&#41;"
-            case "_": out += "&#95;"
-            case "\\": out += "&#92;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func larkMarkdown(_ s: String) -> String { substitute(oneLine(s), larkEntities) }
+
+    static let larkEntities: [Character: String] = [
+        "<": "&#60;", ">": "&#62;", "*": "&#42;", "~": "&#126;", "[": "&#91;", "]": "&#93;", "(": "&#40;", ")": "&#41;",
+        "_": "&#95;", "\\": "&#92;",
+    ]
 
     /// DingTalk, WeCom and Teams markdown have no documented escape. Their active syntax is neutralised
     /// with full-width look-alikes: `<` `>` (WeCom's `<@userid>` mention and `<font>`, DingTalk's
     /// `<font>`), `[` `]` (links, images), `*` `_` `#` (emphasis, headings), and line breaks (a new
     /// block). Code spans are left alone: they cannot link or mention. The text reads the same to a person.
-    static func plainMarkdown(_ s: String) -> String {
+    static func plainMarkdown(_ s: String) -> String { substitute(oneLine(s), fullWidth) }
+
+    static let fullWidth: [Character: String] = ["<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "_": "＿", "#": "＃"]
+
+    /// `s` with each character found in `map` replaced by its value.
+    static func substitute(_ s: String, _ map: [Character: String]) -> String {
         var out = ""
-        for ch in oneLine(s) {
-            switch ch {
-            case "<": out += "＜"
-            case ">": out += "＞"
-            case "[": out += "［"
-            case "]": out += "］"
-            case "*": out += "＊"
-            case "_": out += "＿"
-            case "#": out += "＃"
-            default: out.append(ch)
-            }
-        }
+        for ch in s { if let r = map[ch] { out += r } else { out.append(ch) } }
         return out
     }
 
