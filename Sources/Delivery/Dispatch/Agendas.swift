@@ -16,9 +16,13 @@ extension Dispatcher {
             let today = zone.day(of: instant)
             let at = zone.instant(today, minutesAfterMidnight: minutes).secondsSinceEpoch * 1000
             if at <= now {
-                if try await store.queueAgenda(receiver: receiver.name, day: today.description, now: now) {
-                    logger.info("agenda queued", metadata: ["receiver": "\(receiver.name)", "day": "\(today)"])
-                    wakeup.signal()
+                // One write per receiver and day (the ledger decides), not one per pass.
+                if agendaDays.withLock({ $0[receiver.name] }) != today.description {
+                    if try await store.queueAgenda(receiver: receiver.name, day: today.description, now: now) {
+                        logger.info("agenda queued", metadata: ["receiver": "\(receiver.name)", "day": "\(today)"])
+                        wakeup.signal()
+                    }
+                    agendaDays.withLock { $0[receiver.name] = today.description }
                 }
                 let tomorrow = zone.instant(today.adding(days: 1), minutesAfterMidnight: minutes).secondsSinceEpoch * 1000
                 next = min(next ?? .max, tomorrow)

@@ -39,6 +39,8 @@ public final class Dispatcher: Sendable {
     /// Receivers failing transiently whose failure the other receivers were told of (cleared when
     /// they deliver again), so a long outage gives one notice, not one per retry.
     let failingNoticed = Mutex<Set<String>>([])
+    /// The local day of each receiver's last agenda this process queued or found queued.
+    let agendaDays = Mutex<[String: String]>([:])
     /// How long a receiver fails transiently before the other receivers are told.
     static let failingNoticeAfter: Int64 = 10 * 60_000
     /// Called when a receiver is paused or resumes, or a delivery is dead-lettered (the daemon updates
