@@ -414,7 +414,7 @@ public struct Recorder {
                 let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
                 var recorded = false
                 // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
-                if try !reducedByAcknowledgement(o, stage: stage, zone: try zone(e)) {
+                if try !reducedByAcknowledgement(o, stage: stage, plan: plan, zone: try zone(e)) {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)")
                         .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
                     recorded = db.changesCount > 0
@@ -440,10 +440,9 @@ public struct Recorder {
 
     /// Whether an acknowledgement holding today suppresses `stage`: before-stages other than the last,
     /// and overdue repeats within a day of the obligation's previous reminder. The due stage never.
-    func reducedByAcknowledgement(_ o: Obligation, stage: ReminderPlan.Stage, zone: Zone) throws -> Bool {
+    func reducedByAcknowledgement(_ o: Obligation, stage: ReminderPlan.Stage, plan: ReminderPlan, zone: Zone) throws -> Bool {
         guard let id = o.id, let ack = try Acknowledgement.fetchOne(db, key: id), ack.holds(on: zone.day(of: now)) else { return false }
         if stage.name.hasPrefix("before:") {
-            let plan = try Reminders.plan(for: o, entity: try entity(o.entityId), config: config, zone: zone)
             return plan.stage(stage.index + 1)?.name.hasPrefix("before:") == true
         }
         guard stage.name.hasPrefix("overdue:") else { return false }

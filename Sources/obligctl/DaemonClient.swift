@@ -136,3 +136,6 @@ func keyValues(_ items: [String], option: String) throws -> [String: String] {
     }
     return out
 }
+
+/// The body of a POST that carries nothing (resume, retry all, a test send).
+struct EmptyBody: Codable {}

@@ -158,8 +158,7 @@ struct ReloadCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runClient {
-            struct Empty: Codable {}
-            let r = try await client.client().post("/v1/reload", Empty(), as: [String: String].self)
+            let r = try await client.client().post("/v1/reload", EmptyBody(), as: [String: String].self)
             writeOut("reloaded: \(r["status"] ?? "")\n")
         }
     }

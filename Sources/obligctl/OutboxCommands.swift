@@ -58,12 +58,11 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                struct Empty: Codable {}
                 let r: OutboxActionResult
                 if let id {
                     r = try await client.client().post("/v1/outbox/\(id)/retry", OutboxActionBody(receiver: receiver), as: OutboxActionResult.self)
                 } else {
-                    r = try await client.client().post("/v1/receivers/\(receiver!)/retry", Empty(), as: OutboxActionResult.self)
+                    r = try await client.client().post("/v1/receivers/\(receiver!)/retry", EmptyBody(), as: OutboxActionResult.self)
                 }
                 writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") queued again\n")
             }
@@ -98,8 +97,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                struct Empty: Codable {}
-                let r = try await client.client().post("/v1/receivers/\(receiver)/test", Empty(), as: TestSendView.self)
+                let r = try await client.client().post("/v1/receivers/\(receiver)/test", EmptyBody(), as: TestSendView.self)
                 if json { return try printJSON(r) }
                 writeOut("\(r.receiver): \(r.verdict) (HTTP \(r.httpStatus.map(String.init) ?? "none"), \(r.milliseconds) ms)\n\(r.answer)\n")
                 if !r.delivered { throw ExitCode(1) }

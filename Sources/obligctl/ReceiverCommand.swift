@@ -56,8 +56,7 @@ struct ReceiverCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                struct Empty: Codable {}
-                let r = try await client.client().post("/v1/receivers/\(receiver)/resume", Empty(), as: ReceiverView.self)
+                let r = try await client.client().post("/v1/receivers/\(receiver)/resume", EmptyBody(), as: ReceiverView.self)
                 if json { return try printJSON(r) }
                 writeOut("\(r.name): probing now with the oldest of \(r.pending) queued message\(r.pending == 1 ? "" : "s"); "
                     + "it resumes when the receiver accepts it (obligctl receiver list shows the outcome)\n")

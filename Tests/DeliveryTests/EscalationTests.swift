@@ -56,6 +56,13 @@ import Testing
         #expect("\(feishu["card"] ?? "")".contains("<at id=ou_1a2b></at>"))
         let wecom = try json(WeComFormat(url: Secret("https://x")))
         #expect(((wecom["markdown"] as? [String: Any])?["content"] as? String)?.hasSuffix("<@ou_1a2b>") == true)
+        // A long WeCom message keeps its mention and its markup within 4,096 bytes: the fields are cut.
+        var long = m
+        long.rendered.facts = Array(repeating: .init(label: "事项", value: String(repeating: "很长的说明", count: 60)), count: 10)
+        let longContent = try #require((try JSONSerialization.jsonObject(with: WeComFormat(url: Secret("https://x")).request(for: long, now: 0).body)
+            as? [String: Any]).flatMap { ($0["markdown"] as? [String: Any])?["content"] as? String })
+        #expect(longContent.utf8.count <= 4096 && longContent.hasSuffix("<@ou_1a2b>"))
+        #expect(longContent.components(separatedBy: "<font").count == longContent.components(separatedBy: "</font>").count)
         let slack = try json(SlackFormat(url: Secret("https://x")))
         #expect((slack["text"] as? String)?.hasPrefix("<@ou_1a2b> ") == true, "the notification itself pings")
         let teams = try json(TeamsFormat(url: Secret("https://x")))

@@ -100,7 +100,6 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "receiver \(name) (\(format.rawValue))" }
-
 }
 
 /// When a receiver's daily agenda goes: a local time (minutes after midnight) in a zone.

@@ -22,9 +22,10 @@ public struct WeComFormat: WebhookFormat {
         }
     }
 
-    /// The markdown content, its fields shortened until it fits in 4,096 bytes.
-    static func markdown(_ r: RenderedMessage) -> String {
-        let fitted = try? Markup.fit(r, maxBytes: maxContentBytes) { Data(content($0).utf8) }
+    /// The markdown content, its fields shortened until it fits in 4,096 bytes with `suffix` (the
+    /// mentions) after it.
+    static func markdown(_ r: RenderedMessage, suffix: String = "") -> String {
+        let fitted = try? Markup.fit(r, maxBytes: maxContentBytes) { Data((content($0) + suffix).utf8) }
         return fitted.map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
@@ -39,10 +40,7 @@ public struct WeComFormat: WebhookFormat {
     public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         // Markdown mentions are <@userid> in the content (mentioned_list works for text messages only).
         let at = m.mentions.isEmpty ? "" : "\n" + m.mentions.map { "<@\($0)>" }.joined(separator: " ")
-        var content = Self.markdown(m.rendered)
-        if content.utf8.count + at.utf8.count <= Self.maxContentBytes { content += at } else {
-            content = Markup.truncate(content, maxBytes: Self.maxContentBytes - at.utf8.count) + at
-        }
+        let content = Self.markdown(m.rendered, suffix: at)
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
                               body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": content]]))
     }
