@@ -114,43 +114,11 @@ public struct APIServer: Sendable {
         }
         router.post("/v1/import") { req, _ in
             await self.write(req, ImportBody.self, status: .created) { r, b in
-                var result = ImportResult(imported: 0, opened: 0, moved: 0)
-                var touched: [String: Set<String>] = [:]
-                func located(_ i: Int, _ body: () throws -> Void) throws {
-                    do { try body() } catch let StoreError.invalid(field, problem, fix) {
-                        throw StoreError.invalid(field: "records[\(i)].\(field)", problem: problem, fix: fix + "; nothing of this import was written")
-                    }
+                let rows = try b.records.enumerated().map { i, rec in
+                    try StoreError.locate("records[\(i)]", suffix: "; nothing of this import was written") { try importRow(rec) }
                 }
-                for (i, rec) in b.records.enumerated() {
-                    try located(i) {
-                        let at = try rec.at.map { try start($0, field: "at") }
-                        switch rec.type {
-                        case "metric":
-                            guard let metric = rec.metric, let value = rec.value else {
-                                throw StoreError.invalid(field: "metric", problem: "a metric record needs 'metric' and 'value'", fix: "add them")
-                            }
-                            _ = try r.recordObservation(entityId: rec.entity, metric: metric, value: value, at: at)
-                            touched[rec.entity, default: []].insert(metric)
-                        case "event":
-                            guard let kind = rec.kind else { throw StoreError.invalid(field: "kind", problem: "an event record needs 'kind'", fix: "add it") }
-                            let outcome = try r.addEvent(entityId: rec.entity, kind: kind, at: at, ref: rec.ref, attributes: rec.attributes ?? [:])
-                            result.opened += outcome.opened.count
-                            result.moved += outcome.moved.count
-                        default:
-                            throw StoreError.invalid(field: "type", problem: "'\(rec.type)' is not a record type", fix: "use metric or event")
-                        }
-                        result.imported += 1
-                    }
-                }
-                // Thresholds are derived once per metric from the whole history, after every row is in.
-                for (entity, metrics) in touched.sorted(by: { $0.key < $1.key }) {
-                    for metric in metrics.sorted() {
-                        let outcome = try r.evaluateMetric(entityId: entity, metric: metric)
-                        result.opened += outcome.opened.count
-                        result.moved += outcome.moved.count
-                    }
-                }
-                return result
+                let s = try r.importRows(rows)
+                return ImportResult(imported: s.imported, opened: s.opened, moved: s.moved)
             }
         }
         router.post("/v1/reload") { _, _ in
@@ -288,4 +256,21 @@ func obligationId(_ ctx: BasicRequestContext) throws -> Int64 {
         throw StoreError.invalid(field: "id", problem: "'\(text)' is not an obligation id", fix: "use the number shown by obligctl list")
     }
     return id
+}
+
+/// An import record as the Store takes it; `type` decides which fields it needs.
+func importRow(_ rec: ImportRecord) throws -> Recorder.ImportRow {
+    let at = try rec.at.map { try start($0, field: "at") }
+    switch rec.type {
+    case "metric":
+        guard let metric = rec.metric, let value = rec.value else {
+            throw StoreError.invalid(field: "metric", problem: "a metric record needs 'metric' and 'value'", fix: "add them")
+        }
+        return .metric(entity: rec.entity, metric: metric, value: value, at: at)
+    case "event":
+        guard let kind = rec.kind else { throw StoreError.invalid(field: "kind", problem: "an event record needs 'kind'", fix: "add it") }
+        return .event(entity: rec.entity, kind: kind, at: at, ref: rec.ref, attributes: rec.attributes ?? [:])
+    default:
+        throw StoreError.invalid(field: "type", problem: "'\(rec.type)' is not a record type", fix: "use metric or event")
+    }
 }

@@ -13,3 +13,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension StoreError {
+    /// Runs `body`, prefixing the field of an `invalid` error it throws with `prefix` (`records[3]`)
+    /// and appending `suffix` to its fix: a client learns which element of a batch was wrong.
+    public static func locate<T>(_ prefix: String, suffix: String = "", _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let StoreError.invalid(field, problem, fix) {
+            throw StoreError.invalid(field: "\(prefix).\(field)", problem: problem, fix: fix + suffix)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Rules
+
+/// The audit trail and the outbox, written in the transaction of the change they record.
+extension Recorder {
+    func audit(_ action: String, subject: String, before: String?, after: String?, note: String? = nil) throws {
+        try db.cachedStatement(sql: "INSERT INTO audit (at, actor, action, subject, before, after, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [now.secondsSinceEpoch, actor, action, subject, before, after, note])
+    }
+
+    func notify(_ kind: String, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
+        let payload = OutboxPayload(kind: kind, obligation: o, detail: detail)
+        // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
+            """)
+        try statement.execute(arguments: [OutboxID.make(), now.secondsSinceEpoch, kind, o.id,
+                                          payload.json])
+    }
+
+    func json(_ o: Obligation) throws -> String { o.auditJSON }
+
+    func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try Self.auditEncoder.encode(value), as: UTF8.self)
+    }
+
+    private static let auditEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+}

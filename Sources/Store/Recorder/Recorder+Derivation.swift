@@ -1,0 +1,70 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Rules
+
+/// Opening or moving the obligation a fact derives.
+extension Recorder {
+    /// Opens the obligation for (entity, rule, trigger) or, if its start changed (a backdated report),
+    /// moves it; both are audited and notified.
+    func upsert(entity e: Entity, rule: Rule?, title: String, triggerKey: String, start: Start, period: Period, roll: Roll?,
+                reason: String, outcome: inout Outcome) throws {
+        let computed = try compute(entity: e, start: start, period: period, roll: roll)
+        outcome.derived.insert(DerivedKey(entity: e.id, trigger: triggerKey))
+        let existing = try Obligation.fetchOne(
+            try db.cachedStatement(sql: "SELECT * FROM obligation WHERE entityId = ? AND ruleId IS ? AND triggerKey = ?"),
+            arguments: [e.id, rule?.id, triggerKey])
+        if var o = existing {
+            guard o.start != start.description || o.period != period.description || o.roll != roll?.rawValue else { return }
+            guard o.status == .open else { return }
+            let before = try json(o)
+            let from = o.due, fromInstant = o.dueInstant
+            o.roll = roll?.rawValue
+            apply(computed, start: start, period: period, to: &o)
+            try save(o)
+            guard o.due != from || o.dueInstant != fromInstant else {
+                // A new start or rule that lands on the same day: recorded, but nobody needs telling.
+                try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                          note: "due \(o.due) unchanged: \(reason)")
+                return
+            }
+            try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                      note: "moved from \(from) to \(o.due): \(reason)")
+            try notify("obligation.moved", o, .init(from: from, reason: reason))
+            outcome.moved.append(o)
+            return
+        }
+        var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: "", period: "",
+                           roll: roll?.rawValue, due: "", dueInstant: 0, calendars: "[]", provisional: false, status: .open,
+                           nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
+        apply(computed, start: start, period: period, to: &o)
+        try o.insert(db)
+        try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
+        try notify("obligation.opened", o)
+        outcome.opened.append(o)
+    }
+
+    func apply(_ r: DueResult, start: Start, period: Period, to o: inout Obligation) {
+        o.start = start.description
+        o.period = period.description
+        o.due = r.due.description
+        o.dueInstant = r.dueInstant.secondsSinceEpoch
+        o.provisional = r.provisional
+        if let calendar = config.calendars[r.region] { o.calendars = calendarsJSON(r, calendar: calendar) }
+        try? armReminders(&o)
+        o.updatedAt = now.secondsSinceEpoch
+    }
+
+    /// Points the obligation at its first reminder stage after now; stages already past when it is
+    public func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
+        let zone = try zone(e)
+        let calendar = try config.calendar(e.region)
+        do {
+            return try DueCalculator(calendar: calendar).due(from: start, period, roll: roll, zone: zone)
+        } catch let error as WorkingCalendar.Error {
+            throw StoreError.invalid(field: "start", problem: error.description, fix: "use a start within \(calendar.years.lowerBound)-\(calendar.years.upperBound)")
+        } catch let error as InputError {
+            throw StoreError.invalid(field: "start", problem: "\(error.token) \(error.problem)", fix: "expected " + error.accepted)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Rules
+
+/// Re-applying new or changed rules to the facts already recorded (a reload).
+extension Recorder {
+    /// The (entity, metric) pairs with reports that `rules` could turn into obligations.
+    public func metricSubjects(of rules: [Rule]) throws -> [(entity: String, metric: String)] {
+        var result: [(String, String)] = []
+        for rule in rules {
+            guard rule.kind == .deadline, case let .metric(name, _, _) = rule.trigger else { continue }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
+                WHERE o.metric = ? AND e.region = ? ORDER BY o.entityId
+                """, arguments: [name, rule.region])
+            for row in rows { result.append((row[0], name)) }
+        }
+        var seen = Set<String>()
+        return result.filter { seen.insert("\($0.0)\u{0}\($0.1)").inserted }
+    }
+
+    /// Re-derives, from events with id > `afterId` (up to `limit`), the obligations of `rules` (new or
+    /// changed on reload): a due date that moves is audited and notified with `because`; an
+    /// obligation a new rule derives from an older event is opened.
+    public func rederiveEvents(afterId: Int64, limit: Int = 5000, rules: [Rule], because: String) throws
+        -> (lastId: Int64, examined: Int, skipped: Int, outcome: Outcome) {
+        let kinds = rules.compactMap { r -> String? in
+            if r.kind == .deadline, case let .event(k, _) = r.trigger { return k }
+            return nil
+        }
+        var outcome = Outcome(factId: 0)
+        guard !kinds.isEmpty else { return (afterId, 0, 0, outcome) }
+        let events = try EventRecord
+            .filter(Column("id") > afterId && kinds.contains(Column("kind")))
+            .order(Column("id")).limit(limit).fetchAll(db)
+        var skipped = 0
+        for ev in events {
+            let e = try entity(ev.entityId)
+            let attributes = (try? JSONSerialization.jsonObject(with: Data(ev.attributes.utf8))) as? [String: String] ?? [:]
+            for rule in rules where rule.region == e.region {
+                guard case let .event(k, _) = rule.trigger, k == ev.kind else { continue }
+                // An event the changed rule cannot derive from (no date attribute, a due day outside the
+                // calendars) is counted and left; the others are still re-derived.
+                do {
+                    if try !derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome) {
+                        skipped += 1
+                    }
+                } catch let error where error is StoreError || error is InputError {
+                    // Undecidable is not "no longer given": its obligation is kept as it is.
+                    outcome.derived.insert(DerivedKey(entity: e.id, trigger: "event:\(ev.id!)"))
+                    skipped += 1
+                }
+            }
+        }
+        return (events.last?.id ?? afterId, events.count, skipped, outcome)
+    }
+
+    /// Re-derives, for obligations with id > `afterId` (up to `limit`), the follow-ups a recurring
+    /// `rule` opened when an obligation was marked done: each starts at its predecessor's due day and
+    /// runs the rule's `recurrence`. A rule that no longer recurs derives none (they are then flagged).
+    public func rederiveRecurrences(afterId: Int64, limit: Int = 1000, rule: Rule, because: String) throws
+        -> (lastId: Int64, examined: Int, outcome: Outcome) {
+        var outcome = Outcome(factId: 0)
+        let followUps = try Obligation
+            .filter(Column("ruleId") == rule.id && Column("triggerKey").like("recurrence:%") && Column("id") > afterId)
+            .order(Column("id")).limit(limit).fetchAll(db)
+        for o in followUps {
+            guard let recurrence = rule.recurrence, let previousId = Int64(o.triggerKey.dropFirst("recurrence:".count)),
+                  let previous = try Obligation.fetchOne(db, key: previousId), let due = try? CivilDate(parsing: previous.due) else { continue }
+            let e = try entity(o.entityId)
+            do {
+                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: o.triggerKey, start: .day(due), period: recurrence,
+                           roll: rule.roll, reason: because, outcome: &outcome)
+            } catch is StoreError {
+                // A due day outside the calendars: undecidable, so kept as it is.
+                outcome.derived.insert(DerivedKey(entity: e.id, trigger: o.triggerKey))
+            }
+        }
+        return (followUps.last?.id ?? afterId, followUps.count, outcome)
+    }
+
+    /// Flags the open obligations of rule `ruleId` (id > `afterId`, up to `limit`) that the facts no
+    /// longer give under the configuration in force: the rule was removed, or changed so that these
+    /// entities or events no longer trigger it. They stay open, since only a person can decide that a
+    /// duty has lapsed; each is audited and notified once, with what to do.
+    public func flagUnderived(ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000) throws
+        -> (lastId: Int64, examined: Int, flagged: [Obligation]) {
+        // `+status`: walk the primary key from the cursor; the status index would rescan every open row per batch.
+        let rows = try Obligation.fetchAll(db, sql: "SELECT * FROM obligation WHERE id > ? AND ruleId = ? AND +status = 'open' ORDER BY id LIMIT ?",
+                                           arguments: [afterId, ruleId, limit])
+        var flagged: [Obligation] = []
+        for o in rows where !keep(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
+            let reason = "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
+            try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
+            try notify("obligation.underived", o, .init(reason: reason))
+            flagged.append(o)
+        }
+        return (rows.last?.id ?? afterId, rows.count, flagged)
+    }
+}

@@ -1,0 +1,77 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Rules
+
+/// Reminder stages: arming, firing (with its ledger row), catch-up after downtime.
+extension Recorder {
+    /// Sends every reminder stage that is due at `now`, for up to `limit` obligations: one ledger row
+    /// per (obligation, stage) and its outbox row in this transaction. Stages missed while obligd was
+    /// down collapse into the latest, sent once and marked late. Returns how many were sent and
+    /// whether more obligations are waiting.
+    public func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, more: Bool) {
+        let due = try Obligation
+            .filter(Column("nextReminderAt") != nil && Column("nextReminderAt") <= now.secondsSinceEpoch)
+            .order(Column("nextReminderAt"), Column("id"))
+            .limit(limit)
+            .fetchAll(db)
+        var sent = 0
+        for var o in due {
+            let e = try entity(o.entityId)
+            let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
+            if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
+                let collapsed = stage.index - index
+                let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
+                var recorded = false
+                // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
+                if try !reducedByAcknowledgement(o, stage: stage, plan: plan, zone: try zone(e)) {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)")
+                        .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
+                    recorded = db.changesCount > 0
+                }
+                if recorded {
+                    try notify("reminder", o, .init(stage: stage.name, stageKey: stage.key, late: late,
+                                                    scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
+                    sent += 1
+                }
+                let next = plan.stage(stage.index + 1)
+                o.nextStageIndex = next?.index
+                o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+            } else {
+                let next = o.status == .open ? plan.firstStage(after: now) : nil
+                o.nextStageIndex = next?.index
+                o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+            }
+            try db.cachedStatement(sql: "UPDATE obligation SET nextStageIndex = ?, nextReminderAt = ? WHERE id = ?")
+                .execute(arguments: [o.nextStageIndex, o.nextReminderAt, o.id])
+        }
+        return (sent, due.count == limit)
+    }
+
+    /// Whether an acknowledgement holding today suppresses `stage`: before-stages other than the last,
+    /// and overdue repeats within a day of the obligation's previous reminder. The due stage never.
+    func reducedByAcknowledgement(_ o: Obligation, stage: ReminderPlan.Stage, plan: ReminderPlan, zone: Zone) throws -> Bool {
+        guard let id = o.id, let ack = try Acknowledgement.fetchOne(db, key: id), ack.holds(on: zone.day(of: now)) else { return false }
+        if stage.name.hasPrefix("before:") {
+            return plan.stage(stage.index + 1)?.name.hasPrefix("before:") == true
+        }
+        guard stage.name.hasPrefix("overdue:") else { return false }
+        let last = try Int64.fetchOne(db, sql: "SELECT max(firedAt) FROM reminderLedger WHERE obligationId = ?", arguments: [id])
+        return last.map { now.secondsSinceEpoch - $0 < 86_400 } ?? false
+    }
+
+    /// The earliest pending reminder, for the scheduler to sleep until.
+    public func nextReminder() throws -> Instant? {
+        try Int64.fetchOne(db, sql: "SELECT min(nextReminderAt) FROM obligation WHERE nextReminderAt IS NOT NULL")
+            .map { Instant(secondsSinceEpoch: $0) }
+    }
+
+    /// opened or moved are not sent (the "opened" or "moved" notification says what is due).
+    public func armReminders(_ o: inout Obligation) throws {
+        let e = try entity(o.entityId)
+        let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
+        let next = plan.firstStage(after: now)
+        o.nextStageIndex = next?.index
+        o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+    }
+}

@@ -1,0 +1,72 @@
+import DeadlineKit
+import Foundation
+import GRDB
+import Rules
+
+/// Records facts and derives obligations inside one transaction: a fact and the obligations, audit rows
+/// and notifications it causes are committed together or not at all.
+public struct Recorder {
+    public let db: Database
+    public let config: Rules.Configuration
+    public let now: Instant
+    public let actor: String
+    /// Entities and zones already looked up in this transaction (imports touch the same few many times).
+    private let lookups = Lookups()
+
+    private final class Lookups {
+        var entities: [String: Entity] = [:]
+        var zones: [String: Zone] = [:]
+    }
+
+    public init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
+        self.db = db
+        self.config = config
+        self.now = now
+        self.actor = actor
+    }
+
+    func zone(_ e: Entity) throws -> Zone {
+        if let z = lookups.zones[e.zone] { return z }
+        let z = try Zone(e.zone)
+        lookups.zones[e.zone] = z
+        return z
+    }
+
+    public func entity(_ id: String, field: String = "entity") throws -> Entity {
+        if let e = lookups.entities[id] { return e }
+        guard let e = try Entity.fetchOne(db.cachedStatement(sql: "SELECT * FROM entity WHERE id = ?"), arguments: [id]) else {
+            throw StoreError.invalid(field: field, problem: "no entity '\(id)'", fix: "add it first with obligctl entity add \(id) NAME")
+        }
+        lookups.entities[id] = e
+        return e
+    }
+
+    public struct Outcome: Sendable {
+        public var factId: Int64
+        public init(factId: Int64) { self.factId = factId }
+        public var opened: [Obligation] = []
+        public var moved: [Obligation] = []
+        /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation
+        /// uses it to find the obligations the facts no longer give.
+        public var derived: Set<DerivedKey> = []
+    }
+
+    /// An obligation's identity within its rule.
+    public struct DerivedKey: Hashable, Sendable {
+        public var entity: String
+        public var trigger: String
+        public init(entity: String, trigger: String) {
+            self.entity = entity
+            self.trigger = trigger
+        }
+    }
+
+    func instant(of start: Start?, zone: Zone) -> Instant {
+        switch start {
+        case nil: now
+        case let .day(d)?: zone.instant(d)
+        case let .instant(i)?: i
+        }
+    }
+
+}
