@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "DeadlineKit"),
         // Rule packs and calendar files: load, validate, estimate unannounced years, evaluate facts.
         .target(name: "Rules", dependencies: ["DeadlineKit"]),
-        // The SQLite store: schema, migrations, queries. The only code that writes SQL.
+        // The only owner of state: schema, migrations, records, every SQL statement, the audit trail and
+        // the outbox, behind a typed API (`ObligationStore.transaction`/`snapshot` and `Recorder`). The only
+        // target that may import GRDB (scripts/check-layering).
         .target(name: "Store", dependencies: [
             "Rules", "DeadlineKit",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -36,7 +38,6 @@ let package = Package(
         // Turning outbox rows into journal entries and webhook requests (standard, DingTalk, Feishu, WeCom, Slack, Teams).
         .target(name: "Delivery", dependencies: [
             "Store", "Rules", "DeadlineKit", "CSystemd",
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -53,7 +54,6 @@ let package = Package(
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(name: "Daemon", dependencies: [
             "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery",
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

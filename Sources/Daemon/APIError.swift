@@ -1,6 +1,5 @@
 import APIModel
 import Foundation
-import GRDB
 import Hummingbird
 import Rules
 import Store
@@ -21,8 +20,6 @@ enum APIError {
             return json(.badRequest, decoding(e))
         case let e as ConfigError:
             return json(.unprocessableContent, APIErrorBody(error: e.description, field: "config", fix: "correct the file and reload again; the previous configuration stays in force"))
-        case let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT:
-            return json(.conflict, APIErrorBody(error: "conflicts with stored data: \(e.message ?? "constraint failed")"))
         default:
             return json(.internalServerError, APIErrorBody(error: "internal error: \(error)", fix: "see the obligd log; nothing was written"))
         }

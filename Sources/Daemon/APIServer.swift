@@ -2,7 +2,6 @@ import APIModel
 import DeadlineKit
 import Crypto
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import NIOPosix
@@ -43,13 +42,13 @@ public struct APIServer: Sendable {
             }
         }
         router.get("/v1/entities") { _, _ in
-            await self.handle { try await self.store.read { db in try Entity.order(Column("id")).fetchAll(db).map(Views.entity) } }
+            await self.handle { try await self.snapshot { r in try r.entities().map(Views.entity) } }
         }
         router.get("/v1/entities/:id") { _, ctx in
             await self.handle {
                 let id = ctx.parameters.get("id") ?? ""
-                return try await self.store.read { db in
-                    guard let e = try Entity.fetchOne(db, key: id) else { throw StoreError.notFound("entity '\(id)'") }
+                return try await self.snapshot { r in
+                    guard let e = try r.findEntity(id) else { throw StoreError.notFound("entity '\(id)'") }
                     return Views.entity(e)
                 }
             }
@@ -80,20 +79,17 @@ public struct APIServer: Sendable {
             await self.handle {
                 let id = try obligationId(ctx)
                 let explain = req.uri.queryParameters["explain"].map { $0 == "true" || $0 == "1" } ?? false
-                let config = self.config.configuration
-                return try await self.store.read { db in
-                    guard let o = try Obligation.fetchOne(db, key: id) else { throw StoreError.notFound("obligation \(id)") }
-                    let ack = try Recorder(db: db, config: config, now: self.clock(), actor: "api").acknowledgements(of: [id])[id]
-                    return Views.obligation(o, explanation: explain ? try self.explanation(o, db: db, config: config) : nil, acknowledgement: ack)
+                return try await self.snapshot { r in
+                    guard let o = try r.findObligation(id) else { throw StoreError.notFound("obligation \(id)") }
+                    let ack = try r.acknowledgements(of: [id])[id]
+                    return Views.obligation(o, explanation: explain ? try r.explanation(of: o) : nil, acknowledgement: ack)
                 }
             }
         }
         router.get("/v1/obligations/:id/history") { _, ctx in
             await self.handle {
                 let id = try obligationId(ctx)
-                return try await self.store.read { db in
-                    guard try Obligation.fetchOne(db, key: id) != nil else { throw StoreError.notFound("obligation \(id)") }
-                    return try AuditEntry.filter(Column("subject") == "obligation:\(id)").order(Column("id")).fetchAll(db).map(Views.audit)
+                return try await self.snapshot { r in try r.history(of: id).map(Views.audit)
                 }
             }
         }
@@ -133,63 +129,44 @@ public struct APIServer: Sendable {
         let now = clock().secondsSinceEpoch
         let rules = config.configuration.rules.count
         let receivers = try await self.receivers().map { Views.receiver($0, nowMillis: now * 1000) }
-        return try await store.read { db in
-            let open = try Obligation.filter(Column("status") == "open").fetchCount(db)
-            let overdue = try Obligation.filter(Column("status") == "open" && Column("dueInstant") <= now).fetchCount(db)
-            let next = try Obligation.filter(Column("status") == "open" && Column("dueInstant") > now).order(Column("dueInstant")).fetchOne(db)
-            let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" }
-            return Health(status: healthy ? "ready" : "degraded", version: Self.version,
-                          openObligations: open, overdue: overdue,
-                          nextDue: next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
-        }
+        let summary = try await snapshot { r in try r.summary() }
+        let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" }
+        return Health(status: healthy ? "ready" : "degraded", version: Self.version,
+                      openObligations: summary.open, overdue: summary.overdue,
+                      nextDue: summary.next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
     }
 
     func list(_ req: Request) async throws -> [ObligationView] {
         let q = req.uri.queryParameters
-        var filter = Obligation.all()
-        if let e = q["entity"] { filter = filter.filter(Column("entityId") == String(e)) }
-        if let s = q["status"] {
-            guard Obligation.Status(rawValue: String(s)) != nil || s == "all" else {
+        var filter = Recorder.ObligationFilter(status: nil)
+        if let e = q["entity"] { filter.entity = String(e) }
+        if let s = q["status"], s != "all" {
+            guard let status = Obligation.Status(rawValue: String(s)) else {
                 throw StoreError.invalid(field: "status", problem: "'\(s)' is not a status", fix: "use open, done, waived or all")
             }
-            if s != "all" { filter = filter.filter(Column("status") == String(s)) }
+            filter.status = status
         }
         if let d = q["dueBefore"] {
-            _ = try parsed("dueBefore", String(d)) { (t) throws(InputError) in try CivilDate(parsing: t) }
-            filter = filter.filter(Column("due") < String(d))
+            filter.dueBefore = try parsed("dueBefore", String(d)) { (t) throws(InputError) in try CivilDate(parsing: t) }
         }
-        var limit = 10_000
         if let l = q["limit"] {
             guard let n = Int(l), n > 0 else { throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100") }
-            limit = n
+            filter.limit = n
         }
-        let request = filter.order(Column("dueInstant"), Column("id")).limit(limit)
-        let config = self.config.configuration
-        let now = clock()
-        return try await store.read { db in
-            let list = try request.fetchAll(db)
-            let acks = try Recorder(db: db, config: config, now: now, actor: "api").acknowledgements(of: list.compactMap(\.id))
+        return try await list(filter)
+    }
+
+    private func list(_ filter: Recorder.ObligationFilter) async throws -> [ObligationView] {
+        try await snapshot { r in
+            let list = try r.obligations(matching: filter)
+            let acks = try r.acknowledgements(of: list.compactMap(\.id))
             return list.map { Views.obligation($0, acknowledgement: $0.id.flatMap { acks[$0] }) }
         }
     }
 
-    func explanation(_ o: Obligation, db: Database, config: Rules.Configuration) throws -> [String] {
-        guard let e = try Entity.fetchOne(db, key: o.entityId) else { return [] }
-        let calendar = try config.calendar(e.region)
-        let r = try Recorder(db: db, config: config, now: clock(), actor: "api")
-            .compute(entity: e, start: try Start(parsing: o.start), period: try Period(parsing: o.period), roll: o.roll.flatMap(Roll.init(rawValue:)))
-        var lines: [String] = []
-        if let rule = o.ruleId.flatMap(config.rule) {
-            lines.append("Rule \(rule.id): \(rule.title); \(rule.citation)")
-            if let eff = rule.effective, o.start == eff.description { lines.append("The trigger came before the rule took effect on \(eff), so the clock starts then.") }
-        }
-        lines.append("Trigger: \(o.triggerKey); start \(o.start); period \(o.period)")
-        if let d = r.deadline { lines += calendar.explain(d).lines } else {
-            lines.append("An instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
-        }
-        lines.append("Ends at \(r.dueInstant) (UTC)" + (r.deadline != nil ? ", 24:00 local in \(e.zone)" : ""))
-        if r.due.description != o.due { lines.append("NOTE: with the configuration now loaded the due day would be \(r.due); a reload recomputes it.") }
-        return lines
+    /// Runs `body` on a read-only snapshot under the configuration and clock in force.
+    func snapshot<T: Sendable>(_ body: @Sendable @escaping (Recorder) throws -> T) async throws -> T {
+        try await store.snapshot(config: config.configuration, now: clock(), body)
     }
 
     // MARK: Plumbing
@@ -226,8 +203,7 @@ public struct APIServer: Sendable {
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
-            let result = try await store.idempotent(key: key, request: fingerprint) { db in
-                let recorder = Recorder(db: db, config: config, now: now, actor: actor)
+            let result = try await store.transaction(config: config, now: now, actor: actor, idempotencyKey: key, request: fingerprint) { recorder in
                 let value = try body(recorder, decoded)
                 return (code, try APIError.encoder.encode(value))
             }

@@ -36,8 +36,8 @@ public final class ReminderScheduler: Sendable {
         while true {
             let now = clock.now()
             let config = configuration()
-            let (sent, more) = try await store.write { db in
-                try Recorder(db: db, config: config, now: now, actor: "scheduler").fireReminders()
+            let (sent, more) = try await store.transaction(config: config, now: now, actor: "scheduler") { r in
+                try r.fireReminders()
             }
             total += sent
             if !more { break }
@@ -52,7 +52,7 @@ public final class ReminderScheduler: Sendable {
     public func nextReminder() async throws -> Instant? {
         let config = configuration()
         let now = clock.now()
-        return try await store.read { db in try Recorder(db: db, config: config, now: now, actor: "scheduler").nextReminder() }
+        return try await store.snapshot(config: config, now: now) { r in try r.nextReminder() }
     }
 
     /// Call after writes that may add an earlier stage, so the sleep is shortened.

@@ -1,10 +1,11 @@
+import DeadlineKit
 import Foundation
 import GRDB
 
 /// The SQLite database of obligd. Every acknowledged write is committed (WAL, synchronous=FULL) before
 /// the caller hears of it.
 public final class ObligationStore: Sendable {
-    public let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
     private let commits: GroupCommit
 
@@ -21,19 +22,19 @@ public final class ObligationStore: Sendable {
         commits = GroupCommit(writer: pool)
     }
 
-    public func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await pool.read(body)
     }
 
     /// Runs `body` in a transaction shared with concurrent writes (group commit); returns once it is durable.
-    public func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await commits.write(body)
     }
 
     /// Runs `body` in one transaction with an idempotency record: a retried request with the same key gets
     /// the stored response and writes nothing; the same key with a different request is a conflict.
-    public func idempotent(key: String?, request: String,
-                           _ body: @Sendable @escaping (Database) throws -> (status: Int, response: Data)) async throws -> (status: Int, response: Data) {
+    func idempotent(key: String?, request: String, now: Instant,
+                    _ body: @Sendable @escaping (Database) throws -> (status: Int, response: Data)) async throws -> (status: Int, response: Data) {
         guard let key else { return try await write(body) }
         return try await write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT request, status, response FROM idempotency WHERE key = ?", arguments: [key]) {
@@ -44,7 +45,7 @@ public final class ObligationStore: Sendable {
             }
             let result = try body(db)
             try db.execute(sql: "INSERT INTO idempotency (key, request, status, response, createdAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [key, request, result.status, result.response, Int64(Date().timeIntervalSince1970)])
+                           arguments: [key, request, result.status, result.response, now.secondsSinceEpoch])
             return result
         }
     }

@@ -4,7 +4,7 @@ import GRDB
 import Logging
 import Rules
 import Scheduler
-import Store
+@testable import Store
 import Testing
 
 /// The scheduler against a real SQLite store, with a clock moved by hand.

@@ -6,7 +6,7 @@ import Rules
 /// Records facts and derives obligations inside one transaction: a fact and the obligations, audit rows
 /// and notifications it causes are committed together or not at all.
 public struct Recorder {
-    public let db: Database
+    let db: Database
     public let config: Rules.Configuration
     public let now: Instant
     public let actor: String
@@ -18,7 +18,7 @@ public struct Recorder {
         var zones: [String: Zone] = [:]
     }
 
-    public init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
+    init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
         self.db = db
         self.config = config
         self.now = now

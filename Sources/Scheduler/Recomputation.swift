@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Logging
 import Rules
 import Store
@@ -12,15 +11,15 @@ import Synchronization
 /// stored with the obligations, so a change made while obligd was stopped is caught at start. The
 /// work runs in batches of short transactions so the API stays responsive; the fingerprints are saved
 /// only when all of it succeeded, so an interrupted pass is redone.
-struct Recomputation {
+public struct Recomputation: Sendable {
     let store: ObligationStore
     let logger: Logger
     /// Told how far a pass got, at most once a second: under systemd it keeps a long pass at start or on
     /// reload from being killed as hung (EXTEND_TIMEOUT_USEC) and shows in `systemctl status`.
-    var progress: @Sendable (String) -> Void = { _ in }
+    let progress: @Sendable (String) -> Void
     private let throttle = Throttle()
 
-    init(store: ObligationStore, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(store: ObligationStore, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.logger = logger
         self.progress = progress
@@ -32,7 +31,7 @@ struct Recomputation {
 
     /// A fingerprint per calendar year (`calendar:cn/2027`: source, version and holiday runs) and per
     /// rule (`rule:<id>`: what decides its due dates).
-    static func fingerprints(of config: Rules.Configuration) -> [String: String] {
+    public static func fingerprints(of config: Rules.Configuration) -> [String: String] {
         var f: [String: String] = [:]
         for (region, calendar) in config.calendars {
             for y in calendar.yearCalendars { f["calendar:\(region)/\(y.year)"] = "\(y.sourceDescription) | \(y.holidays)" }
@@ -41,23 +40,25 @@ struct Recomputation {
         return f
     }
 
-    struct Result {
-        var examined = 0, moved = 0, confirmed = 0
+    public struct Result: Sendable {
+        /// Obligations recomputed because a calendar year that decided them changed; of those, moved
+        /// to another day, and confirmed (no longer provisional on the same day).
+        public var examined = 0, moved = 0, confirmed = 0
         /// Obligations of new or changed rules: opened from facts already recorded, and moved.
-        var ruleOpened = 0, ruleMoved = 0
-        var rulesChanged: [String] = []
+        public var ruleOpened = 0, ruleMoved = 0
+        public var rulesChanged: [String] = []
         /// Open obligations of changed or removed rules that the facts no longer give: flagged, left open.
-        var underived = 0
+        public var underived = 0
     }
 
     /// `previous`, when known (a reload), only makes the audit notes more precise ("period +2mo -> +3mo").
-    func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
+    public func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
         var total = Result()
-        let stored = try await store.read { db in try DerivationState.load(db) }
+        let stored = try await store.snapshot(config: config, now: now) { r in try r.derivationFingerprints() }
         let current = Self.fingerprints(of: config)
         guard !stored.isEmpty else {
             // A new database (or one from before fingerprints): it was derived under this configuration.
-            try await store.write { db in try DerivationState.replace(db, with: current) }
+            try await store.transaction(config: config, now: now, actor: actor) { r in try r.replaceDerivationFingerprints(current) }
             return total
         }
         let years = current.keys.filter { $0.hasPrefix("calendar:") && stored[$0] != current[$0] }
@@ -87,24 +88,20 @@ struct Recomputation {
             try await flagUnderived(ruleId: id, keep: [], because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor, into: &total)
         }
         if stored != current {
-            try await store.write { db in try DerivationState.replace(db, with: current) }
+            try await store.transaction(config: config, now: now, actor: actor) { r in try r.replaceDerivationFingerprints(current) }
         }
         return total
     }
 
     private func recomputeCalendars(config: Rules.Configuration, years: [String], now: Instant, actor: String, into total: inout Result) async throws {
-        var after: Int64 = 0
-        while true {
-            let cursor = after
-            let r = try await store.write { db in
-                try Recorder(db: db, config: config, now: now, actor: actor).recompute(afterId: cursor, years: years)
-            }
+        try await batches(config: config, now: now, actor: actor) { r, after in
+            let result = try r.recompute(afterId: after, years: years)
+            return (result.lastId, result.examined, result)
+        } each: { r in
             total.examined += r.examined
             total.moved += r.moved
             total.confirmed += r.confirmed
             report("recomputing obligations decided by \(years.joined(separator: " ")): \(total.examined) examined, \(total.moved) moved")
-            if r.examined == 0 { break }
-            after = r.lastId
         }
         logger.notice("recomputed open obligations", metadata: ["years": "\(years.joined(separator: " "))", "examined": "\(total.examined)",
                                                              "moved": "\(total.moved)", "confirmed": "\(total.confirmed)"])
@@ -124,36 +121,17 @@ struct Recomputation {
             var derived = Set<Recorder.DerivedKey>(), undecided = Set<String>()
             switch rule.trigger {
             case .metric:
-                let subjects = try await store.read { db in
-                    try Recorder(db: db, config: config, now: now, actor: actor).metricSubjects(of: [rule])
-                }
+                let subjects = try await store.snapshot(config: config, now: now) { r in try r.metricSubjects(of: [rule]) }
                 // 500 entities per transaction, each in a savepoint: one whose history cannot be derived
-                // under the new rule (a due day outside the calendars) is rolled back, counted and logged,
-                // and the others still are.
+                // under the new rule is rolled back, counted and logged, and the others still are.
                 for start in stride(from: 0, to: subjects.count, by: 500) {
                     let batch = Array(subjects[start..<min(start + 500, subjects.count)])
-                    let r = try await store.write { db -> (opened: Int, moved: Int, derived: Set<Recorder.DerivedKey>, failed: [(entity: String, why: String)]) in
-                        let recorder = Recorder(db: db, config: config, now: now, actor: actor)
-                        var r = (opened: 0, moved: 0, derived: Set<Recorder.DerivedKey>(), failed: [(entity: String, why: String)]())
-                        for subject in batch {
-                            do {
-                                try db.inSavepoint {
-                                    let outcome = try recorder.evaluateMetric(entityId: subject.entity, metric: subject.metric,
-                                                                              only: [rule.id], because: change)
-                                    r.opened += outcome.opened.count
-                                    r.moved += outcome.moved.count
-                                    r.derived.formUnion(outcome.derived)
-                                    return .commit
-                                }
-                            } catch let error as StoreError {
-                                r.failed.append((subject.entity, "\(subject.entity)/\(subject.metric): \(error)"))
-                            }
-                        }
-                        return r
+                    let r = try await store.transaction(config: config, now: now, actor: actor) { r in
+                        try r.rederiveMetrics(batch, rule: rule, because: change)
                     }
-                    opened += r.opened
-                    moved += r.moved
-                    derived.formUnion(r.derived)
+                    opened += r.outcome.opened.count
+                    moved += r.outcome.moved.count
+                    derived.formUnion(r.outcome.derived)
                     skipped += r.failed.count
                     report("re-deriving rule \(rule.id): \(min(start + 500, subjects.count)) of \(subjects.count) entities, \(moved) moved")
                     for failure in r.failed {
@@ -162,32 +140,24 @@ struct Recomputation {
                     }
                 }
             case .event:
-                var after: Int64 = 0
-                while true {
-                    let cursor = after
-                    let r = try await store.write { db in
-                        try Recorder(db: db, config: config, now: now, actor: actor).rederiveEvents(afterId: cursor, rules: [rule], because: change)
-                    }
+                try await batches(config: config, now: now, actor: actor) { r, after in
+                    let result = try r.rederiveEvents(afterId: after, rules: [rule], because: change)
+                    return (result.lastId, result.examined, result)
+                } each: { r in
                     opened += r.outcome.opened.count
                     moved += r.outcome.moved.count
                     derived.formUnion(r.outcome.derived)
                     skipped += r.skipped
                     report("re-deriving rule \(rule.id): events up to #\(r.lastId), \(opened) opened, \(moved) moved")
-                    if r.examined == 0 { break }
-                    after = r.lastId
                 }
             }
             // Follow-ups of a recurring rule, after the obligations they follow.
-            var after: Int64 = 0
-            while true {
-                let cursor = after
-                let r = try await store.write { db in
-                    try Recorder(db: db, config: config, now: now, actor: actor).rederiveRecurrences(afterId: cursor, rule: rule, because: change)
-                }
+            try await batches(config: config, now: now, actor: actor) { r, after in
+                let result = try r.rederiveRecurrences(afterId: after, rule: rule, because: change)
+                return (result.lastId, result.examined, result)
+            } each: { r in
                 moved += r.outcome.moved.count
                 derived.formUnion(r.outcome.derived)
-                if r.examined == 0 { break }
-                after = r.lastId
             }
             total.ruleOpened += opened
             total.ruleMoved += moved
@@ -202,22 +172,37 @@ struct Recomputation {
     /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).
     private func flagUnderived(ruleId: String, keep: Set<Recorder.DerivedKey>, keepEntities: Set<String> = [], because: String,
                                config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
-        var after: Int64 = 0, flagged = 0
-        while true {
-            let cursor = after
-            let r = try await store.write { db in
-                try Recorder(db: db, config: config, now: now, actor: actor)
-                    .flagUnderived(ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) }, because: because, afterId: cursor)
-            }
+        var flagged = 0
+        try await batches(config: config, now: now, actor: actor) { r, after in
+            let result = try r.flagUnderived(ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) },
+                                             because: because, afterId: after)
+            return (result.lastId, result.examined, result)
+        } each: { r in
             flagged += r.flagged.count
             report("checking obligations of rule \(ruleId) still given by the facts: up to #\(r.lastId), \(flagged) no longer")
-            if r.examined == 0 { break }
-            after = r.lastId
         }
         total.underived += flagged
         if flagged > 0 {
             logger.warning("open obligations no longer given by the facts; left open for a person to close", metadata: [
                 "rule": "\(ruleId)", "why": "\(because)", "obligations": "\(flagged)"])
+        }
+    }
+}
+
+extension Recomputation {
+    /// The one batching loop of every pass: `step` runs in its own transaction from the id cursor and
+    /// returns the last id it examined, how many it examined and its result; `each` sees each result.
+    /// It stops at the first step that examines nothing, so the API is answered between batches.
+    func batches<R: Sendable>(config: Rules.Configuration, now: Instant, actor: String,
+                              _ step: @Sendable @escaping (Recorder, Int64) throws -> (lastId: Int64, examined: Int, result: R),
+                              each: (R) throws -> Void) async throws {
+        var after: Int64 = 0
+        while true {
+            let cursor = after
+            let batch = try await store.transaction(config: config, now: now, actor: actor) { r in try step(r, cursor) }
+            try each(batch.result)
+            if batch.examined == 0 { return }
+            after = batch.lastId
         }
     }
 }

@@ -1,0 +1,91 @@
+import DeadlineKit
+import GRDB
+import Rules
+
+/// What the API reads: entities, obligations by filter, an obligation's history and explanation, and
+/// the counts health reports. Typed answers, so no caller needs SQL.
+extension Recorder {
+    /// Which obligations `obligations(matching:)` lists, soonest due first.
+    public struct ObligationFilter: Sendable {
+        public var entity: String?
+        /// nil lists every status.
+        public var status: Obligation.Status?
+        /// Only those due before this day.
+        public var dueBefore: CivilDate?
+        public var limit: Int
+
+        public init(entity: String? = nil, status: Obligation.Status? = .open, dueBefore: CivilDate? = nil, limit: Int = 10_000) {
+            self.entity = entity
+            self.status = status
+            self.dueBefore = dueBefore
+            self.limit = limit
+        }
+    }
+
+    /// Open and overdue counts and the next open deadline, as of `now`.
+    public struct Summary: Sendable {
+        public var open: Int
+        public var overdue: Int
+        public var next: Obligation?
+    }
+
+    public func entities() throws -> [Entity] {
+        try Entity.order(Column("id")).fetchAll(db)
+    }
+
+    /// The entity `id`, or nil (where `entity(_:)` treats a missing one as bad input).
+    public func findEntity(_ id: String) throws -> Entity? {
+        try Entity.fetchOne(db, key: id)
+    }
+
+    public func findObligation(_ id: Int64) throws -> Obligation? {
+        try Obligation.fetchOne(db, key: id)
+    }
+
+    public func obligations(matching f: ObligationFilter) throws -> [Obligation] {
+        var request = Obligation.all()
+        if let e = f.entity { request = request.filter(Column("entityId") == e) }
+        if let s = f.status { request = request.filter(Column("status") == s.rawValue) }
+        if let d = f.dueBefore { request = request.filter(Column("due") < d.description) }
+        return try request.order(Column("dueInstant"), Column("id")).limit(f.limit).fetchAll(db)
+    }
+
+    /// The audit rows of obligation `id`, oldest first.
+    public func history(of id: Int64) throws -> [AuditEntry] {
+        guard try findObligation(id) != nil else { throw StoreError.notFound("obligation \(id)") }
+        return try AuditEntry.filter(Column("subject") == "obligation:\(id)").order(Column("id")).fetchAll(db)
+    }
+
+    public func summary() throws -> Summary {
+        let t = now.secondsSinceEpoch
+        let open = Obligation.filter(Column("status") == "open")
+        return Summary(open: try open.fetchCount(db),
+                       overdue: try open.filter(Column("dueInstant") <= t).fetchCount(db),
+                       next: try open.filter(Column("dueInstant") > t).order(Column("dueInstant")).fetchOne(db))
+    }
+
+    /// How the due day of `o` follows from its rule, start, period and the calendars in force, in
+    /// lines an auditor can check by hand.
+    public func explanation(of o: Obligation) throws -> [String] {
+        guard let e = try findEntity(o.entityId) else { return [] }
+        let calendar = try config.calendar(e.region)
+        let r = try compute(entity: e, start: try Start(parsing: o.start), period: try Period(parsing: o.period),
+                            roll: o.roll.flatMap(Roll.init(rawValue:)))
+        var lines: [String] = []
+        if let rule = o.ruleId.flatMap(config.rule) {
+            lines.append("Rule \(rule.id): \(rule.title); \(rule.citation)")
+            if let eff = rule.effective, o.start == eff.description {
+                lines.append("The trigger came before the rule took effect on \(eff), so the clock starts then.")
+            }
+        }
+        lines.append("Trigger: \(o.triggerKey); start \(o.start); period \(o.period)")
+        if let d = r.deadline { lines += calendar.explain(d).lines } else {
+            lines.append("An instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
+        }
+        lines.append("Ends at \(r.dueInstant) (UTC)" + (r.deadline != nil ? ", 24:00 local in \(e.zone)" : ""))
+        if r.due.description != o.due {
+            lines.append("NOTE: with the configuration now loaded the due day would be \(r.due); a reload recomputes it.")
+        }
+        return lines
+    }
+}
