@@ -124,6 +124,9 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     public static let databaseTableName = "outbox"
     public var id: String
     public var createdAt: Int64
+    /// A `NotificationKind`'s raw value; kept as text so that a row of a kind this version does not
+    /// know (written by a newer obligd) is reported on that row by the strict payload reader instead
+    /// of failing the fetch of the whole queue.
     public var kind: String
     public var obligationId: Int64?
     public var payload: String

@@ -93,14 +93,13 @@ import Testing
                                       dueInstant: 1_760_976_000, calendars: "[]", provisional: true, status: .open, nextStageIndex: nil,
                                       nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
 
-    func roundTrip(_ kind: String, _ detail: OutboxPayload.Detail) throws -> Delivery.Notification {
-        let bytes = try OutboxPayload.encoder.encode(OutboxPayload(kind: kind, obligation: obligation, detail: detail))
-        return try Delivery.Notification(id: "o-42", createdAt: 5, payload: String(decoding: bytes, as: UTF8.self))
+    func roundTrip(_ kind: NotificationKind, _ detail: OutboxPayload.Detail) throws -> Delivery.Notification {
+        try Delivery.Notification(id: "o-42", createdAt: 5, payload: OutboxPayload(kind: kind, obligation: obligation, detail: detail).json)
     }
 
     @Test func everyKindTheRecorderWritesIsReadBack() throws {
         for kind in NotificationKind.outboxKinds where kind != .deliveryFailing && kind != .agenda {
-            let n = try roundTrip(kind.rawValue, kind == .reminder ? .init(stage: "due", stageKey: "due@2025-10-20", late: false, scheduledAt: 1, collapsed: 0) : .init())
+            let n = try roundTrip(kind, kind == .reminder ? .init(stage: "due", stageKey: "due@2025-10-20", late: false, scheduledAt: 1, collapsed: 0) : .init())
             #expect(n.kind == kind)
             #expect(n.obligation == 42 && n.entity == "acme" && n.rule == "cn.pipo.report")
             #expect(n.title == "Report the PI protection officer")
@@ -110,10 +109,10 @@ import Testing
     }
 
     @Test func aLateCollapsedReminderAndAMoveKeepTheirDetail() throws {
-        let r = try roundTrip("reminder", .init(stage: "overdue:2", stageKey: "overdue:2@2025-10-22", late: true, scheduledAt: 1_761_094_800, collapsed: 2))
+        let r = try roundTrip(.reminder, .init(stage: "overdue:2", stageKey: "overdue:2@2025-10-22", late: true, scheduledAt: 1_761_094_800, collapsed: 2))
         #expect(r.stageName == "overdue:2" && r.overdueIndex == 2)
         #expect(r.late && r.scheduledAt == 1_761_094_800)
-        let m = try roundTrip("obligation.moved", .init(from: "2025-10-17", reason: "calendar cn/2025 v2 published"))
+        let m = try roundTrip(.moved, .init(from: "2025-10-17", reason: "calendar cn/2025 v2 published"))
         #expect(m.from == "2025-10-17" && m.reason == "calendar cn/2025 v2 published")
         #expect(m.stage == nil && !m.late)
     }

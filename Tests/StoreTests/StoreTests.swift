@@ -10,10 +10,10 @@ import Testing
                                 period: "+30wd", roll: nil, due: "2025-07-15", dueInstant: 1_752_595_200, calendars: "[]", provisional: true,
                                 status: .open, nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
 
-    func encoded(_ p: OutboxPayload) throws -> String { String(decoding: try OutboxPayload.encoder.encode(p), as: UTF8.self) }
+    func encoded(_ p: OutboxPayload) throws -> String { String(decoding: try JSONEncoderOracle.encoder.encode(JSONEncoderOracle(p)), as: UTF8.self) }
 
     @Test func aReminderPayloadHasSortedKeysAndOnlyTheFieldsOfItsKind() throws {
-        let p = OutboxPayload(kind: "reminder", obligation: obligation,
+        let p = OutboxPayload(kind: .reminder, obligation: obligation,
                               detail: .init(stage: "before:-7d", stageKey: "before:-7d@2025-07-15", late: false, scheduledAt: 1_751_936_400, collapsed: 0))
         #expect(try encoded(p) == #"{"collapsed":0,"due":"2025-07-15","dueInstant":1752595200,"entity":"acme","kind":"reminder","late":false,"obligation":7,"provisional":true,"rule":"","scheduledAt":1751936400,"stage":"before:-7d","stageKey":"before:-7d@2025-07-15","status":"open","title":"File \"A/B\""}"#)
     }
@@ -24,13 +24,23 @@ import Testing
         o.title = title
         for detail in [OutboxPayload.Detail(), .init(stage: "overdue:2", stageKey: "overdue:2@2025-07-17", late: true, scheduledAt: -5, collapsed: 3),
                        .init(from: "2025-07-14", reason: "rule x/y changed: \"period\" +2mo -> +3mo")] {
-            let p = OutboxPayload(kind: "obligation.moved", obligation: o, detail: detail)
+            let p = OutboxPayload(kind: .moved, obligation: o, detail: detail)
             #expect(p.json == (try encoded(p)))
         }
     }
 
+    @Test(arguments: NotificationKind.outboxKinds.filter { $0 != .agenda })
+    func whatJSONWritesReadReadsBack(kind: NotificationKind) throws {
+        let detail: OutboxPayload.Detail = kind == .reminder
+            ? .init(stage: "overdue:2", stageKey: "overdue:2@2025-07-17", late: true, scheduledAt: -5, collapsed: 3)
+            : .init(from: "2025-07-14", reason: "why \"/\" 中文", receiver: "r", error: "HTTP 500")
+        let p = OutboxPayload(kind: kind, obligation: obligation, detail: detail)
+        guard case let .notice(back) = try OutboxPayload.read(p.json, outboxId: "x") else { Issue.record("not a notice"); return }
+        #expect(back == p)
+    }
+
     @Test func aMovePayloadCarriesWhereFromAndWhy() throws {
-        let p = OutboxPayload(kind: "obligation.moved", obligation: obligation, detail: .init(from: "2025-07-14", reason: "calendar cn/2025 v2 published"))
+        let p = OutboxPayload(kind: .moved, obligation: obligation, detail: .init(from: "2025-07-14", reason: "calendar cn/2025 v2 published"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(try encoded(p).utf8)) as? [String: Any])
         #expect(object["from"] as? String == "2025-07-14")
         #expect(object["reason"] as? String == "calendar cn/2025 v2 published")
@@ -87,5 +97,45 @@ import Testing
             let o = obligation(title: title, optionals: optionals)
             #expect(o.auditJSON == String(decoding: try encoder.encode(o), as: UTF8.self))
         }
+    }
+}
+
+/// The oracle for the hand-written `OutboxPayload.json`: what `JSONEncoder` with sorted keys gives for
+/// the same fields (the detail's at the top level, only those present).
+struct JSONEncoderOracle: Encodable {
+    let p: OutboxPayload
+    init(_ p: OutboxPayload) { self.p = p }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    enum CodingKeys: String, CodingKey {
+        case collapsed, due, dueInstant, entity, error, from, kind, late, obligation, provisional, reason, receiver, rule, scheduledAt,
+            stage, stageKey, status, title
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(p.detail.collapsed, forKey: .collapsed)
+        try c.encode(p.due, forKey: .due)
+        try c.encode(p.dueInstant, forKey: .dueInstant)
+        try c.encode(p.entity, forKey: .entity)
+        try c.encodeIfPresent(p.detail.error, forKey: .error)
+        try c.encodeIfPresent(p.detail.from, forKey: .from)
+        try c.encode(p.kind.rawValue, forKey: .kind)
+        try c.encodeIfPresent(p.detail.late, forKey: .late)
+        try c.encode(p.obligation, forKey: .obligation)
+        try c.encode(p.provisional, forKey: .provisional)
+        try c.encodeIfPresent(p.detail.reason, forKey: .reason)
+        try c.encodeIfPresent(p.detail.receiver, forKey: .receiver)
+        try c.encode(p.rule, forKey: .rule)
+        try c.encodeIfPresent(p.detail.scheduledAt, forKey: .scheduledAt)
+        try c.encodeIfPresent(p.detail.stage, forKey: .stage)
+        try c.encodeIfPresent(p.detail.stageKey, forKey: .stageKey)
+        try c.encode(p.status, forKey: .status)
+        try c.encode(p.title, forKey: .title)
     }
 }

@@ -242,7 +242,7 @@ public final class Dispatcher: Sendable {
             journal.record(n, rendered: rendered, citation: citation(n, setup))
             // A notice that a receiver is failing goes to the others, never back to the failing one.
             let receivers = setup.delivery.receivers.filter { $0.accepts(n) && !(n.kind == .deliveryFailing && $0.name == n.receiver) }
-            routings.append(.init(outboxId: n.id, receivers: receivers.map(\.name), lane: DeliveryLane.of(kind: n.kind.rawValue)))
+            routings.append(.init(outboxId: n.id, receivers: receivers.map(\.name), lane: DeliveryLane.of(kind: n.kind)))
         }
         // Journaled before the commit: a crash in between journals these rows again on restart, which
         // is better than never.

@@ -63,12 +63,10 @@ extension Dispatcher {
         let now = clock.now()
         let zone = Zone.shanghai
         let due = zone.day(of: Instant(secondsSinceEpoch: now / 1000)).adding(days: 7)
-        let payload: [String: Any] = [
-            "kind": "reminder", "obligation": 0, "entity": "obligd-test", "rule": "", "title": "obligd test notification",
-            "due": due.description, "dueInstant": zone.endOfDay(due).secondsSinceEpoch, "provisional": false, "status": "open",
-            "stage": "before:-7d", "late": false, "scheduledAt": now / 1000,
-        ]
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+        let payload = OutboxPayload(kind: .reminder, obligation: 0, entity: "obligd-test", rule: "", title: "obligd test notification",
+                                    due: due.description, dueInstant: zone.endOfDay(due).secondsSinceEpoch, provisional: false,
+                                    status: "open", detail: .init(stage: "before:-7d", late: false, scheduledAt: now / 1000))
+        let text = payload.json
         let n = try Notification(id: "test-" + UUID().uuidString.lowercased(), createdAt: now / 1000, payload: text)
         let rendered = setup.renderer.render(n, entity: nil, language: receiver.language, now: Instant(secondsSinceEpoch: now / 1000))
         let format = receiver.makeFormat()

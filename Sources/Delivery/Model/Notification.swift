@@ -1,31 +1,6 @@
 import DeadlineKit
-import Foundation
 import Rules
 import Store
-
-/// The kinds of notification the outbox carries (`kind` in the payload).
-public enum NotificationKind: String, Sendable, CaseIterable {
-    case opened = "obligation.opened"
-    case moved = "obligation.moved"
-    case done = "obligation.done"
-    case waived = "obligation.waived"
-    case reopened = "obligation.reopened"
-    /// A changed or removed rule no longer gives this open obligation; it is left open for a person.
-    case underived = "obligation.underived"
-    case reminder
-    /// A receiver stopped accepting notifications (dead-lettered); journal only, so a broken receiver
-    /// cannot feed a loop of failure notices to itself.
-    case deliveryFailing = "delivery.failing"
-    /// Several change notices for one receiver in one message (never in the outbox: formed per
-    /// receiver from the notices queued for it; each member was journaled on its own).
-    case digest
-    /// A receiver's daily agenda (overdue, due this week, moved since the last one); for that receiver
-    /// only, not journaled.
-    case agenda
-
-    /// The kinds an outbox row carries (all but `digest`).
-    public static let outboxKinds = allCases.filter { $0 != .digest }
-}
 
 /// An outbox row read back as a typed notification: what happened to which obligation, when it is due,
 /// and (for reminders) which stage fired. Decoding is strict so that a scheduler bug shows up as a clear
@@ -83,53 +58,32 @@ public struct Notification: Sendable, Equatable {
     }
 
     public init(id: String, createdAt: Int64, payload: String) throws(NotificationError) {
-        let object: [String: Any]
-        do {
-            guard let o = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else {
-                throw NotificationError(outboxId: id, problem: "payload is not a JSON object")
-            }
-            object = o
-        } catch let e as NotificationError {
-            throw e
-        } catch {
-            throw NotificationError(outboxId: id, problem: "payload is not valid JSON")
-        }
-        let r = PayloadReader(id: id, values: object)
-        let kindText = try r.string("kind")
-        if kindText == NotificationKind.agenda.rawValue {
+        switch try OutboxPayload.read(payload, outboxId: id) {
+        case let .agenda(receiver, day):
             self = Notification(digest: id, createdAt: createdAt, payload: payload)
             kind = .agenda
-            receiver = try r.string("receiver")
-            due = try r.string("day")
-            return
-        }
-        guard let kind = NotificationKind(rawValue: kindText), kind != .digest else {
-            throw NotificationError(outboxId: id, problem: "unknown kind '\(kindText)'; known: \(NotificationKind.outboxKinds.map(\.rawValue).joined(separator: ", "))")
-        }
-        self.id = id
-        self.createdAt = createdAt
-        self.kind = kind
-        self.payload = payload
-        obligation = try r.int("obligation")
-        entity = try r.string("entity")
-        rule = try r.optionalString("rule") ?? ""
-        title = try r.string("title")
-        due = try r.string("due")
-        do { _ = try CivilDate(parsing: due) } catch {
-            throw NotificationError(outboxId: id, problem: "due '\(due)' is not a YYYY-MM-DD day")
-        }
-        dueInstant = try r.int("dueInstant")
-        provisional = try r.bool("provisional")
-        status = try r.optionalString("status") ?? "open"
-        stage = try r.optionalString("stage")
-        late = try r.optionalBool("late") ?? false
-        scheduledAt = try r.optionalInt("scheduledAt")
-        from = try r.optionalString("from")
-        reason = try r.optionalString("reason")
-        receiver = try r.optionalString("receiver")
-        error = try r.optionalString("error")
-        if kind == .reminder, stage == nil {
-            throw NotificationError(outboxId: id, problem: "a reminder needs 'stage'")
+            self.receiver = receiver
+            due = day
+        case let .notice(p):
+            self.id = id
+            self.createdAt = createdAt
+            self.payload = payload
+            kind = p.kind
+            obligation = p.obligation
+            entity = p.entity
+            rule = p.rule
+            title = p.title
+            due = p.due
+            dueInstant = p.dueInstant
+            provisional = p.provisional
+            status = p.status
+            stage = p.detail.stage
+            late = p.detail.late ?? false
+            scheduledAt = p.detail.scheduledAt
+            from = p.detail.from
+            reason = p.detail.reason
+            receiver = p.detail.receiver
+            error = p.detail.error
         }
     }
 
@@ -183,59 +137,3 @@ public struct Notification: Sendable, Equatable {
     }
 }
 
-/// An outbox row that cannot be turned into a notification.
-public struct NotificationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var outboxId: String
-    public var problem: String
-    public init(outboxId: String, problem: String) {
-        self.outboxId = outboxId
-        self.problem = problem
-    }
-    public var description: String { "outbox \(outboxId): \(problem)" }
-}
-
-/// Typed access to a payload dictionary from JSONSerialization, telling numbers from booleans (on
-/// Linux both are NSNumber).
-struct PayloadReader {
-    let id: String
-    let values: [String: Any]
-
-    private func fail(_ key: String, _ what: String) -> NotificationError {
-        NotificationError(outboxId: id, problem: values[key] == nil ? "missing '\(key)' (\(what))" : "'\(key)' is not \(what)")
-    }
-
-    private static func isBool(_ n: NSNumber) -> Bool { JSONObject.isBoolean(n) }
-
-    func string(_ key: String) throws(NotificationError) -> String {
-        guard let s = values[key] as? String else { throw fail(key, "a string") }
-        return s
-    }
-
-    func optionalString(_ key: String) throws(NotificationError) -> String? {
-        guard let v = values[key], !(v is NSNull) else { return nil }
-        guard let s = v as? String else { throw fail(key, "a string") }
-        return s
-    }
-
-    func int(_ key: String) throws(NotificationError) -> Int64 {
-        guard let n = values[key] as? NSNumber, !Self.isBool(n), n.doubleValue == n.doubleValue.rounded() else {
-            throw fail(key, "a whole number")
-        }
-        return n.int64Value
-    }
-
-    func optionalInt(_ key: String) throws(NotificationError) -> Int64? {
-        guard let v = values[key], !(v is NSNull) else { return nil }
-        return try int(key)
-    }
-
-    func bool(_ key: String) throws(NotificationError) -> Bool {
-        guard let n = values[key] as? NSNumber, Self.isBool(n) else { throw fail(key, "true or false") }
-        return n.boolValue
-    }
-
-    func optionalBool(_ key: String) throws(NotificationError) -> Bool? {
-        guard let v = values[key], !(v is NSNull) else { return nil }
-        return try bool(key)
-    }
-}

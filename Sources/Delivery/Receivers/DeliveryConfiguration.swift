@@ -1,3 +1,4 @@
+import Store
 import DeadlineKit
 import Foundation
 import Rules

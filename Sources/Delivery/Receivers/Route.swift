@@ -1,3 +1,4 @@
+import Store
 /// Which notifications a receiver takes. Each list narrows the match; an empty list matches everything.
 /// A receiver with several routes takes a notification if any route matches; one with none takes all.
 public struct Route: Sendable, Equatable {

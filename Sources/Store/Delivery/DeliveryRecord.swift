@@ -23,8 +23,8 @@ public enum DeliveryLane: Int, Codable, Sendable, CaseIterable {
     case change = 1
 
     /// The lane of an outbox row's kind.
-    public static func of(kind: String) -> DeliveryLane {
-        kind == "reminder" || kind == "delivery.failing" || kind == "agenda" ? .reminder : .change
+    public static func of(kind: NotificationKind) -> DeliveryLane {
+        kind.isReminderLane ? .reminder : .change
     }
 }
 

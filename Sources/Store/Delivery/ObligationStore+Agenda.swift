@@ -15,7 +15,7 @@ public struct AgendaContent: Codable, Sendable, Equatable {
         public var count: Int
         public var items: [Item]
     }
-    public var kind = "agenda"
+    public var kind = NotificationKind.agenda.rawValue
     public var receiver: String
     /// The receiver's local day it is for.
     public var day: String
@@ -57,7 +57,7 @@ extension ObligationStore {
                     """, [previous / 1000]))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            try OutboxEntry(id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: seconds, kind: "agenda", obligationId: nil,
+            try OutboxEntry(id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: seconds, kind: NotificationKind.agenda.rawValue, obligationId: nil,
                             payload: String(decoding: try encoder.encode(content), as: UTF8.self), status: "pending", attempts: 0,
                             lastError: nil).insert(db)
             return true

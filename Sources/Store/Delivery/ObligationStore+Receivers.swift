@@ -52,8 +52,8 @@ extension ObligationStore {
     static func queueFailingNotice(_ db: Database, about attempt: DeliveryRecord, reason: String, notice: String, now: Int64) throws {
         guard let outbox = try OutboxEntry.fetchOne(db, key: attempt.outboxId), let id = outbox.obligationId,
               let o = try Obligation.fetchOne(db, key: id) else { return }
-        let payload = OutboxPayload(kind: "delivery.failing", obligation: o, detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
-        try OutboxEntry(id: OutboxID.make(), createdAt: now / 1000, kind: payload.kind, obligationId: id, payload: payload.json,
+        let payload = OutboxPayload(kind: .deliveryFailing, obligation: o, detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
+        try OutboxEntry(id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: now / 1000, kind: payload.kind.rawValue, obligationId: id, payload: payload.json,
                         status: "pending", attempts: 0, lastError: nil).insert(db)
     }
 

@@ -10,14 +10,14 @@ extension Recorder {
             .execute(arguments: [now.secondsSinceEpoch, actor, action, subject, before, after, note])
     }
 
-    func notify(_ kind: String, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
+    func notify(_ kind: NotificationKind, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
         let payload = OutboxPayload(kind: kind, obligation: o, detail: detail)
         // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
         let statement = try db.cachedStatement(sql: """
             INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
             VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
             """)
-        try statement.execute(arguments: [OutboxID.make(), now.secondsSinceEpoch, kind, o.id,
+        try statement.execute(arguments: [OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000), now.secondsSinceEpoch, kind.rawValue, o.id,
                                           payload.json])
     }
 

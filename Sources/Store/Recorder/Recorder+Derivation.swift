@@ -30,7 +30,7 @@ extension Recorder {
             }
             try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
                       note: "moved from \(from) to \(o.due): \(reason)")
-            try notify("obligation.moved", o, .init(from: from, reason: reason))
+            try notify(.moved, o, .init(from: from, reason: reason))
             outcome.moved.append(o)
             return
         }
@@ -40,7 +40,7 @@ extension Recorder {
         apply(computed, start: start, period: period, to: &o)
         try o.insert(db)
         try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
-        try notify("obligation.opened", o)
+        try notify(.opened, o)
         outcome.opened.append(o)
     }
 

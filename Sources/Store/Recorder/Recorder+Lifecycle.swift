@@ -46,9 +46,13 @@ extension Recorder {
         try o.update(db)
         // Closing ends an acknowledgement (the audit keeps it); a reopened obligation starts unclaimed.
         _ = try Acknowledgement.deleteOne(db, key: id)
-        let action = status == .open ? "obligation.reopened" : "obligation.\(status.rawValue)"
-        try audit(action, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
-        try notify(action, o)
+        let kind: NotificationKind = switch status {
+        case .open: .reopened
+        case .done: .done
+        case .waived: .waived
+        }
+        try audit(kind.rawValue, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
+        try notify(kind, o)
         if status == .done, let ruleId = o.ruleId, let rule = config.rule(ruleId), let rec = rule.recurrence {
             // A recurring obligation opens the next one from the current due day.
             var outcome = Outcome(factId: 0)

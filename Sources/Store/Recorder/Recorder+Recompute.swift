@@ -61,7 +61,7 @@ extension Recorder {
             if moved {
                 let note = "moved from \(oldDue) to \(o.due): \(reason)"
                 try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
-                try notify("obligation.moved", o, .init(from: oldDue, reason: reason))
+                try notify(.moved, o, .init(from: oldDue, reason: reason))
                 result.moved += 1
             } else {
                 try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),

@@ -93,7 +93,7 @@ extension Recorder {
         for o in rows where !keep(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
             let reason = "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
             try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
-            try notify("obligation.underived", o, .init(reason: reason))
+            try notify(.underived, o, .init(reason: reason))
             flagged.append(o)
         }
         return (rows.last?.id ?? afterId, rows.count, flagged)

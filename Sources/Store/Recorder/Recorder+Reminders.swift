@@ -30,7 +30,7 @@ extension Recorder {
                     recorded = db.changesCount > 0
                 }
                 if recorded {
-                    try notify("reminder", o, .init(stage: stage.name, stageKey: stage.key, late: late,
+                    try notify(.reminder, o, .init(stage: stage.name, stageKey: stage.key, late: late,
                                                     scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
                     sent += 1
                 }

@@ -6,7 +6,8 @@ import Foundation
 /// or reminder burst writing hundreds of thousands of rows then dirtied a different page per row. Ids
 /// that start with the time in milliseconds land next to each other.
 enum OutboxID {
-    static func make(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> String {
+    /// `milliseconds` is the time of the write, passed in: Store never reads the clock.
+    static func make(milliseconds: UInt64) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(i))) }

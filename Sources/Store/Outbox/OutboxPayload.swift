@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Typed rather than a dictionary: `JSONSerialization` of a `[String: Any]` with sorted keys compared
 /// keys through ICU and cost more than the rest of writing a reminder.
-public struct OutboxPayload: Encodable, Sendable {
+public struct OutboxPayload: Sendable, Equatable {
     /// What a kind adds: the reminder stage, or where a moved deadline came from and why.
-    public struct Detail: Sendable {
+    public struct Detail: Sendable, Equatable {
         public var stage: String?
         public var stageKey: String?
         public var late: Bool?
@@ -33,7 +33,7 @@ public struct OutboxPayload: Encodable, Sendable {
         }
     }
 
-    public var kind: String
+    public var kind: NotificationKind
     public var obligation: Int64
     public var entity: String
     public var rule: String
@@ -44,7 +44,22 @@ public struct OutboxPayload: Encodable, Sendable {
     public var status: String
     public var detail: Detail
 
-    public init(kind: String, obligation o: Obligation, detail: Detail) {
+    public init(kind: NotificationKind, obligation: Int64, entity: String, rule: String, title: String, due: String,
+                dueInstant: Int64, provisional: Bool, status: String, detail: Detail = .init()) {
+        self.kind = kind
+        self.obligation = obligation
+        self.entity = entity
+        self.rule = rule
+        self.title = title
+        self.due = due
+        self.dueInstant = dueInstant
+        self.provisional = provisional
+        self.status = status
+        self.detail = detail
+    }
+
+    /// The notice `kind` about `o` as it stands now.
+    public init(kind: NotificationKind, obligation o: Obligation, detail: Detail) {
         self.kind = kind
         self.obligation = o.id ?? 0
         self.entity = o.entityId
@@ -57,37 +72,10 @@ public struct OutboxPayload: Encodable, Sendable {
         self.detail = detail
     }
 
-    enum CodingKeys: String, CodingKey {
-        case collapsed, due, dueInstant, entity, error, from, kind, late, obligation, provisional, reason, receiver, rule, scheduledAt, stage,
-            stageKey, status, title
-    }
-
-    /// The detail's fields at the top level, only those present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(detail.collapsed, forKey: .collapsed)
-        try c.encode(due, forKey: .due)
-        try c.encode(dueInstant, forKey: .dueInstant)
-        try c.encode(entity, forKey: .entity)
-        try c.encodeIfPresent(detail.error, forKey: .error)
-        try c.encodeIfPresent(detail.from, forKey: .from)
-        try c.encode(kind, forKey: .kind)
-        try c.encodeIfPresent(detail.late, forKey: .late)
-        try c.encode(obligation, forKey: .obligation)
-        try c.encode(provisional, forKey: .provisional)
-        try c.encodeIfPresent(detail.reason, forKey: .reason)
-        try c.encodeIfPresent(detail.receiver, forKey: .receiver)
-        try c.encode(rule, forKey: .rule)
-        try c.encodeIfPresent(detail.scheduledAt, forKey: .scheduledAt)
-        try c.encodeIfPresent(detail.stage, forKey: .stage)
-        try c.encodeIfPresent(detail.stageKey, forKey: .stageKey)
-        try c.encode(status, forKey: .status)
-        try c.encode(title, forKey: .title)
-    }
-
-    /// The bytes `encoder` gives (a test holds them together), written directly: a burst of reminders
-    /// or a re-derivation writes one per row.
-    var json: String {
+    /// The payload's JSON: sorted keys, the detail's fields at the top level and only those present,
+    /// the bytes `JSONEncoder` with `.sortedKeys` would give (a test holds them together). Written
+    /// directly: a burst of reminders or a re-derivation writes one per row. `read` reads it back.
+    public var json: String {
         var w = AuditJSONWriter(escapeSlashes: false)
         if let v = detail.collapsed { w.field("collapsed", Int64(v)) }
         w.field("due", due)
@@ -95,7 +83,7 @@ public struct OutboxPayload: Encodable, Sendable {
         w.field("entity", entity)
         if let v = detail.error { w.field("error", v) }
         if let v = detail.from { w.field("from", v) }
-        w.field("kind", kind)
+        w.field("kind", kind.rawValue)
         if let v = detail.late { w.field("late", v) }
         w.field("obligation", obligation)
         w.field("provisional", provisional)
@@ -109,11 +97,4 @@ public struct OutboxPayload: Encodable, Sendable {
         w.field("title", title)
         return w.finish()
     }
-
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        // Sorted keys: the same obligation gives the same bytes (the standard format forwards them).
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
 }

@@ -1,0 +1,26 @@
+/// The kinds of notification the outbox carries (`kind` in the payload).
+public enum NotificationKind: String, Codable, Sendable, CaseIterable {
+    case opened = "obligation.opened"
+    case moved = "obligation.moved"
+    case done = "obligation.done"
+    case waived = "obligation.waived"
+    case reopened = "obligation.reopened"
+    /// A changed or removed rule no longer gives this open obligation; it is left open for a person.
+    case underived = "obligation.underived"
+    case reminder
+    /// A receiver stopped accepting notifications (dead-lettered); journal only, so a broken receiver
+    /// cannot feed a loop of failure notices to itself.
+    case deliveryFailing = "delivery.failing"
+    /// Several change notices for one receiver in one message (never in the outbox: formed per
+    /// receiver from the notices queued for it; each member was journaled on its own).
+    case digest
+    /// A receiver's daily agenda (overdue, due this week, moved since the last one); for that receiver
+    /// only, not journaled.
+    case agenda
+
+    /// The kinds an outbox row carries (all but `digest`).
+    public static let outboxKinds = allCases.filter { $0 != .digest }
+
+    /// Reminders, failure notices and agendas go in a receiver's reminder lane, ahead of change notices.
+    public var isReminderLane: Bool { self == .reminder || self == .deliveryFailing || self == .agenda }
+}
