@@ -94,8 +94,8 @@ public struct Recomputation: Sendable {
     }
 
     private func recomputeCalendars(config: Rules.Configuration, years: [String], now: Instant, actor: String, into total: inout Result) async throws {
-        try await batches(config: config, now: now, actor: actor) { r, after in
-            let result = try r.recompute(afterId: after, years: years)
+        try await batches(config: config, now: now, actor: actor) { r, after, limit in
+            let result = try r.recompute(afterId: after, limit: limit, years: years)
             return (result.lastId, result.examined, result)
         } each: { r in
             total.examined += r.examined
@@ -140,8 +140,8 @@ public struct Recomputation: Sendable {
                     }
                 }
             case .event:
-                try await batches(config: config, now: now, actor: actor) { r, after in
-                    let result = try r.rederiveEvents(afterId: after, rules: [rule], because: change)
+                try await batches(config: config, now: now, actor: actor) { r, after, limit in
+                    let result = try r.rederiveEvents(afterId: after, limit: limit, rules: [rule], because: change)
                     return (result.lastId, result.examined, result)
                 } each: { r in
                     opened += r.outcome.opened.count
@@ -152,8 +152,8 @@ public struct Recomputation: Sendable {
                 }
             }
             // Follow-ups of a recurring rule, after the obligations they follow.
-            try await batches(config: config, now: now, actor: actor) { r, after in
-                let result = try r.rederiveRecurrences(afterId: after, rule: rule, because: change)
+            try await batches(config: config, now: now, actor: actor) { r, after, limit in
+                let result = try r.rederiveRecurrences(afterId: after, limit: limit, rule: rule, because: change)
                 return (result.lastId, result.examined, result)
             } each: { r in
                 moved += r.outcome.moved.count
@@ -173,9 +173,9 @@ public struct Recomputation: Sendable {
     private func flagUnderived(ruleId: String, keep: Set<Recorder.DerivedKey>, keepEntities: Set<String> = [], because: String,
                                config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
         var flagged = 0
-        try await batches(config: config, now: now, actor: actor) { r, after in
+        try await batches(config: config, now: now, actor: actor) { r, after, limit in
             let result = try r.flagUnderived(ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) },
-                                             because: because, afterId: after)
+                                             because: because, afterId: after, limit: limit)
             return (result.lastId, result.examined, result)
         } each: { r in
             flagged += r.flagged.count
@@ -190,19 +190,31 @@ public struct Recomputation: Sendable {
 }
 
 extension Recomputation {
-    /// The one batching loop of every pass: `step` runs in its own transaction from the id cursor and
-    /// returns the last id it examined, how many it examined and its result; `each` sees each result.
-    /// It stops at the first step that examines nothing, so the API is answered between batches.
+    /// The one batching loop of every pass: `step` runs in its own transaction from the id cursor with
+    /// a row limit and returns the last id it examined, how many it examined and its result; `each`
+    /// sees each result. It stops at the first step that examines nothing.
+    ///
+    /// The limit adapts: it starts at 1,000 rows and doubles while a batch commits in under a quarter
+    /// of a second (up to 50,000, which bounds the memory a batch holds), and halves when one takes
+    /// over a second. Other writers (reports, reminders) wait about a second at most; a pass over a
+    /// million rows commits a few dozen times instead of hundreds, and every commit rewrites the
+    /// index pages its rows touched, which on a large table are nearly all of them whatever the
+    /// batch size.
     func batches<R: Sendable>(config: Rules.Configuration, now: Instant, actor: String,
-                              _ step: @Sendable @escaping (Recorder, Int64) throws -> (lastId: Int64, examined: Int, result: R),
+                              _ step: @Sendable @escaping (Recorder, Int64, Int) throws -> (lastId: Int64, examined: Int, result: R),
                               each: (R) throws -> Void) async throws {
         var after: Int64 = 0
+        var limit = 1000
+        let clock = ContinuousClock()
         while true {
-            let cursor = after
-            let batch = try await store.transaction(config: config, now: now, actor: actor) { r in try step(r, cursor) }
+            let cursor = after, rows = limit
+            let started = clock.now
+            let batch = try await store.transaction(config: config, now: now, actor: actor) { r in try step(r, cursor, rows) }
+            let took = clock.now - started
             try each(batch.result)
             if batch.examined == 0 { return }
             after = batch.lastId
+            if took < .milliseconds(250) { limit = min(limit * 2, 50_000) } else if took > .seconds(1) { limit = max(limit / 2, 500) }
         }
     }
 }

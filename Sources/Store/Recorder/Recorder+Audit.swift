@@ -17,7 +17,7 @@ extension Recorder {
             INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
             VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
             """)
-        try statement.execute(arguments: [OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000), now.secondsSinceEpoch, kind.rawValue, o.id,
+        try statement.execute(arguments: [OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000, using: &lookups.ids), now.secondsSinceEpoch, kind.rawValue, o.id,
                                           payload.json])
     }
 

@@ -20,7 +20,7 @@ extension Recorder {
             let before = try json(o)
             let from = o.due, fromInstant = o.dueInstant
             o.roll = roll?.rawValue
-            apply(computed, start: start, period: period, to: &o)
+            try apply(computed, start: start, period: period, to: &o)
             try save(o)
             guard o.due != from || o.dueInstant != fromInstant else {
                 // A new start or rule that lands on the same day: recorded, but nobody needs telling.
@@ -37,21 +37,23 @@ extension Recorder {
         var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: "", period: "",
                            roll: roll?.rawValue, due: "", dueInstant: 0, calendars: "[]", provisional: false, status: .open,
                            nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
-        apply(computed, start: start, period: period, to: &o)
+        try apply(computed, start: start, period: period, to: &o)
         try o.insert(db)
         try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
         try notify(.opened, o)
         outcome.opened.append(o)
     }
 
-    func apply(_ r: DueResult, start: Start, period: Period, to o: inout Obligation) {
+    /// Sets the computed due day on `o` and arms its next reminder; a reminder plan that cannot be made
+    /// (an unknown zone) fails the write rather than leaving an obligation that would never remind.
+    func apply(_ r: DueResult, start: Start, period: Period, to o: inout Obligation) throws {
         o.start = start.description
         o.period = period.description
         o.due = r.due.description
         o.dueInstant = r.dueInstant.secondsSinceEpoch
         o.provisional = r.provisional
         if let calendar = config.calendars[r.region] { o.calendars = calendarsJSON(r, calendar: calendar) }
-        try? armReminders(&o)
+        try armReminders(&o)
         o.updatedAt = now.secondsSinceEpoch
     }
 

@@ -56,7 +56,7 @@ extension Recorder {
             var o = try obligation(row[0])
             let before = try json(o)
             let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: calculator.calendar))
-            apply(r, start: start, period: period, to: &o)
+            try apply(r, start: start, period: period, to: &o)
             try save(o)
             if moved {
                 let note = "moved from \(oldDue) to \(o.due): \(reason)"

@@ -11,11 +11,13 @@ public struct Recorder {
     public let now: Instant
     public let actor: String
     /// Entities and zones already looked up in this transaction (imports touch the same few many times).
-    private let lookups = Lookups()
+    let lookups = Lookups()
 
-    private final class Lookups {
+    final class Lookups {
         var entities: [String: Entity] = [:]
         var zones: [String: Zone] = [:]
+        /// Randomness for the outbox ids this transaction writes.
+        var ids = OutboxIDRandom()
     }
 
     init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
