@@ -20,12 +20,11 @@ enum Views {
     }
 
     static func obligation(_ o: Obligation, explanation: [String]? = nil) -> ObligationView {
-        let due = (try? CivilDate(parsing: o.due))
-        let calendars = (try? JSONSerialization.jsonObject(with: Data(o.calendars.utf8))) as? [String] ?? []
-        return ObligationView(id: o.id ?? 0, entity: o.entityId, rule: o.ruleId, title: o.title, trigger: o.triggerKey, start: o.start,
-                              period: o.period, due: o.due, dueWeekday: due?.weekdayName ?? "", dueInstant: Instant(secondsSinceEpoch: o.dueInstant).description,
-                              status: o.status.rawValue, provisional: o.provisional, calendars: calendars, closedOn: o.closedOn,
-                              closedNote: o.closedNote, explanation: explanation)
+        ObligationView(id: o.id ?? 0, entity: o.entityId, rule: o.ruleId, title: o.title, trigger: o.triggerKey.description,
+                       start: o.start.description, period: o.period.description, due: o.due.description,
+                       dueWeekday: o.due.weekdayName, dueInstant: Instant(secondsSinceEpoch: o.dueInstant).description,
+                       status: o.status.rawValue, provisional: o.provisional, calendars: o.calendars.years,
+                       closedOn: o.closedOn?.description, closedNote: o.closedNote, explanation: explanation)
     }
 
     static func fact(_ outcome: Recorder.Outcome) -> FactResult {

@@ -6,6 +6,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Days since 1970-01-01.
     public let dayNumber: Int
 
+    /// Wraps a day number unchecked: day arithmetic produces these and must not fail. Validate human input with
+    /// `init?(year:month:day:)` or `init(parsing:)` instead.
     public init(dayNumber: Int) { self.dayNumber = dayNumber }
 
     /// Returns nil when the day does not exist (2025-02-30) or the year is outside 1...9999.
@@ -15,10 +17,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.dayNumber = CivilDate.daysFromCivil(year, month, day)
     }
 
+    /// The Gregorian year, derived from `dayNumber` on each access (only the day number is stored).
     public var year: Int { components.year }
+    /// The month, 1 = January ... 12 = December (not 0-based), derived on each access.
     public var month: Int { components.month }
+    /// The day of the month, 1...31, derived on each access; read `components` when you need all three.
     public var day: Int { components.day }
 
+    /// Year, month and day from one conversion (Hinnant's civil_from_days), cheaper than the three properties apart.
     public var components: (year: Int, month: Int, day: Int) { CivilDate.civilFromDays(dayNumber) }
 
     /// ISO weekday: 1 = Monday ... 7 = Sunday.
@@ -28,12 +34,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return (r < 0 ? r + 7 : r) + 1
     }
 
+    /// Saturday or Sunday. Only the default rest days: a make-up working day (调休上班) is a worked weekend day,
+    /// so ask `WorkingCalendar.isWorkingDay`, not this, whether a day counts.
     public var isWeekend: Bool { isoWeekday >= 6 }
 
+    /// The English weekday, shown beside dates in explanations so a reader sees at once why a day rolled.
     public var weekdayName: String {
         ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][isoWeekday - 1]
     }
 
+    /// Plain calendar-day arithmetic with no rolling: a `+15d` period lands here (start day excluded, art. 201) before
+    /// `WorkingCalendar.rolled` moves it off a rest day (art. 203).
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 
     /// Civil Code art. 202: the corresponding day `months` later (or earlier); when that month has no
@@ -47,8 +58,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(dayNumber: CivilDate.daysFromCivil(y, m, d))
     }
 
+    /// A year is 12 months (art. 202): 2024-02-29 + 1 year clamps to 2025-02-28 instead of spilling into March.
     public func adding(years: Int) -> CivilDate { adding(months: years * 12) }
 
+    /// Chronological order, by day number, without deriving year, month and day.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 
     /// `YYYY-MM-DD`.
@@ -57,8 +70,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
     }
 
+    /// The Gregorian rule (every 4th year; centuries only if divisible by 400), applied proleptically: it decides
+    /// whether February has 29 days, and so where a month period ending in February clamps.
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
+    /// Days in month `m` (1...12) of year `y`: the bound that validates dates and that month periods clamp to
+    /// (art. 202). Any other `m` gives 31, so validate the month first.
     public static func daysIn(month m: Int, year y: Int) -> Int {
         switch m {
         case 2: return isLeap(y) ? 29 : 28
@@ -121,5 +138,6 @@ extension CivilDate {
         self = date
     }
 
+    /// Same strict `YYYY-MM-DD` parse, for a `String`.
     public init(parsing text: String) throws(InputError) { try self.init(parsing: Substring(text)) }
 }

@@ -1,7 +1,10 @@
 /// A computed due day and the facts needed to explain it.
 public struct Deadline: Hashable, Sendable {
+    /// The triggering day, or for a backward period the date counted back from; itself never counted (art. 201).
     public var start: CivilDate
+    /// The period as given; its sign sets the direction of counting and the default roll.
     public var period: Period
+    /// The roll actually applied (the caller's, or `Roll.default(for:)`), kept so the explanation can state it.
     public var roll: Roll
     /// The day the period ends before any roll (for working-day periods, the due day itself).
     public var landing: CivilDate

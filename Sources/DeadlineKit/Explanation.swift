@@ -1,18 +1,31 @@
 /// Why a deadline falls where it does, in terms an auditor can check against the official notices.
 public struct Explanation: Sendable {
+    /// A holiday run that fell among the deciding days, clipped to them, so the account shows only the days off that
+    /// actually moved the due day.
     public struct SkippedHoliday: Hashable, Sendable {
+        /// The whole run as announced, for its names; `first` and `last` give the clipped part.
         public var run: HolidayRun
         /// The part of the run inside the deciding days.
         public var first: CivilDate
+        /// The last day of that part; equal to `first` when a single day of the run was inside.
         public var last: CivilDate
     }
 
+    /// The counting rule applied, one sentence per element, each citing its article (Civil Code arts. 201-203).
     public var rule: [String]
+    /// Holiday runs skipped in counting; for day, month and year periods only those a roll crossed, since only the
+    /// roll looked at working status.
     public var skippedHolidays: [SkippedHoliday]
+    /// Ordinary weekend days skipped; those inside a holiday run are left out, as the run already accounts for them.
     public var weekendDaysSkipped: [CivilDate]
+    /// Weekend days counted as working days because a notice made them make-up days: the usual surprise in a result.
     public var makeUpDaysCounted: [CivilDate]
+    /// The year calendars the deciding days lie in, so the account cites the notice or estimate each year rests on.
     public var calendars: [YearCalendar]
+    /// The deadline's flag: the result rests on an estimated year and will be recomputed when its notice is loaded.
     public var provisional: Bool
+    /// Why the end did or did not roll (rest day, make-up day, `--roll none`); nil for working-day periods, which land
+    /// on a working day by construction.
     public var rollNote: String?
 
     /// A plain-text account, one statement per line.
@@ -39,6 +52,8 @@ public struct Explanation: Sendable {
 }
 
 extension WorkingCalendar {
+    /// Rebuilds from a computed deadline what an auditor needs to check it against the notices: the rule, the roll,
+    /// the holidays, weekends and make-up days among the deciding days, and the calendars used.
     public func explain(_ d: Deadline) -> Explanation {
         var rule: [String] = []
         let dir = d.period.isBackward ? "before" : "after"

@@ -1,16 +1,22 @@
 /// A point in time as whole seconds since 1970-01-01T00:00:00Z. Pure: no clock, no zone database.
 public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Whole seconds since 1970-01-01T00:00:00Z, without leap seconds (POSIX time). An integer, not Foundation `Date`
+    /// (a Double counted from 2001), so equality and arithmetic are exact and DeadlineKit needs no Foundation.
     public var secondsSinceEpoch: Int64
 
+    /// Wraps a raw count, e.g. one read back from storage; every Int64 is an instant, so nothing is checked.
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
-    /// Midnight UTC starting `date`, shifted by a UTC offset in seconds (east positive).
+    /// The instant at which a clock `utcOffset` seconds east of UTC reads `hour:minute:second` on `date`.
     public init(date: CivilDate, hour: Int = 0, minute: Int = 0, second: Int = 0, utcOffset: Int) {
         secondsSinceEpoch = Int64(date.dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(utcOffset)
     }
 
+    /// Chronological order, so an instant deadline (`+10min`) can be compared with the moment of the act.
     public static func < (a: Instant, b: Instant) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
 
+    /// Elapsed-time arithmetic for hour, minute and second periods, which run from the triggering instant and never
+    /// roll (Civil Code art. 201); no calendar or zone is involved.
     public func adding(seconds: Int64) -> Instant { Instant(secondsSinceEpoch: secondsSinceEpoch + seconds) }
 
     /// The UTC day this instant falls on, shifted by `utcOffset` seconds.
@@ -26,6 +32,8 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         return "\(day)T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))Z"
     }
 
+    /// The instant syntax quoted in parse errors. The offset is mandatory so that a deadline never depends on the
+    /// zone of the machine that computes it.
     public static let accepted = "an instant as YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM), e.g. 2025-03-03T14:05:00+08:00"
 
     /// Parses RFC 3339 with an explicit offset (`Z` or `±HH:MM`); fractional seconds are dropped.
@@ -71,5 +79,6 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(date: date, hour: h, minute: m, second: s, utcOffset: offset)
     }
 
+    /// Same RFC 3339 parse, for a `String`.
     public init(parsing text: String) throws(InputError) { try self.init(parsing: Substring(text)) }
 }

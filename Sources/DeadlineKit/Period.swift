@@ -1,5 +1,6 @@
 /// A legal period in obligd's grammar: a sign, an amount and a unit, e.g. `+30wd`, `-6mo`, `+10min`.
 public struct Period: Hashable, Sendable, CustomStringConvertible {
+    /// The units of art. 200 plus working days (工作日); raw values are the notation's suffixes, so parsing is a lookup.
     public enum Unit: String, Sendable, CaseIterable {
         case workingDays = "wd", days = "d", months = "mo", years = "y"
         case hours = "h", minutes = "min", seconds = "s"
@@ -33,15 +34,20 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
     /// Signed: negative periods count backward from the start ("6 months before expiry").
     public var amount: Int
+    /// What `amount` counts; decides whether the period runs from a day or an instant and whether its end rolls.
     public var unit: Unit
 
+    /// Unchecked, unlike `init(parsing:)`: zero and amounts beyond the parse limits are allowed, for periods built in
+    /// code (rule packs, tests).
     public init(amount: Int, unit: Unit) {
         self.amount = amount
         self.unit = unit
     }
 
+    /// A negative period counts back from a future date ("6 months before expiry"); its default roll is backward.
     public var isBackward: Bool { amount < 0 }
 
+    /// The compact notation (`+30wd`, `-6mo`) that `init(parsing:)` reads back to the same period.
     public var description: String { (amount < 0 ? "-" : "+") + String(abs(amount)) + unit.rawValue }
 
     /// Seconds for the instant units.
@@ -54,14 +60,18 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// English for explanations, to be followed by the start date: "30 working days after", "6 months before".
     public var humanDescription: String {
         let n = abs(amount)
         return "\(n) \(unit.noun)\(n == 1 ? "" : "s") \(amount < 0 ? "before" : "after")"
     }
 
+    /// The period grammar with examples, quoted in every period parse error so the user sees what would work.
     public static let accepted =
         "a sign, a whole number and a unit: +30wd (working days), +15d, +2mo, +1y, -6mo, +1h, +10min, +30s"
 
+    /// Parses the notation strictly: a mandatory sign, digits and a unit suffix, nothing else. Zero and amounts over
+    /// the unit's limit are rejected, so a typo cannot overflow or reach centuries past any calendar.
     public init(parsing text: Substring) throws(InputError) {
         let b = Array(text.utf8)
         guard let first = b.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
@@ -95,6 +105,7 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         self.init(amount: first == UInt8(ascii: "-") ? -n : n, unit: unit)
     }
 
+    /// Same strict parse, for a `String`.
     public init(parsing text: String) throws(InputError) { try self.init(parsing: Substring(text)) }
 }
 

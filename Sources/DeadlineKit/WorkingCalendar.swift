@@ -1,16 +1,22 @@
 /// The working-day calendar of a region over a contiguous range of years, precomputed so that
 /// "the Nth working day after" is two array reads.
 public struct WorkingCalendar: Sendable {
+    /// A calendar that cannot be built, a day or period outside the covered years, or an instant period given a day;
+    /// a message only, since callers report it rather than branch on it.
     public struct Error: Swift.Error, Equatable, Sendable, CustomStringConvertible {
+        /// The message, naming the region and the covered years so the user knows which calendar data is missing.
         public var description: String
     }
 
+    /// The region whose notices the data follows (`cn`); rules and entities choose their calendar by it.
     public let region: String
+    /// The years covered; a day outside them is an error, never silently treated as "weekends only".
     public let years: ClosedRange<Int>
+    /// One calendar per covered year, sorted, so year `y` is at index `y - years.lowerBound`.
     public let yearCalendars: [YearCalendar]
     /// Day number of January 1 of the first year.
     let base: Int
-    /// Per day from `base`: 1 when it is a working day.
+    /// Per day from `base`: true when it is a working day.
     let working: [Bool]
     /// Per day from `base`: how many working days fall on or before it.
     let workingUpTo: [Int32]
@@ -57,9 +63,12 @@ public struct WorkingCalendar: Sendable {
         self.estimatedYears = sorted.map(\.source.isEstimated)
     }
 
+    /// January 1 of the first covered year: the earliest day the calendar can answer for.
     public var firstDay: CivilDate { CivilDate(dayNumber: base) }
+    /// December 31 of the last covered year; a period running past it fails instead of guessing.
     public var lastDay: CivilDate { CivilDate(dayNumber: base + working.count - 1) }
 
+    /// Whether `d` lies in the covered years, i.e. whether the day queries below will answer rather than throw.
     public func contains(_ d: CivilDate) -> Bool { d.dayNumber >= base && d.dayNumber - base < working.count }
 
     func check(_ d: CivilDate) throws(Error) {
@@ -68,11 +77,14 @@ public struct WorkingCalendar: Sendable {
         }
     }
 
+    /// Weekdays work unless inside a holiday run; weekend days rest unless a notice made them make-up working days
+    /// (Administrative Licensing Law art. 82). Throws outside the covered years rather than guess.
     public func isWorkingDay(_ d: CivilDate) throws(Error) -> Bool {
         try check(d)
         return working[d.dayNumber - base]
     }
 
+    /// The calendar of year `y`, or nil outside the covered years; explanations use it to cite each year's source.
     public func year(_ y: Int) -> YearCalendar? {
         years.contains(y) ? yearCalendars[y - years.lowerBound] : nil
     }

@@ -6,24 +6,24 @@
 extension Obligation {
     var auditJSON: String {
         var w = AuditJSONWriter()
-        w.field("calendars", calendars)
+        w.field("calendars", calendars.json)
         if let closedNote { w.field("closedNote", closedNote) }
-        if let closedOn { w.field("closedOn", closedOn) }
+        if let closedOn { w.field("closedOn", closedOn.description) }
         w.field("createdAt", createdAt)
-        w.field("due", due)
+        w.field("due", due.description)
         w.field("dueInstant", dueInstant)
         w.field("entityId", entityId)
         if let id { w.field("id", id) }
         if let nextReminderAt { w.field("nextReminderAt", nextReminderAt) }
         if let nextStageIndex { w.field("nextStageIndex", Int64(nextStageIndex)) }
-        w.field("period", period)
+        w.field("period", period.description)
         w.field("provisional", provisional)
-        if let roll { w.field("roll", roll) }
+        if let roll { w.field("roll", roll.rawValue) }
         if let ruleId { w.field("ruleId", ruleId) }
-        w.field("start", start)
+        w.field("start", start.description)
         w.field("status", status.rawValue)
         w.field("title", title)
-        w.field("triggerKey", triggerKey)
+        w.field("triggerKey", triggerKey.description)
         w.field("updatedAt", updatedAt)
         return w.finish()
     }

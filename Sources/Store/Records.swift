@@ -1,4 +1,6 @@
+import DeadlineKit
 import GRDB
+import Rules
 
 /// A company or unit whose obligations obligd tracks.
 public struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
@@ -40,57 +42,115 @@ public struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistabl
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-public struct Obligation: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public enum Status: String, Codable, Sendable, CaseIterable { case open, done, waived }
+/// An obligation: what must be done by when, derived from a fact by a rule (or entered by hand).
+/// Its values are typed columns (`Columns+GRDB.swift`), parsed once when the row is read.
+public struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord {
+    public enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived }
 
     public var id: Int64?
     public var entityId: String
     public var ruleId: String?
     public var title: String
-    public var triggerKey: String
+    public var triggerKey: TriggerKey
     /// The day or instant the period runs from (after any effective-date clamp).
-    public var start: String
-    public var period: String
-    public var roll: String?
-    public var due: String
+    public var start: Start
+    public var period: Period
+    public var roll: Roll?
+    /// The due day in the entity's zone; the obligation ends at `dueInstant` (24:00 that day, or the
+    /// instant an hour or minute period ends).
+    public var due: CivilDate
     public var dueInstant: Int64
-    /// JSON array describing the calendars that decided the due day.
-    public var calendars: String
+    /// The calendar years that decided the due day.
+    public var calendars: CalendarList
     public var provisional: Bool
     public var status: Status
     public var nextStageIndex: Int?
     public var nextReminderAt: Int64?
-    public var closedOn: String?
+    public var closedOn: CivilDate?
     public var closedNote: String?
     public var createdAt: Int64
     public var updatedAt: Int64
 
+    public init(id: Int64?, entityId: String, ruleId: String?, title: String, triggerKey: TriggerKey, start: Start, period: Period,
+                roll: Roll?, due: CivilDate, dueInstant: Int64, calendars: CalendarList, provisional: Bool, status: Status,
+                nextStageIndex: Int?, nextReminderAt: Int64?, closedOn: CivilDate?, closedNote: String?, createdAt: Int64, updatedAt: Int64) {
+        self.id = id
+        self.entityId = entityId
+        self.ruleId = ruleId
+        self.title = title
+        self.triggerKey = triggerKey
+        self.start = start
+        self.period = period
+        self.roll = roll
+        self.due = due
+        self.dueInstant = dueInstant
+        self.calendars = calendars
+        self.provisional = provisional
+        self.status = status
+        self.nextStageIndex = nextStageIndex
+        self.nextReminderAt = nextReminderAt
+        self.closedOn = closedOn
+        self.closedNote = closedNote
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["entityId"] = entityId
+        container["ruleId"] = ruleId
+        container["title"] = title
+        container["triggerKey"] = triggerKey
+        container["start"] = start
+        container["period"] = period
+        container["roll"] = roll
+        container["due"] = due
+        container["dueInstant"] = dueInstant
+        container["calendars"] = calendars
+        container["provisional"] = provisional
+        container["status"] = status
+        container["nextStageIndex"] = nextStageIndex
+        container["nextReminderAt"] = nextReminderAt
+        container["closedOn"] = closedOn
+        container["closedNote"] = closedNote
+        container["createdAt"] = createdAt
+        container["updatedAt"] = updatedAt
+    }
 }
 
 extension Obligation {
     static let columnCount = 19
 
-    /// Decodes a full row (`SELECT *`, the table's column order) by position, other rows by name.
-    /// Decodable looked every column up by a lowercased name, which dominated re-deriving a million
-    /// obligations.
+    /// Decodes a full row (`SELECT *`, the table's column order) by position, other rows by name:
+    /// looking every column up by a lowercased name dominated re-deriving a million obligations.
+    /// A stored value that does not parse is an error on this row.
     public init(row: Row) throws {
-        guard row.count == Self.columnCount else {
-            self.init(id: row["id"], entityId: row["entityId"], ruleId: row["ruleId"], title: row["title"], triggerKey: row["triggerKey"],
-                      start: row["start"], period: row["period"], roll: row["roll"], due: row["due"], dueInstant: row["dueInstant"],
-                      calendars: row["calendars"], provisional: row["provisional"], status: try Self.status(row["status"]),
-                      nextStageIndex: row["nextStageIndex"], nextReminderAt: row["nextReminderAt"], closedOn: row["closedOn"],
-                      closedNote: row["closedNote"], createdAt: row["createdAt"], updatedAt: row["updatedAt"])
-            return
+        let full = row.count == Self.columnCount
+        let names = full ? [] : Array(row.columnNames)
+        func index(_ i: Int, _ name: String) throws -> Int {
+            if full { return i }
+            guard let j = names.firstIndex(of: name) else {
+                throw StoreError.invalid(field: "obligation.\(name)", problem: "missing from the row", fix: "select it")
+            }
+            return j
         }
-        self.init(id: row[0], entityId: row[1], ruleId: row[2], title: row[3], triggerKey: row[4], start: row[5], period: row[6],
-                  roll: row[7], due: row[8], dueInstant: row[9], calendars: row[10], provisional: row[11], status: try Self.status(row[12]),
-                  nextStageIndex: row[13], nextReminderAt: row[14], closedOn: row[15], closedNote: row[16], createdAt: row[17], updatedAt: row[18])
-    }
-
-    private static func status(_ text: String) throws -> Status {
-        guard let s = Status(rawValue: text) else { throw StoreError.invalid(field: "status", problem: "'\(text)' in the database", fix: "open, done or waived") }
-        return s
+        func value<T: DatabaseValueConvertible>(_ i: Int, _ name: String) throws -> T {
+            try row.decode(try index(i, name), "obligation.\(name)")
+        }
+        func optional<T: DatabaseValueConvertible>(_ i: Int, _ name: String) throws -> T? {
+            guard full || names.contains(name) else { return nil }
+            return try row.decodeIfPresent(try index(i, name), "obligation.\(name)")
+        }
+        self.init(id: try optional(0, "id"), entityId: try value(1, "entityId"), ruleId: try optional(2, "ruleId"),
+                  title: try value(3, "title"), triggerKey: try value(4, "triggerKey"), start: try value(5, "start"),
+                  period: try value(6, "period"), roll: try optional(7, "roll"), due: try value(8, "due"),
+                  dueInstant: try value(9, "dueInstant"), calendars: try value(10, "calendars"),
+                  provisional: try value(11, "provisional"), status: try value(12, "status"),
+                  nextStageIndex: try optional(13, "nextStageIndex"), nextReminderAt: try optional(14, "nextReminderAt"),
+                  closedOn: try optional(15, "closedOn"), closedNote: try optional(16, "closedNote"),
+                  createdAt: try value(17, "createdAt"), updatedAt: try value(18, "updatedAt"))
     }
 }
 

@@ -5,8 +5,7 @@ import Rules
 public enum Reminders {
     public static func plan(for o: Obligation, entity: Entity, config: Rules.Configuration, zone: Zone? = nil) throws -> ReminderPlan {
         let policy = config.reminderPolicy(rule: o.ruleId, entity: entity.id)
-        let period = try Period(parsing: o.period)
-        return ReminderPlan(policy: policy, due: try CivilDate(parsing: o.due), dueInstant: Instant(secondsSinceEpoch: o.dueInstant),
-                            instantDeadline: period.unit.isInstant, zone: try zone ?? Zone(entity.zone))
+        return ReminderPlan(policy: policy, due: o.due, dueInstant: Instant(secondsSinceEpoch: o.dueInstant),
+                            instantDeadline: o.period.unit.isInstant, zone: try zone ?? Zone(entity.zone))
     }
 }

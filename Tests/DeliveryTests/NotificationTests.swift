@@ -89,8 +89,9 @@ import Testing
 /// kind the recorder writes must come back field for field.
 @Suite struct OutboxPayloadRoundTripTests {
     let obligation = Store.Obligation(id: 42, entityId: "acme", ruleId: "cn.pipo.report", title: "Report the PI protection officer",
-                                      triggerKey: "metric:pi_individuals", start: "2025-09-01", period: "+30wd", roll: nil, due: "2025-10-20",
-                                      dueInstant: 1_760_976_000, calendars: "[]", provisional: true, status: .open, nextStageIndex: nil,
+                                      triggerKey: .metric("pi_individuals", crossing: 1), start: .day(try! CivilDate(parsing: "2025-09-01")),
+                                      period: try! Period(parsing: "+30wd"), roll: nil, due: try! CivilDate(parsing: "2025-10-20"),
+                                      dueInstant: 1_760_976_000, calendars: CalendarList([]), provisional: true, status: .open, nextStageIndex: nil,
                                       nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
 
     func roundTrip(_ kind: NotificationKind, _ detail: OutboxPayload.Detail) throws -> Delivery.Notification {

@@ -21,7 +21,7 @@ import Testing
                 .addCustom(entityId: "acme", title: "Renew the filing", start: .day(try CivilDate(parsing: "2027-03-08")),
                            period: try Period(parsing: "+5wd"), roll: nil)
         }
-        #expect(o.due == "2027-03-15")
+        #expect(o.due.description == "2027-03-15")
         #expect(o.provisional)
         // The 30-days-before stage: 2027-02-13 09:00 in Asia/Shanghai.
         let stage = try Instant(parsing: "2027-02-13T01:00:00Z")

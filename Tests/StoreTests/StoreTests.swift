@@ -1,4 +1,6 @@
+import DeadlineKit
 import Foundation
+import Rules
 import GRDB
 @testable import Store
 import Testing
@@ -6,8 +8,9 @@ import Testing
 /// The outbox payload is the contract between the recorder and delivery; the `standard` webhook
 /// format forwards its bytes unchanged, so they must be stable.
 @Suite struct OutboxPayloadTests {
-    let obligation = Obligation(id: 7, entityId: "acme", ruleId: nil, title: "File \"A/B\"", triggerKey: "custom:1", start: "2025-06-03",
-                                period: "+30wd", roll: nil, due: "2025-07-15", dueInstant: 1_752_595_200, calendars: "[]", provisional: true,
+    let obligation = Obligation(id: 7, entityId: "acme", ruleId: nil, title: "File \"A/B\"", triggerKey: .custom("1"), start: .day(day("2025-06-03")),
+                                period: period("+30wd"), roll: nil, due: day("2025-07-15"), dueInstant: 1_752_595_200, calendars: CalendarList([]),
+                                provisional: true,
                                 status: .open, nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
 
     func encoded(_ p: OutboxPayload) throws -> String { String(decoding: try JSONEncoderOracle.encoder.encode(JSONEncoderOracle(p)), as: UTF8.self) }
@@ -56,36 +59,54 @@ import Testing
         try Schema.migrator.migrate(db)
         try db.write { db in
             try db.execute(sql: "INSERT INTO entity (id, name, zone, region, labels, createdAt) VALUES ('acme', 'Acme', 'Asia/Shanghai', 'cn', '{}', 0)")
-            var o = Obligation(id: nil, entityId: "acme", ruleId: "cn.pipo.report", title: "Report \"A/B\"", triggerKey: "metric:x#1",
-                               start: "2025-06-03", period: "+30wd", roll: "forward", due: "2025-07-15", dueInstant: 1_752_595_200,
-                               calendars: "[\"cn/2025 v1\"]", provisional: true, status: .waived, nextStageIndex: 2, nextReminderAt: 1_752_000_000,
-                               closedOn: "2025-07-01", closedNote: "n/a", createdAt: 5, updatedAt: 6)
+            var o = Obligation(id: nil, entityId: "acme", ruleId: "cn.pipo.report", title: "Report \"A/B\"", triggerKey: .metric("x", crossing: 1),
+                               start: .day(day("2025-06-03")), period: period("+30wd"), roll: .forward, due: day("2025-07-15"),
+                               dueInstant: 1_752_595_200, calendars: CalendarList(["cn/2025 v1"]), provisional: true, status: .waived,
+                               nextStageIndex: 2, nextReminderAt: 1_752_000_000, closedOn: day("2025-07-01"), closedNote: "n/a",
+                               createdAt: 5, updatedAt: 6)
             try o.insert(db)
         }
         let names = try db.read { db in try Row.fetchAll(db, sql: "PRAGMA table_info(obligation)").map { $0["name"] as String } }
         #expect(names == ["id", "entityId", "ruleId", "title", "triggerKey", "start", "period", "roll", "due", "dueInstant", "calendars",
                           "provisional", "status", "nextStageIndex", "nextReminderAt", "closedOn", "closedNote", "createdAt", "updatedAt"])
         #expect(names.count == Obligation.columnCount)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let positional = try db.read { db in try Obligation.fetchOne(db, sql: "SELECT * FROM obligation") }
         // Columns in another order plus one more: decoded by name.
         let named = try db.read { db in
             try Obligation.fetchOne(db, sql: "SELECT updatedAt, createdAt, closedNote, closedOn, nextReminderAt, nextStageIndex, status, provisional, calendars, dueInstant, due, roll, period, start, triggerKey, title, ruleId, entityId, id, 1 AS extra FROM obligation")
         }
-        let a = try encoder.encode(try #require(positional)), b = try encoder.encode(try #require(named))
+        let a = try #require(positional).auditJSON, b = try #require(named).auditJSON
         #expect(a == b)
-        #expect(positional?.status == .waived && positional?.closedNote == "n/a" && positional?.roll == "forward")
+        #expect(positional?.status == .waived && positional?.closedNote == "n/a" && positional?.roll == .forward)
+        #expect(positional?.triggerKey == .metric("x", crossing: 1) && positional?.calendars.years == ["cn/2025 v1"])
+        // The typed columns are stored as the text they always were.
+        let stored = try db.read { db in try Row.fetchOne(db, sql: "SELECT triggerKey, start, period, roll, due, calendars, closedOn FROM obligation") }
+        #expect(stored.map { Array($0.databaseValues.map { $0.storage.value as? String }) }
+                == ["metric:x#1", "2025-06-03", "+30wd", "forward", "2025-07-15", "[\"cn/2025 v1\"]", "2025-07-01"])
+    }
+
+    @Test func aStoredValueThatDoesNotParseIsAnErrorNotACrash() throws {
+        let db = try DatabaseQueue()
+        try Schema.migrator.migrate(db)
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO entity (id, name, zone, region, labels, createdAt) VALUES ('acme', 'Acme', 'Asia/Shanghai', 'cn', '{}', 0)")
+            try db.execute(sql: """
+                INSERT INTO obligation (entityId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
+                VALUES ('acme', 't', 'custom:1', '2025-06-03', '+30wd', '2025-13-40', 0, '[]', 0, 'open', 0, 0)
+                """)
+        }
+        #expect(throws: StoreError.self) { try db.read { db in try Obligation.fetchOne(db, sql: "SELECT * FROM obligation") } }
     }
 }
 
 /// The hand-written audit JSON must be byte for byte what `JSONEncoder` with sorted keys writes.
 @Suite struct AuditJSONTests {
     func obligation(title: String, optionals: Bool) -> Obligation {
-        Obligation(id: optionals ? 42 : nil, entityId: "acme/é", ruleId: optionals ? "cn.pipo.report" : nil, title: title, triggerKey: "event:7",
-                   start: "2026-03-03T14:05:00+08:00", period: "+2mo", roll: optionals ? "forward" : nil, due: "2026-05-06", dueInstant: -1,
-                   calendars: "[\"cn/2026 v1\",\"cn/2027 estimated\"]", provisional: optionals, status: optionals ? .open : .waived,
-                   nextStageIndex: optionals ? 0 : nil, nextReminderAt: optionals ? 1_780_000_000 : nil, closedOn: optionals ? nil : "2026-04-01",
+        Obligation(id: optionals ? 42 : nil, entityId: "acme/é", ruleId: optionals ? "cn.pipo.report" : nil, title: title, triggerKey: .event(7),
+                   start: try! Start(parsing: "2026-03-03T14:05:00+08:00"), period: period("+2mo"), roll: optionals ? .forward : nil,
+                   due: day("2026-05-06"), dueInstant: -1, calendars: CalendarList(["cn/2026 v1", "cn/2027 estimated"]),
+                   provisional: optionals, status: optionals ? .open : .waived,
+                   nextStageIndex: optionals ? 0 : nil, nextReminderAt: optionals ? 1_780_000_000 : nil, closedOn: optionals ? nil : day("2026-04-01"),
                    closedNote: optionals ? nil : "not in scope:\n\t\"no\" facial data \\ here \u{01}\u{1F}\u{7F} 数据 🙂", createdAt: 0, updatedAt: Int64.max)
     }
 
@@ -95,7 +116,7 @@ import Testing
         encoder.outputFormatting = .sortedKeys
         for optionals in [true, false] {
             let o = obligation(title: title, optionals: optionals)
-            #expect(o.auditJSON == String(decoding: try encoder.encode(o), as: UTF8.self))
+            #expect(o.auditJSON == String(decoding: try encoder.encode(ObligationOracle(o)), as: UTF8.self))
         }
     }
 }
@@ -137,5 +158,24 @@ struct JSONEncoderOracle: Encodable {
         try c.encodeIfPresent(p.detail.stageKey, forKey: .stageKey)
         try c.encode(p.status, forKey: .status)
         try c.encode(p.title, forKey: .title)
+    }
+}
+
+func day(_ text: String) -> CivilDate { try! CivilDate(parsing: text) }
+func period(_ text: String) -> Period { try! Period(parsing: text) }
+
+/// The oracle for the hand-written audit JSON: the obligation's stored (text) values through
+/// `JSONEncoder`, optionals omitted when nil.
+struct ObligationOracle: Encodable {
+    let id: Int64?, entityId: String, ruleId: String?, title: String, triggerKey: String, start: String, period: String
+    let roll: String?, due: String, dueInstant: Int64, calendars: String, provisional: Bool, status: String
+    let nextStageIndex: Int?, nextReminderAt: Int64?, closedOn: String?, closedNote: String?, createdAt: Int64, updatedAt: Int64
+
+    init(_ o: Obligation) {
+        id = o.id; entityId = o.entityId; ruleId = o.ruleId; title = o.title; triggerKey = o.triggerKey.description
+        start = o.start.description; period = o.period.description; roll = o.roll?.rawValue; due = o.due.description
+        dueInstant = o.dueInstant; calendars = o.calendars.json; provisional = o.provisional; status = o.status.rawValue
+        nextStageIndex = o.nextStageIndex; nextReminderAt = o.nextReminderAt; closedOn = o.closedOn?.description
+        closedNote = o.closedNote; createdAt = o.createdAt; updatedAt = o.updatedAt
     }
 }

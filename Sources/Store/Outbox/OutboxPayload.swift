@@ -65,7 +65,7 @@ public struct OutboxPayload: Sendable, Equatable {
         self.entity = o.entityId
         self.rule = o.ruleId ?? ""
         self.title = o.title
-        self.due = o.due
+        self.due = o.due.description
         self.dueInstant = o.dueInstant
         self.provisional = o.provisional
         self.status = o.status.rawValue

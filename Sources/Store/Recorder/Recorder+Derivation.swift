@@ -7,7 +7,7 @@ import Rules
 extension Recorder {
     /// Opens the obligation for (entity, rule, trigger) or, if its start changed (a backdated report),
     /// moves it; both are audited and notified.
-    func upsert(entity e: Entity, rule: Rule?, title: String, triggerKey: String, start: Start, period: Period, roll: Roll?,
+    func upsert(entity e: Entity, rule: Rule?, title: String, triggerKey: TriggerKey, start: Start, period: Period, roll: Roll?,
                 reason: String, outcome: inout Outcome) throws {
         let computed = try compute(entity: e, start: start, period: period, roll: roll)
         outcome.derived.insert(DerivedKey(entity: e.id, trigger: triggerKey))
@@ -15,11 +15,11 @@ extension Recorder {
             try db.cachedStatement(sql: "SELECT * FROM obligation WHERE entityId = ? AND ruleId IS ? AND triggerKey = ?"),
             arguments: [e.id, rule?.id, triggerKey])
         if var o = existing {
-            guard o.start != start.description || o.period != period.description || o.roll != roll?.rawValue else { return }
+            guard o.start != start || o.period != period || o.roll != roll else { return }
             guard o.status == .open else { return }
             let before = try json(o)
             let from = o.due, fromInstant = o.dueInstant
-            o.roll = roll?.rawValue
+            o.roll = roll
             try apply(computed, start: start, period: period, to: &o)
             try save(o)
             guard o.due != from || o.dueInstant != fromInstant else {
@@ -30,12 +30,12 @@ extension Recorder {
             }
             try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
                       note: "moved from \(from) to \(o.due): \(reason)")
-            try notify(.moved, o, .init(from: from, reason: reason))
+            try notify(.moved, o, .init(from: from.description, reason: reason))
             outcome.moved.append(o)
             return
         }
-        var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: "", period: "",
-                           roll: roll?.rawValue, due: "", dueInstant: 0, calendars: "[]", provisional: false, status: .open,
+        var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: start, period: period,
+                           roll: roll, due: computed.due, dueInstant: 0, calendars: CalendarList([]), provisional: false, status: .open,
                            nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
         try apply(computed, start: start, period: period, to: &o)
         try o.insert(db)
@@ -47,12 +47,12 @@ extension Recorder {
     /// Sets the computed due day on `o` and arms its next reminder; a reminder plan that cannot be made
     /// (an unknown zone) fails the write rather than leaving an obligation that would never remind.
     func apply(_ r: DueResult, start: Start, period: Period, to o: inout Obligation) throws {
-        o.start = start.description
-        o.period = period.description
-        o.due = r.due.description
+        o.start = start
+        o.period = period
+        o.due = r.due
         o.dueInstant = r.dueInstant.secondsSinceEpoch
         o.provisional = r.provisional
-        if let calendar = config.calendars[r.region] { o.calendars = calendarsJSON(r, calendar: calendar) }
+        if let calendar = config.calendars[r.region] { o.calendars = CalendarList(deciding: r, on: calendar) }
         try armReminders(&o)
         o.updatedAt = now.secondsSinceEpoch
     }

@@ -53,7 +53,7 @@ extension Recorder {
             let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
             for (i, crossing) in crossings.enumerated() {
                 let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
-                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "metric:\(metric)#\(i + 1)",
+                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: .metric(metric, crossing: i + 1),
                            start: .day(day), period: period, roll: rule.roll,
                            reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
             }
@@ -123,7 +123,7 @@ extension Recorder {
             start = .day(zone.day(of: atInstant))
         }
         if case let .day(d) = start, attr == nil { start = .day(Evaluation.clockStart(trigger: d, rule: rule)) }
-        try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "event:\(ev.id!)", start: start, period: period,
+        try upsert(entity: e, rule: rule, title: rule.title, triggerKey: .event(ev.id!), start: start, period: period,
                    roll: rule.roll, reason: reason, outcome: &outcome)
         return true
     }
@@ -143,7 +143,7 @@ extension Recorder {
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError.invalid(field: "title", problem: "is empty", fix: "say what must be done")
         }
-        let key = "custom:\(UUID().uuidString.lowercased())"
+        let key = TriggerKey.newCustom()
         var outcome = Outcome(factId: 0)
         try upsert(entity: e, rule: nil, title: title, triggerKey: key, start: start, period: period, roll: roll,
                    reason: "custom obligation", outcome: &outcome)

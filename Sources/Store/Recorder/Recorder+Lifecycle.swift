@@ -39,7 +39,7 @@ extension Recorder {
         let e = try entity(o.entityId)
         let zone = try zone(e)
         o.status = status
-        o.closedOn = status == .open ? nil : (day ?? zone.day(of: now)).description
+        o.closedOn = status == .open ? nil : (day ?? zone.day(of: now))
         if status == .open { try armReminders(&o) } else { o.nextStageIndex = nil; o.nextReminderAt = nil }
         o.closedNote = status == .open ? nil : note
         o.updatedAt = now.secondsSinceEpoch
@@ -56,8 +56,8 @@ extension Recorder {
         if status == .done, let ruleId = o.ruleId, let rule = config.rule(ruleId), let rec = rule.recurrence {
             // A recurring obligation opens the next one from the current due day.
             var outcome = Outcome(factId: 0)
-            try upsert(entity: e, rule: rule, title: rule.title, triggerKey: "recurrence:\(id)",
-                       start: .day(try CivilDate(parsing: o.due)), period: rec, roll: rule.roll,
+            try upsert(entity: e, rule: rule, title: rule.title, triggerKey: .recurrence(of: id),
+                       start: .day(o.due), period: rec, roll: rule.roll,
                        reason: "recurs after obligation \(id)", outcome: &outcome)
         }
         return o

@@ -46,7 +46,7 @@ extension Recorder {
         var request = Obligation.all()
         if let e = f.entity { request = request.filter(Column("entityId") == e) }
         if let s = f.status { request = request.filter(Column("status") == s.rawValue) }
-        if let d = f.dueBefore { request = request.filter(Column("due") < d.description) }
+        if let d = f.dueBefore { request = request.filter(Column("due") < d) }
         return try request.order(Column("dueInstant"), Column("id")).limit(f.limit).fetchAll(db)
     }
 
@@ -69,12 +69,11 @@ extension Recorder {
     public func explanation(of o: Obligation) throws -> [String] {
         guard let e = try findEntity(o.entityId) else { return [] }
         let calendar = try config.calendar(e.region)
-        let r = try compute(entity: e, start: try Start(parsing: o.start), period: try Period(parsing: o.period),
-                            roll: o.roll.flatMap(Roll.init(rawValue:)))
+        let r = try compute(entity: e, start: o.start, period: o.period, roll: o.roll)
         var lines: [String] = []
         if let rule = o.ruleId.flatMap(config.rule) {
             lines.append("Rule \(rule.id): \(rule.title); \(rule.citation)")
-            if let eff = rule.effective, o.start == eff.description {
+            if let eff = rule.effective, o.start == .day(eff) {
                 lines.append("The trigger came before the rule took effect on \(eff), so the clock starts then.")
             }
         }
@@ -83,7 +82,7 @@ extension Recorder {
             lines.append("An instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
         }
         lines.append("Ends at \(r.dueInstant) (UTC)" + (r.deadline != nil ? ", 24:00 local in \(e.zone)" : ""))
-        if r.due.description != o.due {
+        if r.due != o.due {
             lines.append("NOTE: with the configuration now loaded the due day would be \(r.due); a reload recomputes it.")
         }
         return lines

@@ -37,31 +37,31 @@ extension Recorder {
             // Columns by position: name lookups lowercase and hash every key, per row.
             let e = try entity(row[1])
             let calculator = DueCalculator(calendar: try config.calendar(e.region))
-            let start = try Start(parsing: row[2] as String)
-            let period = try Period(parsing: row[3] as String)
-            let roll = (row[4] as String?).flatMap(Roll.init(rawValue:))
+            let start: Start = try row.decode(2, "obligation.start")
+            let period: Period = try row.decode(3, "obligation.period")
+            let roll: Roll? = try row.decodeIfPresent(4, "obligation.roll")
             let r: DueResult
             do { r = try calculator.due(from: start, period, roll: roll, zone: try zone(e)) } catch {
                 throw StoreError.invalid(field: "start", problem: "\(error)", fix: "check the obligation's start and period")
             }
-            let oldDue: String = row[5]
+            let oldDue: CivilDate = try row.decode(5, "obligation.due")
             let oldInstant: Int64 = row[6]
-            let oldCalendars: String = row[7]
+            let oldCalendars: CalendarList = try row.decode(7, "obligation.calendars")
             let oldProvisional: Bool = row[8]
-            let moved = r.due.description != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
+            let moved = r.due != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
             // Same day and status under a new version of the same calendars: nothing to record. The stored
             // labels still name the deciding years, which is what the next reload filters on; `show
             // --explain` always names the versions in force.
             guard moved || r.provisional != oldProvisional else { continue }
             var o = try obligation(row[0])
             let before = try json(o)
-            let reason = Self.calendarChange(old: oldCalendars, new: calendarsJSON(r, calendar: calculator.calendar))
+            let reason = Self.calendarChange(old: oldCalendars, new: CalendarList(deciding: r, on: calculator.calendar))
             try apply(r, start: start, period: period, to: &o)
             try save(o)
             if moved {
                 let note = "moved from \(oldDue) to \(o.due): \(reason)"
                 try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
-                try notify(.moved, o, .init(from: oldDue, reason: reason))
+                try notify(.moved, o, .init(from: oldDue.description, reason: reason))
                 result.moved += 1
             } else {
                 try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
@@ -72,27 +72,13 @@ extension Recorder {
         return result
     }
 
-    static func calendarChange(old: String, new: String) -> String {
-        func list(_ s: String) -> [String] { (try? JSONSerialization.jsonObject(with: Data(s.utf8))) as? [String] ?? [] }
-        let added = list(new).filter { !list(old).contains($0) }
+    /// Why a recomputed due day changed, in the words of the audit: the calendar that was published,
+    /// or the calendars now deciding it.
+    static func calendarChange(old: CalendarList, new: CalendarList) -> String {
+        let added = new.years.filter { !old.years.contains($0) }
         let published = added.filter { !$0.hasSuffix("estimated") }
         if !published.isEmpty { return "calendar \(published.joined(separator: ", ")) published" }
-        if !added.isEmpty { return "calendars now \(list(new).joined(separator: ", "))" }
+        if !added.isEmpty { return "calendars now \(new.years.joined(separator: ", "))" }
         return "configuration reloaded"
     }
-}
-
-/// The calendars that decided a due day, stored with the obligation so an audit can name them and a
-/// reload can tell which obligations a new calendar file affects.
-func calendarsJSON(_ r: DueResult, calendar: WorkingCalendar) -> String {
-    guard let d = r.deadline else { return "[]" }
-    var parts: [String] = []
-    for y in d.decidingDays.lowerBound.year...d.decidingDays.upperBound.year {
-        guard let yc = calendar.year(y) else { continue }
-        switch yc.source {
-        case let .official(_, _, _, version): parts.append("\"\(calendar.region)/\(y) v\(version)\"")
-        case .estimated: parts.append("\"\(calendar.region)/\(y) estimated\"")
-        }
-    }
-    return "[" + parts.joined(separator: ",") + "]"
 }

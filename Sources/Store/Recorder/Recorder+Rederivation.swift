@@ -50,7 +50,7 @@ extension Recorder {
                     }
                 } catch let error where error is StoreError || error is InputError {
                     // Undecidable is not "no longer given": its obligation is kept as it is.
-                    outcome.derived.insert(DerivedKey(entity: e.id, trigger: "event:\(ev.id!)"))
+                    outcome.derived.insert(DerivedKey(entity: e.id, trigger: .event(ev.id!)))
                     skipped += 1
                 }
             }
@@ -68,8 +68,9 @@ extension Recorder {
             .filter(Column("ruleId") == rule.id && Column("triggerKey").like("recurrence:%") && Column("id") > afterId)
             .order(Column("id")).limit(limit).fetchAll(db)
         for o in followUps {
-            guard let recurrence = rule.recurrence, let previousId = Int64(o.triggerKey.dropFirst("recurrence:".count)),
-                  let previous = try Obligation.fetchOne(db, key: previousId), let due = try? CivilDate(parsing: previous.due) else { continue }
+            guard let recurrence = rule.recurrence, case let .recurrence(previousId) = o.triggerKey,
+                  let previous = try Obligation.fetchOne(db, key: previousId) else { continue }
+            let due = previous.due
             let e = try entity(o.entityId)
             do {
                 try upsert(entity: e, rule: rule, title: rule.title, triggerKey: o.triggerKey, start: .day(due), period: recurrence,

@@ -56,8 +56,8 @@ public struct Recorder {
     /// An obligation's identity within its rule.
     public struct DerivedKey: Hashable, Sendable {
         public var entity: String
-        public var trigger: String
-        public init(entity: String, trigger: String) {
+        public var trigger: TriggerKey
+        public init(entity: String, trigger: TriggerKey) {
             self.entity = entity
             self.trigger = trigger
         }
