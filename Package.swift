@@ -90,6 +90,12 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The API's router in process (HummingbirdTesting), on a real store in a temp dir.
+        .testTarget(name: "APITests", dependencies: [
+            "Daemon", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "DeliveryTests", dependencies: [
             "Delivery", "Store", "Rules", "DeadlineKit", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
