@@ -75,25 +75,36 @@ let package = Package(
         ]),
         // Calc throughput benchmark (scripts/bench-calc).
         .executableTarget(name: "obligd-bench", dependencies: ["DeadlineKit", "Rules"]),
-        .testTarget(name: "CLITests", dependencies: ["obligctl"]),
+        // What several test targets share: temp dirs and stores, a manual clock, polling, finding and
+        // running the built binaries. A regular target so test targets can depend on it.
+        .target(name: "TestSupport", dependencies: [
+            "Store", "Rules", "DeadlineKit", "Scheduler", "Delivery",
+        ], path: "Tests/TestSupport"),
+        .testTarget(name: "CLITests", dependencies: ["obligctl", "TestSupport"]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [
-            "APIModel",
+            "APIModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The API's router in process (HummingbirdTesting), on a real store in a temp dir.
+        .testTarget(name: "APITests", dependencies: [
+            "Daemon", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "DeliveryTests", dependencies: [
-            "Delivery", "Store", "Rules", "DeadlineKit",
+            "Delivery", "Store", "Rules", "DeadlineKit", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SchedulerTests", dependencies: [
-            "Scheduler", "Store", "Rules", "DeadlineKit",
+            "Scheduler", "Store", "Rules", "DeadlineKit", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

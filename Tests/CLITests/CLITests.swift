@@ -1,62 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Contract tests of the `obligctl` binary: exact output, exit status and stderr shape, as scripts
-/// depend on them. They run the built binary with Foundation's Process.
-///
-/// Which binary: `$OBLIGCTL_BIN` if set; otherwise `obligctl` next to the running test executable
-/// (SwiftPM puts every product of a build, tests included, in the same `<scratch>/<triple>/debug`
-/// directory, so this works for `.build` and for any `--scratch-path`); otherwise the newest
-/// `<package>/.build*/debug/obligctl` or `<package>/.build*/<triple>/debug/obligctl`.
-/// `swift test` builds all products, so the binary is current when the tests run that way.
+/// depend on them. They run the built binary (found as `Binaries` in TestSupport says; `swift test`
+/// builds all products, so the binary is current when the tests run that way).
 enum Obligctl {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static let binary: String? = locate()
-
-    static func locate() -> String? {
-        let fm = FileManager.default
-        if let env = ProcessInfo.processInfo.environment["OBLIGCTL_BIN"], !env.isEmpty { return env }
-        var starts: [URL] = []
-        if let exe = Bundle.main.executableURL { starts.append(exe.resolvingSymlinksInPath()) }
-        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath())
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            starts.append(URL(fileURLWithPath: bundle.bundlePath))
-        }
-        for start in starts {
-            var dir = start.deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = dir.appendingPathComponent("obligctl").path
-                if fm.isExecutableFile(atPath: candidate) { return candidate }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        var found: [(String, Date)] = []
-        let entries = (try? fm.contentsOfDirectory(atPath: packageRoot.path)) ?? []
-        for entry in entries where entry.hasPrefix(".build") {
-            let scratch = packageRoot.appendingPathComponent(entry)
-            var dirs = [scratch.appendingPathComponent("debug")]
-            for sub in (try? fm.contentsOfDirectory(atPath: scratch.path)) ?? [] {
-                dirs.append(scratch.appendingPathComponent(sub).appendingPathComponent("debug"))
-            }
-            for dir in dirs {
-                let path = dir.appendingPathComponent("obligctl").path
-                if fm.isExecutableFile(atPath: path),
-                   let date = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date {
-                    found.append((path, date))
-                }
-            }
-        }
-        return found.max { $0.1 < $1.1 }?.0
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() .map { $0 } }
-    }
+    static let binary: String? = Binaries.locate("obligctl")
 
     /// An empty configuration directory, so that /etc/obligd on the machine cannot change the results.
     static let emptyConfig: String = {
@@ -65,39 +15,9 @@ enum Obligctl {
         return path
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
-        let bin = try #require(binary, "obligctl not found: build it (swift build --product obligctl) or set OBLIGCTL_BIN")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["OBLIGD_CONFIG"] = emptyConfig
-        for (k, v) in extra { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        // Feed stdin and drain stderr on other threads so that no pipe fills up and blocks the child.
-        let writer = Thread {
-            if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try? inp.fileHandleForWriting.close()
-        }
-        writer.start()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let done = DispatchSemaphore(value: 0)
-        let errReader = Thread {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errBox.data, as: UTF8.self))
+    static func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {
+        try #require(binary != nil, "obligctl not found: build it (swift build --product obligctl) or set OBLIGCTL_BIN")
+        return try obligctl(arguments, stdin: stdin, environment: ["OBLIGD_CONFIG": emptyConfig].merging(extra) { $1 })
     }
 }
 
@@ -249,15 +169,12 @@ struct CLITests {
 
     @Test("a bad configuration file exits 2 with one line naming the file")
     func badConfig() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligctl-cli-bad-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("calendars/cn/2027.json")
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data("{ \"region\": ".utf8).write(to: file)
+        let dir = try TempDir(prefix: "obligctl-cli-bad")
+        let file = try dir.write("calendars/cn/2027.json", "{ \"region\": ")
         let r = try Obligctl.run(["calc", "--config", dir.path, "2025-01-27", "+5wd"])
         #expect(r.status == 2)
         #expect(r.stderrLines.count == 1, "\(r.stderr)")
-        #expect(r.stderr.contains(file.path), "\(r.stderr)")
+        #expect(r.stderr.contains(file), "\(r.stderr)")
     }
 
     @Test("rules list and show")

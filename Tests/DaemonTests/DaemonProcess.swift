@@ -1,24 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-
-/// The package's built executables (obligd, obligctl): $OBLIGD_BIN_DIR if set, else next to the test
-/// bundle (swift build --build-tests puts them in the same directory).
-enum Binaries {
-    static var directory: URL {
-        if let dir = ProcessInfo.processInfo.environment["OBLIGD_BIN_DIR"] { return URL(fileURLWithPath: dir) }
-        var url = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("obligd").path) { return url }
-            url = url.deletingLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug")
-    }
-
-    static var obligd: String { directory.appendingPathComponent("obligd").path }
-    static var obligctl: String { directory.appendingPathComponent("obligctl").path }
-}
+import TestSupport
 
 /// A real obligd process on a private state directory and socket, stopped by the test.
 final class DaemonProcess: @unchecked Sendable {
@@ -30,7 +13,7 @@ final class DaemonProcess: @unchecked Sendable {
     let logPath: String
 
     init(stateDirectory: URL? = nil, configDirectory: String? = nil) throws {
-        let dir = stateDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("obligd-test-\(UUID().uuidString.prefix(8))")
+        let dir = try stateDirectory ?? makeTemporaryDirectory("obligd-test")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         self.stateDirectory = dir
         self.configDirectory = configDirectory
@@ -101,30 +84,4 @@ final class DaemonProcess: @unchecked Sendable {
         let data = Data(body.readableBytesView)
         return (Int(response.status.code), data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
-
-/// Runs obligctl with `args`, returning the exit status, stdout and stderr.
-func obligctl(_ args: [String], socket: String? = nil, stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: Binaries.obligctl)
-    p.arguments = args
-    var env = ProcessInfo.processInfo.environment
-    if let socket { env["OBLIGD_SOCKET"] = socket }
-    p.environment = env
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = input
-    try p.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Synchronization
+import TestSupport
 import Testing
 
 /// Webhooks from a real obligd process to a Standard Webhooks receiver on 127.0.0.1 that verifies
@@ -73,7 +74,7 @@ import Testing
         let records = (0..<500).map { i in ["type": "event", "entity": "m", "kind": "important_data_notified", "at": "2027-03-03", "ref": "n\(i)"] }
         let (status, _) = try await d.request("POST", "/v1/import", json: ["records": records])
         #expect(status == 201)
-        try await eventuallyAsync("the 501 openings as one digest", timeout: .seconds(20)) {
+        try await eventually("the 501 openings as one digest", timeout: .seconds(20)) {
             receiver.seen.withLock { $0.contains { $0.body.contains(#""count":501"#) } }
         }
         #expect(receiver.seen.withLock { $0.count } == 1, "one message for 501 openings")
@@ -86,12 +87,12 @@ import Testing
         let (reloaded, _) = try await d.request("POST", "/v1/reload")
         #expect(reloaded == 200)
         var reminderAt: Date?
-        try await eventuallyAsync("the reminder") {
+        try await eventually("the reminder") {
             if receiver.seen.withLock({ $0.contains { $0.body.contains(#""kind":"reminder""#) } }) { reminderAt = Date(); return true }
             return false
         }
         if let reminderAt { #expect(reminderAt.timeIntervalSince(dueAt) < 1.0, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s") }
-        try await eventuallyAsync("every move delivered", timeout: .seconds(30)) {
+        try await eventually("every move delivered", timeout: .seconds(30)) {
             let moved = receiver.seen.withLock { $0.filter { $0.body.contains(#""type":"digest""#) && $0.body.contains("obligation.moved") } }
             return moved.compactMap { s -> Int? in
                 guard let r = s.body.range(of: #""obligation.moved":(\d+)"#, options: .regularExpression) else { return nil }
@@ -125,7 +126,7 @@ import Testing
             guard s.body.contains(#""type":"digest""#), let r = s.body.range(of: #""count":(\d+)"#, options: .regularExpression) else { return nil }
             return Int(s.body[r].split(separator: ":").last!)
         } } }
-        try await eventuallyAsync("all 20 openings in digests") { counts().reduce(0, +) >= 20 }
+        try await eventually("all 20 openings in digests") { counts().reduce(0, +) >= 20 }
         try await Task.sleep(for: .seconds(4))
         #expect(counts().reduce(0, +) == 20, "each opening in exactly one digest: \(counts())")
         let ids = receiver.seen.withLock { $0.map(\.id) }
@@ -133,8 +134,7 @@ import Testing
     }
 
     func config(port: Int, secret: Data, digestSeconds: Int = 0, rate: String = "\"ratePerMinute\": 6000, \"burst\": 100") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-hook-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("obligd-hook")
         let secretFile = dir.appendingPathComponent("hook.secret")
         try "whsec_\(secret.base64EncodedString())".write(to: secretFile, atomically: true, encoding: .utf8)
         try """

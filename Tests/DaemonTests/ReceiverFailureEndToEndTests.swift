@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Synchronization
+import TestSupport
 import Testing
 
 /// A receiver that answers that it is misconfigured, through a real obligd: it is paused (not
@@ -57,8 +58,7 @@ import Testing
         for _ in 0..<200 where port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
         let p = try #require(port.withLock { $0 })
 
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-pause-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("obligd-pause")
         try "whsec_\(receivers.secret.base64EncodedString())".write(to: dir.appendingPathComponent("hook.secret"), atomically: true, encoding: .utf8)
         let secretFile = dir.appendingPathComponent("hook.secret").path
         try """
@@ -76,18 +76,18 @@ import Testing
         #expect(try obligctl(["event", "add", "acme", "important_data_notified", "--at", "2025-03-03"], socket: socket).status == 0)
 
         // Loud: health, status, the receiver list, and a notice to the other receiver.
-        try await eventuallyAsync("health says degraded") {
+        try await eventually("health says degraded") {
             let (_, body) = try await d.request("GET", "/v1/health")
             return (body as? [String: Any])?["status"] as? String == "degraded"
         }
         let status = try obligctl(["status"], socket: socket)
-        #expect(status.out.contains("degraded") && status.out.contains("receiver broken paused since"), "\(status.out)")
+        #expect(status.stdout.contains("degraded") && status.stdout.contains("receiver broken paused since"), "\(status.stdout)")
         let list = try obligctl(["receiver", "list", "--json"], socket: socket)
-        let views = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        let views = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         let broken = try #require(views.first { $0["name"] as? String == "broken" })
         #expect(broken["state"] as? String == "paused" && broken["pending"] as? Int == 1, "\(broken)")
         #expect((broken["lastError"] as? String)?.hasPrefix("HTTP 401") == true)
-        try await eventuallyAsync("the working receiver hears of it") {
+        try await eventually("the working receiver hears of it") {
             receivers.bodies("/hook").contains { $0["type"] as? String == "delivery.failing" }
         }
         let notice = try #require(receivers.bodies("/hook").first { $0["type"] as? String == "delivery.failing" })
@@ -96,7 +96,7 @@ import Testing
         let note = try #require((data["message"] as? [String: Any])?["note"] as? String)
 
         // Every command the catalog entry and the notice recommend exists and runs.
-        let catalog = try String(contentsOfFile: repositoryRoot() + "/systemd/obligd.catalog", encoding: .utf8)
+        let catalog = try String(contentsOfFile: repositoryRoot().appendingPathComponent("systemd/obligd.catalog").path, encoding: .utf8)
         let entry = try #require(catalog.components(separatedBy: "\n-- ").first { $0.contains("ea8c6a01c5d344ae91057a7feef07494") })
         // This entry's commands first (they fix the receiver), then every other entry's, about obligation 1.
         let others = catalog.components(separatedBy: "\n-- ").filter { !$0.contains("ea8c6a01c5d344ae91057a7feef07494") }.joined(separator: "\n")
@@ -111,39 +111,23 @@ import Testing
             let args = Array(command.replacingOccurrences(of: "'...'", with: "catalog-test").split(separator: " ").dropFirst().map(String.init))
             let r = try obligctl(args, socket: socket)
             // 0, or a conflict when there is nothing to do (no dead letters; already resumed); never a usage error.
-            #expect(r.status == 0 || r.err.contains("[HTTP 409]"), "\(command): \(r.status) \(r.out) \(r.err)")
+            #expect(r.status == 0 || r.stderr.contains("[HTTP 409]"), "\(command): \(r.status) \(r.stdout) \(r.stderr)")
             if command == "obligctl receiver resume broken", !resumed {
-                #expect(r.status == 0 && r.out.contains("probing now"), "\(r.out) \(r.err)")
+                #expect(r.status == 0 && r.stdout.contains("probing now"), "\(r.stdout) \(r.stderr)")
                 resumed = true
             }
         }
 
         // Fixed and resumed: what it was owed arrives, nothing is dead, health is ready again.
-        try await eventuallyAsync("broken caught up") {
+        try await eventually("broken caught up") {
             receivers.bodies("/broken").contains { $0["type"] as? String == "obligation.opened" }
         }
-        try await eventuallyAsync("health ready") {
+        try await eventually("health ready") {
             let (_, body) = try await d.request("GET", "/v1/health")
             return (body as? [String: Any])?["status"] as? String == "ready"
         }
         let dead = try obligctl(["outbox", "list", "--status", "dead", "--json"], socket: socket)
-        #expect((try JSONSerialization.jsonObject(with: Data(dead.out.utf8)) as? [Any])?.isEmpty == true, "\(dead.out)")
+        #expect((try JSONSerialization.jsonObject(with: Data(dead.stdout.utf8)) as? [Any])?.isEmpty == true, "\(dead.stdout)")
         try await d.stop()
     }
-}
-
-/// The checkout this test file is in.
-func repositoryRoot(_ file: String = #filePath) -> String {
-    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-}
-
-/// Polls an async condition every 20 ms until it holds (15 s at most).
-func eventuallyAsync(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
-    let clock = ContinuousClock()
-    let end = clock.now + timeout
-    while clock.now < end {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TestFailure("timed out waiting for: \(what)")
 }

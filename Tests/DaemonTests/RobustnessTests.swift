@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct RobustnessTests {
@@ -157,14 +158,14 @@ import Testing
         ]
         for args in corpus {
             let r = try obligctl(args, socket: d.socketPath)
-            #expect(r.status == 2, "\(args): \(r.err)")
-            #expect(r.err.split(separator: "\n").count == 1, "\(args): \(r.err)")
-            #expect(r.err.hasPrefix("obligctl: "), "\(args)")
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("obligctl: "), "\(args)")
         }
         #expect(try counts(d.databasePath) == before)
         let down = try obligctl(["list"], socket: d.stateDirectory.appendingPathComponent("none.sock").path)
         #expect(down.status == 3)
-        #expect(down.err.contains("obligd is not running"))
+        #expect(down.stderr.contains("obligd is not running"))
     }
 
     @Test func importIsAllOrNothingAndFast() async throws {
@@ -181,8 +182,8 @@ import Testing
         event,m,,,pi_export_certificate_issued,2025-01-01,2026-08-31
         """.write(to: csv, atomically: true, encoding: .utf8)
         let r = try obligctl(["import", csv.path], socket: d.socketPath)
-        #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("imported 3 records: 2 obligations opened"))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("imported 3 records: 2 obligations opened"))
         let bad = dir.appendingPathComponent("bad.jsonl")
         try """
         {"type":"metric","entity":"m","metric":"registered_users","value":10}
@@ -191,7 +192,7 @@ import Testing
         let before = try counts(d.databasePath)
         let r2 = try obligctl(["import", bad.path], socket: d.socketPath)
         #expect(r2.status == 2)
-        #expect(r2.err.contains("records[1].kind"))
+        #expect(r2.stderr.contains("records[1].kind"))
         #expect(try counts(d.databasePath) == before)
     }
 
@@ -240,7 +241,7 @@ import Testing
     }
 
     @Test func socketIsGroupOnlyAndReloadRejectsBadConfig() async throws {
-        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-conf-\(UUID().uuidString.prefix(8))")
+        let conf = try makeTemporaryDirectory("obligd-conf")
         try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true)
         let d = try DaemonProcess(configDirectory: conf.path)
         try await d.start()

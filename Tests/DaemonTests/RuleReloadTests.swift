@@ -1,13 +1,12 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// A reload with a changed rule pack re-derives the obligations of the rules that changed from the
 /// facts already recorded: moved ones are audited and notified once, closed ones stay, a new rule
 /// opens obligations for earlier facts, and unchanged rules are left alone.
 @Suite(.serialized) struct RuleReloadTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func obligations(_ d: DaemonProcess) async throws -> [[String: Any]] {
         let (_, list) = try await d.request("GET", "/v1/obligations?entity=r&status=all")
         return list as? [[String: Any]] ?? []
@@ -15,11 +14,11 @@ import Testing
 
     /// A daemon whose configuration directory holds a copy of the rule pack, which the test then edits.
     func daemonWithEditablePack(_ name: String, calendars: Bool = false) async throws -> (DaemonProcess, URL, Data) {
-        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-\(name)-\(UUID().uuidString.prefix(8))")
+        let conf = try makeTemporaryDirectory("obligd-\(name)")
         try FileManager.default.createDirectory(at: conf.appendingPathComponent("rules"), withIntermediateDirectories: true)
         if calendars { try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true) }
         let packURL = conf.appendingPathComponent("rules/cn.json")
-        let original = try Data(contentsOf: Self.repository.appendingPathComponent("config/rules/cn.json"))
+        let original = try Data(contentsOf: repositoryRoot().appendingPathComponent("config/rules/cn.json"))
         try original.write(to: packURL)
         let d = try DaemonProcess(configDirectory: conf.path)
         try await d.start()

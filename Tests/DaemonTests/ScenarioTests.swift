@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// The shared note's scenarios, end to end through a real obligd process.
@@ -116,15 +117,16 @@ import Testing
         #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: s).status == 0)
         #expect(try obligctl(["event", "add", "acme", "important_data_notified", "--at", "2025-03-03"], socket: s).status == 0)
         let ack = try obligctl(["ack", "1", "--note", "Li Wei files it", "--until", "2099-12-31"], socket: s)
-        #expect(ack.status == 0 && ack.out.contains("obligation 1 acknowledged by ") && ack.out.contains("until 2099-12-31: Li Wei files it"), "\(ack)")
-        #expect(try obligctl(["list"], socket: s).out.contains("open (ack "))
-        #expect(try obligctl(["show", "1"], socket: s).out.contains("acknowledged: by "))
-        let json = try obligctl(["show", "1", "--json"], socket: s).out
+        #expect(ack.status == 0 && ack.stdout.contains("obligation 1 acknowledged by ")
+                && ack.stdout.contains("until 2099-12-31: Li Wei files it"), "\(ack)")
+        #expect(try obligctl(["list"], socket: s).stdout.contains("open (ack "))
+        #expect(try obligctl(["show", "1"], socket: s).stdout.contains("acknowledged: by "))
+        let json = try obligctl(["show", "1", "--json"], socket: s).stdout
         let a = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["acknowledged"] as? [String: Any])
         #expect(a["note"] as? String == "Li Wei files it" && a["until"] as? String == "2099-12-31")
         let bad = try obligctl(["ack", "1", "--note", "x", "--until", "2001-01-01"], socket: s)
-        #expect(bad.status != 0 && bad.err.contains("until"), "\(bad)")
-        let history = try obligctl(["history", "1"], socket: s).out
+        #expect(bad.status != 0 && bad.stderr.contains("until"), "\(bad)")
+        let history = try obligctl(["history", "1"], socket: s).stdout
         #expect(history.contains("obligation.acknowledged"), "\(history)")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// Reminders from a real obligd process, timed by the real clock (a few seconds per test).
@@ -22,18 +23,9 @@ import Testing
         return f.string(from: Date().addingTimeInterval(seconds))
     }
 
-    func waitFor(_ timeout: TimeInterval, _ condition: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
     /// A config directory whose obligd.json gives entity `fast` second-scale reminder stages.
     func fastConfig() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-fast-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("obligd-fast")
         try #"{"reminders":{"entities":{"fast":{"before":["-6s","-4s","-2s"]}}}}"#
             .write(to: dir.appendingPathComponent("obligd.json"), atomically: true, encoding: .utf8)
         return dir.path
@@ -46,7 +38,7 @@ import Testing
         _ = try await d.request("POST", "/v1/entities", json: ["id": "e", "name": "E"])
         let (s, _) = try await d.request("POST", "/v1/obligations", json: ["entity": "e", "title": "soon", "start": nowISO(), "period": "+3s"])
         #expect(s == 201)
-        try await waitFor(8) { try !reminders(d).isEmpty }
+        try await poll(timeout: .seconds(8), every: .milliseconds(50)) { try !reminders(d).isEmpty }
         try await Task.sleep(for: .seconds(1))
         let r = try reminders(d)
         #expect(r.count == 1)
@@ -66,7 +58,7 @@ import Testing
         try await Task.sleep(for: .seconds(max(0, 7.6 - Date().timeIntervalSince(t0))))
         try await d.start()
         defer { d.signal(SIGKILL) }
-        try await waitFor(4) { try reminders(d).count >= 2 }
+        try await poll(timeout: .seconds(4), every: .milliseconds(50)) { try reminders(d).count >= 2 }
         let r = try reminders(d)
         #expect(r.map(\.stage) == ["before:-2s", "due"])
         #expect(r.first?.late == true)
@@ -78,7 +70,7 @@ import Testing
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "k", "name": "K"])
         _ = try await d.request("POST", "/v1/obligations", json: ["entity": "k", "title": "x", "start": nowISO(), "period": "+2s"])
-        try await waitFor(6) { try !reminders(d).isEmpty }
+        try await poll(timeout: .seconds(6), every: .milliseconds(50)) { try !reminders(d).isEmpty }
         try await d.kill9()
         try await d.start()
         defer { d.signal(SIGKILL) }
@@ -87,7 +79,7 @@ import Testing
     }
 
     @Test func reloadWithANewCalendarMovesEachAffectedDeadlineOnce() async throws {
-        let conf = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-cal-\(UUID().uuidString.prefix(8))")
+        let conf = try makeTemporaryDirectory("obligd-cal")
         try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true)
         let d = try DaemonProcess(configDirectory: conf.path)
         try await d.start()

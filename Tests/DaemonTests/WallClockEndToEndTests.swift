@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Sets this machine's wall clock for a test and puts it back. The true time is carried on
@@ -55,16 +56,6 @@ final class MachineWallClock: @unchecked Sendable {
 }
 
 extension SchedulerEndToEndTests {
-    /// Polls on the monotonic clock (the wall clock is what these tests move).
-    func waitMonotonic(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try condition()
-    }
-
     @Test(.enabled(if: MachineWallClock.permitted, "sets the machine's clock: needs CAP_SYS_TIME and OBLIGD_TEST_SET_CLOCK=1"))
     func wallClockJumpsForwardAndBack() async throws {
         let clock = MachineWallClock()
@@ -78,7 +69,7 @@ extension SchedulerEndToEndTests {
         // Forward past A's due instant once the scheduler sleeps on it: it fires at once, not 60 s later.
         try await Task.sleep(for: .milliseconds(300))
         try clock.shift(by: 70)
-        let firedA = try await waitMonotonic(2) { try reminders(d).count == 1 }
+        let firedA = try await poll(timeout: .seconds(2), every: .milliseconds(25)) { try reminders(d).count == 1 }
         #expect(firedA, "a jump forward past a stage did not fire it within 2 s")
 
         // B is due 5 s after "now" on the jumped clock. Back 70 s: B is 75 s away again, and A is
@@ -91,7 +82,7 @@ extension SchedulerEndToEndTests {
 
         // Forward again, past B's due instant: B fires at once.
         try clock.shift(by: 70)
-        let firedB = try await waitMonotonic(2) { try reminders(d).count == 2 }
+        let firedB = try await poll(timeout: .seconds(2), every: .milliseconds(25)) { try reminders(d).count == 2 }
         #expect(firedB, "a second jump forward did not fire B within 2 s")
         clock.restore()
         try await Task.sleep(for: .seconds(1))
@@ -123,7 +114,7 @@ extension SchedulerEndToEndTests {
         let (s2, body) = try await d.request("POST", "/v1/obligations", json: ["entity": "berlin", "title": "filing", "start": start, "period": "+5wd"])
         #expect(s2 == 201)
         #expect((body as? [String: Any])?["due"] as? String == due)
-        let fired = try await waitMonotonic(12) { try !reminders(d).isEmpty }
+        let fired = try await poll(timeout: .seconds(12), every: .milliseconds(25)) { try !reminders(d).isEmpty }
         #expect(fired, "no reminder within 4 s of 09:00 Berlin time")
         let r = try reminders(d)
         #expect(r.count == 1)

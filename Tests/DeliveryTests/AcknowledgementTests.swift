@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Rules
 @testable import Store
+import TestSupport
 import Testing
 
 /// `obligctl ack`: who has taken an obligation, audited; its reminders are reduced while it holds

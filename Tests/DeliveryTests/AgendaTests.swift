@@ -3,6 +3,7 @@ import DeadlineKit
 import Foundation
 import GRDB
 @testable import Store
+import TestSupport
 import Testing
 
 /// A receiver's daily agenda: at its local time, once a day, what is overdue, what falls due within a

@@ -2,6 +2,7 @@
 import Foundation
 @testable import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// Change notices of one cause reach each receiver as one digest; reminders never wait for it.
@@ -24,7 +25,7 @@ import Testing
         let reminder = try enqueue(h.store, [payload(stage: "due")])
         // A DingTalk-like limit: 20 a minute, a burst of 1.
         let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 1"#))]", delivery: Self.digests)
-        let start = h.clock.now()
+        let start: Int64 = h.clock.now()
         try await eventually("the reminder first, at once") { accepted.all == reminder }
         #expect(server.requests[0].at == start)
 

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 @testable import Store
 import Synchronization
+import TestSupport
 import Testing
 
 let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -108,7 +109,7 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
             down.withLock { $0 } ? .respond(status: 503, body: "down") : nil
         }
         let ids = try enqueue(h.store, (1...5).map { payload(title: "Obligation \($0)") })
-        let start = h.clock.now()
+        let start: Int64 = h.clock.now()
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]",
                             delivery: #"{"maxAttempts": 12, "maxAgeHours": 48, "backoffInitialSeconds": 10, "backoffMaxSeconds": 3600}"#)
         try await eventually("first attempt") { !server.requests.isEmpty }
@@ -137,7 +138,7 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         try h.credential("hooks.secret", whsec)
         let (server, _) = try await Platform.standard(secret: whsec, clock: h.clock)
         let ids = try enqueue(h.store, (1...6).map { _ in payload() })
-        let t0 = h.clock.now()
+        let t0: Int64 = h.clock.now()
         let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 4"#))]")
         try await eventually("the burst sent") { server.requests.count == 4 }
         #expect(try await step(h) == t0 + 3_750, "the dispatcher sleeps until the next token")
@@ -252,7 +253,7 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         await d2.stop()
 
         // Dropping a row not yet dispatched drops it whole; it is never sent.
-        let idle = Dispatcher(store: h.store, configuration: { try! configuration() }, clock: h.clock, journal: JournalCapture().writer)
+        let idle = Dispatcher(store: h.store, configuration: { Embedded.configuration }, clock: h.clock, journal: JournalCapture().writer)
         let late = try enqueue(h.store, [payload()])
         #expect(try await idle.drop(outboxId: late[0], actor: "bob", reason: nil) == 0)
         #expect(try await h.store.read { db in try OutboxEntry.fetchOne(db, key: late[0])?.status } == "dropped")
@@ -296,7 +297,7 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         let h = try Harness()
         try h.credential("hooks.secret", whsec)
         let (server, _) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let config = try configuration()
+        let config = Embedded.configuration
         let obligation = try await h.store.write { db in
             let r = Recorder(db: db, config: config, now: Instant(secondsSinceEpoch: 1_759_000_000), actor: "test")
             _ = try r.addEntity(id: "globex", name: "Globex Corp", zone: nil, region: nil, owner: nil, labels: [:])

@@ -1,6 +1,7 @@
 @testable import Delivery
 import Foundation
 @testable import Store
+import TestSupport
 import Testing
 
 /// Escalation: a receiver whose route has `overdueFor` hears only of what is still open that long

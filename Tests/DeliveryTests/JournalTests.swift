@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct JournalTests {
@@ -49,8 +50,7 @@ import Testing
     }
 
     @Test func theCatalogExplainsEveryMessageID() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("systemd/obligd.catalog"), encoding: .utf8)
+        let text = try String(contentsOf: repositoryRoot().appendingPathComponent("systemd/obligd.catalog"), encoding: .utf8)
         let entries = text.components(separatedBy: "\n-- ").dropFirst()
         let ids = entries.map { String($0.prefix(32)) }
         #expect(Set(ids) == Set(MessageClass.allCases.map(\.messageID)))

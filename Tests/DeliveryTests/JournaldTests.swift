@@ -1,6 +1,7 @@
 @testable import Delivery
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 /// Against a real systemd-journald: run through scripts/test-journald, which starts one in a private
@@ -9,9 +10,9 @@ import Testing
                              "needs a private journald: run scripts/test-journald"))
 struct JournaldTests {
     func journalctl(_ args: [String]) throws -> String {
-        let r = try run(["journalctl", "--no-pager"] + args, timeout: 30)
-        try #require(r.status == 0, "journalctl \(args) failed: \(r.output)")
-        return r.output
+        let r = try runProcess("journalctl", ["--no-pager"] + args, mergeStderr: true, timeout: .seconds(30))
+        try #require(r.status == 0, "journalctl \(args) failed: \(r.stdout)")
+        return r.stdout
     }
 
     func entries(_ match: [String]) throws -> [[String: Any]] {

@@ -2,6 +2,7 @@
 import Foundation
 @testable import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// Reminders never wait behind change notices; a misconfigured receiver is paused, probed and catches
@@ -125,7 +126,7 @@ import Testing
         let d = try h.start(receivers: "[\(standardReceiver("down", down)), \(standardReceiver("ok", ok))]",
                             delivery: #"{"backoffInitialSeconds": 60, "backoffMaxSeconds": 120, "maxAttempts": 100, "maxAgeHours": 48, "digestSeconds": 0}"#)
         try await eventually("ok has the reminder") { okAccepted.all == ids }
-        let start = h.clock.now()
+        let start: Int64 = h.clock.now()
         while h.clock.now() - start < 15 * 60_000 {
             let before = down.requests.count
             try await step(h)

@@ -1,6 +1,7 @@
 @testable import Delivery
 import Foundation
 @testable import Store
+import TestSupport
 import Testing
 
 /// Every message fits its platform and shows user text as typed: a 5,000-character title full of

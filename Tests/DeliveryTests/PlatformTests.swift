@@ -1,5 +1,6 @@
 @testable import Delivery
 import Foundation
+import TestSupport
 import Testing
 
 /// End to end per format: the dispatcher against a real HTTP server on 127.0.0.1 that checks the

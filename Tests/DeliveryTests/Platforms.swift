@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// Test servers that answer like each platform does, checking what the platform checks (token in the
 /// URL, signature, timestamp window) before a scripted `override` may replace the success answer of the

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Rules
 @testable import Store
+import TestSupport
 import Testing
 
 /// From the recorder to a chat receiver: a reminder of a deadline that rests on an estimated
@@ -13,7 +14,7 @@ import Testing
         let h = try Harness()
         let server = try await Platform.slack(path: "/services/T1/B1/P1", clock: h.clock)
         try h.credential("sl", server.url("/services/T1/B1/P1"))
-        let config = try configuration()
+        let config = Embedded.configuration
         // 2027 has no official calendar in the defaults: 2027-03-08 + 5wd = 2027-03-15, provisional.
         let created = try Instant(parsing: "2026-11-23T00:00:00Z")
         let o = try await h.store.write { db in

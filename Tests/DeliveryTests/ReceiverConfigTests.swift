@@ -1,13 +1,14 @@
 @testable import Delivery
 import Foundation
 import Rules
+import TestSupport
 import Testing
 
 @Suite struct ReceiverConfigTests {
     func load(_ json: String, credentials: TempDir? = nil) throws -> DeliveryConfiguration {
         var env: [String: String] = [:]
         if let credentials { env["CREDENTIALS_DIRECTORY"] = credentials.path }
-        return try DeliveryConfiguration.load(try configuration(obligdJSON: json), environment: env)
+        return try DeliveryConfiguration.load(Embedded.configuration(obligdJSON: json), environment: env)
     }
 
     func error(_ json: String, credentials: TempDir? = nil) -> ConfigError? {
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func theShippedDefaultHasNoReceiversAndTheDefaultPolicy() throws {
-        let d = try DeliveryConfiguration.load(try configuration(), environment: [:])
+        let d = try DeliveryConfiguration.load(Embedded.configuration, environment: [:])
         #expect(d.receivers.isEmpty)
         #expect(d.retry == RetryPolicy())
         #expect(d.journalLanguage == .en)

@@ -3,13 +3,14 @@ import DeadlineKit
 import Foundation
 import Rules
 @testable import Store
+import TestSupport
 import Testing
 
 @Suite struct RendererTests {
     let acme = Entity(id: "acme", name: "Acme Data Ltd", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: "{}", createdAt: 0)
 
     func renderer() throws -> MessageRenderer {
-        let c = try configuration()
+        let c = Embedded.configuration
         return MessageRenderer(templates: try TemplateSet.load(from: c), configuration: c)
     }
 
@@ -21,7 +22,7 @@ import Testing
         // make-up Sunday), 09-29, 09-30, 10-09 and 10-10 are working days (10-01..10-08 National Day).
         let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10", provisional: true))
         let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
-        let rule = try configuration().rule("cn.pipo.report")!
+        let rule = Embedded.configuration.rule("cn.pipo.report")!
         #expect(r.title == "Report the PI protection officer for Acme Data Ltd: 5 working days left (14 calendar days)")
         #expect(r.summary == "Acme Data Ltd: Report the PI protection officer is due 2025-10-10 (Friday), 5 working days left (14 calendar days)")
         #expect(r.severity == .notice)
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func templatesAreValidatedWithFileAndKey() throws {
-        var c = try configuration()
+        var c = Embedded.configuration
         let bad = String(decoding: c.files["templates/en.json"]!, as: UTF8.self).replacingOccurrences(of: "{title} for {entity}: {left}", with: "{titel}")
         c.files["templates/en.json"] = Data(bad.utf8)
         #expect(throws: ConfigError(file: "templates/en.json (embedded)", path: "kinds.reminder.title",
@@ -104,7 +105,7 @@ import Testing
     /// An operator's copy of a template file from before `obligation.underived` existed still loads: the
     /// new kind keeps the default wording, the operator's kinds keep theirs.
     @Test func anOlderTemplateCopyGetsTheDefaultWordingForNewKinds() throws {
-        var c = try configuration()
+        var c = Embedded.configuration
         var object = try #require(try JSONSerialization.jsonObject(with: c.files["templates/en.json"]!) as? [String: Any])
         var kinds = try #require(object["kinds"] as? [String: Any])
         kinds["obligation.underived"] = nil
@@ -118,7 +119,7 @@ import Testing
         #expect(templates.templates(for: .en).kinds[.reminder]?.title == "Heads up: {title}")
         #expect(templates.templates(for: .en).kinds[.underived]?.title == "No longer given by its rule for {entity}: {title}")
         // The embedded file itself must be complete.
-        c = try configuration()
+        c = Embedded.configuration
         object = try #require(try JSONSerialization.jsonObject(with: c.files["templates/en.json"]!) as? [String: Any])
         kinds = try #require(object["kinds"] as? [String: Any])
         kinds["obligation.underived"] = nil

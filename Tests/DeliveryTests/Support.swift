@@ -5,34 +5,12 @@ import GRDB
 import Rules
 @testable import Store
 import Synchronization
+import TestSupport
 import Testing
-
-/// A temporary directory removed at the end of the test.
-final class TempDir: Sendable {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "obligd-delivery-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = path + "/" + name
-        try text.write(toFile: p, atomically: true, encoding: .utf8)
-        return p
-    }
-}
-
-/// The embedded defaults (rules, calendars, templates), optionally with an obligd.json.
-func configuration(obligdJSON: String? = nil) throws -> Rules.Configuration {
-    var c = try Configuration.load(directory: nil)
-    if let obligdJSON { c.files["obligd.json"] = Data(obligdJSON.utf8) }
-    return c
-}
 
 /// A real SQLite store on a temp path with one entity.
 func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Data Ltd") throws -> ObligationStore {
-    let store = try ObligationStore(path: dir.path + "/obligd.sqlite")
+    let store = try makeTemporaryStore(in: dir.path)
     try store.pool.write { db in
         try Entity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: nil, labels: "{}", createdAt: 0).insert(db)
         // Outbox rows reference obligations; one open obligation to hang them on.
@@ -106,71 +84,6 @@ func delivery(_ store: ObligationStore, _ outboxId: String, _ receiver: String) 
     }
 }
 
-/// Polls `condition` every 10 ms of real time until it holds; fails the test after `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
-                _ condition: () throws -> Bool) async throws {
-    let clock = ContinuousClock()
-    let end = clock.now + timeout
-    while clock.now < end {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
-    throw TimedOut(what: what)
-}
-
-struct TimedOut: Error { var what: String }
-
-/// A clock the test moves by hand; `sleep(until:)` returns when the test advances past the deadline.
-final class ManualClock: DeliveryClock {
-    private struct State {
-        var now: Int64
-        var sleepers: [Int: (deadline: Int64, c: CheckedContinuation<Void, Error>)] = [:]
-        var nextId = 0
-    }
-    private let state: Mutex<State>
-
-    init(now: Int64) { state = Mutex(State(now: now)) }
-
-    func now() -> Int64 { state.withLock { $0.now } }
-
-    /// The earliest deadline someone sleeps until, if anyone sleeps.
-    var earliestSleeper: Int64? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
-
-    func sleep(until deadline: Int64) async throws {
-        let id = state.withLock { s in
-            s.nextId += 1
-            return s.nextId
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-                let result: Result<Void, Error>? = state.withLock { s in
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if deadline <= s.now { return .success(()) }
-                    s.sleepers[id] = (deadline, c)
-                    return nil
-                }
-                if let result { c.resume(with: result) }
-            }
-        } onCancel: {
-            let c = state.withLock { $0.sleepers.removeValue(forKey: id) }
-            c?.c.resume(throwing: CancellationError())
-        }
-    }
-
-    func advance(to t: Int64) {
-        let due = state.withLock { s -> [CheckedContinuation<Void, Error>] in
-            s.now = max(s.now, t)
-            let ready = s.sleepers.filter { $0.value.deadline <= s.now }
-            for k in ready.keys { s.sleepers.removeValue(forKey: k) }
-            return ready.values.map(\.c)
-        }
-        for c in due { c.resume() }
-    }
-
-    func advance(by ms: Int64) { advance(to: now() + ms) }
-}
-
 /// Lines the journal writer would have sent, captured (tests run without a journal socket).
 final class JournalCapture: Sendable {
     let lines = Mutex<[String]>([])
@@ -187,7 +100,7 @@ final class RunningDispatcher: Sendable {
     let journal: JournalCapture
 
     init(store: ObligationStore, obligdJSON: String, credentials: TempDir? = nil, clock: any DeliveryClock, random: Double = 0.5) throws {
-        let config = try configuration(obligdJSON: obligdJSON)
+        let config = Embedded.configuration(obligdJSON: obligdJSON)
         let journal = JournalCapture()
         self.journal = journal
         var env: [String: String] = [:]
@@ -213,8 +126,8 @@ struct Harness {
     let clock: ManualClock
 
     init() throws {
-        dir = try TempDir()
-        credentials = try TempDir()
+        dir = try TempDir(prefix: "obligd-delivery")
+        credentials = try TempDir(prefix: "obligd-delivery")
         store = try makeStore(dir)
         clock = ManualClock(now: Int64(Date().timeIntervalSince1970 * 1000))
     }

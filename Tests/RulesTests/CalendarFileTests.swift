@@ -1,6 +1,7 @@
 import DeadlineKit
 import Foundation
 import Rules
+import TestSupport
 import Testing
 
 /// Each bad calendar file, dropped into a configuration directory, fails the whole load with a
@@ -68,8 +69,8 @@ struct CalendarFileTests {
 
     @Test("the fixture itself is valid")
     func fixtureValid() throws {
-        let dir = try TempConfig(["calendars/cn/2027.json": Self.base])
-        let config = try dir.load()
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2027.json": Self.base])
+        let config = try Configuration.load(directory: dir.path)
         let y = try #require(try config.calendar("cn").year(2027))
         #expect(!y.source.isEstimated)
         #expect(config.sources["calendars/cn/2027.json"] == dir.full("calendars/cn/2027.json"))
@@ -77,8 +78,8 @@ struct CalendarFileTests {
 
     @Test("bad file", arguments: cases)
     func bad(_ c: Bad) throws {
-        let dir = try TempConfig([c.file: c.text])
-        let error = #expect(throws: ConfigError.self) { try dir.load() }
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: [c.file: c.text])
+        let error = #expect(throws: ConfigError.self) { try Configuration.load(directory: dir.path) }
         #expect(error?.file == dir.full(c.file), "\(String(describing: error))")
         #expect(error?.path == c.path, "\(String(describing: error))")
         #expect(error?.problem.contains(c.fragment) == true, "\(String(describing: error))")
@@ -93,10 +94,10 @@ struct CalendarFileTests {
     /// the withKnownIssue wrapper.
     @Test("a symbolically linked calendars directory is read")
     func symlinkedCalendars() throws {
-        let real = try TempConfig(["cn/2027.json": Self.base])
-        let dir = try TempConfig([:])
+        let real = try TempDir(prefix: "obligd-rules-tests", files: ["cn/2027.json": Self.base])
+        let dir = try TempDir(prefix: "obligd-rules-tests")
         try FileManager.default.createSymbolicLink(atPath: dir.full("calendars"), withDestinationPath: real.path)
-        let config = try dir.load()
+        let config = try Configuration.load(directory: dir.path)
         let cal = try config.calendar("cn")
         #expect(cal.year(2027)?.source.isEstimated == false)
     }
@@ -110,11 +111,11 @@ struct CalendarFileTests {
     @Test("an overlay replaces an embedded file of the same path")
     func overlayReplaces() throws {
         // A corrected 2026 file (version 2) that moves nothing but must be the one used.
-        let url = Fixtures.packageRoot.appendingPathComponent("config/calendars/cn/2026.json")
+        let url = repositoryRoot().appendingPathComponent("config/calendars/cn/2026.json")
         let text = String(decoding: try #require(FileManager.default.contents(atPath: url.path)), as: UTF8.self)
             .replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#)
-        let dir = try TempConfig(["calendars/cn/2026.json": text])
-        let config = try dir.load()
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2026.json": text])
+        let config = try Configuration.load(directory: dir.path)
         let y = try #require(try config.calendar("cn").year(2026))
         guard case let .official(_, _, file, version) = y.source else { Issue.record("not official"); return }
         #expect(version == 2)

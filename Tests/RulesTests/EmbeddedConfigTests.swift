@@ -1,6 +1,7 @@
 import DeadlineKit
 import Foundation
 @testable import Rules
+import TestSupport
 import Testing
 
 /// Fails when config/ and Sources/Rules/EmbeddedConfig.swift differ: after editing config/, run
@@ -9,7 +10,7 @@ import Testing
 struct EmbeddedConfigTests {
     static func configFiles() throws -> [String: String] {
         // Resolve symbolic links: FileManager's enumerator does not descend into a linked root.
-        let root = Fixtures.packageRoot.appendingPathComponent("config").resolvingSymlinksInPath()
+        let root = repositoryRoot().appendingPathComponent("config").resolvingSymlinksInPath()
         var out: [String: String] = [:]
         let enumerator = FileManager.default.enumerator(atPath: root.path)
         while let rel = enumerator?.nextObject() as? String {
@@ -23,7 +24,7 @@ struct EmbeddedConfigTests {
     @Test("same files, same bytes")
     func sameFiles() throws {
         let onDisk = try Self.configFiles()
-        #expect(!onDisk.isEmpty, "no config/ found at \(Fixtures.packageRoot.path)")
+        #expect(!onDisk.isEmpty, "no config/ found at \(repositoryRoot().path)")
         let embedded = EmbeddedConfig.files
         #expect(Set(onDisk.keys) == Set(embedded.keys),
                 "config/ and EmbeddedConfig differ in files: run scripts/embed-config")
@@ -37,9 +38,9 @@ struct EmbeddedConfigTests {
 
     @Test("loading config/ as an overlay gives the same calendars and rules as the embedded defaults")
     func sameMeaning() throws {
-        let dir = Fixtures.packageRoot.appendingPathComponent("config").path
+        let dir = repositoryRoot().appendingPathComponent("config").path
         let fromDisk = try Configuration.load(directory: dir)
-        let embedded = Fixtures.embedded
+        let embedded = Embedded.configuration
         #expect(Set(fromDisk.sources.keys) == Set(embedded.sources.keys))
         #expect(fromDisk.sources.values.allSatisfy { $0 != "embedded" }, "every file should come from disk")
         #expect(fromDisk.rules.map(\.id) == embedded.rules.map(\.id))
@@ -59,22 +60,18 @@ struct EmbeddedConfigTests {
     @Test("rerunning scripts/embed-config changes nothing")
     func rerunScript() throws {
         let fm = FileManager.default
-        let root = Fixtures.packageRoot.resolvingSymlinksInPath()
-        let scratch = fm.temporaryDirectory.appendingPathComponent("obligd-embed-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: scratch) }
+        let root = repositoryRoot().resolvingSymlinksInPath()
+        let dir = try TempDir(prefix: "obligd-embed")
+        defer { withExtendedLifetime(dir) {} }
+        let scratch = dir.url
         try fm.createDirectory(at: scratch.appendingPathComponent("scripts"), withIntermediateDirectories: true)
         try fm.createDirectory(at: scratch.appendingPathComponent("Sources/Rules"), withIntermediateDirectories: true)
         try fm.copyItem(at: root.appendingPathComponent("scripts/embed-config"),
                         to: scratch.appendingPathComponent("scripts/embed-config"))
         try fm.copyItem(at: root.appendingPathComponent("config").resolvingSymlinksInPath(),
                         to: scratch.appendingPathComponent("config"))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["bash", scratch.appendingPathComponent("scripts/embed-config").path]
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let run = try runProcess("bash", [scratch.appendingPathComponent("scripts/embed-config").path])
+        #expect(run.status == 0, "\(run)")
         let regenerated = try #require(fm.contents(atPath: scratch.appendingPathComponent("Sources/Rules/EmbeddedConfig.swift").path))
         let current = try #require(fm.contents(atPath: root.appendingPathComponent("Sources/Rules/EmbeddedConfig.swift").path))
         #expect(regenerated == current, "Sources/Rules/EmbeddedConfig.swift is stale: run scripts/embed-config")

@@ -1,6 +1,7 @@
 import DeadlineKit
 import Foundation
 import Rules
+import TestSupport
 import Testing
 
 /// Section 2 of the spec: a deadline that depends on a year without an official notice is provisional,
@@ -42,8 +43,8 @@ struct ProvisionalTests {
 
     @Test("adding an official 2027 file removes the flag and moves a date that depended on the estimate")
     func official2027() throws {
-        let dir = try TempConfig(["calendars/cn/2027.json": Fixtures.calendar2027])
-        let cal = try dir.load().calendar("cn")
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2027.json": Fixtures.calendar2027])
+        let cal = try Configuration.load(directory: dir.path).calendar("cn")
         let r = try cal.deadline(from: d("2026-12-25"), Period(parsing: "+10wd"))
         #expect(r.due.description == "2027-01-11")
         #expect(!r.provisional)

@@ -1,11 +1,12 @@
 import DeadlineKit
 import Foundation
 @testable import Rules
+import TestSupport
 import Testing
 
 @Suite("Rule pack")
 struct RulePackTests {
-    let config = Fixtures.embedded
+    let config = Embedded.configuration
 
     @Test("every rule of the embedded pack loads")
     func allRulesLoad() throws {
@@ -96,8 +97,8 @@ struct RulePackTests {
 
     @Test("a minimal valid pack loads next to the embedded one")
     func minimalPackLoads() throws {
-        let dir = try TempConfig(["rules/test.json": Fixtures.pack])
-        let loaded = try dir.load()
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["rules/test.json": Fixtures.pack])
+        let loaded = try Configuration.load(directory: dir.path)
         #expect(loaded.rule("test.widgets")?.period == Period(amount: 5, unit: .workingDays))
         #expect(loaded.rule("cn.pipo.report") != nil)
     }
@@ -136,8 +137,9 @@ struct RulePackTests {
     @Test("bad rule files are rejected, naming file and path", arguments: bad)
     func badPack(_ c: Bad) throws {
         #expect(Fixtures.pack.contains(c.from))
-        let dir = try TempConfig(["rules/test.json": Fixtures.pack.replacingOccurrences(of: c.from, with: c.to)])
-        let error = #expect(throws: ConfigError.self) { try dir.load() }
+        let broken = Fixtures.pack.replacingOccurrences(of: c.from, with: c.to)
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["rules/test.json": broken])
+        let error = #expect(throws: ConfigError.self) { try Configuration.load(directory: dir.path) }
         #expect(error?.file == dir.full("rules/test.json"), "\(String(describing: error))")
         #expect(error?.path == c.path, "\(String(describing: error))")
         #expect(error?.problem.contains(c.fragment) == true, "\(String(describing: error))")

@@ -1,6 +1,7 @@
 import DeadlineKit
 import Foundation
 import Rules
+import TestSupport
 import Testing
 
 /// The shipped calendars (embedded config) against the spec table, and the spec's deadlines computed
@@ -112,7 +113,7 @@ struct ShippedCalendarTests {
 
     @Test("the whole 2000-2099 calendar agrees with a day-by-day walk (sampled)")
     func walkAgreement() throws {
-        var g = SeededRandom(seed: 2099)
+        var g = SplitMix64(seed: 2099)
         var failures: [String] = []
         for _ in 0..<5_000 {
             let s = CivilDate(dayNumber: Int.random(in: cal.firstDay.dayNumber...cal.lastDay.dayNumber - 400, using: &g))
@@ -122,18 +123,5 @@ struct ShippedCalendarTests {
             if try cal.addingWorkingDays(n, to: s) != day { failures.append("\(s) +\(n)wd") }
         }
         #expect(failures.isEmpty, "\(failures.prefix(10))")
-    }
-}
-
-/// SplitMix64, deterministic.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

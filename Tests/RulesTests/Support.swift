@@ -1,15 +1,10 @@
 import DeadlineKit
 import Foundation
 @testable import Rules
+import TestSupport
 
 enum Fixtures {
-    /// The embedded defaults, loaded once (building 2000-2099 with the estimator takes a moment).
-    static let embedded: Configuration = try! Configuration.load(directory: nil)
-    static var cn: WorkingCalendar { try! embedded.calendar("cn") }
-
-    /// The package root, from this file's path: <root>/Tests/RulesTests/Support.swift.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var cn: WorkingCalendar { try! Embedded.configuration.calendar("cn") }
 
     static func d(_ s: String) -> CivilDate { try! CivilDate(parsing: s) }
 
@@ -50,26 +45,4 @@ enum Fixtures {
       ]
     }
     """
-}
-
-/// A configuration directory under the system temp directory, removed when the value goes away.
-final class TempConfig {
-    let path: String
-
-    init(_ files: [String: String]) throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("obligd-rules-tests-\(UUID().uuidString)").path
-        for (rel, text) in files {
-            let url = URL(fileURLWithPath: path).appendingPathComponent(rel)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func full(_ rel: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(rel).path }
-
-    func load() throws(ConfigError) -> Configuration { try Configuration.load(directory: path) }
 }

@@ -5,17 +5,12 @@ import Logging
 import Rules
 import Scheduler
 @testable import Store
+import TestSupport
 import Testing
 
 /// The scheduler against a real SQLite store, with a clock moved by hand.
 struct SchedulerTests {
-    let config = try! Rules.Configuration.load(directory: nil)
-
-    func makeStore() throws -> ObligationStore {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sched-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return try ObligationStore(path: dir.appendingPathComponent("db.sqlite").path)
-    }
+    let config = Embedded.configuration
 
     func i(_ s: String) -> Instant { try! Instant(parsing: s) }
 
@@ -43,7 +38,7 @@ struct SchedulerTests {
     }
 
     @Test func eachStageFiresOnceOnTime() async throws {
-        let store = try makeStore()
+        let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         _ = try await seed(store, now: clock.now())
         let s = scheduler(store, clock)
@@ -59,7 +54,7 @@ struct SchedulerTests {
     }
 
     @Test func downtimeAcrossThreeStagesSendsOneLateReminder() async throws {
-        let store = try makeStore()
+        let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         _ = try await seed(store, now: clock.now())
         let s = scheduler(store, clock)
@@ -75,7 +70,7 @@ struct SchedulerTests {
     }
 
     @Test func wallClockJumpsNeitherRepeatNorLoseStages() async throws {
-        let store = try makeStore()
+        let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-07-06T00:00:00Z"))
         _ = try await seed(store, now: i("2025-06-01T00:00:00Z"))
         let s = scheduler(store, clock)
@@ -96,7 +91,7 @@ struct SchedulerTests {
     }
 
     @Test func manyRemindersDueInTheSameSecondAreAllRecordedOnce() async throws {
-        let store = try makeStore()
+        let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         _ = try await seed(store, now: clock.now(), count: 2_500)
         let s = scheduler(store, clock)
@@ -108,7 +103,7 @@ struct SchedulerTests {
     }
 
     @Test func runLoopSleepsUntilTheNextStageAndWakesOnNewObligations() async throws {
-        let store = try makeStore()
+        let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         let s = scheduler(store, clock)
         let task = Task { try await s.run() }
@@ -121,7 +116,7 @@ struct SchedulerTests {
     }
 
     @Test func closingAnObligationStopsItsReminders() async throws {
-        let store = try makeStore()
+        let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         let ids = try await seed(store, now: clock.now())
         let config = self.config
