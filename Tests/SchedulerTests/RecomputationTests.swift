@@ -75,7 +75,7 @@ struct RecomputationTests {
         let (store, open, done, facial) = try await seeded()
         let before = try await obligations(store, embedded)
         let oldDue = try due("2026-03-03", "+2mo", embedded)
-        #expect(before[open]?.due == oldDue && before[done]?.due == oldDue)
+        #expect(before[open]?.due.description == oldDue && before[done]?.due.description == oldDue)
         let facialDue = try #require(before[facial]?.due)
         let changed = try threeMonths()
         let newDue = try due("2026-03-03", "+3mo", changed)
@@ -89,8 +89,8 @@ struct RecomputationTests {
         #expect(result.examined == 0 && result.moved == 0 && result.confirmed == 0, "no calendar year changed")
 
         let after = try await obligations(store, changed)
-        #expect(after[open]?.due == newDue && after[open]?.status == .open && after[open]?.period == "+3mo")
-        #expect(after[done]?.due == oldDue && after[done]?.status == .done, "a closed obligation is history")
+        #expect(after[open]?.due.description == newDue && after[open]?.status == .open && after[open]?.period.description == "+3mo")
+        #expect(after[done]?.due.description == oldDue && after[done]?.status == .done, "a closed obligation is history")
         #expect(after[facial]?.due == facialDue, "another rule's obligation is left alone")
         let moves = try await history(store, open, changed).filter { $0.action == "obligation.moved" }
         #expect(moves.map(\.note) == ["moved from \(oldDue) to \(newDue): rule \(Self.rule) changed: period +2mo -> +3mo"])
