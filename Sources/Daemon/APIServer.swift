@@ -10,17 +10,17 @@ import Store
 
 /// The local JSON API: facts in, obligations out. Every write runs in one transaction with its
 /// idempotency record, so a retried request (same `Idempotency-Key`) never writes twice.
-public struct APIServer: Sendable {
-    public let store: ObligationStore
-    public let config: ConfigHolder
-    public let clock: @Sendable () -> Instant
-    public let reload: @Sendable () async throws -> String
+package struct APIServer: Sendable {
+    package let store: ObligationStore
+    package let config: ConfigHolder
+    package let clock: @Sendable () -> Instant
+    package let reload: @Sendable () async throws -> String
     /// Called after every committed write (wakes the scheduler and delivery).
-    public let onWrite: @Sendable () -> Void
+    package let onWrite: @Sendable () -> Void
     /// The webhook receivers' queues, for health.
-    public let receivers: @Sendable () async throws -> [ReceiverQueue]
+    package let receivers: @Sendable () async throws -> [ReceiverQueue]
 
-    public init(store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
+    package init(store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
                 reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
                 receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }) {
         self.store = store
@@ -31,9 +31,9 @@ public struct APIServer: Sendable {
         self.receivers = receivers
     }
 
-    public static let version = "0.1.0"
+    package static let version = "0.1.0"
 
-    public func router() -> Router<BasicRequestContext> {
+    package func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/v1/health") { _, _ in await self.handle { try await self.health() } }
         router.post("/v1/entities") { req, _ in

@@ -2,13 +2,13 @@ import Rules
 import Synchronization
 
 /// The configuration in force. A reload swaps it whole, and only after the new one loaded without error.
-public final class ConfigHolder: Sendable {
+package final class ConfigHolder: Sendable {
     private let current: Mutex<Configuration>
-    public let directory: String?
+    package let directory: String?
     /// Checks what the pure loader cannot (webhook receivers, credentials, templates) before a swap.
     let validate: @Sendable (Configuration) throws(ConfigError) -> Void
 
-    public init(directory: String?, validate: @escaping @Sendable (Configuration) throws(ConfigError) -> Void = { _ in }) throws(ConfigError) {
+    package init(directory: String?, validate: @escaping @Sendable (Configuration) throws(ConfigError) -> Void = { _ in }) throws(ConfigError) {
         self.directory = directory
         self.validate = validate
         let loaded = try Configuration.load(directory: directory)
@@ -16,11 +16,11 @@ public final class ConfigHolder: Sendable {
         current = Mutex(loaded)
     }
 
-    public var configuration: Configuration { current.withLock { $0 } }
+    package var configuration: Configuration { current.withLock { $0 } }
 
     /// Loads the configuration again; on error the old one stays and the error is thrown.
     @discardableResult
-    public func reload() throws(ConfigError) -> Configuration {
+    package func reload() throws(ConfigError) -> Configuration {
         let fresh = try Configuration.load(directory: directory)
         try validate(fresh)
         current.withLock { $0 = fresh }

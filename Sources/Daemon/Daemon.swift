@@ -12,16 +12,16 @@ import Synchronization
 
 /// obligd's wiring: opens the store, loads the configuration, serves the API on a Unix socket and
 /// handles signals (SIGTERM/SIGINT graceful stop, SIGHUP reload).
-public struct Daemon: Sendable {
-    public let paths: DaemonPaths
-    public let logger: Logger
+package struct Daemon: Sendable {
+    package let paths: DaemonPaths
+    package let logger: Logger
 
-    public init(paths: DaemonPaths, logger: Logger) {
+    package init(paths: DaemonPaths, logger: Logger) {
         self.paths = paths
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let notifier = SystemdNotifier()
         try paths.prepare()
         let config: ConfigHolder

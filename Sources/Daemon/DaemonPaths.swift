@@ -3,12 +3,12 @@ import Foundation
 
 /// Where obligd keeps its state and its socket, following systemd's and XDG's conventions so that it
 /// runs the same under a unit, as root, and as an ordinary user.
-public struct DaemonPaths: Sendable {
-    public var stateDirectory: String
-    public var socketPath: String
-    public var configDirectory: String?
+package struct DaemonPaths: Sendable {
+    package var stateDirectory: String
+    package var socketPath: String
+    package var configDirectory: String?
 
-    public init(stateDirectory: String? = nil, socketPath: String? = nil, configDirectory: String? = nil,
+    package init(stateDirectory: String? = nil, socketPath: String? = nil, configDirectory: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         let root = geteuid() == 0
         let home = environment["HOME"] ?? NSHomeDirectory()
@@ -20,10 +20,10 @@ public struct DaemonPaths: Sendable {
         self.configDirectory = conf
     }
 
-    public var databasePath: String { "\(stateDirectory)/obligd.sqlite" }
+    package var databasePath: String { "\(stateDirectory)/obligd.sqlite" }
 
     /// Creates the state and socket directories (0750) if missing.
-    public func prepare() throws {
+    package func prepare() throws {
         for dir in [stateDirectory, (socketPath as NSString).deletingLastPathComponent] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o750])

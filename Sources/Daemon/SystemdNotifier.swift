@@ -2,20 +2,20 @@ import CSystemd
 import Glibc
 
 /// Tells systemd about the daemon's state (Type=notify). A no-op when NOTIFY_SOCKET is unset.
-public struct SystemdNotifier: Sendable {
-    public init() {}
+package struct SystemdNotifier: Sendable {
+    package init() {}
 
-    public func notify(_ state: String) {
+    package func notify(_ state: String) {
         _ = sd_notify(0, state)
     }
 
-    public func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
+    package func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
     /// With the monotonic time systemd uses to match a reload to its request (systemd.service(5), Type=notify-reload).
-    public func reloading() {
+    package func reloading() {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         notify("RELOADING=1\nMONOTONIC_USEC=\(UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000)")
     }
-    public func stopping() { notify("STOPPING=1") }
-    public func status(_ text: String) { notify("STATUS=\(text)") }
+    package func stopping() { notify("STOPPING=1") }
+    package func status(_ text: String) { notify("STATUS=\(text)") }
 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// Reads one official calendar file (`calendars/<region>/<year>.json`) and checks it against the shape
 /// of a State Council notice: runs inside the year, no overlaps, make-up days on weekends only.
-public enum CalendarFile {
-    public static func parse(_ data: Data, file: String) throws(ConfigError) -> (region: String, year: YearCalendar) {
+package enum CalendarFile {
+    package static func parse(_ data: Data, file: String) throws(ConfigError) -> (region: String, year: YearCalendar) {
         let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys(["region", "year", "version", "notice", "holidays"])
         let region = try root.string("region")

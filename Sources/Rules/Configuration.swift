@@ -5,27 +5,27 @@ import Foundation
 ///
 /// The defaults are compiled in; a configuration directory overlays them file by file (same relative
 /// path replaces, new paths add), so an operator can drop in `calendars/cn/2027.json` and nothing else.
-public struct Configuration: Sendable {
-    public static let supportedYears = 2008...2099
+package struct Configuration: Sendable {
+    package static let supportedYears = 2008...2099
 
-    public var calendars: [String: WorkingCalendar]
-    public var packs: [RulePack] { didSet { indexRules() } }
+    package var calendars: [String: WorkingCalendar]
+    package var packs: [RulePack] { didSet { indexRules() } }
     /// Relative path -> where it was read from ("embedded" or an absolute path).
-    public var sources: [String: String]
+    package var sources: [String: String]
     /// Every file read, by relative path, for subsystems that parse their own files (templates, obligd.json).
-    public var files: [String: Data] = [:]
+    package var files: [String: Data] = [:]
     /// Per-rule and per-entity reminder overrides from obligd.json.
-    public var reminders = ReminderSettings()
+    package var reminders = ReminderSettings()
 
     /// Every pack's rules, kept with an index by id: deriving and arming a million obligations looks a
     /// rule up for each, and flattening the packs every time showed in profiles.
-    public private(set) var rules: [Rule] = []
+    package private(set) var rules: [Rule] = []
     private var ruleIndex: [String: Int] = [:]
 
     /// Every metric the packs know, for validating reports.
-    public var knownMetrics: Set<String> = []
+    package var knownMetrics: Set<String> = []
 
-    public init(calendars: [String: WorkingCalendar], packs: [RulePack], sources: [String: String], files: [String: Data] = [:],
+    package init(calendars: [String: WorkingCalendar], packs: [RulePack], sources: [String: String], files: [String: Data] = [:],
                 reminders: ReminderSettings = ReminderSettings(), knownMetrics: Set<String> = []) {
         self.calendars = calendars
         self.packs = packs
@@ -43,12 +43,12 @@ public struct Configuration: Sendable {
         for (i, rule) in rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = i }
     }
 
-    public func rule(_ id: String) -> Rule? { ruleIndex[id].map { rules[$0] } }
+    package func rule(_ id: String) -> Rule? { ruleIndex[id].map { rules[$0] } }
 
     /// A compiled-in default file, for subsystems that complete an operator's older copy of it.
-    public static func embeddedFile(_ path: String) -> Data? { EmbeddedConfig.files[path].map { Data($0.utf8) } }
+    package static func embeddedFile(_ path: String) -> Data? { EmbeddedConfig.files[path].map { Data($0.utf8) } }
 
-    public func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {
+    package func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {
         guard let c = calendars[region] else {
             throw ConfigError(file: "calendars/\(region)", path: "",
                               problem: "no calendar for region '\(region)'; known: \(calendars.keys.sorted().joined(separator: ", "))")
@@ -57,7 +57,7 @@ public struct Configuration: Sendable {
     }
 
     /// Loads the embedded defaults overlaid with `directory` (if given). Any bad file fails the whole load.
-    public static func load(directory: String?) throws(ConfigError) -> Configuration {
+    package static func load(directory: String?) throws(ConfigError) -> Configuration {
         var files: [String: (data: Data, origin: String)] = [:]
         for (path, text) in EmbeddedConfig.files { files[path] = (Data(text.utf8), "embedded") }
         if let directory {

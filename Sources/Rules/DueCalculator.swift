@@ -1,11 +1,11 @@
 import DeadlineKit
 
 /// Where a period starts: a day (most legal triggers) or an instant (incidents, hour and minute periods).
-public enum Start: Sendable, Hashable, CustomStringConvertible {
+package enum Start: Sendable, Hashable, CustomStringConvertible {
     case day(CivilDate)
     case instant(Instant)
 
-    public init(parsing text: String) throws(InputError) {
+    package init(parsing text: String) throws(InputError) {
         if text.utf8.count == 10 {
             self = .day(try CivilDate(parsing: text))
         } else if text.contains("T") || text.contains("t") {
@@ -16,7 +16,7 @@ public enum Start: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .day(d): d.description
         case let .instant(i): i.description
@@ -25,25 +25,25 @@ public enum Start: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A due date with its instant in UTC and what it was computed from.
-public struct DueResult: Sendable, Hashable {
-    public var start: Start
-    public var period: Period
-    public var zone: String
-    public var region: String
-    public var due: CivilDate
-    public var dueInstant: Instant
-    public var provisional: Bool
+package struct DueResult: Sendable, Hashable {
+    package var start: Start
+    package var period: Period
+    package var zone: String
+    package var region: String
+    package var due: CivilDate
+    package var dueInstant: Instant
+    package var provisional: Bool
     /// For day, month and year periods: the computation behind the due day.
-    public var deadline: Deadline?
+    package var deadline: Deadline?
 }
 
 /// Computes deadlines from a start, a period and a zone on a region's working calendar.
-public struct DueCalculator: Sendable {
-    public let calendar: WorkingCalendar
+package struct DueCalculator: Sendable {
+    package let calendar: WorkingCalendar
 
-    public init(calendar: WorkingCalendar) { self.calendar = calendar }
+    package init(calendar: WorkingCalendar) { self.calendar = calendar }
 
-    public func due(from start: Start, _ period: Period, roll: Roll? = nil, zone: Zone = .shanghai) throws -> DueResult {
+    package func due(from start: Start, _ period: Period, roll: Roll? = nil, zone: Zone = .shanghai) throws -> DueResult {
         if let seconds = period.seconds {
             guard case let .instant(i) = start else {
                 throw InputError(token: start.description, problem: "is a day, but \(period) counts from an instant",

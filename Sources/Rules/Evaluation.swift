@@ -1,13 +1,13 @@
 import DeadlineKit
 
 /// One reported value of a metric (a gauge: the count at that moment).
-public struct Observation: Sendable, Hashable {
-    public var value: Int64
-    public var at: Instant
+package struct Observation: Sendable, Hashable {
+    package var value: Int64
+    package var at: Instant
     /// Report order, to break ties between observations at the same instant (the later report wins).
-    public var sequence: Int64
+    package var sequence: Int64
 
-    public init(value: Int64, at: Instant, sequence: Int64) {
+    package init(value: Int64, at: Instant, sequence: Int64) {
         self.value = value
         self.at = at
         self.sequence = sequence
@@ -15,11 +15,11 @@ public struct Observation: Sendable, Hashable {
 }
 
 /// Pure evaluation of facts against rules: no clock, no storage.
-public enum Evaluation {
+package enum Evaluation {
     /// The instants at which the metric started meeting all `conditions`, in time order, derived from
     /// the whole history so that late and out-of-order reports give the right dates. Without
     /// `reopenOnRecross` only the first crossing counts: the clock starts once.
-    public static func crossings(of history: [Observation], conditions: [Rule.Condition], reopenOnRecross: Bool) -> [Instant] {
+    package static func crossings(of history: [Observation], conditions: [Rule.Condition], reopenOnRecross: Bool) -> [Instant] {
         let ordered = history.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) }
         var result: [Instant] = []
         var above = false
@@ -36,7 +36,7 @@ public enum Evaluation {
 
     /// The day a rule's clock starts: the trigger day, or the rule's effective date if that is later
     /// (a threshold reached before a rule took effect starts the clock on the effective date).
-    public static func clockStart(trigger: CivilDate, rule: Rule) -> CivilDate {
+    package static func clockStart(trigger: CivilDate, rule: Rule) -> CivilDate {
         if let e = rule.effective, e > trigger { return e }
         return trigger
     }

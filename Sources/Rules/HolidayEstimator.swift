@@ -5,19 +5,19 @@ import Foundation
 /// statutory holidays of the National Holidays Measures (2024 revision), with the lunar dates derived
 /// from Foundation's Chinese calendar and Qingming from the solar-term formula. No make-up days are
 /// guessed, so the estimate is neither an upper nor a lower bound: results are marked provisional.
-public struct HolidayEstimator: Sendable {
-    public static let method =
+package struct HolidayEstimator: Sendable {
+    package static let method =
         "weekends plus statutory holidays of the National Holidays Measures (2024): New Year 1 day, Spring Festival 4 (eve to day 3), Qingming 1, Labour Day 2, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
     /// The measures as revised in 2013 (in force 2014-2024) and 2007 (in force 2008-2013).
-    public static let method2014 =
+    package static let method2014 =
         "weekends plus statutory holidays of the National Holidays Measures (2013 revision, in force 2014-2024): New Year 1, Spring Festival 3 (days 1-3), Qingming 1, Labour Day 1, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
-    public static let method2008 =
+    package static let method2008 =
         "weekends plus statutory holidays of the National Holidays Measures (2007 revision, in force 2008-2013): New Year 1, Spring Festival 3 (eve to day 2), Qingming 1, Labour Day 1, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
 
     private let gregorian: Calendar
     private let chinese: Calendar
 
-    public init() {
+    package init() {
         let zone = TimeZone(identifier: "Asia/Shanghai")!
         var g = Calendar(identifier: .gregorian)
         g.timeZone = zone
@@ -27,7 +27,7 @@ public struct HolidayEstimator: Sendable {
         chinese = c
     }
 
-    public func estimate(year: Int) -> YearCalendar {
+    package func estimate(year: Int) -> YearCalendar {
         let newYearsDay = CivilDate(year: year, month: 1, day: 1)!
         let springFestival = lunar(month: 1, day: 1, onOrAfter: CivilDate(year: year, month: 1, day: 19)!)
         let dragonBoat = lunar(month: 5, day: 5, onOrAfter: CivilDate(year: year, month: 5, day: 25)!)

@@ -3,12 +3,12 @@ import Foundation
 
 /// A strict reader over one JSON object of a config file (rule packs, calendars, obligd.json): every key must be known, every value of the
 /// expected type, and each error names the file and the path inside it.
-public struct JSONObject {
-    public let file: String
-    public let path: String
-    public let values: [String: Any]
+package struct JSONObject {
+    package let file: String
+    package let path: String
+    package let values: [String: Any]
 
-    public init(file: String, path: String, value: Any?) throws(ConfigError) {
+    package init(file: String, path: String, value: Any?) throws(ConfigError) {
         guard let dict = value as? [String: Any] else {
             throw ConfigError(file: file, path: path, problem: "expected an object { ... }")
         }
@@ -17,7 +17,7 @@ public struct JSONObject {
         self.values = dict
     }
 
-    public static func parse(_ data: Data, file: String) throws(ConfigError) -> JSONObject {
+    package static func parse(_ data: Data, file: String) throws(ConfigError) -> JSONObject {
         let any: Any
         do {
             any = try JSONSerialization.jsonObject(with: data)
@@ -32,64 +32,64 @@ public struct JSONObject {
         return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
     }
 
-    public func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    package func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    public func error(_ key: String?, _ problem: String) -> ConfigError {
+    package func error(_ key: String?, _ problem: String) -> ConfigError {
         ConfigError(file: file, path: key.map(at) ?? path, problem: problem)
     }
 
     /// Rejects keys outside `known`, so that a typo is not silently ignored.
-    public func onlyKeys(_ known: Set<String>) throws(ConfigError) {
+    package func onlyKeys(_ known: Set<String>) throws(ConfigError) {
         for key in values.keys.sorted() where !known.contains(key) {
             throw error(key, "unknown key '\(key)'; known keys here: \(known.sorted().joined(separator: ", "))")
         }
     }
 
-    public func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
+    package func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
 
-    public func string(_ key: String) throws(ConfigError) -> String {
+    package func string(_ key: String) throws(ConfigError) -> String {
         guard let s = values[key] as? String else { throw error(key, has(key) ? "expected a string" : "missing (a string is required)") }
         guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
         return s
     }
 
-    public func optionalString(_ key: String) throws(ConfigError) -> String? { has(key) ? try string(key) : nil }
+    package func optionalString(_ key: String) throws(ConfigError) -> String? { has(key) ? try string(key) : nil }
 
-    public func int(_ key: String) throws(ConfigError) -> Int {
+    package func int(_ key: String) throws(ConfigError) -> Int {
         guard let n = values[key] as? NSNumber, !Self.isBoolean(n), n.doubleValue == n.doubleValue.rounded() else {
             throw error(key, has(key) ? "expected a whole number" : "missing (a whole number is required)")
         }
         return n.intValue
     }
 
-    public func optionalInt(_ key: String) throws(ConfigError) -> Int? { has(key) ? try int(key) : nil }
+    package func optionalInt(_ key: String) throws(ConfigError) -> Int? { has(key) ? try int(key) : nil }
 
-    public func bool(_ key: String, default def: Bool) throws(ConfigError) -> Bool {
+    package func bool(_ key: String, default def: Bool) throws(ConfigError) -> Bool {
         guard has(key) else { return def }
         guard let n = values[key] as? NSNumber, Self.isBoolean(n), let b = values[key] as? Bool else { throw error(key, "expected true or false") }
         return b
     }
 
-    public func date(_ key: String) throws(ConfigError) -> CivilDate {
+    package func date(_ key: String) throws(ConfigError) -> CivilDate {
         let s = try string(key)
         do { return try CivilDate(parsing: s) } catch { throw self.error(key, error.description) }
     }
 
-    public func optionalDate(_ key: String) throws(ConfigError) -> CivilDate? { has(key) ? try date(key) : nil }
+    package func optionalDate(_ key: String) throws(ConfigError) -> CivilDate? { has(key) ? try date(key) : nil }
 
-    public func period(_ key: String) throws(ConfigError) -> Period {
+    package func period(_ key: String) throws(ConfigError) -> Period {
         let s = try string(key)
         do { return try Period(parsing: s) } catch { throw self.error(key, error.description) }
     }
 
-    public func object(_ key: String) throws(ConfigError) -> JSONObject {
+    package func object(_ key: String) throws(ConfigError) -> JSONObject {
         guard has(key) else { throw error(key, "missing (an object is required)") }
         return try JSONObject(file: file, path: at(key), value: values[key])
     }
 
-    public func optionalObject(_ key: String) throws(ConfigError) -> JSONObject? { has(key) ? try object(key) : nil }
+    package func optionalObject(_ key: String) throws(ConfigError) -> JSONObject? { has(key) ? try object(key) : nil }
 
-    public func array(_ key: String, required: Bool = true) throws(ConfigError) -> [Any] {
+    package func array(_ key: String, required: Bool = true) throws(ConfigError) -> [Any] {
         guard has(key) else {
             if required { throw error(key, "missing (a list [ ... ] is required)") }
             return []
@@ -98,7 +98,7 @@ public struct JSONObject {
         return a
     }
 
-    public func objects(_ key: String, required: Bool = true) throws(ConfigError) -> [JSONObject] {
+    package func objects(_ key: String, required: Bool = true) throws(ConfigError) -> [JSONObject] {
         var out: [JSONObject] = []
         for (i, v) in try array(key, required: required).enumerated() {
             out.append(try JSONObject(file: file, path: "\(at(key))[\(i)]", value: v))
@@ -106,7 +106,7 @@ public struct JSONObject {
         return out
     }
 
-    public func strings(_ key: String, required: Bool = true) throws(ConfigError) -> [String] {
+    package func strings(_ key: String, required: Bool = true) throws(ConfigError) -> [String] {
         var out: [String] = []
         for (i, v) in try array(key, required: required).enumerated() {
             guard let s = v as? String else { throw error("\(key)[\(i)]", "expected a string") }
@@ -115,7 +115,7 @@ public struct JSONObject {
         return out
     }
 
-    public func dates(_ key: String, required: Bool = true) throws(ConfigError) -> [CivilDate] {
+    package func dates(_ key: String, required: Bool = true) throws(ConfigError) -> [CivilDate] {
         var out: [CivilDate] = []
         for (i, s) in try strings(key, required: required).enumerated() {
             do { out.append(try CivilDate(parsing: s)) } catch { throw self.error("\(key)[\(i)]", error.description) }
@@ -124,33 +124,33 @@ public struct JSONObject {
     }
 
     /// On Linux a JSON boolean is also an NSNumber; tell them apart by the dynamic type.
-    public static func isBoolean(_ value: Any) -> Bool {
+    package static func isBoolean(_ value: Any) -> Bool {
         guard let n = value as? NSNumber else { return false }
         return String(describing: type(of: n)).contains("Boolean") || String(cString: n.objCType) == "c"
     }
 
     /// A string that may be empty (template text such as an empty note).
-    public func text(_ key: String) throws(ConfigError) -> String {
+    package func text(_ key: String) throws(ConfigError) -> String {
         guard let s = values[key] as? String else {
             throw error(key, has(key) ? "expected a string" : "missing (a string is required)")
         }
         return s
     }
 
-    public func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    package func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         let n = try int(key)
         guard range.contains(n) else { throw error(key, "\(n) is out of range; use \(range.lowerBound)...\(range.upperBound)") }
         return n
     }
 
-    public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+    package func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
         has(key) ? try int(key, in: range) : nil
     }
 
-    public func optionalArray(_ key: String) throws(ConfigError) -> [Any]? { has(key) ? try array(key) : nil }
+    package func optionalArray(_ key: String) throws(ConfigError) -> [Any]? { has(key) ? try array(key) : nil }
 
     /// A list of non-empty strings; absent means empty.
-    public func stringList(_ key: String) throws(ConfigError) -> [String] {
+    package func stringList(_ key: String) throws(ConfigError) -> [String] {
         var out: [String] = []
         for (i, item) in try array(key, required: false).enumerated() {
             guard let s = item as? String, !s.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -5,27 +5,27 @@ import DeadlineKit
 ///
 /// Stage keys carry the due day they belong to (`before:-7d@2025-07-14`), so a deadline that moves
 /// gets fresh reminders while the ledger still refuses a second reminder for the same stage.
-public struct ReminderPlan: Sendable {
-    public struct Stage: Sendable, Hashable {
-        public var index: Int
-        public var name: String
-        public var fireAt: Instant
+package struct ReminderPlan: Sendable {
+    package struct Stage: Sendable, Hashable {
+        package var index: Int
+        package var name: String
+        package var fireAt: Instant
         /// The ledger key: name and due day.
-        public var key: String
+        package var key: String
     }
 
-    public let policy: ReminderPolicy
-    public let due: CivilDate
-    public let dueInstant: Instant
+    package let policy: ReminderPolicy
+    package let due: CivilDate
+    package let dueInstant: Instant
     /// Hour/minute/second deadlines: stages are offsets from the instant, not times of day.
-    public let instantDeadline: Bool
-    public let zone: Zone
+    package let instantDeadline: Bool
+    package let zone: Zone
     private let before: [(name: String, at: Instant)]
     private let dueAt: Instant
 
-    public static let defaultTimeOfDay = 9 * 60
+    package static let defaultTimeOfDay = 9 * 60
 
-    public init(policy: ReminderPolicy, due: CivilDate, dueInstant: Instant, instantDeadline: Bool, zone: Zone) {
+    package init(policy: ReminderPolicy, due: CivilDate, dueInstant: Instant, instantDeadline: Bool, zone: Zone) {
         self.policy = policy
         self.due = due
         self.dueInstant = dueInstant
@@ -58,7 +58,7 @@ public struct ReminderPlan: Sendable {
     private static func days(_ p: Period) -> Int { p.unit == .days ? p.amount : p.amount * 30 }
 
     /// The stage at `index`, or nil past the last one (no overdue stages configured).
-    public func stage(_ index: Int) -> Stage? {
+    package func stage(_ index: Int) -> Stage? {
         guard index >= 0 else { return nil }
         if index < before.count { return make(index, before[index].name, before[index].at) }
         if index == before.count { return make(index, "due", dueAt) }
@@ -92,7 +92,7 @@ public struct ReminderPlan: Sendable {
     }
 
     /// The first stage that fires strictly after `t`.
-    public func firstStage(after t: Instant) -> Stage? {
+    package func firstStage(after t: Instant) -> Stage? {
         var i = 0
         // Overdue stages are evenly spaced (or back off by a known rule), so jump close to `t` instead
         // of walking day by day.
@@ -114,7 +114,7 @@ public struct ReminderPlan: Sendable {
 
     /// Of the stages from `index` on, the last one that fires at or before `t` (the one to send after
     /// downtime: older missed stages collapse into it).
-    public func latestStage(from index: Int, atOrBefore t: Instant) -> Stage? {
+    package func latestStage(from index: Int, atOrBefore t: Instant) -> Stage? {
         guard let first = stage(index), first.fireAt <= t else { return nil }
         guard let next = firstStage(after: t) else {
             // No stage after t: the last stage is the latest.

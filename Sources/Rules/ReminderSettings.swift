@@ -2,11 +2,11 @@ import Foundation
 
 /// Reminder stages overridden in `obligd.json` (key `reminders`), per rule and per entity:
 /// `{"reminders": {"rules": {"cn.pipo.report": {"before": ["-14d"], "dueDayAt": "10:00"}}, "entities": {"acme": {...}}}}`.
-public struct ReminderSettings: Sendable {
-    public var rules: [String: ReminderPolicy] = [:]
-    public var entities: [String: ReminderPolicy] = [:]
+package struct ReminderSettings: Sendable {
+    package var rules: [String: ReminderPolicy] = [:]
+    package var entities: [String: ReminderPolicy] = [:]
 
-    public init() {}
+    package init() {}
 
     static func parse(_ data: Data, file: String) throws(ConfigError) -> ReminderSettings {
         let root = try JSONObject.parse(data, file: file)
@@ -26,7 +26,7 @@ public struct ReminderSettings: Sendable {
 extension Configuration {
     /// The stages for an obligation: an entity override, else a rule override, else the rule's own,
     /// else the pack's default.
-    public func reminderPolicy(rule ruleId: String?, entity: String) -> ReminderPolicy {
+    package func reminderPolicy(rule ruleId: String?, entity: String) -> ReminderPolicy {
         if let p = reminders.entities[entity] { return p }
         if let ruleId, let p = reminders.rules[ruleId] { return p }
         if let ruleId, let rule = rule(ruleId) { return rule.reminders }

@@ -2,8 +2,8 @@ import DeadlineKit
 
 /// One obligation of a rule pack: what triggers it, the period that follows, who must be told, and
 /// where the law says so.
-public struct Rule: Sendable, Identifiable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct Rule: Sendable, Identifiable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// Opens an obligation with a due date.
         case deadline
         /// Marks the entity (e.g. a large platform); no due date of its own.
@@ -12,14 +12,14 @@ public struct Rule: Sendable, Identifiable {
         case retention
     }
 
-    public struct Condition: Sendable, Hashable, CustomStringConvertible {
-        public enum Operator: String, Sendable, CaseIterable {
+    package struct Condition: Sendable, Hashable, CustomStringConvertible {
+        package enum Operator: String, Sendable, CaseIterable {
             case atLeast = ">=", over = ">", atMost = "<=", under = "<"
         }
-        public var op: Operator
-        public var value: Int64
+        package var op: Operator
+        package var value: Int64
 
-        public func holds(_ x: Int64) -> Bool {
+        package func holds(_ x: Int64) -> Bool {
             switch op {
             case .atLeast: x >= value
             case .over: x > value
@@ -28,16 +28,16 @@ public struct Rule: Sendable, Identifiable {
             }
         }
 
-        public var description: String { "\(op.rawValue) \(value)" }
+        package var description: String { "\(op.rawValue) \(value)" }
     }
 
-    public enum Trigger: Sendable {
+    package enum Trigger: Sendable {
         /// A metric of the entity meets all `conditions`; the clock starts the day it first does.
         case metric(name: String, conditions: [Condition], reopenOnRecross: Bool)
         /// An event of `kind`; the clock starts at the event, or at the date in its attribute `startAttribute`.
         case event(kind: String, startAttribute: String?)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .metric(name, conditions, _):
                 return "metric \(name) " + conditions.map(\.description).joined(separator: " and ")
@@ -47,29 +47,29 @@ public struct Rule: Sendable, Identifiable {
         }
     }
 
-    public var id: String
-    public var title: String
-    public var kind: Kind
-    public var region: String
-    public var trigger: Trigger
-    public var period: Period?
+    package var id: String
+    package var title: String
+    package var kind: Kind
+    package var region: String
+    package var trigger: Trigger
+    package var period: Period?
     /// An event attribute that may state the period instead (a rectification notice's own period).
-    public var periodAttribute: String?
-    public var roll: Roll?
-    public var addressee: String?
+    package var periodAttribute: String?
+    package var roll: Roll?
+    package var addressee: String?
     /// A trigger before this day starts the clock on this day.
-    public var effective: CivilDate?
-    public var citation: String
-    public var notes: String?
-    public var reminders: ReminderPolicy
+    package var effective: CivilDate?
+    package var citation: String
+    package var notes: String?
+    package var reminders: ReminderPolicy
     /// Recurring obligations open the next one this period after the current one's due day.
-    public var recurrence: Period?
-    public var pack: String
+    package var recurrence: Period?
+    package var pack: String
 
     /// What decides the obligations this rule derives from facts (trigger, period, roll, effective
     /// date): two rules with the same key derive the same due dates, so a reload re-derives only rules
     /// whose key changed. Titles, citations and reminder stages are not part of it.
-    public var derivationKey: String {
+    package var derivationKey: String {
         [kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
          roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"].joined(separator: "|")
     }
@@ -80,7 +80,7 @@ public struct Rule: Sendable, Identifiable {
     }
 
     /// How this rule's derivation differs from `old`'s, for audit notes ("period +2mo -> +3mo").
-    public func derivationChange(from old: Rule) -> String {
+    package func derivationChange(from old: Rule) -> String {
         var parts: [String] = []
         func note(_ name: String, _ a: String?, _ b: String?) { if a != b { parts.append("\(name) \(a ?? "none") -> \(b ?? "none")") } }
         note("trigger", old.trigger.description, trigger.description)
@@ -97,25 +97,25 @@ public struct Rule: Sendable, Identifiable {
 }
 
 /// When to remind about an obligation: offsets before the due day, the due day itself, then overdue.
-public struct ReminderPolicy: Sendable, Hashable {
+package struct ReminderPolicy: Sendable, Hashable {
     /// Periods before the due instant, e.g. 30d, 7d, 1d (written as -30d in config).
-    public var before: [Period]
+    package var before: [Period]
     /// Local time on the due day, as minutes after midnight; nil for instant deadlines.
-    public var dueDayAtMinutes: Int?
-    public var overdueEvery: Period?
+    package var dueDayAtMinutes: Int?
+    package var overdueEvery: Period?
     /// An overdue repeat of less than a day backs off: every `overdueEvery` for the first hour, hourly
     /// to the end of the first day, then daily (config `"overdueBackoff": false` keeps it fixed). An
     /// incident report missed by a week is then reminded daily, not every five minutes forever.
-    public var overdueBackoff: Bool
+    package var overdueBackoff: Bool
 
-    public init(before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?, overdueBackoff: Bool = true) {
+    package init(before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?, overdueBackoff: Bool = true) {
         self.before = before
         self.dueDayAtMinutes = dueDayAtMinutes
         self.overdueEvery = overdueEvery
         self.overdueBackoff = overdueBackoff
     }
 
-    public var description: String {
+    package var description: String {
         var parts = before.map { "\($0)" }
         if let m = dueDayAtMinutes { parts.append("due day \(pad2(m / 60)):\(pad2(m % 60))") }
         if let o = overdueEvery {

@@ -2,25 +2,25 @@ import DeadlineKit
 import Foundation
 
 /// A rule pack file (`rules/<name>.json`): the obligations of a jurisdiction with their sources.
-public struct RulePack: Sendable {
-    public var name: String
-    public var version: Int
-    public var file: String
-    public var rules: [Rule]
+package struct RulePack: Sendable {
+    package var name: String
+    package var version: Int
+    package var file: String
+    package var rules: [Rule]
     /// Metric names the pack knows, with a description.
-    public var metrics: [String: String]
+    package var metrics: [String: String]
     /// Event kinds the pack knows, with a description.
-    public var events: [String: EventKind]
+    package var events: [String: EventKind]
     /// Reminder stages for rules that name none, and for custom obligations.
-    public var defaultReminders: ReminderPolicy
+    package var defaultReminders: ReminderPolicy
 
-    public struct EventKind: Sendable, Hashable {
-        public var description: String
+    package struct EventKind: Sendable, Hashable {
+        package var description: String
         /// Attribute name -> "date" | "period" | "string".
-        public var attributes: [String: String]
+        package var attributes: [String: String]
     }
 
-    public static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
+    package static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
         let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys(["pack", "version", "region", "description", "defaults", "metrics", "events", "rules"])
         let name = try root.string("pack")

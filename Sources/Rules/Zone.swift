@@ -3,13 +3,13 @@ import Foundation
 
 /// Converts between civil days and instants in an IANA zone: legal days are counted in the entity's
 /// zone, instants are stored in UTC.
-public struct Zone: Sendable, Hashable {
-    public static let defaultIdentifier = "Asia/Shanghai"
+package struct Zone: Sendable, Hashable {
+    package static let defaultIdentifier = "Asia/Shanghai"
 
-    public let identifier: String
+    package let identifier: String
     let timeZone: TimeZone
 
-    public init(_ identifier: String) throws(InputError) {
+    package init(_ identifier: String) throws(InputError) {
         guard let tz = TimeZone(identifier: identifier) else {
             throw InputError(token: identifier, problem: "is not a known time zone",
                              accepted: "an IANA zone name such as Asia/Shanghai or Europe/Berlin")
@@ -18,11 +18,11 @@ public struct Zone: Sendable, Hashable {
         self.timeZone = tz
     }
 
-    public static let shanghai = try! Zone(defaultIdentifier)
+    package static let shanghai = try! Zone(defaultIdentifier)
 
     /// The instant at local wall-clock `minutes` after midnight of `day`; in a gap (DST spring forward)
     /// the first valid instant after it.
-    public func instant(_ day: CivilDate, minutesAfterMidnight minutes: Int = 0) -> Instant {
+    package func instant(_ day: CivilDate, minutesAfterMidnight minutes: Int = 0) -> Instant {
         let naive = Instant(date: day, hour: 0, minute: 0, second: 0, utcOffset: 0).adding(seconds: Int64(minutes) * 60)
         // Two passes settle the offset except inside a gap, where the later offset is used.
         let guess = naive.adding(seconds: -Int64(offset(at: naive)))
@@ -31,11 +31,11 @@ public struct Zone: Sendable, Hashable {
     }
 
     /// 24:00 of `day`: the first instant of the next day, when a period ends (Civil Code art. 203).
-    public func endOfDay(_ day: CivilDate) -> Instant { instant(day.adding(days: 1)) }
+    package func endOfDay(_ day: CivilDate) -> Instant { instant(day.adding(days: 1)) }
 
-    public func offset(at i: Instant) -> Int {
+    package func offset(at i: Instant) -> Int {
         timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(i.secondsSinceEpoch)))
     }
 
-    public func day(of i: Instant) -> CivilDate { i.civilDate(utcOffset: offset(at: i)) }
+    package func day(of i: Instant) -> CivilDate { i.civilDate(utcOffset: offset(at: i)) }
 }

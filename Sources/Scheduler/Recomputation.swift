@@ -11,7 +11,7 @@ import Synchronization
 /// stored with the obligations, so a change made while obligd was stopped is caught at start. The
 /// work runs in batches of short transactions so the API stays responsive; the fingerprints are saved
 /// only when all of it succeeded, so an interrupted pass is redone.
-public struct Recomputation: Sendable {
+package struct Recomputation: Sendable {
     let store: ObligationStore
     let logger: Logger
     /// Told how far a pass got, at most once a second: under systemd it keeps a long pass at start or on
@@ -19,7 +19,7 @@ public struct Recomputation: Sendable {
     let progress: @Sendable (String) -> Void
     private let throttle = Throttle()
 
-    public init(store: ObligationStore, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    package init(store: ObligationStore, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.logger = logger
         self.progress = progress
@@ -31,7 +31,7 @@ public struct Recomputation: Sendable {
 
     /// A fingerprint per calendar year (`calendar:cn/2027`: source, version and holiday runs) and per
     /// rule (`rule:<id>`: what decides its due dates).
-    public static func fingerprints(of config: Rules.Configuration) -> [String: String] {
+    package static func fingerprints(of config: Rules.Configuration) -> [String: String] {
         var f: [String: String] = [:]
         for (region, calendar) in config.calendars {
             for y in calendar.yearCalendars { f["calendar:\(region)/\(y.year)"] = "\(y.sourceDescription) | \(y.holidays)" }
@@ -40,19 +40,19 @@ public struct Recomputation: Sendable {
         return f
     }
 
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Obligations recomputed because a calendar year that decided them changed; of those, moved
         /// to another day, and confirmed (no longer provisional on the same day).
-        public var examined = 0, moved = 0, confirmed = 0
+        package var examined = 0, moved = 0, confirmed = 0
         /// Obligations of new or changed rules: opened from facts already recorded, and moved.
-        public var ruleOpened = 0, ruleMoved = 0
-        public var rulesChanged: [String] = []
+        package var ruleOpened = 0, ruleMoved = 0
+        package var rulesChanged: [String] = []
         /// Open obligations of changed or removed rules that the facts no longer give: flagged, left open.
-        public var underived = 0
+        package var underived = 0
     }
 
     /// `previous`, when known (a reload), only makes the audit notes more precise ("period +2mo -> +3mo").
-    public func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
+    package func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
         var total = Result()
         let stored = try await store.snapshot(config: config, now: now) { r in try r.derivationFingerprints() }
         let current = Self.fingerprints(of: config)

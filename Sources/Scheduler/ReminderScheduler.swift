@@ -6,10 +6,10 @@ import Store
 /// Sends reminder stages on time, exactly once: it sleeps until the earliest pending stage (no
 /// polling), fires everything due in batches, and after downtime or a clock jump sends what was
 /// missed once, marked late.
-public final class ReminderScheduler: Sendable {
+package final class ReminderScheduler: Sendable {
     let store: ObligationStore
     let configuration: @Sendable () -> Rules.Configuration
-    public let clock: any SchedulerClock
+    package let clock: any SchedulerClock
     let logger: Logger
     /// Called after reminders were committed (to wake delivery).
     let onSent: @Sendable (Int) -> Void
@@ -17,7 +17,7 @@ public final class ReminderScheduler: Sendable {
     let heartbeat: (@Sendable () -> Void)?
     let heartbeatInterval: Int64?
 
-    public init(store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
+    package init(store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
                 logger: Logger, heartbeat: (@Sendable () -> Void)? = nil, heartbeatIntervalSeconds: Int64? = nil,
                 onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.store = store
@@ -31,7 +31,7 @@ public final class ReminderScheduler: Sendable {
 
     /// Fires every stage due now; returns how many reminders were recorded.
     @discardableResult
-    public func fireDue() async throws -> Int {
+    package func fireDue() async throws -> Int {
         var total = 0
         while true {
             let now = clock.now()
@@ -49,16 +49,16 @@ public final class ReminderScheduler: Sendable {
         return total
     }
 
-    public func nextReminder() async throws -> Instant? {
+    package func nextReminder() async throws -> Instant? {
         let config = configuration()
         let now = clock.now()
         return try await store.snapshot(config: config, now: now) { r in try r.nextReminder() }
     }
 
     /// Call after writes that may add an earlier stage, so the sleep is shortened.
-    public func wake() { clock.wake() }
+    package func wake() { clock.wake() }
 
-    public func run() async throws {
+    package func run() async throws {
         var armed = false
         let started = ContinuousClock.now
         while !Task.isCancelled {

@@ -1,7 +1,7 @@
 import DeadlineKit
 
 /// Why a sleep ended.
-public enum WakeReason: Sendable, Equatable {
+package enum WakeReason: Sendable, Equatable {
     /// The wall clock reached the deadline.
     case deadline
     /// Someone called `wake()` (new obligations, a reload).
@@ -12,7 +12,7 @@ public enum WakeReason: Sendable, Equatable {
 }
 
 /// The scheduler's view of time, injectable so tests can move it by hand.
-public protocol SchedulerClock: Sendable {
+package protocol SchedulerClock: Sendable {
     func now() -> Instant
     /// Sleeps until the wall clock reaches `deadline` (forever when nil), `wake()` is called, the clock
     /// is set, or the task is cancelled.

@@ -6,12 +6,12 @@ import Synchronization
 /// The real clock: a `timerfd` armed at an absolute wall-clock instant with TFD_TIMER_CANCEL_ON_SET,
 /// so a sleep costs no wake-ups however long it is, ends when the wall clock reaches the instant even
 /// if the clock jumped, and reports jumps; plus an `eventfd` to wake it early.
-public final class WallClock: SchedulerClock {
+package final class WallClock: SchedulerClock {
     private let timerFD: Int32
     private let eventFD: Int32
     private let waiting = Mutex(false)
 
-    public init() throws {
+    package init() throws {
         timerFD = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
         eventFD = eventfd(0, Int32(EFD_CLOEXEC))
         guard timerFD >= 0, eventFD >= 0 else {
@@ -24,14 +24,14 @@ public final class WallClock: SchedulerClock {
         close(eventFD)
     }
 
-    public func now() -> Instant { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+    package func now() -> Instant { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
 
-    public func wake() {
+    package func wake() {
         var one: UInt64 = 1
         _ = write(eventFD, &one, 8)
     }
 
-    public func sleep(until deadline: Instant?) async -> WakeReason {
+    package func sleep(until deadline: Instant?) async -> WakeReason {
         // Far in the future when idle: the timer still reports clock changes.
         let target = deadline?.secondsSinceEpoch ?? (Int64(Date().timeIntervalSince1970) + 10 * 365 * 86_400)
         var spec = itimerspec()

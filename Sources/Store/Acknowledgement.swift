@@ -6,19 +6,19 @@ import GRDB
 /// While it holds, reminders are reduced: of the before-stages only the last goes out, overdue repeats
 /// at most once a day; the due-day reminder always goes. Closing the obligation ends it; the audit
 /// keeps it. One row per obligation (migration v5).
-public struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "acknowledgement"
-    public var obligationId: Int64
+package struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "acknowledgement"
+    package var obligationId: Int64
     /// The actor who acknowledged it (the API caller).
-    public var actor: String
-    public var note: String
+    package var actor: String
+    package var note: String
     /// Epoch seconds.
-    public var at: Int64
+    package var at: Int64
     /// The last day (YYYY-MM-DD, the entity's zone) it holds; nil: until the obligation is closed.
-    public var until: String?
+    package var until: String?
 
     /// Whether it still holds on `today`.
-    public func holds(on today: CivilDate) -> Bool {
+    package func holds(on today: CivilDate) -> Bool {
         guard let until, let last = try? CivilDate(parsing: until) else { return true }
         return today <= last
     }
@@ -26,7 +26,7 @@ public struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, Pe
 
 extension Recorder {
     /// Records that the caller has taken obligation `id`, replacing an earlier acknowledgement. Audited.
-    public func acknowledge(_ id: Int64, note: String?, until: CivilDate?) throws -> (Obligation, Acknowledgement) {
+    package func acknowledge(_ id: Int64, note: String?, until: CivilDate?) throws -> (Obligation, Acknowledgement) {
         let o = try obligation(id)
         guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open: nothing to acknowledge") }
         guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -45,7 +45,7 @@ extension Recorder {
     }
 
     /// The acknowledgements of `ids`, by obligation.
-    public func acknowledgements(of ids: [Int64]) throws -> [Int64: Acknowledgement] {
+    package func acknowledgements(of ids: [Int64]) throws -> [Int64: Acknowledgement] {
         guard !ids.isEmpty else { return [:] }
         return Dictionary(uniqueKeysWithValues: try Acknowledgement.filter(keys: ids).fetchAll(db).map { ($0.obligationId, $0) })
     }

@@ -20,17 +20,17 @@ enum DerivationState {
 
 extension Recorder {
     /// The fingerprints of the configuration the stored obligations were derived under.
-    public func derivationFingerprints() throws -> [String: String] { try DerivationState.load(db) }
+    package func derivationFingerprints() throws -> [String: String] { try DerivationState.load(db) }
 
     /// Records that the stored obligations are now derived under `fingerprints`.
-    public func replaceDerivationFingerprints(_ fingerprints: [String: String]) throws {
+    package func replaceDerivationFingerprints(_ fingerprints: [String: String]) throws {
         try DerivationState.replace(db, with: fingerprints)
     }
 
     /// Re-evaluates the thresholds of `rule` for each (entity, metric) subject, each in a savepoint:
     /// a subject whose history cannot be derived under the rule (a due day outside the calendars) is
     /// rolled back and reported in `failed`, and the others still are.
-    public func rederiveMetrics(_ subjects: [(entity: String, metric: String)], rule: Rule, because: String) throws
+    package func rederiveMetrics(_ subjects: [(entity: String, metric: String)], rule: Rule, because: String) throws
         -> (outcome: Outcome, failed: [(entity: String, why: String)]) {
         var outcome = Outcome(factId: 0)
         var failed: [(entity: String, why: String)] = []

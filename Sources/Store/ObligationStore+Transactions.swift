@@ -9,7 +9,7 @@ extension ObligationStore {
     /// or not at all. This, not SQL, is how the daemon's services change state.
     ///
     /// `now` is the instant the change is recorded at; Store never reads the clock itself.
-    public func transaction<T: Sendable>(config: Rules.Configuration, now: Instant, actor: String,
+    package func transaction<T: Sendable>(config: Rules.Configuration, now: Instant, actor: String,
                                          _ body: @Sendable @escaping (Recorder) throws -> T) async throws -> T {
         try await translatingConstraints {
             try await write { db in try body(Recorder(db: db, config: config, now: now, actor: actor)) }
@@ -18,7 +18,7 @@ extension ObligationStore {
 
     /// `transaction` with an idempotency record: a retry with the same `key` and `request` gets the
     /// stored status and response and writes nothing; the same key with another request is a conflict.
-    public func transaction(config: Rules.Configuration, now: Instant, actor: String, idempotencyKey key: String?, request: String,
+    package func transaction(config: Rules.Configuration, now: Instant, actor: String, idempotencyKey key: String?, request: String,
                             _ body: @Sendable @escaping (Recorder) throws -> (status: Int, response: Data))
         async throws -> (status: Int, response: Data) {
         try await translatingConstraints {
@@ -29,7 +29,7 @@ extension ObligationStore {
     }
 
     /// Runs `body` with a read-only `Recorder` on a snapshot: what the API lists and explains.
-    public func snapshot<T: Sendable>(config: Rules.Configuration, now: Instant,
+    package func snapshot<T: Sendable>(config: Rules.Configuration, now: Instant,
                                       _ body: @Sendable @escaping (Recorder) throws -> T) async throws -> T {
         try await read { db in try body(Recorder(db: db, config: config, now: now, actor: "reader")) }
     }

@@ -4,12 +4,12 @@ import GRDB
 
 /// The SQLite database of obligd. Every acknowledged write is committed (WAL, synchronous=FULL) before
 /// the caller hears of it.
-public final class ObligationStore: Sendable {
+package final class ObligationStore: Sendable {
     let pool: DatabasePool
-    public let path: String
+    package let path: String
     private let commits: GroupCommit
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")

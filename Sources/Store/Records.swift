@@ -3,75 +3,75 @@ import GRDB
 import Rules
 
 /// A company or unit whose obligations obligd tracks.
-public struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public var id: String
-    public var name: String
-    public var zone: String
-    public var region: String
-    public var owner: String?
+package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package var id: String
+    package var name: String
+    package var zone: String
+    package var region: String
+    package var owner: String?
     /// JSON object of string labels.
-    public var labels: String
-    public var createdAt: Int64
+    package var labels: String
+    package var createdAt: Int64
 }
 
-public struct MetricObservationRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "metricObservation"
-    public var id: Int64?
-    public var entityId: String
-    public var metric: String
-    public var value: Int64
-    public var observedAt: Int64
-    public var recordedAt: Int64
+package struct MetricObservationRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "metricObservation"
+    package var id: Int64?
+    package var entityId: String
+    package var metric: String
+    package var value: Int64
+    package var observedAt: Int64
+    package var recordedAt: Int64
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-public struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "event"
-    public var id: Int64?
-    public var entityId: String
-    public var kind: String
-    public var at: Int64
+package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "event"
+    package var id: Int64?
+    package var entityId: String
+    package var kind: String
+    package var at: Int64
     /// The event was given as a day (its `at` is the start of that day in the entity's zone).
-    public var atIsDay: Bool
-    public var ref: String?
+    package var atIsDay: Bool
+    package var ref: String?
     /// JSON object of attribute values.
-    public var attributes: String
-    public var recordedAt: Int64
+    package var attributes: String
+    package var recordedAt: Int64
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// An obligation: what must be done by when, derived from a fact by a rule (or entered by hand).
 /// Its values are typed columns (`Columns+GRDB.swift`), parsed once when the row is read.
-public struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord {
-    public enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived }
+package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord {
+    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived }
 
-    public var id: Int64?
-    public var entityId: String
-    public var ruleId: String?
-    public var title: String
-    public var triggerKey: TriggerKey
+    package var id: Int64?
+    package var entityId: String
+    package var ruleId: String?
+    package var title: String
+    package var triggerKey: TriggerKey
     /// The day or instant the period runs from (after any effective-date clamp).
-    public var start: Start
-    public var period: Period
-    public var roll: Roll?
+    package var start: Start
+    package var period: Period
+    package var roll: Roll?
     /// The due day in the entity's zone; the obligation ends at `dueInstant` (24:00 that day, or the
     /// instant an hour or minute period ends).
-    public var due: CivilDate
-    public var dueInstant: Int64
+    package var due: CivilDate
+    package var dueInstant: Int64
     /// The calendar years that decided the due day.
-    public var calendars: CalendarList
-    public var provisional: Bool
-    public var status: Status
-    public var nextStageIndex: Int?
-    public var nextReminderAt: Int64?
-    public var closedOn: CivilDate?
-    public var closedNote: String?
-    public var createdAt: Int64
-    public var updatedAt: Int64
+    package var calendars: CalendarList
+    package var provisional: Bool
+    package var status: Status
+    package var nextStageIndex: Int?
+    package var nextReminderAt: Int64?
+    package var closedOn: CivilDate?
+    package var closedNote: String?
+    package var createdAt: Int64
+    package var updatedAt: Int64
 
-    public init(id: Int64?, entityId: String, ruleId: String?, title: String, triggerKey: TriggerKey, start: Start, period: Period,
+    package init(id: Int64?, entityId: String, ruleId: String?, title: String, triggerKey: TriggerKey, start: Start, period: Period,
                 roll: Roll?, due: CivilDate, dueInstant: Int64, calendars: CalendarList, provisional: Bool, status: Status,
                 nextStageIndex: Int?, nextReminderAt: Int64?, closedOn: CivilDate?, closedNote: String?, createdAt: Int64, updatedAt: Int64) {
         self.id = id
@@ -95,9 +95,9 @@ public struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord {
         self.updatedAt = updatedAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    public func encode(to container: inout PersistenceContainer) {
+    package func encode(to container: inout PersistenceContainer) {
         container["id"] = id
         container["entityId"] = entityId
         container["ruleId"] = ruleId
@@ -126,7 +126,7 @@ extension Obligation {
     /// Decodes a full row (`SELECT *`, the table's column order) by position, other rows by name:
     /// looking every column up by a lowercased name dominated re-deriving a million obligations.
     /// A stored value that does not parse is an error on this row.
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         let full = row.count == Self.columnCount
         let names = full ? [] : Array(row.columnNames)
         func index(_ i: Int, _ name: String) throws -> Int {
@@ -154,18 +154,18 @@ extension Obligation {
     }
 }
 
-public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "audit"
-    public var id: Int64?
-    public var at: Int64
-    public var actor: String
-    public var action: String
-    public var subject: String
-    public var before: String?
-    public var after: String?
-    public var note: String?
+package struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "audit"
+    package var id: Int64?
+    package var at: Int64
+    package var actor: String
+    package var action: String
+    package var subject: String
+    package var before: String?
+    package var after: String?
+    package var note: String?
 
-    public init(id: Int64? = nil, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?) {
+    package init(id: Int64? = nil, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?) {
         self.id = id
         self.at = at
         self.actor = actor
@@ -176,30 +176,30 @@ public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistable
         self.note = note
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A notification waiting for delivery; its id doubles as the webhook-id so retries are recognisable.
-public struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "outbox"
-    public var id: String
-    public var createdAt: Int64
+package struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "outbox"
+    package var id: String
+    package var createdAt: Int64
     /// A `NotificationKind`'s raw value; kept as text so that a row of a kind this version does not
     /// know (written by a newer obligd) is reported on that row by the strict payload reader instead
     /// of failing the fetch of the whole queue.
-    public var kind: String
-    public var obligationId: Int64?
-    public var payload: String
-    public var status: String
-    public var attempts: Int
-    public var lastError: String?
+    package var kind: String
+    package var obligationId: Int64?
+    package var payload: String
+    package var status: String
+    package var attempts: Int
+    package var lastError: String?
 }
 
-public struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "reminderLedger"
-    public var obligationId: Int64
-    public var stage: String
-    public var dueAt: Int64
-    public var firedAt: Int64
-    public var late: Bool
+package struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "reminderLedger"
+    package var obligationId: Int64
+    package var stage: String
+    package var dueAt: Int64
+    package var firedAt: Int64
+    package var late: Bool
 }

@@ -1,11 +1,11 @@
 /// Why a store operation refused to change anything. Each case carries what a client needs to fix it.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The request is wrong: `field` names the input, `problem` what is wrong, `fix` what to send instead.
     case invalid(field: String, problem: String, fix: String)
     case notFound(String)
     case conflict(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalid(field, problem, fix): "\(field): \(problem); \(fix)"
         case let .notFound(what): "\(what) not found"
@@ -17,7 +17,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 extension StoreError {
     /// Runs `body`, prefixing the field of an `invalid` error it throws with `prefix` (`records[3]`)
     /// and appending `suffix` to its fix: a client learns which element of a batch was wrong.
-    public static func locate<T>(_ prefix: String, suffix: String = "", _ body: () throws -> T) throws -> T {
+    package static func locate<T>(_ prefix: String, suffix: String = "", _ body: () throws -> T) throws -> T {
         do { return try body() } catch let StoreError.invalid(field, problem, fix) {
             throw StoreError.invalid(field: "\(prefix).\(field)", problem: problem, fix: fix + suffix)
         }

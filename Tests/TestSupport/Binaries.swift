@@ -9,20 +9,20 @@ import Foundation
 ///    product of a build, tests included, in the same `<scratch>/<triple>/debug` directory, so this
 ///    works for `.build` and for any `--scratch-path`);
 /// 3. the newest `<root>/.build*/debug/<name>` or `<root>/.build*/<triple>/debug/<name>`.
-public enum Binaries {
+package enum Binaries {
     /// The obligd daemon (a path that may not exist when it was not built).
-    public static var obligd: String { path("obligd") }
+    package static var obligd: String { path("obligd") }
     /// The obligctl client (a path that may not exist when it was not built).
-    public static var obligctl: String { path("obligctl") }
+    package static var obligctl: String { path("obligctl") }
 
     /// The built executable `name`, or `<root>/.build/debug/<name>` when none is found (running it
     /// then fails with a clear "no such file").
-    public static func path(_ name: String) -> String {
+    package static func path(_ name: String) -> String {
         locate(name) ?? repositoryRoot().appendingPathComponent(".build/debug/\(name)").path
     }
 
     /// The built executable `name`, or nil when none is found.
-    public static func locate(_ name: String) -> String? {
+    package static func locate(_ name: String) -> String? {
         let fm = FileManager.default
         let env = ProcessInfo.processInfo.environment
         if let file = env[name.uppercased() + "_BIN"], !file.isEmpty { return file }

@@ -12,7 +12,7 @@ import Synchronization
 ///   (the scheduler reads the time again either way); `wake()` ends it with `.woken`;
 /// - a delivery sleep ends once the clock reaches its deadline, or throws `CancellationError` when
 ///   its task is cancelled.
-public final class ManualClock: SchedulerClock, DeliveryClock {
+package final class ManualClock: SchedulerClock, DeliveryClock {
     private struct State {
         var millis: Int64
         var schedulerWaiters: [CheckedContinuation<WakeReason, Never>] = []
@@ -22,32 +22,32 @@ public final class ManualClock: SchedulerClock, DeliveryClock {
     private let state: Mutex<State>
 
     /// A clock reading `now` (the scheduler's view).
-    public init(_ now: Instant) { state = Mutex(State(millis: now.secondsSinceEpoch * 1000)) }
+    package init(_ now: Instant) { state = Mutex(State(millis: now.secondsSinceEpoch * 1000)) }
 
     /// A clock reading `now` epoch milliseconds (delivery's view).
-    public init(now: Int64) { state = Mutex(State(millis: now)) }
+    package init(now: Int64) { state = Mutex(State(millis: now)) }
 
     // MARK: Scheduler
 
     /// The time in whole seconds.
-    public func now() -> Instant {
+    package func now() -> Instant {
         let ms = state.withLock { $0.millis }
         return Instant(secondsSinceEpoch: ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
     }
 
     /// Sets the clock to `t`, forward or back, like an administrator setting the system time.
-    public func set(_ t: Instant) { move { _ in t.secondsSinceEpoch * 1000 } }
+    package func set(_ t: Instant) { move { _ in t.secondsSinceEpoch * 1000 } }
 
     /// Moves the clock `seconds` forward.
-    public func advance(seconds: Int64) { move { $0 + seconds * 1000 } }
+    package func advance(seconds: Int64) { move { $0 + seconds * 1000 } }
 
-    public func sleep(until deadline: Instant?) async -> WakeReason {
+    package func sleep(until deadline: Instant?) async -> WakeReason {
         if let deadline, deadline <= now() { return .deadline }
         return await withCheckedContinuation { c in state.withLock { $0.schedulerWaiters.append(c) } }
     }
 
     /// Ends every scheduler sleep with `.woken` (new work arrived).
-    public func wake() {
+    package func wake() {
         let waiters = state.withLock { s in defer { s.schedulerWaiters = [] }; return s.schedulerWaiters }
         for w in waiters { w.resume(returning: .woken) }
     }
@@ -55,12 +55,12 @@ public final class ManualClock: SchedulerClock, DeliveryClock {
     // MARK: Delivery
 
     /// The time in epoch milliseconds.
-    public func now() -> Int64 { state.withLock { $0.millis } }
+    package func now() -> Int64 { state.withLock { $0.millis } }
 
     /// The earliest deadline a delivery sleep waits for, if one is asleep.
-    public var earliestSleeper: Int64? { state.withLock { $0.deliverySleepers.values.map(\.deadline).min() } }
+    package var earliestSleeper: Int64? { state.withLock { $0.deliverySleepers.values.map(\.deadline).min() } }
 
-    public func sleep(until deadline: Int64) async throws {
+    package func sleep(until deadline: Int64) async throws {
         let id = state.withLock { s in
             s.nextId += 1
             return s.nextId
@@ -82,10 +82,10 @@ public final class ManualClock: SchedulerClock, DeliveryClock {
     }
 
     /// Moves the clock to `t` epoch milliseconds; never back (delivery's time only moves forward).
-    public func advance(to t: Int64) { move { max($0, t) } }
+    package func advance(to t: Int64) { move { max($0, t) } }
 
     /// Moves the clock `ms` milliseconds forward.
-    public func advance(by ms: Int64) { move { $0 + ms } }
+    package func advance(by ms: Int64) { move { $0 + ms } }
 
     // MARK: Moving
 

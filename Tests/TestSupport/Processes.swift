@@ -3,21 +3,21 @@ import Synchronization
 
 /// A failure of the test's own machinery (a process that would not start or stop, a wait that timed
 /// out), thrown so the test stops with a message instead of hanging or crashing.
-public struct TestFailure: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct TestFailure: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// What a finished child process left behind. Why: tests assert exact output and exit status, as
 /// scripts that call obligctl depend on them.
-public struct ProcessResult: Sendable, CustomStringConvertible {
-    public var status: Int32
-    public var stdout: String
+package struct ProcessResult: Sendable, CustomStringConvertible {
+    package var status: Int32
+    package var stdout: String
     /// Empty when the run merged standard error into `stdout`.
-    public var stderr: String
+    package var stderr: String
     /// `stderr` split into lines, without the empty piece after the last newline.
-    public var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0 } }
-    public var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+    package var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0 } }
+    package var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
 }
 
 /// Runs `executable` (a path, or a command name looked up on PATH) with `arguments` and waits for it.
@@ -28,7 +28,7 @@ public struct ProcessResult: Sendable, CustomStringConvertible {
 ///   - environment: the child's whole environment; nil inherits the test's.
 ///   - mergeStderr: both streams into `stdout`, interleaved as written (for a tool's log).
 ///   - timeout: terminates the child and throws `TestFailure` when it runs longer.
-public func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil,
+package func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil,
                        mergeStderr: Bool = false, timeout: Duration? = nil) throws -> ProcessResult {
     let p = Process()
     let onPath = !executable.contains("/")
@@ -91,7 +91,7 @@ private final class Drained: Sendable {
 /// Runs the built obligctl (see `Binaries`) with the test's environment plus `environment`, and
 /// `OBLIGD_SOCKET` set to `socket` when given. Why: CLI contract and end-to-end tests drive the real
 /// client exactly as an operator's script would.
-public func obligctl(_ arguments: [String], socket: String? = nil, stdin: String? = nil,
+package func obligctl(_ arguments: [String], socket: String? = nil, stdin: String? = nil,
                      environment: [String: String] = [:]) throws -> ProcessResult {
     var env = ProcessInfo.processInfo.environment
     if let socket { env["OBLIGD_SOCKET"] = socket }

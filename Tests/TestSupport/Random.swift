@@ -1,10 +1,10 @@
 /// SplitMix64: a tiny, fully deterministic random number generator.
 /// Why: property tests must see the same cases on every run and machine, so the seed is written in
 /// the test, never taken from the clock.
-public struct SplitMix64: RandomNumberGenerator {
+package struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -37,7 +37,7 @@ extension Dispatcher {
 extension MessageRenderer {
     /// An agenda: counts in the title, then the listed obligations of each section (soonest first),
     /// each "#id entity: title, due day", and how many more there are.
-    public func renderAgenda(_ a: AgendaContent, language: Language) -> RenderedMessage {
+    package func renderAgenda(_ a: AgendaContent, language: Language) -> RenderedMessage {
         let t = templates.templates(for: language)
         let k = t.kinds[.agenda]!
         let values = ["day": a.day, "overdueCount": String(a.overdue.count), "weekCount": String(a.week.count),

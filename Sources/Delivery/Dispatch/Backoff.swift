@@ -1,17 +1,17 @@
 /// Exponential backoff with "equal jitter": after the n-th failure wait between half and all of
 /// `initial * 2^(n-1)` (capped at `max`). The random half spreads retries of many messages and daemons so
 /// that a receiver coming back is not hit by all of them at once; the fixed half keeps the growth.
-public struct Backoff: Sendable {
-    public var initial: Duration
-    public var max: Duration
+package struct Backoff: Sendable {
+    package var initial: Duration
+    package var max: Duration
 
-    public init(initial: Duration, max: Duration) {
+    package init(initial: Duration, max: Duration) {
         self.initial = initial
         self.max = max
     }
 
     /// The base delay in milliseconds after `failures` failures (1 = after the first).
-    public func ceiling(afterFailures failures: Int) -> Int64 {
+    package func ceiling(afterFailures failures: Int) -> Int64 {
         let initialMs = Self.millis(initial), maxMs = Self.millis(max)
         let shift = Swift.min(Swift.max(failures - 1, 0), 40)
         let (product, overflow) = initialMs.multipliedReportingOverflow(by: Int64(1) << shift)
@@ -19,7 +19,7 @@ public struct Backoff: Sendable {
     }
 
     /// The delay to wait, with `unit` a random number in 0..<1.
-    public func delay(afterFailures failures: Int, unit: Double) -> Int64 {
+    package func delay(afterFailures failures: Int, unit: Double) -> Int64 {
         let c = ceiling(afterFailures: failures)
         let half = c / 2
         return half + Int64(Double(c - half) * Swift.min(Swift.max(unit, 0), 1))

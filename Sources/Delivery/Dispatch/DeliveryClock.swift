@@ -4,7 +4,7 @@ import NIOPosix
 
 /// Wall-clock time for delivery, in epoch milliseconds: backoff, `Retry-After` and rate limits all work
 /// below a second. Injected so tests can move time by hours (a receiver down for a day) without waiting.
-public protocol DeliveryClock: Sendable {
+package protocol DeliveryClock: Sendable {
     func now() -> Int64
     /// Returns at or after `deadline`, or throws CancellationError when the task is cancelled.
     func sleep(until deadline: Int64) async throws
@@ -12,12 +12,12 @@ public protocol DeliveryClock: Sendable {
 
 /// The system clock. Sleeps are timers on NIO's event loops rather than `Task.sleep`, whose delayed
 /// jobs go through libdispatch's global queues and would start its 1 Hz workqueue monitor for good.
-public struct SystemDeliveryClock: DeliveryClock {
-    public init() {}
+package struct SystemDeliveryClock: DeliveryClock {
+    package init() {}
 
-    public func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    package func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    public func sleep(until deadline: Int64) async throws {
+    package func sleep(until deadline: Int64) async throws {
         let wait = deadline - now()
         guard wait > 0 else { return try Task.checkCancellation() }
         let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(wait)) {}

@@ -23,7 +23,7 @@ import Synchronization
 /// next message is sent only after its previous one was delivered or given up; each outcome is one
 /// transaction; nothing a receiver is owed is dropped without an operator's audited `drop`. A crash between a receiver's 2xx and that transaction resends the message with the same
 /// webhook-id, which Standard Webhooks receivers deduplicate; nothing is ever lost.
-public final class Dispatcher: Sendable {
+package final class Dispatcher: Sendable {
     let store: ObligationStore
     let configuration: @Sendable () -> Configuration
     let environment: [String: String]
@@ -54,7 +54,7 @@ public final class Dispatcher: Sendable {
     ///     call `reload()` after one so credentials are read again).
     ///   - environment: for `$CREDENTIALS_DIRECTORY`.
     ///   - random: 0..<1, for backoff jitter.
-    public init(store: ObligationStore, configuration: @escaping @Sendable () -> Configuration,
+    package init(store: ObligationStore, configuration: @escaping @Sendable () -> Configuration,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 clock: any DeliveryClock = SystemDeliveryClock(), journal: JournalWriter = JournalWriter(),
                 logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -74,11 +74,11 @@ public final class Dispatcher: Sendable {
     }
 
     /// Call after committing outbox rows: the dispatcher picks them up now instead of at its next timer.
-    public func wake() { wakeup.signal() }
+    package func wake() { wakeup.signal() }
 
     /// Call after a configuration reload: receivers, credentials and templates are read again, and
     /// paused receivers are probed at once (the reload may have fixed them).
-    public func reload() async {
+    package func reload() async {
         cache.withLock { $0 = nil }
         do { try await store.probePausedReceivers(now: clock.now(), actor: nil) } catch {
             logger.error("could not schedule probes of paused receivers: \(String(describing: error))")
@@ -88,7 +88,7 @@ public final class Dispatcher: Sendable {
 
     /// Probes a paused receiver now, after an operator fixed it (`obligctl receiver resume NAME`).
     /// Audited. The receiver resumes when it accepts the probe; until then it stays paused.
-    public func resume(receiver name: String, actor: String) async throws -> ReceiverQueue {
+    package func resume(receiver name: String, actor: String) async throws -> ReceiverQueue {
         let known = try setup().delivery.receivers.map(\.name)
         guard known.contains(name) else {
             throw StoreError.invalid(field: "receiver", problem: "no receiver '\(name)'",
@@ -102,7 +102,7 @@ public final class Dispatcher: Sendable {
 
     /// Every configured receiver's queue and state (and any receiver no longer configured that still
     /// has messages queued).
-    public func receiverQueues() async throws -> [ReceiverQueue] {
+    package func receiverQueues() async throws -> [ReceiverQueue] {
         try await store.receiverQueues(try setup().delivery.receivers.map(\.name))
     }
 
@@ -144,7 +144,7 @@ public final class Dispatcher: Sendable {
 
     // MARK: The loop
 
-    public func run() async throws {
+    package func run() async throws {
         var buckets: [String: (limit: RateLimit, bucket: TokenBucket)] = [:]
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {

@@ -4,22 +4,22 @@ import Rules
 import Store
 
 /// What a receiver answered to `sendTest`.
-public struct TestSendResult: Sendable, Equatable {
-    public var receiver: String
+package struct TestSendResult: Sendable, Equatable {
+    package var receiver: String
     /// nil when no answer came (timeout, refused connection).
-    public var httpStatus: Int?
+    package var httpStatus: Int?
     /// The answer's body (up to 2 KiB), or the transport error.
-    public var answer: String
-    public var verdict: DeliveryVerdict
-    public var milliseconds: Int64
-    public var delivered: Bool { verdict == .delivered }
+    package var answer: String
+    package var verdict: DeliveryVerdict
+    package var milliseconds: Int64
+    package var delivered: Bool { verdict == .delivered }
 }
 
 /// The operations behind `obligctl outbox list|retry|drop`, `obligctl receiver` and `obligctl notify test`.
 extension Dispatcher {
     /// Outbox rows, newest first, with each receiver's delivery state.
     /// - Parameter digest: only the members of this digest (the webhook-id of a digest message).
-    public func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
+    package func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
         try await store.listOutbox(filter: filter, digest: digest, limit: limit)
     }
 
@@ -27,7 +27,7 @@ extension Dispatcher {
     /// ahead of the receiver's newer messages, with a fresh retry budget. Audited.
     /// - Returns: the number of deliveries revived.
     @discardableResult
-    public func retry(outboxId: String, receiver: String? = nil, actor: String) async throws -> Int {
+    package func retry(outboxId: String, receiver: String? = nil, actor: String) async throws -> Int {
         let count = try await store.retryDeliveries(outboxId: outboxId, receiver: receiver, actor: actor, now: clock.now())
         wake()
         return count
@@ -35,7 +35,7 @@ extension Dispatcher {
 
     /// Revives every dead delivery of a receiver, in the order they were first queued. Audited.
     @discardableResult
-    public func retryAll(receiver: String, actor: String) async throws -> Int {
+    package func retryAll(receiver: String, actor: String) async throws -> Int {
         let count = try await store.retryDeliveries(outboxId: nil, receiver: receiver, actor: actor, now: clock.now())
         wake()
         return count
@@ -45,7 +45,7 @@ extension Dispatcher {
     /// dispatched is dropped whole and never sent. Audited with the reason.
     /// - Returns: the number of deliveries dropped (0 when only the undispatched row was dropped).
     @discardableResult
-    public func drop(outboxId: String, receiver: String? = nil, actor: String, reason: String?) async throws -> Int {
+    package func drop(outboxId: String, receiver: String? = nil, actor: String, reason: String?) async throws -> Int {
         let count = try await store.dropDeliveries(outboxId: outboxId, receiver: receiver, actor: actor, reason: reason, now: clock.now())
         wake()
         return count
@@ -53,7 +53,7 @@ extension Dispatcher {
 
     /// Sends a sample reminder to `receiver` now, outside the queue (nothing is stored), and reports the
     /// receiver's answer, so an operator can check a URL, secret and format before a deadline depends on it.
-    public func sendTest(receiver name: String) async throws -> TestSendResult {
+    package func sendTest(receiver name: String) async throws -> TestSendResult {
         let setup = try setup()
         guard let receiver = setup.delivery.receiver(named: name) else {
             let known = setup.delivery.receivers.map(\.name)
@@ -83,7 +83,7 @@ extension Dispatcher {
     }
 
     /// Shuts down the HTTP client when `run()` was never started (tools, tests); `run()` does it itself.
-    public func shutdown() async {
+    package func shutdown() async {
         try? await client.shutdown()
     }
 }

@@ -5,19 +5,19 @@ import NIOHTTP1
 
 /// Sends a built request and returns the answer; throws for transport failures (timeout, refused,
 /// reset), which the dispatcher always retries.
-public protocol WebhookTransport: Sendable {
+package protocol WebhookTransport: Sendable {
     func send(_ request: WebhookRequest, timeout: Duration) async throws -> WebhookResponse
 }
 
 /// async-http-client. Bodies of answers are read up to 64 KiB (platform answers are tiny; a huge one is
 /// not worth the memory) and the rest is drained.
-public struct HTTPClientTransport: WebhookTransport {
+package struct HTTPClientTransport: WebhookTransport {
     let client: HTTPClient
     static let maxBody = 64 * 1024
 
-    public init(client: HTTPClient) { self.client = client }
+    package init(client: HTTPClient) { self.client = client }
 
-    public func send(_ request: WebhookRequest, timeout: Duration) async throws -> WebhookResponse {
+    package func send(_ request: WebhookRequest, timeout: Duration) async throws -> WebhookResponse {
         var r = HTTPClientRequest(url: request.url)
         r.method = .POST
         for (name, value) in request.headers { r.headers.add(name: name, value: value) }
@@ -36,7 +36,7 @@ public struct HTTPClientTransport: WebhookTransport {
     }
 
     /// A short, secret-free description of a transport failure (the URL is never included).
-    public static func describe(_ error: Error, timeout: Duration) -> String {
+    package static func describe(_ error: Error, timeout: Duration) -> String {
         if let e = error as? HTTPClientError {
             switch e {
             case .deadlineExceeded, .readTimeout, .writeTimeout: return "timeout: no answer within \(timeout)"

@@ -4,25 +4,25 @@ import Logging
 /// metadata to fields (`OBLIGD_` + the key uppercased, other characters as `_`), and the source
 /// location to CODE_FILE/CODE_LINE/CODE_FUNC, so `journalctl -u obligd OBLIGD_RECEIVER=ops` works.
 /// Without a journal socket it falls back to one stderr line per entry, like `JournalWriter`.
-public struct JournalLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-    public var metadataProvider: Logger.MetadataProvider?
-    public let label: String
+package struct JournalLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level = .info
+    package var metadataProvider: Logger.MetadataProvider?
+    package let label: String
     let writer: JournalWriter
 
-    public init(label: String, writer: JournalWriter = JournalWriter(), metadataProvider: Logger.MetadataProvider? = nil) {
+    package init(label: String, writer: JournalWriter = JournalWriter(), metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.writer = writer
         self.metadataProvider = metadataProvider
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public static func priority(_ level: Logger.Level) -> Int {
+    package static func priority(_ level: Logger.Level) -> Int {
         switch level {
         case .trace, .debug: 7
         case .info: 6
@@ -35,14 +35,14 @@ public struct JournalLogHandler: LogHandler {
 
     /// `OBLIGD_` + the key in upper case with anything outside A-Z, 0-9 and _ replaced, at most 64
     /// characters (journald's limit for field names).
-    public static func fieldName(_ key: String) -> String {
+    package static func fieldName(_ key: String) -> String {
         let upper = key.uppercased().unicodeScalars.map { s -> Character in
             (("A"..."Z").contains(s) || ("0"..."9").contains(s) || s == "_") ? Character(s) : "_"
         }
         return String(("OBLIGD_" + String(upper)).prefix(64))
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }

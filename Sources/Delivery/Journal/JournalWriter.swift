@@ -7,24 +7,24 @@ import Foundation
 /// `sd_journal_sendv` reports success even when nothing listens, so the writer decides by the socket's
 /// presence: without `/run/systemd/journal/socket` (a container, a test) the same fields go to stderr
 /// as one `KEY=value` line. It never throws and never crashes the daemon.
-public struct JournalWriter: Sendable {
-    public static let defaultSocketPath = "/run/systemd/journal/socket"
+package struct JournalWriter: Sendable {
+    package static let defaultSocketPath = "/run/systemd/journal/socket"
 
-    public let socketPath: String
+    package let socketPath: String
     let fallback: @Sendable (String) -> Void
 
     /// - Parameter fallback: where fallback lines go (default: stderr); tests capture them.
-    public init(socketPath: String = JournalWriter.defaultSocketPath, fallback: (@Sendable (String) -> Void)? = nil) {
+    package init(socketPath: String = JournalWriter.defaultSocketPath, fallback: (@Sendable (String) -> Void)? = nil) {
         self.socketPath = socketPath
         self.fallback = fallback ?? JournalWriter.writeToStderr
     }
 
     /// Whether entries go to journald (true) or to the fallback (false), decided at each write so that a
     /// journald started after obligd is picked up.
-    public var journalAvailable: Bool { FileManager.default.fileExists(atPath: socketPath) }
+    package var journalAvailable: Bool { FileManager.default.fileExists(atPath: socketPath) }
 
     /// Sends one entry. Fields with empty names are skipped; order is kept.
-    public func send(_ fields: [(name: String, value: String)]) {
+    package func send(_ fields: [(name: String, value: String)]) {
         if journalAvailable, sendToJournal(fields) { return }
         fallback(Self.line(fields))
     }
@@ -46,7 +46,7 @@ public struct JournalWriter: Sendable {
 
     /// One line of `KEY=value` pairs; values with spaces, quotes, `=` or control characters are quoted
     /// JSON-style so the line can be parsed back.
-    public static func line(_ fields: [(name: String, value: String)]) -> String {
+    package static func line(_ fields: [(name: String, value: String)]) -> String {
         fields.filter { !$0.name.isEmpty }.map { "\($0.name)=\(quote($0.value))" }.joined(separator: " ")
     }
 
@@ -92,7 +92,7 @@ public struct JournalWriter: Sendable {
 extension JournalWriter {
     /// The journal fields of a notification: MESSAGE (the rendered summary), PRIORITY, the class's
     /// MESSAGE_ID and the OBLIGD_* fields the catalog and operators' filters use.
-    public static func fields(for n: Notification, rendered: RenderedMessage, citation: String) -> [(name: String, value: String)] {
+    package static func fields(for n: Notification, rendered: RenderedMessage, citation: String) -> [(name: String, value: String)] {
         var f: [(name: String, value: String)] = [
             ("MESSAGE", rendered.summary),
             ("PRIORITY", String(n.severity.syslogPriority)),
@@ -117,7 +117,7 @@ extension JournalWriter {
         return f
     }
 
-    public func record(_ n: Notification, rendered: RenderedMessage, citation: String) {
+    package func record(_ n: Notification, rendered: RenderedMessage, citation: String) {
         send(Self.fields(for: n, rendered: rendered, citation: citation))
     }
 }

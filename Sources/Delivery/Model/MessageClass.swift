@@ -5,7 +5,7 @@
 /// Reminders are split by stage because the catalog's advice differs: an upcoming deadline asks for
 /// planning, an overdue one for escalation. The ids were generated once at random and must never change:
 /// operators' filters and alerting depend on them.
-public enum MessageClass: String, Sendable, CaseIterable {
+package enum MessageClass: String, Sendable, CaseIterable {
     case opened = "obligation.opened"
     case moved = "obligation.moved"
     case done = "obligation.done"
@@ -18,7 +18,7 @@ public enum MessageClass: String, Sendable, CaseIterable {
     case deliveryFailing = "delivery.failing"
 
     /// 32 lowercase hex digits, the form journald and catalog files use.
-    public var messageID: String {
+    package var messageID: String {
         switch self {
         case .opened: "1bf386c19f244b1fbbdb5e8ff3ee9381"
         case .moved: "0e9bab06684248d294f73b43538b2016"

@@ -5,36 +5,36 @@ import Store
 /// An outbox row read back as a typed notification: what happened to which obligation, when it is due,
 /// and (for reminders) which stage fired. Decoding is strict so that a scheduler bug shows up as a clear
 /// error on that row instead of a half-empty chat message.
-public struct Notification: Sendable, Equatable {
+package struct Notification: Sendable, Equatable {
     /// The outbox id: the webhook-id every retry repeats, so receivers can deduplicate.
-    public var id: String
-    public var createdAt: Int64
-    public var kind: NotificationKind
-    public var obligation: Int64
-    public var entity: String
+    package var id: String
+    package var createdAt: Int64
+    package var kind: NotificationKind
+    package var obligation: Int64
+    package var entity: String
     /// The rule id; "" for a custom obligation.
-    public var rule: String
-    public var title: String
+    package var rule: String
+    package var title: String
     /// The due day, `YYYY-MM-DD` in the entity's zone.
-    public var due: String
+    package var due: String
     /// The due instant, epoch seconds UTC.
-    public var dueInstant: Int64
-    public var provisional: Bool
-    public var status: String
+    package var dueInstant: Int64
+    package var provisional: Bool
+    package var status: String
     /// Reminders: the stage that fired, e.g. `before:-7d`, `due`, `overdue:2` (a `@day` suffix, if the
     /// scheduler adds one to its ledger key, is kept here and ignored by `stageName`).
-    public var stage: String?
+    package var stage: String?
     /// Reminders: fired after its instant (the daemon was down, or caught up).
-    public var late: Bool
-    public var scheduledAt: Int64?
+    package var late: Bool
+    package var scheduledAt: Int64?
     /// Moves: the old due day and why it moved.
-    public var from: String?
-    public var reason: String?
+    package var from: String?
+    package var reason: String?
     /// delivery.failing: the receiver that gave up and its last error.
-    public var receiver: String?
-    public var error: String?
+    package var receiver: String?
+    package var error: String?
     /// The JSON payload as stored; the `standard` format forwards it unchanged.
-    public var payload: String
+    package var payload: String
 
     /// A digest: `payload` is its JSON (members and counts), `severity` the most urgent member's.
     init(digest id: String, createdAt: Int64, payload: String) {
@@ -53,11 +53,11 @@ public struct Notification: Sendable, Equatable {
         self.payload = payload
     }
 
-    public init(outbox entry: OutboxEntry) throws(NotificationError) {
+    package init(outbox entry: OutboxEntry) throws(NotificationError) {
         try self.init(id: entry.id, createdAt: entry.createdAt, payload: entry.payload)
     }
 
-    public init(id: String, createdAt: Int64, payload: String) throws(NotificationError) {
+    package init(id: String, createdAt: Int64, payload: String) throws(NotificationError) {
         switch try OutboxPayload.read(payload, outboxId: id) {
         case let .agenda(receiver, day):
             self = Notification(digest: id, createdAt: createdAt, payload: payload)
@@ -88,20 +88,20 @@ public struct Notification: Sendable, Equatable {
     }
 
     /// The stage without the ledger's `@day` suffix: `before:-7d`, `due`, `overdue:3`.
-    public var stageName: String? {
+    package var stageName: String? {
         guard let stage else { return nil }
         return stage.split(separator: "@", maxSplits: 1).first.map(String.init) ?? stage
     }
 
     /// The N of an `overdue:N` stage.
-    public var overdueIndex: Int? {
+    package var overdueIndex: Int? {
         guard let s = stageName, s.hasPrefix("overdue:") else { return nil }
         return Int(s.dropFirst("overdue:".count))
     }
 
     /// The journal class; nil for a digest, which is never journaled (each of its members was, on its
     /// own, when it was queued).
-    public var messageClass: MessageClass? {
+    package var messageClass: MessageClass? {
         switch kind {
         case .opened: .opened
         case .moved: .moved
@@ -119,7 +119,7 @@ public struct Notification: Sendable, Equatable {
     /// Overdue is an error, the due day (or a reminder minutes or hours before the instant, i.e. on the
     /// due day) a warning, other reminders a notice, changes to an obligation info. A receiver that
     /// gave up is an error: reminders are no longer reaching people.
-    public var severity: Severity {
+    package var severity: Severity {
         switch kind {
         case .deliveryFailing: return .error
         // Someone has to decide whether the duty lapsed.

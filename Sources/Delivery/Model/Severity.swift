@@ -1,10 +1,10 @@
 /// How urgent a notification is. It decides the journal PRIORITY, the colour a chat card gets, and
 /// which routes a notification takes (`severities` in a receiver's routes).
-public enum Severity: String, Sendable, CaseIterable, Comparable {
+package enum Severity: String, Sendable, CaseIterable, Comparable {
     case error, warning, notice, info
 
     /// The syslog priority journald stores in `PRIORITY` (err=3, warning=4, notice=5, info=6).
-    public var syslogPriority: Int {
+    package var syslogPriority: Int {
         switch self {
         case .error: 3
         case .warning: 4
@@ -14,5 +14,5 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
     }
 
     /// Most urgent first, so `min` of two severities is the more urgent one.
-    public static func < (a: Severity, b: Severity) -> Bool { a.syslogPriority < b.syslogPriority }
+    package static func < (a: Severity, b: Severity) -> Bool { a.syslogPriority < b.syslogPriority }
 }

@@ -11,20 +11,20 @@ import Rules
 /// after few tries. Only the oldest pending message of a receiver is ever tried (per-receiver order), so
 /// the messages queued behind it keep their whole budget: a receiver down for a day gets everything once
 /// it is back, in order.
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxAttempts: Int
-    public var maxAge: Duration
+package struct RetryPolicy: Sendable, Equatable {
+    package var maxAttempts: Int
+    package var maxAge: Duration
     /// The wait after the first failure; it doubles with each further failure up to `maxBackoff`.
-    public var initialBackoff: Duration
-    public var maxBackoff: Duration
+    package var initialBackoff: Duration
+    package var maxBackoff: Duration
 
     /// A paused receiver's first probe comes after `probeInitial`; each failed probe doubles the wait
     /// up to `probeMax`, so a receiver fixed on the platform's side resumes within `probeMax` by itself
     /// (`obligctl receiver resume` or a reload probes at once).
-    public var probeInitial: Duration
-    public var probeMax: Duration
+    package var probeInitial: Duration
+    package var probeMax: Duration
 
-    public init(maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
+    package init(maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
                 initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600),
                 probeInitial: Duration = .seconds(30), probeMax: Duration = .seconds(600)) {
         self.maxAttempts = maxAttempts
@@ -36,7 +36,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Milliseconds before the probe that follows `failedProbes` failed probes.
-    public func probeDelay(_ failedProbes: Int) -> Int64 {
+    package func probeDelay(_ failedProbes: Int) -> Int64 {
         let first = Backoff.millis(probeInitial), cap = Backoff.millis(probeMax)
         return min(cap, first << Int64(min(failedProbes, 30)))
     }
@@ -55,26 +55,26 @@ public struct RetryPolicy: Sendable, Equatable {
 /// the name of a systemd credential) or else `$CREDENTIALS_DIRECTORY/<name>.secret`; a chat platform's
 /// URL, which carries its token, from `urlCredential` (same rules) or else
 /// `$CREDENTIALS_DIRECTORY/<name>`.
-public struct DeliveryConfiguration: Sendable {
-    public var receivers: [Receiver]
-    public var retry: RetryPolicy
-    public var journalLanguage: Language
+package struct DeliveryConfiguration: Sendable {
+    package var receivers: [Receiver]
+    package var retry: RetryPolicy
+    package var journalLanguage: Language
     /// Who is who on each platform, for `mentionOwner`: `"people": {"alice": {"dingtalk": "13800000000",
     /// "slack": "U024BE7LH"}}`; an entity whose owner is `alice` gets her mentioned.
-    public var people: [String: [FormatName: String]] = [:]
+    package var people: [String: [FormatName: String]] = [:]
 
-    public init(receivers: [Receiver] = [], retry: RetryPolicy = RetryPolicy(), journalLanguage: Language = .en) {
+    package init(receivers: [Receiver] = [], retry: RetryPolicy = RetryPolicy(), journalLanguage: Language = .en) {
         self.receivers = receivers
         self.retry = retry
         self.journalLanguage = journalLanguage
     }
 
-    public func receiver(named name: String) -> Receiver? { receivers.first { $0.name == name } }
+    package func receiver(named name: String) -> Receiver? { receivers.first { $0.name == name } }
 
     /// Parses `obligd.json` from the configuration (absent: no receivers, default policy) and reads every
     /// receiver's credentials, so that a missing secret fails at startup or reload rather than at the
     /// first deadline.
-    public static func load(_ configuration: Configuration,
+    package static func load(_ configuration: Configuration,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> DeliveryConfiguration {
         guard let data = configuration.files["obligd.json"] else { return DeliveryConfiguration() }
         let origin = configuration.sources["obligd.json"]

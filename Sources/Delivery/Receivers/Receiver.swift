@@ -1,12 +1,12 @@
 import Rules
 
 /// The wire formats obligd speaks.
-public enum FormatName: String, Sendable, CaseIterable {
+package enum FormatName: String, Sendable, CaseIterable {
     case standard, dingtalk, feishu, wecom, slack, teams
 
     /// The platform's documented limit per minute per webhook (DingTalk and WeCom robots 20, Feishu bots
     /// 100, Slack incoming webhooks about one a second); our own receivers and Teams get a generous one.
-    public var defaultRatePerMinute: Int {
+    package var defaultRatePerMinute: Int {
         switch self {
         case .dingtalk, .wecom: 20
         case .feishu: 100
@@ -19,7 +19,7 @@ public enum FormatName: String, Sendable, CaseIterable {
     /// is `perMinute - burst`, so chat robots with low limits get a burst of 2 (18 a minute for
     /// DingTalk and WeCom): one token is kept for reminders while change notices drain; Feishu, which
     /// also allows at most 5 a second, gets 3.
-    public var defaultBurst: Int {
+    package var defaultBurst: Int {
         switch self {
         case .dingtalk, .wecom, .teams, .slack: 2
         case .feishu: 3
@@ -52,29 +52,29 @@ public enum FormatName: String, Sendable, CaseIterable {
 
 /// A webhook that notifications are delivered to, as configured in obligd.json `receivers`.
 /// Its URL and secret are `Secret`s: printing a receiver never shows them.
-public struct Receiver: Sendable, Equatable, CustomStringConvertible {
-    public var name: String
-    public var format: FormatName
-    public var url: Secret
-    public var secret: Secret?
-    public var language: Language
-    public var routes: [Route]
-    public var rate: RateLimit
+package struct Receiver: Sendable, Equatable, CustomStringConvertible {
+    package var name: String
+    package var format: FormatName
+    package var url: Secret
+    package var secret: Secret?
+    package var language: Language
+    package var routes: [Route]
+    package var rate: RateLimit
     /// How long one request may take, connect to last byte.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Change notices wait this long for others to join them in one digest message (nil: each is sent
     /// alone). Reminders never wait.
-    public var digestWindow: Duration?
+    package var digestWindow: Duration?
     /// People to @mention on this platform (DingTalk mobiles or user ids, Feishu open_ids, WeCom user
     /// ids, Slack member ids, Teams user ids) in its due and overdue reminders. From obligd.json only,
     /// never from user text.
-    public var mentions: [String]
+    package var mentions: [String]
     /// Also @mention the entity's owner, when `people` in obligd.json maps the owner to an id here.
-    public var mentionOwner: Bool
+    package var mentionOwner: Bool
     /// A daily agenda, if configured.
-    public var agenda: AgendaSchedule?
+    package var agenda: AgendaSchedule?
 
-    public init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
+    package init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
                 rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,
                 mentions: [String] = [], mentionOwner: Bool = false, agenda: AgendaSchedule? = nil) {
         self.name = name
@@ -93,24 +93,24 @@ public struct Receiver: Sendable, Equatable, CustomStringConvertible {
 
     /// Like Alertmanager's group_wait: long enough for one reload, import or rule change to land in one
     /// message, short enough that people hear of a change within the minute.
-    public static let defaultDigestSeconds = 30
+    package static let defaultDigestSeconds = 30
 
-    public func accepts(_ n: Notification) -> Bool {
+    package func accepts(_ n: Notification) -> Bool {
         routes.isEmpty || routes.contains { $0.matches(n) }
     }
 
-    public var description: String { "receiver \(name) (\(format.rawValue))" }
+    package var description: String { "receiver \(name) (\(format.rawValue))" }
 }
 
 /// When a receiver's daily agenda goes: a local time (minutes after midnight) in a zone.
-public struct AgendaSchedule: Sendable, Equatable {
-    public var minutes: Int
-    public var zone: Zone
-    public init(minutes: Int, zone: Zone) {
+package struct AgendaSchedule: Sendable, Equatable {
+    package var minutes: Int
+    package var zone: Zone
+    package init(minutes: Int, zone: Zone) {
         self.minutes = minutes
         self.zone = zone
     }
-    public static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool { a.minutes == b.minutes && a.zone.identifier == b.zone.identifier }
+    package static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool { a.minutes == b.minutes && a.zone.identifier == b.zone.identifier }
 }
 
 /// A per-receiver rate limit: at most `perMinute` requests in any 60 s window, with up to `burst` sent
@@ -118,11 +118,11 @@ public struct AgendaSchedule: Sendable, Equatable {
 /// minute: a full bucket plus a minute of refill is exactly `perMinute`, so a burst never pushes a
 /// window over the platform's limit (DingTalk throttles a robot for 10 minutes when it is exceeded).
 /// The price is a sustained rate of `perMinute - burst`, hence small default bursts.
-public struct RateLimit: Sendable, Equatable {
-    public var perMinute: Int
-    public var burst: Int
+package struct RateLimit: Sendable, Equatable {
+    package var perMinute: Int
+    package var burst: Int
 
-    public init(perMinute: Int, burst: Int) {
+    package init(perMinute: Int, burst: Int) {
         self.perMinute = perMinute
         self.burst = burst
     }

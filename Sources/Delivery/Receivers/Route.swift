@@ -1,21 +1,21 @@
 import Store
 /// Which notifications a receiver takes. Each list narrows the match; an empty list matches everything.
 /// A receiver with several routes takes a notification if any route matches; one with none takes all.
-public struct Route: Sendable, Equatable {
-    public var entities: [String] = []
+package struct Route: Sendable, Equatable {
+    package var entities: [String] = []
     /// Rule ids; "custom" matches obligations without a rule.
-    public var rules: [String] = []
+    package var rules: [String] = []
     /// Reminder stages: `due`, `before:-7d`, `overdue:1`, or a family: `before`, `overdue`. A route
     /// with stages matches only reminders.
-    public var stages: [String] = []
-    public var severities: [Severity] = []
-    public var kinds: [NotificationKind] = []
+    package var stages: [String] = []
+    package var severities: [Severity] = []
+    package var kinds: [NotificationKind] = []
     /// Escalation: only overdue reminders at least this many seconds past the deadline (`overdueFor`,
     /// e.g. "+1d"), so a receiver for managers hears of what is still open a day late, not of every
     /// reminder.
-    public var overdueForSeconds: Int64?
+    package var overdueForSeconds: Int64?
 
-    public init(entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = [],
+    package init(entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = [],
                 overdueForSeconds: Int64? = nil) {
         self.entities = entities
         self.rules = rules
@@ -25,7 +25,7 @@ public struct Route: Sendable, Equatable {
         self.overdueForSeconds = overdueForSeconds
     }
 
-    public func matches(_ n: Notification) -> Bool {
+    package func matches(_ n: Notification) -> Bool {
         if !entities.isEmpty, !entities.contains(n.entity) { return false }
         if !rules.isEmpty, !rules.contains(n.rule.isEmpty ? "custom" : n.rule) { return false }
         if !severities.isEmpty, !severities.contains(n.severity) { return false }

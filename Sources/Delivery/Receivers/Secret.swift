@@ -1,12 +1,12 @@
 /// A credential (a signing secret, or a webhook URL that carries a token). Its description is redacted
 /// so that printing a receiver, logging an error or dumping a value never shows it; only the formats
 /// read `exposedValue` to sign or address a request.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public let exposedValue: String
+package struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    package let exposedValue: String
 
-    public init(_ value: String) { exposedValue = value }
+    package init(_ value: String) { exposedValue = value }
 
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-    public var customMirror: Mirror { Mirror(self, children: []) }
+    package var description: String { "<redacted>" }
+    package var debugDescription: String { "<redacted>" }
+    package var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -1,5 +1,5 @@
 /// The languages obligd writes messages in; each has one template file, `templates/<code>.json`.
-public enum Language: String, Sendable, CaseIterable {
+package enum Language: String, Sendable, CaseIterable {
     case en
     case zhCN = "zh-CN"
 }

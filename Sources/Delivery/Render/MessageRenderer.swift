@@ -9,11 +9,11 @@ import Store
 ///
 /// Rendering never fails: the templates were checked when loaded, and a missing rule or entity degrades
 /// to the ids carried in the notification.
-public struct MessageRenderer: Sendable {
-    public let templates: TemplateSet
-    public let configuration: Configuration
+package struct MessageRenderer: Sendable {
+    package let templates: TemplateSet
+    package let configuration: Configuration
 
-    public init(templates: TemplateSet, configuration: Configuration) {
+    package init(templates: TemplateSet, configuration: Configuration) {
         self.templates = templates
         self.configuration = configuration
     }
@@ -22,7 +22,7 @@ public struct MessageRenderer: Sendable {
     ///   - entity: the entity the notification is about, for its name, zone and region (nil: use the id,
     ///     Asia/Shanghai and region cn).
     ///   - now: the instant the message is rendered, i.e. sent.
-    public func render(_ n: Notification, entity: Entity?, language: Language, now: Instant) -> RenderedMessage {
+    package func render(_ n: Notification, entity: Entity?, language: Language, now: Instant) -> RenderedMessage {
         let t = templates.templates(for: language)
         let values = placeholderValues(n, entity: entity, templates: t, now: now)
         let k = t.kinds[n.kind]!
@@ -42,7 +42,7 @@ public struct MessageRenderer: Sendable {
 
     /// A digest of change notices: the count and a breakdown by kind in the title, one fact per listed
     /// member (its own one-line summary, soonest due first), and the command that lists them all.
-    public func renderDigest(_ c: DigestContent, members: [(Notification, Entity?)], language: Language, now: Instant) -> RenderedMessage {
+    package func renderDigest(_ c: DigestContent, members: [(Notification, Entity?)], language: Language, now: Instant) -> RenderedMessage {
         let t = templates.templates(for: language)
         let k = t.kinds[.digest]!
         let order: [NotificationKind] = [.opened, .moved, .underived, .reopened, .done, .waived]

@@ -14,25 +14,25 @@ import Rules
 ///   "kinds": { "reminder": { "title": "...", "summary": "...", "facts": [{"label": "Due", "value": "{due} ({weekday})"}], "note": "{provisional}" }, ... } }
 /// ```
 /// Placeholders are `{name}`; an unknown name is a configuration error, not a blank in a message.
-public struct TemplateSet: Sendable {
-    public struct KindTemplate: Sendable {
-        public var title: String
-        public var summary: String
-        public var facts: [(label: String, value: String)]
-        public var note: String
+package struct TemplateSet: Sendable {
+    package struct KindTemplate: Sendable {
+        package var title: String
+        package var summary: String
+        package var facts: [(label: String, value: String)]
+        package var note: String
     }
 
-    public struct LanguageTemplates: Sendable {
-        public var language: Language
-        public var weekdays: [String]
-        public var phrases: [String: String]
-        public var kinds: [NotificationKind: KindTemplate]
+    package struct LanguageTemplates: Sendable {
+        package var language: Language
+        package var weekdays: [String]
+        package var phrases: [String: String]
+        package var kinds: [NotificationKind: KindTemplate]
     }
 
-    public var languages: [Language: LanguageTemplates]
+    package var languages: [Language: LanguageTemplates]
 
     /// Placeholders a kind template may use; `MessageRenderer` fills each of them.
-    public static let placeholders: Set<String> = [
+    package static let placeholders: Set<String> = [
         "title", "entity", "entityId", "obligation", "rule", "ruleTitle", "ruleName", "citation", "addressee",
         "due", "weekday", "dueTime", "left", "stage", "from", "fromWeekday", "reason", "status",
         "provisional", "late", "receiver", "error", "kind",
@@ -43,7 +43,7 @@ public struct TemplateSet: Sendable {
     ]
 
     /// Phrases every language must define, with the placeholders each may use.
-    public static let phrases: [String: Set<String>] = [
+    package static let phrases: [String: Set<String>] = [
         "left.future": ["working", "calendar"],
         "left.futureCalendarOnly": ["calendar"],
         "left.today": [],
@@ -70,13 +70,13 @@ public struct TemplateSet: Sendable {
         "agenda.more": ["n"],
     ]
 
-    public func templates(for language: Language) -> LanguageTemplates {
+    package func templates(for language: Language) -> LanguageTemplates {
         // load() guarantees every language is present.
         languages[language]!
     }
 
     /// Reads `templates/en.json` and `templates/zh-CN.json` from the configuration's files.
-    public static func load(from configuration: Configuration) throws(ConfigError) -> TemplateSet {
+    package static func load(from configuration: Configuration) throws(ConfigError) -> TemplateSet {
         var languages: [Language: LanguageTemplates] = [:]
         for language in Language.allCases {
             let path = "templates/\(language.rawValue).json"

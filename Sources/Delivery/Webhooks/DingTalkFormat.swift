@@ -10,11 +10,11 @@ import Foundation
 /// (robot not in the group) are configuration errors: the receiver is paused. 460101 / 101002 (body
 /// over 20,000 bytes), 400105 (unsupported message type) and 430101-430104 (content filter) reject the
 /// message itself. Other codes (-1 "system busy") are retried.
-public struct DingTalkFormat: WebhookFormat {
+package struct DingTalkFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
 
-    public init(url: Secret, secret: Secret?) {
+    package init(url: Secret, secret: Secret?) {
         self.url = url
         self.secret = secret
     }
@@ -30,7 +30,7 @@ public struct DingTalkFormat: WebhookFormat {
         return lines.joined(separator: "\n")
     }
 
-    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+    package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         var address = url.exposedValue
         if let secret {
             let sign = Signing.queryEncode(Signing.dingtalk(timestampMillis: now, secret: secret.exposedValue))
@@ -52,7 +52,7 @@ public struct DingTalkFormat: WebhookFormat {
         return WebhookRequest(url: address, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }
 
-    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+    package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         if let v = HTTPSemantics.verdict(for: r) { return v }
         guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["errcode"]) else {
             return .retry(after: nil, reason: "unexpected answer (no errcode)" + HTTPSemantics.detail(r))

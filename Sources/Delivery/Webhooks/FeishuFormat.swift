@@ -8,11 +8,11 @@ import Foundation
 /// (invalid webhook token) are configuration errors (the receiver is paused); 9499 (bad request, also
 /// a body over 20 KB), 19002 (bad format) and 19036 (over the size limit) reject the message itself;
 /// other codes are retried.
-public struct FeishuFormat: WebhookFormat {
+package struct FeishuFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
 
-    public init(url: Secret, secret: Secret?) {
+    package init(url: Secret, secret: Secret?) {
         self.url = url
         self.secret = secret
     }
@@ -47,7 +47,7 @@ public struct FeishuFormat: WebhookFormat {
         ]
     }
 
-    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+    package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
             var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(r, mentions: m.mentions)]
             if let secret {
@@ -60,7 +60,7 @@ public struct FeishuFormat: WebhookFormat {
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }
 
-    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+    package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         // Feishu may put its code in a 4xx answer too; the code decides when it is there.
         if r.status == 429 || r.status >= 500 || r.status == 408 { return HTTPSemantics.verdict(for: r)! }
         guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["code"] ?? json["StatusCode"]) else {

@@ -5,10 +5,10 @@ import Foundation
 /// carries `Retry-After`; 403 action_prohibited/invalid_token, 404 channel_not_found/no_service, 410
 /// channel_is_archived and 400 user_not_found pause the receiver (fix it in Slack); 400 invalid_payload
 /// rejects the message itself.
-public struct SlackFormat: WebhookFormat {
+package struct SlackFormat: WebhookFormat {
     let url: Secret
 
-    public init(url: Secret) { self.url = url }
+    package init(url: Secret) { self.url = url }
 
     static func escape(_ s: String) -> String { Markup.slack(s) }
 
@@ -28,7 +28,7 @@ public struct SlackFormat: WebhookFormat {
         return blocks
     }
 
-    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+    package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let at = m.mentions.map { "<@\($0)>" }.joined(separator: " ")
         var text = Markup.truncate(characters: Self.escape(Markup.oneLine(m.rendered.summary)), max: Self.maxTextCharacters)
         var blocks = Self.blocks(m.rendered)
@@ -40,7 +40,7 @@ public struct SlackFormat: WebhookFormat {
                               body: try JSONBody.encode(["text": text, "blocks": blocks]))
     }
 
-    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+    package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         let text = r.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         if r.status == 400, text == "user_not_found" { return .pause(reason: "HTTP 400: user_not_found (check the webhook in Slack)") }
         if let v = HTTPSemantics.verdict(for: r) { return v }

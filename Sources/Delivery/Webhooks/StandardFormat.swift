@@ -6,11 +6,11 @@ import Foundation
 /// (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, key = base64-decoded part after `whsec_`).
 /// Any 2xx is success; 410 Gone means the endpoint is disabled: the receiver is paused (its queue kept)
 /// until it is re-enabled and a probe or `obligctl receiver resume` finds it answering.
-public struct StandardFormat: WebhookFormat {
+package struct StandardFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
 
-    public init(url: Secret, secret: Secret?) {
+    package init(url: Secret, secret: Secret?) {
         self.url = url
         self.secret = secret
     }
@@ -20,7 +20,7 @@ public struct StandardFormat: WebhookFormat {
     /// payload's own fields are sent whole.
     static let maxBodyBytes = 20_000
 
-    public func body(for m: OutgoingMessage) throws -> Data {
+    package func body(for m: OutgoingMessage) throws -> Data {
         try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in try body(for: m, rendered: r) }
     }
 
@@ -39,7 +39,7 @@ public struct StandardFormat: WebhookFormat {
         return try JSONBody.encode(["type": m.notification.kind.rawValue, "timestamp": timestamp, "data": data])
     }
 
-    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+    package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try body(for: m)
         let ts = now / 1000
         guard let secret, let sig = Signing.standard(id: m.webhookId, timestamp: ts, body: body, secret: secret.exposedValue) else {
@@ -53,14 +53,14 @@ public struct StandardFormat: WebhookFormat {
         ], body: body)
     }
 
-    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+    package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         if r.status == 410 { return .pause(reason: "HTTP 410 Gone: the endpoint is disabled" + HTTPSemantics.detail(r)) }
         return HTTPSemantics.verdict(for: r) ?? .delivered
     }
 }
 
 /// A request that cannot be built (a broken secret); the delivery is dead-lettered with this reason.
-public struct FormatError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ d: String) { description = d }
+package struct FormatError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ d: String) { description = d }
 }

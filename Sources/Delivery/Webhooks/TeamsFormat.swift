@@ -4,10 +4,10 @@ import Foundation
 /// replaced the retired Office 365 connectors and takes only Adaptive Cards:
 /// `{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","content":{AdaptiveCard}}]}`.
 /// The flow answers 202 Accepted; any 2xx is success.
-public struct TeamsFormat: WebhookFormat {
+package struct TeamsFormat: WebhookFormat {
     let url: Secret
 
-    public init(url: Secret) { self.url = url }
+    package init(url: Secret) { self.url = url }
 
     static func colour(_ s: Severity) -> String {
         switch s {
@@ -39,7 +39,7 @@ public struct TeamsFormat: WebhookFormat {
         return card
     }
 
-    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+    package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
             try JSONBody.encode([
                 "type": "message",
@@ -49,7 +49,7 @@ public struct TeamsFormat: WebhookFormat {
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")], body: body)
     }
 
-    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+    package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         HTTPSemantics.verdict(for: r) ?? .delivered
     }
 }

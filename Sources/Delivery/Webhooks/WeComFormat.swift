@@ -6,10 +6,10 @@ import Foundation
 /// removed robot), 93004 (robot disabled) and 93008 (robot not in the chat) pause the receiver; 40058
 /// (a parameter too long or invalid) and 44004 (empty content) reject the message itself; other codes
 /// (-1 "system busy") are retried.
-public struct WeComFormat: WebhookFormat {
+package struct WeComFormat: WebhookFormat {
     let url: Secret
 
-    public init(url: Secret) { self.url = url }
+    package init(url: Secret) { self.url = url }
 
     static let maxContentBytes = 4096
 
@@ -37,7 +37,7 @@ public struct WeComFormat: WebhookFormat {
         return lines.joined(separator: "\n")
     }
 
-    public func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
+    package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         // Markdown mentions are <@userid> in the content (mentioned_list works for text messages only).
         let at = m.mentions.isEmpty ? "" : "\n" + m.mentions.map { "<@\($0)>" }.joined(separator: " ")
         let content = Self.markdown(m.rendered, suffix: at)
@@ -45,7 +45,7 @@ public struct WeComFormat: WebhookFormat {
                               body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": content]]))
     }
 
-    public func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
+    package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         if let v = HTTPSemantics.verdict(for: r) { return v }
         guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["errcode"]) else {
             return .retry(after: nil, reason: "unexpected answer (no errcode)" + HTTPSemantics.detail(r))

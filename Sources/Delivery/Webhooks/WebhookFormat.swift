@@ -1,44 +1,44 @@
 import Foundation
 
 /// A message on its way to one receiver: the notification (its id is the webhook-id) and its wording.
-public struct OutgoingMessage: Sendable {
-    public var notification: Notification
-    public var rendered: RenderedMessage
+package struct OutgoingMessage: Sendable {
+    package var notification: Notification
+    package var rendered: RenderedMessage
     /// Platform ids of the people to @mention (validated at configuration load).
-    public var mentions: [String]
-    public init(notification: Notification, rendered: RenderedMessage, mentions: [String] = []) {
+    package var mentions: [String]
+    package init(notification: Notification, rendered: RenderedMessage, mentions: [String] = []) {
         self.notification = notification
         self.rendered = rendered
         self.mentions = mentions
     }
-    public var webhookId: String { notification.id }
+    package var webhookId: String { notification.id }
 }
 
 /// An HTTP request a format built: always a JSON POST.
-public struct WebhookRequest: Sendable {
-    public var url: String
-    public var headers: [(name: String, value: String)]
-    public var body: Data
-    public init(url: String, headers: [(name: String, value: String)], body: Data) {
+package struct WebhookRequest: Sendable {
+    package var url: String
+    package var headers: [(name: String, value: String)]
+    package var body: Data
+    package init(url: String, headers: [(name: String, value: String)], body: Data) {
         self.url = url
         self.headers = headers
         self.body = body
     }
-    public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    package func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
 }
 
 /// What a receiver answered.
-public struct WebhookResponse: Sendable, Equatable {
-    public var status: Int
-    public var headers: [String: String]
-    public var body: Data
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+package struct WebhookResponse: Sendable, Equatable {
+    package var status: Int
+    package var headers: [String: String]
+    package var body: Data
+    package init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
         self.body = body
     }
-    public var bodyText: String { String(decoding: body.prefix(2048), as: UTF8.self) }
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    package var bodyText: String { String(decoding: body.prefix(2048), as: UTF8.self) }
+    package func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
 /// The meaning of an answer, by class of failure: done; try again (the receiver asked for a delay, or
@@ -46,7 +46,7 @@ public struct WebhookResponse: Sendable, Equatable {
 /// configuration is wrong: a bad signature, token or URL, an IP or keyword check, HTTP 401/403/404/410;
 /// retrying cannot help until someone fixes it, but every message stays owed); or never (the platform
 /// rejected this message as malformed: it goes to the dead letter with the platform's reason).
-public enum DeliveryVerdict: Sendable, Equatable {
+package enum DeliveryVerdict: Sendable, Equatable {
     case delivered
     case retry(after: Duration?, reason: String)
     case pause(reason: String)
@@ -55,7 +55,7 @@ public enum DeliveryVerdict: Sendable, Equatable {
 
 /// A receiver's wire format: how to build the request and how to read the answer. One type per
 /// platform, each checked against the platform's documentation (see the type's comment).
-public protocol WebhookFormat: Sendable {
+package protocol WebhookFormat: Sendable {
     /// Builds the request as sent at `now` (epoch milliseconds): signatures carrying a timestamp are
     /// made at send time, never at enqueue time, because DingTalk and Feishu reject timestamps more than
     /// an hour off and Standard Webhooks receivers about five minutes.
@@ -67,7 +67,7 @@ public protocol WebhookFormat: Sendable {
 
 extension Receiver {
     /// The format object for this receiver, holding its URL and secret.
-    public func makeFormat() -> any WebhookFormat {
+    package func makeFormat() -> any WebhookFormat {
         switch format {
         case .standard: StandardFormat(url: url, secret: secret)
         case .dingtalk: DingTalkFormat(url: url, secret: secret)

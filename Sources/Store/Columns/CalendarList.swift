@@ -4,13 +4,13 @@ import Rules
 /// The calendar years that decided a due day, as `cn/2026 v1` or `cn/2027 estimated`: an audit names
 /// them, and a reload finds the obligations a changed year affects by them. Stored as a JSON array
 /// of strings (the reload's filter matches `"cn/2027 ` inside it).
-public struct CalendarList: Hashable, Sendable, CustomStringConvertible {
-    public var years: [String]
+package struct CalendarList: Hashable, Sendable, CustomStringConvertible {
+    package var years: [String]
 
-    public init(_ years: [String]) { self.years = years }
+    package init(_ years: [String]) { self.years = years }
 
     /// The years of the calendars that decided `r` on `calendar`.
-    public init(deciding r: DueResult, on calendar: WorkingCalendar) {
+    package init(deciding r: DueResult, on calendar: WorkingCalendar) {
         var years: [String] = []
         if let d = r.deadline {
             for y in d.decidingDays.lowerBound.year...d.decidingDays.upperBound.year {
@@ -25,15 +25,15 @@ public struct CalendarList: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The stored form: `["cn/2026 v1","cn/2027 estimated"]` (the names need no escaping).
-    public var json: String { "[" + years.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+    package var json: String { "[" + years.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
 
     /// Reads the stored form; anything else is an empty list.
-    public init(json: String) {
+    package init(json: String) {
         let inner = json.utf8.count >= 2 ? json.dropFirst().dropLast() : ""
         years = inner.isEmpty ? [] : inner.split(separator: ",").map { String($0.trimmingCharacters(in: "\"")) }
     }
 
-    public var description: String { years.joined(separator: ", ") }
+    package var description: String { years.joined(separator: ", ") }
 }
 
 private extension Substring {

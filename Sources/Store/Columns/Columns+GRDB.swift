@@ -7,14 +7,18 @@ import Rules
 // error instead of reaching the domain half-read.
 
 extension CivilDate: DatabaseValueConvertible {
+    /// `YYYY-MM-DD`: sorts as text in day order, so `due < ?` compares days.
     public var databaseValue: DatabaseValue { description.databaseValue }
+    /// Parses the stored day; nil (an error on the row) when it is not one.
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CivilDate? {
         String.fromDatabaseValue(dbValue).flatMap { try? CivilDate(parsing: $0) }
     }
 }
 
 extension Period: DatabaseValueConvertible {
+    /// `+30wd`, `+2mo`, `-6mo`: the form rules and obligctl use, so a row reads as its rule does.
     public var databaseValue: DatabaseValue { description.databaseValue }
+    /// Parses the stored period; nil (an error on the row) when it is not one.
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Period? {
         String.fromDatabaseValue(dbValue).flatMap { try? Period(parsing: $0) }
     }
@@ -23,20 +27,20 @@ extension Period: DatabaseValueConvertible {
 extension Roll: DatabaseValueConvertible {}
 
 extension Start: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { description.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Start? {
+    package var databaseValue: DatabaseValue { description.databaseValue }
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Start? {
         String.fromDatabaseValue(dbValue).flatMap { try? Start(parsing: $0) }
     }
 }
 
 extension TriggerKey: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { description.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> TriggerKey? { String.fromDatabaseValue(dbValue).map(TriggerKey.init) }
+    package var databaseValue: DatabaseValue { description.databaseValue }
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> TriggerKey? { String.fromDatabaseValue(dbValue).map(TriggerKey.init) }
 }
 
 extension CalendarList: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { json.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarList? { String.fromDatabaseValue(dbValue).map(CalendarList.init(json:)) }
+    package var databaseValue: DatabaseValue { json.databaseValue }
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarList? { String.fromDatabaseValue(dbValue).map(CalendarList.init(json:)) }
 }
 
 extension Row {

@@ -3,7 +3,7 @@ import Foundation
 /// What opened an obligation, unique per (entity, rule): the n-th crossing of a metric's threshold,
 /// an event, the obligation a recurring one follows, or a custom obligation's own id. Stored as text
 /// (`metric:<name>#<n>`, `event:<id>`, `recurrence:<id>`, `custom:<uuid>`), built and parsed only here.
-public enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
+package enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
     case metric(String, crossing: Int)
     case event(Int64)
     case recurrence(of: Int64)
@@ -12,9 +12,9 @@ public enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
     case other(String)
 
     /// A new custom obligation's key.
-    public static func newCustom() -> TriggerKey { .custom(UUID().uuidString.lowercased()) }
+    package static func newCustom() -> TriggerKey { .custom(UUID().uuidString.lowercased()) }
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         if let rest = Self.after("event:", text), let id = Int64(rest) {
             self = .event(id)
         } else if let rest = Self.after("recurrence:", text), let id = Int64(rest) {
@@ -28,7 +28,7 @@ public enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .metric(name, n): "metric:\(name)#\(n)"
         case let .event(id): "event:\(id)"

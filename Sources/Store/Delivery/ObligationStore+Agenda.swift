@@ -3,25 +3,25 @@ import GRDB
 
 /// A receiver's daily agenda, as queued: what is overdue, what falls due in the next seven days, and
 /// what moved since the previous agenda, each counted with the first few listed (soonest first).
-public struct AgendaContent: Codable, Sendable, Equatable {
-    public struct Item: Codable, Sendable, Equatable {
-        public var obligation: Int64
-        public var entity: String
-        public var title: String
-        public var due: String
-        public var dueInstant: Int64
+package struct AgendaContent: Codable, Sendable, Equatable {
+    package struct Item: Codable, Sendable, Equatable {
+        package var obligation: Int64
+        package var entity: String
+        package var title: String
+        package var due: String
+        package var dueInstant: Int64
     }
-    public struct Section: Codable, Sendable, Equatable {
-        public var count: Int
-        public var items: [Item]
+    package struct Section: Codable, Sendable, Equatable {
+        package var count: Int
+        package var items: [Item]
     }
-    public var kind = NotificationKind.agenda.rawValue
-    public var receiver: String
+    package var kind = NotificationKind.agenda.rawValue
+    package var receiver: String
     /// The receiver's local day it is for.
-    public var day: String
-    public var overdue: Section
-    public var week: Section
-    public var moved: Section
+    package var day: String
+    package var overdue: Section
+    package var week: Section
+    package var moved: Section
 }
 
 extension ObligationStore {
@@ -29,7 +29,7 @@ extension ObligationStore {
     /// in one transaction, so a restart or a second pass never sends a day's agenda twice.
     /// - Returns: whether it was queued now (false: already queued for that day).
     @discardableResult
-    public func queueAgenda(receiver: String, day: String, now: Int64, listed: Int = 10) async throws -> Bool {
+    package func queueAgenda(receiver: String, day: String, now: Int64, listed: Int = 10) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO agendaLedger (receiver, day, queuedAt) VALUES (?, ?, ?)",
                            arguments: [receiver, day, now])
@@ -65,7 +65,7 @@ extension ObligationStore {
     }
 
     /// Whether `receiver`'s agenda for `day` was queued already.
-    public func agendaQueued(receiver: String, day: String) async throws -> Bool {
+    package func agendaQueued(receiver: String, day: String) async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM agendaLedger WHERE receiver = ? AND day = ?", arguments: [receiver, day]) ?? false
         }

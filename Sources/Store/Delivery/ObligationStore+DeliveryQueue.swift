@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 
 /// A routed outbox row: which receivers take it, and in which lane.
-public struct DeliveryRouting: Sendable {
-    public var outboxId: String
-    public var receivers: [String]
-    public var lane: DeliveryLane
-    public init(outboxId: String, receivers: [String], lane: DeliveryLane) {
+package struct DeliveryRouting: Sendable {
+    package var outboxId: String
+    package var receivers: [String]
+    package var lane: DeliveryLane
+    package init(outboxId: String, receivers: [String], lane: DeliveryLane) {
         self.outboxId = outboxId
         self.receivers = receivers
         self.lane = lane
@@ -14,12 +14,12 @@ public struct DeliveryRouting: Sendable {
 }
 
 /// The message a receiver is to be sent next, with its outbox row and entity.
-public struct DeliveryHead: Sendable {
-    public var delivery: DeliveryRecord
-    public var outbox: OutboxEntry
-    public var entity: Entity?
+package struct DeliveryHead: Sendable {
+    package var delivery: DeliveryRecord
+    package var outbox: OutboxEntry
+    package var entity: Entity?
     /// A change notice that goes now because a reminder about the same obligation waits behind it.
-    public var aheadOfReminder = false
+    package var aheadOfReminder = false
 }
 
 /// The delivery queue: reading undispatched outbox rows, creating one delivery row per matching
@@ -27,7 +27,7 @@ public struct DeliveryHead: Sendable {
 /// transaction, so a crash leaves each delivery either before or after an outcome, never between.
 extension ObligationStore {
     /// Outbox rows not yet journaled and routed, oldest first.
-    public func undispatchedOutbox(limit: Int) async throws -> [OutboxEntry] {
+    package func undispatchedOutbox(limit: Int) async throws -> [OutboxEntry] {
         try await read { db in
             try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = 'pending' ORDER BY rowid LIMIT ?", arguments: [limit])
         }
@@ -35,7 +35,7 @@ extension ObligationStore {
 
     /// Marks the rows dispatched and creates their delivery rows, in outbox order so that delivery ids
     /// give each lane's order. Rows already dispatched (a second daemon, a replay) are left alone.
-    public func dispatch(_ routings: [DeliveryRouting], invalid: [(id: String, error: String)], now: Int64) async throws {
+    package func dispatch(_ routings: [DeliveryRouting], invalid: [(id: String, error: String)], now: Int64) async throws {
         try await write { db in
             for r in routings {
                 try db.execute(sql: "UPDATE outbox SET status = 'dispatched' WHERE id = ? AND status = 'pending'", arguments: [r.outboxId])
@@ -56,7 +56,7 @@ extension ObligationStore {
 
     /// A receiver's next message: the oldest pending reminder, unless a change notice about the same
     /// obligation was queued before it (that one goes first); else the oldest pending change notice.
-    public func deliveryHead(receiver: String) async throws -> DeliveryHead? {
+    package func deliveryHead(receiver: String) async throws -> DeliveryHead? {
         try await read { db in
             guard var d = try DeliveryRecord.fetchOne(db, sql: """
                     SELECT * FROM delivery WHERE receiver = ? AND status = 'pending' ORDER BY lane, id LIMIT 1
@@ -81,7 +81,7 @@ extension ObligationStore {
         return try payloadEntity.flatMap { try Entity.fetchOne(db, key: $0) }
     }
 
-    public func entity(_ id: String) async throws -> Entity? {
+    package func entity(_ id: String) async throws -> Entity? {
         try await read { db in try Entity.fetchOne(db, key: id) }
     }
 
@@ -90,7 +90,7 @@ extension ObligationStore {
     /// a message while paused.
     /// - Returns: the pause that ended, if one did.
     @discardableResult
-    public func recordDelivery(_ updated: DeliveryRecord, auditNote: String?) async throws -> ReceiverPause? {
+    package func recordDelivery(_ updated: DeliveryRecord, auditNote: String?) async throws -> ReceiverPause? {
         try await write { db in
             try updated.update(db)
             try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",

@@ -3,11 +3,11 @@ import GRDB
 
 /// What one digest holds, for rendering it: how many change notices, how many of each kind, and the
 /// first few by due date with their entities.
-public struct DigestContent: Sendable {
-    public var id: String
-    public var count: Int
-    public var kinds: [String: Int]
-    public var first: [(outbox: OutboxEntry, entity: Entity?)]
+package struct DigestContent: Sendable {
+    package var id: String
+    package var count: Int
+    package var kinds: [String: Int]
+    package var first: [(outbox: OutboxEntry, entity: Entity?)]
 }
 
 /// Grouping a receiver's change notices into digests (Alertmanager's group_wait: the first notice
@@ -16,7 +16,7 @@ extension ObligationStore {
     /// Makes every pending change notice of `receiver` that is not in a digest yet a member of a new
     /// one, in one transaction. A lone notice is left alone (it is sent as itself).
     /// - Returns: the digest id (a time-ordered UUID, the message's webhook-id), or nil for one notice.
-    public func formDigest(receiver: String, now: Int64) async throws -> String? {
+    package func formDigest(receiver: String, now: Int64) async throws -> String? {
         try await write { db in
             let count = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM delivery WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
@@ -31,7 +31,7 @@ extension ObligationStore {
     }
 
     /// The digest's members: their number, their kinds, and the first `limit` by due instant.
-    public func digestContent(_ id: String, receiver: String, limit: Int) async throws -> DigestContent {
+    package func digestContent(_ id: String, receiver: String, limit: Int) async throws -> DigestContent {
         try await read { db in
             var kinds: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """

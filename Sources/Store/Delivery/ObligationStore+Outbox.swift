@@ -6,7 +6,7 @@ import GRDB
 extension ObligationStore {
     /// Outbox rows, newest first, with each receiver's delivery state.
     /// - Parameter digest: only the members of this digest (the webhook-id a digest message carried).
-    public func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
+    package func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
         var condition: String = switch filter {
         case .all: "1"
         case .pending: "(o.status = 'pending' OR EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'pending'))"
@@ -37,7 +37,7 @@ extension ObligationStore {
     /// - Parameters:
     ///   - outboxId: one outbox row's dead deliveries; nil: every dead delivery of `receiver`.
     /// - Returns: the number of deliveries revived.
-    public func retryDeliveries(outboxId: String?, receiver: String?, actor: String, now: Int64) async throws -> Int {
+    package func retryDeliveries(outboxId: String?, receiver: String?, actor: String, now: Int64) async throws -> Int {
         try await write { db -> Int in
             if let outboxId, try OutboxEntry.fetchOne(db, key: outboxId) == nil { throw StoreError.notFound("outbox \(outboxId)") }
             let dead = try DeliveryRecord.fetchAll(db, sql: """
@@ -65,7 +65,7 @@ extension ObligationStore {
     /// Drops the undelivered deliveries of an outbox row (all receivers, or one); a row not yet
     /// dispatched is dropped whole and never sent. Audited with the reason.
     /// - Returns: the number of deliveries dropped (0 when only the undispatched row was dropped).
-    public func dropDeliveries(outboxId: String, receiver: String?, actor: String, reason: String?, now: Int64) async throws -> Int {
+    package func dropDeliveries(outboxId: String, receiver: String?, actor: String, reason: String?, now: Int64) async throws -> Int {
         try await write { db -> Int in
             guard let o = try OutboxEntry.fetchOne(db, key: outboxId) else { throw StoreError.notFound("outbox \(outboxId)") }
             if o.status == "pending", receiver == nil {

@@ -11,7 +11,7 @@ extension ObligationStore {
     ///   - probeDelay: the wait before the probe after `probes` failed probes (milliseconds).
     ///   - notice: the note the notice carries (what to do).
     /// - Returns: the pause as it stands, and whether this answer began it.
-    public func pauseReceiver(_ attempt: DeliveryRecord, reason: String, now: Int64, notice: String,
+    package func pauseReceiver(_ attempt: DeliveryRecord, reason: String, now: Int64, notice: String,
                               probeDelay: @escaping @Sendable (Int) -> Int64) async throws -> (pause: ReceiverPause, began: Bool) {
         try await write { db in
             var pause: ReceiverPause
@@ -44,7 +44,7 @@ extension ObligationStore {
 
     /// Queues a `delivery.failing` notice for the other receivers (the dispatcher never routes it to the
     /// failing one): a receiver that has failed transiently for long. One per call.
-    public func noticeFailing(_ attempt: DeliveryRecord, reason: String, notice: String, now: Int64) async throws {
+    package func noticeFailing(_ attempt: DeliveryRecord, reason: String, notice: String, now: Int64) async throws {
         try await write { db in try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now) }
     }
 
@@ -58,7 +58,7 @@ extension ObligationStore {
     }
 
     /// Paused receivers by name.
-    public func receiverPauses() async throws -> [String: ReceiverPause] {
+    package func receiverPauses() async throws -> [String: ReceiverPause] {
         try await read { db in
             Dictionary(uniqueKeysWithValues: try ReceiverPause.fetchAll(db).map { ($0.receiver, $0) })
         }
@@ -68,7 +68,7 @@ extension ObligationStore {
     /// the configuration. Audited when an operator asked.
     /// - Returns: the receivers that were paused.
     @discardableResult
-    public func probePausedReceivers(_ name: String? = nil, now: Int64, actor: String?) async throws -> [String] {
+    package func probePausedReceivers(_ name: String? = nil, now: Int64, actor: String?) async throws -> [String] {
         try await write { db in
             let paused = try ReceiverPause.fetchAll(db).filter { name == nil || $0.receiver == name }
             for var p in paused {
@@ -88,7 +88,7 @@ extension ObligationStore {
 
     /// Each receiver's queue: pending count and oldest, dead letters, the head's failure, the pause.
     /// Receivers with nothing queued and no pause are listed too when named in `receivers`.
-    public func receiverQueues(_ receivers: [String]) async throws -> [ReceiverQueue] {
+    package func receiverQueues(_ receivers: [String]) async throws -> [ReceiverQueue] {
         try await read { db in
             var queues = Dictionary(uniqueKeysWithValues: receivers.map { ($0, ReceiverQueue(receiver: $0)) })
             let rows = try Row.fetchAll(db, sql: """

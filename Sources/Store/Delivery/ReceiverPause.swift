@@ -5,32 +5,32 @@ import GRDB
 /// messages are still owed: the receiver's queue is kept in order and only its head is re-sent as a
 /// probe, with backoff, until the receiver accepts it. One row per paused receiver (migration v4).
 /// Instants are epoch milliseconds.
-public struct ReceiverPause: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "receiverPause"
-    public var receiver: String
-    public var since: Int64
-    public var reason: String
+package struct ReceiverPause: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "receiverPause"
+    package var receiver: String
+    package var since: Int64
+    package var reason: String
     /// Probes sent since the pause began (each failed).
-    public var probes: Int
-    public var nextProbeAt: Int64
+    package var probes: Int
+    package var nextProbeAt: Int64
 }
 
 /// Where one receiver's queue stands, for status, health and `obligctl outbox`.
-public struct ReceiverQueue: Sendable, Equatable {
-    public var receiver: String
-    public var pending: Int
+package struct ReceiverQueue: Sendable, Equatable {
+    package var receiver: String
+    package var pending: Int
     /// When the oldest pending message was routed to it (epoch ms), if any.
-    public var oldestPendingAt: Int64?
-    public var dead: Int
+    package var oldestPendingAt: Int64?
+    package var dead: Int
     /// The head's failures when it is being retried after transient errors.
-    public var failingSince: Int64?
-    public var lastError: String?
-    public var pause: ReceiverPause?
+    package var failingSince: Int64?
+    package var lastError: String?
+    package var pause: ReceiverPause?
     /// False for a receiver no longer in the configuration that still has messages or a pause: what
     /// it is owed is kept (it is sent if the receiver comes back) but does not degrade health.
-    public var configured: Bool
+    package var configured: Bool
 
-    public init(receiver: String, pending: Int = 0, oldestPendingAt: Int64? = nil, dead: Int = 0,
+    package init(receiver: String, pending: Int = 0, oldestPendingAt: Int64? = nil, dead: Int = 0,
                 failingSince: Int64? = nil, lastError: String? = nil, pause: ReceiverPause? = nil, configured: Bool = true) {
         self.receiver = receiver
         self.pending = pending
@@ -44,7 +44,7 @@ public struct ReceiverQueue: Sendable, Equatable {
 
     /// `ok`, `failing` (transient errors, retried), `paused` (misconfigured, probed), `dead-letters`
     /// (messages given up that nobody has retried or dropped yet) or `unconfigured`.
-    public var state: String {
+    package var state: String {
         if !configured { return "unconfigured" }
         if pause != nil { return "paused" }
         if failingSince != nil { return "failing" }

@@ -1,5 +1,5 @@
 /// The kinds of notification the outbox carries (`kind` in the payload).
-public enum NotificationKind: String, Codable, Sendable, CaseIterable {
+package enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case opened = "obligation.opened"
     case moved = "obligation.moved"
     case done = "obligation.done"
@@ -19,8 +19,8 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case agenda
 
     /// The kinds an outbox row carries (all but `digest`).
-    public static let outboxKinds = allCases.filter { $0 != .digest }
+    package static let outboxKinds = allCases.filter { $0 != .digest }
 
     /// Reminders, failure notices and agendas go in a receiver's reminder lane, ahead of change notices.
-    public var isReminderLane: Bool { self == .reminder || self == .deliveryFailing || self == .agenda }
+    package var isReminderLane: Bool { self == .reminder || self == .deliveryFailing || self == .agenda }
 }

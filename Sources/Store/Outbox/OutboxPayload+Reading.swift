@@ -4,14 +4,14 @@ import Rules
 
 extension OutboxPayload {
     /// What an outbox row's payload is: a notice about one obligation, or a receiver's daily agenda.
-    public enum Read: Sendable {
+    package enum Read: Sendable {
         case notice(OutboxPayload)
         case agenda(receiver: String, day: String)
     }
 
     /// Reads an outbox payload strictly, so a bug that wrote a bad row shows up as a clear error on
     /// that row instead of a half-empty chat message. The same type writes it (`json`).
-    public static func read(_ payload: String, outboxId id: String) throws(NotificationError) -> Read {
+    package static func read(_ payload: String, outboxId id: String) throws(NotificationError) -> Read {
         let object: [String: Any]
         do {
             guard let o = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else {
@@ -53,14 +53,14 @@ extension OutboxPayload {
 }
 
 /// An outbox row that cannot be turned into a notification.
-public struct NotificationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var outboxId: String
-    public var problem: String
-    public init(outboxId: String, problem: String) {
+package struct NotificationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var outboxId: String
+    package var problem: String
+    package init(outboxId: String, problem: String) {
         self.outboxId = outboxId
         self.problem = problem
     }
-    public var description: String { "outbox \(outboxId): \(problem)" }
+    package var description: String { "outbox \(outboxId): \(problem)" }
 }
 
 /// Typed access to a payload dictionary from JSONSerialization, telling numbers from booleans (on

@@ -5,21 +5,21 @@ import Foundation
 ///
 /// Typed rather than a dictionary: `JSONSerialization` of a `[String: Any]` with sorted keys compared
 /// keys through ICU and cost more than the rest of writing a reminder.
-public struct OutboxPayload: Sendable, Equatable {
+package struct OutboxPayload: Sendable, Equatable {
     /// What a kind adds: the reminder stage, or where a moved deadline came from and why.
-    public struct Detail: Sendable, Equatable {
-        public var stage: String?
-        public var stageKey: String?
-        public var late: Bool?
-        public var scheduledAt: Int64?
-        public var collapsed: Int?
-        public var from: String?
-        public var reason: String?
+    package struct Detail: Sendable, Equatable {
+        package var stage: String?
+        package var stageKey: String?
+        package var late: Bool?
+        package var scheduledAt: Int64?
+        package var collapsed: Int?
+        package var from: String?
+        package var reason: String?
         /// delivery.failing: the receiver that is not accepting notifications, and its answer.
-        public var receiver: String?
-        public var error: String?
+        package var receiver: String?
+        package var error: String?
 
-        public init(stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
+        package init(stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
                     collapsed: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil, error: String? = nil) {
             self.stage = stage
             self.stageKey = stageKey
@@ -33,18 +33,18 @@ public struct OutboxPayload: Sendable, Equatable {
         }
     }
 
-    public var kind: NotificationKind
-    public var obligation: Int64
-    public var entity: String
-    public var rule: String
-    public var title: String
-    public var due: String
-    public var dueInstant: Int64
-    public var provisional: Bool
-    public var status: String
-    public var detail: Detail
+    package var kind: NotificationKind
+    package var obligation: Int64
+    package var entity: String
+    package var rule: String
+    package var title: String
+    package var due: String
+    package var dueInstant: Int64
+    package var provisional: Bool
+    package var status: String
+    package var detail: Detail
 
-    public init(kind: NotificationKind, obligation: Int64, entity: String, rule: String, title: String, due: String,
+    package init(kind: NotificationKind, obligation: Int64, entity: String, rule: String, title: String, due: String,
                 dueInstant: Int64, provisional: Bool, status: String, detail: Detail = .init()) {
         self.kind = kind
         self.obligation = obligation
@@ -59,7 +59,7 @@ public struct OutboxPayload: Sendable, Equatable {
     }
 
     /// The notice `kind` about `o` as it stands now.
-    public init(kind: NotificationKind, obligation o: Obligation, detail: Detail) {
+    package init(kind: NotificationKind, obligation o: Obligation, detail: Detail) {
         self.kind = kind
         self.obligation = o.id ?? 0
         self.entity = o.entityId
@@ -75,7 +75,7 @@ public struct OutboxPayload: Sendable, Equatable {
     /// The payload's JSON: sorted keys, the detail's fields at the top level and only those present,
     /// the bytes `JSONEncoder` with `.sortedKeys` would give (a test holds them together). Written
     /// directly: a burst of reminders or a re-derivation writes one per row. `read` reads it back.
-    public var json: String {
+    package var json: String {
         var w = AuditJSONWriter(escapeSlashes: false)
         if let v = detail.collapsed { w.field("collapsed", Int64(v)) }
         w.field("due", due)

@@ -58,7 +58,7 @@ extension Recorder {
     }
 
     /// Points the obligation at its first reminder stage after now; stages already past when it is
-    public func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
+    package func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
         let zone = try zone(e)
         let calendar = try config.calendar(e.region)
         do {

@@ -4,7 +4,7 @@ import GRDB
 import Rules
 
 extension Recorder {
-    public func addEntity(id: String, name: String, zone: String?, region: String?, owner: String?, labels: [String: String]) throws -> Entity {
+    package func addEntity(id: String, name: String, zone: String?, region: String?, owner: String?, labels: [String: String]) throws -> Entity {
         guard id.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
             throw StoreError.invalid(field: "id", problem: "'\(id)' is not a valid entity id",
                                      fix: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")

@@ -5,7 +5,7 @@ import Rules
 
 /// Facts: metric observations, events and custom obligations, and what each derives.
 extension Recorder {
-    public func reportMetric(entityId: String, metric: String, value: Int64, at: Start?) throws -> Outcome {
+    package func reportMetric(entityId: String, metric: String, value: Int64, at: Start?) throws -> Outcome {
         let id = try recordObservation(entityId: entityId, metric: metric, value: value, at: at)
         var outcome = try evaluateMetric(entityId: entityId, metric: metric)
         outcome.factId = id
@@ -13,7 +13,7 @@ extension Recorder {
     }
 
     /// Stores one observation without evaluating rules (an import evaluates each metric once at the end).
-    public func recordObservation(entityId: String, metric: String, value: Int64, at: Start?) throws -> Int64 {
+    package func recordObservation(entityId: String, metric: String, value: Int64, at: Start?) throws -> Int64 {
         let e = try entity(entityId)
         guard config.knownMetrics.contains(metric) else {
             throw StoreError.invalid(field: "metric", problem: "unknown metric '\(metric)'",
@@ -36,7 +36,7 @@ extension Recorder {
     ///
     /// `only` limits it to some rules and `because` replaces the audit reason (a reload re-deriving
     /// the obligations of rules that changed).
-    public func evaluateMetric(entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil) throws -> Outcome {
+    package func evaluateMetric(entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil) throws -> Outcome {
         let e = try entity(entityId)
         var outcome = Outcome(factId: 0)
         let rules = config.rules.filter { r in
@@ -61,7 +61,7 @@ extension Recorder {
         return outcome
     }
 
-    public func addEvent(entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String]) throws -> Outcome {
+    package func addEvent(entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String]) throws -> Outcome {
         let e = try entity(entityId)
         guard let pack = config.packs.first(where: { $0.events[kind] != nil }), let spec = pack.events[kind] else {
             let known = config.packs.flatMap { $0.events.keys }.sorted()
@@ -138,7 +138,7 @@ extension Recorder {
         }
     }
 
-    public func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
+    package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
         let e = try entity(entityId)
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError.invalid(field: "title", problem: "is empty", fix: "say what must be done")

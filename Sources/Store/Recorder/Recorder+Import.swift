@@ -3,22 +3,22 @@ import Rules
 
 extension Recorder {
     /// One row of an import: a metric observation or an event, as a client sent it.
-    public enum ImportRow: Sendable {
+    package enum ImportRow: Sendable {
         case metric(entity: String, metric: String, value: Int64, at: Start?)
         case event(entity: String, kind: String, at: Start?, ref: String?, attributes: [String: String])
     }
 
     /// What an import wrote and derived.
-    public struct ImportSummary: Sendable, Equatable {
-        public var imported = 0
-        public var opened = 0
-        public var moved = 0
+    package struct ImportSummary: Sendable, Equatable {
+        package var imported = 0
+        package var opened = 0
+        package var moved = 0
     }
 
     /// Records every row, then derives each touched metric's thresholds once from its whole history
     /// (not once per row: 200,000 reports of one metric would otherwise re-read it 200,000 times).
     /// A bad row fails the whole import with its index in the error's field (`records[17].value`).
-    public func importRows(_ rows: [ImportRow]) throws -> ImportSummary {
+    package func importRows(_ rows: [ImportRow]) throws -> ImportSummary {
         var summary = ImportSummary()
         var touched: [String: Set<String>] = [:]
         for (i, row) in rows.enumerated() {

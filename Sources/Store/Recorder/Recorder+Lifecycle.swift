@@ -5,7 +5,7 @@ import Rules
 
 /// Reading, saving and closing obligations.
 extension Recorder {
-    public func obligation(_ id: Int64) throws -> Obligation {
+    package func obligation(_ id: Int64) throws -> Obligation {
         guard let o = try Obligation.fetchOne(try db.cachedStatement(sql: "SELECT * FROM obligation WHERE id = ?"), arguments: [id]) else {
             throw StoreError.notFound("obligation \(id)")
         }
@@ -22,7 +22,7 @@ extension Recorder {
                                      o.status.rawValue, o.nextStageIndex, o.nextReminderAt, o.closedOn, o.closedNote, o.updatedAt, o.id])
     }
 
-    public func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
+    package func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
         var o = try obligation(id)
         let before = try json(o)
         switch status {

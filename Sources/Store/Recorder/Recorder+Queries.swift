@@ -6,15 +6,15 @@ import Rules
 /// the counts health reports. Typed answers, so no caller needs SQL.
 extension Recorder {
     /// Which obligations `obligations(matching:)` lists, soonest due first.
-    public struct ObligationFilter: Sendable {
-        public var entity: String?
+    package struct ObligationFilter: Sendable {
+        package var entity: String?
         /// nil lists every status.
-        public var status: Obligation.Status?
+        package var status: Obligation.Status?
         /// Only those due before this day.
-        public var dueBefore: CivilDate?
-        public var limit: Int
+        package var dueBefore: CivilDate?
+        package var limit: Int
 
-        public init(entity: String? = nil, status: Obligation.Status? = .open, dueBefore: CivilDate? = nil, limit: Int = 10_000) {
+        package init(entity: String? = nil, status: Obligation.Status? = .open, dueBefore: CivilDate? = nil, limit: Int = 10_000) {
             self.entity = entity
             self.status = status
             self.dueBefore = dueBefore
@@ -23,26 +23,26 @@ extension Recorder {
     }
 
     /// Open and overdue counts and the next open deadline, as of `now`.
-    public struct Summary: Sendable {
-        public var open: Int
-        public var overdue: Int
-        public var next: Obligation?
+    package struct Summary: Sendable {
+        package var open: Int
+        package var overdue: Int
+        package var next: Obligation?
     }
 
-    public func entities() throws -> [Entity] {
+    package func entities() throws -> [Entity] {
         try Entity.order(Column("id")).fetchAll(db)
     }
 
     /// The entity `id`, or nil (where `entity(_:)` treats a missing one as bad input).
-    public func findEntity(_ id: String) throws -> Entity? {
+    package func findEntity(_ id: String) throws -> Entity? {
         try Entity.fetchOne(db, key: id)
     }
 
-    public func findObligation(_ id: Int64) throws -> Obligation? {
+    package func findObligation(_ id: Int64) throws -> Obligation? {
         try Obligation.fetchOne(db, key: id)
     }
 
-    public func obligations(matching f: ObligationFilter) throws -> [Obligation] {
+    package func obligations(matching f: ObligationFilter) throws -> [Obligation] {
         var request = Obligation.all()
         if let e = f.entity { request = request.filter(Column("entityId") == e) }
         if let s = f.status { request = request.filter(Column("status") == s.rawValue) }
@@ -51,12 +51,12 @@ extension Recorder {
     }
 
     /// The audit rows of obligation `id`, oldest first.
-    public func history(of id: Int64) throws -> [AuditEntry] {
+    package func history(of id: Int64) throws -> [AuditEntry] {
         guard try findObligation(id) != nil else { throw StoreError.notFound("obligation \(id)") }
         return try AuditEntry.filter(Column("subject") == "obligation:\(id)").order(Column("id")).fetchAll(db)
     }
 
-    public func summary() throws -> Summary {
+    package func summary() throws -> Summary {
         let t = now.secondsSinceEpoch
         let open = Obligation.filter(Column("status") == "open")
         return Summary(open: try open.fetchCount(db),
@@ -66,7 +66,7 @@ extension Recorder {
 
     /// How the due day of `o` follows from its rule, start, period and the calendars in force, in
     /// lines an auditor can check by hand.
-    public func explanation(of o: Obligation) throws -> [String] {
+    package func explanation(of o: Obligation) throws -> [String] {
         guard let e = try findEntity(o.entityId) else { return [] }
         let calendar = try config.calendar(e.region)
         let r = try compute(entity: e, start: o.start, period: o.period, roll: o.roll)

@@ -5,17 +5,17 @@ import Rules
 
 /// Recomputing stored due days under the calendars in force.
 extension Recorder {
-    public struct RecomputeResult: Sendable {
-        public var lastId: Int64
-        public var examined = 0
-        public var moved = 0
-        public var confirmed = 0
+    package struct RecomputeResult: Sendable {
+        package var lastId: Int64
+        package var examined = 0
+        package var moved = 0
+        package var confirmed = 0
     }
 
     /// Recomputes open obligations with id > `afterId` (up to `limit`) under the configuration in
     /// force: a due day that moves is audited ("moved from X to Y: calendar cn/2027 v1 published") and
     /// notified; a provisional one whose new calendar keeps the day stops being provisional, audited.
-    public func recompute(afterId: Int64, limit: Int = 5000, years: [String]? = nil) throws -> RecomputeResult {
+    package func recompute(afterId: Int64, limit: Int = 5000, years: [String]? = nil) throws -> RecomputeResult {
         // Read only the columns the computation needs; decode and rewrite a full record only when it changed.
         // `+status` keeps SQLite walking the rowid from the cursor instead of the status index (which
         // would rescan every open row on each batch).

@@ -6,7 +6,7 @@ import Rules
 /// Re-applying new or changed rules to the facts already recorded (a reload).
 extension Recorder {
     /// The (entity, metric) pairs with reports that `rules` could turn into obligations.
-    public func metricSubjects(of rules: [Rule]) throws -> [(entity: String, metric: String)] {
+    package func metricSubjects(of rules: [Rule]) throws -> [(entity: String, metric: String)] {
         var result: [(String, String)] = []
         for rule in rules {
             guard rule.kind == .deadline, case let .metric(name, _, _) = rule.trigger else { continue }
@@ -23,7 +23,7 @@ extension Recorder {
     /// Re-derives, from events with id > `afterId` (up to `limit`), the obligations of `rules` (new or
     /// changed on reload): a due date that moves is audited and notified with `because`; an
     /// obligation a new rule derives from an older event is opened.
-    public func rederiveEvents(afterId: Int64, limit: Int = 5000, rules: [Rule], because: String) throws
+    package func rederiveEvents(afterId: Int64, limit: Int = 5000, rules: [Rule], because: String) throws
         -> (lastId: Int64, examined: Int, skipped: Int, outcome: Outcome) {
         let kinds = rules.compactMap { r -> String? in
             if r.kind == .deadline, case let .event(k, _) = r.trigger { return k }
@@ -61,7 +61,7 @@ extension Recorder {
     /// Re-derives, for obligations with id > `afterId` (up to `limit`), the follow-ups a recurring
     /// `rule` opened when an obligation was marked done: each starts at its predecessor's due day and
     /// runs the rule's `recurrence`. A rule that no longer recurs derives none (they are then flagged).
-    public func rederiveRecurrences(afterId: Int64, limit: Int = 1000, rule: Rule, because: String) throws
+    package func rederiveRecurrences(afterId: Int64, limit: Int = 1000, rule: Rule, because: String) throws
         -> (lastId: Int64, examined: Int, outcome: Outcome) {
         var outcome = Outcome(factId: 0)
         let followUps = try Obligation
@@ -87,7 +87,7 @@ extension Recorder {
     /// longer give under the configuration in force: the rule was removed, or changed so that these
     /// entities or events no longer trigger it. They stay open, since only a person can decide that a
     /// duty has lapsed; each is audited and notified once, with what to do.
-    public func flagUnderived(ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000) throws
+    package func flagUnderived(ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000) throws
         -> (lastId: Int64, examined: Int, flagged: [Obligation]) {
         // `+status`: walk the primary key from the cursor; the status index would rescan every open row per batch.
         let rows = try Obligation.fetchAll(db, sql: "SELECT * FROM obligation WHERE id > ? AND ruleId = ? AND +status = 'open' ORDER BY id LIMIT ?",

@@ -9,7 +9,7 @@ extension Recorder {
     /// per (obligation, stage) and its outbox row in this transaction. Stages missed while obligd was
     /// down collapse into the latest, sent once and marked late. Returns how many were sent and
     /// whether more obligations are waiting.
-    public func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, more: Bool) {
+    package func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, more: Bool) {
         let due = try Obligation
             .filter(Column("nextReminderAt") != nil && Column("nextReminderAt") <= now.secondsSinceEpoch)
             .order(Column("nextReminderAt"), Column("id"))
@@ -61,13 +61,13 @@ extension Recorder {
     }
 
     /// The earliest pending reminder, for the scheduler to sleep until.
-    public func nextReminder() throws -> Instant? {
+    package func nextReminder() throws -> Instant? {
         try Int64.fetchOne(db, sql: "SELECT min(nextReminderAt) FROM obligation WHERE nextReminderAt IS NOT NULL")
             .map { Instant(secondsSinceEpoch: $0) }
     }
 
     /// opened or moved are not sent (the "opened" or "moved" notification says what is due).
-    public func armReminders(_ o: inout Obligation) throws {
+    package func armReminders(_ o: inout Obligation) throws {
         let e = try entity(o.entityId)
         let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
         let next = plan.firstStage(after: now)

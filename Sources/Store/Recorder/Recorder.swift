@@ -5,11 +5,11 @@ import Rules
 
 /// Records facts and derives obligations inside one transaction: a fact and the obligations, audit rows
 /// and notifications it causes are committed together or not at all.
-public struct Recorder {
+package struct Recorder {
     let db: Database
-    public let config: Rules.Configuration
-    public let now: Instant
-    public let actor: String
+    package let config: Rules.Configuration
+    package let now: Instant
+    package let actor: String
     /// Entities and zones already looked up in this transaction (imports touch the same few many times).
     let lookups = Lookups()
 
@@ -34,7 +34,7 @@ public struct Recorder {
         return z
     }
 
-    public func entity(_ id: String, field: String = "entity") throws -> Entity {
+    package func entity(_ id: String, field: String = "entity") throws -> Entity {
         if let e = lookups.entities[id] { return e }
         guard let e = try Entity.fetchOne(db.cachedStatement(sql: "SELECT * FROM entity WHERE id = ?"), arguments: [id]) else {
             throw StoreError.invalid(field: field, problem: "no entity '\(id)'", fix: "add it first with obligctl entity add \(id) NAME")
@@ -43,21 +43,21 @@ public struct Recorder {
         return e
     }
 
-    public struct Outcome: Sendable {
-        public var factId: Int64
-        public init(factId: Int64) { self.factId = factId }
-        public var opened: [Obligation] = []
-        public var moved: [Obligation] = []
+    package struct Outcome: Sendable {
+        package var factId: Int64
+        package init(factId: Int64) { self.factId = factId }
+        package var opened: [Obligation] = []
+        package var moved: [Obligation] = []
         /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation
         /// uses it to find the obligations the facts no longer give.
-        public var derived: Set<DerivedKey> = []
+        package var derived: Set<DerivedKey> = []
     }
 
     /// An obligation's identity within its rule.
-    public struct DerivedKey: Hashable, Sendable {
-        public var entity: String
-        public var trigger: TriggerKey
-        public init(entity: String, trigger: TriggerKey) {
+    package struct DerivedKey: Hashable, Sendable {
+        package var entity: String
+        package var trigger: TriggerKey
+        package init(entity: String, trigger: TriggerKey) {
             self.entity = entity
             self.trigger = trigger
         }
