@@ -6,8 +6,7 @@ import Store
 
 enum Views {
     static func entity(_ e: Entity) -> EntityView {
-        let labels = (try? JSONSerialization.jsonObject(with: Data(e.labels.utf8))) as? [String: String] ?? [:]
-        return EntityView(id: e.id, name: e.name, zone: e.zone, region: e.region, owner: e.owner, labels: labels,
+        return EntityView(id: e.id, name: e.name, zone: e.zone, region: e.region, owner: e.owner, labels: e.labels.values,
                           createdAt: Instant(secondsSinceEpoch: e.createdAt).description)
     }
 

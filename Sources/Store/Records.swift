@@ -9,8 +9,7 @@ package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
     package var zone: String
     package var region: String
     package var owner: String?
-    /// JSON object of string labels.
-    package var labels: String
+    package var labels: StringMap
     package var createdAt: Int64
 }
 
@@ -35,8 +34,7 @@ package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     /// The event was given as a day (its `at` is the start of that day in the entity's zone).
     package var atIsDay: Bool
     package var ref: String?
-    /// JSON object of attribute values.
-    package var attributes: String
+    package var attributes: StringMap
     package var recordedAt: Int64
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 @Suite struct RendererTests {
-    let acme = Entity(id: "acme", name: "Acme Data Ltd", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: "{}", createdAt: 0)
+    let acme = Entity(id: "acme", name: "Acme Data Ltd", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)
 
     func renderer() throws -> MessageRenderer {
         let c = Embedded.configuration

@@ -12,7 +12,7 @@ import Testing
 func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Data Ltd") throws -> ObligationStore {
     let store = try makeTemporaryStore(in: dir.path)
     try store.pool.write { db in
-        try Entity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: nil, labels: "{}", createdAt: 0).insert(db)
+        try Entity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0).insert(db)
         // Outbox rows reference obligations; one open obligation to hang them on.
         try db.execute(sql: """
             INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)

@@ -24,8 +24,7 @@ extension Recorder {
         if try Entity.fetchOne(db, key: id) != nil {
             throw StoreError.conflict("entity '\(id)' already exists")
         }
-        let labelsJSON = String(decoding: try JSONSerialization.data(withJSONObject: labels, options: [.sortedKeys]), as: UTF8.self)
-        let e = Entity(id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: labelsJSON, createdAt: now.secondsSinceEpoch)
+        let e = Entity(id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: StringMap(labels), createdAt: now.secondsSinceEpoch)
         try e.insert(db)
         try audit("entity.created", subject: "entity:\(id)", before: nil, after: json(e))
         return e

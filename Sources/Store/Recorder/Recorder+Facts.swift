@@ -94,7 +94,7 @@ extension Recorder {
             }
         }
         var ev = EventRecord(id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
-                             attributes: String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self),
+                             attributes: StringMap(attributes),
                              recordedAt: now.secondsSinceEpoch)
         try ev.insert(db)
         var outcome = Outcome(factId: ev.id!)

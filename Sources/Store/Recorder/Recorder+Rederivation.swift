@@ -37,9 +37,7 @@ extension Recorder {
         var skipped = 0
         for ev in events {
             let e = try entity(ev.entityId)
-            // Most events carry no attributes: no JSON parse for those.
-            let attributes = ev.attributes == "{}" ? [:]
-                : (try? JSONSerialization.jsonObject(with: Data(ev.attributes.utf8))) as? [String: String] ?? [:]
+            let attributes = ev.attributes.values
             for rule in rules where rule.region == e.region {
                 guard case let .event(k, _) = rule.trigger, k == ev.kind else { continue }
                 // An event the changed rule cannot derive from (no date attribute, a due day outside the

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// A string-to-string map stored as a JSON object with sorted keys: an entity's labels, an event's
+/// attributes. Parsed once when the row is read; most events carry none, which costs no parse.
+package struct StringMap: Hashable, Sendable, Codable, DatabaseValueConvertible {
+    package var values: [String: String]
+
+    package init(_ values: [String: String] = [:]) { self.values = values }
+
+    /// The stored form, keys sorted so the same map always gives the same bytes.
+    package var json: String {
+        guard !values.isEmpty, let data = try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads the stored form; nil when it is not a JSON object of strings.
+    package init?(json: String) {
+        if json == "{}" { values = [:]; return }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] else { return nil }
+        values = object
+    }
+
+    package var databaseValue: DatabaseValue { json.databaseValue }
+
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StringMap? {
+        String.fromDatabaseValue(dbValue).flatMap(StringMap.init(json:))
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let map = StringMap(json: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a JSON object of strings"))
+        }
+        self = map
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(json)
+    }
+}
