@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "obligd", targets: ["obligd"]),
         .executable(name: "obligctl", targets: ["obligctl"]),
-        .library(name: "DeadlineKit", targets: ["DeadlineKit"]),
+        .library(name: "DeadlineKit", targets: ["DeadlineKit"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0")
     ],
     targets: [
         // Pure: civil dates, working-day calendars, period arithmetic, explanations. No I/O, no Foundation.
@@ -27,87 +27,109 @@ let package = Package(
         // The only owner of state: schema, migrations, records, every SQL statement, the audit trail and
         // the outbox, behind a typed API (`ObligationStore.transaction`/`snapshot` and `Recorder`). The only
         // target that may import GRDB (scripts/check-layering).
-        .target(name: "Store", dependencies: [
-            "Rules", "DeadlineKit",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Rules", "DeadlineKit",
+                .product(name: "GRDB", package: "GRDB.swift")
+            ]),
         // Request and response types shared by the daemon's API and obligctl.
         .target(name: "APIModel"),
         // libsystemd: sd_notify and the journal.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // Turning outbox rows into journal entries and webhook requests (standard, DingTalk, Feishu, WeCom, Slack, Teams).
-        .target(name: "Delivery", dependencies: [
-            "Store", "Rules", "DeadlineKit", "CSystemd",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "Store", "Rules", "DeadlineKit", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]),
         // Linux timers (timerfd, eventfd, poll) for the scheduler's zero-wake-up sleep.
         .systemLibrary(name: "CLinux"),
         // Reminder stages on time, exactly once, after downtime and clock jumps.
-        .target(name: "Scheduler", dependencies: [
-            "Store", "Rules", "DeadlineKit", "CLinux",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Store", "Rules", "DeadlineKit", "CLinux",
+                .product(name: "Logging", package: "swift-log")
+            ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
-        .target(name: "Daemon", dependencies: [
-            "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "obligd", dependencies: [
-            "Daemon", "Delivery",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "obligctl", dependencies: [
-            "DeadlineKit", "Rules", "APIModel",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]),
+        .executableTarget(
+            name: "obligd",
+            dependencies: [
+                "Daemon", "Delivery",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log")
+            ]),
+        .executableTarget(
+            name: "obligctl",
+            dependencies: [
+                "DeadlineKit", "Rules", "APIModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client")
+            ]),
         // Calc throughput benchmark (scripts/bench-calc).
         .executableTarget(name: "obligd-bench", dependencies: ["DeadlineKit", "Rules"]),
         // What several test targets share: temp dirs and stores, a manual clock, polling, finding and
         // running the built binaries. A regular target so test targets can depend on it.
-        .target(name: "TestSupport", dependencies: [
-            "Store", "Rules", "DeadlineKit", "Scheduler", "Delivery",
-        ], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Store", "Rules", "DeadlineKit", "Scheduler", "Delivery"
+            ], path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["obligctl", "TestSupport"]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: [
-            "APIModel", "TestSupport",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "APIModel", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift")
+            ]),
         // The API's router in process (HummingbirdTesting), on a real store in a temp dir.
-        .testTarget(name: "APITests", dependencies: [
-            "Daemon", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ]),
-        .testTarget(name: "DeliveryTests", dependencies: [
-            "Delivery", "Store", "Rules", "DeadlineKit", "TestSupport",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
-        .testTarget(name: "SchedulerTests", dependencies: [
-            "Scheduler", "Store", "Rules", "DeadlineKit", "TestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "Daemon", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird")
+            ]),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery", "Store", "Rules", "DeadlineKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift")
+            ]),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "Scheduler", "Store", "Rules", "DeadlineKit", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log")
+            ]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")])
     ]
 )

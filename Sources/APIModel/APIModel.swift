@@ -7,8 +7,15 @@ package struct EntityBody: Codable, Sendable {
     package var region: String?
     package var owner: String?
     package var labels: [String: String]?
-    package init(id: String, name: String, zone: String? = nil, region: String? = nil, owner: String? = nil, labels: [String: String]? = nil) {
-        self.id = id; self.name = name; self.zone = zone; self.region = region; self.owner = owner; self.labels = labels
+    package init(
+        id: String, name: String, zone: String? = nil, region: String? = nil, owner: String? = nil, labels: [String: String]? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.zone = zone
+        self.region = region
+        self.owner = owner
+        self.labels = labels
     }
 }
 
@@ -21,7 +28,13 @@ package struct EntityView: Codable, Sendable {
     package var labels: [String: String]
     package var createdAt: String
     package init(id: String, name: String, zone: String, region: String, owner: String?, labels: [String: String], createdAt: String) {
-        self.id = id; self.name = name; self.zone = zone; self.region = region; self.owner = owner; self.labels = labels; self.createdAt = createdAt
+        self.id = id
+        self.name = name
+        self.zone = zone
+        self.region = region
+        self.owner = owner
+        self.labels = labels
+        self.createdAt = createdAt
     }
 }
 
@@ -32,7 +45,10 @@ package struct MetricReport: Codable, Sendable {
     /// A date (YYYY-MM-DD, in the entity's zone) or an instant with offset; default now.
     package var at: String?
     package init(entity: String, metric: String, value: Int64, at: String? = nil) {
-        self.entity = entity; self.metric = metric; self.value = value; self.at = at
+        self.entity = entity
+        self.metric = metric
+        self.value = value
+        self.at = at
     }
 }
 
@@ -43,7 +59,11 @@ package struct EventBody: Codable, Sendable {
     package var ref: String?
     package var attributes: [String: String]?
     package init(entity: String, kind: String, at: String? = nil, ref: String? = nil, attributes: [String: String]? = nil) {
-        self.entity = entity; self.kind = kind; self.at = at; self.ref = ref; self.attributes = attributes
+        self.entity = entity
+        self.kind = kind
+        self.at = at
+        self.ref = ref
+        self.attributes = attributes
     }
 }
 
@@ -54,7 +74,11 @@ package struct CustomObligationBody: Codable, Sendable {
     package var period: String
     package var roll: String?
     package init(entity: String, title: String, start: String, period: String, roll: String? = nil) {
-        self.entity = entity; self.title = title; self.start = start; self.period = period; self.roll = roll
+        self.entity = entity
+        self.title = title
+        self.start = start
+        self.period = period
+        self.roll = roll
     }
 }
 
@@ -63,7 +87,10 @@ package struct CloseBody: Codable, Sendable {
     package var date: String?
     /// A note for done and reopen; the reason for a waiver (required there).
     package var note: String?
-    package init(date: String? = nil, note: String? = nil) { self.date = date; self.note = note }
+    package init(date: String? = nil, note: String? = nil) {
+        self.date = date
+        self.note = note
+    }
 }
 
 package struct ObligationView: Codable, Sendable {
@@ -85,12 +112,26 @@ package struct ObligationView: Codable, Sendable {
     package var explanation: [String]?
     /// Who has taken it (`obligctl ack`), while that holds.
     package var acknowledged: AcknowledgementView?
-    package init(id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
-                dueWeekday: String, dueInstant: String, status: String, provisional: Bool, calendars: [String], closedOn: String?,
-                closedNote: String?, explanation: [String]? = nil, acknowledged: AcknowledgementView? = nil) {
-        self.id = id; self.entity = entity; self.rule = rule; self.title = title; self.trigger = trigger; self.start = start
-        self.period = period; self.due = due; self.dueWeekday = dueWeekday; self.dueInstant = dueInstant; self.status = status
-        self.provisional = provisional; self.calendars = calendars; self.closedOn = closedOn; self.closedNote = closedNote
+    package init(
+        id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
+        dueWeekday: String, dueInstant: String, status: String, provisional: Bool, calendars: [String], closedOn: String?,
+        closedNote: String?, explanation: [String]? = nil, acknowledged: AcknowledgementView? = nil
+    ) {
+        self.id = id
+        self.entity = entity
+        self.rule = rule
+        self.title = title
+        self.trigger = trigger
+        self.start = start
+        self.period = period
+        self.due = due
+        self.dueWeekday = dueWeekday
+        self.dueInstant = dueInstant
+        self.status = status
+        self.provisional = provisional
+        self.calendars = calendars
+        self.closedOn = closedOn
+        self.closedNote = closedNote
         self.explanation = explanation
         self.acknowledged = acknowledged
     }
@@ -102,7 +143,12 @@ package struct AcknowledgementView: Codable, Sendable, Equatable {
     package var note: String
     package var at: String
     package var until: String?
-    package init(by: String, note: String, at: String, until: String?) { self.by = by; self.note = note; self.at = at; self.until = until }
+    package init(by: String, note: String, at: String, until: String?) {
+        self.by = by
+        self.note = note
+        self.at = at
+        self.until = until
+    }
 }
 
 /// `POST /v1/obligations/{id}/ack`.
@@ -110,14 +156,21 @@ package struct AckBody: Codable, Sendable {
     package var note: String?
     /// The last day (YYYY-MM-DD) it holds; absent: until the obligation is closed.
     package var until: String?
-    package init(note: String?, until: String?) { self.note = note; self.until = until }
+    package init(note: String?, until: String?) {
+        self.note = note
+        self.until = until
+    }
 }
 
 package struct FactResult: Codable, Sendable {
     package var id: Int64
     package var opened: [ObligationView]
     package var moved: [ObligationView]
-    package init(id: Int64, opened: [ObligationView], moved: [ObligationView]) { self.id = id; self.opened = opened; self.moved = moved }
+    package init(id: Int64, opened: [ObligationView], moved: [ObligationView]) {
+        self.id = id
+        self.opened = opened
+        self.moved = moved
+    }
 }
 
 package struct AuditView: Codable, Sendable {
@@ -128,7 +181,12 @@ package struct AuditView: Codable, Sendable {
     package var before: String?
     package var after: String?
     package init(at: String, actor: String, action: String, note: String?, before: String?, after: String?) {
-        self.at = at; self.actor = actor; self.action = action; self.note = note; self.before = before; self.after = after
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.note = note
+        self.before = before
+        self.after = after
     }
 }
 
@@ -142,10 +200,18 @@ package struct ImportRecord: Codable, Sendable {
     package var at: String?
     package var ref: String?
     package var attributes: [String: String]?
-    package init(type: String, entity: String, metric: String? = nil, value: Int64? = nil, kind: String? = nil, at: String? = nil,
-                ref: String? = nil, attributes: [String: String]? = nil) {
-        self.type = type; self.entity = entity; self.metric = metric; self.value = value; self.kind = kind; self.at = at
-        self.ref = ref; self.attributes = attributes
+    package init(
+        type: String, entity: String, metric: String? = nil, value: Int64? = nil, kind: String? = nil, at: String? = nil,
+        ref: String? = nil, attributes: [String: String]? = nil
+    ) {
+        self.type = type
+        self.entity = entity
+        self.metric = metric
+        self.value = value
+        self.kind = kind
+        self.at = at
+        self.ref = ref
+        self.attributes = attributes
     }
 }
 
@@ -158,7 +224,11 @@ package struct ImportResult: Codable, Sendable {
     package var imported: Int
     package var opened: Int
     package var moved: Int
-    package init(imported: Int, opened: Int, moved: Int) { self.imported = imported; self.opened = opened; self.moved = moved }
+    package init(imported: Int, opened: Int, moved: Int) {
+        self.imported = imported
+        self.opened = opened
+        self.moved = moved
+    }
 }
 
 /// `status` is `ready`, or `degraded` while a receiver is paused, failing or holds dead letters: a
@@ -171,10 +241,17 @@ package struct Health: Codable, Sendable {
     package var nextDue: String?
     package var rules: Int
     package var receivers: [ReceiverView]
-    package init(status: String, version: String, openObligations: Int, overdue: Int, nextDue: String?, rules: Int,
-                receivers: [ReceiverView] = []) {
-        self.status = status; self.version = version; self.openObligations = openObligations; self.overdue = overdue
-        self.nextDue = nextDue; self.rules = rules; self.receivers = receivers
+    package init(
+        status: String, version: String, openObligations: Int, overdue: Int, nextDue: String?, rules: Int,
+        receivers: [ReceiverView] = []
+    ) {
+        self.status = status
+        self.version = version
+        self.openObligations = openObligations
+        self.overdue = overdue
+        self.nextDue = nextDue
+        self.rules = rules
+        self.receivers = receivers
     }
 
     /// One line per receiver that is not ok, e.g. "receiver ops paused since 2026-11-24T10:02:00Z: errcode 310000 ...".
@@ -202,11 +279,20 @@ package struct ReceiverView: Codable, Sendable, Equatable {
     package var nextProbeAt: String?
     package var probes: Int?
 
-    package init(name: String, state: String, pending: Int, oldestPendingAt: String?, oldestPendingAgeSeconds: Int64?, dead: Int,
-                since: String?, lastError: String?, nextProbeAt: String?, probes: Int?) {
-        self.name = name; self.state = state; self.pending = pending; self.oldestPendingAt = oldestPendingAt
-        self.oldestPendingAgeSeconds = oldestPendingAgeSeconds; self.dead = dead; self.since = since; self.lastError = lastError
-        self.nextProbeAt = nextProbeAt; self.probes = probes
+    package init(
+        name: String, state: String, pending: Int, oldestPendingAt: String?, oldestPendingAgeSeconds: Int64?, dead: Int,
+        since: String?, lastError: String?, nextProbeAt: String?, probes: Int?
+    ) {
+        self.name = name
+        self.state = state
+        self.pending = pending
+        self.oldestPendingAt = oldestPendingAt
+        self.oldestPendingAgeSeconds = oldestPendingAgeSeconds
+        self.dead = dead
+        self.since = since
+        self.lastError = lastError
+        self.nextProbeAt = nextProbeAt
+        self.probes = probes
     }
 
     /// A sentence for status lines and STATUS=.
@@ -214,7 +300,8 @@ package struct ReceiverView: Codable, Sendable, Equatable {
         switch state {
         case "paused": "receiver \(name) paused since \(since ?? "?"): \(lastError ?? "")"
         case "failing": "receiver \(name) failing since \(since ?? "?"): \(lastError ?? "")"
-        case "dead-letters": "receiver \(name) has \(dead) dead letter\(dead == 1 ? "" : "s") (obligctl outbox retry --receiver \(name) --all)"
+        case "dead-letters":
+            "receiver \(name) has \(dead) dead letter\(dead == 1 ? "" : "s") (obligctl outbox retry --receiver \(name) --all)"
         default: "receiver \(name) ok"
         }
     }
@@ -225,7 +312,11 @@ package struct APIErrorBody: Codable, Sendable, Error {
     package var error: String
     package var field: String?
     package var fix: String?
-    package init(error: String, field: String? = nil, fix: String? = nil) { self.error = error; self.field = field; self.fix = fix }
+    package init(error: String, field: String? = nil, fix: String? = nil) {
+        self.error = error
+        self.field = field
+        self.fix = fix
+    }
 }
 
 package struct DeliveryView: Codable, Sendable {
@@ -236,9 +327,17 @@ package struct DeliveryView: Codable, Sendable {
     package var lastHTTPStatus: Int?
     package var nextAttemptAt: String?
     package var deliveredAt: String?
-    package init(receiver: String, status: String, attempts: Int, lastError: String?, lastHTTPStatus: Int?, nextAttemptAt: String?, deliveredAt: String?) {
-        self.receiver = receiver; self.status = status; self.attempts = attempts; self.lastError = lastError
-        self.lastHTTPStatus = lastHTTPStatus; self.nextAttemptAt = nextAttemptAt; self.deliveredAt = deliveredAt
+    package init(
+        receiver: String, status: String, attempts: Int, lastError: String?, lastHTTPStatus: Int?, nextAttemptAt: String?,
+        deliveredAt: String?
+    ) {
+        self.receiver = receiver
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.lastHTTPStatus = lastHTTPStatus
+        self.nextAttemptAt = nextAttemptAt
+        self.deliveredAt = deliveredAt
     }
 }
 
@@ -251,16 +350,26 @@ package struct OutboxView: Codable, Sendable {
     package var status: String
     package var lastError: String?
     package var deliveries: [DeliveryView]
-    package init(id: String, createdAt: String, kind: String, obligation: Int64?, status: String, lastError: String?, deliveries: [DeliveryView]) {
-        self.id = id; self.createdAt = createdAt; self.kind = kind; self.obligation = obligation; self.status = status
-        self.lastError = lastError; self.deliveries = deliveries
+    package init(
+        id: String, createdAt: String, kind: String, obligation: Int64?, status: String, lastError: String?, deliveries: [DeliveryView]
+    ) {
+        self.id = id
+        self.createdAt = createdAt
+        self.kind = kind
+        self.obligation = obligation
+        self.status = status
+        self.lastError = lastError
+        self.deliveries = deliveries
     }
 }
 
 package struct OutboxActionBody: Codable, Sendable {
     package var receiver: String?
     package var reason: String?
-    package init(receiver: String? = nil, reason: String? = nil) { self.receiver = receiver; self.reason = reason }
+    package init(receiver: String? = nil, reason: String? = nil) {
+        self.receiver = receiver
+        self.reason = reason
+    }
 }
 
 package struct OutboxActionResult: Codable, Sendable {
@@ -276,7 +385,11 @@ package struct TestSendView: Codable, Sendable {
     package var verdict: String
     package var milliseconds: Int64
     package init(receiver: String, delivered: Bool, httpStatus: Int?, answer: String, verdict: String, milliseconds: Int64) {
-        self.receiver = receiver; self.delivered = delivered; self.httpStatus = httpStatus; self.answer = answer
-        self.verdict = verdict; self.milliseconds = milliseconds
+        self.receiver = receiver
+        self.delivered = delivered
+        self.httpStatus = httpStatus
+        self.answer = answer
+        self.verdict = verdict
+        self.milliseconds = milliseconds
     }
 }

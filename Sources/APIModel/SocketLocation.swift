@@ -5,7 +5,8 @@ package enum SocketLocation {
 
     /// `$RUNTIME_DIRECTORY`, else `$XDG_RUNTIME_DIR/obligd`, else `/run/obligd` as root, else the state directory's `run/`.
     package static func defaultPath(environment: [String: String], isRoot: Bool, stateDirectory: String) -> String {
-        let runtime = environment["RUNTIME_DIRECTORY"].map { String($0.split(separator: ":").first ?? Substring($0)) }
+        let runtime =
+            environment["RUNTIME_DIRECTORY"].map { String($0.split(separator: ":").first ?? Substring($0)) }
             ?? environment["XDG_RUNTIME_DIR"].map { "\($0)/obligd" }
             ?? (isRoot ? "/run/obligd" : "\(stateDirectory)/run")
         return "\(runtime)/obligd.sock"

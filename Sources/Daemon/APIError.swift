@@ -19,9 +19,14 @@ enum APIError {
         case let e as DecodingError:
             return json(.badRequest, decoding(e))
         case let e as ConfigError:
-            return json(.unprocessableContent, APIErrorBody(error: e.description, field: "config", fix: "correct the file and reload again; the previous configuration stays in force"))
+            return json(
+                .unprocessableContent,
+                APIErrorBody(
+                    error: e.description, field: "config",
+                    fix: "correct the file and reload again; the previous configuration stays in force"))
         default:
-            return json(.internalServerError, APIErrorBody(error: "internal error: \(error)", fix: "see the obligd log; nothing was written"))
+            return json(
+                .internalServerError, APIErrorBody(error: "internal error: \(error)", fix: "see the obligd log; nothing was written"))
         }
     }
 
@@ -39,8 +44,9 @@ enum APIError {
             return APIErrorBody(error: "field '\(p)' is null", field: p, fix: "send \(type) there")
         case let .dataCorrupted(ctx):
             let p = path(ctx.codingPath)
-            return APIErrorBody(error: "the body is not valid JSON\(p.isEmpty ? "" : " at '\(p)'")", field: p.isEmpty ? "body" : p,
-                                fix: "send one JSON object (Content-Type: application/json)")
+            return APIErrorBody(
+                error: "the body is not valid JSON\(p.isEmpty ? "" : " at '\(p)'")", field: p.isEmpty ? "body" : p,
+                fix: "send one JSON object (Content-Type: application/json)")
         @unknown default:
             return APIErrorBody(error: "cannot decode the body", field: "body", fix: "send one JSON object")
         }

@@ -1,6 +1,6 @@
 import APIModel
-import DeadlineKit
 import Crypto
+import DeadlineKit
 import Foundation
 import Hummingbird
 import Logging
@@ -20,9 +20,11 @@ package struct APIServer: Sendable {
     /// The webhook receivers' queues, for health.
     package let receivers: @Sendable () async throws -> [ReceiverQueue]
 
-    package init(store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
-                reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
-                receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }) {
+    package init(
+        store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
+        reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
+        receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }
+    ) {
         self.store = store
         self.config = config
         self.clock = clock
@@ -38,7 +40,8 @@ package struct APIServer: Sendable {
         router.get("/v1/health") { _, _ in await self.handle { try await self.health() } }
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
-                Views.entity(try r.addEntity(id: b.id, name: b.name, zone: b.zone, region: b.region, owner: b.owner, labels: b.labels ?? [:]))
+                Views.entity(
+                    try r.addEntity(id: b.id, name: b.name, zone: b.zone, region: b.region, owner: b.owner, labels: b.labels ?? [:]))
             }
         }
         router.get("/v1/entities") { _, _ in
@@ -55,23 +58,32 @@ package struct APIServer: Sendable {
         }
         router.post("/v1/metrics") { req, _ in
             await self.write(req, MetricReport.self, status: .created) { r, b in
-                Views.fact(try r.reportMetric(entityId: b.entity, metric: b.metric, value: b.value, at: try b.at.map { try start($0, field: "at") }))
+                Views.fact(
+                    try r.reportMetric(
+                        entityId: b.entity, metric: b.metric, value: b.value, at: try b.at.map { try start($0, field: "at") }))
             }
         }
         router.post("/v1/events") { req, _ in
             await self.write(req, EventBody.self, status: .created) { r, b in
-                Views.fact(try r.addEvent(entityId: b.entity, kind: b.kind, at: try b.at.map { try start($0, field: "at") }, ref: b.ref,
-                                          attributes: b.attributes ?? [:]))
+                Views.fact(
+                    try r.addEvent(
+                        entityId: b.entity, kind: b.kind, at: try b.at.map { try start($0, field: "at") }, ref: b.ref,
+                        attributes: b.attributes ?? [:]))
             }
         }
         router.post("/v1/obligations") { req, _ in
             await self.write(req, CustomObligationBody.self, status: .created) { r, b in
                 let roll = try b.roll.map { text -> Roll in
-                    guard let v = Roll(rawValue: text) else { throw StoreError.invalid(field: "roll", problem: "'\(text)' is not a roll mode", fix: "use forward, backward or none") }
+                    guard let v = Roll(rawValue: text) else {
+                        throw StoreError.invalid(
+                            field: "roll", problem: "'\(text)' is not a roll mode", fix: "use forward, backward or none")
+                    }
                     return v
                 }
                 let period = try parsed("period", b.period) { (t) throws(InputError) in try Period(parsing: t) }
-                return Views.obligation(try r.addCustom(entityId: b.entity, title: b.title, start: try start(b.start, field: "start"), period: period, roll: roll))
+                return Views.obligation(
+                    try r.addCustom(
+                        entityId: b.entity, title: b.title, start: try start(b.start, field: "start"), period: period, roll: roll))
             }
         }
         router.get("/v1/obligations") { req, _ in await self.handle { try await self.list(req) } }
@@ -131,9 +143,10 @@ package struct APIServer: Sendable {
         let receivers = try await self.receivers().map { Views.receiver($0, nowMillis: now * 1000) }
         let summary = try await snapshot { r in try r.summary() }
         let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" }
-        return Health(status: healthy ? "ready" : "degraded", version: Self.version,
-                      openObligations: summary.open, overdue: summary.overdue,
-                      nextDue: summary.next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
+        return Health(
+            status: healthy ? "ready" : "degraded", version: Self.version,
+            openObligations: summary.open, overdue: summary.overdue,
+            nextDue: summary.next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
     }
 
     func list(_ req: Request) async throws -> [ObligationView] {
@@ -150,7 +163,9 @@ package struct APIServer: Sendable {
             filter.dueBefore = try parsed("dueBefore", String(d)) { (t) throws(InputError) in try CivilDate(parsing: t) }
         }
         if let l = q["limit"] {
-            guard let n = Int(l), n > 0 else { throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100") }
+            guard let n = Int(l), n > 0 else {
+                throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100")
+            }
             filter.limit = n
         }
         return try await list(filter)
@@ -179,8 +194,10 @@ package struct APIServer: Sendable {
     static let offloadBodyBytes = 256 << 10
 
     /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
-    func write<B: Decodable & Sendable, T: Encodable>(_ req: Request, _: B.Type, status: HTTPResponse.Status,
-                                                      _ body: @escaping @Sendable (Recorder, B) throws -> T) async -> Response {
+    func write<B: Decodable & Sendable, T: Encodable>(
+        _ req: Request, _: B.Type, status: HTTPResponse.Status,
+        _ body: @escaping @Sendable (Recorder, B) throws -> T
+    ) async -> Response {
         do {
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
@@ -190,7 +207,9 @@ package struct APIServer: Sendable {
             let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
             let prepare: @Sendable () throws -> (B, String) = {
                 let decoded: B
-                if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) { decoded = empty } else {
+                if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) {
+                    decoded = empty
+                } else {
                     decoded = try JSONDecoder().decode(B.self, from: data)
                 }
                 let fingerprint = signature.map { $0 + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() } ?? ""
@@ -198,12 +217,14 @@ package struct APIServer: Sendable {
             }
             // Concurrency runs on the event loops, so a large body (an import) is decoded and hashed on the
             // blocking pool: other connections on the same loop are not stalled for the tens of milliseconds it takes.
-            let (decoded, fingerprint) = data.count >= Self.offloadBodyBytes
+            let (decoded, fingerprint) =
+                data.count >= Self.offloadBodyBytes
                 ? try await NIOThreadPool.singleton.runIfActive(prepare) : try prepare()
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
-            let result = try await store.transaction(config: config, now: now, actor: actor, idempotencyKey: key, request: fingerprint) { recorder in
+            let result = try await store.transaction(config: config, now: now, actor: actor, idempotencyKey: key, request: fingerprint) {
+                recorder in
                 let value = try body(recorder, decoded)
                 return (code, try APIError.encoder.encode(value))
             }

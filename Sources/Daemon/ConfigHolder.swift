@@ -8,7 +8,9 @@ package final class ConfigHolder: Sendable {
     /// Checks what the pure loader cannot (webhook receivers, credentials, templates) before a swap.
     let validate: @Sendable (Configuration) throws(ConfigError) -> Void
 
-    package init(directory: String?, validate: @escaping @Sendable (Configuration) throws(ConfigError) -> Void = { _ in }) throws(ConfigError) {
+    package init(
+        directory: String?, validate: @escaping @Sendable (Configuration) throws(ConfigError) -> Void = { _ in }
+    ) throws(ConfigError) {
         self.directory = directory
         self.validate = validate
         let loaded = try Configuration.load(directory: directory)

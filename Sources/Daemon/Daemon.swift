@@ -44,11 +44,13 @@ package struct Daemon: Sendable {
         let currentConfig: @Sendable () -> Rules.Configuration = { config.configuration }
         // The status line systemd shows: counts, and every receiver that is not delivering.
         let statusBox = StatusBox()
-        let dispatcher = Dispatcher(store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"),
-                                    onReceiverChange: { statusBox.refresh() })
-        let scheduler = ReminderScheduler(store: store, configuration: currentConfig, clock: wallClock, logger: logger,
-                                          heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
-                                          onSent: { _ in dispatcher.wake() })
+        let dispatcher = Dispatcher(
+            store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"),
+            onReceiverChange: { statusBox.refresh() })
+        let scheduler = ReminderScheduler(
+            store: store, configuration: currentConfig, clock: wallClock, logger: logger,
+            heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
+            onSent: { _ in dispatcher.wake() })
         // A pass that re-derives or moves many obligations can outlast TimeoutStartSec at start (and the
         // reload timeout): each progress report extends it by 30 s and says how far it got.
         let recompute = Recomputation(store: store, logger: logger) { text in
@@ -58,7 +60,9 @@ package struct Daemon: Sendable {
         // pack) are applied before any reminder fires.
         let atStart = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: "start")
         if atStart.examined > 0 || !atStart.rulesChanged.isEmpty || atStart.underived > 0 {
-            logger.notice("configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved); \(atStart.underived) no longer given by the facts")
+            logger.notice(
+                "configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved); \(atStart.underived) no longer given by the facts"
+            )
         }
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
@@ -69,9 +73,11 @@ package struct Daemon: Sendable {
             let r = try await recompute.run(config: fresh, previous: previous, now: clock(), actor: "reload")
             scheduler.wake()
             dispatcher.wake()
-            var summary = "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
+            var summary =
+                "\(fresh.rules.count) rules; \(r.examined) open obligations recomputed, \(r.moved) moved, \(r.confirmed) confirmed"
             if !r.rulesChanged.isEmpty {
-                summary += "; rules new or changed: \(r.rulesChanged.joined(separator: ", ")) (\(r.ruleOpened) obligations opened, \(r.ruleMoved) moved)"
+                summary +=
+                    "; rules new or changed: \(r.rulesChanged.joined(separator: ", ")) (\(r.ruleOpened) obligations opened, \(r.ruleMoved) moved)"
             }
             if r.underived > 0 {
                 summary += "; \(r.underived) open obligations no longer given by the facts (left open, see obligctl history)"
@@ -80,8 +86,13 @@ package struct Daemon: Sendable {
             notifier.status("reloaded: \(summary)")
             return summary
         }
-        let api = APIServer(store: store, config: config, clock: clock, reload: reload, onWrite: { scheduler.wake(); dispatcher.wake() },
-                            receivers: { try await dispatcher.receiverQueues() })
+        let api = APIServer(
+            store: store, config: config, clock: clock, reload: reload,
+            onWrite: {
+                scheduler.wake()
+                dispatcher.wake()
+            },
+            receivers: { try await dispatcher.receiverQueues() })
         statusBox.set {
             guard let h = try? await api.health() else { return }
             notifier.status(Self.statusText(h))
@@ -97,12 +108,15 @@ package struct Daemon: Sendable {
             logger.notice("obligd ready on \(socketPath): \(status)")
             notifier.ready(status: status)
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
-                       .init(service: DeliveryService(dispatcher: dispatcher)),
-                       .init(service: ReloadService(reload: reload, logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
+                    .init(service: DeliveryService(dispatcher: dispatcher)),
+                    .init(service: ReloadService(reload: reload, logger: logger))
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         logger.info("obligd starting: state \(paths.stateDirectory), config \(paths.configDirectory ?? "embedded defaults")")
         try await group.run()
         notifier.stopping()

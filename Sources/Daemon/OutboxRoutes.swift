@@ -16,12 +16,15 @@ struct OutboxRoutes: Sendable {
                 let q = req.uri.queryParameters
                 let filterText = q["status"].map(String.init) ?? "pending"
                 guard let filter = OutboxFilter(rawValue: filterText) else {
-                    throw StoreError.invalid(field: "status", problem: "'\(filterText)' is not an outbox filter",
-                                             fix: "use \(OutboxFilter.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw StoreError.invalid(
+                        field: "status", problem: "'\(filterText)' is not an outbox filter",
+                        fix: "use \(OutboxFilter.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 var limit = 100
                 if let l = q["limit"] {
-                    guard let n = Int(l), n > 0 else { throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100") }
+                    guard let n = Int(l), n > 0 else {
+                        throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100")
+                    }
                     limit = n
                 }
                 let digest = q["digest"].map(String.init)
@@ -31,7 +34,8 @@ struct OutboxRoutes: Sendable {
         router.post("/v1/outbox/:id/retry") { req, ctx in
             await api.handle {
                 let body = try await Self.body(req)
-                let n = try await dispatcher.retry(outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver, actor: Self.actor(req))
+                let n = try await dispatcher.retry(
+                    outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver, actor: Self.actor(req))
                 dispatcher.wake()
                 return OutboxActionResult(changed: n)
             }
@@ -40,10 +44,14 @@ struct OutboxRoutes: Sendable {
             await api.handle {
                 let body = try await Self.body(req)
                 guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw StoreError.invalid(field: "reason", problem: "dropping a notification needs a reason", fix: "say why, e.g. --reason \"receiver retired\"")
+                    throw StoreError.invalid(
+                        field: "reason", problem: "dropping a notification needs a reason",
+                        fix: "say why, e.g. --reason \"receiver retired\"")
                 }
-                return OutboxActionResult(changed: try await dispatcher.drop(outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver,
-                                                                             actor: Self.actor(req), reason: reason))
+                return OutboxActionResult(
+                    changed: try await dispatcher.drop(
+                        outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver,
+                        actor: Self.actor(req), reason: reason))
             }
         }
         router.get("/v1/receivers") { _, _ in
@@ -74,8 +82,9 @@ struct OutboxRoutes: Sendable {
                 case let .pause(reason): verdict = "receiver misconfigured (it would be paused): \(reason)"
                 case let .failed(reason): verdict = "failed: \(reason)"
                 }
-                return TestSendView(receiver: r.receiver, delivered: r.delivered, httpStatus: r.httpStatus, answer: r.answer,
-                                    verdict: verdict, milliseconds: r.milliseconds)
+                return TestSendView(
+                    receiver: r.receiver, delivered: r.delivered, httpStatus: r.httpStatus, answer: r.answer,
+                    verdict: verdict, milliseconds: r.milliseconds)
             }
         }
     }
@@ -90,12 +99,14 @@ struct OutboxRoutes: Sendable {
     static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }
 
     static func view(_ o: OutboxItem) -> OutboxView {
-        OutboxView(id: o.id, createdAt: Instant(secondsSinceEpoch: o.createdAt).description, kind: o.kind, obligation: o.obligationId,
-                   status: o.status, lastError: o.lastError,
-                   deliveries: o.deliveries.map { d in
-                       DeliveryView(receiver: d.receiver, status: d.status.rawValue, attempts: d.attempts, lastError: d.lastError,
-                                    lastHTTPStatus: d.lastHTTPStatus, nextAttemptAt: d.status == .pending ? ms(d.nextAttemptAt) : nil,
-                                    deliveredAt: ms(d.deliveredAt))
-                   })
+        OutboxView(
+            id: o.id, createdAt: Instant(secondsSinceEpoch: o.createdAt).description, kind: o.kind, obligation: o.obligationId,
+            status: o.status, lastError: o.lastError,
+            deliveries: o.deliveries.map { d in
+                DeliveryView(
+                    receiver: d.receiver, status: d.status.rawValue, attempts: d.attempts, lastError: d.lastError,
+                    lastHTTPStatus: d.lastHTTPStatus, nextAttemptAt: d.status == .pending ? ms(d.nextAttemptAt) : nil,
+                    deliveredAt: ms(d.deliveredAt))
+            })
     }
 }

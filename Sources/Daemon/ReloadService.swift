@@ -18,6 +18,7 @@ struct ReloadService: Service {
                     logger.error("reload on SIGHUP rejected, previous configuration stays: \(error)")
                 }
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
     }
 }

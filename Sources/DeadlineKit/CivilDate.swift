@@ -13,7 +13,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Returns nil when the day does not exist (2025-02-30) or the year is outside 1...9999.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CivilDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...CivilDate.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         self.dayNumber = CivilDate.daysFromCivil(year, month, day)
     }
 
@@ -126,14 +127,16 @@ extension CivilDate {
             return v
         }
         guard b.count == 10, b[4] == 45, b[7] == 45,
-              let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10)
+            let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10)
         else {
-            throw InputError(token: String(text), problem: "is not a date",
-                             accepted: "a date as YYYY-MM-DD, e.g. 2025-01-27")
+            throw InputError(
+                token: String(text), problem: "is not a date",
+                accepted: "a date as YYYY-MM-DD, e.g. 2025-01-27")
         }
         guard let date = CivilDate(year: y, month: m, day: d) else {
-            throw InputError(token: String(text), problem: "is not a day of the calendar",
-                             accepted: "a real date as YYYY-MM-DD (month 01-12, day within the month)")
+            throw InputError(
+                token: String(text), problem: "is not a day of the calendar",
+                accepted: "a real date as YYYY-MM-DD (month 01-12, day within the month)")
         }
         self = date
     }

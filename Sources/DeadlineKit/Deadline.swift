@@ -44,7 +44,8 @@ extension WorkingCalendar {
             }
             due = try rolled(landing, roll)
         case .hours, .minutes, .seconds:
-            throw Error(description: "\(period) runs from an instant, not a day: give the start as an instant, e.g. 2025-03-03T14:05:00+08:00")
+            throw Error(
+                description: "\(period) runs from an instant, not a day: give the start as an instant, e.g. 2025-03-03T14:05:00+08:00")
         }
         var d = Deadline(start: start, period: period, roll: roll, landing: landing, due: due, provisional: false)
         d.provisional = touchesEstimate(d.decidingDays.lowerBound, d.decidingDays.upperBound)

@@ -45,7 +45,9 @@ public struct Explanation: Sendable {
         }
         for c in calendars { out.append("Calendar " + c.sourceDescription) }
         if provisional {
-            out.append("PROVISIONAL: the result depends on a year whose official calendar is not loaded; it will be recomputed when that calendar is added")
+            out.append(
+                "PROVISIONAL: the result depends on a year whose official calendar is not loaded; it will be recomputed when that calendar is added"
+            )
         }
         return out
     }
@@ -59,12 +61,20 @@ extension WorkingCalendar {
         let dir = d.period.isBackward ? "before" : "after"
         switch d.period.unit {
         case .workingDays:
-            rule.append("Counting \(d.period.humanDescription) \(d.start): the \(ordinal(abs(d.period.amount))) working day strictly \(dir) it (start day excluded, Civil Code art. 201).")
-            rule.append("Working days exclude weekends and statutory holidays and include make-up working days (Administrative Licensing Law art. 82; State Council notices).")
+            rule.append(
+                "Counting \(d.period.humanDescription) \(d.start): the \(ordinal(abs(d.period.amount))) working day strictly \(dir) it (start day excluded, Civil Code art. 201)."
+            )
+            rule.append(
+                "Working days exclude weekends and statutory holidays and include make-up working days (Administrative Licensing Law art. 82; State Council notices)."
+            )
         case .days:
-            rule.append("Counting \(d.period.humanDescription) \(d.start): start day excluded (Civil Code art. 201), the period ends on \(d.landing) (\(d.landing.weekdayName)).")
+            rule.append(
+                "Counting \(d.period.humanDescription) \(d.start): start day excluded (Civil Code art. 201), the period ends on \(d.landing) (\(d.landing.weekdayName))."
+            )
         case .months, .years:
-            rule.append("Counting \(d.period.humanDescription) \(d.start): the corresponding day, or the last day of a shorter month (Civil Code art. 202), is \(d.landing) (\(d.landing.weekdayName)).")
+            rule.append(
+                "Counting \(d.period.humanDescription) \(d.start): the corresponding day, or the last day of a shorter month (Civil Code art. 202), is \(d.landing) (\(d.landing.weekdayName))."
+            )
         default:
             break
         }
@@ -72,7 +82,8 @@ extension WorkingCalendar {
         var rollNote: String?
         if d.period.unit != .workingDays {
             if d.landing != d.due {
-                rollNote = "\(d.landing) is a rest day, so the end rolls \(d.roll.rawValue) to the \(d.roll == .forward ? "next" : "last") working day \(d.due) (\(d.roll == .forward ? "Civil Code art. 203" : "conservative roll for a period before a date"))."
+                rollNote =
+                    "\(d.landing) is a rest day, so the end rolls \(d.roll.rawValue) to the \(d.roll == .forward ? "next" : "last") working day \(d.due) (\(d.roll == .forward ? "Civil Code art. 203" : "conservative roll for a period before a date"))."
             } else if d.roll == .none, (try? isWorkingDay(d.landing)) == false {
                 rollNote = "\(d.landing) is a rest day; no roll was asked for (--roll none)."
             } else if let run = makeUpHoliday(on: d.landing) {
@@ -108,9 +119,10 @@ extension WorkingCalendar {
             skipped = skipped.filter { _ in d.landing != d.due }
             weekends = d.landing != d.due ? weekends : []
         }
-        return Explanation(rule: rule, skippedHolidays: skipped, weekendDaysSkipped: weekends,
-                           makeUpDaysCounted: makeUps, calendars: yearsSeen, provisional: d.provisional,
-                           rollNote: rollNote)
+        return Explanation(
+            rule: rule, skippedHolidays: skipped, weekendDaysSkipped: weekends,
+            makeUpDaysCounted: makeUps, calendars: yearsSeen, provisional: d.provisional,
+            rollNote: rollNote)
     }
 }
 

@@ -42,7 +42,8 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         // The date part is exactly YYYY-MM-DD; anything else (e.g. "tomorrow", whose "t" is not a
         // separator) is reported with the whole token rather than an empty or partial date token.
         guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }),
-              text.distance(from: text.startIndex, to: t) == 10 else { throw fail }
+            text.distance(from: text.startIndex, to: t) == 10
+        else { throw fail }
         let date = try CivilDate(parsing: text[..<t])
         var rest = Array(text[text.index(after: t)...].utf8)
         func num(_ r: Range<Int>) -> Int? {
@@ -71,7 +72,8 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         if rest == [90] || rest == [122] {
             offset = 0
         } else if rest.count == 6, rest[0] == 43 || rest[0] == 45, rest[3] == 58,
-                  let oh = num(1..<3), let om = num(4..<6), oh < 24, om < 60 {
+            let oh = num(1..<3), let om = num(4..<6), oh < 24, om < 60
+        {
             offset = (oh * 3600 + om * 60) * (rest[0] == 45 ? -1 : 1)
         } else {
             throw fail

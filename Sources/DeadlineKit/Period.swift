@@ -2,8 +2,13 @@
 public struct Period: Hashable, Sendable, CustomStringConvertible {
     /// The units of art. 200 plus working days (工作日); raw values are the notation's suffixes, so parsing is a lookup.
     public enum Unit: String, Sendable, CaseIterable {
-        case workingDays = "wd", days = "d", months = "mo", years = "y"
-        case hours = "h", minutes = "min", seconds = "s"
+        case workingDays = "wd"
+        case days = "d"
+        case months = "mo"
+        case years = "y"
+        case hours = "h"
+        case minutes = "min"
+        case seconds = "s"
 
         /// Hours, minutes and seconds run from an instant and never roll (Civil Code art. 201).
         public var isInstant: Bool { self == .hours || self == .minutes || self == .seconds }
@@ -75,8 +80,9 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: Substring) throws(InputError) {
         let b = Array(text.utf8)
         guard let first = b.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
-            throw InputError(token: String(text), problem: "is not a period (it must start with + or -)",
-                             accepted: Period.accepted)
+            throw InputError(
+                token: String(text), problem: "is not a period (it must start with + or -)",
+                accepted: Period.accepted)
         }
         var i = 1
         var n = 0
@@ -86,21 +92,25 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
             i += 1
         }
         guard i > 1 else {
-            throw InputError(token: String(text), problem: "has no number after the sign",
-                             accepted: Period.accepted)
+            throw InputError(
+                token: String(text), problem: "has no number after the sign",
+                accepted: Period.accepted)
         }
         let suffix = String(decoding: b[i...], as: UTF8.self)
         guard let unit = Unit(rawValue: suffix) else {
-            throw InputError(token: String(text), problem: "has an unknown unit '\(suffix)'",
-                             accepted: Period.accepted)
+            throw InputError(
+                token: String(text), problem: "has an unknown unit '\(suffix)'",
+                accepted: Period.accepted)
         }
         guard n >= 1 else {
-            throw InputError(token: String(text), problem: "has an amount of zero",
-                             accepted: "an amount of 1 or more; " + Period.accepted)
+            throw InputError(
+                token: String(text), problem: "has an amount of zero",
+                accepted: "an amount of 1 or more; " + Period.accepted)
         }
         guard n <= unit.limit else {
-            throw InputError(token: String(text), problem: "is longer than obligd supports",
-                             accepted: "at most \(unit.limit)\(unit.rawValue)")
+            throw InputError(
+                token: String(text), problem: "is longer than obligd supports",
+                accepted: "at most \(unit.limit)\(unit.rawValue)")
         }
         self.init(amount: first == UInt8(ascii: "-") ? -n : n, unit: unit)
     }

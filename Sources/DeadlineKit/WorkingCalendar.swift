@@ -119,7 +119,9 @@ public struct WorkingCalendar: Sendable {
         let upTo = Int(workingUpTo[i])
         let index = n > 0 ? upTo + n - 1 : upTo - (working[i] ? 1 : 0) + n
         guard index >= 0, index < workingDays.count else {
-            throw Error(description: "\(d) \(n > 0 ? "+" : "")\(n)wd runs past the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
+            throw Error(
+                description:
+                    "\(d) \(n > 0 ? "+" : "")\(n)wd runs past the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
         }
         return CivilDate(dayNumber: base + Int(workingDays[index]))
     }
@@ -132,7 +134,8 @@ public struct WorkingCalendar: Sendable {
         let upTo = Int(workingUpTo[i])
         let index = roll == .forward ? upTo : upTo - 1
         guard index >= 0, index < workingDays.count else {
-            throw Error(description: "rolling \(d) \(roll) runs past the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
+            throw Error(
+                description: "rolling \(d) \(roll) runs past the \(region) calendar, which covers \(years.lowerBound)-\(years.upperBound)")
         }
         return CivilDate(dayNumber: base + Int(workingDays[index]))
     }

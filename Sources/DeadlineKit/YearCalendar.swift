@@ -12,8 +12,10 @@ public struct HolidayRun: Hashable, Sendable {
     public var makeUpDays: [CivilDate]
 
     /// `makeUpDays` defaults to none: many runs (e.g. Dragon Boat, Qingming in 2025) have no make-up working day.
-    public init(name: String, localName: String? = nil, first: CivilDate, last: CivilDate,
-                makeUpDays: [CivilDate] = []) {
+    public init(
+        name: String, localName: String? = nil, first: CivilDate, last: CivilDate,
+        makeUpDays: [CivilDate] = []
+    ) {
         self.name = name
         self.localName = localName
         self.first = first

@@ -10,7 +10,10 @@ package enum CalendarFile {
         let region = try root.string("region")
         let year = try root.int("year")
         guard Configuration.supportedYears.contains(year) else {
-            throw root.error("year", "\(year) is outside the supported range \(Configuration.supportedYears.lowerBound)-\(Configuration.supportedYears.upperBound)")
+            throw root.error(
+                "year",
+                "\(year) is outside the supported range \(Configuration.supportedYears.lowerBound)-\(Configuration.supportedYears.upperBound)"
+            )
         }
         let version = try root.int("version")
         guard version >= 1 else { throw root.error("version", "must be 1 or more (raise it on each correction)") }
@@ -43,20 +46,28 @@ package enum CalendarFile {
             if let clash = runs.first(where: { $0.first <= to && from <= $0.last }) {
                 throw h.error(nil, "\(name) \(from)..\(to) overlaps \(clash.name) \(clash.first)..\(clash.last)")
             }
-            runs.append(HolidayRun(name: name, localName: try h.optionalString("localName"),
-                                   first: from, last: to, makeUpDays: makeUps))
+            runs.append(
+                HolidayRun(
+                    name: name, localName: try h.optionalString("localName"),
+                    first: from, last: to, makeUpDays: makeUps))
         }
         for run in runs {
             for m in run.makeUpDays {
                 if let clash = runs.first(where: { $0.contains(m) }) {
-                    throw ConfigError(file: file, path: "holidays",
-                                      problem: "make-up day \(m) of \(run.name) falls inside the holiday \(clash.name)")
+                    throw ConfigError(
+                        file: file, path: "holidays",
+                        problem: "make-up day \(m) of \(run.name) falls inside the holiday \(clash.name)")
                 }
             }
         }
         let noticeText = reference.map { "\(title) \($0)" } ?? title
-        return (region, YearCalendar(year: year, holidays: runs.sorted { $0.first < $1.first },
-                                     source: .official(notice: noticeText, published: published,
-                                                       file: file, version: version)))
+        return (
+            region,
+            YearCalendar(
+                year: year, holidays: runs.sorted { $0.first < $1.first },
+                source: .official(
+                    notice: noticeText, published: published,
+                    file: file, version: version))
+        )
     }
 }

@@ -25,8 +25,10 @@ package struct Configuration: Sendable {
     /// Every metric the packs know, for validating reports.
     package var knownMetrics: Set<String> = []
 
-    package init(calendars: [String: WorkingCalendar], packs: [RulePack], sources: [String: String], files: [String: Data] = [:],
-                reminders: ReminderSettings = ReminderSettings(), knownMetrics: Set<String> = []) {
+    package init(
+        calendars: [String: WorkingCalendar], packs: [RulePack], sources: [String: String], files: [String: Data] = [:],
+        reminders: ReminderSettings = ReminderSettings(), knownMetrics: Set<String> = []
+    ) {
         self.calendars = calendars
         self.packs = packs
         self.sources = sources
@@ -50,8 +52,9 @@ package struct Configuration: Sendable {
 
     package func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {
         guard let c = calendars[region] else {
-            throw ConfigError(file: "calendars/\(region)", path: "",
-                              problem: "no calendar for region '\(region)'; known: \(calendars.keys.sorted().joined(separator: ", "))")
+            throw ConfigError(
+                file: "calendars/\(region)", path: "",
+                problem: "no calendar for region '\(region)'; known: \(calendars.keys.sorted().joined(separator: ", "))")
         }
         return c
     }
@@ -130,8 +133,9 @@ package struct Configuration: Sendable {
         var calendars: [String: WorkingCalendar] = [:]
         for (region, years) in byRegion {
             guard region == "cn" else {
-                throw ConfigError(file: "calendars/\(region)", path: "",
-                                  problem: "obligd can estimate unannounced years only for region cn; region '\(region)' is not supported yet")
+                throw ConfigError(
+                    file: "calendars/\(region)", path: "",
+                    problem: "obligd can estimate unannounced years only for region cn; region '\(region)' is not supported yet")
             }
             var all: [YearCalendar] = []
             for y in supportedYears {
@@ -156,7 +160,8 @@ package struct Configuration: Sendable {
                 throw ConfigError(file: label, path: "reminders.rules.\(rule)", problem: "no rule '\(rule)'; see obligctl rules list")
             }
         }
-        return Configuration(calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders,
-                             knownMetrics: Set(packs.flatMap { $0.metrics.keys }))
+        return Configuration(
+            calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders,
+            knownMetrics: Set(packs.flatMap { $0.metrics.keys }))
     }
 }

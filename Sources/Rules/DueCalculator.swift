@@ -11,8 +11,9 @@ package enum Start: Sendable, Hashable, CustomStringConvertible {
         } else if text.contains("T") || text.contains("t") {
             self = .instant(try Instant(parsing: text))
         } else {
-            throw InputError(token: text, problem: "is not a date or an instant",
-                             accepted: "a date as YYYY-MM-DD or " + Instant.accepted)
+            throw InputError(
+                token: text, problem: "is not a date or an instant",
+                accepted: "a date as YYYY-MM-DD or " + Instant.accepted)
         }
     }
 
@@ -46,12 +47,14 @@ package struct DueCalculator: Sendable {
     package func due(from start: Start, _ period: Period, roll: Roll? = nil, zone: Zone = .shanghai) throws -> DueResult {
         if let seconds = period.seconds {
             guard case let .instant(i) = start else {
-                throw InputError(token: start.description, problem: "is a day, but \(period) counts from an instant",
-                                 accepted: Instant.accepted)
+                throw InputError(
+                    token: start.description, problem: "is a day, but \(period) counts from an instant",
+                    accepted: Instant.accepted)
             }
             let dueInstant = i.adding(seconds: seconds)
-            return DueResult(start: start, period: period, zone: zone.identifier, region: calendar.region, due: zone.day(of: dueInstant),
-                             dueInstant: dueInstant, provisional: false, deadline: nil)
+            return DueResult(
+                start: start, period: period, zone: zone.identifier, region: calendar.region, due: zone.day(of: dueInstant),
+                dueInstant: dueInstant, provisional: false, deadline: nil)
         }
         let day: CivilDate
         switch start {
@@ -59,7 +62,8 @@ package struct DueCalculator: Sendable {
         case let .instant(i): day = zone.day(of: i)
         }
         let d = try calendar.deadline(from: day, period, roll: roll)
-        return DueResult(start: start, period: period, zone: zone.identifier, region: calendar.region, due: d.due,
-                         dueInstant: zone.endOfDay(d.due), provisional: d.provisional, deadline: d)
+        return DueResult(
+            start: start, period: period, zone: zone.identifier, region: calendar.region, due: d.due,
+            dueInstant: zone.endOfDay(d.due), provisional: d.provisional, deadline: d)
     }
 }

@@ -34,16 +34,19 @@ package struct HolidayEstimator: Sendable {
         let midAutumn = lunar(month: 8, day: 15, onOrAfter: CivilDate(year: year, month: 9, day: 5)!)
         var runs = [
             HolidayRun(name: "New Year's Day", localName: "元旦", first: newYearsDay, last: newYearsDay),
-            HolidayRun(name: "Spring Festival", localName: "春节",
-                       first: springFestival.adding(days: year >= 2025 || year < 2014 ? -1 : 0),
-                       last: springFestival.adding(days: year >= 2025 ? 2 : year >= 2014 ? 2 : 1)),
+            HolidayRun(
+                name: "Spring Festival", localName: "春节",
+                first: springFestival.adding(days: year >= 2025 || year < 2014 ? -1 : 0),
+                last: springFestival.adding(days: year >= 2025 ? 2 : year >= 2014 ? 2 : 1)),
             HolidayRun(name: "Qingming Festival", localName: "清明节", first: qingming(year), last: qingming(year)),
-            HolidayRun(name: "Labour Day", localName: "劳动节", first: CivilDate(year: year, month: 5, day: 1)!,
-                       last: CivilDate(year: year, month: 5, day: year >= 2025 ? 2 : 1)!),
+            HolidayRun(
+                name: "Labour Day", localName: "劳动节", first: CivilDate(year: year, month: 5, day: 1)!,
+                last: CivilDate(year: year, month: 5, day: year >= 2025 ? 2 : 1)!),
             HolidayRun(name: "Dragon Boat Festival", localName: "端午节", first: dragonBoat, last: dragonBoat),
             HolidayRun(name: "Mid-Autumn Festival", localName: "中秋节", first: midAutumn, last: midAutumn),
-            HolidayRun(name: "National Day", localName: "国庆节", first: CivilDate(year: year, month: 10, day: 1)!,
-                       last: CivilDate(year: year, month: 10, day: 3)!),
+            HolidayRun(
+                name: "National Day", localName: "国庆节", first: CivilDate(year: year, month: 10, day: 1)!,
+                last: CivilDate(year: year, month: 10, day: 3)!)
         ].sorted { $0.first < $1.first }
         // Mid-Autumn can fall inside National Day; keep runs disjoint by merging.
         var merged: [HolidayRun] = []

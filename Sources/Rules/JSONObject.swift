@@ -66,7 +66,9 @@ package struct JSONObject {
 
     package func bool(_ key: String, default def: Bool) throws(ConfigError) -> Bool {
         guard has(key) else { return def }
-        guard let n = values[key] as? NSNumber, Self.isBoolean(n), let b = values[key] as? Bool else { throw error(key, "expected true or false") }
+        guard let n = values[key] as? NSNumber, Self.isBoolean(n), let b = values[key] as? Bool else {
+            throw error(key, "expected true or false")
+        }
         return b
     }
 

@@ -69,8 +69,9 @@ package struct ReminderPlan: Sendable {
             let offset = backoff.offset(n)
             // Keyed by the offset, not the index: the ledger of a fixed cadence (before this backoff)
             // never matches, so an upgrade does not swallow the reminders after it.
-            return Stage(index: index, name: "overdue:\(n)", fireAt: dueInstant.adding(seconds: offset),
-                         key: "overdue:+\(offset)s@\(instantDeadline ? dueInstant.description : due.description)")
+            return Stage(
+                index: index, name: "overdue:\(n)", fireAt: dueInstant.adding(seconds: offset),
+                key: "overdue:+\(offset)s@\(instantDeadline ? dueInstant.description : due.description)")
         } else if let s = every.seconds {
             at = dueInstant.adding(seconds: s * Int64(n))
         } else if instantDeadline {

@@ -14,7 +14,10 @@ package struct Rule: Sendable, Identifiable {
 
     package struct Condition: Sendable, Hashable, CustomStringConvertible {
         package enum Operator: String, Sendable, CaseIterable {
-            case atLeast = ">=", over = ">", atMost = "<=", under = "<"
+            case atLeast = ">="
+            case over = ">"
+            case atMost = "<="
+            case under = "<"
         }
         package var op: Operator
         package var value: Int64
@@ -70,8 +73,10 @@ package struct Rule: Sendable, Identifiable {
     /// date): two rules with the same key derive the same due dates, so a reload re-derives only rules
     /// whose key changed. Titles, citations and reminder stages are not part of it.
     package var derivationKey: String {
-        [kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
-         roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"].joined(separator: "|")
+        [
+            kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
+            roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"
+        ].joined(separator: "|")
     }
 
     private var reopensOnRecross: Bool {

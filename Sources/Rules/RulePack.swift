@@ -55,8 +55,10 @@ package struct RulePack: Sendable {
 
         var rules: [Rule] = []
         for r in try root.objects("rules") {
-            try r.onlyKeys(["id", "title", "kind", "trigger", "period", "periodAttribute", "roll", "addressee",
-                            "effective", "citation", "notes", "reminders", "recurrence"])
+            try r.onlyKeys([
+                "id", "title", "kind", "trigger", "period", "periodAttribute", "roll", "addressee",
+                "effective", "citation", "notes", "reminders", "recurrence"
+            ])
             let id = try r.string("id")
             if rules.contains(where: { $0.id == id }) { throw r.error("id", "duplicate rule id '\(id)'") }
             let kindText = try r.string("kind")
@@ -99,15 +101,17 @@ package struct RulePack: Sendable {
                 roll = v
             }
             let reminders = try r.optionalObject("reminders").map { o throws(ConfigError) in try parseReminders(o) } ?? defaultReminders
-            rules.append(Rule(
-                id: id, title: try r.string("title"), kind: kind, region: region, trigger: trigger, period: period,
-                periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
-                addressee: try r.optionalString("addressee"), effective: try r.optionalDate("effective"),
-                citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
-                recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
+            rules.append(
+                Rule(
+                    id: id, title: try r.string("title"), kind: kind, region: region, trigger: trigger, period: period,
+                    periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
+                    addressee: try r.optionalString("addressee"), effective: try r.optionalDate("effective"),
+                    citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
+                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
         }
-        return RulePack(name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,
-                        defaultReminders: defaultReminders)
+        return RulePack(
+            name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,
+            defaultReminders: defaultReminders)
     }
 
     static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {
@@ -125,7 +129,9 @@ package struct RulePack: Sendable {
         var at: Int?
         if let text = try o.optionalString("dueDayAt") {
             let parts = text.split(separator: ":")
-            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m), parts[0].count == 2, parts[1].count == 2 else {
+            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m),
+                parts[0].count == 2, parts[1].count == 2
+            else {
                 throw o.error("dueDayAt", "'\(text)' is not a time of day; use HH:MM, e.g. 09:00")
             }
             at = h * 60 + m

@@ -11,8 +11,9 @@ package struct Zone: Sendable, Hashable {
 
     package init(_ identifier: String) throws(InputError) {
         guard let tz = TimeZone(identifier: identifier) else {
-            throw InputError(token: identifier, problem: "is not a known time zone",
-                             accepted: "an IANA zone name such as Asia/Shanghai or Europe/Berlin")
+            throw InputError(
+                token: identifier, problem: "is not a known time zone",
+                accepted: "an IANA zone name such as Asia/Shanghai or Europe/Berlin")
         }
         self.identifier = identifier
         self.timeZone = tz

@@ -83,9 +83,12 @@ package struct Recomputation: Sendable {
             progress("re-deriving \(rules.count) new or changed rule(s): \(rules.map(\.rule.id).joined(separator: ", "))")
         }
         try await rederive(rules, config: config, now: now, actor: actor, into: &total)
-        let removed = stored.keys.filter { $0.hasPrefix("rule:") && current[$0] == nil }.map { String($0.dropFirst("rule:".count)) }.sorted()
+        let removed = stored.keys.filter { $0.hasPrefix("rule:") && current[$0] == nil }.map { String($0.dropFirst("rule:".count)) }
+            .sorted()
         for id in removed {
-            try await flagUnderived(ruleId: id, keep: [], because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor, into: &total)
+            try await flagUnderived(
+                ruleId: id, keep: [], because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor,
+                into: &total)
         }
         if stored != current {
             try await store.transaction(config: config, now: now, actor: actor) { r in try r.replaceDerivationFingerprints(current) }
@@ -93,7 +96,9 @@ package struct Recomputation: Sendable {
         return total
     }
 
-    private func recomputeCalendars(config: Rules.Configuration, years: [String], now: Instant, actor: String, into total: inout Result) async throws {
+    private func recomputeCalendars(
+        config: Rules.Configuration, years: [String], now: Instant, actor: String, into total: inout Result
+    ) async throws {
         try await batches(config: config, now: now, actor: actor) { r, after, limit in
             let result = try r.recompute(afterId: after, limit: limit, years: years)
             return (result.lastId, result.examined, result)
@@ -103,13 +108,19 @@ package struct Recomputation: Sendable {
             total.confirmed += r.confirmed
             report("recomputing obligations decided by \(years.joined(separator: " ")): \(total.examined) examined, \(total.moved) moved")
         }
-        logger.notice("recomputed open obligations", metadata: ["years": "\(years.joined(separator: " "))", "examined": "\(total.examined)",
-                                                             "moved": "\(total.moved)", "confirmed": "\(total.confirmed)"])
+        logger.notice(
+            "recomputed open obligations",
+            metadata: [
+                "years": "\(years.joined(separator: " "))", "examined": "\(total.examined)",
+                "moved": "\(total.moved)", "confirmed": "\(total.confirmed)"
+            ])
     }
 
     /// Re-derives the obligations of each new or changed rule from the metrics and events already
     /// recorded, one entity's metric or one batch of events per transaction.
-    private func rederive(_ changed: [(rule: Rule, change: String)], config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
+    private func rederive(
+        _ changed: [(rule: Rule, change: String)], config: Rules.Configuration, now: Instant, actor: String, into total: inout Result
+    ) async throws {
         for (rule, change) in changed {
             guard rule.kind == .deadline else {
                 // A rule that no longer sets deadlines gives none of the obligations it opened.
@@ -161,21 +172,28 @@ package struct Recomputation: Sendable {
             }
             total.ruleOpened += opened
             total.ruleMoved += moved
-            logger.notice("re-derived obligations of a changed rule", metadata: [
-                "rule": "\(rule.id)", "change": "\(change)", "opened": "\(opened)", "moved": "\(moved)", "skipped": "\(skipped)"])
+            logger.notice(
+                "re-derived obligations of a changed rule",
+                metadata: [
+                    "rule": "\(rule.id)", "change": "\(change)", "opened": "\(opened)", "moved": "\(moved)", "skipped": "\(skipped)"
+                ])
             // An entity whose history could not be derived under the new rule keeps its obligations as they are.
-            try await flagUnderived(ruleId: rule.id, keep: derived, keepEntities: undecided, because: change,
-                                    config: config, now: now, actor: actor, into: &total)
+            try await flagUnderived(
+                ruleId: rule.id, keep: derived, keepEntities: undecided, because: change,
+                config: config, now: now, actor: actor, into: &total)
         }
     }
 
     /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).
-    private func flagUnderived(ruleId: String, keep: Set<Recorder.DerivedKey>, keepEntities: Set<String> = [], because: String,
-                               config: Rules.Configuration, now: Instant, actor: String, into total: inout Result) async throws {
+    private func flagUnderived(
+        ruleId: String, keep: Set<Recorder.DerivedKey>, keepEntities: Set<String> = [], because: String,
+        config: Rules.Configuration, now: Instant, actor: String, into total: inout Result
+    ) async throws {
         var flagged = 0
         try await batches(config: config, now: now, actor: actor) { r, after, limit in
-            let result = try r.flagUnderived(ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) },
-                                             because: because, afterId: after, limit: limit)
+            let result = try r.flagUnderived(
+                ruleId: ruleId, keep: { keep.contains($0) || keepEntities.contains($0.entity) },
+                because: because, afterId: after, limit: limit)
             return (result.lastId, result.examined, result)
         } each: { r in
             flagged += r.flagged.count
@@ -183,8 +201,11 @@ package struct Recomputation: Sendable {
         }
         total.underived += flagged
         if flagged > 0 {
-            logger.warning("open obligations no longer given by the facts; left open for a person to close", metadata: [
-                "rule": "\(ruleId)", "why": "\(because)", "obligations": "\(flagged)"])
+            logger.warning(
+                "open obligations no longer given by the facts; left open for a person to close",
+                metadata: [
+                    "rule": "\(ruleId)", "why": "\(because)", "obligations": "\(flagged)"
+                ])
         }
     }
 }
@@ -200,9 +221,11 @@ extension Recomputation {
     /// million rows commits a few dozen times instead of hundreds, and every commit rewrites the
     /// index pages its rows touched, which on a large table are nearly all of them whatever the
     /// batch size.
-    func batches<R: Sendable>(config: Rules.Configuration, now: Instant, actor: String,
-                              _ step: @Sendable @escaping (Recorder, Int64, Int) throws -> (lastId: Int64, examined: Int, result: R),
-                              each: (R) throws -> Void) async throws {
+    func batches<R: Sendable>(
+        config: Rules.Configuration, now: Instant, actor: String,
+        _ step: @Sendable @escaping (Recorder, Int64, Int) throws -> (lastId: Int64, examined: Int, result: R),
+        each: (R) throws -> Void
+    ) async throws {
         var after: Int64 = 0
         var limit = 1000
         let clock = ContinuousClock()

@@ -17,9 +17,11 @@ package final class ReminderScheduler: Sendable {
     let heartbeat: (@Sendable () -> Void)?
     let heartbeatInterval: Int64?
 
-    package init(store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
-                logger: Logger, heartbeat: (@Sendable () -> Void)? = nil, heartbeatIntervalSeconds: Int64? = nil,
-                onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
+    package init(
+        store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
+        logger: Logger, heartbeat: (@Sendable () -> Void)? = nil, heartbeatIntervalSeconds: Int64? = nil,
+        onSent: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -73,8 +75,13 @@ package final class ReminderScheduler: Sendable {
             var next = try await nextReminder()
             if !armed {
                 armed = true
-                logger.notice("scheduler armed", metadata: ["ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
-                                                            "next": "\(next.map { "\($0)" } ?? "none")"])
+                logger.notice(
+                    "scheduler armed",
+                    metadata: [
+                        "ms":
+                            "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                        "next": "\(next.map { "\($0)" } ?? "none")"
+                    ])
             }
             if let interval = heartbeatInterval {
                 let beat = clock.now().adding(seconds: interval)

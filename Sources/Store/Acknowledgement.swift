@@ -28,19 +28,26 @@ extension Recorder {
     /// Records that the caller has taken obligation `id`, replacing an earlier acknowledgement. Audited.
     package func acknowledge(_ id: Int64, note: String?, until: CivilDate?) throws -> (Obligation, Acknowledgement) {
         let o = try obligation(id)
-        guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open: nothing to acknowledge") }
+        guard o.status == .open else {
+            throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open: nothing to acknowledge")
+        }
         guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw StoreError.invalid(field: "note", problem: "an acknowledgement needs a note", fix: "say who does what, e.g. --note \"Li Wei files it on Friday\"")
+            throw StoreError.invalid(
+                field: "note", problem: "an acknowledgement needs a note",
+                fix: "say who does what, e.g. --note \"Li Wei files it on Friday\"")
         }
         let today = try zone(try entity(o.entityId)).day(of: now)
         if let until, until < today {
-            throw StoreError.invalid(field: "until", problem: "\(until) is in the past (today is \(today))", fix: "give today or a later day, or leave --until out")
+            throw StoreError.invalid(
+                field: "until", problem: "\(until) is in the past (today is \(today))",
+                fix: "give today or a later day, or leave --until out")
         }
         let before = try Acknowledgement.fetchOne(db, key: id)
         let ack = Acknowledgement(obligationId: id, actor: actor, note: note, at: now.secondsSinceEpoch, until: until?.description)
         try ack.save(db)
-        try audit("obligation.acknowledged", subject: "obligation:\(id)", before: before.map { "acknowledged by \($0.actor): \($0.note)" },
-                  after: "acknowledged by \(actor)" + (until.map { " until \($0)" } ?? ""), note: note)
+        try audit(
+            "obligation.acknowledged", subject: "obligation:\(id)", before: before.map { "acknowledged by \($0.actor): \($0.note)" },
+            after: "acknowledged by \(actor)" + (until.map { " until \($0)" } ?? ""), note: note)
         return (o, ack)
     }
 

@@ -1,5 +1,5 @@
-import Rules
 import GRDB
+import Rules
 
 /// Fingerprints of the configuration the stored obligations were derived under, keyed
 /// `calendar:cn/2027` and `rule:<id>`.
@@ -30,8 +30,11 @@ extension Recorder {
     /// Re-evaluates the thresholds of `rule` for each (entity, metric) subject, each in a savepoint:
     /// a subject whose history cannot be derived under the rule (a due day outside the calendars) is
     /// rolled back and reported in `failed`, and the others still are.
-    package func rederiveMetrics(_ subjects: [(entity: String, metric: String)], rule: Rule, because: String) throws
-        -> (outcome: Outcome, failed: [(entity: String, why: String)]) {
+    package func rederiveMetrics(
+        _ subjects: [(entity: String, metric: String)], rule: Rule, because: String
+    ) throws
+        -> (outcome: Outcome, failed: [(entity: String, why: String)])
+    {
         var outcome = Outcome(factId: 0)
         var failed: [(entity: String, why: String)] = []
         for subject in subjects {

@@ -1,5 +1,5 @@
-import Foundation
 import DeadlineKit
+import Foundation
 import GRDB
 import Rules
 
@@ -9,8 +9,10 @@ extension ObligationStore {
     /// or not at all. This, not SQL, is how the daemon's services change state.
     ///
     /// `now` is the instant the change is recorded at; Store never reads the clock itself.
-    package func transaction<T: Sendable>(config: Rules.Configuration, now: Instant, actor: String,
-                                         _ body: @Sendable @escaping (Recorder) throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(
+        config: Rules.Configuration, now: Instant, actor: String,
+        _ body: @Sendable @escaping (Recorder) throws -> T
+    ) async throws -> T {
         try await translatingConstraints {
             try await write { db in try body(Recorder(db: db, config: config, now: now, actor: actor)) }
         }
@@ -18,9 +20,12 @@ extension ObligationStore {
 
     /// `transaction` with an idempotency record: a retry with the same `key` and `request` gets the
     /// stored status and response and writes nothing; the same key with another request is a conflict.
-    package func transaction(config: Rules.Configuration, now: Instant, actor: String, idempotencyKey key: String?, request: String,
-                            _ body: @Sendable @escaping (Recorder) throws -> (status: Int, response: Data))
-        async throws -> (status: Int, response: Data) {
+    package func transaction(
+        config: Rules.Configuration, now: Instant, actor: String, idempotencyKey key: String?, request: String,
+        _ body: @Sendable @escaping (Recorder) throws -> (status: Int, response: Data)
+    )
+        async throws -> (status: Int, response: Data)
+    {
         try await translatingConstraints {
             try await idempotent(key: key, request: request, now: now) { db in
                 try body(Recorder(db: db, config: config, now: now, actor: actor))
@@ -29,8 +34,10 @@ extension ObligationStore {
     }
 
     /// Runs `body` with a read-only `Recorder` on a snapshot: what the API lists and explains.
-    package func snapshot<T: Sendable>(config: Rules.Configuration, now: Instant,
-                                      _ body: @Sendable @escaping (Recorder) throws -> T) async throws -> T {
+    package func snapshot<T: Sendable>(
+        config: Rules.Configuration, now: Instant,
+        _ body: @Sendable @escaping (Recorder) throws -> T
+    ) async throws -> T {
         try await read { db in try body(Recorder(db: db, config: config, now: now, actor: "reader")) }
     }
 

@@ -33,8 +33,10 @@ package final class ObligationStore: Sendable {
 
     /// Runs `body` in one transaction with an idempotency record: a retried request with the same key gets
     /// the stored response and writes nothing; the same key with a different request is a conflict.
-    func idempotent(key: String?, request: String, now: Instant,
-                    _ body: @Sendable @escaping (Database) throws -> (status: Int, response: Data)) async throws -> (status: Int, response: Data) {
+    func idempotent(
+        key: String?, request: String, now: Instant,
+        _ body: @Sendable @escaping (Database) throws -> (status: Int, response: Data)
+    ) async throws -> (status: Int, response: Data) {
         guard let key else { return try await write(body) }
         return try await write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT request, status, response FROM idempotency WHERE key = ?", arguments: [key]) {
@@ -44,8 +46,9 @@ package final class ObligationStore: Sendable {
                 return (row["status"], row["response"])
             }
             let result = try body(db)
-            try db.execute(sql: "INSERT INTO idempotency (key, request, status, response, createdAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [key, request, result.status, result.response, now.secondsSinceEpoch])
+            try db.execute(
+                sql: "INSERT INTO idempotency (key, request, status, response, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key, request, result.status, result.response, now.secondsSinceEpoch])
             return result
         }
     }

@@ -69,9 +69,11 @@ package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord {
     package var createdAt: Int64
     package var updatedAt: Int64
 
-    package init(id: Int64?, entityId: String, ruleId: String?, title: String, triggerKey: TriggerKey, start: Start, period: Period,
-                roll: Roll?, due: CivilDate, dueInstant: Int64, calendars: CalendarList, provisional: Bool, status: Status,
-                nextStageIndex: Int?, nextReminderAt: Int64?, closedOn: CivilDate?, closedNote: String?, createdAt: Int64, updatedAt: Int64) {
+    package init(
+        id: Int64?, entityId: String, ruleId: String?, title: String, triggerKey: TriggerKey, start: Start, period: Period,
+        roll: Roll?, due: CivilDate, dueInstant: Int64, calendars: CalendarList, provisional: Bool, status: Status,
+        nextStageIndex: Int?, nextReminderAt: Int64?, closedOn: CivilDate?, closedNote: String?, createdAt: Int64, updatedAt: Int64
+    ) {
         self.id = id
         self.entityId = entityId
         self.ruleId = ruleId
@@ -141,14 +143,15 @@ extension Obligation {
             guard full || names.contains(name) else { return nil }
             return try row.decodeIfPresent(try index(i, name), "obligation.\(name)")
         }
-        self.init(id: try optional(0, "id"), entityId: try value(1, "entityId"), ruleId: try optional(2, "ruleId"),
-                  title: try value(3, "title"), triggerKey: try value(4, "triggerKey"), start: try value(5, "start"),
-                  period: try value(6, "period"), roll: try optional(7, "roll"), due: try value(8, "due"),
-                  dueInstant: try value(9, "dueInstant"), calendars: try value(10, "calendars"),
-                  provisional: try value(11, "provisional"), status: try value(12, "status"),
-                  nextStageIndex: try optional(13, "nextStageIndex"), nextReminderAt: try optional(14, "nextReminderAt"),
-                  closedOn: try optional(15, "closedOn"), closedNote: try optional(16, "closedNote"),
-                  createdAt: try value(17, "createdAt"), updatedAt: try value(18, "updatedAt"))
+        self.init(
+            id: try optional(0, "id"), entityId: try value(1, "entityId"), ruleId: try optional(2, "ruleId"),
+            title: try value(3, "title"), triggerKey: try value(4, "triggerKey"), start: try value(5, "start"),
+            period: try value(6, "period"), roll: try optional(7, "roll"), due: try value(8, "due"),
+            dueInstant: try value(9, "dueInstant"), calendars: try value(10, "calendars"),
+            provisional: try value(11, "provisional"), status: try value(12, "status"),
+            nextStageIndex: try optional(13, "nextStageIndex"), nextReminderAt: try optional(14, "nextReminderAt"),
+            closedOn: try optional(15, "closedOn"), closedNote: try optional(16, "closedNote"),
+            createdAt: try value(17, "createdAt"), updatedAt: try value(18, "updatedAt"))
     }
 }
 
@@ -163,7 +166,9 @@ package struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
     package var after: String?
     package var note: String?
 
-    package init(id: Int64? = nil, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?) {
+    package init(
+        id: Int64? = nil, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?
+    ) {
         self.id = id
         self.at = at
         self.actor = actor

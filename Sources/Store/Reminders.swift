@@ -5,7 +5,8 @@ import Rules
 package enum Reminders {
     package static func plan(for o: Obligation, entity: Entity, config: Rules.Configuration, zone: Zone? = nil) throws -> ReminderPlan {
         let policy = config.reminderPolicy(rule: o.ruleId, entity: entity.id)
-        return ReminderPlan(policy: policy, due: o.due, dueInstant: Instant(secondsSinceEpoch: o.dueInstant),
-                            instantDeadline: o.period.unit.isInstant, zone: try zone ?? Zone(entity.zone))
+        return ReminderPlan(
+            policy: policy, due: o.due, dueInstant: Instant(secondsSinceEpoch: o.dueInstant),
+            instantDeadline: o.period.unit.isInstant, zone: try zone ?? Zone(entity.zone))
     }
 }

@@ -81,10 +81,11 @@ enum Schema {
             }
             try db.create(index: "audit_subject", on: "audit", columns: ["subject"])
             // Append-only: the audit log cannot be edited or truncated through SQL.
-            try db.execute(sql: """
-                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+                    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+                    """)
             try db.create(table: "outbox") { t in
                 t.primaryKey("id", .text)
                 t.column("createdAt", .integer).notNull()
@@ -146,9 +147,10 @@ enum Schema {
                 // retry repeats the same message under the same webhook-id.
                 t.add(column: "digest", .text)
             }
-            try db.execute(sql: """
-                UPDATE delivery SET lane = 0 WHERE outboxId IN (SELECT id FROM outbox WHERE kind IN ('reminder', 'delivery.failing'))
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET lane = 0 WHERE outboxId IN (SELECT id FROM outbox WHERE kind IN ('reminder', 'delivery.failing'))
+                    """)
             try db.drop(index: "delivery_queue")
             try db.create(index: "delivery_lane", on: "delivery", columns: ["receiver", "status", "lane", "id"])
             try db.create(index: "delivery_status", on: "delivery", columns: ["status", "receiver"])

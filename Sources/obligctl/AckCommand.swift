@@ -7,10 +7,10 @@ struct AckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ack", abstract: "Record that you have taken an open obligation (audited); reduces its reminders.",
         discussion: """
-        While the acknowledgement holds (until --until, or until the obligation is closed), of the \
-        before-stage reminders only the last goes out and overdue reminders come at most once a day. \
-        The due-day reminder always goes out. list and show name who acknowledged it.
-        """)
+            While the acknowledgement holds (until --until, or until the obligation is closed), of the \
+            before-stage reminders only the last goes out and overdue reminders come at most once a day. \
+            The due-day reminder always goes out. list and show name who acknowledged it.
+            """)
     @OptionGroup var client: ClientOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Option(help: "Who does what, e.g. \"Li Wei files it on Friday\".") var note: String

@@ -1,9 +1,10 @@
 import DeadlineKit
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `calc --batch`: a streaming loop over stdin, one output line per input line (the due date, or
@@ -40,7 +41,8 @@ struct BatchCalc {
                 var lineStart = 0
                 let base = buf.baseAddress!
                 while lineStart < filled,
-                      let nl = memchr(base + lineStart, 10, filled - lineStart) {
+                    let nl = memchr(base + lineStart, 10, filled - lineStart)
+                {
                     let end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
                     worker.line(UnsafeBufferPointer(rebasing: buf[lineStart..<end]))
                     lineStart = end + 1
@@ -159,9 +161,12 @@ private struct Worker {
         var y = c.year
         var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 45, 0, 0, 45, 0, 0, 10)
-        text.3 = UInt8(48 + y % 10); y /= 10
-        text.2 = UInt8(48 + y % 10); y /= 10
-        text.1 = UInt8(48 + y % 10); y /= 10
+        text.3 = UInt8(48 + y % 10)
+        y /= 10
+        text.2 = UInt8(48 + y % 10)
+        y /= 10
+        text.1 = UInt8(48 + y % 10)
+        y /= 10
         text.0 = UInt8(48 + y % 10)
         text.5 = UInt8(48 + c.month / 10)
         text.6 = UInt8(48 + c.month % 10)

@@ -7,17 +7,19 @@ struct Calc: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compute a deadline: obligctl calc 2025-01-27 +5wd prints 2025-02-10.",
         discussion: """
-        START is a date (YYYY-MM-DD) or, for +Nh/+Nmin/+Ns, an instant with an offset \
-        (2025-03-03T14:05:00+08:00). PERIOD is +Nwd (working days), +Nd, +Nmo, +Ny or their negative \
-        forms (before a date), or +Nh, +Nmin, +Ns. With --batch, lines "START PERIOD" are read from \
-        stdin and one line is written per input line: the due date, or "error: ...".
-        """)
+            START is a date (YYYY-MM-DD) or, for +Nh/+Nmin/+Ns, an instant with an offset \
+            (2025-03-03T14:05:00+08:00). PERIOD is +Nwd (working days), +Nd, +Nmo, +Ny or their negative \
+            forms (before a date), or +Nh, +Nmin, +Ns. With --batch, lines "START PERIOD" are read from \
+            stdin and one line is written per input line: the due date, or "error: ...".
+            """)
 
     @OptionGroup var configOptions: ConfigOptions
 
-    @Argument(parsing: .allUnrecognized,
-              help: ArgumentHelp("START (a date or instant) and PERIOD (e.g. +30wd, +2mo, -6mo, +10min).",
-                                 valueName: "start period"))
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "START (a date or instant) and PERIOD (e.g. +30wd, +2mo, -6mo, +10min).",
+            valueName: "start period"))
     var operands: [String] = []
 
     var start: String? { operands.count > 0 ? operands[0] : nil }
@@ -92,10 +94,14 @@ enum CalcText {
         if let d = r.deadline {
             lines += calendar.explain(d).lines
         } else {
-            lines.append("Counting \(r.period.humanDescription) \(r.start): an instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
+            lines.append(
+                "Counting \(r.period.humanDescription) \(r.start): an instant period runs from the triggering instant and does not roll (Civil Code art. 201)."
+            )
         }
-        lines.append(r.deadline == nil ? "Ends at \(r.dueInstant) (UTC); local day \(r.due) in \(r.zone)"
-                                        : "Ends at \(r.dueInstant) (UTC), 24:00 local in \(r.zone)")
+        lines.append(
+            r.deadline == nil
+                ? "Ends at \(r.dueInstant) (UTC); local day \(r.due) in \(r.zone)"
+                : "Ends at \(r.dueInstant) (UTC), 24:00 local in \(r.zone)")
         return lines
     }
 }
@@ -109,14 +115,16 @@ enum CalcJSON {
             "dueInstant": r.dueInstant.description,
             "zone": r.zone,
             "region": calendar.region,
-            "provisional": r.provisional,
+            "provisional": r.provisional
         ]
         if let d = r.deadline {
             let e = calendar.explain(d)
             o["roll"] = d.roll.rawValue
             o["landing"] = d.landing.description
             o["calendars"] = e.calendars.map(calendarJSON)
-            o["skippedHolidays"] = e.skippedHolidays.map { ["name": $0.run.name, "localName": $0.run.localName ?? "", "from": $0.first.description, "to": $0.last.description] }
+            o["skippedHolidays"] = e.skippedHolidays.map {
+                ["name": $0.run.name, "localName": $0.run.localName ?? "", "from": $0.first.description, "to": $0.last.description]
+            }
             o["makeUpDaysCounted"] = e.makeUpDaysCounted.map(\.description)
             o["weekendDaysSkipped"] = e.weekendDaysSkipped.count
             if explain { o["explanation"] = CalcText.explanation(r, calendar: calendar) }
@@ -131,8 +139,10 @@ enum CalcJSON {
     static func calendarJSON(_ y: YearCalendar) -> [String: Any] {
         switch y.source {
         case let .official(notice, published, file, version):
-            return ["year": y.year, "source": "official", "notice": notice, "published": published?.description ?? "",
-                    "file": file, "version": version]
+            return [
+                "year": y.year, "source": "official", "notice": notice, "published": published?.description ?? "",
+                "file": file, "version": version
+            ]
         case let .estimated(method):
             return ["year": y.year, "source": "estimated", "method": method]
         }

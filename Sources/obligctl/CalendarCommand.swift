@@ -20,7 +20,10 @@ struct CalendarCommand: ParsableCommand {
             let calendar: WorkingCalendar
             do { calendar = try config.calendar(region) } catch { Self.fail(UsageFailure(error.description)) }
             guard let y = Int(year), year.count == 4, let yc = calendar.year(y) else {
-                Self.fail(UsageFailure("'\(year)' is not a year of the \(region) calendar; expected a year in \(calendar.years.lowerBound)-\(calendar.years.upperBound)"))
+                Self.fail(
+                    UsageFailure(
+                        "'\(year)' is not a year of the \(region) calendar; expected a year in \(calendar.years.lowerBound)-\(calendar.years.upperBound)"
+                    ))
             }
             var out = ["Calendar \(yc.sourceDescription)"]
             if yc.source.isEstimated { out.append("PROVISIONAL: no official notice loaded for \(y); add calendars/\(region)/\(y).json") }

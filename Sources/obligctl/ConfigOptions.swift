@@ -9,7 +9,9 @@ struct ConfigOptions: ParsableArguments {
 
     func load() throws -> Configuration {
         var dir = config ?? ProcessInfo.processInfo.environment["OBLIGD_CONFIG"]
-        if dir == nil, FileManager.default.fileExists(atPath: "/etc/obligd/calendars") || FileManager.default.fileExists(atPath: "/etc/obligd/rules") {
+        if dir == nil,
+            FileManager.default.fileExists(atPath: "/etc/obligd/calendars") || FileManager.default.fileExists(atPath: "/etc/obligd/rules")
+        {
             dir = "/etc/obligd"
         }
         do {

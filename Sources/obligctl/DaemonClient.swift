@@ -9,7 +9,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: ArgumentHelp("obligd's Unix socket (default: $OBLIGD_SOCKET, else the daemon's default).", valueName: "path"))
     var socket: String?
 
-    @Option(help: ArgumentHelp("Idempotency key for this write: retrying with the same key never writes twice (default: a fresh one).", valueName: "key"))
+    @Option(
+        help: ArgumentHelp(
+            "Idempotency key for this write: retrying with the same key never writes twice (default: a fresh one).", valueName: "key"))
     var idempotencyKey: String?
 
     var socketPath: String {
@@ -41,7 +43,8 @@ struct DaemonClient {
         var description: String {
             switch self {
             case let .notRunning(path):
-                return "obligd is not running (nothing answers on \(path)). Start it with 'obligd' (or 'systemctl start obligd'), or point obligctl at its socket with --socket or OBLIGD_SOCKET."
+                return
+                    "obligd is not running (nothing answers on \(path)). Start it with 'obligd' (or 'systemctl start obligd'), or point obligctl at its socket with --socket or OBLIGD_SOCKET."
             case let .api(status, body):
                 var s = body.field.map { "\($0): " } ?? ""
                 s += body.error
@@ -52,8 +55,9 @@ struct DaemonClient {
     }
 
     /// A client that gives up connecting after a few seconds: a local socket answers at once or not at all.
-    static let http = HTTPClient(eventLoopGroupProvider: .singleton,
-                                 configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(120))))
+    static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(120))))
 
     func get<T: Decodable>(_ path: String, as: T.Type) async throws -> T {
         try await send("GET", path, body: Optional<Int>.none, as: T.self)
@@ -68,9 +72,12 @@ struct DaemonClient {
         try await send("POST", path, body: Optional<Int>.none, raw: body, as: T.self)
     }
 
-    private func send<B: Encodable, T: Decodable>(_ method: String, _ path: String, body: B?, raw: Data? = nil, as: T.Type) async throws -> T {
+    private func send<B: Encodable, T: Decodable>(
+        _ method: String, _ path: String, body: B?, raw: Data? = nil, as: T.Type
+    ) async throws -> T {
         guard FileManager.default.fileExists(atPath: socketPath),
-              let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
+            let url = URL(httpURLWithSocketPath: socketPath, uri: path)
+        else { throw Failure.notRunning(socketPath) }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "X-Obligd-Actor", value: ProcessInfo.processInfo.environment["USER"] ?? "uid:\(getuid())")
@@ -89,7 +96,9 @@ struct DaemonClient {
                 let bytes = try await response.body.collect(upTo: 256 << 20)
                 let data = Data(bytes.readableBytesView)
                 guard (200..<300).contains(response.status.code) else {
-                    let err = (try? JSONDecoder().decode(APIErrorBody.self, from: data)) ?? APIErrorBody(error: String(decoding: data, as: UTF8.self))
+                    let err =
+                        (try? JSONDecoder().decode(APIErrorBody.self, from: data))
+                        ?? APIErrorBody(error: String(decoding: data, as: UTF8.self))
                     throw Failure.api(status: Int(response.status.code), body: err)
                 }
                 return try JSONDecoder().decode(T.self, from: data)
@@ -97,7 +106,9 @@ struct DaemonClient {
                 throw f
             } catch {
                 lastError = error
-                if !FileManager.default.fileExists(atPath: socketPath) || "\(error)".contains("connect") { throw Failure.notRunning(socketPath) }
+                if !FileManager.default.fileExists(atPath: socketPath) || "\(error)".contains("connect") {
+                    throw Failure.notRunning(socketPath)
+                }
                 if attempt == 0 { try await Task.sleep(for: .milliseconds(200)) }
             }
         }

@@ -1,5 +1,6 @@
 import APIModel
 import ArgumentParser
+import Foundation
 
 struct EntityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +20,11 @@ struct EntityCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                let e = try await client.client().post("/v1/entities", EntityBody(id: id, name: name, zone: zone, region: region, owner: owner,
-                                                                                   labels: try keyValues(labels, option: "label")), as: EntityView.self)
+                let e = try await client.client().post(
+                    "/v1/entities",
+                    EntityBody(
+                        id: id, name: name, zone: zone, region: region, owner: owner,
+                        labels: try keyValues(labels, option: "label")), as: EntityView.self)
                 if json { try printJSON(e) } else { writeOut("entity \(e.id) added (\(e.zone), region \(e.region))\n") }
             }
         }
@@ -35,8 +39,11 @@ struct EntityCommand: AsyncParsableCommand {
             try await runClient {
                 let list = try await client.client().get("/v1/entities", as: [EntityView].self)
                 if json { return try printJSON(list) }
-                writeOut(Table(header: ["ID", "NAME", "ZONE", "REGION", "OWNER"],
-                               rows: list.map { [$0.id, $0.name, $0.zone, $0.region, $0.owner ?? "-"] }).render())
+                writeOut(
+                    Table(
+                        header: ["ID", "NAME", "ZONE", "REGION", "OWNER"],
+                        rows: list.map { [$0.id, $0.name, $0.zone, $0.region, $0.owner ?? "-"] }
+                    ).render())
             }
         }
     }
@@ -50,18 +57,19 @@ struct EntityCommand: AsyncParsableCommand {
         func run() async throws {
             try await runClient {
                 let c = client.client()
-                let e = try await c.get("/v1/entities/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)", as: EntityView.self)
+                let e = try await c.get(
+                    "/v1/entities/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)", as: EntityView.self)
                 if json { return try printJSON(e) }
                 let obligations = try await c.get("/v1/obligations?status=all&entity=\(query(id))", as: [ObligationView].self)
                 writeOut("\(e.id): \(e.name)\nzone \(e.zone), region \(e.region), owner \(e.owner ?? "-")\n")
-                if !e.labels.isEmpty { writeOut("labels: " + e.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n") }
+                if !e.labels.isEmpty {
+                    writeOut("labels: " + e.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
+                }
                 writeOut("\n" + ObligationTable.render(obligations))
             }
         }
     }
 }
-
-import Foundation
 
 func query(_ s: String) -> String {
     var allowed = CharacterSet.urlQueryAllowed

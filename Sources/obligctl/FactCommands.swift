@@ -8,7 +8,9 @@ struct MetricCommand: AsyncParsableCommand {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Report a count, e.g. obligctl metric report acme facial_recognition_individuals 120000 --at 2025-05-20.",
-            discussion: "A metric is a gauge: the count at that date or instant. Late and out-of-order reports are fine: the crossing date is derived from the whole history.")
+            discussion:
+                "A metric is a gauge: the count at that date or instant. Late and out-of-order reports are fine: the crossing date is derived from the whole history."
+        )
         @OptionGroup var client: ClientOptions
         @Argument(help: "Entity id.") var entity: String
         @Argument(help: "Metric name (see obligctl rules show for the metrics a rule uses).") var metric: String
@@ -18,7 +20,8 @@ struct MetricCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                let r = try await client.client().post("/v1/metrics", MetricReport(entity: entity, metric: metric, value: value, at: at), as: FactResult.self)
+                let r = try await client.client().post(
+                    "/v1/metrics", MetricReport(entity: entity, metric: metric, value: value, at: at), as: FactResult.self)
                 if json { return try printJSON(r) }
                 writeOut(FactOutput.render("metric #\(r.id) recorded", r))
             }
@@ -38,7 +41,8 @@ struct EventCommand: AsyncParsableCommand {
         @Argument(help: "Event kind (obligctl rules show lists the kinds a rule uses).") var kind: String
         @Option(help: "When: YYYY-MM-DD (entity's zone) or an instant with offset; default now.") var at: String?
         @Option(help: "Your reference (notice number, ticket).") var ref: String?
-        @Option(name: .customLong("attr"), help: "An attribute key=value, e.g. expires=2028-08-31 (repeatable).") var attributes: [String] = []
+        @Option(name: .customLong("attr"), help: "An attribute key=value, e.g. expires=2028-08-31 (repeatable).") var attributes: [String] =
+            []
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -55,7 +59,9 @@ struct EventCommand: AsyncParsableCommand {
 enum FactOutput {
     static func render(_ head: String, _ r: FactResult) -> String {
         var out = head + "\n"
-        for o in r.opened { out += "opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n" }
+        for o in r.opened {
+            out += "opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n"
+        }
         for o in r.moved { out += "moved obligation \(o.id): \(o.title), now due \(o.due) (\(o.dueWeekday))\n" }
         return out
     }

@@ -7,11 +7,11 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import metrics and events from CSV or JSON Lines, all or nothing.",
         discussion: """
-        JSON Lines: one object per line, {"type":"metric","entity":"acme","metric":"...","value":120000,"at":"2025-05-20"} \
-        or {"type":"event","entity":"acme","kind":"...","at":"...","ref":"...","attributes":{...}}.
-        CSV: a header with type,entity,metric,value,kind,at,ref and any attr:NAME columns for event attributes.
-        The file is checked line by line first; then it is sent in one transaction, so a bad record changes nothing.
-        """)
+            JSON Lines: one object per line, {"type":"metric","entity":"acme","metric":"...","value":120000,"at":"2025-05-20"} \
+            or {"type":"event","entity":"acme","kind":"...","at":"...","ref":"...","attributes":{...}}.
+            CSV: a header with type,entity,metric,value,kind,at,ref and any attr:NAME columns for event attributes.
+            The file is checked line by line first; then it is sent in one transaction, so a bad record changes nothing.
+            """)
     @OptionGroup var client: ClientOptions
     @Argument(help: "File (.csv or .jsonl); - for stdin as JSON Lines.") var file: String
     @Flag(help: "Print JSON.") var json = false
@@ -19,8 +19,12 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         try await runClient {
             let data: Data
-            if file == "-" { data = FileHandle.standardInput.readDataToEndOfFile() } else {
-                guard let d = FileManager.default.contents(atPath: file) else { throw UsageFailure("cannot read '\(file)'; check the path and permissions") }
+            if file == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let d = FileManager.default.contents(atPath: file) else {
+                    throw UsageFailure("cannot read '\(file)'; check the path and permissions")
+                }
                 data = d
             }
             let text = String(decoding: data, as: UTF8.self)
@@ -55,7 +59,8 @@ extension ImportCommand {
         } catch let DaemonClient.Failure.api(status, err) {
             var e = err
             if let lines, let field = e.field, field.hasPrefix("records["), let close = field.firstIndex(of: "]"),
-               let i = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]), i < lines.count {
+                let i = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]), i < lines.count
+            {
                 e.error = "\(file):\(lines[i]): " + e.error
             }
             throw DaemonClient.Failure.api(status: status, body: e)
@@ -82,7 +87,8 @@ enum ImportParser {
             while b > a, isSpace(bytes[b - 1]) { b -= 1 }
             if a < b {
                 guard bytes[a] == UInt8(ascii: "{"), bytes[b - 1] == UInt8(ascii: "}") else {
-                    throw UsageFailure("\(file):\(lineNumber): not a JSON object; expected one {\"type\":\"metric\"|\"event\",\"entity\":...} per line")
+                    throw UsageFailure(
+                        "\(file):\(lineNumber): not a JSON object; expected one {\"type\":\"metric\"|\"event\",\"entity\":...} per line")
                 }
                 if !lines.isEmpty { body.append(UInt8(ascii: ",")) }
                 body.append(contentsOf: bytes[a..<b])
@@ -102,7 +108,8 @@ enum ImportParser {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             do { out.append(try decoder.decode(ImportRecord.self, from: Data(trimmed.utf8))) } catch {
-                throw UsageFailure("\(file):\(i + 1): not an import record (\(describe(error))); expected {\"type\":\"metric\"|\"event\",\"entity\":...}")
+                throw UsageFailure(
+                    "\(file):\(i + 1): not an import record (\(describe(error))); expected {\"type\":\"metric\"|\"event\",\"entity\":...}")
             }
         }
         return out
@@ -119,20 +126,26 @@ enum ImportParser {
         for (n, row) in rows.dropFirst().enumerated() {
             if row.count == 1 && row[0].isEmpty { continue }
             let line = n + 2
-            guard row.count == header.count else { throw UsageFailure("\(file):\(line): \(row.count) fields, the header has \(header.count)") }
+            guard row.count == header.count else {
+                throw UsageFailure("\(file):\(line): \(row.count) fields, the header has \(header.count)")
+            }
             var f: [String: String] = [:]
             var attrs: [String: String] = [:]
             for (h, v) in zip(header, row) where !v.isEmpty {
                 if h.hasPrefix("attr:") { attrs[String(h.dropFirst(5))] = v } else { f[h] = v }
             }
-            guard let type = f["type"], let entity = f["entity"] else { throw UsageFailure("\(file):\(line): 'type' and 'entity' are required") }
+            guard let type = f["type"], let entity = f["entity"] else {
+                throw UsageFailure("\(file):\(line): 'type' and 'entity' are required")
+            }
             var value: Int64?
             if let v = f["value"] {
                 guard let n = Int64(v) else { throw UsageFailure("\(file):\(line): value '\(v)' is not a whole number") }
                 value = n
             }
-            out.append(ImportRecord(type: type, entity: entity, metric: f["metric"], value: value, kind: f["kind"], at: f["at"], ref: f["ref"],
-                                    attributes: attrs.isEmpty ? nil : attrs))
+            out.append(
+                ImportRecord(
+                    type: type, entity: entity, metric: f["metric"], value: value, kind: f["kind"], at: f["at"], ref: f["ref"],
+                    attributes: attrs.isEmpty ? nil : attrs))
         }
         return out
     }
@@ -149,26 +162,45 @@ enum ImportParser {
             pending = nil
             if quoted {
                 if c == "\"" {
-                    if let n = it.next() { if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
+                    if let n = it.next() {
+                        if n == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            pending = n
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
             } else if c == "\"" && field.isEmpty {
                 quoted = true
             } else if c == "," {
-                row.append(field); field = ""
+                row.append(field)
+                field = ""
             } else if c == "\n" {
-                row.append(field); field = ""
-                rows.append(row); row = []
+                row.append(field)
+                field = ""
+                rows.append(row)
+                row = []
             } else if c != "\r" {
                 field.unicodeScalars.append(c)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 
     static func describe(_ e: Error) -> String {
         if case let DecodingError.keyNotFound(k, _) = e { return "missing '\(k.stringValue)'" }
-        if case let DecodingError.typeMismatch(_, ctx) = e { return "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'" }
+        if case let DecodingError.typeMismatch(_, ctx) = e {
+            return "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
+        }
         return "not valid JSON"
     }
 }

@@ -19,7 +19,9 @@ struct ObligationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                let o = try await client.client().post("/v1/obligations", CustomObligationBody(entity: entity, title: title, start: start, period: period, roll: roll), as: ObligationView.self)
+                let o = try await client.client().post(
+                    "/v1/obligations", CustomObligationBody(entity: entity, title: title, start: start, period: period, roll: roll),
+                    as: ObligationView.self)
                 if json { return try printJSON(o) }
                 writeOut("opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n")
             }
@@ -53,19 +55,34 @@ enum ObligationTable {
     static func render(_ list: [ObligationView]) -> String {
         if list.isEmpty { return "no obligations\n" }
         let now = Date()
-        return Table(header: ["ID", "ENTITY", "DUE", "LEFT", "STATUS", "RULE / TITLE"], rows: list.map { o in
-            let dueAt = ISO8601DateFormatter().date(from: o.dueInstant) ?? now
-            let secs = dueAt.timeIntervalSince(now)
-            let left: String
-            if o.status != "open" { left = "-" } else if secs < 0 { left = "OVERDUE" } else if secs < 86_400 { left = "\(Int(secs / 3600))h" } else { left = "\(Int(secs / 86_400))d" }
-            let status = o.status + (o.acknowledged.map { " (ack \($0.by))" } ?? "")
-            return [String(o.id), o.entity, "\(o.due) \(o.dueWeekday.prefix(3))\(o.provisional ? " (prov.)" : "")", left, status, o.rule ?? o.title]
-        }).render()
+        return Table(
+            header: ["ID", "ENTITY", "DUE", "LEFT", "STATUS", "RULE / TITLE"],
+            rows: list.map { o in
+                let dueAt = ISO8601DateFormatter().date(from: o.dueInstant) ?? now
+                let secs = dueAt.timeIntervalSince(now)
+                let left: String
+                if o.status != "open" {
+                    left = "-"
+                } else if secs < 0 {
+                    left = "OVERDUE"
+                } else if secs < 86_400 {
+                    left = "\(Int(secs / 3600))h"
+                } else {
+                    left = "\(Int(secs / 86_400))d"
+                }
+                let status = o.status + (o.acknowledged.map { " (ack \($0.by))" } ?? "")
+                return [
+                    String(o.id), o.entity, "\(o.due) \(o.dueWeekday.prefix(3))\(o.provisional ? " (prov.)" : "")", left, status,
+                    o.rule ?? o.title
+                ]
+            }
+        ).render()
     }
 }
 
 struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One obligation; --explain says how its due day was computed.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One obligation; --explain says how its due day was computed.")
     @OptionGroup var client: ClientOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Flag(help: "Explain the due day: rule, holidays skipped, calendars used.") var explain = false
@@ -83,12 +100,15 @@ struct ShowCommand: AsyncParsableCommand {
                 "start:      \(o.start)   period: \(o.period)",
                 "due:        \(o.due) (\(o.dueWeekday)), ends \(o.dueInstant) UTC\(o.provisional ? "  PROVISIONAL" : "")",
                 "status:     \(o.status)" + (o.closedOn.map { " on \($0)" } ?? "") + (o.closedNote.map { ": \($0)" } ?? ""),
-                "calendars:  \(o.calendars.joined(separator: ", "))",
+                "calendars:  \(o.calendars.joined(separator: ", "))"
             ]
             if let a = o.acknowledged {
                 lines.append("acknowledged: by \(a.by) at \(a.at)\(a.until.map { " until \($0)" } ?? ""): \(a.note)")
             }
-            if let e = o.explanation { lines.append("explanation:"); lines += e.map { "  " + $0 } }
+            if let e = o.explanation {
+                lines.append("explanation:")
+                lines += e.map { "  " + $0 }
+            }
             writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
@@ -147,7 +167,8 @@ struct HistoryCommand: AsyncParsableCommand {
         try await runClient {
             let list = try await client.client().get("/v1/obligations/\(id)/history", as: [AuditView].self)
             if json { return try printJSON(list) }
-            writeOut(Table(header: ["AT", "ACTOR", "ACTION", "NOTE"], rows: list.map { [$0.at, $0.actor, $0.action, $0.note ?? ""] }).render())
+            writeOut(
+                Table(header: ["AT", "ACTOR", "ACTION", "NOTE"], rows: list.map { [$0.at, $0.actor, $0.action, $0.note ?? ""] }).render())
         }
     }
 }
@@ -173,7 +194,9 @@ struct StatusCommand: AsyncParsableCommand {
         try await runClient {
             let h = try await client.client().get("/v1/health", as: Health.self)
             if json { return try printJSON(h) }
-            writeOut("obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0)" } ?? "")\n")
+            writeOut(
+                "obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0)" } ?? "")\n"
+            )
             for problem in h.receiverProblems { writeOut("  \(problem)\n") }
         }
     }

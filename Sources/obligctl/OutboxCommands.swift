@@ -25,9 +25,12 @@ struct OutboxCommand: AsyncParsableCommand {
                 if list.isEmpty { return writeOut("outbox: nothing \(status)\n") }
                 var rows: [[String]] = []
                 for o in list {
-                    let deliveries = o.deliveries.isEmpty ? "journal only" : o.deliveries.map { d in
-                        "\(d.receiver): \(d.status)\(d.attempts > 0 ? " (\(d.attempts) tries)" : "")\(d.lastError.map { ", \($0)" } ?? "")"
-                    }.joined(separator: "; ")
+                    let deliveries =
+                        o.deliveries.isEmpty
+                        ? "journal only"
+                        : o.deliveries.map { d in
+                            "\(d.receiver): \(d.status)\(d.attempts > 0 ? " (\(d.attempts) tries)" : "")\(d.lastError.map { ", \($0)" } ?? "")"
+                        }.joined(separator: "; ")
                     rows.append([o.id, o.createdAt, o.kind, o.obligation.map(String.init) ?? "-", deliveries])
                 }
                 writeOut(Table(header: ["ID", "CREATED", "KIND", "OBLIGATION", "DELIVERIES"], rows: rows).render())
@@ -39,9 +42,9 @@ struct OutboxCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send dead-lettered notifications again, with a fresh retry budget.",
             discussion: """
-            Give an outbox id (from obligctl outbox list --status dead), or --receiver NAME --all to send \
-            every dead letter of that receiver again, in the order they were first queued.
-            """)
+                Give an outbox id (from obligctl outbox list --status dead), or --receiver NAME --all to send \
+                every dead letter of that receiver again, in the order they were first queued.
+                """)
         @OptionGroup var client: ClientOptions
         @Argument(help: "Outbox id.") var id: String?
         @Option(help: "Only to this receiver.") var receiver: String?
@@ -60,7 +63,8 @@ struct OutboxCommand: AsyncParsableCommand {
             try await runClient {
                 let r: OutboxActionResult
                 if let id {
-                    r = try await client.client().post("/v1/outbox/\(id)/retry", OutboxActionBody(receiver: receiver), as: OutboxActionResult.self)
+                    r = try await client.client().post(
+                        "/v1/outbox/\(id)/retry", OutboxActionBody(receiver: receiver), as: OutboxActionResult.self)
                 } else {
                     r = try await client.client().post("/v1/receivers/\(receiver!)/retry", EmptyBody(), as: OutboxActionResult.self)
                 }
@@ -78,7 +82,8 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient {
-                let r = try await client.client().post("/v1/outbox/\(id)/drop", OutboxActionBody(receiver: receiver, reason: reason), as: OutboxActionResult.self)
+                let r = try await client.client().post(
+                    "/v1/outbox/\(id)/drop", OutboxActionBody(receiver: receiver, reason: reason), as: OutboxActionResult.self)
                 writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") dropped\n")
             }
         }
@@ -90,7 +95,8 @@ struct NotifyCommand: AsyncParsableCommand {
         commandName: "notify", abstract: "Check webhook receivers.", subcommands: [Test.self])
 
     struct Test: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a sample message to RECEIVER and report its answer (nothing is queued).")
+        static let configuration = CommandConfiguration(
+            abstract: "Send a sample message to RECEIVER and report its answer (nothing is queued).")
         @OptionGroup var client: ClientOptions
         @Argument(help: "Receiver name from obligd.json.") var receiver: String
         @Flag(help: "Print JSON.") var json = false
@@ -99,7 +105,8 @@ struct NotifyCommand: AsyncParsableCommand {
             try await runClient {
                 let r = try await client.client().post("/v1/receivers/\(receiver)/test", EmptyBody(), as: TestSendView.self)
                 if json { return try printJSON(r) }
-                writeOut("\(r.receiver): \(r.verdict) (HTTP \(r.httpStatus.map(String.init) ?? "none"), \(r.milliseconds) ms)\n\(r.answer)\n")
+                writeOut(
+                    "\(r.receiver): \(r.verdict) (HTTP \(r.httpStatus.map(String.init) ?? "none"), \(r.milliseconds) ms)\n\(r.answer)\n")
                 if !r.delivered { throw ExitCode(1) }
             }
         }

@@ -7,18 +7,20 @@ struct ReceiverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receiver", abstract: "Webhook receivers: queue depth, failures, pauses.",
         discussion: """
-        A receiver that answers that its configuration is wrong (a bad secret, token or URL, an IP or \
-        keyword check) is paused: what it is owed stays queued in order and obligd re-sends the oldest \
-        message as a probe with backoff. After fixing it, `obligctl receiver resume NAME` (or a reload) \
-        probes at once; when the receiver accepts, everything it is owed goes out in order.
-        """,
+            A receiver that answers that its configuration is wrong (a bad secret, token or URL, an IP or \
+            keyword check) is paused: what it is owed stays queued in order and obligd re-sends the oldest \
+            message as a probe with backoff. After fixing it, `obligctl receiver resume NAME` (or a reload) \
+            probes at once; when the receiver accepts, everything it is owed goes out in order.
+            """,
         subcommands: [List.self, Resume.self], defaultSubcommand: List.self)
 
     /// One row per receiver: state, queue depth, age of the oldest pending message, dead letters, error.
     static func table(_ receivers: [ReceiverView]) -> String {
         let rows = receivers.map { r in
-            [r.name, r.state, String(r.pending), r.oldestPendingAgeSeconds.map(age) ?? "-", String(r.dead),
-             r.since ?? "-", r.nextProbeAt ?? "-", r.lastError.map { String($0.prefix(100)) } ?? ""]
+            [
+                r.name, r.state, String(r.pending), r.oldestPendingAgeSeconds.map(age) ?? "-", String(r.dead),
+                r.since ?? "-", r.nextProbeAt ?? "-", r.lastError.map { String($0.prefix(100)) } ?? ""
+            ]
         }
         return Table(header: ["RECEIVER", "STATE", "PENDING", "OLDEST", "DEAD", "SINCE", "NEXT PROBE", "LAST ERROR"], rows: rows).render()
     }
@@ -58,8 +60,9 @@ struct ReceiverCommand: AsyncParsableCommand {
             try await runClient {
                 let r = try await client.client().post("/v1/receivers/\(receiver)/resume", EmptyBody(), as: ReceiverView.self)
                 if json { return try printJSON(r) }
-                writeOut("\(r.name): probing now with the oldest of \(r.pending) queued message\(r.pending == 1 ? "" : "s"); "
-                    + "it resumes when the receiver accepts it (obligctl receiver list shows the outcome)\n")
+                writeOut(
+                    "\(r.name): probing now with the oldest of \(r.pending) queued message\(r.pending == 1 ? "" : "s"); "
+                        + "it resumes when the receiver accepts it (obligctl receiver list shows the outcome)\n")
             }
         }
     }

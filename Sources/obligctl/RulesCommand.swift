@@ -38,7 +38,7 @@ struct RulesCommand: ParsableCommand {
                 "title:      \(r.title)",
                 "kind:       \(r.kind.rawValue)",
                 "pack:       \(r.pack) (region \(r.region))",
-                "trigger:    \(r.trigger.description)",
+                "trigger:    \(r.trigger.description)"
             ]
             if let p = r.period { lines.append("period:     \(p) (\(p.humanDescription) the trigger)") }
             if let a = r.periodAttribute { lines.append("            or the period stated in the event's '\(a)'") }

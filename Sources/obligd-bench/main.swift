@@ -7,10 +7,11 @@
 // the optimiser from dropping the work. Build it in release mode (scripts/bench-calc does).
 import DeadlineKit
 import Rules
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct SplitMix64: RandomNumberGenerator {

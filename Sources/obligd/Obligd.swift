@@ -13,7 +13,10 @@ enum Main {
         // queues: on Linux the first worker of a global queue starts libdispatch's workqueue monitor,
         // a 1 s timer that never stops, and obligd is meant to make no wake-ups while idle.
         if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
-            FileHandle.standardError.write(Data("obligd: Swift concurrency stays on libdispatch (the NIO executor hook is unavailable); expect a wake-up per second while idle\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "obligd: Swift concurrency stays on libdispatch (the NIO executor hook is unavailable); expect a wake-up per second while idle\n"
+                        .utf8))
         }
         await Obligd.main()
     }
@@ -24,11 +27,11 @@ struct Obligd: AsyncParsableCommand {
         commandName: "obligd",
         abstract: "The obligd daemon: derives legal deadlines from facts and keeps them in SQLite.",
         discussion: """
-        With no options it runs on the embedded defaults: state in $STATE_DIRECTORY, else \
-        $XDG_STATE_HOME/obligd (/var/lib/obligd as root); socket in $RUNTIME_DIRECTORY, else \
-        $XDG_RUNTIME_DIR/obligd (/run/obligd as root); configuration from $CONFIGURATION_DIRECTORY or \
-        /etc/obligd overlaying the embedded rule pack and calendars.
-        """)
+            With no options it runs on the embedded defaults: state in $STATE_DIRECTORY, else \
+            $XDG_STATE_HOME/obligd (/var/lib/obligd as root); socket in $RUNTIME_DIRECTORY, else \
+            $XDG_RUNTIME_DIR/obligd (/run/obligd as root); configuration from $CONFIGURATION_DIRECTORY or \
+            /etc/obligd overlaying the embedded rule pack and calendars.
+            """)
 
     @Option(help: ArgumentHelp("State directory (database).", valueName: "dir")) var stateDir: String?
     @Option(help: ArgumentHelp("Unix socket path of the API.", valueName: "path")) var socket: String?

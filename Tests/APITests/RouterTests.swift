@@ -87,8 +87,9 @@ import Testing
     /// important-data assessment, done (due 2025-05-06); the facial filing, open (due 2025-07-14).
     func seedThree(_ c: Client) async throws -> (custom: Int64, important: Int64, facial: Int64) {
         try await c.entity("acme")
-        let custom = try await c.post("/v1/obligations",
-                                      #"{"entity": "acme", "title": "File the report", "start": "2025-01-02", "period": "+5wd"}"#)
+        let custom = try await c.post(
+            "/v1/obligations",
+            #"{"entity": "acme", "title": "File the report", "start": "2025-01-02", "period": "+5wd"}"#)
         try #require(custom.status == 201, "\(custom)")
         let important = try await c.fact("/v1/events", #"{"entity": "acme", "kind": "important_data_notified", "at": "2025-03-03"}"#)
         let facial = try await c.fact("/v1/metrics", Self.facial(100_000, at: "2025-05-01"))
@@ -117,8 +118,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [("?status=closed", "status"), ("?dueBefore=2025-02-30", "dueBefore"), ("?dueBefore=soon", "dueBefore"),
-                      ("?limit=0", "limit"), ("?limit=-3", "limit"), ("?limit=many", "limit")])
+    @Test(arguments: [
+        ("?status=closed", "status"), ("?dueBefore=2025-02-30", "dueBefore"), ("?dueBefore=soon", "dueBefore"),
+        ("?limit=0", "limit"), ("?limit=-3", "limit"), ("?limit=many", "limit")
+    ])
     func badListQueriesAreBadRequestsNamingTheParameter(query: String, field: String) async throws {
         let api = try API()
         try await api.test { c in
@@ -190,7 +193,9 @@ import Testing
         let api = try API()
         try await api.test { c in
             try await c.entity("acme")
-            let good = try await c.post("/v1/import", """
+            let good = try await c.post(
+                "/v1/import",
+                """
                 {"records": [
                   {"type": "metric", "entity": "acme", "metric": "facial_recognition_individuals", "value": 100000, "at": "2025-05-01"},
                   {"type": "event", "entity": "acme", "kind": "important_data_notified", "at": "2025-03-03"}
@@ -201,7 +206,9 @@ import Testing
             #expect(result.imported == 2 && result.opened == 2 && result.moved == 0)
             #expect(try await c.obligations("?status=all").count == 2)
 
-            let bad = try await c.post("/v1/import", """
+            let bad = try await c.post(
+                "/v1/import",
+                """
                 {"records": [
                   {"type": "event", "entity": "acme", "kind": "important_data_notified", "at": "2025-04-01"},
                   {"type": "event", "entity": "acme", "at": "2025-04-02"}
@@ -211,8 +218,9 @@ import Testing
             #expect(bad.field == "records[1].kind", "\(bad)")
             #expect((bad.object["fix"] as? String)?.contains("nothing of this import was written") == true, "\(bad)")
             #expect(try await c.obligations("?status=all").count == 2, "the good first row was not written either")
-            let unknownEntity = try await c.post("/v1/import",
-                                                 #"{"records": [{"type": "metric", "entity": "nobody", "metric": "m", "value": 1}]}"#)
+            let unknownEntity = try await c.post(
+                "/v1/import",
+                #"{"records": [{"type": "metric", "entity": "nobody", "metric": "m", "value": 1}]}"#)
             #expect(unknownEntity.status == 400 && unknownEntity.field?.hasPrefix("records[0]") == true, "\(unknownEntity)")
         }
         #expect(try await api.storedObligations().count == 2)
@@ -230,8 +238,9 @@ import Testing
             #expect(retry.body == first.body, "the same response, byte for byte")
             #expect(try await c.obligations().count == 1, "written once")
 
-            let other = try await c.post("/v1/events", #"{"entity": "acme", "kind": "important_data_notified", "at": "2025-04-01"}"#,
-                                         headers: ["Idempotency-Key": "k-1"])
+            let other = try await c.post(
+                "/v1/events", #"{"entity": "acme", "kind": "important_data_notified", "at": "2025-04-01"}"#,
+                headers: ["Idempotency-Key": "k-1"])
             #expect(other.status == 409, "\(other)")
             #expect((other.object["error"] as? String)?.contains("k-1") == true)
             let elsewhere = try await c.post("/v1/obligations/1/done", body, headers: ["Idempotency-Key": "k-1"])
@@ -251,7 +260,7 @@ import Testing
         ("/v1/entities", #"{"id": 7, "name": "x"}"#, "id"),
         ("/v1/metrics", #"{"entity": "acme", "metric": "facial_recognition_individuals", "value": "many"}"#, "value"),
         ("/v1/import", #"{"records": [{"type": "metric", "entity": "acme"}]}"#, "records[0].metric"),
-        ("/v1/import", #"{"records": [{"entity": "acme"}]}"#, "records.[0].type"),
+        ("/v1/import", #"{"records": [{"entity": "acme"}]}"#, "records.[0].type")
     ])
     func malformedBodiesAreBadRequestsNamingTheField(path: String, body: String, field: String) async throws {
         let api = try API()

@@ -38,15 +38,17 @@ struct CLITests {
         #expect(r.status == 0)
     }
 
-    @Test("negative periods and roll modes on the command line", arguments: [
-        (["calc", "2026-08-31", "-6mo"], "2026-02-28\n"),
-        (["calc", "2026-10-04", "-6mo"], "2026-04-03\n"),
-        (["calc", "2026-10-04", "-6mo", "--roll", "forward"], "2026-04-07\n"),
-        (["calc", "--roll", "none", "2026-10-04", "-6mo"], "2026-04-04\n"),
-        (["calc", "2025-03-03", "+2mo"], "2025-05-06\n"),
-        (["calc", "2025-02-10", "-5wd"], "2025-01-27\n"),
-        (["calc", "2025-03-03T14:05:00+08:00", "+10min"], "2025-03-03\n"),
-    ])
+    @Test(
+        "negative periods and roll modes on the command line",
+        arguments: [
+            (["calc", "2026-08-31", "-6mo"], "2026-02-28\n"),
+            (["calc", "2026-10-04", "-6mo"], "2026-04-03\n"),
+            (["calc", "2026-10-04", "-6mo", "--roll", "forward"], "2026-04-07\n"),
+            (["calc", "--roll", "none", "2026-10-04", "-6mo"], "2026-04-04\n"),
+            (["calc", "2025-03-03", "+2mo"], "2025-05-06\n"),
+            (["calc", "2025-02-10", "-5wd"], "2025-01-27\n"),
+            (["calc", "2025-03-03T14:05:00+08:00", "+10min"], "2025-03-03\n")
+        ])
     func calcVariants(args: [String], expected: String) throws {
         let r = try Obligctl.run(args)
         #expect(r.stdout == expected, "\(r.stderr)")
@@ -127,19 +129,21 @@ struct CLITests {
         #expect(!r.stdout.contains("''"), "\(r.stdout)")
     }
 
-    @Test("bad input exits 2 with one line on stderr naming the token", arguments: [
-        (["calc", "2025-02-30", "+5wd"], "2025-02-30"),
-        (["calc", "2025-01-27", "+5xd"], "+5xd"),
-        (["calc", "2025-01-27", "+-3wd"], "+-3wd"),
-        (["calc", "0001-01-01", "+5wd"], "0001-01-01"),
-        (["calc", "2025-2-3", "+5wd"], "2025-2-3"),
-        (["calc", "0000-01-01", "+5wd"], "0000-01-01"),
-        (["calc", "tomorrow", "+5wd"], "tomorrow"),
-        (["calc", "2025-01-27", "+0wd"], "+0wd"),
-        (["calc", "2025-01-27", "+5wd", "--roll", "sideways"], "sideways"),
-        (["calc", "2025-01-27", "+5wd", "--zone", "Mars/Base"], "Mars/Base"),
-        (["calendar", "is-working", "2025-02-30"], "2025-02-30"),
-    ])
+    @Test(
+        "bad input exits 2 with one line on stderr naming the token",
+        arguments: [
+            (["calc", "2025-02-30", "+5wd"], "2025-02-30"),
+            (["calc", "2025-01-27", "+5xd"], "+5xd"),
+            (["calc", "2025-01-27", "+-3wd"], "+-3wd"),
+            (["calc", "0001-01-01", "+5wd"], "0001-01-01"),
+            (["calc", "2025-2-3", "+5wd"], "2025-2-3"),
+            (["calc", "0000-01-01", "+5wd"], "0000-01-01"),
+            (["calc", "tomorrow", "+5wd"], "tomorrow"),
+            (["calc", "2025-01-27", "+0wd"], "+0wd"),
+            (["calc", "2025-01-27", "+5wd", "--roll", "sideways"], "sideways"),
+            (["calc", "2025-01-27", "+5wd", "--zone", "Mars/Base"], "Mars/Base"),
+            (["calendar", "is-working", "2025-02-30"], "2025-02-30")
+        ])
     func badInput(args: [String], token: String) throws {
         let r = try Obligctl.run(args)
         #expect(r.status == 2)

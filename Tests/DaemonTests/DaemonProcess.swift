@@ -36,14 +36,14 @@ final class DaemonProcess: @unchecked Sendable {
         process = p
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if !p.isRunning { throw TestFailure("obligd exited with \(p.terminationStatus): \(log_())") }
+            if !p.isRunning { throw TestFailure("obligd exited with \(p.terminationStatus): \(logText())") }
             if let (status, _) = try? await request("GET", "/v1/health"), status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestFailure("obligd did not become ready: \(log_())")
+        throw TestFailure("obligd did not become ready: \(logText())")
     }
 
-    func log_() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    func logText() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func signal(_ sig: Int32) { if let pid = process?.processIdentifier { kill(pid, sig) } }
 
@@ -72,7 +72,9 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// One HTTP request over the socket; returns the status and the parsed JSON body.
-    func request(_ method: String, _ path: String, json: Any? = nil, raw: String? = nil, headers: [String: String] = [:]) async throws -> (Int, Any?) {
+    func request(
+        _ method: String, _ path: String, json: Any? = nil, raw: String? = nil, headers: [String: String] = [:]
+    ) async throws -> (Int, Any?) {
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw TestFailure("bad socket path") }
         var req = HTTPClientRequest(url: url.absoluteString)
         req.method = .init(rawValue: method)

@@ -10,7 +10,10 @@ import Testing
 /// signatures and deduplicates by webhook-id, as real receivers do.
 @Suite(.serialized) struct DeliveryEndToEndTests {
     final class Receiver: Sendable {
-        struct Seen: Sendable { var id: String; var body: String }
+        struct Seen: Sendable {
+            var id: String
+            var body: String
+        }
         let secret: Data
         let seen = Mutex<[Seen]>([])
         let accepted = Mutex<Set<String>>([])
@@ -44,8 +47,9 @@ import Testing
     /// Starts the receiver on an ephemeral loopback port; returns its port.
     func serve(_ r: Receiver, in group: inout [Task<Void, Error>]) async throws -> Int {
         let port = Mutex<Int?>(nil)
-        let app = Application(router: r.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
+        let app = Application(
+            router: r.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
         group.append(Task { try await app.runService(gracefulShutdownSignals: []) })
         for _ in 0..<200 {
             if let p = port.withLock({ $0 }) { return p }
@@ -68,10 +72,16 @@ import Testing
         _ = try await d.request("POST", "/v1/entities", json: ["id": "m", "name": "Many"])
         // An incident report due in 10 s, and 500 assessments due 2027-05-03 (a Monday on the 2027
         // estimate) opened by one import: their openings go as one digest.
-        _ = try await d.request("POST", "/v1/obligations", json: ["entity": "m", "title": "due now", "start": ISO8601DateFormatter().string(from: Date()),
-                                                                  "period": "+10s"])
+        _ = try await d.request(
+            "POST", "/v1/obligations",
+            json: [
+                "entity": "m", "title": "due now", "start": ISO8601DateFormatter().string(from: Date()),
+                "period": "+10s"
+            ])
         let dueAt = Date().addingTimeInterval(10)
-        let records = (0..<500).map { i in ["type": "event", "entity": "m", "kind": "important_data_notified", "at": "2027-03-03", "ref": "n\(i)"] }
+        let records = (0..<500).map { i in
+            ["type": "event", "entity": "m", "kind": "important_data_notified", "at": "2027-03-03", "ref": "n\(i)"]
+        }
         let (status, _) = try await d.request("POST", "/v1/import", json: ["records": records])
         #expect(status == 201)
         try await eventually("the 501 openings as one digest", timeout: .seconds(20)) {
@@ -81,19 +91,27 @@ import Testing
 
         // The 2027 notice (05-01..05-05 a holiday) is published at the moment the report falls due.
         try FileManager.default.createDirectory(atPath: dir + "/calendars/cn", withIntermediateDirectories: true)
-        try #"{"region":"cn","year":2027,"version":1,"notice":{"title":"e2e notice","published":"2026-11-01"},"holidays":[{"name":"Labour Day","from":"2027-05-01","to":"2027-05-05","makeUpDays":[]}]}"#
+        try
+            #"{"region":"cn","year":2027,"version":1,"notice":{"title":"e2e notice","published":"2026-11-01"},"holidays":[{"name":"Labour Day","from":"2027-05-01","to":"2027-05-05","makeUpDays":[]}]}"#
             .write(toFile: dir + "/calendars/cn/2027.json", atomically: true, encoding: .utf8)
         try await Task.sleep(for: .seconds(max(0, dueAt.timeIntervalSinceNow - 0.1)))
         let (reloaded, _) = try await d.request("POST", "/v1/reload")
         #expect(reloaded == 200)
         var reminderAt: Date?
         try await eventually("the reminder") {
-            if receiver.seen.withLock({ $0.contains { $0.body.contains(#""kind":"reminder""#) } }) { reminderAt = Date(); return true }
+            if receiver.seen.withLock({ $0.contains { $0.body.contains(#""kind":"reminder""#) } }) {
+                reminderAt = Date()
+                return true
+            }
             return false
         }
-        if let reminderAt { #expect(reminderAt.timeIntervalSince(dueAt) < 1.0, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s") }
+        if let reminderAt {
+            #expect(reminderAt.timeIntervalSince(dueAt) < 1.0, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s")
+        }
         try await eventually("every move delivered", timeout: .seconds(30)) {
-            let moved = receiver.seen.withLock { $0.filter { $0.body.contains(#""type":"digest""#) && $0.body.contains("obligation.moved") } }
+            let moved = receiver.seen.withLock {
+                $0.filter { $0.body.contains(#""type":"digest""#) && $0.body.contains("obligation.moved") }
+            }
             return moved.compactMap { s -> Int? in
                 guard let r = s.body.range(of: #""obligation.moved":(\d+)"#, options: .regularExpression) else { return nil }
                 return Int(s.body[r].split(separator: ":").last!)
@@ -115,17 +133,23 @@ import Testing
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "k", "name": "Kill"])
         for i in 0..<20 {
-            _ = try await d.request("POST", "/v1/obligations", json: ["entity": "k", "title": "n\(i)", "start": "2026-12-01", "period": "+\(i + 1)wd"])
+            _ = try await d.request(
+                "POST", "/v1/obligations", json: ["entity": "k", "title": "n\(i)", "start": "2026-12-01", "period": "+\(i + 1)wd"])
         }
         try await Task.sleep(for: .seconds(1))
         #expect(receiver.seen.withLock { $0.isEmpty }, "still in the window")
         try await d.kill9()
         try await d.start()
         defer { d.signal(SIGKILL) }
-        let counts = { receiver.seen.withLock { $0.compactMap { s -> Int? in
-            guard s.body.contains(#""type":"digest""#), let r = s.body.range(of: #""count":(\d+)"#, options: .regularExpression) else { return nil }
-            return Int(s.body[r].split(separator: ":").last!)
-        } } }
+        let counts = {
+            receiver.seen.withLock {
+                $0.compactMap { s -> Int? in
+                    guard s.body.contains(#""type":"digest""#), let r = s.body.range(of: #""count":(\d+)"#, options: .regularExpression)
+                    else { return nil }
+                    return Int(s.body[r].split(separator: ":").last!)
+                }
+            }
+        }
         try await eventually("all 20 openings in digests") { counts().reduce(0, +) >= 20 }
         try await Task.sleep(for: .seconds(4))
         #expect(counts().reduce(0, +) == 20, "each opening in exactly one digest: \(counts())")
@@ -133,7 +157,8 @@ import Testing
         #expect(Set(ids).count == ids.count, "no webhook-id twice")
     }
 
-    func config(port: Int, secret: Data, digestSeconds: Int = 0, rate: String = "\"ratePerMinute\": 6000, \"burst\": 100") throws -> String {
+    func config(port: Int, secret: Data, digestSeconds: Int = 0, rate: String = "\"ratePerMinute\": 6000, \"burst\": 100") throws -> String
+    {
         let dir = try makeTemporaryDirectory("obligd-hook")
         let secretFile = dir.appendingPathComponent("hook.secret")
         try "whsec_\(secret.base64EncodedString())".write(to: secretFile, atomically: true, encoding: .utf8)
@@ -146,7 +171,13 @@ import Testing
     }
 
     func outboxIds(_ d: DaemonProcess) throws -> Set<String> {
-        let db = try DatabaseQueue(path: d.databasePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let db = try DatabaseQueue(
+            path: d.databasePath,
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }())
         return Set(try db.read { db in try String.fetchAll(db, sql: "SELECT id FROM outbox") })
     }
 
@@ -164,11 +195,16 @@ import Testing
         let dueAt = Date().addingTimeInterval(2)
         var reminderAt: Date?
         for _ in 0..<200 {
-            if receiver.seen.withLock({ $0.contains { $0.body.contains("\"kind\":\"reminder\"") } }) { reminderAt = Date(); break }
+            if receiver.seen.withLock({ $0.contains { $0.body.contains("\"kind\":\"reminder\"") } }) {
+                reminderAt = Date()
+                break
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(reminderAt != nil, "the reminder reached the receiver")
-        if let reminderAt { #expect(reminderAt.timeIntervalSince(dueAt) < 1.5, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s") }
+        if let reminderAt {
+            #expect(reminderAt.timeIntervalSince(dueAt) < 1.5, "due to receiver: \(reminderAt.timeIntervalSince(dueAt)) s")
+        }
         #expect(receiver.badSignatures.withLock { $0 } == 0)
         let bodies = receiver.seen.withLock { $0.map(\.body) }
         #expect(bodies.contains { $0.contains("Webhook Co") }, "messages name the entity")
@@ -184,7 +220,8 @@ import Testing
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "o", "name": "O"])
         for i in 0..<20 {
-            _ = try await d.request("POST", "/v1/obligations", json: ["entity": "o", "title": "n\(i)", "start": "2026-12-01", "period": "+\(i + 1)wd"])
+            _ = try await d.request(
+                "POST", "/v1/obligations", json: ["entity": "o", "title": "n\(i)", "start": "2026-12-01", "period": "+\(i + 1)wd"])
         }
         try await Task.sleep(for: .milliseconds(500))
         // Killed while retrying against a down receiver, then started again and the receiver recovers.
@@ -217,7 +254,9 @@ import Testing
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "x", "name": "X"])
         var body: [[String: Any]] = []
-        for i in 0..<150 { body.append(["type": "event", "entity": "x", "kind": "important_data_notified", "at": "2026-0\(1 + i % 9)-1\(i % 10)"]) }
+        for i in 0..<150 {
+            body.append(["type": "event", "entity": "x", "kind": "important_data_notified", "at": "2026-0\(1 + i % 9)-1\(i % 10)"])
+        }
         _ = try await d.request("POST", "/v1/import", json: ["records": body])
         // Kill while the 150 notifications are being delivered.
         for _ in 0..<200 where receiver.accepted.withLock({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(5)) }

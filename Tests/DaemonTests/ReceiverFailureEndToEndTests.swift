@@ -51,15 +51,17 @@ import Testing
     @Test func aMisconfiguredReceiverIsPausedLoudlyAndCatchesUpOnceFixed() async throws {
         let receivers = Receivers()
         let port = Mutex<Int?>(nil)
-        let app = Application(router: receivers.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
+        let app = Application(
+            router: receivers.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { server.cancel() }
         for _ in 0..<200 where port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
         let p = try #require(port.withLock { $0 })
 
         let dir = try makeTemporaryDirectory("obligd-pause")
-        try "whsec_\(receivers.secret.base64EncodedString())".write(to: dir.appendingPathComponent("hook.secret"), atomically: true, encoding: .utf8)
+        try "whsec_\(receivers.secret.base64EncodedString())".write(
+            to: dir.appendingPathComponent("hook.secret"), atomically: true, encoding: .utf8)
         let secretFile = dir.appendingPathComponent("hook.secret").path
         try """
         {"receivers": [
@@ -99,16 +101,22 @@ import Testing
         let catalog = try String(contentsOfFile: repositoryRoot().appendingPathComponent("systemd/obligd.catalog").path, encoding: .utf8)
         let entry = try #require(catalog.components(separatedBy: "\n-- ").first { $0.contains("ea8c6a01c5d344ae91057a7feef07494") })
         // This entry's commands first (they fix the receiver), then every other entry's, about obligation 1.
-        let others = catalog.components(separatedBy: "\n-- ").filter { !$0.contains("ea8c6a01c5d344ae91057a7feef07494") }.joined(separator: "\n")
-        let recommended = Self.commands(in: entry.replacingOccurrences(of: "@OBLIGD_RECEIVER@", with: "broken")) + Self.commands(in: note)
+        let others = catalog.components(separatedBy: "\n-- ").filter { !$0.contains("ea8c6a01c5d344ae91057a7feef07494") }.joined(
+            separator: "\n")
+        let recommended =
+            Self.commands(in: entry.replacingOccurrences(of: "@OBLIGD_RECEIVER@", with: "broken")) + Self.commands(in: note)
             + Self.commands(in: others.replacingOccurrences(of: "@OBLIGD_OBLIGATION@", with: "1"))
-        #expect(Set(recommended).isSuperset(of: ["obligctl receiver resume broken", "obligctl notify test broken",
-                                                 "obligctl outbox retry --receiver broken --all"]), "\(recommended)")
+        #expect(
+            Set(recommended).isSuperset(of: [
+                "obligctl receiver resume broken", "obligctl notify test broken",
+                "obligctl outbox retry --receiver broken --all"
+            ]), "\(recommended)")
         receivers.broken.withLock { $0 = false }
         var resumed = false
         for command in recommended {
             // Quoted placeholders ('...') stay one argument.
-            let args = Array(command.replacingOccurrences(of: "'...'", with: "catalog-test").split(separator: " ").dropFirst().map(String.init))
+            let args = Array(
+                command.replacingOccurrences(of: "'...'", with: "catalog-test").split(separator: " ").dropFirst().map(String.init))
             let r = try obligctl(args, socket: socket)
             // 0, or a conflict when there is nothing to do (no dead letters; already resumed); never a usage error.
             #expect(r.status == 0 || r.stderr.contains("[HTTP 409]"), "\(command): \(r.status) \(r.stdout) \(r.stderr)")

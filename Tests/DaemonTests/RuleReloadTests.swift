@@ -16,7 +16,9 @@ import Testing
     func daemonWithEditablePack(_ name: String, calendars: Bool = false) async throws -> (DaemonProcess, URL, Data) {
         let conf = try makeTemporaryDirectory("obligd-\(name)")
         try FileManager.default.createDirectory(at: conf.appendingPathComponent("rules"), withIntermediateDirectories: true)
-        if calendars { try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true) }
+        if calendars {
+            try FileManager.default.createDirectory(at: conf.appendingPathComponent("calendars/cn"), withIntermediateDirectories: true)
+        }
         let packURL = conf.appendingPathComponent("rules/cn.json")
         let original = try Data(contentsOf: repositoryRoot().appendingPathComponent("config/rules/cn.json"))
         try original.write(to: packURL)
@@ -31,11 +33,14 @@ import Testing
 
         _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
         // 2026-02-10 + 30wd = 2026-03-30.
-        let (s1, _) = try await d.request("POST", "/v1/metrics", json: ["entity": "r", "metric": "facial_recognition_individuals", "value": 120_000, "at": "2026-02-10"])
+        let (s1, _) = try await d.request(
+            "POST", "/v1/metrics", json: ["entity": "r", "metric": "facial_recognition_individuals", "value": 120_000, "at": "2026-02-10"])
         #expect(s1 == 201)
         // 2026-03-03 + 2mo = Sun 2026-05-03, after Labour Day 05-01..05-05: 2026-05-06. Twice; the second is done.
-        _ = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2026-03-03", "ref": "first"])
-        let (_, second) = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2026-03-03", "ref": "second"])
+        _ = try await d.request(
+            "POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2026-03-03", "ref": "first"])
+        let (_, second) = try await d.request(
+            "POST", "/v1/events", json: ["entity": "r", "kind": "important_data_notified", "at": "2026-03-03", "ref": "second"])
         let doneId = (((second as? [String: Any])?["opened"] as? [[String: Any]])?.first?["id"] as? Int) ?? -1
         let (s2, _) = try await d.request("POST", "/v1/obligations/\(doneId)/done", json: ["date": "2026-04-01"])
         #expect(s2 == 200)
@@ -50,9 +55,11 @@ import Testing
             if rules[i]["id"] as? String == "cn.important-data.assessment" { rules[i]["period"] = "+3mo" }
             if rules[i]["id"] as? String == "cn.facial-recognition.filing" { rules[i]["period"] = "+20wd" }
         }
-        rules.append(["id": "cn.test.important-data-notice", "title": "Acknowledge the important-data notice", "kind": "deadline",
-                      "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": "internal",
-                      "citation": "test rule"])
+        rules.append([
+            "id": "cn.test.important-data-notice", "title": "Acknowledge the important-data notice", "kind": "deadline",
+            "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": "internal",
+            "citation": "test rule"
+        ])
         pack["rules"] = rules
         try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
 
@@ -65,20 +72,26 @@ import Testing
         #expect(due("cn.facial-recognition.filing", status: "open") == ["2026-03-16"])
         #expect(due("cn.important-data.assessment", status: "open") == ["2026-06-03"])
         #expect(due("cn.important-data.assessment", status: "done") == ["2026-05-06"], "a closed obligation was moved")
-        #expect(due("cn.test.important-data-notice", status: "open") == ["2026-03-17", "2026-03-17"], "the new rule did not apply to both earlier events")
+        #expect(
+            due("cn.test.important-data-notice", status: "open") == ["2026-03-17", "2026-03-17"],
+            "the new rule did not apply to both earlier events")
 
         // A second reload of the same files changes nothing more.
         let (s4, _) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s4 == 200)
 
         let db = try DatabaseQueue(path: d.databasePath)
-        let moves = try await db.read { db in try String.fetchAll(db, sql: "SELECT note FROM audit WHERE action = 'obligation.moved' ORDER BY id") }
-        #expect(moves.sorted() == [
-            "moved from 2026-03-30 to 2026-03-16: rule cn.facial-recognition.filing changed: period +30wd -> +20wd",
-            "moved from 2026-05-06 to 2026-06-03: rule cn.important-data.assessment changed: period +2mo -> +3mo",
-        ])
+        let moves = try await db.read { db in
+            try String.fetchAll(db, sql: "SELECT note FROM audit WHERE action = 'obligation.moved' ORDER BY id")
+        }
+        #expect(
+            moves.sorted() == [
+                "moved from 2026-03-30 to 2026-03-16: rule cn.facial-recognition.filing changed: period +30wd -> +20wd",
+                "moved from 2026-05-06 to 2026-06-03: rule cn.important-data.assessment changed: period +2mo -> +3mo"
+            ])
         let notes = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM outbox WHERE kind IN ('obligation.moved', 'obligation.opened') GROUP BY kind")
+            try Row.fetchAll(
+                db, sql: "SELECT kind, count(*) AS n FROM outbox WHERE kind IN ('obligation.moved', 'obligation.opened') GROUP BY kind")
         }
         let counts = Dictionary(uniqueKeysWithValues: notes.map { ($0["kind"] as String, $0["n"] as Int) })
         #expect(counts["obligation.moved"] == 2)
@@ -117,12 +130,15 @@ import Testing
         defer { d.signal(SIGKILL) }
         let db = try DatabaseQueue(path: d.databasePath)
         let moves = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT actor, note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map { "\($0["actor"] as String): \($0["note"] as String)" }
+            try Row.fetchAll(db, sql: "SELECT actor, note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map {
+                "\($0["actor"] as String): \($0["note"] as String)"
+            }
         }
-        #expect(moves == [
-            "start: moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published",
-            "start: moved from 2027-05-06 to 2027-06-03: rule cn.important-data.assessment changed while obligd was stopped",
-        ])
+        #expect(
+            moves == [
+                "start: moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published",
+                "start: moved from 2027-05-06 to 2027-06-03: rule cn.important-data.assessment changed while obligd was stopped"
+            ])
     }
 
     /// A raised threshold and a removed rule: the open obligations the facts no longer give are flagged
@@ -134,12 +150,15 @@ import Testing
         var ids: [String: Int] = [:]
         for (entity, value) in [("small", 120_000), ("closed", 120_000), ("large", 250_000)] {
             _ = try await d.request("POST", "/v1/entities", json: ["id": entity, "name": entity])
-            let (_, r) = try await d.request("POST", "/v1/metrics", json: ["entity": entity, "metric": "facial_recognition_individuals", "value": value, "at": "2026-02-10"])
+            let (_, r) = try await d.request(
+                "POST", "/v1/metrics",
+                json: ["entity": entity, "metric": "facial_recognition_individuals", "value": value, "at": "2026-02-10"])
             ids[entity] = (((r as? [String: Any])?["opened"] as? [[String: Any]])?.first?["id"] as? Int) ?? -1
         }
         let (s0, _) = try await d.request("POST", "/v1/obligations/\(ids["closed"]!)/done", json: ["date": "2026-03-01"])
         #expect(s0 == 200)
-        let (_, ev) = try await d.request("POST", "/v1/events", json: ["entity": "small", "kind": "important_data_notified", "at": "2026-03-03"])
+        let (_, ev) = try await d.request(
+            "POST", "/v1/events", json: ["entity": "small", "kind": "important_data_notified", "at": "2026-03-03"])
         let assessment = (((ev as? [String: Any])?["opened"] as? [[String: Any]])?.first?["id"] as? Int) ?? -1
 
         // The threshold rises to 200,000 and the important-data rule is removed.
@@ -153,7 +172,9 @@ import Testing
 
         let (s1, body) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s1 == 200, "\(body ?? "")")
-        #expect(((body as? [String: Any])?["status"] as? String)?.contains("2 open obligations no longer given by the facts") == true, "\(body ?? "")")
+        #expect(
+            ((body as? [String: Any])?["status"] as? String)?.contains("2 open obligations no longer given by the facts") == true,
+            "\(body ?? "")")
         let (s2, _) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s2 == 200)
 
@@ -163,15 +184,20 @@ import Testing
                 .map { ($0["subject"] as String, $0["note"] as String) }
         }
         #expect(flagged.map(\.0).sorted() == ["obligation:\(ids["small"]!)", "obligation:\(assessment)"].sorted())
-        #expect(flagged.first { $0.0 == "obligation:\(assessment)" }?.1.hasPrefix("rule cn.important-data.assessment removed from the configuration; the recorded facts no longer give this obligation") == true)
+        #expect(
+            flagged.first { $0.0 == "obligation:\(assessment)" }?.1.hasPrefix(
+                "rule cn.important-data.assessment removed from the configuration; the recorded facts no longer give this obligation")
+                == true)
         #expect(flagged.first { $0.0 == "obligation:\(ids["small"]!)" }?.1.hasPrefix("rule cn.facial-recognition.filing changed") == true)
         let notified = try await db.read { db in
-            try Int64.fetchAll(db, sql: "SELECT json_extract(payload, '$.obligation') FROM outbox WHERE kind = 'obligation.underived' ORDER BY 1")
+            try Int64.fetchAll(
+                db, sql: "SELECT json_extract(payload, '$.obligation') FROM outbox WHERE kind = 'obligation.underived' ORDER BY 1")
         }
         #expect(notified == [Int64(ids["small"]!), Int64(assessment)].sorted())
         // Left open, with their due days; the closed one and the one still given are untouched.
         let (_, list) = try await d.request("GET", "/v1/obligations?status=all")
-        let status = Dictionary(uniqueKeysWithValues: ((list as? [[String: Any]]) ?? []).map { ($0["id"] as! Int, $0["status"] as! String) })
+        let status = Dictionary(
+            uniqueKeysWithValues: ((list as? [[String: Any]]) ?? []).map { ($0["id"] as! Int, $0["status"] as! String) })
         #expect(status[ids["small"]!] == "open" && status[assessment] == "open")
         #expect(status[ids["closed"]!] == "done" && status[ids["large"]!] == "open")
     }
@@ -216,11 +242,19 @@ import Testing
         let db = try DatabaseQueue(path: d.databasePath)
         let subject = "obligation:\(moved["id"] as! Int)"
         let trail = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT action, note FROM audit WHERE subject = ? AND action IN ('obligation.moved', 'obligation.underived') ORDER BY id",
-                             arguments: [subject]).map { "\($0["action"] as String): \($0["note"] as String)" }
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT action, note FROM audit WHERE subject = ? AND action IN ('obligation.moved', 'obligation.underived') ORDER BY id",
+                arguments: [subject]
+            ).map { "\($0["action"] as String): \($0["note"] as String)" }
         }
         #expect(trail.count == 2)
-        #expect(trail.first == "obligation.moved: moved from 2027-03-03 to 2026-09-03: rule cn.mlps.annual-assessment changed: recurrence +1y -> +6mo")
-        #expect(trail.last?.hasPrefix("obligation.underived: rule cn.mlps.annual-assessment changed: recurrence +6mo -> none") == true, "\(trail)")
+        #expect(
+            trail.first
+                == "obligation.moved: moved from 2027-03-03 to 2026-09-03: rule cn.mlps.annual-assessment changed: recurrence +1y -> +6mo")
+        #expect(
+            trail.last?.hasPrefix("obligation.underived: rule cn.mlps.annual-assessment changed: recurrence +6mo -> none") == true,
+            "\(trail)")
     }
 }

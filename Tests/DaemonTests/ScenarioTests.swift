@@ -22,26 +22,45 @@ import Testing
         #expect(try await d.request("POST", "/v1/entities", json: ["id": "acme", "name": "ACME"]).0 == 201)
 
         // Facial data crossing 100,000 on 2025-05-20, before the rule took effect: 2025-06-01 + 30wd.
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 99_999, "at": "2025-05-01"])
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 100_000, "at": "2025-05-20"])
+        _ = try await d.request(
+            "POST", "/v1/metrics", json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 99_999, "at": "2025-05-01"]
+        )
+        _ = try await d.request(
+            "POST", "/v1/metrics",
+            json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 100_000, "at": "2025-05-20"])
         // Staying above does not restart the clock.
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 150_000, "at": "2025-09-01"])
+        _ = try await d.request(
+            "POST", "/v1/metrics",
+            json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 150_000, "at": "2025-09-01"])
         // PIPO: exactly 1,000,000 is not "over"; 1,000,001 on 2025-06-30 is, before 2025-07-18: due 2025-08-29.
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_000, "at": "2025-06-01"])
+        _ = try await d.request(
+            "POST", "/v1/metrics",
+            json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_000, "at": "2025-06-01"])
         var list = try await obligations(d, entity: "acme")
         #expect(due(list, rule: "cn.pipo.report").isEmpty)
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_001, "at": "2025-06-30"])
+        _ = try await d.request(
+            "POST", "/v1/metrics",
+            json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_001, "at": "2025-06-30"])
         // Important-data notice 2025-03-03 + 2mo = Sat 2025-05-03 in the Labour Day run -> 2025-05-06.
         _ = try await d.request("POST", "/v1/events", json: ["entity": "acme", "kind": "important_data_notified", "at": "2025-03-03"])
         // Certificate expiring 2026-08-31: -6mo = Sat 2026-02-28, a make-up working day, no roll.
-        _ = try await d.request("POST", "/v1/events", json: ["entity": "acme", "kind": "pi_export_certificate_issued", "at": "2023-08-31",
-                                                             "attributes": ["expires": "2026-08-31"]])
+        _ = try await d.request(
+            "POST", "/v1/events",
+            json: [
+                "entity": "acme", "kind": "pi_export_certificate_issued", "at": "2023-08-31",
+                "attributes": ["expires": "2026-08-31"]
+            ])
         // Rectification notice 2025-01-27 + 5wd over Spring Festival -> 2025-02-10; one stating its own period.
         _ = try await d.request("POST", "/v1/events", json: ["entity": "acme", "kind": "rectification_notice_shanghai", "at": "2025-01-27"])
-        _ = try await d.request("POST", "/v1/events", json: ["entity": "acme", "kind": "rectification_notice_shanghai", "at": "2025-01-27",
-                                                             "attributes": ["period": "+10wd"]])
+        _ = try await d.request(
+            "POST", "/v1/events",
+            json: [
+                "entity": "acme", "kind": "rectification_notice_shanghai", "at": "2025-01-27",
+                "attributes": ["period": "+10wd"]
+            ])
         // Incident at an instant: +10min and +30min, no rolling.
-        _ = try await d.request("POST", "/v1/events", json: ["entity": "acme", "kind": "telecom_security_incident", "at": "2025-10-01T23:55:00+08:00"])
+        _ = try await d.request(
+            "POST", "/v1/events", json: ["entity": "acme", "kind": "telecom_security_incident", "at": "2025-10-01T23:55:00+08:00"])
 
         list = try await obligations(d, entity: "acme")
         #expect(due(list, rule: "cn.facial-recognition.filing") == ["2025-07-14"])
@@ -63,11 +82,13 @@ import Testing
         try await d.start()
         defer { d.signal(SIGKILL) }
         _ = try await d.request("POST", "/v1/entities", json: ["id": "e1", "name": "E1"])
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "e1", "metric": "facial_recognition_individuals", "value": 120_000, "at": "2025-07-01"])
+        _ = try await d.request(
+            "POST", "/v1/metrics", json: ["entity": "e1", "metric": "facial_recognition_individuals", "value": 120_000, "at": "2025-07-01"])
         var list = try await obligations(d, entity: "e1")
         #expect(due(list, rule: "cn.facial-recognition.filing") == ["2025-08-12"])
         // A late report shows the threshold was reached earlier, on 2025-06-20.
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "e1", "metric": "facial_recognition_individuals", "value": 100_500, "at": "2025-06-20"])
+        _ = try await d.request(
+            "POST", "/v1/metrics", json: ["entity": "e1", "metric": "facial_recognition_individuals", "value": 100_500, "at": "2025-06-20"])
         list = try await obligations(d, entity: "e1")
         #expect(due(list, rule: "cn.facial-recognition.filing") == ["2025-08-01"])
         let id = list[0]["id"] as! Int
@@ -77,7 +98,8 @@ import Testing
         let note = (history as? [[String: Any]])?.last?["note"] as? String
         #expect(note?.contains("moved from 2025-08-12 to 2025-08-01") == true)
         // An out-of-order report below the threshold in between does not restart the clock.
-        _ = try await d.request("POST", "/v1/metrics", json: ["entity": "e1", "metric": "facial_recognition_individuals", "value": 90_000, "at": "2025-06-25"])
+        _ = try await d.request(
+            "POST", "/v1/metrics", json: ["entity": "e1", "metric": "facial_recognition_individuals", "value": 90_000, "at": "2025-06-25"])
         list = try await obligations(d, entity: "e1")
         #expect(due(list, rule: "cn.facial-recognition.filing") == ["2025-08-01"])
         #expect(list.count == 1)
@@ -88,7 +110,8 @@ import Testing
         try await d.start()
         defer { d.signal(SIGKILL) }
         _ = try await d.request("POST", "/v1/entities", json: ["id": "e2", "name": "E2"])
-        let (s, body) = try await d.request("POST", "/v1/events", json: ["entity": "e2", "kind": "mlps_system_registered", "at": "2025-03-10"])
+        let (s, body) = try await d.request(
+            "POST", "/v1/events", json: ["entity": "e2", "kind": "mlps_system_registered", "at": "2025-03-10"])
         #expect(s == 201)
         let opened = ((body as? [String: Any])?["opened"] as? [[String: Any]]) ?? []
         #expect(opened.first?["due"] as? String == "2026-03-10")
@@ -98,7 +121,10 @@ import Testing
         #expect(try await d.request("POST", "/v1/obligations/\(id)/done", json: [:]).0 == 409)
         let list = try await obligations(d, entity: "e2")
         #expect(list.count == 2)
-        #expect(list.contains { $0["due"] as? String == "2027-03-10" && $0["status"] as? String == "open" && $0["provisional"] as? Bool == true })
+        #expect(
+            list.contains {
+                $0["due"] as? String == "2027-03-10" && $0["status"] as? String == "open" && $0["provisional"] as? Bool == true
+            })
         #expect(try await d.request("POST", "/v1/obligations/\(id)/reopen", json: ["note": "rejected by the organ"]).0 == 200)
         let (_, history) = try await d.request("GET", "/v1/obligations/\(id)/history")
         let actions = (history as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
@@ -117,7 +143,8 @@ import Testing
         #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: s).status == 0)
         #expect(try obligctl(["event", "add", "acme", "important_data_notified", "--at", "2025-03-03"], socket: s).status == 0)
         let ack = try obligctl(["ack", "1", "--note", "Li Wei files it", "--until", "2099-12-31"], socket: s)
-        #expect(ack.status == 0 && ack.stdout.contains("obligation 1 acknowledged by ")
+        #expect(
+            ack.status == 0 && ack.stdout.contains("obligation 1 acknowledged by ")
                 && ack.stdout.contains("until 2099-12-31: Li Wei files it"), "\(ack)")
         #expect(try obligctl(["list"], socket: s).stdout.contains("open (ack "))
         #expect(try obligctl(["show", "1"], socket: s).stdout.contains("acknowledged: by "))
@@ -139,10 +166,11 @@ import Testing
             ("2025-01-27", "+5wd", "2025-02-10"),
             ("2024-08-31", "+6mo", "2025-02-28"),
             ("2026-08-31", "-6mo", "2026-02-28"),
-            ("2025-03-03T10:00:00Z", "+30s", "2025-03-03"),
+            ("2025-03-03T10:00:00Z", "+30s", "2025-03-03")
         ]
         for (start, period, expected) in cases {
-            let (s, body) = try await d.request("POST", "/v1/obligations", json: ["entity": "e3", "title": "t \(period)", "start": start, "period": period])
+            let (s, body) = try await d.request(
+                "POST", "/v1/obligations", json: ["entity": "e3", "title": "t \(period)", "start": start, "period": period])
             #expect(s == 201, "\(start) \(period)")
             #expect((body as? [String: Any])?["due"] as? String == expected, "\(start) \(period)")
         }

@@ -5,15 +5,28 @@ import Testing
 
 /// Reminders from a real obligd process, timed by the real clock (a few seconds per test).
 @Suite(.serialized) struct SchedulerEndToEndTests {
-    struct Reminder { var stage: String; var late: Bool; var scheduledAt: Int64; var createdAt: Int64; var obligation: Int }
+    struct Reminder {
+        var stage: String
+        var late: Bool
+        var scheduledAt: Int64
+        var createdAt: Int64
+        var obligation: Int
+    }
 
     func reminders(_ d: DaemonProcess) throws -> [Reminder] {
-        let db = try DatabaseQueue(path: d.databasePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let db = try DatabaseQueue(
+            path: d.databasePath,
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }())
         return try db.read { db in
             try Row.fetchAll(db, sql: "SELECT createdAt, payload FROM outbox WHERE kind = 'reminder' ORDER BY rowid").map { row in
                 let p = try JSONSerialization.jsonObject(with: Data((row["payload"] as String).utf8)) as! [String: Any]
-                return Reminder(stage: p["stage"] as! String, late: p["late"] as! Bool, scheduledAt: (p["scheduledAt"] as! NSNumber).int64Value,
-                                createdAt: row["createdAt"], obligation: p["obligation"] as! Int)
+                return Reminder(
+                    stage: p["stage"] as! String, late: p["late"] as! Bool, scheduledAt: (p["scheduledAt"] as! NSNumber).int64Value,
+                    createdAt: row["createdAt"], obligation: p["obligation"] as! Int)
             }
         }
     }
@@ -36,7 +49,8 @@ import Testing
         try await d.start()
         defer { d.signal(SIGKILL) }
         _ = try await d.request("POST", "/v1/entities", json: ["id": "e", "name": "E"])
-        let (s, _) = try await d.request("POST", "/v1/obligations", json: ["entity": "e", "title": "soon", "start": nowISO(), "period": "+3s"])
+        let (s, _) = try await d.request(
+            "POST", "/v1/obligations", json: ["entity": "e", "title": "soon", "start": nowISO(), "period": "+3s"])
         #expect(s == 201)
         try await poll(timeout: .seconds(8), every: .milliseconds(50)) { try !reminders(d).isEmpty }
         try await Task.sleep(for: .seconds(1))
@@ -44,7 +58,9 @@ import Testing
         #expect(r.count == 1)
         #expect(r.first?.stage == "due")
         #expect(r.first?.late == false)
-        if let first = r.first { #expect(first.createdAt - first.scheduledAt <= 1, "fired \(first.createdAt - first.scheduledAt)s after its time") }
+        if let first = r.first {
+            #expect(first.createdAt - first.scheduledAt <= 1, "fired \(first.createdAt - first.scheduledAt)s after its time")
+        }
     }
 
     @Test func stoppedAcrossThreeStagesThenStartedSendsOneLateReminder() async throws {
@@ -91,7 +107,8 @@ import Testing
         #expect(moving?["due"] as? String == "2027-05-03")
         #expect(moving?["provisional"] as? Bool == true)
         // A deadline the new calendar does not move: 2027-03-08 + 5wd = 2027-03-15.
-        let (_, b) = try await d.request("POST", "/v1/obligations", json: ["entity": "c", "title": "steady", "start": "2027-03-08", "period": "+5wd"])
+        let (_, b) = try await d.request(
+            "POST", "/v1/obligations", json: ["entity": "c", "title": "steady", "start": "2027-03-08", "period": "+5wd"])
         #expect((b as? [String: Any])?["due"] as? String == "2027-03-15")
         // The 2027 notice arrives: Labour Day 2027-05-01..05-05.
         try #"""
@@ -112,9 +129,13 @@ import Testing
         #expect(steady?["due"] as? String == "2027-03-15")
         #expect(steady?["provisional"] as? Bool == false)
         let db = try DatabaseQueue(path: d.databasePath)
-        let audits = try await db.read { db in try Row.fetchAll(db, sql: "SELECT action, note FROM audit WHERE action IN ('obligation.moved', 'obligation.recomputed')") }
+        let audits = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT action, note FROM audit WHERE action IN ('obligation.moved', 'obligation.recomputed')")
+        }
         #expect(audits.filter { ($0["action"] as String) == "obligation.moved" }.count == 1)
-        #expect((audits.first { ($0["action"] as String) == "obligation.moved" }?["note"] as String?) == "moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published")
+        #expect(
+            (audits.first { ($0["action"] as String) == "obligation.moved" }?["note"] as String?)
+                == "moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published")
         #expect(audits.filter { ($0["action"] as String) == "obligation.recomputed" }.count == 1)
         let notes = try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE kind = 'obligation.moved'") }
         #expect(notes == 1)

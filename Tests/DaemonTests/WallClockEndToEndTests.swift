@@ -16,8 +16,9 @@ final class MachineWallClock: @unchecked Sendable {
     /// CAP_SYS_TIME (bit 25) in the effective set: root in a container may lack it.
     static var hasCapSysTime: Bool {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-              let caps = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let caps = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
         return caps & (1 << 25) != 0
     }
 
@@ -89,19 +90,20 @@ extension SchedulerEndToEndTests {
         let r = try reminders(d)
         #expect(r.map(\.stage) == ["due", "due"])
         #expect(Set(r.map(\.obligation)).count == 2)
-        #expect(d.log_().components(separatedBy: "wall clock changed").count - 1 >= 3, "the scheduler did not notice every jump")
+        #expect(d.logText().components(separatedBy: "wall clock changed").count - 1 >= 3, "the scheduler did not notice every jump")
     }
 
     /// Europe/Berlin changes its offset on these Sundays; the "1 day before" stage of a deadline due
     /// on the Monday is 09:00 local on the change day. Fired within a second of that instant, not an
     /// hour early or late.
-    @Test(.enabled(if: MachineWallClock.permitted, "sets the machine's clock: needs CAP_SYS_TIME and OBLIGD_TEST_SET_CLOCK=1"),
-          arguments: [
-              // Spring forward: 09:00 CEST = 07:00 UTC.
-              (start: "2026-03-23", due: "2026-03-30", stageAt: Int64(1_774_767_600)),
-              // Fall back: 09:00 CET = 08:00 UTC.
-              (start: "2026-10-19", due: "2026-10-26", stageAt: Int64(1_792_915_200)),
-          ])
+    @Test(
+        .enabled(if: MachineWallClock.permitted, "sets the machine's clock: needs CAP_SYS_TIME and OBLIGD_TEST_SET_CLOCK=1"),
+        arguments: [
+            // Spring forward: 09:00 CEST = 07:00 UTC.
+            (start: "2026-03-23", due: "2026-03-30", stageAt: Int64(1_774_767_600)),
+            // Fall back: 09:00 CET = 08:00 UTC.
+            (start: "2026-10-19", due: "2026-10-26", stageAt: Int64(1_792_915_200))
+        ])
     func berlinReminderOnTheDaylightSavingChangeDay(start: String, due: String, stageAt: Int64) async throws {
         let clock = MachineWallClock()
         defer { clock.restore() }
@@ -111,7 +113,8 @@ extension SchedulerEndToEndTests {
         defer { d.signal(SIGKILL) }
         let (s, _) = try await d.request("POST", "/v1/entities", json: ["id": "berlin", "name": "Berlin GmbH", "zone": "Europe/Berlin"])
         #expect(s == 201)
-        let (s2, body) = try await d.request("POST", "/v1/obligations", json: ["entity": "berlin", "title": "filing", "start": start, "period": "+5wd"])
+        let (s2, body) = try await d.request(
+            "POST", "/v1/obligations", json: ["entity": "berlin", "title": "filing", "start": start, "period": "+5wd"])
         #expect(s2 == 201)
         #expect((body as? [String: Any])?["due"] as? String == due)
         let fired = try await poll(timeout: .seconds(12), every: .milliseconds(25)) { try !reminders(d).isEmpty }
@@ -121,6 +124,8 @@ extension SchedulerEndToEndTests {
         #expect(r.first?.stage == "before:-1d")
         #expect(r.first?.scheduledAt == stageAt)
         #expect(r.first?.late == false)
-        if let first = r.first { #expect(first.createdAt - first.scheduledAt <= 1, "fired \(first.createdAt - first.scheduledAt)s after 09:00") }
+        if let first = r.first {
+            #expect(first.createdAt - first.scheduledAt <= 1, "fired \(first.createdAt - first.scheduledAt)s after 09:00")
+        }
     }
 }

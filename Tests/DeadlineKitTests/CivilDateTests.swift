@@ -3,27 +3,31 @@ import Testing
 
 @Suite("CivilDate")
 struct CivilDateTests {
-    @Test("parses exactly YYYY-MM-DD", arguments: [
-        ("2025-01-27", 2025, 1, 27), ("2024-02-29", 2024, 2, 29), ("2000-02-29", 2000, 2, 29),
-        ("0001-01-01", 1, 1, 1), ("9999-12-31", 9999, 12, 31), ("1969-12-31", 1969, 12, 31),
-    ])
+    @Test(
+        "parses exactly YYYY-MM-DD",
+        arguments: [
+            ("2025-01-27", 2025, 1, 27), ("2024-02-29", 2024, 2, 29), ("2000-02-29", 2000, 2, 29),
+            ("0001-01-01", 1, 1, 1), ("9999-12-31", 9999, 12, 31), ("1969-12-31", 1969, 12, 31)
+        ])
     func parsesValid(text: String, y: Int, m: Int, d: Int) throws {
         let date = try CivilDate(parsing: text)
         #expect(date.year == y && date.month == m && date.day == d)
         #expect(date.description == text)
     }
 
-    @Test("rejects malformed and impossible dates, naming the token", arguments: [
-        "2025-02-30",   // February has no 30th
-        "2025-2-3",     // missing zero padding
-        "0000-01-01",   // year 0 does not exist in the proleptic Gregorian calendar used here
-        "2023-02-29",   // 2023 is not a leap year
-        "1900-02-29",   // century, not divisible by 400
-        "2100-02-29",
-        "2025-13-01", "2025-00-10", "2025-01-00", "2025-04-31",
-        "2025/01/27", "2025-01-27 ", " 2025-01-27", "2025-01-2", "20250127", "+025-01-27",
-        "2025-01-27T00:00", "", "2025-1-027",
-    ])
+    @Test(
+        "rejects malformed and impossible dates, naming the token",
+        arguments: [
+            "2025-02-30",  // February has no 30th
+            "2025-2-3",  // missing zero padding
+            "0000-01-01",  // year 0 does not exist in the proleptic Gregorian calendar used here
+            "2023-02-29",  // 2023 is not a leap year
+            "1900-02-29",  // century, not divisible by 400
+            "2100-02-29",
+            "2025-13-01", "2025-00-10", "2025-01-00", "2025-04-31",
+            "2025/01/27", "2025-01-27 ", " 2025-01-27", "2025-01-2", "20250127", "+025-01-27",
+            "2025-01-27T00:00", "", "2025-1-027"
+        ])
     func rejectsInvalid(text: String) {
         let error = #expect(throws: InputError.self) { try CivilDate(parsing: text) }
         #expect(error?.token == text)
@@ -53,7 +57,8 @@ struct CivilDateTests {
                     let date = CivilDate(year: y, month: m, day: d)
                     let back = CivilDate(dayNumber: counter)
                     if date?.dayNumber != counter || back.year != y || back.month != m || back.day != d
-                        || (try? CivilDate(parsing: back.description)) != back {
+                        || (try? CivilDate(parsing: back.description)) != back
+                    {
                         mismatches.append("\(y)-\(m)-\(d) vs day \(counter)")
                     }
                     counter += 1
@@ -64,11 +69,13 @@ struct CivilDateTests {
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
-    @Test("ISO weekday of known dates", arguments: [
-        ("1970-01-01", 4), ("1969-12-31", 3), ("2000-01-01", 6), ("2024-02-29", 4),
-        ("2025-01-27", 1), ("2026-02-28", 6), ("2027-02-06", 6), ("2100-12-31", 5),
-        ("0001-01-01", 1), ("9999-12-31", 5),
-    ])
+    @Test(
+        "ISO weekday of known dates",
+        arguments: [
+            ("1970-01-01", 4), ("1969-12-31", 3), ("2000-01-01", 6), ("2024-02-29", 4),
+            ("2025-01-27", 1), ("2026-02-28", 6), ("2027-02-06", 6), ("2100-12-31", 5),
+            ("0001-01-01", 1), ("9999-12-31", 5)
+        ])
     func weekday(text: String, iso: Int) throws {
         let date = try CivilDate(parsing: text)
         #expect(date.isoWeekday == iso)
@@ -83,12 +90,14 @@ struct CivilDateTests {
         }
     }
 
-    @Test("month arithmetic clamps to the month end (Civil Code art. 202)", arguments: [
-        ("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2024-02-29", 12, "2025-02-28"),
-        ("2024-08-31", 6, "2025-02-28"), ("2026-08-31", -6, "2026-02-28"), ("2025-03-31", -1, "2025-02-28"),
-        ("2025-05-31", 1, "2025-06-30"), ("2025-12-15", 1, "2026-01-15"), ("2025-01-15", -1, "2024-12-15"),
-        ("2025-01-31", -13, "2023-12-31"), ("2000-02-29", 1200, "2100-02-28"),
-    ])
+    @Test(
+        "month arithmetic clamps to the month end (Civil Code art. 202)",
+        arguments: [
+            ("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2024-02-29", 12, "2025-02-28"),
+            ("2024-08-31", 6, "2025-02-28"), ("2026-08-31", -6, "2026-02-28"), ("2025-03-31", -1, "2025-02-28"),
+            ("2025-05-31", 1, "2025-06-30"), ("2025-12-15", 1, "2026-01-15"), ("2025-01-15", -1, "2024-12-15"),
+            ("2025-01-31", -13, "2023-12-31"), ("2000-02-29", 1200, "2100-02-28")
+        ])
     func addingMonths(start: String, months: Int, expected: String) throws {
         #expect(try CivilDate(parsing: start).adding(months: months).description == expected)
     }

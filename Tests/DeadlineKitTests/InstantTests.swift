@@ -3,25 +3,29 @@ import Testing
 
 @Suite("Instant")
 struct InstantTests {
-    @Test("parses RFC 3339 with an explicit offset", arguments: [
-        ("2025-03-03T14:05:00+08:00", "2025-03-03T06:05:00Z"),
-        ("2025-03-03T14:05+08:00", "2025-03-03T06:05:00Z"),
-        ("2025-03-03T14:05:00Z", "2025-03-03T14:05:00Z"),
-        ("2025-03-03t14:05:00z", "2025-03-03T14:05:00Z"),
-        ("2025-03-03T14:05:59.999+08:00", "2025-03-03T06:05:59Z"),  // fraction dropped, not rounded
-        ("2025-03-03T00:30:00+08:00", "2025-03-02T16:30:00Z"),       // previous UTC day
-        ("2025-03-03T20:00:00-05:30", "2025-03-04T01:30:00Z"),       // next UTC day
-        ("1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z"),            // before the epoch
-    ])
+    @Test(
+        "parses RFC 3339 with an explicit offset",
+        arguments: [
+            ("2025-03-03T14:05:00+08:00", "2025-03-03T06:05:00Z"),
+            ("2025-03-03T14:05+08:00", "2025-03-03T06:05:00Z"),
+            ("2025-03-03T14:05:00Z", "2025-03-03T14:05:00Z"),
+            ("2025-03-03t14:05:00z", "2025-03-03T14:05:00Z"),
+            ("2025-03-03T14:05:59.999+08:00", "2025-03-03T06:05:59Z"),  // fraction dropped, not rounded
+            ("2025-03-03T00:30:00+08:00", "2025-03-02T16:30:00Z"),  // previous UTC day
+            ("2025-03-03T20:00:00-05:30", "2025-03-04T01:30:00Z"),  // next UTC day
+            ("1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z")  // before the epoch
+        ])
     func parses(text: String, utc: String) throws {
         #expect(try Instant(parsing: text).description == utc)
     }
 
-    @Test("rejects instants without an offset or with impossible fields", arguments: [
-        "2025-03-03T14:05:00", "2025-03-03 14:05:00+08:00", "2025-03-03T24:00Z", "2025-03-03T14:60Z",
-        "2025-03-03T14:05:60Z", "2025-03-03T14:05+0800", "2025-03-03T1:05Z", "2025-03-03T14:05:00+24:00",
-        "2025-03-03T14:05:00+08:00x", "2025-03-03T",
-    ])
+    @Test(
+        "rejects instants without an offset or with impossible fields",
+        arguments: [
+            "2025-03-03T14:05:00", "2025-03-03 14:05:00+08:00", "2025-03-03T24:00Z", "2025-03-03T14:60Z",
+            "2025-03-03T14:05:60Z", "2025-03-03T14:05+0800", "2025-03-03T1:05Z", "2025-03-03T14:05:00+24:00",
+            "2025-03-03T14:05:00+08:00x", "2025-03-03T"
+        ])
     func rejects(text: String) {
         let error = #expect(throws: InputError.self) { try Instant(parsing: text) }
         #expect(error?.token == text)

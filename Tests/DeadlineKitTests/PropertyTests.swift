@@ -40,7 +40,8 @@ struct PropertyTests {
             // Going back the same number of working days returns to the start when it is a working
             // day, and otherwise to the last working day before it (the start itself is never counted).
             if let back = try? cal.addingWorkingDays(-n, to: r), let expected = try? cal.rolled(s, .backward),
-               back != expected {
+                back != expected
+            {
                 failures.append("\(s) +\(n)wd -\(n)wd = \(back), expected \(expected)")
             }
             // -Nwd from the same start.

@@ -8,28 +8,33 @@ struct WorkingCalendarTests {
 
     /// Working-day totals of the official years, counted by hand from the spec table: Mon-Fri days,
     /// minus the days off that fall on Mon-Fri, plus the make-up days.
-    @Test("yearly working-day totals match the spec table", arguments: [
-        // 2024: 262 Mon-Fri days; weekday days off: 1/1, 2/12-16 (5), 4/4-5 (2), 5/1-3 (3), 6/10,
-        // 9/16-17 (2), 10/1-4 (4), 10/7 -> 19; make-up days 8 -> 262 - 19 + 8 = 251.
-        (2024, 251),
-        // 2025: 261 Mon-Fri days; weekday days off 18 (see VectorTests); make-up days 5 -> 248.
-        (2025, 248),
-        // 2026: 261 Mon-Fri days; weekday days off: 1/1-2 (2), 2/16-20 (5), 2/23, 4/6, 5/1, 5/4-5 (2),
-        // 6/19, 9/25, 10/1-2 (2), 10/5-7 (3) -> 19; make-up days 6 -> 261 - 19 + 6 = 248.
-        (2026, 248),
-    ])
+    @Test(
+        "yearly working-day totals match the spec table",
+        arguments: [
+            // 2024: 262 Mon-Fri days; weekday days off: 1/1, 2/12-16 (5), 4/4-5 (2), 5/1-3 (3), 6/10,
+            // 9/16-17 (2), 10/1-4 (4), 10/7 -> 19; make-up days 8 -> 262 - 19 + 8 = 251.
+            (2024, 251),
+            // 2025: 261 Mon-Fri days; weekday days off 18 (see VectorTests); make-up days 5 -> 248.
+            (2025, 248),
+            // 2026: 261 Mon-Fri days; weekday days off: 1/1-2 (2), 2/16-20 (5), 2/23, 4/6, 5/1, 5/4-5 (2),
+            // 6/19, 9/25, 10/1-2 (2), 10/5-7 (3) -> 19; make-up days 6 -> 261 - 19 + 6 = 248.
+            (2026, 248)
+        ])
     func yearTotals(year: Int, total: Int) throws {
-        let count = try cal.workingDayCount(from: CivilDate(year: year, month: 1, day: 1)!,
-                                            through: CivilDate(year: year, month: 12, day: 31)!)
+        let count = try cal.workingDayCount(
+            from: CivilDate(year: year, month: 1, day: 1)!,
+            through: CivilDate(year: year, month: 12, day: 31)!)
         #expect(count == total)
     }
 
     @Test("make-up days are working, days off are not, per the spec table")
     func statuses() throws {
-        let makeUps = ["2024-02-04", "2024-02-18", "2024-04-07", "2024-04-28", "2024-05-11", "2024-09-14",
-                       "2024-09-29", "2024-10-12", "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28",
-                       "2025-10-11", "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20",
-                       "2026-10-10"]
+        let makeUps = [
+            "2024-02-04", "2024-02-18", "2024-04-07", "2024-04-28", "2024-05-11", "2024-09-14",
+            "2024-09-29", "2024-10-12", "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28",
+            "2025-10-11", "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20",
+            "2026-10-10"
+        ]
         for m in makeUps {
             #expect(d(m).isWeekend, "\(m)")
             #expect(try cal.isWorkingDay(d(m)), "\(m)")

@@ -1,11 +1,12 @@
 import DeadlineKit
-@testable import Delivery
 import Foundation
 import GRDB
 import Rules
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// `obligctl ack`: who has taken an obligation, audited; its reminders are reduced while it holds
 /// (only the last before-stage, overdue at most daily), and the due reminder always goes.
@@ -21,8 +22,10 @@ import Testing
         let config = try Configuration.load(directory: dir.path)
         let id = try h.store.pool.write { db in
             try Recorder(db: db, config: config, now: i("2026-11-30T00:00:00Z"), actor: "test")
-                .addCustom(entityId: "acme", title: "Report the incident", start: .instant(i("2026-12-01T00:00:00Z")),
-                           period: try Period(parsing: "+2h"), roll: nil).id!
+                .addCustom(
+                    entityId: "acme", title: "Report the incident", start: .instant(i("2026-12-01T00:00:00Z")),
+                    period: try Period(parsing: "+2h"), roll: nil
+                ).id!
         }
         return (h, config, id)
     }

@@ -1,10 +1,11 @@
-@testable import Delivery
 import DeadlineKit
 import Foundation
 import GRDB
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// A receiver's daily agenda: at its local time, once a day, what is overdue, what falls due within a
 /// week and what moved since the last one.
@@ -18,8 +19,9 @@ import Testing
         try await h.store.write { db in
             // Obligation 1 is long overdue (the store factory's); 2 falls due in three days and moved an hour ago.
             try db.execute(sql: "UPDATE obligation SET due = '2026-11-28', dueInstant = ? WHERE id = 2", arguments: [start + 3 * 86_400])
-            var a = AuditEntry(at: start - 3600, actor: "reload", action: "obligation.moved", subject: "obligation:2", before: nil, after: nil,
-                               note: "moved from 2026-11-27 to 2026-11-28")
+            var a = AuditEntry(
+                at: start - 3600, actor: "reload", action: "obligation.moved", subject: "obligation:2", before: nil, after: nil,
+                note: "moved from 2026-11-27 to 2026-11-28")
             try a.insert(db)
         }
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)

@@ -1,9 +1,10 @@
-@testable import Delivery
 import Foundation
-@testable import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// Change notices of one cause reach each receiver as one digest; reminders never wait for it.
 @Suite(.serialized) struct DigestTests {
@@ -24,7 +25,8 @@ import Testing
         let moves = try enqueue(h.store, (2...501).map { moved($0) })
         let reminder = try enqueue(h.store, [payload(stage: "due")])
         // A DingTalk-like limit: 20 a minute, a burst of 1.
-        let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 1"#))]", delivery: Self.digests)
+        let d = try h.start(
+            receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 1"#))]", delivery: Self.digests)
         let start: Int64 = h.clock.now()
         try await eventually("the reminder first, at once") { accepted.all == reminder }
         #expect(server.requests[0].at == start)

@@ -1,11 +1,12 @@
-@testable import Delivery
 import DeadlineKit
 import Foundation
 import GRDB
-@testable import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -47,7 +48,9 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         let closed = try RefusingPort()
         defer { closed.close() }
         let ids = try enqueue(h.store, [payload()])
-        let d = try h.start(receivers: #"[{"name": "down", "format": "standard", "url": "http://127.0.0.1:\#(closed.port)/hook", "secretFile": "hooks.secret"}]"#)
+        let d = try h.start(
+            receivers:
+                #"[{"name": "down", "format": "standard", "url": "http://127.0.0.1:\#(closed.port)/hook", "secretFile": "hooks.secret"}]"#)
         try await eventually("refused twice") { try delivery(h.store, ids[0], "down")?.attempts == 1 }
         let r = try #require(try delivery(h.store, ids[0], "down"))
         #expect(r.status == .pending)
@@ -64,8 +67,9 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         }
         let ids = try enqueue(h.store, [payload(stage: "before:-30d"), payload(stage: "before:-7d")])
         poisoned.withLock { $0 = ids[0] }
-        let d = try h.start(receivers: "[\(standardReceiver("r", server))]",
-                            delivery: #"{"maxAttempts": 4, "maxAgeHours": 0, "backoffInitialSeconds": 10, "backoffMaxSeconds": 30}"#)
+        let d = try h.start(
+            receivers: "[\(standardReceiver("r", server))]",
+            delivery: #"{"maxAttempts": 4, "maxAgeHours": 0, "backoffInitialSeconds": 10, "backoffMaxSeconds": 30}"#)
         var waits: [Int64] = []
         for attempt in 1...3 {
             try await eventually("attempt \(attempt)") { try delivery(h.store, ids[0], "r")?.attempts == attempt }
@@ -88,7 +92,9 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
     @Test func aPermanentErrorIsDeadAtOnce() async throws {
         let h = try Harness()
         try h.credential("hooks.secret", whsec)
-        let (server, _) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in .respond(status: 422, body: "unknown event type") }
+        let (server, _) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in
+            .respond(status: 422, body: "unknown event type")
+        }
         let ids = try enqueue(h.store, [payload()])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]")
         try await eventually("dead") { try delivery(h.store, ids[0], "r")?.status == .dead }
@@ -110,8 +116,9 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         }
         let ids = try enqueue(h.store, (1...5).map { payload(title: "Obligation \($0)") })
         let start: Int64 = h.clock.now()
-        let d = try h.start(receivers: "[\(standardReceiver("r", server))]",
-                            delivery: #"{"maxAttempts": 12, "maxAgeHours": 48, "backoffInitialSeconds": 10, "backoffMaxSeconds": 3600}"#)
+        let d = try h.start(
+            receivers: "[\(standardReceiver("r", server))]",
+            delivery: #"{"maxAttempts": 12, "maxAgeHours": 48, "backoffInitialSeconds": 10, "backoffMaxSeconds": 3600}"#)
         try await eventually("first attempt") { !server.requests.isEmpty }
         while h.clock.now() < start + 86_400_000 { try await step(h) }
         try await eventually("the last attempt of the day recorded") { h.clock.earliestSleeper != nil }
@@ -156,10 +163,14 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         let h = try Harness()
         try h.credential("hooks.secret", whsec)
         let (server, _) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let ids = try enqueue(h.store, [payload(kind: "obligation.opened", stage: nil), payload(stage: "overdue:1"), #"{"kind":"reminder"}"#])
-        let receivers = "[\(standardReceiver("errors", server, extra: #", "routes": [{"severities": ["error"]}]"#)), \(standardReceiver("all", server))]"
+        let ids = try enqueue(
+            h.store, [payload(kind: "obligation.opened", stage: nil), payload(stage: "overdue:1"), #"{"kind":"reminder"}"#])
+        let receivers =
+            "[\(standardReceiver("errors", server, extra: #", "routes": [{"severities": ["error"]}]"#)), \(standardReceiver("all", server))]"
         var d = try h.start(receivers: receivers)
-        try await eventually("all delivered") { try deliveries(h.store).count == 3 && deliveries(h.store).allSatisfy { $0.status == .delivered } }
+        try await eventually("all delivered") {
+            try deliveries(h.store).count == 3 && deliveries(h.store).allSatisfy { $0.status == .delivered }
+        }
         #expect(try deliveries(h.store, receiver: "errors").map(\.outboxId) == [ids[1]])
         #expect(try deliveries(h.store, receiver: "all").map(\.outboxId) == [ids[0], ids[1]])
         let invalid = try #require(try await h.store.read { db in try OutboxEntry.fetchOne(db, key: ids[2]) })
@@ -271,7 +282,8 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         try h.credential("wc", wecom.url("/cgi-bin/webhook/send?key=wrong"))
         let closed = try RefusingPort()
         defer { closed.close() }
-        let receivers = "[\(standardReceiver("ok", server)), {\"name\": \"wc\", \"format\": \"wecom\"}, "
+        let receivers =
+            "[\(standardReceiver("ok", server)), {\"name\": \"wc\", \"format\": \"wecom\"}, "
             + #"{"name": "gone", "format": "standard", "url": "http://127.0.0.1:\#(closed.port)/", "secretFile": "hooks.secret"}]"#
         let d = try h.start(receivers: receivers)
         let ok = try await d.dispatcher.sendTest(receiver: "ok")
@@ -301,17 +313,22 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
         let obligation = try await h.store.write { db in
             let r = Recorder(db: db, config: config, now: Instant(secondsSinceEpoch: 1_759_000_000), actor: "test")
             _ = try r.addEntity(id: "globex", name: "Globex Corp", zone: nil, region: nil, owner: nil, labels: [:])
-            let o = try r.addCustom(entityId: "globex", title: "Renew the data processing agreement", start: .day(try CivilDate(parsing: "2025-09-01")),
-                                    period: try Period(parsing: "+30d"), roll: nil)
+            let o = try r.addCustom(
+                entityId: "globex", title: "Renew the data processing agreement", start: .day(try CivilDate(parsing: "2025-09-01")),
+                period: try Period(parsing: "+30d"), roll: nil)
             return try r.close(o.id!, as: .done, on: nil, note: "signed")
         }
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]")
-        try await eventually("both delivered") { try deliveries(h.store).count == 2 && deliveries(h.store).allSatisfy { $0.status == .delivered } }
+        try await eventually("both delivered") {
+            try deliveries(h.store).count == 2 && deliveries(h.store).allSatisfy { $0.status == .delivered }
+        }
         let kinds = server.requests.compactMap { $0.json?["type"] as? String }
         #expect(kinds == ["obligation.opened", "obligation.done"])
         let data = try #require(server.requests.first?.json?["data"] as? [String: Any])
         #expect(data["obligation"] as? Int == Int(obligation.id!))
-        #expect(((data["message"] as? [String: Any])?["title"] as? String) == "New obligation for Globex Corp: Renew the data processing agreement")
+        #expect(
+            ((data["message"] as? [String: Any])?["title"] as? String)
+                == "New obligation for Globex Corp: Renew the data processing agreement")
         #expect(d.journal.all.filter { $0.contains("OBLIGD_ENTITY=globex") }.count == 2)
         await d.stop()
         await server.stop()

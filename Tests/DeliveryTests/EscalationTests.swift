@@ -1,8 +1,9 @@
-@testable import Delivery
 import Foundation
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// Escalation: a receiver whose route has `overdueFor` hears only of what is still open that long
 /// after the deadline, and its reminders @mention the people obligd.json names, on each platform.
@@ -16,19 +17,23 @@ import Testing
         try h.credential("mgmt", ding.url("/robot/send?access_token=tok"))
         try h.credential("mgmt.secret", "SECgood")
         let due: Int64 = 1_760_112_000
-        let ids = try enqueue(h.store, [
-            payload(stage: "due", scheduledAt: due - 15 * 3600),
-            payload(stage: "overdue:1", scheduledAt: due + 9 * 3600),
-            payload(stage: "overdue:2", scheduledAt: due + 33 * 3600),
-        ])
+        let ids = try enqueue(
+            h.store,
+            [
+                payload(stage: "due", scheduledAt: due - 15 * 3600),
+                payload(stage: "overdue:1", scheduledAt: due + 9 * 3600),
+                payload(stage: "overdue:2", scheduledAt: due + 33 * 3600)
+            ])
         let receivers = """
             [\(standardReceiver("team", team)),
              {"name": "mgmt", "format": "dingtalk", "routes": [{"overdueFor": "+1d"}], "mention": ["13800000000", "manager01"], "mentionOwner": true}]
             """
-        let d = try RunningDispatcher(store: h.store, obligdJSON: """
-            {"receivers": \(receivers), "delivery": {"digestSeconds": 0},
-             "people": {"alice": {"dingtalk": "13900000001", "slack": "U024BE7LH"}}}
-            """, credentials: h.credentials, clock: h.clock)
+        let d = try RunningDispatcher(
+            store: h.store,
+            obligdJSON: """
+                {"receivers": \(receivers), "delivery": {"digestSeconds": 0},
+                 "people": {"alice": {"dingtalk": "13900000001", "slack": "U024BE7LH"}}}
+                """, credentials: h.credentials, clock: h.clock)
         try await eventually("the team hears of all three") { teamAccepted.all == ids }
         try await eventually("the managers hear of the one a day late") { ding.requests.count == 1 }
         #expect(try deliveries(h.store, receiver: "mgmt").map(\.outboxId) == [ids[2]])
@@ -47,8 +52,9 @@ import Testing
 
     @Test func eachPlatformMentionsItsWay() throws {
         let n = try Delivery.Notification(id: "m-1", createdAt: 1_760_000_000, payload: payload(stage: "overdue:2"))
-        let r = RenderedMessage(language: .en, severity: .error, title: "Overdue", summary: "Overdue: report", facts: [.init(label: "What", value: "report")],
-                                note: nil)
+        let r = RenderedMessage(
+            language: .en, severity: .error, title: "Overdue", summary: "Overdue: report", facts: [.init(label: "What", value: "report")],
+            note: nil)
         let m = OutgoingMessage(notification: n, rendered: r, mentions: ["ou_1a2b"])
         func json(_ f: any WebhookFormat) throws -> [String: Any] {
             try #require(try JSONSerialization.jsonObject(with: f.request(for: m, now: 1_760_000_000_000).body) as? [String: Any])
@@ -60,8 +66,9 @@ import Testing
         // A long WeCom message keeps its mention and its markup within 4,096 bytes: the fields are cut.
         var long = m
         long.rendered.facts = Array(repeating: .init(label: "事项", value: String(repeating: "很长的说明", count: 60)), count: 10)
-        let longContent = try #require((try JSONSerialization.jsonObject(with: WeComFormat(url: Secret("https://x")).request(for: long, now: 0).body)
-            as? [String: Any]).flatMap { ($0["markdown"] as? [String: Any])?["content"] as? String })
+        let longContent = try #require(
+            (try JSONSerialization.jsonObject(with: WeComFormat(url: Secret("https://x")).request(for: long, now: 0).body)
+                as? [String: Any]).flatMap { ($0["markdown"] as? [String: Any])?["content"] as? String })
         #expect(longContent.utf8.count <= 4096 && longContent.hasSuffix("<@ou_1a2b>"))
         #expect(longContent.components(separatedBy: "<font").count == longContent.components(separatedBy: "</font>").count)
         let slack = try json(SlackFormat(url: Secret("https://x")))
@@ -78,14 +85,18 @@ import Testing
         let secret = try dir.write("a.secret", whsec)
         func error(_ json: String) -> String {
             let json = json.replacingOccurrences(of: #""url": "http://h/""#, with: #""url": "http://h/", "secretFile": "\#(secret)""#)
-            do { _ = try DeliveryConfiguration.parse(Data(json.utf8), file: "obligd.json", ruleIds: [], environment: ["CREDENTIALS_DIRECTORY": "/nonexistent"]) }
-            catch { return error.description }
+            do {
+                _ = try DeliveryConfiguration.parse(
+                    Data(json.utf8), file: "obligd.json", ruleIds: [], environment: ["CREDENTIALS_DIRECTORY": "/nonexistent"])
+            } catch { return error.description }
             return "accepted"
         }
-        #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "http://h/", "mention": ["<at id=all></at>"]}]}"#)
-            .contains("is not a user id or mobile number"))
-        #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "http://h/", "routes": [{"overdueFor": "-1d"}]}]}"#)
-            .contains("overdueFor"))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "standard", "url": "http://h/", "mention": ["<at id=all></at>"]}]}"#)
+                .contains("is not a user id or mobile number"))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "standard", "url": "http://h/", "routes": [{"overdueFor": "-1d"}]}]}"#)
+                .contains("overdueFor"))
         #expect(error(#"{"people": {"bob": {"slack": "U1 <!channel>"}}}"#).contains("is not a user id"))
         #expect(error(#"{"people": {"bob": {"icq": "1"}}}"#).contains("unknown key 'icq'"))
     }

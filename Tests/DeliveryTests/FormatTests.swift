@@ -1,26 +1,33 @@
-@testable import Delivery
 import Foundation
 import Testing
+
+@testable import Delivery
 
 /// Request building and answer reading of each format, without a network.
 @Suite struct FormatTests {
     let message: OutgoingMessage = {
-        let n = try! Delivery.Notification(id: "5f0c6a53-0000-4000-8000-000000000001", createdAt: 1_759_000_000, payload: payload(stage: "overdue:1"))
-        let r = RenderedMessage(language: .en, severity: .error, title: "Overdue: report for Acme", summary: "Acme: report is overdue",
-                                facts: [.init(label: "Due", value: "2025-10-10 (Friday)"), .init(label: "A&B", value: "<x>")], note: "Provisional.")
+        let n = try! Delivery.Notification(
+            id: "5f0c6a53-0000-4000-8000-000000000001", createdAt: 1_759_000_000, payload: payload(stage: "overdue:1"))
+        let r = RenderedMessage(
+            language: .en, severity: .error, title: "Overdue: report for Acme", summary: "Acme: report is overdue",
+            facts: [.init(label: "Due", value: "2025-10-10 (Friday)"), .init(label: "A&B", value: "<x>")], note: "Provisional.")
         return OutgoingMessage(notification: n, rendered: r)
     }()
     let now: Int64 = 1_760_000_123_456
 
-    func json(_ r: WebhookRequest) throws -> [String: Any] { try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any]) }
+    func json(_ r: WebhookRequest) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
+    }
 
     @Test func standardSignsIdTimestampAndBody() throws {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let req = try StandardFormat(url: Secret("https://x.test/hook"), secret: Secret(secret)).request(for: message, now: now)
         #expect(req.header("webhook-id") == message.webhookId)
         #expect(req.header("webhook-timestamp") == "1760000123")
-        #expect(Verify.standard(id: req.header("webhook-id"), timestamp: req.header("webhook-timestamp"), signatureHeader: req.header("webhook-signature"),
-                                body: req.body, secret: secret, now: 1_760_000_123) == nil)
+        #expect(
+            Verify.standard(
+                id: req.header("webhook-id"), timestamp: req.header("webhook-timestamp"), signatureHeader: req.header("webhook-signature"),
+                body: req.body, secret: secret, now: 1_760_000_123) == nil)
         let body = try json(req)
         #expect(body["type"] as? String == "reminder")
         #expect(body["timestamp"] as? String == "2025-09-27T19:06:40Z")
@@ -28,33 +35,41 @@ import Testing
         #expect(data["stage"] as? String == "overdue:1")
         #expect((data["message"] as? [String: Any])?["title"] as? String == "Overdue: report for Acme")
         // Tampering breaks it.
-        #expect(Verify.standard(id: req.header("webhook-id"), timestamp: req.header("webhook-timestamp"), signatureHeader: req.header("webhook-signature"),
-                                body: req.body + Data(" ".utf8), secret: secret, now: 1_760_000_123) != nil)
+        #expect(
+            Verify.standard(
+                id: req.header("webhook-id"), timestamp: req.header("webhook-timestamp"), signatureHeader: req.header("webhook-signature"),
+                body: req.body + Data(" ".utf8), secret: secret, now: 1_760_000_123) != nil)
     }
 
     @Test func dingtalkSignsTheURLAndSendsMarkdown() throws {
-        let req = try DingTalkFormat(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=tok"), secret: Secret("SECabc")).request(for: message, now: now)
+        let req = try DingTalkFormat(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=tok"), secret: Secret("SECabc"))
+            .request(for: message, now: now)
         let comps = try #require(URLComponents(string: req.url))
         let q = Dictionary(uniqueKeysWithValues: (comps.queryItems ?? []).map { ($0.name, $0.value ?? "") })
         #expect(q["access_token"] == "tok")
         #expect(q["timestamp"] == String(now))
         #expect(Verify.dingtalk(timestamp: q["timestamp"], sign: q["sign"], secret: "SECabc", nowMillis: now))
         let rawSign = try #require(req.url.components(separatedBy: "sign=").last)
-        #expect(!rawSign.contains("+") && !rawSign.contains("/") && !rawSign.contains("="), "the base64 sign is percent-encoded: \(rawSign)")
+        #expect(
+            !rawSign.contains("+") && !rawSign.contains("/") && !rawSign.contains("="), "the base64 sign is percent-encoded: \(rawSign)")
         let body = try json(req)
         #expect(body["msgtype"] as? String == "markdown")
         let md = try #require(body["markdown"] as? [String: Any])
         #expect(md["title"] as? String == "Overdue: report for Acme")
         #expect((md["text"] as? String)?.contains("- **Due**: 2025-10-10 (Friday)") == true)
-        let unsigned = try DingTalkFormat(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=tok"), secret: nil).request(for: message, now: now)
+        let unsigned = try DingTalkFormat(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=tok"), secret: nil).request(
+            for: message, now: now)
         #expect(unsigned.url == "https://oapi.dingtalk.com/robot/send?access_token=tok")
     }
 
     @Test func feishuSignsInTheBody() throws {
-        let req = try FeishuFormat(url: Secret("https://open.feishu.cn/open-apis/bot/v2/hook/h"), secret: Secret("s3cret")).request(for: message, now: now)
+        let req = try FeishuFormat(url: Secret("https://open.feishu.cn/open-apis/bot/v2/hook/h"), secret: Secret("s3cret")).request(
+            for: message, now: now)
         let body = try json(req)
         #expect(body["timestamp"] as? String == "1760000123")
-        #expect(Verify.feishu(timestamp: body["timestamp"] as? String, sign: body["sign"] as? String, secret: "s3cret", nowSeconds: 1_760_000_123))
+        #expect(
+            Verify.feishu(
+                timestamp: body["timestamp"] as? String, sign: body["sign"] as? String, secret: "s3cret", nowSeconds: 1_760_000_123))
         #expect(body["msg_type"] as? String == "interactive")
         let card = try #require(body["card"] as? [String: Any])
         #expect(((card["header"] as? [String: Any])?["template"] as? String) == "red")
@@ -81,13 +96,15 @@ import Testing
     }
 
     @Test func teamsWrapsAnAdaptiveCard() throws {
-        let body = try json(try TeamsFormat(url: Secret("https://prod.westeurope.logic.azure.com/workflows/x")).request(for: message, now: now))
+        let body = try json(
+            try TeamsFormat(url: Secret("https://prod.westeurope.logic.azure.com/workflows/x")).request(for: message, now: now))
         #expect(body["type"] as? String == "message")
         let att = try #require((body["attachments"] as? [[String: Any]])?.first)
         #expect(att["contentType"] as? String == "application/vnd.microsoft.card.adaptive")
         let card = try #require(att["content"] as? [String: Any])
         #expect(card["type"] as? String == "AdaptiveCard")
-        let facts = try #require((card["body"] as? [[String: Any]])?.first { $0["type"] as? String == "FactSet" }?["facts"] as? [[String: String]])
+        let facts = try #require(
+            (card["body"] as? [[String: Any]])?.first { $0["type"] as? String == "FactSet" }?["facts"] as? [[String: String]])
         #expect(facts.first == ["title": "Due", "value": "2025-10-10 (Friday)"])
     }
 
@@ -109,36 +126,61 @@ import Testing
 
         let ding = DingTalkFormat(url: Secret("https://x"), secret: nil)
         #expect(ding.interpret(answer(200, #"{"errcode":0,"errmsg":"ok"}"#)) == .delivered)
-        #expect(ding.interpret(answer(200, #"{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}"#))
-            == .retry(after: .seconds(600), reason: "errcode 130101 send too fast, exceed 20 times per minute"))
-        if case .pause = ding.interpret(answer(200, #"{"errcode":310000,"errmsg":"sign not match"}"#)) {} else { Issue.record("310000 pauses") }
-        if case .pause = ding.interpret(answer(200, #"{"errcode":300001,"errmsg":"token is not exist"}"#)) {} else { Issue.record("300001 pauses") }
-        #expect(ding.interpret(answer(200, #"{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}"#))
-            == .failed(reason: "errcode 460101 message too long, exceed 20000 bytes"))
-        #expect(ding.interpret(answer(200, #"{"errcode":410100,"errmsg":"发送速度太快而限流"}"#))
-            == .retry(after: .seconds(600), reason: "errcode 410100 发送速度太快而限流"))
+        #expect(
+            ding.interpret(answer(200, #"{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}"#))
+                == .retry(after: .seconds(600), reason: "errcode 130101 send too fast, exceed 20 times per minute"))
+        if case .pause = ding.interpret(answer(200, #"{"errcode":310000,"errmsg":"sign not match"}"#)) {
+        } else {
+            Issue.record("310000 pauses")
+        }
+        if case .pause = ding.interpret(answer(200, #"{"errcode":300001,"errmsg":"token is not exist"}"#)) {
+        } else {
+            Issue.record("300001 pauses")
+        }
+        #expect(
+            ding.interpret(answer(200, #"{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}"#))
+                == .failed(reason: "errcode 460101 message too long, exceed 20000 bytes"))
+        #expect(
+            ding.interpret(answer(200, #"{"errcode":410100,"errmsg":"发送速度太快而限流"}"#))
+                == .retry(after: .seconds(600), reason: "errcode 410100 发送速度太快而限流"))
         if case .retry = ding.interpret(answer(200, "<html>")) {} else { Issue.record("an unreadable 200 is not success") }
 
         let feishu = FeishuFormat(url: Secret("https://x"), secret: nil)
         #expect(feishu.interpret(answer(200, #"{"code":0,"msg":"success","data":{}}"#)) == .delivered)
         #expect(feishu.interpret(answer(200, #"{"StatusCode":0,"StatusMessage":"success"}"#)) == .delivered)
-        #expect(feishu.interpret(answer(200, #"{"code":11232,"msg":"frequency limited"}"#)) == .retry(after: .seconds(60), reason: "code 11232 frequency limited"))
-        if case .pause = feishu.interpret(answer(200, #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#)) {} else {
+        #expect(
+            feishu.interpret(answer(200, #"{"code":11232,"msg":"frequency limited"}"#))
+                == .retry(after: .seconds(60), reason: "code 11232 frequency limited"))
+        if case .pause = feishu.interpret(
+            answer(200, #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#))
+        {
+        } else {
             Issue.record("19021 pauses")
         }
-        if case .pause = feishu.interpret(answer(200, #"{"code":19024,"msg":"Key Words Not Found"}"#)) {} else { Issue.record("19024 pauses") }
+        if case .pause = feishu.interpret(answer(200, #"{"code":19024,"msg":"Key Words Not Found"}"#)) {
+        } else {
+            Issue.record("19024 pauses")
+        }
         #expect(feishu.interpret(answer(200, #"{"code":9499,"msg":"Bad Request"}"#)) == .failed(reason: "code 9499 Bad Request"))
 
         let wecom = WeComFormat(url: Secret("https://x"))
         #expect(wecom.interpret(answer(200, #"{"errcode":0,"errmsg":"ok"}"#)) == .delivered)
-        #expect(wecom.interpret(answer(200, #"{"errcode":45009,"errmsg":"api freq out of limit"}"#)) == .retry(after: .seconds(60), reason: "errcode 45009 api freq out of limit"))
-        if case .pause = wecom.interpret(answer(200, #"{"errcode":93000,"errmsg":"invalid webhook url"}"#)) {} else { Issue.record("93000 pauses") }
-        #expect(wecom.interpret(answer(200, #"{"errcode":40058,"errmsg":"markdown.content exceed max length 4096"}"#))
-            == .failed(reason: "errcode 40058 markdown.content exceed max length 4096"))
+        #expect(
+            wecom.interpret(answer(200, #"{"errcode":45009,"errmsg":"api freq out of limit"}"#))
+                == .retry(after: .seconds(60), reason: "errcode 45009 api freq out of limit"))
+        if case .pause = wecom.interpret(answer(200, #"{"errcode":93000,"errmsg":"invalid webhook url"}"#)) {
+        } else {
+            Issue.record("93000 pauses")
+        }
+        #expect(
+            wecom.interpret(answer(200, #"{"errcode":40058,"errmsg":"markdown.content exceed max length 4096"}"#))
+                == .failed(reason: "errcode 40058 markdown.content exceed max length 4096"))
 
         let slack = SlackFormat(url: Secret("https://x"))
         #expect(slack.interpret(answer(200, "ok")) == .delivered)
-        #expect(slack.interpret(answer(429, "rate_limited", ["Retry-After": "7"])) == .retry(after: .seconds(7), reason: "HTTP 429 rate limited: rate_limited"))
+        #expect(
+            slack.interpret(answer(429, "rate_limited", ["Retry-After": "7"]))
+                == .retry(after: .seconds(7), reason: "HTTP 429 rate limited: rate_limited"))
         if case .pause = slack.interpret(answer(404, "no_service")) {} else { Issue.record("no_service pauses") }
         if case .pause = slack.interpret(answer(400, "user_not_found")) {} else { Issue.record("user_not_found pauses") }
         #expect(slack.interpret(answer(400, "invalid_payload")) == .failed(reason: "HTTP 400: invalid_payload"))

@@ -1,23 +1,30 @@
-@testable import Delivery
 import Foundation
 import Logging
 import Synchronization
 import TestSupport
 import Testing
 
+@testable import Delivery
+
 @Suite struct JournalTests {
     @Test func withoutAJournalSocketTheFieldsGoToOneStderrLine() throws {
         let capture = JournalCapture()
         let n = try Delivery.Notification(id: "o-1", createdAt: 0, payload: payload(provisional: true, stage: "overdue:2@2025-10-10"))
-        let r = RenderedMessage(language: .en, severity: n.severity, title: "t", summary: "Acme: \"report\" is overdue\nby 2 days", facts: [], note: nil)
+        let r = RenderedMessage(
+            language: .en, severity: n.severity, title: "t", summary: "Acme: \"report\" is overdue\nby 2 days", facts: [], note: nil)
         capture.writer.record(n, rendered: r, citation: "PIPL art. 52")
         let lines = capture.all
         try #require(lines.count == 1)
         let line = lines[0]
         #expect(!line.contains("\n"))
-        #expect(line.hasPrefix(#"MESSAGE="Acme: \"report\" is overdue\nby 2 days" PRIORITY=3 MESSAGE_ID=85b26bc4367c49bbb34c6d3addfb42d0 SYSLOG_IDENTIFIER=obligd"#))
-        for field in ["OBLIGD_ENTITY=acme", "OBLIGD_OBLIGATION=1", "OBLIGD_RULE=cn.pipo.report", "OBLIGD_DUE=2025-10-10",
-                      "OBLIGD_STAGE=overdue:2", "OBLIGD_PROVISIONAL=true", #"OBLIGD_CITATION="PIPL art. 52""#, "OBLIGD_OUTBOX_ID=o-1"] {
+        #expect(
+            line.hasPrefix(
+                #"MESSAGE="Acme: \"report\" is overdue\nby 2 days" PRIORITY=3 MESSAGE_ID=85b26bc4367c49bbb34c6d3addfb42d0 SYSLOG_IDENTIFIER=obligd"#
+            ))
+        for field in [
+            "OBLIGD_ENTITY=acme", "OBLIGD_OBLIGATION=1", "OBLIGD_RULE=cn.pipo.report", "OBLIGD_DUE=2025-10-10",
+            "OBLIGD_STAGE=overdue:2", "OBLIGD_PROVISIONAL=true", #"OBLIGD_CITATION="PIPL art. 52""#, "OBLIGD_OUTBOX_ID=o-1"
+        ] {
             #expect(line.contains(" " + field), "missing \(field) in \(line)")
         }
     }
@@ -45,7 +52,10 @@ import Testing
         #expect(lines[0].contains(" OBLIGD_REQUEST_ID=r1"))
         #expect(lines[1].contains("PRIORITY=7"))
         #expect(lines[2].contains("PRIORITY=2"))
-        #expect([Logger.Level.trace, .debug, .info, .notice, .warning, .error, .critical].map(JournalLogHandler.priority) == [7, 7, 6, 5, 4, 3, 2])
+        #expect(
+            [Logger.Level.trace, .debug, .info, .notice, .warning, .error, .critical].map(JournalLogHandler.priority) == [
+                7, 7, 6, 5, 4, 3, 2
+            ])
         #expect(JournalLogHandler.fieldName("a.b-c d") == "OBLIGD_A_B_C_D")
     }
 

@@ -1,13 +1,17 @@
-@testable import Delivery
 import Foundation
 import Logging
 import TestSupport
 import Testing
 
+@testable import Delivery
+
 /// Against a real systemd-journald: run through scripts/test-journald, which starts one in a private
 /// namespace, installs systemd/obligd.catalog there and sets OBLIGD_TEST_JOURNALD=1.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["OBLIGD_TEST_JOURNALD"] == "1",
-                             "needs a private journald: run scripts/test-journald"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: ProcessInfo.processInfo.environment["OBLIGD_TEST_JOURNALD"] == "1",
+        "needs a private journald: run scripts/test-journald"))
 struct JournaldTests {
     func journalctl(_ args: [String]) throws -> String {
         let r = try runProcess("journalctl", ["--no-pager"] + args, mergeStderr: true, timeout: .seconds(30))
@@ -25,13 +29,17 @@ struct JournaldTests {
         let writer = JournalWriter()
         try #require(writer.journalAvailable, "no journal socket at \(JournalWriter.defaultSocketPath)")
         let run = UUID().uuidString.lowercased()
-        let cases: [(String, String?)] = [("obligation.opened", nil), ("obligation.moved", nil), ("obligation.done", nil), ("obligation.waived", nil),
-                                          ("obligation.reopened", nil), ("reminder", "before:-7d"), ("reminder", "due"), ("reminder", "overdue:2")]
+        let cases: [(String, String?)] = [
+            ("obligation.opened", nil), ("obligation.moved", nil), ("obligation.done", nil), ("obligation.waived", nil),
+            ("obligation.reopened", nil), ("reminder", "before:-7d"), ("reminder", "due"), ("reminder", "overdue:2")
+        ]
         var sent: [Delivery.Notification] = []
         for (i, c) in cases.enumerated() {
-            let n = try Delivery.Notification(id: "\(run)-\(i)", createdAt: 0,
-                                              payload: payload(kind: c.0, provisional: i % 2 == 0, stage: c.1, from: c.0 == "obligation.moved" ? "2025-09-30" : nil))
-            let r = RenderedMessage(language: .en, severity: n.severity, title: "t", summary: "summary \(i) of \(run)\nsecond line", facts: [], note: nil)
+            let n = try Delivery.Notification(
+                id: "\(run)-\(i)", createdAt: 0,
+                payload: payload(kind: c.0, provisional: i % 2 == 0, stage: c.1, from: c.0 == "obligation.moved" ? "2025-09-30" : nil))
+            let r = RenderedMessage(
+                language: .en, severity: n.severity, title: "t", summary: "summary \(i) of \(run)\nsecond line", facts: [], note: nil)
             writer.record(n, rendered: r, citation: "Measures art. \(i)")
             sent.append(n)
         }
@@ -40,13 +48,18 @@ struct JournaldTests {
         failing.kind = .deliveryFailing
         failing.receiver = "ops"
         failing.error = "HTTP 404: no_service"
-        writer.record(failing, rendered: RenderedMessage(language: .en, severity: .error, title: "t", summary: "gave up on ops", facts: [], note: nil), citation: "")
+        writer.record(
+            failing,
+            rendered: RenderedMessage(language: .en, severity: .error, title: "t", summary: "gave up on ops", facts: [], note: nil),
+            citation: "")
         sent.append(failing)
 
         for n in sent {
             var found: [[String: Any]] = []
             for _ in 0..<50 {
-                found = try entries(["SYSLOG_IDENTIFIER=obligd", "MESSAGE_ID=\(n.messageClass?.messageID ?? "")", "OBLIGD_OUTBOX_ID=\(n.id)"])
+                found = try entries([
+                    "SYSLOG_IDENTIFIER=obligd", "MESSAGE_ID=\(n.messageClass?.messageID ?? "")", "OBLIGD_OUTBOX_ID=\(n.id)"
+                ])
                 if !found.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -63,7 +76,8 @@ struct JournaldTests {
             if n.kind != .deliveryFailing {
                 #expect((e["OBLIGD_CITATION"] as? String)?.hasPrefix("Measures art.") == true)
                 // A MESSAGE with a newline is stored intact (journald returns such values as a byte array).
-                let message = (e["MESSAGE"] as? String) ?? (e["MESSAGE"] as? [Int]).map { String(decoding: $0.map(UInt8.init), as: UTF8.self) }
+                let message =
+                    (e["MESSAGE"] as? String) ?? (e["MESSAGE"] as? [Int]).map { String(decoding: $0.map(UInt8.init), as: UTF8.self) }
                 #expect(message?.hasSuffix("of \(run)\nsecond line") == true)
             } else {
                 #expect(e["OBLIGD_RECEIVER"] as? String == "ops")

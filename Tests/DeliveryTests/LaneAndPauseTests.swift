@@ -1,9 +1,10 @@
-@testable import Delivery
 import Foundation
-@testable import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// Reminders never wait behind change notices; a misconfigured receiver is paused, probed and catches
 /// up in order; dead letters are revived in order. Against a real Standard Webhooks server on 127.0.0.1.
@@ -19,8 +20,9 @@ import Testing
         let later = try enqueue(h.store, [moved(12)])
         let d = try h.start(receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 10000, "burst": 100"#))]")
         try await eventually("all delivered") { accepted.all.count == 13 }
-        #expect(accepted.all == ownChange + reminder + changes + later,
-                "the move of obligation 1 (queued first) before its reminder, then the reminder, then the other changes in order")
+        #expect(
+            accepted.all == ownChange + reminder + changes + later,
+            "the move of obligation 1 (queued first) before its reminder, then the reminder, then the other changes in order")
         #expect(try deliveries(h.store, receiver: "r").filter { $0.outboxId == reminder[0] }.map(\.lane) == [.reminder])
         await d.stop()
         await server.stop()
@@ -74,8 +76,9 @@ import Testing
             broken.withLock { $0 } ? .respond(status: 401, body: "unknown endpoint key") : nil
         }
         let first = try enqueue(h.store, [payload(stage: "before:-7d"), payload(stage: "before:-1d"), moved(1)])
-        let d = try h.start(receivers: "[\(standardReceiver("r", server))]",
-                            delivery: #"{"probeInitialSeconds": 30, "probeMaxSeconds": 120, "maxAttempts": 2, "maxAgeHours": 0, "digestSeconds": 0}"#)
+        let d = try h.start(
+            receivers: "[\(standardReceiver("r", server))]",
+            delivery: #"{"probeInitialSeconds": 30, "probeMaxSeconds": 120, "maxAttempts": 2, "maxAgeHours": 0, "digestSeconds": 0}"#)
         try await eventually("paused") { try h.pause("r") != nil }
         let began = try #require(try h.pause("r"))
         #expect(began.nextProbeAt - began.since == 30_000)
@@ -95,17 +98,22 @@ import Testing
         while h.clock.now() - began.since < 600_000 {
             let before = server.requests.count
             probeTimes.append(try await step(h))
-            try await eventually("probe answered") { try server.requests.count == before + 1 && (h.pause("r")?.nextProbeAt ?? 0) > h.clock.now() }
+            try await eventually("probe answered") {
+                try server.requests.count == before + 1 && (h.pause("r")?.nextProbeAt ?? 0) > h.clock.now()
+            }
         }
         let gaps = zip(probeTimes, [began.since] + probeTimes).map { $0 - $1 }
         #expect(Array(gaps.prefix(4)) == [30_000, 60_000, 120_000, 120_000])
-        #expect(try deliveries(h.store, receiver: "r").allSatisfy { $0.status == .pending && $0.attempts == 0 },
-                "probes do not spend any message's retry budget (maxAttempts 2 would have dead-lettered it)")
+        #expect(
+            try deliveries(h.store, receiver: "r").allSatisfy { $0.status == .pending && $0.attempts == 0 },
+            "probes do not spend any message's retry budget (maxAttempts 2 would have dead-lettered it)")
 
         // Fixed: the next probe is accepted and everything owed goes out once, reminders first, in order.
         broken.withLock { $0 = false }
         try await step(h)
-        try await eventually("caught up") { try accepted.all.count == 4 && deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered } }
+        try await eventually("caught up") {
+            try accepted.all.count == 4 && deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered }
+        }
         // All about obligation 1: its move was queued before the "due" reminder, so it goes first.
         #expect(accepted.all == [first[0], first[1], first[2], during[0]])
         #expect(try h.pause("r") == nil)
@@ -123,8 +131,10 @@ import Testing
         let (down, _) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in .respond(status: 503, body: "maintenance") }
         let (ok, okAccepted) = try await Platform.standard(secret: whsec, clock: h.clock)
         let ids = try enqueue(h.store, [payload(stage: "due")])
-        let d = try h.start(receivers: "[\(standardReceiver("down", down)), \(standardReceiver("ok", ok))]",
-                            delivery: #"{"backoffInitialSeconds": 60, "backoffMaxSeconds": 120, "maxAttempts": 100, "maxAgeHours": 48, "digestSeconds": 0}"#)
+        let d = try h.start(
+            receivers: "[\(standardReceiver("down", down)), \(standardReceiver("ok", ok))]",
+            delivery: #"{"backoffInitialSeconds": 60, "backoffMaxSeconds": 120, "maxAttempts": 100, "maxAgeHours": 48, "digestSeconds": 0}"#
+        )
         try await eventually("ok has the reminder") { okAccepted.all == ids }
         let start: Int64 = h.clock.now()
         while h.clock.now() - start < 15 * 60_000 {
@@ -151,7 +161,8 @@ import Testing
             broken.withLock { $0 } ? .respond(status: 403, body: "") : nil
         }
         let ids = try enqueue(h.store, [payload(stage: "before:-7d")])
-        let d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: #"{"probeInitialSeconds": 3600, "probeMaxSeconds": 3600}"#)
+        let d = try h.start(
+            receivers: "[\(standardReceiver("r", server))]", delivery: #"{"probeInitialSeconds": 3600, "probeMaxSeconds": 3600}"#)
         try await eventually("paused") { try h.pause("r") != nil }
         await #expect(throws: StoreError.self) { try await d.dispatcher.resume(receiver: "nobody", actor: "alice") }
 
@@ -166,7 +177,9 @@ import Testing
         await d.dispatcher.reload()
         try await eventually("resumed") { try h.pause("r") == nil }
         #expect(accepted.all == ids)
-        await #expect(throws: StoreError.conflict("receiver r is not paused")) { try await d.dispatcher.resume(receiver: "r", actor: "alice") }
+        await #expect(throws: StoreError.conflict("receiver r is not paused")) {
+            try await d.dispatcher.resume(receiver: "r", actor: "alice")
+        }
         #expect(try h.audit("receiver.resume").map(\.actor) == ["alice"])
         await d.stop()
         await server.stop()

@@ -1,15 +1,17 @@
-@testable import Delivery
 import Foundation
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// Every message fits its platform and shows user text as typed: a 5,000-character title full of
 /// markup goes to a test server per platform that enforces the platform's size limits (DingTalk 460101,
 /// Feishu 9499, Slack invalid_blocks, Teams 413, WeCom 40058) and is delivered everywhere, with no
 /// mention, link, tag or heading made of the user's text.
 @Suite(.serialized) struct MessageLimitsTests {
-    static let corpus = #"<!channel> <at id=all></at> <@U024BE7LH> [click](http://evil.example) <font color="warning">red</font> *bold* _it_ & a"#
+    static let corpus =
+        #"<!channel> <at id=all></at> <@U024BE7LH> [click](http://evil.example) <font color="warning">red</font> *bold* _it_ & a"#
         + "\n# heading "
 
     @Test func aLongTitleFullOfMarkupIsDeliveredEverywhereEscaped() async throws {
@@ -34,7 +36,9 @@ import Testing
             try db.execute(sql: "UPDATE entity SET name = ? WHERE id = 'acme'", arguments: [Self.corpus + "Acme"])
         }
         let ids = try enqueue(h.store, [payload(kind: "obligation.opened", title: title, stage: nil)])
-        let receivers = "[\(standardReceiver("std", standard)), " + ["ding": "dingtalk", "fs": "feishu", "wc": "wecom", "sl": "slack", "tm": "teams"]
+        let receivers =
+            "[\(standardReceiver("std", standard)), "
+            + ["ding": "dingtalk", "fs": "feishu", "wc": "wecom", "sl": "slack", "tm": "teams"]
             .map { #"{"name": "\#($0.key)", "format": "\#($0.value)"}"# }.joined(separator: ", ") + "]"
         let d = try h.start(receivers: receivers)
         try await eventually("delivered to all six") {
@@ -66,7 +70,8 @@ import Testing
         #expect(!wecomText.contains("<@") && !wecomText.contains(#"<font color="warning">red"#) && !wecomText.contains("[click]("))
         #expect(wecomText.components(separatedBy: "<font").count == wecomText.components(separatedBy: "</font>").count)
         // DingTalk: no link, no <font>, no heading of the user's making.
-        #expect(!dingText.contains("[click](") && !dingText.contains("<font") && !dingText.contains("\n# heading"), "\(dingText.prefix(300))")
+        #expect(
+            !dingText.contains("[click](") && !dingText.contains("<font") && !dingText.contains("\n# heading"), "\(dingText.prefix(300))")
         // Teams: no link.
         #expect(!teamsText.contains("[click]("))
         // Every body within its platform's limit (the servers enforce them too).
@@ -82,8 +87,9 @@ import Testing
         #expect(Markup.slack("a & <!here> > b") == "a &amp; &lt;!here&gt; &gt; b")
         #expect(Markup.larkMarkdown("<at id=all></at> *x*") == "&#60;at id=all&#62;&#60;/at&#62; &#42;x&#42;")
         #expect(Markup.plainMarkdown("<@u1> [a](b) *c*\n# d `e`") == "＜@u1＞ ［a］(b) ＊c＊ ＃ d `e`")
-        let long = RenderedMessage(language: .en, severity: .info, title: String(repeating: "x", count: 10_000), summary: "s",
-                                   facts: [.init(label: "What", value: String(repeating: "y", count: 10_000))], note: nil)
+        let long = RenderedMessage(
+            language: .en, severity: .info, title: String(repeating: "x", count: 10_000), summary: "s",
+            facts: [.init(label: "What", value: String(repeating: "y", count: 10_000))], note: nil)
         let body = try? Markup.fit(long, maxBytes: 5_000) { r in Data((r.title + r.facts[0].value).utf8) }
         #expect((body?.count ?? .max) <= 5_000)
     }

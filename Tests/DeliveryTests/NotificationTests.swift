@@ -1,8 +1,9 @@
 import DeadlineKit
-@testable import Delivery
-@testable import Store
 import Foundation
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 @Suite struct NotificationTests {
     func decode(_ p: String) throws -> Delivery.Notification {
@@ -41,7 +42,7 @@ import Testing
         ("due", .warning, .reminderDue),
         ("due@2025-10-10", .warning, .reminderDue),
         ("overdue:1", .error, .reminderOverdue),
-        ("overdue:14@2025-10-10", .error, .reminderOverdue),
+        ("overdue:14@2025-10-10", .error, .reminderOverdue)
     ])
     func reminderSeverityAndClassFollowTheStage(stage: String, severity: Severity, cls: MessageClass) throws {
         let n = try decode(payload(stage: stage))
@@ -67,7 +68,13 @@ import Testing
 
     @Test func rejectsBadPayloadsWithTheReason() {
         #expect(throws: NotificationError(outboxId: "n1", problem: "payload is not valid JSON")) { try decode("{nope") }
-        #expect(throws: NotificationError(outboxId: "n1", problem: "unknown kind 'reminded'; known: obligation.opened, obligation.moved, obligation.done, obligation.waived, obligation.reopened, obligation.underived, reminder, delivery.failing, agenda")) {
+        #expect(
+            throws: NotificationError(
+                outboxId: "n1",
+                problem:
+                    "unknown kind 'reminded'; known: obligation.opened, obligation.moved, obligation.done, obligation.waived, obligation.reopened, obligation.underived, reminder, delivery.failing, agenda"
+            )
+        ) {
             try decode(#"{"kind":"reminded"}"#)
         }
         #expect(throws: NotificationError(outboxId: "n1", problem: "a reminder needs 'stage'")) {
@@ -88,11 +95,12 @@ import Testing
 /// The payload's shape is written by `Store.OutboxPayload` and read by `Delivery.Notification`: every
 /// kind the recorder writes must come back field for field.
 @Suite struct OutboxPayloadRoundTripTests {
-    let obligation = Store.Obligation(id: 42, entityId: "acme", ruleId: "cn.pipo.report", title: "Report the PI protection officer",
-                                      triggerKey: .metric("pi_individuals", crossing: 1), start: .day(try! CivilDate(parsing: "2025-09-01")),
-                                      period: try! Period(parsing: "+30wd"), roll: nil, due: try! CivilDate(parsing: "2025-10-20"),
-                                      dueInstant: 1_760_976_000, calendars: CalendarList([]), provisional: true, status: .open, nextStageIndex: nil,
-                                      nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
+    let obligation = Store.Obligation(
+        id: 42, entityId: "acme", ruleId: "cn.pipo.report", title: "Report the PI protection officer",
+        triggerKey: .metric("pi_individuals", crossing: 1), start: .day(try! CivilDate(parsing: "2025-09-01")),
+        period: try! Period(parsing: "+30wd"), roll: nil, due: try! CivilDate(parsing: "2025-10-20"),
+        dueInstant: 1_760_976_000, calendars: CalendarList([]), provisional: true, status: .open, nextStageIndex: nil,
+        nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
 
     func roundTrip(_ kind: NotificationKind, _ detail: OutboxPayload.Detail) throws -> Delivery.Notification {
         try Delivery.Notification(id: "o-42", createdAt: 5, payload: OutboxPayload(kind: kind, obligation: obligation, detail: detail).json)
@@ -100,7 +108,9 @@ import Testing
 
     @Test func everyKindTheRecorderWritesIsReadBack() throws {
         for kind in NotificationKind.outboxKinds where kind != .deliveryFailing && kind != .agenda {
-            let n = try roundTrip(kind, kind == .reminder ? .init(stage: "due", stageKey: "due@2025-10-20", late: false, scheduledAt: 1, collapsed: 0) : .init())
+            let n = try roundTrip(
+                kind,
+                kind == .reminder ? .init(stage: "due", stageKey: "due@2025-10-20", late: false, scheduledAt: 1, collapsed: 0) : .init())
             #expect(n.kind == kind)
             #expect(n.obligation == 42 && n.entity == "acme" && n.rule == "cn.pipo.report")
             #expect(n.title == "Report the PI protection officer")
@@ -110,7 +120,8 @@ import Testing
     }
 
     @Test func aLateCollapsedReminderAndAMoveKeepTheirDetail() throws {
-        let r = try roundTrip(.reminder, .init(stage: "overdue:2", stageKey: "overdue:2@2025-10-22", late: true, scheduledAt: 1_761_094_800, collapsed: 2))
+        let r = try roundTrip(
+            .reminder, .init(stage: "overdue:2", stageKey: "overdue:2@2025-10-22", late: true, scheduledAt: 1_761_094_800, collapsed: 2))
         #expect(r.stageName == "overdue:2" && r.overdueIndex == 2)
         #expect(r.late && r.scheduledAt == 1_761_094_800)
         let m = try roundTrip(.moved, .init(from: "2025-10-17", reason: "calendar cn/2025 v2 published"))

@@ -1,7 +1,8 @@
-@testable import Delivery
 import Foundation
 import TestSupport
 import Testing
+
+@testable import Delivery
 
 /// End to end per format: the dispatcher against a real HTTP server on 127.0.0.1 that checks the
 /// platform's signature and answers as the platform does.
@@ -58,7 +59,9 @@ import Testing
         #expect(try h.audit("delivery.dead").isEmpty)
         #expect(try h.audit("receiver.paused").map(\.note) == [bad.lastError!])
         try await eventually("journal says delivery is failing") {
-            d.journal.all.contains { $0.contains("MESSAGE_ID=\(MessageClass.deliveryFailing.messageID)") && $0.contains("OBLIGD_RECEIVER=ding-bad") }
+            d.journal.all.contains {
+                $0.contains("MESSAGE_ID=\(MessageClass.deliveryFailing.messageID)") && $0.contains("OBLIGD_RECEIVER=ding-bad")
+            }
         }
 
         try await eventually("rate-limited once") { try delivery(h.store, ids[0], "ding")?.attempts == 1 }
@@ -69,9 +72,12 @@ import Testing
         h.clock.advance(to: limited.nextAttemptAt)
         // Then the healthy receiver is told that ding-bad is failing (a burst of 2: no wait).
         try await eventually("the reminder and the notice about ding-bad delivered to ding") {
-            try deliveries(h.store, receiver: "ding").allSatisfy { $0.status == .delivered } && (try deliveries(h.store, receiver: "ding").count) == 2
+            try deliveries(h.store, receiver: "ding").allSatisfy { $0.status == .delivered }
+                && (try deliveries(h.store, receiver: "ding").count) == 2
         }
-        let good = server.requests.filter { Verify.dingtalk(timestamp: $0.query["timestamp"], sign: $0.query["sign"], secret: "SECgood", nowMillis: h.clock.now()) }
+        let good = server.requests.filter {
+            Verify.dingtalk(timestamp: $0.query["timestamp"], sign: $0.query["sign"], secret: "SECgood", nowMillis: h.clock.now())
+        }
         #expect(good.count == 3, "throttled, delivered, the notice")
         let text = try #require((good[1].json?["markdown"] as? [String: Any])?["text"] as? String)
         #expect(text.contains("已逾期"), "a dingtalk receiver defaults to zh-CN: \(text)")
@@ -85,7 +91,9 @@ import Testing
     @Test func feishuChecksTheBodySignature() async throws {
         let h = try Harness()
         let server = try await Platform.feishu(hook: "hook-1", secret: "fs-secret", clock: h.clock) { n in
-            n == 0 ? .respond(status: 200, body: #"{"code":11232,"msg":"frequency limited psm[lark.oapi.app_platform_runtime]appID[1]"}"#) : nil
+            n == 0
+                ? .respond(status: 200, body: #"{"code":11232,"msg":"frequency limited psm[lark.oapi.app_platform_runtime]appID[1]"}"#)
+                : nil
         }
         let url = server.url("/open-apis/bot/v2/hook/hook-1")
         try h.credential("fs", url)
@@ -104,7 +112,9 @@ import Testing
         try await eventually("delivered") { try delivery(h.store, ids[0], "fs")?.status == .delivered }
         // Signed with fs's secret: the throttled try, the delivery, then the notice that fs-bad is paused.
         let signed = server.requests.filter {
-            Verify.feishu(timestamp: $0.json?["timestamp"] as? String, sign: $0.json?["sign"] as? String, secret: "fs-secret", nowSeconds: h.clock.now() / 1000)
+            Verify.feishu(
+                timestamp: $0.json?["timestamp"] as? String, sign: $0.json?["sign"] as? String, secret: "fs-secret",
+                nowSeconds: h.clock.now() / 1000)
         }
         let card = try #require(signed.dropFirst().first?.json?["card"] as? [String: Any])
         let title = ((card["header"] as? [String: Any])?["title"] as? [String: Any])?["content"] as? String
@@ -156,7 +166,9 @@ import Testing
         try await eventually("delivered") { try delivery(h.store, ids[0], "sl")?.status == .delivered }
         // The request that was rate-limited, then the one delivered (then the notice that sl-gone is paused).
         let fallback = try #require(server.requests.filter { $0.path == "/services/T1/B1/X1" }.dropFirst().first?.json?["text"] as? String)
-        #expect(fallback.hasPrefix("Acme Data Ltd: Report the PI protection officer is due 2025-10-10 (Friday), "), "the text fallback is the summary: \(fallback)")
+        #expect(
+            fallback.hasPrefix("Acme Data Ltd: Report the PI protection officer is due 2025-10-10 (Friday), "),
+            "the text fallback is the summary: \(fallback)")
         await d.stop()
         await server.stop()
     }

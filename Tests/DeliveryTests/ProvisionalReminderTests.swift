@@ -1,11 +1,12 @@
 import DeadlineKit
-@testable import Delivery
 import Foundation
 import GRDB
 import Rules
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// From the recorder to a chat receiver: a reminder of a deadline that rests on an estimated
 /// calendar year tells the people who read it that the day may still move.
@@ -19,8 +20,9 @@ import Testing
         let created = try Instant(parsing: "2026-11-23T00:00:00Z")
         let o = try await h.store.write { db in
             try Recorder(db: db, config: config, now: created, actor: "test")
-                .addCustom(entityId: "acme", title: "Renew the filing", start: .day(try CivilDate(parsing: "2027-03-08")),
-                           period: try Period(parsing: "+5wd"), roll: nil)
+                .addCustom(
+                    entityId: "acme", title: "Renew the filing", start: .day(try CivilDate(parsing: "2027-03-08")),
+                    period: try Period(parsing: "+5wd"), roll: nil)
         }
         #expect(o.due.description == "2027-03-15")
         #expect(o.provisional)
@@ -35,7 +37,8 @@ import Testing
         // Two notifications: the obligation opened, then the reminder (Slack's burst of 2 takes both).
         try await eventually("both delivered") { try deliveries(h.store, receiver: "sl").filter { $0.status == .delivered }.count == 2 }
         let texts = server.requests.map(\.bodyText)
-        let reminder = try #require(texts.first { $0.contains("Renew the filing") && $0.contains("2027-03-15") && !$0.contains("New obligation for") })
+        let reminder = try #require(
+            texts.first { $0.contains("Renew the filing") && $0.contains("2027-03-15") && !$0.contains("New obligation for") })
         #expect(reminder.contains("Provisional: the due day rests on an estimated holiday calendar"), "\(reminder)")
         await d.stop()
         await server.stop()

@@ -1,8 +1,9 @@
-@testable import Delivery
 import Foundation
 import Rules
 import TestSupport
 import Testing
+
+@testable import Delivery
 
 @Suite struct ReceiverConfigTests {
     func load(_ json: String, credentials: TempDir? = nil) throws -> DeliveryConfiguration {
@@ -35,7 +36,8 @@ import Testing
         _ = try creds.write("ops", "https://oapi.dingtalk.com/robot/send?access_token=abc\n")
         _ = try creds.write("ops.secret", "SECdeadbeef\n")
         let secretPath = try creds.write("hooks-key", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
-        let d = try load("""
+        let d = try load(
+            """
             {"receivers": [
               {"name": "ops", "format": "dingtalk", "routes": [{"severities": ["error", "warning"], "stages": ["overdue", "due"]}]},
               {"name": "hooks", "format": "standard", "url": "https://example.test/hook", "secretFile": "\(secretPath)", "language": "zh-CN",
@@ -63,7 +65,14 @@ import Testing
         _ = try creds.write("ops", "https://oapi.dingtalk.com/robot/send?access_token=TOPSECRET")
         _ = try creds.write("ops.secret", "SECTOPSECRET")
         let r = try #require(try load(#"{"receivers": [{"name": "ops", "format": "dingtalk"}]}"#, credentials: creds).receivers.first)
-        for text in [String(describing: r), String(reflecting: r), "\(r.url) \(String(describing: r.secret))", { var s = ""; dump(r, to: &s); return s }()] {
+        for text in [
+            String(describing: r), String(reflecting: r), "\(r.url) \(String(describing: r.secret))",
+            {
+                var s = ""
+                dump(r, to: &s)
+                return s
+            }()
+        ] {
             #expect(!text.contains("TOPSECRET"), "leaked in: \(text)")
         }
     }
@@ -88,8 +97,9 @@ import Testing
         #expect(!Route(rules: ["custom"]).matches(overdue))
         #expect(Route(kinds: [.opened]).matches(opened))
         #expect(!Route(entities: ["acme"], severities: [.error]).matches(upcoming), "all lists of a route must match")
-        let r = Receiver(name: "x", format: .slack, url: Secret("https://x"), secret: nil, language: .en,
-                         routes: [Route(severities: [.error]), Route(kinds: [.opened])])
+        let r = Receiver(
+            name: "x", format: .slack, url: Secret("https://x"), secret: nil, language: .en,
+            routes: [Route(severities: [.error]), Route(kinds: [.opened])])
         #expect(r.accepts(overdue) && r.accepts(opened) && !r.accepts(upcoming))
     }
 
@@ -97,36 +107,77 @@ import Testing
         let creds = try TempDir()
         _ = try creds.write("s", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         let file = "obligd.json (embedded)"
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urll": "x"}]}"#)
-            == ConfigError(file: file, path: "receivers[0].urll", problem: "unknown key 'urll'; known keys here: agenda, burst, digestSeconds, format, language, mention, mentionOwner, name, ratePerMinute, routes, secretFile, timeoutSeconds, url, urlCredential"))
-        #expect(error(#"{"receivers": [{"name": "a", "format": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}]}"#)?.path == "receivers[0].url")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test", "secret": "whsec_abc"}]}"#)?.problem.hasPrefix("secrets are not read from obligd.json") == true)
-        #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test"}]}"#)
-            == ConfigError(file: file, path: "receivers[0].secretFile", problem: "missing: a standard receiver signs every request; give secretFile or the systemd credential 'a.secret'"))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "slack", "urll": "x"}]}"#)
+                == ConfigError(
+                    file: file, path: "receivers[0].urll",
+                    problem:
+                        "unknown key 'urll'; known keys here: agenda, burst, digestSeconds, format, language, mention, mentionOwner, name, ratePerMinute, routes, secretFile, timeoutSeconds, url, urlCredential"
+                ))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}]}"#)?
+                .path == "receivers[0].url")
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test", "secret": "whsec_abc"}]}"#)?.problem
+                .hasPrefix("secrets are not read from obligd.json") == true)
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test"}]}"#)
+                == ConfigError(
+                    file: file, path: "receivers[0].secretFile",
+                    problem: "missing: a standard receiver signs every request; give secretFile or the systemd credential 'a.secret'"))
         let notWhsec = try creds.write("bad", "hunter2")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test", "secretFile": "\#(notWhsec)"}]}"#)?.path == "receivers[0].secretFile")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "standard", "url": "ftp://x.test", "secretFile": "s"}]}"#, credentials: creds)
-            == ConfigError(file: file, path: "receivers[0].url", problem: "is not an http(s) URL"))
-        #expect(error(#"{"receivers": [{"name": "a", "format": "fax"}]}"#)?.problem == "unknown format 'fax'; use one of: standard, dingtalk, feishu, wecom, slack, teams")
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "standard", "url": "https://x.test", "secretFile": "\#(notWhsec)"}]}"#)?.path
+                == "receivers[0].secretFile")
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "standard", "url": "ftp://x.test", "secretFile": "s"}]}"#, credentials: creds)
+                == ConfigError(file: file, path: "receivers[0].url", problem: "is not an http(s) URL"))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "fax"}]}"#)?.problem
+                == "unknown format 'fax'; use one of: standard, dingtalk, feishu, wecom, slack, teams")
         #expect(error(#"{"receivers": [{"name": "a", "format": "slack"}]}"#)?.problem.contains("CREDENTIALS_DIRECTORY") == true)
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "/nonexistent/url"}]}"#)
-            == ConfigError(file: file, path: "receivers[0].urlCredential", problem: "/nonexistent/url does not exist"))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "/nonexistent/url"}]}"#)
+                == ConfigError(file: file, path: "receivers[0].urlCredential", problem: "/nonexistent/url does not exist"))
         _ = try creds.write("hook", "https://hooks.slack.com/services/T/B/X")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "secretFile": "s"}]}"#, credentials: creds)?.problem
-            == "the slack format does not sign requests; remove secretFile")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"severities": ["urgent"]}]}]}"#, credentials: creds)
-            == ConfigError(file: file, path: "receivers[0].routes[0].severities[0]", problem: "unknown severity 'urgent'; use one of: error, warning, notice, info"))
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"rules": ["cn.nope"]}]}]}"#, credentials: creds)?.path
-            == "receivers[0].routes[0].rules[0]")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"stages": ["soon"]}]}]}"#, credentials: creds)?.path
-            == "receivers[0].routes[0].stages[0]")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "ratePerMinute": 10, "burst": 10}]}"#, credentials: creds)?.path
-            == "receivers[0].burst")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "language": "fr"}]}"#, credentials: creds)?.problem
-            == "unknown language 'fr'; use one of: en, zh-CN")
-        #expect(error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook"}, {"name": "a", "format": "slack", "urlCredential": "hook"}]}"#, credentials: creds)?.problem
-            == "receiver 'a' is defined twice")
-        #expect(error(#"{"delivery": {"maxAttempts": 0}}"#) == ConfigError(file: file, path: "delivery.maxAttempts", problem: "0 is out of range; use 1...1000"))
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "secretFile": "s"}]}"#, credentials: creds)?
+                .problem
+                == "the slack format does not sign requests; remove secretFile")
+        #expect(
+            error(
+                #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"severities": ["urgent"]}]}]}"#,
+                credentials: creds)
+                == ConfigError(
+                    file: file, path: "receivers[0].routes[0].severities[0]",
+                    problem: "unknown severity 'urgent'; use one of: error, warning, notice, info"))
+        #expect(
+            error(
+                #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"rules": ["cn.nope"]}]}]}"#,
+                credentials: creds)?.path
+                == "receivers[0].routes[0].rules[0]")
+        #expect(
+            error(
+                #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"stages": ["soon"]}]}]}"#,
+                credentials: creds)?.path
+                == "receivers[0].routes[0].stages[0]")
+        #expect(
+            error(
+                #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "ratePerMinute": 10, "burst": 10}]}"#,
+                credentials: creds)?.path
+                == "receivers[0].burst")
+        #expect(
+            error(#"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "language": "fr"}]}"#, credentials: creds)?
+                .problem
+                == "unknown language 'fr'; use one of: en, zh-CN")
+        #expect(
+            error(
+                #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook"}, {"name": "a", "format": "slack", "urlCredential": "hook"}]}"#,
+                credentials: creds)?.problem
+                == "receiver 'a' is defined twice")
+        #expect(
+            error(#"{"delivery": {"maxAttempts": 0}}"#)
+                == ConfigError(file: file, path: "delivery.maxAttempts", problem: "0 is out of range; use 1...1000"))
         #expect(error(#"{"receivers": {}}"#)?.problem == "expected a list [ ... ]")
     }
 }

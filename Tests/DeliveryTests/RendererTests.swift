@@ -1,10 +1,11 @@
 import DeadlineKit
-@testable import Delivery
 import Foundation
 import Rules
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 @Suite struct RendererTests {
     let acme = Entity(id: "acme", name: "Acme Data Ltd", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)
@@ -24,7 +25,9 @@ import Testing
         let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
         let rule = Embedded.configuration.rule("cn.pipo.report")!
         #expect(r.title == "Report the PI protection officer for Acme Data Ltd: 5 working days left (14 calendar days)")
-        #expect(r.summary == "Acme Data Ltd: Report the PI protection officer is due 2025-10-10 (Friday), 5 working days left (14 calendar days)")
+        #expect(
+            r.summary
+                == "Acme Data Ltd: Report the PI protection officer is due 2025-10-10 (Friday), 5 working days left (14 calendar days)")
         #expect(r.severity == .notice)
         let facts = Dictionary(uniqueKeysWithValues: r.facts.map { ($0.label, $0.value) })
         #expect(facts["For"] == "Acme Data Ltd")
@@ -47,16 +50,21 @@ import Testing
     @Test func daysLeftIsComputedAtRenderTimeNotEnqueueTime() throws {
         let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10"))
         let r = try renderer()
-        #expect(r.render(n, entity: acme, language: .en, now: try at("2025-10-09")).facts.first { $0.label == "Time left" }?.value
-            == "1 working day left (1 calendar day)")
-        #expect(r.render(n, entity: acme, language: .en, now: try at("2025-10-10")).facts.first { $0.label == "Time left" }?.value == "due today")
+        #expect(
+            r.render(n, entity: acme, language: .en, now: try at("2025-10-09")).facts.first { $0.label == "Time left" }?.value
+                == "1 working day left (1 calendar day)")
+        #expect(
+            r.render(n, entity: acme, language: .en, now: try at("2025-10-10")).facts.first { $0.label == "Time left" }?.value
+                == "due today")
         // 10-13 is a Monday: overdue by 3 calendar days, of which 10-11 (a make-up Saturday) and 10-13 are working days.
-        #expect(r.render(n, entity: acme, language: .en, now: try at("2025-10-13")).facts.first { $0.label == "Time left" }?.value
-            == "overdue by 3 calendar days (2 working days)")
+        #expect(
+            r.render(n, entity: acme, language: .en, now: try at("2025-10-13")).facts.first { $0.label == "Time left" }?.value
+                == "overdue by 3 calendar days (2 working days)")
     }
 
     @Test func customObligationsAndMissingPiecesAreLeftOutNotBlank() throws {
-        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(kind: "obligation.opened", rule: "", title: "Renew the DPA", stage: nil))
+        let n = try Delivery.Notification(
+            id: "x", createdAt: 0, payload: payload(kind: "obligation.opened", rule: "", title: "Renew the DPA", stage: nil))
         let r = try renderer().render(n, entity: nil, language: .en, now: try at("2025-09-26"))
         #expect(r.facts.first { $0.label == "For" }?.value == "acme", "without the entity row the id is shown")
         #expect(r.facts.first { $0.label == "Rule" }?.value == "custom obligation")
@@ -65,8 +73,11 @@ import Testing
     }
 
     @Test func movedSaysFromAndWhy() throws {
-        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(kind: "obligation.moved", due: "2025-10-10", stage: nil,
-                                                                               from: "2025-09-30", reason: "metric reported late"))
+        let n = try Delivery.Notification(
+            id: "x", createdAt: 0,
+            payload: payload(
+                kind: "obligation.moved", due: "2025-10-10", stage: nil,
+                from: "2025-09-30", reason: "metric reported late"))
         let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
         #expect(r.title == "Deadline moved for Acme Data Ltd: Report the PI protection officer")
         #expect(r.facts.contains(.init(label: "Was due", value: "2025-09-30 (Tuesday)")))
@@ -83,7 +94,8 @@ import Testing
     @Test func instantDeadlinesShowTheTimeAndPassingIt() throws {
         // Due 2025-10-10 14:30 Shanghai.
         let due = Zone.shanghai.instant(try CivilDate(parsing: "2025-10-10"), minutesAfterMidnight: 14 * 60 + 30)
-        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10", dueInstant: due.secondsSinceEpoch, stage: "overdue:1"))
+        let n = try Delivery.Notification(
+            id: "x", createdAt: 0, payload: payload(due: "2025-10-10", dueInstant: due.secondsSinceEpoch, stage: "overdue:1"))
         let r = try renderer().render(n, entity: acme, language: .en, now: due.adding(seconds: 60))
         #expect(r.facts.contains(.init(label: "Due", value: "2025-10-10 (Friday) 14:30")))
         #expect(r.facts.contains(.init(label: "Time left", value: "was due today at 14:30")))
@@ -92,10 +104,15 @@ import Testing
 
     @Test func templatesAreValidatedWithFileAndKey() throws {
         var c = Embedded.configuration
-        let bad = String(decoding: c.files["templates/en.json"]!, as: UTF8.self).replacingOccurrences(of: "{title} for {entity}: {left}", with: "{titel}")
+        let bad = String(decoding: c.files["templates/en.json"]!, as: UTF8.self).replacingOccurrences(
+            of: "{title} for {entity}: {left}", with: "{titel}")
         c.files["templates/en.json"] = Data(bad.utf8)
-        #expect(throws: ConfigError(file: "templates/en.json (embedded)", path: "kinds.reminder.title",
-                                    problem: "unknown placeholder {titel}; known here: " + TemplateSet.placeholders.sorted().map { "{\($0)}" }.joined(separator: " "))) {
+        #expect(
+            throws: ConfigError(
+                file: "templates/en.json (embedded)", path: "kinds.reminder.title",
+                problem: "unknown placeholder {titel}; known here: "
+                    + TemplateSet.placeholders.sorted().map { "{\($0)}" }.joined(separator: " "))
+        ) {
             try TemplateSet.load(from: c)
         }
         c.files["templates/zh-CN.json"] = nil
@@ -129,8 +146,10 @@ import Testing
     }
 
     @Test func anUnderivedObligationIsAWarningThatSaysWhyAndHowToCloseIt() throws {
-        let reason = "rule cn.pipo.report changed: threshold > 1000000 -> > 2000000; the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
-        let n = try Delivery.Notification(id: "u", createdAt: 0, payload: payload(kind: "obligation.underived", due: "2025-10-10", stage: nil, reason: reason))
+        let reason =
+            "rule cn.pipo.report changed: threshold > 1000000 -> > 2000000; the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
+        let n = try Delivery.Notification(
+            id: "u", createdAt: 0, payload: payload(kind: "obligation.underived", due: "2025-10-10", stage: nil, reason: reason))
         let r = try renderer().render(n, entity: acme, language: .en, now: try at("2025-09-26"))
         #expect(r.severity == .warning)
         #expect(r.title == "No longer given by its rule for Acme Data Ltd: Report the PI protection officer")

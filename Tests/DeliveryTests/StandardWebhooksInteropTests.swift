@@ -1,7 +1,8 @@
-@testable import Delivery
 import Foundation
 import TestSupport
 import Testing
+
+@testable import Delivery
 
 /// The virtualenv with the PyPI package `standardwebhooks`: `$VENV`, else `<scratch path>/venv-sw`
 /// beside the test binary (e.g. .build-h6/venv-sw), created on first use.
@@ -27,17 +28,20 @@ func standardWebhooksPython() throws -> String? {
 }
 
 let verifierScript = """
-import json, sys
-from standardwebhooks.webhooks import Webhook
-secret, headers_path, body_path = sys.argv[1:4]
-headers = json.load(open(headers_path))
-body = open(body_path, "rb").read()
-payload = Webhook(secret).verify(body, headers)
-print("verified", payload["type"])
-"""
+    import json, sys
+    from standardwebhooks.webhooks import Webhook
+    secret, headers_path, body_path = sys.argv[1:4]
+    headers = json.load(open(headers_path))
+    body = open(body_path, "rb").read()
+    payload = Webhook(secret).verify(body, headers)
+    print("verified", payload["type"])
+    """
 
-let python3Available = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
-    || (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
+let python3Available =
+    FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+    || (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+        FileManager.default.isExecutableFile(atPath: "\($0)/python3")
+    }
 
 @Suite(.serialized) struct StandardWebhooksInteropTests {
     @Test(.enabled(if: python3Available, "python3 is absent: the cross-check with the standardwebhooks PyPI package is skipped"))
@@ -53,9 +57,12 @@ let python3Available = FileManager.default.isExecutableFile(atPath: "/usr/bin/py
         await server.stop()
         let req = try #require(server.requests.first)
         let dir = try TempDir()
-        let headers = ["webhook-id": req.headers["webhook-id"]!, "webhook-timestamp": req.headers["webhook-timestamp"]!,
-                       "webhook-signature": req.headers["webhook-signature"]!]
-        let headersPath = try dir.write("headers.json", String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self))
+        let headers = [
+            "webhook-id": req.headers["webhook-id"]!, "webhook-timestamp": req.headers["webhook-timestamp"]!,
+            "webhook-signature": req.headers["webhook-signature"]!
+        ]
+        let headersPath = try dir.write(
+            "headers.json", String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self))
         let bodyPath = dir.path + "/body.json"
         try req.body.write(to: URL(fileURLWithPath: bodyPath))
         let script = try dir.write("verify.py", verifierScript)

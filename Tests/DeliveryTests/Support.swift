@@ -1,12 +1,13 @@
 import DeadlineKit
-@testable import Delivery
 import Foundation
 import GRDB
 import Rules
-@testable import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Delivery
+@testable import Store
 
 /// A real SQLite store on a temp path with one entity.
 func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Data Ltd") throws -> ObligationStore {
@@ -14,10 +15,11 @@ func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Dat
     try store.pool.write { db in
         try Entity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0).insert(db)
         // Outbox rows reference obligations; one open obligation to hang them on.
-        try db.execute(sql: """
-            INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
-            VALUES (1, ?, 'cn.pipo.report', 'Report the PI protection officer', 'test', '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
-            """, arguments: [entity])
+        try db.execute(
+            sql: """
+                INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
+                VALUES (1, ?, 'cn.pipo.report', 'Report the PI protection officer', 'test', '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
+                """, arguments: [entity])
     }
     return store
 }
@@ -26,21 +28,26 @@ func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Dat
 func addObligations(_ store: ObligationStore, _ ids: ClosedRange<Int64>, entity: String = "acme") throws {
     try store.pool.write { db in
         for id in ids {
-            try db.execute(sql: """
-                INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
-                VALUES (?, ?, 'cn.pipo.report', 'Obligation ' || ?, 'test' || ?, '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
-                """, arguments: [id, entity, id, id])
+            try db.execute(
+                sql: """
+                    INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
+                    VALUES (?, ?, 'cn.pipo.report', 'Obligation ' || ?, 'test' || ?, '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
+                    """, arguments: [id, entity, id, id])
         }
     }
 }
 
 /// A payload as Recorder.notify / the scheduler write it.
-func payload(kind: String = "reminder", obligation: Int64 = 1, entity: String = "acme", rule: String = "cn.pipo.report",
-             title: String = "Report the PI protection officer",
-             due: String = "2025-10-10", dueInstant: Int64 = 1_760_112_000, provisional: Bool = false, stage: String? = "before:-7d",
-             late: Bool = false, scheduledAt: Int64? = nil, from: String? = nil, reason: String? = nil) -> String {
-    var p: [String: Any] = ["kind": kind, "obligation": obligation, "entity": entity, "rule": rule, "title": title, "due": due,
-                            "dueInstant": dueInstant, "provisional": provisional, "status": "open"]
+func payload(
+    kind: String = "reminder", obligation: Int64 = 1, entity: String = "acme", rule: String = "cn.pipo.report",
+    title: String = "Report the PI protection officer",
+    due: String = "2025-10-10", dueInstant: Int64 = 1_760_112_000, provisional: Bool = false, stage: String? = "before:-7d",
+    late: Bool = false, scheduledAt: Int64? = nil, from: String? = nil, reason: String? = nil
+) -> String {
+    var p: [String: Any] = [
+        "kind": kind, "obligation": obligation, "entity": entity, "rule": rule, "title": title, "due": due,
+        "dueInstant": dueInstant, "provisional": provisional, "status": "open"
+    ]
     if kind == "reminder" {
         p["stage"] = stage
         p["late"] = late
@@ -63,9 +70,10 @@ func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 
     try store.pool.write { db in
         try payloads.map { p in
             let object = try JSONSerialization.jsonObject(with: Data(p.utf8)) as? [String: Any] ?? [:]
-            let e = OutboxEntry(id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: object["kind"] as? String ?? "reminder",
-                                obligationId: (object["obligation"] as? NSNumber)?.int64Value ?? 1, payload: p,
-                                status: "pending", attempts: 0, lastError: nil)
+            let e = OutboxEntry(
+                id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: object["kind"] as? String ?? "reminder",
+                obligationId: (object["obligation"] as? NSNumber)?.int64Value ?? 1, payload: p,
+                status: "pending", attempts: 0, lastError: nil)
             try e.insert(db)
             return e.id
         }
@@ -74,7 +82,8 @@ func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 
 
 func deliveries(_ store: ObligationStore, receiver: String? = nil) throws -> [DeliveryRecord] {
     try store.pool.read { db in
-        try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE (? IS NULL OR receiver = ?) ORDER BY id", arguments: [receiver, receiver])
+        try DeliveryRecord.fetchAll(
+            db, sql: "SELECT * FROM delivery WHERE (? IS NULL OR receiver = ?) ORDER BY id", arguments: [receiver, receiver])
     }
 }
 
@@ -105,8 +114,9 @@ final class RunningDispatcher: Sendable {
         self.journal = journal
         var env: [String: String] = [:]
         if let credentials { env["CREDENTIALS_DIRECTORY"] = credentials.path }
-        dispatcher = Dispatcher(store: store, configuration: { config }, environment: env, clock: clock, journal: journal.writer,
-                                random: { random })
+        dispatcher = Dispatcher(
+            store: store, configuration: { config }, environment: env, clock: clock, journal: journal.writer,
+            random: { random })
         let d = dispatcher
         task = Task { try await d.run() }
     }
@@ -136,10 +146,13 @@ struct Harness {
 
     /// Starts a dispatcher with `receivers` (a JSON list) and `delivery` settings.
     /// Digests are off unless `delivery` turns them on (`"digestSeconds": 30`): most tests follow one notice.
-    func start(receivers: String, delivery: String = #"{"backoffInitialSeconds": 10, "backoffMaxSeconds": 3600, "digestSeconds": 0}"#,
-               random: Double = 0.5) throws -> RunningDispatcher {
-        try RunningDispatcher(store: store, obligdJSON: #"{"receivers": \#(receivers), "delivery": \#(delivery)}"#,
-                              credentials: credentials, clock: clock, random: random)
+    func start(
+        receivers: String, delivery: String = #"{"backoffInitialSeconds": 10, "backoffMaxSeconds": 3600, "digestSeconds": 0}"#,
+        random: Double = 0.5
+    ) throws -> RunningDispatcher {
+        try RunningDispatcher(
+            store: store, obligdJSON: #"{"receivers": \#(receivers), "delivery": \#(delivery)}"#,
+            credentials: credentials, clock: clock, random: random)
     }
 
     /// The receiver's pause, if it is paused.
@@ -148,6 +161,8 @@ struct Harness {
     }
 
     func audit(_ action: String) throws -> [AuditEntry] {
-        try store.pool.read { db in try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY id", arguments: [action]) }
+        try store.pool.read { db in
+            try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY id", arguments: [action])
+        }
     }
 }

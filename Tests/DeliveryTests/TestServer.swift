@@ -4,8 +4,9 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A request as a test server received it.
@@ -37,8 +38,10 @@ final class TestServer: Sendable {
 
     var requests: [Captured] { received.withLock { $0 } }
 
-    static func start(now: @escaping @Sendable () -> Int64,
-                      answer: @escaping @Sendable (Captured, Int) -> Answer) async throws -> TestServer {
+    static func start(
+        now: @escaping @Sendable () -> Int64,
+        answer: @escaping @Sendable (Captured, Int) -> Answer
+    ) async throws -> TestServer {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let box = Mutex<TestServer?>(nil)
         let router = Router()
@@ -66,17 +69,18 @@ final class TestServer: Sendable {
             }
         }
         router.post("**", use: handler)
-        let app = Application(router: router,
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "test-platform"),
-                              onServerRunning: { channel in
-                                  portContinuation.yield(channel.localAddress?.port ?? 0)
-                                  portContinuation.finish()
-                              },
-                              logger: {
-                                  var l = Logger(label: "test-platform")
-                                  l.logLevel = .critical
-                                  return l
-                              }())
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "test-platform"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: {
+                var l = Logger(label: "test-platform")
+                l.logLevel = .critical
+                return l
+            }())
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0
         for await p in portStream { port = p }

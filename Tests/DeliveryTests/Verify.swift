@@ -9,10 +9,14 @@ enum Verify {
     }
 
     /// Standard Webhooks: every `v1,` entry of the space-separated header is a candidate.
-    static func standard(id: String?, timestamp: String?, signatureHeader: String?, body: Data, secret: String, now: Int64, tolerance: Int64 = 300) -> String? {
+    static func standard(
+        id: String?, timestamp: String?, signatureHeader: String?, body: Data, secret: String, now: Int64, tolerance: Int64 = 300
+    ) -> String? {
         guard let id, let timestamp, let ts = Int64(timestamp), let header = signatureHeader else { return "missing headers" }
         guard abs(now - ts) <= tolerance else { return "timestamp too old or too new" }
-        guard secret.hasPrefix("whsec_"), let key = Data(base64Encoded: String(secret.dropFirst("whsec_".count))) else { return "bad secret" }
+        guard secret.hasPrefix("whsec_"), let key = Data(base64Encoded: String(secret.dropFirst("whsec_".count))) else {
+            return "bad secret"
+        }
         let expected = hmac(key: Array(key), Array("\(id).\(timestamp).".utf8) + Array(body))
         let candidates = header.split(separator: " ").compactMap { part -> String? in
             let pieces = part.split(separator: ",", maxSplits: 1)

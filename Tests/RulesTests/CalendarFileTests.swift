@@ -25,46 +25,65 @@ struct CalendarFileTests {
     }
 
     static let cases: [Bad] = [
-        Bad(name: "unknown top-level key", text: replacing(#""version": 1,"#, #""version": 1, "colour": "red","#),
+        Bad(
+            name: "unknown top-level key", text: replacing(#""version": 1,"#, #""version": 1, "colour": "red","#),
             path: "colour", fragment: "unknown key 'colour'"),
-        Bad(name: "unknown key in a holiday",
+        Bad(
+            name: "unknown key in a holiday",
             text: replacing(#""name": "New Year's Day","#, #""name": "New Year's Day", "note": "x","#),
             path: "holidays[0].note", fragment: "unknown key 'note'"),
-        Bad(name: "make-up day on a weekday (Mon 2027-02-15)", text: replacing(#"["2027-02-14"]"#, #"["2027-02-15"]"#),
+        Bad(
+            name: "make-up day on a weekday (Mon 2027-02-15)", text: replacing(#"["2027-02-14"]"#, #"["2027-02-15"]"#),
             path: "holidays[1].makeUpDays[0]", fragment: "is a Monday; a make-up working day must be a Saturday or Sunday"),
-        Bad(name: "overlapping runs", text: replacing(#""from": "2027-02-06""#, #""from": "2027-01-03""#),
+        Bad(
+            name: "overlapping runs", text: replacing(#""from": "2027-02-06""#, #""from": "2027-01-03""#),
             path: "holidays[1]", fragment: "overlaps New Year's Day 2027-01-01..2027-01-03"),
-        Bad(name: "'from' outside the year", text: replacing(#""from": "2027-01-01""#, #""from": "2026-12-31""#),
+        Bad(
+            name: "'from' outside the year", text: replacing(#""from": "2027-01-01""#, #""from": "2026-12-31""#),
             path: "holidays[0].from", fragment: "2026-12-31 is not in 2027"),
-        Bad(name: "'to' outside the year", text: replacing(#""to": "2027-02-13""#, #""to": "2028-01-02""#),
+        Bad(
+            name: "'to' outside the year", text: replacing(#""to": "2027-02-13""#, #""to": "2028-01-02""#),
             path: "holidays[1].to", fragment: "2028-01-02 is not in 2027"),
-        Bad(name: "make-up day outside the year", text: replacing(#"["2027-02-14"]"#, #"["2026-12-27"]"#),
+        Bad(
+            name: "make-up day outside the year", text: replacing(#"["2027-02-14"]"#, #"["2026-12-27"]"#),
             path: "holidays[1].makeUpDays[0]", fragment: "2026-12-27 is not in 2027"),
-        Bad(name: "from after to", text: replacing(#""to": "2027-02-13""#, #""to": "2027-02-05""#),
+        Bad(
+            name: "from after to", text: replacing(#""to": "2027-02-13""#, #""to": "2027-02-05""#),
             path: "holidays[1].to", fragment: "2027-02-05 is before 'from' 2027-02-06"),
-        Bad(name: "make-up day inside its own run (Sun 2027-02-07)", text: replacing(#"["2027-02-14"]"#, #"["2027-02-07"]"#),
+        Bad(
+            name: "make-up day inside its own run (Sun 2027-02-07)", text: replacing(#"["2027-02-14"]"#, #"["2027-02-07"]"#),
             path: "holidays[1].makeUpDays[0]", fragment: "lies inside the holiday 2027-02-06..2027-02-13"),
-        Bad(name: "make-up day inside another run",
+        Bad(
+            name: "make-up day inside another run",
             text: replacing(#""to": "2027-01-03", "makeUpDays": []"#, #""to": "2027-01-03", "makeUpDays": ["2027-02-07"]"#),
             path: "holidays", fragment: "make-up day 2027-02-07 of New Year's Day falls inside the holiday Spring Festival"),
-        Bad(name: "same make-up day twice",
+        Bad(
+            name: "same make-up day twice",
             text: replacing(#"["2027-02-14"]"#, #"["2027-02-14", "2027-02-14"]"#),
             path: "holidays[1].makeUpDays[1]", fragment: "already a make-up day"),
-        Bad(name: "year differs from the file name", file: "calendars/cn/2028.json", text: base,
+        Bad(
+            name: "year differs from the file name", file: "calendars/cn/2028.json", text: base,
             path: "year", fragment: "says 2027 but the file is named 2028.json"),
-        Bad(name: "region differs from the directory", file: "calendars/hk/2027.json", text: base,
+        Bad(
+            name: "region differs from the directory", file: "calendars/hk/2027.json", text: base,
             path: "region", fragment: "says 'cn' but the file is under calendars/hk/"),
-        Bad(name: "impossible date", text: replacing(#""to": "2027-01-03""#, #""to": "2027-02-30""#),
+        Bad(
+            name: "impossible date", text: replacing(#""to": "2027-01-03""#, #""to": "2027-02-30""#),
             path: "holidays[0].to", fragment: "'2027-02-30' is not a day of the calendar"),
         Bad(name: "invalid JSON", text: String(base.dropLast(3)), path: "", fragment: "not valid JSON"),
-        Bad(name: "missing notice", text: replacing(#""notice": { "title": "TEST FIXTURE, not a real notice", "published": "2026-11-01" },"#, ""),
+        Bad(
+            name: "missing notice",
+            text: replacing(#""notice": { "title": "TEST FIXTURE, not a real notice", "published": "2026-11-01" },"#, ""),
             path: "notice", fragment: "missing"),
-        Bad(name: "version zero", text: replacing(#""version": 1"#, #""version": 0"#),
+        Bad(
+            name: "version zero", text: replacing(#""version": 1"#, #""version": 0"#),
             path: "version", fragment: "must be 1 or more"),
-        Bad(name: "year out of range", file: "calendars/cn/2100.json",
+        Bad(
+            name: "year out of range", file: "calendars/cn/2100.json",
             text: base.replacingOccurrences(of: "2027", with: "2100"), path: "year", fragment: "outside the supported range"),
-        Bad(name: "not in calendars/<region>/<year>.json", file: "calendars/2027.json", text: base,
-            path: "", fragment: "calendar files go in calendars/<region>/<year>.json"),
+        Bad(
+            name: "not in calendars/<region>/<year>.json", file: "calendars/2027.json", text: base,
+            path: "", fragment: "calendar files go in calendars/<region>/<year>.json")
     ]
 
     @Test("the fixture itself is valid")
@@ -117,7 +136,10 @@ struct CalendarFileTests {
         let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2026.json": text])
         let config = try Configuration.load(directory: dir.path)
         let y = try #require(try config.calendar("cn").year(2026))
-        guard case let .official(_, _, file, version) = y.source else { Issue.record("not official"); return }
+        guard case let .official(_, _, file, version) = y.source else {
+            Issue.record("not official")
+            return
+        }
         #expect(version == 2)
         #expect(file == dir.full("calendars/cn/2026.json"))
     }

@@ -1,8 +1,9 @@
 import DeadlineKit
 import Foundation
-@testable import Rules
 import TestSupport
 import Testing
+
+@testable import Rules
 
 /// Fails when config/ and Sources/Rules/EmbeddedConfig.swift differ: after editing config/, run
 /// scripts/embed-config. Reads config/ from the package directory found via #filePath.
@@ -26,8 +27,9 @@ struct EmbeddedConfigTests {
         let onDisk = try Self.configFiles()
         #expect(!onDisk.isEmpty, "no config/ found at \(repositoryRoot().path)")
         let embedded = EmbeddedConfig.files
-        #expect(Set(onDisk.keys) == Set(embedded.keys),
-                "config/ and EmbeddedConfig differ in files: run scripts/embed-config")
+        #expect(
+            Set(onDisk.keys) == Set(embedded.keys),
+            "config/ and EmbeddedConfig differ in files: run scripts/embed-config")
         for (path, text) in onDisk {
             guard let e = embedded[path] else { continue }
             // scripts/embed-config puts each file inside a multi-line raw string whose closing
@@ -66,10 +68,12 @@ struct EmbeddedConfigTests {
         let scratch = dir.url
         try fm.createDirectory(at: scratch.appendingPathComponent("scripts"), withIntermediateDirectories: true)
         try fm.createDirectory(at: scratch.appendingPathComponent("Sources/Rules"), withIntermediateDirectories: true)
-        try fm.copyItem(at: root.appendingPathComponent("scripts/embed-config"),
-                        to: scratch.appendingPathComponent("scripts/embed-config"))
-        try fm.copyItem(at: root.appendingPathComponent("config").resolvingSymlinksInPath(),
-                        to: scratch.appendingPathComponent("config"))
+        try fm.copyItem(
+            at: root.appendingPathComponent("scripts/embed-config"),
+            to: scratch.appendingPathComponent("scripts/embed-config"))
+        try fm.copyItem(
+            at: root.appendingPathComponent("config").resolvingSymlinksInPath(),
+            to: scratch.appendingPathComponent("config"))
         let run = try runProcess("bash", [scratch.appendingPathComponent("scripts/embed-config").path])
         #expect(run.status == 0, "\(run)")
         let regenerated = try #require(fm.contents(atPath: scratch.appendingPathComponent("Sources/Rules/EmbeddedConfig.swift").path))

@@ -50,13 +50,15 @@ struct HolidayEstimatorTests {
         #expect(labour.dayCount == 1)
     }
 
-    @Test("lunar and solar-term dates", arguments: [
-        // (year, Spring Festival = lunar 1/1, Qingming, Dragon Boat = lunar 5/5, Mid-Autumn = lunar 8/15)
-        (2024, "2024-02-10", "2024-04-04", "2024-06-10", "2024-09-17"),
-        (2025, "2025-01-29", "2025-04-04", "2025-05-31", "2025-10-06"),
-        (2026, "2026-02-17", "2026-04-05", "2026-06-19", "2026-09-25"),
-        (2027, "2027-02-06", "2027-04-05", "2027-06-09", "2027-09-15"),
-    ])
+    @Test(
+        "lunar and solar-term dates",
+        arguments: [
+            // (year, Spring Festival = lunar 1/1, Qingming, Dragon Boat = lunar 5/5, Mid-Autumn = lunar 8/15)
+            (2024, "2024-02-10", "2024-04-04", "2024-06-10", "2024-09-17"),
+            (2025, "2025-01-29", "2025-04-04", "2025-05-31", "2025-10-06"),
+            (2026, "2026-02-17", "2026-04-05", "2026-06-19", "2026-09-25"),
+            (2027, "2027-02-06", "2027-04-05", "2027-06-09", "2027-09-15")
+        ])
     func lunarDates(year: Int, spring: String, qingming: String, dragonBoat: String, midAutumn: String) throws {
         let runs = estimator.estimate(year: year).holidays
         let sf = try #require(runs.first { $0.name.contains("Spring Festival") })

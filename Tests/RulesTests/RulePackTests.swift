@@ -1,8 +1,9 @@
 import DeadlineKit
 import Foundation
-@testable import Rules
 import TestSupport
 import Testing
+
+@testable import Rules
 
 @Suite("Rule pack")
 struct RulePackTests {
@@ -13,13 +14,14 @@ struct RulePackTests {
         #expect(config.packs.map(\.name) == ["cn"])
         let ids = Set(config.rules.map(\.id))
         #expect(ids.count == config.rules.count, "rule ids are unique")
-        #expect(ids == [
-            "cn.facial-recognition.filing", "cn.facial-recognition.change", "cn.facial-recognition.termination",
-            "cn.pipo.report", "cn.pipo.change", "cn.important-data.assessment", "cn.pi-export.certificate-renewal",
-            "cn.pi-export.certification-scope", "cn.shanghai.rectification-report", "cn.liaoning.rectification",
-            "cn.zhejiang.incident-phone", "cn.zhejiang.incident-written", "cn.network-log.retention",
-            "cn.platform.large-registered", "cn.platform.large-active", "cn.mlps.annual-assessment", "cn.telecom.focus",
-        ])
+        #expect(
+            ids == [
+                "cn.facial-recognition.filing", "cn.facial-recognition.change", "cn.facial-recognition.termination",
+                "cn.pipo.report", "cn.pipo.change", "cn.important-data.assessment", "cn.pi-export.certificate-renewal",
+                "cn.pi-export.certification-scope", "cn.shanghai.rectification-report", "cn.liaoning.rectification",
+                "cn.zhejiang.incident-phone", "cn.zhejiang.incident-written", "cn.network-log.retention",
+                "cn.platform.large-registered", "cn.platform.large-active", "cn.mlps.annual-assessment", "cn.telecom.focus"
+            ])
         for r in config.rules {
             #expect(!r.citation.isEmpty, "\(r.id)")
             #expect(r.region == "cn")
@@ -33,7 +35,10 @@ struct RulePackTests {
 
     func conditions(_ id: String) throws -> [Rule.Condition] {
         let r = try #require(config.rule(id))
-        guard case let .metric(_, conditions, _) = r.trigger else { Issue.record("\(id) is not a metric rule"); return [] }
+        guard case let .metric(_, conditions, _) = r.trigger else {
+            Issue.record("\(id) is not a metric rule")
+            return []
+        }
         return conditions
     }
 
@@ -80,7 +85,9 @@ struct RulePackTests {
         if case let .event(kind, attr) = renewal.trigger {
             #expect(kind == "pi_export_certificate_issued")
             #expect(attr == "expires")
-        } else { Issue.record("renewal is not an event rule") }
+        } else {
+            Issue.record("renewal is not an event rule")
+        }
         #expect(config.rule("cn.important-data.assessment")?.period == Period(amount: 2, unit: .months))
         #expect(config.rule("cn.shanghai.rectification-report")?.period == Period(amount: 5, unit: .workingDays))
         #expect(config.rule("cn.liaoning.rectification")?.period == Period(amount: 7, unit: .days))
@@ -109,29 +116,40 @@ struct RulePackTests {
     }
 
     static let bad: [Bad] = [
-        Bad(name: "unknown key in a rule", from: #""period": "+5wd","#, to: #""perod": "+5wd", "period": "+5wd","#,
+        Bad(
+            name: "unknown key in a rule", from: #""period": "+5wd","#, to: #""perod": "+5wd", "period": "+5wd","#,
             path: "rules[0].perod", fragment: "unknown key 'perod'"),
-        Bad(name: "unknown metric", from: #""metric": "widgets""#, to: #""metric": "gadgets""#,
+        Bad(
+            name: "unknown metric", from: #""metric": "widgets""#, to: #""metric": "gadgets""#,
             path: "rules[0].trigger.metric", fragment: "unknown metric 'gadgets'"),
-        Bad(name: "deadline without a period", from: #""period": "+5wd","#, to: "",
+        Bad(
+            name: "deadline without a period", from: #""period": "+5wd","#, to: "",
             path: "rules[0].period", fragment: "a deadline rule needs a period"),
-        Bad(name: "bad period", from: #""period": "+5wd""#, to: #""period": "+5xd""#,
+        Bad(
+            name: "bad period", from: #""period": "+5wd""#, to: #""period": "+5xd""#,
             path: "rules[0].period", fragment: "'+5xd' has an unknown unit 'xd'"),
-        Bad(name: "unknown operator", from: #""op": ">=""#, to: #""op": "=>""#,
+        Bad(
+            name: "unknown operator", from: #""op": ">=""#, to: #""op": "=>""#,
             path: "rules[0].trigger.conditions[0].op", fragment: "unknown operator '=>'"),
-        Bad(name: "unknown kind", from: #""kind": "deadline""#, to: #""kind": "deadlines""#,
+        Bad(
+            name: "unknown kind", from: #""kind": "deadline""#, to: #""kind": "deadlines""#,
             path: "rules[0].kind", fragment: "unknown kind 'deadlines'"),
-        Bad(name: "unknown event", from: #""trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10 }] }"#,
+        Bad(
+            name: "unknown event", from: #""trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10 }] }"#,
             to: #""trigger": { "event": "gadget_notice" }"#, path: "rules[0].trigger.event", fragment: "unknown event kind 'gadget_notice'"),
-        Bad(name: "rule id taken by another pack", from: #""id": "test.widgets""#, to: #""id": "cn.pipo.report""#,
+        Bad(
+            name: "rule id taken by another pack", from: #""id": "test.widgets""#, to: #""id": "cn.pipo.report""#,
             path: "rules", fragment: "rule id 'cn.pipo.report' is already defined"),
-        Bad(name: "reminder after the deadline", from: #""before": ["-1d"]"#, to: #""before": ["+1d"]"#,
+        Bad(
+            name: "reminder after the deadline", from: #""before": ["-1d"]"#, to: #""before": ["+1d"]"#,
             path: "defaults.reminders.before[0]", fragment: "is not a time before the deadline"),
-        Bad(name: "bad roll", from: #""period": "+5wd","#, to: #""period": "+5wd", "roll": "sideways","#,
+        Bad(
+            name: "bad roll", from: #""period": "+5wd","#, to: #""period": "+5wd", "roll": "sideways","#,
             path: "rules[0].roll", fragment: "use forward, backward or none"),
-        Bad(name: "value not a number", from: #""value": 10"#, to: #""value": "10""#,
+        Bad(
+            name: "value not a number", from: #""value": 10"#, to: #""value": "10""#,
             path: "rules[0].trigger.conditions[0].value", fragment: "expected a whole number"),
-        Bad(name: "invalid JSON", from: #""rules": ["#, to: #""rules": [["#, path: "", fragment: "not valid JSON"),
+        Bad(name: "invalid JSON", from: #""rules": ["#, to: #""rules": [["#, path: "", fragment: "not valid JSON")
     ]
 
     @Test("bad rule files are rejected, naming file and path", arguments: bad)

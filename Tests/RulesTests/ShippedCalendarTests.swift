@@ -13,17 +13,23 @@ struct ShippedCalendarTests {
 
     /// The spec table (shared/legal/periods-and-calendars.md, section 2) written out by hand.
     static let daysOff: [Int: [(String, String)]] = [
-        2024: [("01-01", "01-01"), ("02-10", "02-17"), ("04-04", "04-06"), ("05-01", "05-05"), ("06-08", "06-10"),
-               ("09-15", "09-17"), ("10-01", "10-07")],
-        2025: [("01-01", "01-01"), ("01-28", "02-04"), ("04-04", "04-06"), ("05-01", "05-05"), ("05-31", "06-02"),
-               ("10-01", "10-08")],
-        2026: [("01-01", "01-03"), ("02-15", "02-23"), ("04-04", "04-06"), ("05-01", "05-05"), ("06-19", "06-21"),
-               ("09-25", "09-27"), ("10-01", "10-07")],
+        2024: [
+            ("01-01", "01-01"), ("02-10", "02-17"), ("04-04", "04-06"), ("05-01", "05-05"), ("06-08", "06-10"),
+            ("09-15", "09-17"), ("10-01", "10-07")
+        ],
+        2025: [
+            ("01-01", "01-01"), ("01-28", "02-04"), ("04-04", "04-06"), ("05-01", "05-05"), ("05-31", "06-02"),
+            ("10-01", "10-08")
+        ],
+        2026: [
+            ("01-01", "01-03"), ("02-15", "02-23"), ("04-04", "04-06"), ("05-01", "05-05"), ("06-19", "06-21"),
+            ("09-25", "09-27"), ("10-01", "10-07")
+        ]
     ]
     static let makeUps: [Int: [String]] = [
         2024: ["02-04", "02-18", "04-07", "04-28", "05-11", "09-14", "09-29", "10-12"],
         2025: ["01-26", "02-08", "04-27", "09-28", "10-11"],
-        2026: ["01-04", "02-14", "02-28", "05-09", "09-20", "10-10"],
+        2026: ["01-04", "02-14", "02-28", "05-09", "09-20", "10-10"]
     ]
 
     @Test("every day of 2024-2026 has the status the spec table gives it", arguments: [2024, 2025, 2026])
@@ -47,12 +53,14 @@ struct ShippedCalendarTests {
 
     /// The same hand-checked vectors as DeadlineKitTests/VectorTests (reasoning there), now through the
     /// shipped files and DueCalculator.
-    @Test("spec vectors through DueCalculator", arguments: [
-        ("2025-01-27", "+5wd", "2025-02-10"), ("2024-08-31", "+6mo", "2025-02-28"), ("2026-08-31", "-6mo", "2026-02-28"),
-        ("2025-06-01", "+30wd", "2025-07-14"), ("2025-07-18", "+30wd", "2025-08-29"), ("2025-03-03", "+2mo", "2025-05-06"),
-        ("2024-01-31", "+1mo", "2024-02-29"), ("2024-02-29", "+1y", "2025-02-28"), ("2026-10-04", "-6mo", "2026-04-03"),
-        ("2025-01-20", "+6d", "2025-01-26"), ("2025-02-10", "-5wd", "2025-01-27"), ("2025-12-31", "+1wd", "2026-01-04"),
-    ])
+    @Test(
+        "spec vectors through DueCalculator",
+        arguments: [
+            ("2025-01-27", "+5wd", "2025-02-10"), ("2024-08-31", "+6mo", "2025-02-28"), ("2026-08-31", "-6mo", "2026-02-28"),
+            ("2025-06-01", "+30wd", "2025-07-14"), ("2025-07-18", "+30wd", "2025-08-29"), ("2025-03-03", "+2mo", "2025-05-06"),
+            ("2024-01-31", "+1mo", "2024-02-29"), ("2024-02-29", "+1y", "2025-02-28"), ("2026-10-04", "-6mo", "2026-04-03"),
+            ("2025-01-20", "+6d", "2025-01-26"), ("2025-02-10", "-5wd", "2025-01-27"), ("2025-12-31", "+1wd", "2026-01-04")
+        ])
     func vectors(start: String, period: String, expected: String) throws {
         let r = try DueCalculator(calendar: cal).due(from: Start(parsing: start), Period(parsing: period))
         #expect(r.due.description == expected)
@@ -119,7 +127,10 @@ struct ShippedCalendarTests {
             let s = CivilDate(dayNumber: Int.random(in: cal.firstDay.dayNumber...cal.lastDay.dayNumber - 400, using: &g))
             let n = Int.random(in: 1...200, using: &g)
             var day = s, left = n
-            while left > 0 { day = day.adding(days: 1); if try cal.isWorkingDay(day) { left -= 1 } }
+            while left > 0 {
+                day = day.adding(days: 1)
+                if try cal.isWorkingDay(day) { left -= 1 }
+            }
             if try cal.addingWorkingDays(n, to: s) != day { failures.append("\(s) +\(n)wd") }
         }
         #expect(failures.isEmpty, "\(failures.prefix(10))")

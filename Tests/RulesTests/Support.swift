@@ -1,7 +1,8 @@
 import DeadlineKit
 import Foundation
-@testable import Rules
 import TestSupport
+
+@testable import Rules
 
 enum Fixtures {
     static var cn: WorkingCalendar { try! Embedded.configuration.calendar("cn") }
@@ -11,38 +12,38 @@ enum Fixtures {
     /// A made-up 2027 calendar, clearly labelled, used to show that an official file for a year replaces
     /// the estimate. It is NOT the real 2027 notice (unpublished when this was written).
     static let calendar2027 = """
-    {
-      "region": "cn",
-      "year": 2027,
-      "version": 1,
-      "notice": { "title": "TEST FIXTURE, not a real notice", "published": "2026-11-01" },
-      "holidays": [
-        { "name": "New Year's Day", "from": "2027-01-01", "to": "2027-01-03", "makeUpDays": [] },
-        { "name": "Spring Festival", "localName": "春节", "from": "2027-02-06", "to": "2027-02-13", "makeUpDays": ["2027-02-14"] }
-      ]
-    }
-    """
+        {
+          "region": "cn",
+          "year": 2027,
+          "version": 1,
+          "notice": { "title": "TEST FIXTURE, not a real notice", "published": "2026-11-01" },
+          "holidays": [
+            { "name": "New Year's Day", "from": "2027-01-01", "to": "2027-01-03", "makeUpDays": [] },
+            { "name": "Spring Festival", "localName": "春节", "from": "2027-02-06", "to": "2027-02-13", "makeUpDays": ["2027-02-14"] }
+          ]
+        }
+        """
 
     /// A minimal valid rule pack in region cn; tests break it one way at a time.
     static let pack = """
-    {
-      "pack": "test",
-      "version": 1,
-      "region": "cn",
-      "description": "test pack",
-      "defaults": { "reminders": { "before": ["-1d"], "dueDayAt": "09:00", "overdueEvery": "+1d" } },
-      "metrics": { "widgets": "Widgets made" },
-      "events": { "widget_notice": { "description": "A widget notice", "attributes": { "expires": "date" } } },
-      "rules": [
         {
-          "id": "test.widgets",
-          "title": "Report widgets",
-          "kind": "deadline",
-          "trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10 }] },
-          "period": "+5wd",
-          "citation": "Test citation"
+          "pack": "test",
+          "version": 1,
+          "region": "cn",
+          "description": "test pack",
+          "defaults": { "reminders": { "before": ["-1d"], "dueDayAt": "09:00", "overdueEvery": "+1d" } },
+          "metrics": { "widgets": "Widgets made" },
+          "events": { "widget_notice": { "description": "A widget notice", "attributes": { "expires": "date" } } },
+          "rules": [
+            {
+              "id": "test.widgets",
+              "title": "Report widgets",
+              "kind": "deadline",
+              "trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10 }] },
+              "period": "+5wd",
+              "citation": "Test citation"
+            }
+          ]
         }
-      ]
-    }
-    """
+        """
 }

@@ -17,12 +17,14 @@ struct ZoneTests {
 
     /// Europe/Berlin: CET (UTC+1) to CEST (UTC+2) at 01:00Z on 2025-03-30, back at 01:00Z on 2025-10-26.
     /// 24:00 of a day is 00:00 of the next, at the offset in force then.
-    @Test("Berlin end of day around the DST changes", arguments: [
-        ("2025-03-29", "2025-03-29T23:00:00Z"),  // 03-30 00:00 CET
-        ("2025-03-30", "2025-03-30T22:00:00Z"),  // 03-31 00:00 CEST: the 23-hour day
-        ("2025-10-25", "2025-10-25T22:00:00Z"),  // 10-26 00:00 CEST
-        ("2025-10-26", "2025-10-26T23:00:00Z"),  // 10-27 00:00 CET: the 25-hour day
-    ])
+    @Test(
+        "Berlin end of day around the DST changes",
+        arguments: [
+            ("2025-03-29", "2025-03-29T23:00:00Z"),  // 03-30 00:00 CET
+            ("2025-03-30", "2025-03-30T22:00:00Z"),  // 03-31 00:00 CEST: the 23-hour day
+            ("2025-10-25", "2025-10-25T22:00:00Z"),  // 10-26 00:00 CEST
+            ("2025-10-26", "2025-10-26T23:00:00Z")  // 10-27 00:00 CET: the 25-hour day
+        ])
     func berlinEndOfDay(day: String, utc: String) throws {
         let berlin = try Zone("Europe/Berlin")
         #expect(berlin.endOfDay(d(day)).description == utc)

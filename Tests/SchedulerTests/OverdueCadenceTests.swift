@@ -10,8 +10,9 @@ struct OverdueCadenceTests {
 
     func incident(backoff: Bool = true) -> ReminderPlan {
         let policy = ReminderPolicy(before: [p("-5min")], dueDayAtMinutes: nil, overdueEvery: p("+5min"), overdueBackoff: backoff)
-        return ReminderPlan(policy: policy, due: try! CivilDate(parsing: "2025-10-02"), dueInstant: i("2025-10-01T16:05:00Z"),
-                            instantDeadline: true, zone: .shanghai)
+        return ReminderPlan(
+            policy: policy, due: try! CivilDate(parsing: "2025-10-02"), dueInstant: i("2025-10-01T16:05:00Z"),
+            instantDeadline: true, zone: .shanghai)
     }
 
     /// Minutes after the due instant of the overdue stages 1...n.
@@ -46,14 +47,20 @@ struct OverdueCadenceTests {
     }
 
     @Test func dayDeadlinesStayDailyAndHourlyStepsGoDailyAfterADay() {
-        let daily = ReminderPlan(policy: ReminderPolicy(before: [], dueDayAtMinutes: 9 * 60, overdueEvery: p("+1d")),
-                                 due: try! CivilDate(parsing: "2025-07-14"), dueInstant: i("2025-07-14T16:00:00Z"), instantDeadline: false,
-                                 zone: .shanghai)
-        #expect((1...3).compactMap { daily.stage($0)?.fireAt.description } == ["2025-07-15T01:00:00Z", "2025-07-16T01:00:00Z", "2025-07-17T01:00:00Z"])
-        let sixHourly = ReminderPlan(policy: ReminderPolicy(before: [], dueDayAtMinutes: nil, overdueEvery: p("+6h")),
-                                     due: try! CivilDate(parsing: "2025-10-02"), dueInstant: i("2025-10-01T16:00:00Z"), instantDeadline: true,
-                                     zone: .shanghai)
-        #expect((1...6).compactMap { sixHourly.stage($0) }.map { ($0.fireAt.secondsSinceEpoch - sixHourly.dueInstant.secondsSinceEpoch) / 3600 }
-            == [6, 12, 18, 24, 48, 72])
+        let daily = ReminderPlan(
+            policy: ReminderPolicy(before: [], dueDayAtMinutes: 9 * 60, overdueEvery: p("+1d")),
+            due: try! CivilDate(parsing: "2025-07-14"), dueInstant: i("2025-07-14T16:00:00Z"), instantDeadline: false,
+            zone: .shanghai)
+        #expect(
+            (1...3).compactMap { daily.stage($0)?.fireAt.description } == [
+                "2025-07-15T01:00:00Z", "2025-07-16T01:00:00Z", "2025-07-17T01:00:00Z"
+            ])
+        let sixHourly = ReminderPlan(
+            policy: ReminderPolicy(before: [], dueDayAtMinutes: nil, overdueEvery: p("+6h")),
+            due: try! CivilDate(parsing: "2025-10-02"), dueInstant: i("2025-10-01T16:00:00Z"), instantDeadline: true,
+            zone: .shanghai)
+        #expect(
+            (1...6).compactMap { sixHourly.stage($0) }.map { ($0.fireAt.secondsSinceEpoch - sixHourly.dueInstant.secondsSinceEpoch) / 3600 }
+                == [6, 12, 18, 24, 48, 72])
     }
 }

@@ -51,8 +51,10 @@ struct RecomputationTests {
             let open = try r.addEvent(entityId: "r", kind: "important_data_notified", at: day, ref: "first", attributes: [:]).opened[0].id!
             let done = try r.addEvent(entityId: "r", kind: "important_data_notified", at: day, ref: "second", attributes: [:]).opened[0].id!
             _ = try r.close(done, as: .done, on: try CivilDate(parsing: "2026-04-01"), note: nil)
-            let facial = try r.reportMetric(entityId: "r", metric: "facial_recognition_individuals", value: 120_000,
-                                            at: .day(try CivilDate(parsing: "2026-02-10"))).opened[0].id!
+            let facial = try r.reportMetric(
+                entityId: "r", metric: "facial_recognition_individuals", value: 120_000,
+                at: .day(try CivilDate(parsing: "2026-02-10"))
+            ).opened[0].id!
             return (open, done, facial)
         }
         return (store, ids.0, ids.1, ids.2)
@@ -114,7 +116,8 @@ struct RecomputationTests {
         let result = try await Self.pass(store).run(config: changed, previous: nil, now: now, actor: "start")
         #expect(result.ruleMoved == 1)
         let note = try await history(store, open, changed).last { $0.action == "obligation.moved" }?.note
-        #expect(note == "moved from \(try due("2026-03-03", "+2mo", embedded)) to \(try due("2026-03-03", "+3mo", changed)): "
+        #expect(
+            note == "moved from \(try due("2026-03-03", "+2mo", embedded)) to \(try due("2026-03-03", "+3mo", changed)): "
                 + "rule \(Self.rule) changed while obligd was stopped")
     }
 

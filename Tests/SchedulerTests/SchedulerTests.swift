@@ -4,9 +4,10 @@ import GRDB
 import Logging
 import Rules
 import Scheduler
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// The scheduler against a real SQLite store, with a clock moved by hand.
 struct SchedulerTests {
@@ -19,9 +20,14 @@ struct SchedulerTests {
         let config = self.config
         return try await store.write { db in
             let r = Recorder(db: db, config: config, now: now, actor: "test")
-            if try Entity.fetchOne(db, key: "s") == nil { _ = try r.addEntity(id: "s", name: "S", zone: nil, region: nil, owner: nil, labels: [:]) }
+            if try Entity.fetchOne(db, key: "s") == nil {
+                _ = try r.addEntity(id: "s", name: "S", zone: nil, region: nil, owner: nil, labels: [:])
+            }
             return try (0..<count).map { n in
-                try r.addCustom(entityId: "s", title: "t\(n)", start: .day(try CivilDate(parsing: "2025-06-01")), period: try Period(parsing: "+30wd"), roll: nil).id!
+                try r.addCustom(
+                    entityId: "s", title: "t\(n)", start: .day(try CivilDate(parsing: "2025-06-01")), period: try Period(parsing: "+30wd"),
+                    roll: nil
+                ).id!
             }
         }
     }
@@ -107,7 +113,10 @@ struct SchedulerTests {
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         let s = scheduler(store, clock)
         let task = Task { try await s.run() }
-        defer { task.cancel(); clock.wake() }
+        defer {
+            task.cancel()
+            clock.wake()
+        }
         _ = try await seed(store, now: clock.now())
         s.wake()
         clock.set(i("2025-06-14T01:00:00Z"))

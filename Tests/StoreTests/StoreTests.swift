@@ -1,32 +1,42 @@
 import DeadlineKit
 import Foundation
-import Rules
 import GRDB
-@testable import Store
+import Rules
 import Testing
+
+@testable import Store
 
 /// The outbox payload is the contract between the recorder and delivery; the `standard` webhook
 /// format forwards its bytes unchanged, so they must be stable.
 @Suite struct OutboxPayloadTests {
-    let obligation = Obligation(id: 7, entityId: "acme", ruleId: nil, title: "File \"A/B\"", triggerKey: .custom("1"), start: .day(day("2025-06-03")),
-                                period: period("+30wd"), roll: nil, due: day("2025-07-15"), dueInstant: 1_752_595_200, calendars: CalendarList([]),
-                                provisional: true,
-                                status: .open, nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
+    let obligation = Obligation(
+        id: 7, entityId: "acme", ruleId: nil, title: "File \"A/B\"", triggerKey: .custom("1"), start: .day(day("2025-06-03")),
+        period: period("+30wd"), roll: nil, due: day("2025-07-15"), dueInstant: 1_752_595_200, calendars: CalendarList([]),
+        provisional: true,
+        status: .open, nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: 0, updatedAt: 0)
 
-    func encoded(_ p: OutboxPayload) throws -> String { String(decoding: try JSONEncoderOracle.encoder.encode(JSONEncoderOracle(p)), as: UTF8.self) }
+    func encoded(_ p: OutboxPayload) throws -> String {
+        String(decoding: try JSONEncoderOracle.encoder.encode(JSONEncoderOracle(p)), as: UTF8.self)
+    }
 
     @Test func aReminderPayloadHasSortedKeysAndOnlyTheFieldsOfItsKind() throws {
-        let p = OutboxPayload(kind: .reminder, obligation: obligation,
-                              detail: .init(stage: "before:-7d", stageKey: "before:-7d@2025-07-15", late: false, scheduledAt: 1_751_936_400, collapsed: 0))
-        #expect(try encoded(p) == #"{"collapsed":0,"due":"2025-07-15","dueInstant":1752595200,"entity":"acme","kind":"reminder","late":false,"obligation":7,"provisional":true,"rule":"","scheduledAt":1751936400,"stage":"before:-7d","stageKey":"before:-7d@2025-07-15","status":"open","title":"File \"A/B\""}"#)
+        let p = OutboxPayload(
+            kind: .reminder, obligation: obligation,
+            detail: .init(stage: "before:-7d", stageKey: "before:-7d@2025-07-15", late: false, scheduledAt: 1_751_936_400, collapsed: 0))
+        #expect(
+            try encoded(p)
+                == #"{"collapsed":0,"due":"2025-07-15","dueInstant":1752595200,"entity":"acme","kind":"reminder","late":false,"obligation":7,"provisional":true,"rule":"","scheduledAt":1751936400,"stage":"before:-7d","stageKey":"before:-7d@2025-07-15","status":"open","title":"File \"A/B\""}"#
+        )
     }
 
     @Test(arguments: ["File \"A/B\"", "中文 / \u{01}\n\t\\ 🙂"])
     func theWrittenBytesAreWhatJSONEncoderGives(title: String) throws {
         var o = obligation
         o.title = title
-        for detail in [OutboxPayload.Detail(), .init(stage: "overdue:2", stageKey: "overdue:2@2025-07-17", late: true, scheduledAt: -5, collapsed: 3),
-                       .init(from: "2025-07-14", reason: "rule x/y changed: \"period\" +2mo -> +3mo")] {
+        for detail in [
+            OutboxPayload.Detail(), .init(stage: "overdue:2", stageKey: "overdue:2@2025-07-17", late: true, scheduledAt: -5, collapsed: 3),
+            .init(from: "2025-07-14", reason: "rule x/y changed: \"period\" +2mo -> +3mo")
+        ] {
             let p = OutboxPayload(kind: .moved, obligation: o, detail: detail)
             #expect(p.json == (try encoded(p)))
         }
@@ -34,16 +44,21 @@ import Testing
 
     @Test(arguments: NotificationKind.outboxKinds.filter { $0 != .agenda })
     func whatJSONWritesReadReadsBack(kind: NotificationKind) throws {
-        let detail: OutboxPayload.Detail = kind == .reminder
+        let detail: OutboxPayload.Detail =
+            kind == .reminder
             ? .init(stage: "overdue:2", stageKey: "overdue:2@2025-07-17", late: true, scheduledAt: -5, collapsed: 3)
             : .init(from: "2025-07-14", reason: "why \"/\" 中文", receiver: "r", error: "HTTP 500")
         let p = OutboxPayload(kind: kind, obligation: obligation, detail: detail)
-        guard case let .notice(back) = try OutboxPayload.read(p.json, outboxId: "x") else { Issue.record("not a notice"); return }
+        guard case let .notice(back) = try OutboxPayload.read(p.json, outboxId: "x") else {
+            Issue.record("not a notice")
+            return
+        }
         #expect(back == p)
     }
 
     @Test func aMovePayloadCarriesWhereFromAndWhy() throws {
-        let p = OutboxPayload(kind: .moved, obligation: obligation, detail: .init(from: "2025-07-14", reason: "calendar cn/2025 v2 published"))
+        let p = OutboxPayload(
+            kind: .moved, obligation: obligation, detail: .init(from: "2025-07-14", reason: "calendar cn/2025 v2 published"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(try encoded(p).utf8)) as? [String: Any])
         #expect(object["from"] as? String == "2025-07-14")
         #expect(object["reason"] as? String == "calendar cn/2025 v2 published")
@@ -58,30 +73,44 @@ import Testing
         let db = try DatabaseQueue()
         try Schema.migrator.migrate(db)
         try db.write { db in
-            try db.execute(sql: "INSERT INTO entity (id, name, zone, region, labels, createdAt) VALUES ('acme', 'Acme', 'Asia/Shanghai', 'cn', '{}', 0)")
-            var o = Obligation(id: nil, entityId: "acme", ruleId: "cn.pipo.report", title: "Report \"A/B\"", triggerKey: .metric("x", crossing: 1),
-                               start: .day(day("2025-06-03")), period: period("+30wd"), roll: .forward, due: day("2025-07-15"),
-                               dueInstant: 1_752_595_200, calendars: CalendarList(["cn/2025 v1"]), provisional: true, status: .waived,
-                               nextStageIndex: 2, nextReminderAt: 1_752_000_000, closedOn: day("2025-07-01"), closedNote: "n/a",
-                               createdAt: 5, updatedAt: 6)
+            try db.execute(
+                sql:
+                    "INSERT INTO entity (id, name, zone, region, labels, createdAt) VALUES ('acme', 'Acme', 'Asia/Shanghai', 'cn', '{}', 0)"
+            )
+            var o = Obligation(
+                id: nil, entityId: "acme", ruleId: "cn.pipo.report", title: "Report \"A/B\"", triggerKey: .metric("x", crossing: 1),
+                start: .day(day("2025-06-03")), period: period("+30wd"), roll: .forward, due: day("2025-07-15"),
+                dueInstant: 1_752_595_200, calendars: CalendarList(["cn/2025 v1"]), provisional: true, status: .waived,
+                nextStageIndex: 2, nextReminderAt: 1_752_000_000, closedOn: day("2025-07-01"), closedNote: "n/a",
+                createdAt: 5, updatedAt: 6)
             try o.insert(db)
         }
         let names = try db.read { db in try Row.fetchAll(db, sql: "PRAGMA table_info(obligation)").map { $0["name"] as String } }
-        #expect(names == ["id", "entityId", "ruleId", "title", "triggerKey", "start", "period", "roll", "due", "dueInstant", "calendars",
-                          "provisional", "status", "nextStageIndex", "nextReminderAt", "closedOn", "closedNote", "createdAt", "updatedAt"])
+        #expect(
+            names == [
+                "id", "entityId", "ruleId", "title", "triggerKey", "start", "period", "roll", "due", "dueInstant", "calendars",
+                "provisional", "status", "nextStageIndex", "nextReminderAt", "closedOn", "closedNote", "createdAt", "updatedAt"
+            ])
         #expect(names.count == Obligation.columnCount)
         let positional = try db.read { db in try Obligation.fetchOne(db, sql: "SELECT * FROM obligation") }
         // Columns in another order plus one more: decoded by name.
         let named = try db.read { db in
-            try Obligation.fetchOne(db, sql: "SELECT updatedAt, createdAt, closedNote, closedOn, nextReminderAt, nextStageIndex, status, provisional, calendars, dueInstant, due, roll, period, start, triggerKey, title, ruleId, entityId, id, 1 AS extra FROM obligation")
+            try Obligation.fetchOne(
+                db,
+                sql:
+                    "SELECT updatedAt, createdAt, closedNote, closedOn, nextReminderAt, nextStageIndex, status, provisional, calendars, dueInstant, due, roll, period, start, triggerKey, title, ruleId, entityId, id, 1 AS extra FROM obligation"
+            )
         }
         let a = try #require(positional).auditJSON, b = try #require(named).auditJSON
         #expect(a == b)
         #expect(positional?.status == .waived && positional?.closedNote == "n/a" && positional?.roll == .forward)
         #expect(positional?.triggerKey == .metric("x", crossing: 1) && positional?.calendars.years == ["cn/2025 v1"])
         // The typed columns are stored as the text they always were.
-        let stored = try db.read { db in try Row.fetchOne(db, sql: "SELECT triggerKey, start, period, roll, due, calendars, closedOn FROM obligation") }
-        #expect(stored.map { Array($0.databaseValues.map { $0.storage.value as? String }) }
+        let stored = try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT triggerKey, start, period, roll, due, calendars, closedOn FROM obligation")
+        }
+        #expect(
+            stored.map { Array($0.databaseValues.map { $0.storage.value as? String }) }
                 == ["metric:x#1", "2025-06-03", "+30wd", "forward", "2025-07-15", "[\"cn/2025 v1\"]", "2025-07-01"])
     }
 
@@ -89,11 +118,15 @@ import Testing
         let db = try DatabaseQueue()
         try Schema.migrator.migrate(db)
         try db.write { db in
-            try db.execute(sql: "INSERT INTO entity (id, name, zone, region, labels, createdAt) VALUES ('acme', 'Acme', 'Asia/Shanghai', 'cn', '{}', 0)")
-            try db.execute(sql: """
-                INSERT INTO obligation (entityId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
-                VALUES ('acme', 't', 'custom:1', '2025-06-03', '+30wd', '2025-13-40', 0, '[]', 0, 'open', 0, 0)
-                """)
+            try db.execute(
+                sql:
+                    "INSERT INTO entity (id, name, zone, region, labels, createdAt) VALUES ('acme', 'Acme', 'Asia/Shanghai', 'cn', '{}', 0)"
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO obligation (entityId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
+                    VALUES ('acme', 't', 'custom:1', '2025-06-03', '+30wd', '2025-13-40', 0, '[]', 0, 'open', 0, 0)
+                    """)
         }
         #expect(throws: StoreError.self) { try db.read { db in try Obligation.fetchOne(db, sql: "SELECT * FROM obligation") } }
     }
@@ -102,12 +135,15 @@ import Testing
 /// The hand-written audit JSON must be byte for byte what `JSONEncoder` with sorted keys writes.
 @Suite struct AuditJSONTests {
     func obligation(title: String, optionals: Bool) -> Obligation {
-        Obligation(id: optionals ? 42 : nil, entityId: "acme/é", ruleId: optionals ? "cn.pipo.report" : nil, title: title, triggerKey: .event(7),
-                   start: try! Start(parsing: "2026-03-03T14:05:00+08:00"), period: period("+2mo"), roll: optionals ? .forward : nil,
-                   due: day("2026-05-06"), dueInstant: -1, calendars: CalendarList(["cn/2026 v1", "cn/2027 estimated"]),
-                   provisional: optionals, status: optionals ? .open : .waived,
-                   nextStageIndex: optionals ? 0 : nil, nextReminderAt: optionals ? 1_780_000_000 : nil, closedOn: optionals ? nil : day("2026-04-01"),
-                   closedNote: optionals ? nil : "not in scope:\n\t\"no\" facial data \\ here \u{01}\u{1F}\u{7F} 数据 🙂", createdAt: 0, updatedAt: Int64.max)
+        Obligation(
+            id: optionals ? 42 : nil, entityId: "acme/é", ruleId: optionals ? "cn.pipo.report" : nil, title: title, triggerKey: .event(7),
+            start: try! Start(parsing: "2026-03-03T14:05:00+08:00"), period: period("+2mo"), roll: optionals ? .forward : nil,
+            due: day("2026-05-06"), dueInstant: -1, calendars: CalendarList(["cn/2026 v1", "cn/2027 estimated"]),
+            provisional: optionals, status: optionals ? .open : .waived,
+            nextStageIndex: optionals ? 0 : nil, nextReminderAt: optionals ? 1_780_000_000 : nil,
+            closedOn: optionals ? nil : day("2026-04-01"),
+            closedNote: optionals ? nil : "not in scope:\n\t\"no\" facial data \\ here \u{01}\u{1F}\u{7F} 数据 🙂", createdAt: 0,
+            updatedAt: Int64.max)
     }
 
     @Test(arguments: ["File \"A/B\"", "", "中文标题 / with \u{08}\u{0C}\r\n", "\u{2028}\u{2029}"])
@@ -172,10 +208,24 @@ struct ObligationOracle: Encodable {
     let nextStageIndex: Int?, nextReminderAt: Int64?, closedOn: String?, closedNote: String?, createdAt: Int64, updatedAt: Int64
 
     init(_ o: Obligation) {
-        id = o.id; entityId = o.entityId; ruleId = o.ruleId; title = o.title; triggerKey = o.triggerKey.description
-        start = o.start.description; period = o.period.description; roll = o.roll?.rawValue; due = o.due.description
-        dueInstant = o.dueInstant; calendars = o.calendars.json; provisional = o.provisional; status = o.status.rawValue
-        nextStageIndex = o.nextStageIndex; nextReminderAt = o.nextReminderAt; closedOn = o.closedOn?.description
-        closedNote = o.closedNote; createdAt = o.createdAt; updatedAt = o.updatedAt
+        id = o.id
+        entityId = o.entityId
+        ruleId = o.ruleId
+        title = o.title
+        triggerKey = o.triggerKey.description
+        start = o.start.description
+        period = o.period.description
+        roll = o.roll?.rawValue
+        due = o.due.description
+        dueInstant = o.dueInstant
+        calendars = o.calendars.json
+        provisional = o.provisional
+        status = o.status.rawValue
+        nextStageIndex = o.nextStageIndex
+        nextReminderAt = o.nextReminderAt
+        closedOn = o.closedOn?.description
+        closedNote = o.closedNote
+        createdAt = o.createdAt
+        updatedAt = o.updatedAt
     }
 }

@@ -48,7 +48,10 @@ package final class ManualClock: SchedulerClock, DeliveryClock {
 
     /// Ends every scheduler sleep with `.woken` (new work arrived).
     package func wake() {
-        let waiters = state.withLock { s in defer { s.schedulerWaiters = [] }; return s.schedulerWaiters }
+        let waiters = state.withLock { s in
+            defer { s.schedulerWaiters = [] }
+            return s.schedulerWaiters
+        }
         for w in waiters { w.resume(returning: .woken) }
     }
 

@@ -5,8 +5,10 @@ import Testing
 /// (a dispatcher task, a child daemon) wait for an effect instead of sleeping a guessed time. The
 /// timing is on the monotonic clock, so tests that move the wall clock can use it too.
 @discardableResult
-package func poll(timeout: Duration, every interval: Duration = .milliseconds(10),
-                 _ condition: () async throws -> Bool) async throws -> Bool {
+package func poll(
+    timeout: Duration, every interval: Duration = .milliseconds(10),
+    _ condition: () async throws -> Bool
+) async throws -> Bool {
     let clock = ContinuousClock()
     let end = clock.now + timeout
     while clock.now < end {
@@ -20,8 +22,10 @@ package func poll(timeout: Duration, every interval: Duration = .milliseconds(10
 /// issue at the caller's line naming `what` (and the last error `condition` threw, if any) and throws
 /// `TestFailure`. A thrown error counts as "not yet": a daemon that is still starting or restarting
 /// refuses connections for a moment. Why: the one way every suite waits for asynchronous effects.
-package func eventually(_ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
-                       _ condition: () async throws -> Bool) async throws {
+package func eventually(
+    _ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
     var lastError: (any Error)?
     let held = try await poll(timeout: timeout) {
         do { return try await condition() } catch {

@@ -28,8 +28,10 @@ package struct ProcessResult: Sendable, CustomStringConvertible {
 ///   - environment: the child's whole environment; nil inherits the test's.
 ///   - mergeStderr: both streams into `stdout`, interleaved as written (for a tool's log).
 ///   - timeout: terminates the child and throws `TestFailure` when it runs longer.
-package func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil,
-                       mergeStderr: Bool = false, timeout: Duration? = nil) throws -> ProcessResult {
+package func runProcess(
+    _ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil,
+    mergeStderr: Bool = false, timeout: Duration? = nil
+) throws -> ProcessResult {
     let p = Process()
     let onPath = !executable.contains("/")
     p.executableURL = URL(fileURLWithPath: onPath ? "/usr/bin/env" : executable)
@@ -58,8 +60,9 @@ package func runProcess(_ executable: String, _ arguments: [String], stdin: Stri
     }
     let o = outData.wait(), e = errData.wait()
     p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                         stderr: String(decoding: e, as: UTF8.self))
+    return ProcessResult(
+        status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+        stderr: String(decoding: e, as: UTF8.self))
 }
 
 /// Reads a pipe to its end on a thread of its own.
@@ -91,8 +94,10 @@ private final class Drained: Sendable {
 /// Runs the built obligctl (see `Binaries`) with the test's environment plus `environment`, and
 /// `OBLIGD_SOCKET` set to `socket` when given. Why: CLI contract and end-to-end tests drive the real
 /// client exactly as an operator's script would.
-package func obligctl(_ arguments: [String], socket: String? = nil, stdin: String? = nil,
-                     environment: [String: String] = [:]) throws -> ProcessResult {
+package func obligctl(
+    _ arguments: [String], socket: String? = nil, stdin: String? = nil,
+    environment: [String: String] = [:]
+) throws -> ProcessResult {
     var env = ProcessInfo.processInfo.environment
     if let socket { env["OBLIGD_SOCKET"] = socket }
     for (k, v) in environment { env[k] = v }

@@ -40,19 +40,27 @@ extension MessageRenderer {
     package func renderAgenda(_ a: AgendaContent, language: Language) -> RenderedMessage {
         let t = templates.templates(for: language)
         let k = t.kinds[.agenda]!
-        let values = ["day": a.day, "overdueCount": String(a.overdue.count), "weekCount": String(a.week.count),
-                      "movedCount": String(a.moved.count)]
+        let values = [
+            "day": a.day, "overdueCount": String(a.overdue.count), "weekCount": String(a.week.count),
+            "movedCount": String(a.moved.count)
+        ]
         var facts: [RenderedMessage.Fact] = []
         for (key, section) in [("agenda.overdue", a.overdue), ("agenda.week", a.week), ("agenda.moved", a.moved)] where section.count > 0 {
             let label = t.phrases[key] ?? key
-            facts += section.items.map { RenderedMessage.Fact(label: label, value: "#\($0.obligation) \($0.entity): \($0.title), \($0.due)") }
+            facts += section.items.map {
+                RenderedMessage.Fact(label: label, value: "#\($0.obligation) \($0.entity): \($0.title), \($0.due)")
+            }
             if section.count > section.items.count {
-                facts.append(.init(label: label, value: Placeholders.fill(t.phrases["agenda.more"] ?? "", ["n": String(section.count - section.items.count)])))
+                facts.append(
+                    .init(
+                        label: label,
+                        value: Placeholders.fill(t.phrases["agenda.more"] ?? "", ["n": String(section.count - section.items.count)])))
             }
         }
         let note = Placeholders.fill(k.note, values).trimmingCharacters(in: .whitespaces)
-        return RenderedMessage(language: language, severity: a.overdue.count > 0 ? .warning : .info,
-                               title: Placeholders.fill(k.title, values), summary: Placeholders.fill(k.summary, values),
-                               facts: facts, note: note.isEmpty ? nil : note)
+        return RenderedMessage(
+            language: language, severity: a.overdue.count > 0 ? .warning : .info,
+            title: Placeholders.fill(k.title, values), summary: Placeholders.fill(k.summary, values),
+            facts: facts, note: note.isEmpty ? nil : note)
     }
 }

@@ -28,8 +28,10 @@ extension Dispatcher {
     /// The message to send for `head` at `now` (epoch ms). Due and overdue reminders (and those hours
     /// or minutes before an instant deadline) @mention the receiver's people and, with `mentionOwner`,
     /// the entity's owner as `people` names them on this platform.
-    func message(for head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, people: [String: [FormatName: String]],
-                 now: Int64) async throws -> OutgoingMessage {
+    func message(
+        for head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, people: [String: [FormatName: String]],
+        now: Int64
+    ) async throws -> OutgoingMessage {
         let at = Instant(secondsSinceEpoch: now / 1000)
         guard let digest = head.delivery.digest else {
             let n = try Notification(outbox: head.outbox)
@@ -44,8 +46,9 @@ extension Dispatcher {
                     mentions.append(id)
                 }
             }
-            return OutgoingMessage(notification: n, rendered: renderer.render(n, entity: head.entity, language: receiver.language, now: at),
-                                   mentions: mentions)
+            return OutgoingMessage(
+                notification: n, rendered: renderer.render(n, entity: head.entity, language: receiver.language, now: at),
+                mentions: mentions)
         }
         let content = try await store.digestContent(digest, receiver: receiver.name, limit: Self.digestItems)
         var members: [(Notification, Entity?)] = []
@@ -58,10 +61,12 @@ extension Dispatcher {
         // The standard format forwards this: the counts, the first members' payloads, and how to list all.
         let payload: [String: Any] = [
             "kind": NotificationKind.digest.rawValue, "digest": digest, "receiver": receiver.name, "count": content.count,
-            "kinds": content.kinds, "items": items, "list": "obligctl outbox list --digest \(digest) --status all",
+            "kinds": content.kinds, "items": items, "list": "obligctl outbox list --digest \(digest) --status all"
         ]
-        let n = Notification(digest: digest, createdAt: head.delivery.createdAt / 1000,
-                             payload: String(decoding: try JSONBody.encode(payload), as: UTF8.self))
-        return OutgoingMessage(notification: n, rendered: renderer.renderDigest(content, members: members, language: receiver.language, now: at))
+        let n = Notification(
+            digest: digest, createdAt: head.delivery.createdAt / 1000,
+            payload: String(decoding: try JSONBody.encode(payload), as: UTF8.self))
+        return OutgoingMessage(
+            notification: n, rendered: renderer.renderDigest(content, members: members, language: receiver.language, now: at))
     }
 }

@@ -54,11 +54,13 @@ package final class Dispatcher: Sendable {
     ///     call `reload()` after one so credentials are read again).
     ///   - environment: for `$CREDENTIALS_DIRECTORY`.
     ///   - random: 0..<1, for backoff jitter.
-    package init(store: ObligationStore, configuration: @escaping @Sendable () -> Configuration,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                clock: any DeliveryClock = SystemDeliveryClock(), journal: JournalWriter = JournalWriter(),
-                logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                onReceiverChange: @escaping @Sendable () -> Void = {}) {
+    package init(
+        store: ObligationStore, configuration: @escaping @Sendable () -> Configuration,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        clock: any DeliveryClock = SystemDeliveryClock(), journal: JournalWriter = JournalWriter(),
+        logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        onReceiverChange: @escaping @Sendable () -> Void = {}
+    ) {
         self.onReceiverChange = onReceiverChange
         self.store = store
         self.configuration = configuration
@@ -91,8 +93,9 @@ package final class Dispatcher: Sendable {
     package func resume(receiver name: String, actor: String) async throws -> ReceiverQueue {
         let known = try setup().delivery.receivers.map(\.name)
         guard known.contains(name) else {
-            throw StoreError.invalid(field: "receiver", problem: "no receiver '\(name)'",
-                                     fix: known.isEmpty ? "configure receivers in obligd.json" : "use one of: \(known.joined(separator: ", "))")
+            throw StoreError.invalid(
+                field: "receiver", problem: "no receiver '\(name)'",
+                fix: known.isEmpty ? "configure receivers in obligd.json" : "use one of: \(known.joined(separator: ", "))")
         }
         let probed = try await store.probePausedReceivers(name, now: clock.now(), actor: actor)
         guard !probed.isEmpty else { throw StoreError.conflict("receiver \(name) is not paused") }
@@ -195,8 +198,9 @@ package final class Dispatcher: Sendable {
                         let journalLanguage = setup.delivery.journalLanguage
                         let people = setup.delivery.people
                         group.addTask {
-                            await self.attempt(head, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage,
-                                               people: people)
+                            await self.attempt(
+                                head, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage,
+                                people: people)
                             self.busy.withLock { _ = $0.remove(receiver.name) }
                             self.wakeup.signal()
                         }
@@ -231,12 +235,15 @@ package final class Dispatcher: Sendable {
             }
             if entities[n.entity] == nil { entities[n.entity] = .some(try await store.entity(n.entity)) }
             let entity = entities[n.entity]!
-            let rendered = setup.renderer.render(n, entity: entity, language: setup.delivery.journalLanguage,
-                                                 now: Instant(secondsSinceEpoch: now / 1000))
+            let rendered = setup.renderer.render(
+                n, entity: entity, language: setup.delivery.journalLanguage,
+                now: Instant(secondsSinceEpoch: now / 1000))
             // An agenda is for its receiver only and not journaled: the journal has every notice already.
             if n.kind == .agenda {
-                routings.append(.init(outboxId: n.id, receivers: setup.delivery.receiver(named: n.receiver ?? "").map { [$0.name] } ?? [],
-                                      lane: .reminder))
+                routings.append(
+                    .init(
+                        outboxId: n.id, receivers: setup.delivery.receiver(named: n.receiver ?? "").map { [$0.name] } ?? [],
+                        lane: .reminder))
                 continue
             }
             journal.record(n, rendered: rendered, citation: citation(n, setup))
@@ -257,8 +264,10 @@ package final class Dispatcher: Sendable {
     // MARK: One attempt
 
     /// Renders and sends the head message of a receiver and records the outcome.
-    func attempt(_ head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language,
-                 people: [String: [FormatName: String]] = [:]) async {
+    func attempt(
+        _ head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language,
+        people: [String: [FormatName: String]] = [:]
+    ) async {
         let started = clock.now()
         var verdict: DeliveryVerdict
         var httpStatus: Int?
@@ -289,7 +298,8 @@ package final class Dispatcher: Sendable {
         let meta: Logger.Metadata = ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)"]
         if case let .pause(reason) = verdict {
             // The receiver, not the message, is at fault: the message keeps its retry budget.
-            let notice = "Receiver \(receiver.name) is paused: what it is owed stays queued in order and is re-tested with backoff. "
+            let notice =
+                "Receiver \(receiver.name) is paused: what it is owed stays queued in order and is re-tested with backoff. "
                 + "Fix it (obligctl notify test \(receiver.name) shows its answer), then run: obligctl receiver resume \(receiver.name)"
             do {
                 let (pause, began) = try await Task {
@@ -298,8 +308,9 @@ package final class Dispatcher: Sendable {
                 if began {
                     logger.error("receiver \(receiver.name) paused: \(reason)", metadata: meta)
                 } else {
-                    logger.warning("receiver \(receiver.name) still paused after \(pause.probes) probe(s), next at \(pause.nextProbeAt): \(reason)",
-                                   metadata: meta)
+                    logger.warning(
+                        "receiver \(receiver.name) still paused after \(pause.probes) probe(s), next at \(pause.nextProbeAt): \(reason)",
+                        metadata: meta)
                 }
                 onReceiverChange()
             } catch {
@@ -348,8 +359,10 @@ package final class Dispatcher: Sendable {
         }
         if d.status == .delivered { failingNoticed.withLock { _ = $0.remove(receiver.name) } }
         if d.status == .pending, let since = d.firstAttemptAt, finished - since >= Self.failingNoticeAfter,
-           failingNoticed.withLock({ $0.insert(receiver.name).inserted }) {
-            let notice = "Receiver \(receiver.name) has been failing for \((finished - since) / 60_000) min; obligd keeps retrying with backoff. "
+            failingNoticed.withLock({ $0.insert(receiver.name).inserted })
+        {
+            let notice =
+                "Receiver \(receiver.name) has been failing for \((finished - since) / 60_000) min; obligd keeps retrying with backoff. "
                 + "Check it: obligctl receiver list; obligctl notify test \(receiver.name)"
             do { try await store.noticeFailing(record, reason: d.lastError ?? "", notice: notice, now: finished) } catch {
                 logger.error("could not queue a notice that \(receiver.name) is failing: \(String(describing: error))", metadata: meta)
@@ -358,8 +371,9 @@ package final class Dispatcher: Sendable {
             onReceiverChange()
         }
         if let resumed {
-            logger.notice("receiver \(receiver.name) accepts notifications again (paused since \(resumed.since), \(resumed.probes + 1) probe(s))",
-                          metadata: meta)
+            logger.notice(
+                "receiver \(receiver.name) accepts notifications again (paused since \(resumed.since), \(resumed.probes + 1) probe(s))",
+                metadata: meta)
             onReceiverChange()
         }
         let attemptMeta = meta.merging(["attempt": "\(d.attempts)"]) { a, _ in a }
@@ -377,8 +391,10 @@ package final class Dispatcher: Sendable {
                 failing.kind = .deliveryFailing
                 failing.receiver = receiver.name
                 failing.error = d.lastError
-                failing.reason = "The message was dead-lettered. Fix the receiver, then run: obligctl outbox retry --receiver \(receiver.name) --all"
-                let rendered = renderer.render(failing, entity: head.entity, language: journalLanguage, now: Instant(secondsSinceEpoch: finished / 1000))
+                failing.reason =
+                    "The message was dead-lettered. Fix the receiver, then run: obligctl outbox retry --receiver \(receiver.name) --all"
+                let rendered = renderer.render(
+                    failing, entity: head.entity, language: journalLanguage, now: Instant(secondsSinceEpoch: finished / 1000))
                 journal.record(failing, rendered: rendered, citation: "")
             }
         }

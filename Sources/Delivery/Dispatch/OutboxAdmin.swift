@@ -57,15 +57,17 @@ extension Dispatcher {
         let setup = try setup()
         guard let receiver = setup.delivery.receiver(named: name) else {
             let known = setup.delivery.receivers.map(\.name)
-            throw StoreError.invalid(field: "receiver", problem: "no receiver '\(name)'",
-                                     fix: known.isEmpty ? "configure receivers in obligd.json" : "use one of: \(known.joined(separator: ", "))")
+            throw StoreError.invalid(
+                field: "receiver", problem: "no receiver '\(name)'",
+                fix: known.isEmpty ? "configure receivers in obligd.json" : "use one of: \(known.joined(separator: ", "))")
         }
         let now = clock.now()
         let zone = Zone.shanghai
         let due = zone.day(of: Instant(secondsSinceEpoch: now / 1000)).adding(days: 7)
-        let payload = OutboxPayload(kind: .reminder, obligation: 0, entity: "obligd-test", rule: "", title: "obligd test notification",
-                                    due: due.description, dueInstant: zone.endOfDay(due).secondsSinceEpoch, provisional: false,
-                                    status: "open", detail: .init(stage: "before:-7d", late: false, scheduledAt: now / 1000))
+        let payload = OutboxPayload(
+            kind: .reminder, obligation: 0, entity: "obligd-test", rule: "", title: "obligd test notification",
+            due: due.description, dueInstant: zone.endOfDay(due).secondsSinceEpoch, provisional: false,
+            status: "open", detail: .init(stage: "before:-7d", late: false, scheduledAt: now / 1000))
         let text = payload.json
         let n = try Notification(id: "test-" + UUID().uuidString.lowercased(), createdAt: now / 1000, payload: text)
         let rendered = setup.renderer.render(n, entity: nil, language: receiver.language, now: Instant(secondsSinceEpoch: now / 1000))
@@ -73,12 +75,14 @@ extension Dispatcher {
         let request = try format.request(for: OutgoingMessage(notification: n, rendered: rendered), now: now)
         do {
             let response = try await transport.send(request, timeout: receiver.timeout)
-            return TestSendResult(receiver: name, httpStatus: response.status, answer: response.bodyText,
-                                  verdict: format.interpret(response), milliseconds: clock.now() - now)
+            return TestSendResult(
+                receiver: name, httpStatus: response.status, answer: response.bodyText,
+                verdict: format.interpret(response), milliseconds: clock.now() - now)
         } catch {
             let why = HTTPClientTransport.describe(error, timeout: receiver.timeout)
-            return TestSendResult(receiver: name, httpStatus: nil, answer: why, verdict: .retry(after: nil, reason: why),
-                                  milliseconds: clock.now() - now)
+            return TestSendResult(
+                receiver: name, httpStatus: nil, answer: why, verdict: .retry(after: nil, reason: why),
+                milliseconds: clock.now() - now)
         }
     }
 

@@ -53,7 +53,7 @@ package struct JournalLogHandler: LogHandler {
             ("OBLIGD_LOGGER", label),
             ("CODE_FILE", event.file),
             ("CODE_LINE", String(event.line)),
-            ("CODE_FUNC", event.function),
+            ("CODE_FUNC", event.function)
         ]
         if let error = event.error { fields.append(("OBLIGD_ERROR", String(describing: error))) }
         for key in merged.keys.sorted() {

@@ -51,7 +51,9 @@ package struct JournalWriter: Sendable {
     }
 
     static func quote(_ v: String) -> String {
-        let needs = v.isEmpty || v.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7f }
+        let needs =
+            v.isEmpty
+            || v.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7f }
         guard needs else { return v }
         var out = "\""
         for s in v.unicodeScalars {
@@ -107,7 +109,7 @@ extension JournalWriter {
             ("OBLIGD_DUE", n.due),
             ("OBLIGD_PROVISIONAL", n.provisional ? "true" : "false"),
             ("OBLIGD_CITATION", citation),
-            ("OBLIGD_SEVERITY", n.severity.rawValue),
+            ("OBLIGD_SEVERITY", n.severity.rawValue)
         ]
         if let s = n.stageName { f.append(("OBLIGD_STAGE", s)) }
         if let from = n.from { f.append(("OBLIGD_FROM", from)) }

@@ -13,7 +13,10 @@ struct CredentialReader {
             throw o.error(key, "'\(reference)' must be an absolute path or a credential name without '/'")
         }
         guard let dir = environment["CREDENTIALS_DIRECTORY"], !dir.isEmpty else {
-            throw o.error(key, "credential '\(reference)' needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=), which is not set; or give an absolute path")
+            throw o.error(
+                key,
+                "credential '\(reference)' needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=), which is not set; or give an absolute path"
+            )
         }
         return (dir as NSString).appendingPathComponent(reference)
     }
@@ -22,12 +25,14 @@ struct CredentialReader {
         let path: String
         do throws(ConfigError) { path = try self.path(for: reference, in: o, key: key) } catch {
             if defaulted {
-                throw o.error(key, "missing: give \(key), or pass the systemd credential '\(reference)' ($CREDENTIALS_DIRECTORY is not set)")
+                throw o.error(
+                    key, "missing: give \(key), or pass the systemd credential '\(reference)' ($CREDENTIALS_DIRECTORY is not set)")
             }
             throw error
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let why = FileManager.default.fileExists(atPath: path) ? "cannot read \(path) (check its permissions)" : "\(path) does not exist"
+            let why =
+                FileManager.default.fileExists(atPath: path) ? "cannot read \(path) (check its permissions)" : "\(path) does not exist"
             throw o.error(key, defaulted ? "missing: give \(key), or provide the credential file (\(why))" : why)
         }
         guard let text = String(data: data, encoding: .utf8) else { throw o.error(key, "\(path) is not UTF-8 text") }

@@ -1,7 +1,7 @@
-import Store
 import DeadlineKit
 import Foundation
 import Rules
+import Store
 
 /// How long and how often a failing delivery is retried before it is dead-lettered.
 ///
@@ -24,9 +24,11 @@ package struct RetryPolicy: Sendable, Equatable {
     package var probeInitial: Duration
     package var probeMax: Duration
 
-    package init(maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
-                initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600),
-                probeInitial: Duration = .seconds(30), probeMax: Duration = .seconds(600)) {
+    package init(
+        maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
+        initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600),
+        probeInitial: Duration = .seconds(30), probeMax: Duration = .seconds(600)
+    ) {
         self.maxAttempts = maxAttempts
         self.maxAge = maxAge
         self.initialBackoff = initialBackoff
@@ -74,22 +76,28 @@ package struct DeliveryConfiguration: Sendable {
     /// Parses `obligd.json` from the configuration (absent: no receivers, default policy) and reads every
     /// receiver's credentials, so that a missing secret fails at startup or reload rather than at the
     /// first deadline.
-    package static func load(_ configuration: Configuration,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> DeliveryConfiguration {
+    package static func load(
+        _ configuration: Configuration,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> DeliveryConfiguration {
         guard let data = configuration.files["obligd.json"] else { return DeliveryConfiguration() }
         let origin = configuration.sources["obligd.json"]
         let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
         return try parse(data, file: label, ruleIds: Set(configuration.rules.map(\.id)), environment: environment)
     }
 
-    static func parse(_ data: Data, file: String, ruleIds: Set<String>, environment: [String: String]) throws(ConfigError) -> DeliveryConfiguration {
+    static func parse(
+        _ data: Data, file: String, ruleIds: Set<String>, environment: [String: String]
+    ) throws(ConfigError) -> DeliveryConfiguration {
         let root = try JSONObject.parse(data, file: file)
         // Other top-level keys (e.g. `reminders`) belong to other parts of obligd and are checked there.
         var result = DeliveryConfiguration()
         var digestSeconds = Receiver.defaultDigestSeconds
         if let d = try root.optionalObject("delivery") {
-            try d.onlyKeys(["maxAttempts", "maxAgeHours", "backoffInitialSeconds", "backoffMaxSeconds", "probeInitialSeconds",
-                            "probeMaxSeconds", "journalLanguage", "digestSeconds"])
+            try d.onlyKeys([
+                "maxAttempts", "maxAgeHours", "backoffInitialSeconds", "backoffMaxSeconds", "probeInitialSeconds",
+                "probeMaxSeconds", "journalLanguage", "digestSeconds"
+            ])
             if let s = try d.optionalInt("digestSeconds", in: 0...86_400) { digestSeconds = s }
             var p = RetryPolicy()
             if let n = try d.optionalInt("maxAttempts", in: 1...1000) { p.maxAttempts = n }
@@ -138,20 +146,28 @@ package struct DeliveryConfiguration: Sendable {
     }
 
     /// - Parameter digestSeconds: the digest window of receivers that set none (`delivery.digestSeconds`).
-    static func parseReceiver(_ r: JSONObject, ruleIds: Set<String>, environment: [String: String],
-                              digestSeconds: Int = Receiver.defaultDigestSeconds) throws(ConfigError) -> Receiver {
+    static func parseReceiver(
+        _ r: JSONObject, ruleIds: Set<String>, environment: [String: String],
+        digestSeconds: Int = Receiver.defaultDigestSeconds
+    ) throws(ConfigError) -> Receiver {
         if r.has("secret") {
-            throw r.error("secret", "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret")
+            throw r.error(
+                "secret",
+                "secrets are not read from obligd.json; put the secret in a file and name it in secretFile, or pass it as the systemd credential <name>.secret"
+            )
         }
-        try r.onlyKeys(["name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds",
-                        "digestSeconds", "mention", "mentionOwner", "agenda"])
+        try r.onlyKeys([
+            "name", "format", "url", "urlCredential", "secretFile", "language", "routes", "ratePerMinute", "burst", "timeoutSeconds",
+            "digestSeconds", "mention", "mentionOwner", "agenda"
+        ])
         let name = try r.string("name")
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
             throw r.error("name", "'\(name)' is not a valid receiver name; use 1-64 letters, digits, '.', '_' or '-'")
         }
         let formatText = try r.string("format")
         guard let format = FormatName(rawValue: formatText) else {
-            throw r.error("format", "unknown format '\(formatText)'; use one of: \(FormatName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw r.error(
+                "format", "unknown format '\(formatText)'; use one of: \(FormatName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let credentials = CredentialReader(environment: environment)
 
@@ -159,7 +175,10 @@ package struct DeliveryConfiguration: Sendable {
         let url: Secret
         if r.has("url") {
             guard !format.urlIsCredential else {
-                throw r.error("url", "a \(format.rawValue) webhook URL carries its access token, so it must not be written in obligd.json; put it in a file and set urlCredential, or pass it as the systemd credential '\(name)'")
+                throw r.error(
+                    "url",
+                    "a \(format.rawValue) webhook URL carries its access token, so it must not be written in obligd.json; put it in a file and set urlCredential, or pass it as the systemd credential '\(name)'"
+                )
             }
             guard !r.has("urlCredential") else { throw r.error("urlCredential", "give url or urlCredential, not both") }
             url = Secret(try r.string("url"))
@@ -172,7 +191,8 @@ package struct DeliveryConfiguration: Sendable {
         }
         let key = r.has("url") ? "url" : "urlCredential"
         guard let parsed = URL(string: url.exposedValue), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = parsed.host, !host.isEmpty else {
+            let host = parsed.host, !host.isEmpty
+        else {
             // Never echo the value: it may carry a token.
             throw r.error(key, "is not an http(s) URL")
         }
@@ -181,7 +201,9 @@ package struct DeliveryConfiguration: Sendable {
         var secret: Secret?
         switch format.secretUse {
         case .none:
-            if r.has("secretFile") { throw r.error("secretFile", "the \(format.rawValue) format does not sign requests; remove secretFile") }
+            if r.has("secretFile") {
+                throw r.error("secretFile", "the \(format.rawValue) format does not sign requests; remove secretFile")
+            }
         case .optional, .required:
             if let ref = try r.optionalString("secretFile") {
                 secret = try credentials.read(ref, in: r, key: "secretFile")
@@ -189,12 +211,17 @@ package struct DeliveryConfiguration: Sendable {
                 secret = try credentials.readIfPresent("\(name).secret", in: r, key: "secretFile")
             }
             if format.secretUse == .required, secret == nil {
-                throw r.error("secretFile", "missing: a \(format.rawValue) receiver signs every request; give secretFile or the systemd credential '\(name).secret'")
+                throw r.error(
+                    "secretFile",
+                    "missing: a \(format.rawValue) receiver signs every request; give secretFile or the systemd credential '\(name).secret'"
+                )
             }
         }
         if format == .standard, let s = secret {
-            guard s.exposedValue.hasPrefix("whsec_"), let key = Data(base64Encoded: String(s.exposedValue.dropFirst(6))), !key.isEmpty else {
-                throw r.error("secretFile", "a Standard Webhooks secret is 'whsec_' followed by base64 (e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)")
+            guard s.exposedValue.hasPrefix("whsec_"), let key = Data(base64Encoded: String(s.exposedValue.dropFirst(6))), !key.isEmpty
+            else {
+                throw r.error(
+                    "secretFile", "a Standard Webhooks secret is 'whsec_' followed by base64 (e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)")
             }
         }
 
@@ -207,7 +234,8 @@ package struct DeliveryConfiguration: Sendable {
         let perMinute = try r.optionalInt("ratePerMinute", in: 2...10_000) ?? format.defaultRatePerMinute
         let burst = try r.optionalInt("burst", in: 1...9_999) ?? min(format.defaultBurst, perMinute - 1)
         guard burst < perMinute else {
-            throw r.error("burst", "must be below ratePerMinute (\(perMinute)): a full burst plus a minute of refill may not exceed the limit")
+            throw r.error(
+                "burst", "must be below ratePerMinute (\(perMinute)): a full burst plus a minute of refill may not exceed the limit")
         }
         let timeout = try r.optionalInt("timeoutSeconds", in: 1...120) ?? 10
         let digest = try r.optionalInt("digestSeconds", in: 0...86_400) ?? digestSeconds
@@ -217,7 +245,8 @@ package struct DeliveryConfiguration: Sendable {
             let text = try a.string("at")
             let parts = text.split(separator: ":")
             guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
-                  (0..<24).contains(h), (0..<60).contains(m) else {
+                (0..<24).contains(h), (0..<60).contains(m)
+            else {
                 throw a.error("at", "'\(text)' is not a time of day; use HH:MM, e.g. 09:00")
             }
             let zoneText = try a.optionalString("zone") ?? Zone.defaultIdentifier
@@ -227,10 +256,11 @@ package struct DeliveryConfiguration: Sendable {
         }
         var mentions: [String] = []
         for (i, id) in try r.stringList("mention").enumerated() { mentions.append(try mentionId(id, in: r, key: "mention[\(i)]")) }
-        return Receiver(name: name, format: format, url: url, secret: secret, language: language, routes: routes,
-                        rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout),
-                        digestWindow: digest == 0 ? nil : .seconds(digest), mentions: mentions,
-                        mentionOwner: try r.bool("mentionOwner", default: false), agenda: agenda)
+        return Receiver(
+            name: name, format: format, url: url, secret: secret, language: language, routes: routes,
+            rate: RateLimit(perMinute: perMinute, burst: burst), timeout: .seconds(timeout),
+            digestWindow: digest == 0 ? nil : .seconds(digest), mentions: mentions,
+            mentionOwner: try r.bool("mentionOwner", default: false), agenda: agenda)
     }
 
     /// A platform's user id or mobile number, as the platform writes it: nothing that could carry markup.
@@ -254,26 +284,35 @@ package struct DeliveryConfiguration: Sendable {
         route.entities = try o.stringList("entities")
         route.rules = try o.stringList("rules")
         for (i, rule) in route.rules.enumerated() where rule != "custom" && !ruleIds.contains(rule) {
-            throw ConfigError(file: o.file, path: "\(o.at("rules"))[\(i)]", problem: "no rule '\(rule)' (use a rule id from obligctl rules list, or 'custom')")
+            throw ConfigError(
+                file: o.file, path: "\(o.at("rules"))[\(i)]",
+                problem: "no rule '\(rule)' (use a rule id from obligctl rules list, or 'custom')")
         }
         route.stages = try o.stringList("stages")
         for (i, stage) in route.stages.enumerated() {
-            let ok = ["due", "before", "overdue"].contains(stage)
+            let ok =
+                ["due", "before", "overdue"].contains(stage)
                 || (stage.hasPrefix("overdue:") && Int(stage.dropFirst(8)).map { $0 > 0 } == true)
                 || (stage.hasPrefix("before:") && stage.count > 7)
             guard ok else {
-                throw ConfigError(file: o.file, path: "\(o.at("stages"))[\(i)]", problem: "unknown stage '\(stage)'; use due, before, overdue, before:-7d or overdue:1")
+                throw ConfigError(
+                    file: o.file, path: "\(o.at("stages"))[\(i)]",
+                    problem: "unknown stage '\(stage)'; use due, before, overdue, before:-7d or overdue:1")
             }
         }
         for (i, s) in try o.stringList("severities").enumerated() {
             guard let sev = Severity(rawValue: s) else {
-                throw ConfigError(file: o.file, path: "\(o.at("severities"))[\(i)]", problem: "unknown severity '\(s)'; use one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ConfigError(
+                    file: o.file, path: "\(o.at("severities"))[\(i)]",
+                    problem: "unknown severity '\(s)'; use one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             route.severities.append(sev)
         }
         for (i, k) in try o.stringList("kinds").enumerated() {
             guard let kind = NotificationKind(rawValue: k), kind != .digest else {
-                throw ConfigError(file: o.file, path: "\(o.at("kinds"))[\(i)]", problem: "unknown kind '\(k)'; use one of: \(NotificationKind.outboxKinds.map(\.rawValue).joined(separator: ", "))")
+                throw ConfigError(
+                    file: o.file, path: "\(o.at("kinds"))[\(i)]",
+                    problem: "unknown kind '\(k)'; use one of: \(NotificationKind.outboxKinds.map(\.rawValue).joined(separator: ", "))")
             }
             route.kinds.append(kind)
         }

@@ -74,9 +74,11 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
     /// A daily agenda, if configured.
     package var agenda: AgendaSchedule?
 
-    package init(name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
-                rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,
-                mentions: [String] = [], mentionOwner: Bool = false, agenda: AgendaSchedule? = nil) {
+    package init(
+        name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
+        rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,
+        mentions: [String] = [], mentionOwner: Bool = false, agenda: AgendaSchedule? = nil
+    ) {
         self.name = name
         self.format = format
         self.url = url
@@ -110,7 +112,9 @@ package struct AgendaSchedule: Sendable, Equatable {
         self.minutes = minutes
         self.zone = zone
     }
-    package static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool { a.minutes == b.minutes && a.zone.identifier == b.zone.identifier }
+    package static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool {
+        a.minutes == b.minutes && a.zone.identifier == b.zone.identifier
+    }
 }
 
 /// A per-receiver rate limit: at most `perMinute` requests in any 60 s window, with up to `burst` sent

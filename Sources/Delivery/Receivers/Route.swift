@@ -1,4 +1,5 @@
 import Store
+
 /// Which notifications a receiver takes. Each list narrows the match; an empty list matches everything.
 /// A receiver with several routes takes a notification if any route matches; one with none takes all.
 package struct Route: Sendable, Equatable {
@@ -15,8 +16,10 @@ package struct Route: Sendable, Equatable {
     /// reminder.
     package var overdueForSeconds: Int64?
 
-    package init(entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = [],
-                overdueForSeconds: Int64? = nil) {
+    package init(
+        entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = [],
+        overdueForSeconds: Int64? = nil
+    ) {
         self.entities = entities
         self.rules = rules
         self.stages = stages

@@ -34,10 +34,11 @@ package struct MessageRenderer: Sendable {
             return RenderedMessage.Fact(label: fact.label, value: collapse(Placeholders.fill(fact.value, values)))
         }
         let note = collapse(Placeholders.fill(k.note, values))
-        return RenderedMessage(language: language, severity: n.severity,
-                               title: collapse(Placeholders.fill(k.title, values)),
-                               summary: collapse(Placeholders.fill(k.summary, values)),
-                               facts: facts, note: note.isEmpty ? nil : note)
+        return RenderedMessage(
+            language: language, severity: n.severity,
+            title: collapse(Placeholders.fill(k.title, values)),
+            summary: collapse(Placeholders.fill(k.summary, values)),
+            facts: facts, note: note.isEmpty ? nil : note)
     }
 
     /// A digest of change notices: the count and a breakdown by kind in the title, one fact per listed
@@ -49,9 +50,14 @@ package struct MessageRenderer: Sendable {
         let breakdown = order.compactMap { kind in
             c.kinds[kind.rawValue].map { Placeholders.fill(t.phrases["digest.\(kind.rawValue)"] ?? "", ["n": String($0)]) }
         }.joined(separator: ", ")
-        let more = c.count > members.count
-            ? Placeholders.fill(t.phrases["digest.more"] ?? "", ["n": String(c.count - members.count),
-                                                              "command": "obligctl outbox list --digest \(c.id) --status all"])
+        let more =
+            c.count > members.count
+            ? Placeholders.fill(
+                t.phrases["digest.more"] ?? "",
+                [
+                    "n": String(c.count - members.count),
+                    "command": "obligctl outbox list --digest \(c.id) --status all"
+                ])
             : ""
         let values = ["count": String(c.count), "breakdown": breakdown, "more": more, "digest": c.id]
         var facts = k.facts.map { RenderedMessage.Fact(label: $0.label, value: collapse(Placeholders.fill($0.value, values))) }
@@ -59,9 +65,10 @@ package struct MessageRenderer: Sendable {
             RenderedMessage.Fact(label: "#\(n.obligation)", value: render(n, entity: e, language: language, now: now).summary)
         }
         let note = collapse(Placeholders.fill(k.note, values))
-        return RenderedMessage(language: language, severity: c.kinds[NotificationKind.underived.rawValue] != nil ? .warning : .info,
-                               title: collapse(Placeholders.fill(k.title, values)), summary: collapse(Placeholders.fill(k.summary, values)),
-                               facts: facts, note: note.isEmpty ? nil : note)
+        return RenderedMessage(
+            language: language, severity: c.kinds[NotificationKind.underived.rawValue] != nil ? .warning : .info,
+            title: collapse(Placeholders.fill(k.title, values)), summary: collapse(Placeholders.fill(k.summary, values)),
+            facts: facts, note: note.isEmpty ? nil : note)
     }
 
     /// Trims and squeezes the runs of spaces an empty placeholder leaves behind.
@@ -80,7 +87,8 @@ package struct MessageRenderer: Sendable {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func placeholderValues(_ n: Notification, entity: Entity?, templates t: TemplateSet.LanguageTemplates, now: Instant) -> [String: String] {
+    func placeholderValues(_ n: Notification, entity: Entity?, templates t: TemplateSet.LanguageTemplates, now: Instant) -> [String: String]
+    {
         let zone = (try? Zone(entity?.zone ?? Zone.defaultIdentifier)) ?? Zone.shanghai
         let region = entity?.region ?? "cn"
         let calendar = configuration.calendars[region]
@@ -104,7 +112,11 @@ package struct MessageRenderer: Sendable {
         v["receiver"] = n.receiver ?? ""
         v["error"] = n.error ?? ""
         v["from"] = n.from ?? ""
-        if let from = n.from, let d = try? CivilDate(parsing: from) { v["fromWeekday"] = t.weekdays[d.isoWeekday - 1] } else { v["fromWeekday"] = "" }
+        if let from = n.from, let d = try? CivilDate(parsing: from) {
+            v["fromWeekday"] = t.weekdays[d.isoWeekday - 1]
+        } else {
+            v["fromWeekday"] = ""
+        }
 
         let dueInstant = Instant(secondsSinceEpoch: n.dueInstant)
         // Day deadlines end at 24:00 local time (the next day's 00:00); only an instant deadline has a

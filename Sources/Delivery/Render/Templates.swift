@@ -1,6 +1,6 @@
-import Store
 import Foundation
 import Rules
+import Store
 
 /// The wording of every message, kept as data in `templates/<language>.json` (compiled in from config/,
 /// overridable from the configuration directory) so that translators and operators change words without
@@ -39,7 +39,7 @@ package struct TemplateSet: Sendable {
         // Digests.
         "count", "breakdown", "more", "digest",
         // Agendas.
-        "day", "overdueCount", "weekCount", "movedCount",
+        "day", "overdueCount", "weekCount", "movedCount"
     ]
 
     /// Phrases every language must define, with the placeholders each may use.
@@ -67,7 +67,7 @@ package struct TemplateSet: Sendable {
         "agenda.overdue": [],
         "agenda.week": [],
         "agenda.moved": [],
-        "agenda.more": ["n"],
+        "agenda.more": ["n"]
     ]
 
     package func templates(for language: Language) -> LanguageTemplates {
@@ -83,7 +83,10 @@ package struct TemplateSet: Sendable {
             let origin = configuration.sources[path]
             let label = origin == nil || origin == "embedded" ? "\(path) (embedded)" : origin!
             guard let data = configuration.files[path] else {
-                throw ConfigError(file: path, path: "", problem: "missing: every language needs its template file (\(Language.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ConfigError(
+                    file: path, path: "",
+                    problem:
+                        "missing: every language needs its template file (\(Language.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             // An operator's copy written for an older obligd lacks the kinds added since: those keep
             // the default wording rather than stopping obligd after an upgrade.
@@ -96,7 +99,9 @@ package struct TemplateSet: Sendable {
         return TemplateSet(languages: languages)
     }
 
-    static func parse(_ data: Data, file: String, expected: Language, fallback: LanguageTemplates? = nil) throws(ConfigError) -> LanguageTemplates {
+    static func parse(
+        _ data: Data, file: String, expected: Language, fallback: LanguageTemplates? = nil
+    ) throws(ConfigError) -> LanguageTemplates {
         let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys(["language", "weekdays", "phrases", "kinds"])
         let code = try root.string("language")
@@ -156,7 +161,8 @@ package struct TemplateSet: Sendable {
 
     static func checkPlaceholders(_ text: String, allowed: Set<String>, in object: JSONObject, key: String) throws(ConfigError) {
         for name in Placeholders.names(in: text) where !allowed.contains(name) {
-            throw object.error(key, "unknown placeholder {\(name)}; known here: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
+            throw object.error(
+                key, "unknown placeholder {\(name)}; known here: \(allowed.sorted().map { "{\($0)}" }.joined(separator: " "))")
         }
     }
 }

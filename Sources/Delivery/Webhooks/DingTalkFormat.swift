@@ -44,7 +44,7 @@ package struct DingTalkFormat: WebhookFormat {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
             var object: [String: Any] = [
                 "msgtype": "markdown",
-                "markdown": ["title": Markup.truncate(characters: Markup.oneLine(r.title), max: 100), "text": Self.markdown(r) + at],
+                "markdown": ["title": Markup.truncate(characters: Markup.oneLine(r.title), max: 100), "text": Self.markdown(r) + at]
             ]
             if !m.mentions.isEmpty { object["at"] = ["atMobiles": mobiles, "atUserIds": userIds, "isAtAll": false] }
             return try JSONBody.encode(object)

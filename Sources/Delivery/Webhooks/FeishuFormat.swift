@@ -33,17 +33,19 @@ package struct FeishuFormat: WebhookFormat {
         let e = Markup.larkMarkdown
         var content = r.facts.map { "**\(e($0.label))**: \(e($0.value))" }.joined(separator: "\n")
         if !mentions.isEmpty { content += "\n" + mentions.map { "<at id=\($0)></at>" }.joined(separator: " ") }
-        var elements: [[String: Any]] = [[
-            "tag": "div",
-            "text": ["tag": "lark_md", "content": content],
-        ]]
+        var elements: [[String: Any]] = [
+            [
+                "tag": "div",
+                "text": ["tag": "lark_md", "content": content]
+            ]
+        ]
         if let note = r.note {
             elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": note]]])
         }
         return [
             "config": ["wide_screen_mode": true],
             "header": ["title": ["tag": "plain_text", "content": r.title], "template": template(r.severity)],
-            "elements": elements,
+            "elements": elements
         ]
     }
 

@@ -34,7 +34,8 @@ enum Markup {
     /// must convert to HTML entities and only three", api.slack.com/docs/message-formatting); escaped,
     /// `<!channel>` or `<@U123>` in a title is shown, not acted on.
     static func slack(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 
     /// Feishu card `lark_md`: the characters of its markdown and of `<at id=all></at>` as HTML entities,
@@ -43,7 +44,7 @@ enum Markup {
 
     static let larkEntities: [Character: String] = [
         "<": "&#60;", ">": "&#62;", "*": "&#42;", "~": "&#126;", "[": "&#91;", "]": "&#93;", "(": "&#40;", ")": "&#41;",
-        "_": "&#95;", "\\": "&#92;",
+        "_": "&#95;", "\\": "&#92;"
     ]
 
     /// DingTalk, WeCom and Teams markdown have no documented escape. Their active syntax is neutralised

@@ -19,11 +19,19 @@ package struct SlackFormat: WebhookFormat {
     static func blocks(_ r: RenderedMessage) -> [[String: Any]] {
         var blocks: [[String: Any]] = [
             ["type": "header", "text": ["type": "plain_text", "text": Markup.truncate(characters: r.title, max: 150), "emoji": true]],
-            ["type": "section", "text": ["type": "mrkdwn",
-                                         "text": Markup.truncate(characters: r.facts.map { "*\(escape($0.label))*: \(escape($0.value))" }.joined(separator: "\n"), max: 3000)]],
+            [
+                "type": "section",
+                "text": [
+                    "type": "mrkdwn",
+                    "text": Markup.truncate(
+                        characters: r.facts.map { "*\(escape($0.label))*: \(escape($0.value))" }.joined(separator: "\n"), max: 3000)
+                ]
+            ]
         ]
         if let note = r.note {
-            blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": Markup.truncate(characters: escape(note), max: 3000)]]])
+            blocks.append([
+                "type": "context", "elements": [["type": "mrkdwn", "text": Markup.truncate(characters: escape(note), max: 3000)]]
+            ])
         }
         return blocks
     }
@@ -36,8 +44,9 @@ package struct SlackFormat: WebhookFormat {
             text = at + " " + text
             blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": at]])
         }
-        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")],
-                              body: try JSONBody.encode(["text": text, "blocks": blocks]))
+        return WebhookRequest(
+            url: url.exposedValue, headers: [("content-type", "application/json")],
+            body: try JSONBody.encode(["text": text, "blocks": blocks]))
     }
 
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

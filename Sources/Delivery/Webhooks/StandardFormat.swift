@@ -28,7 +28,7 @@ package struct StandardFormat: WebhookFormat {
         var data = (try? JSONSerialization.jsonObject(with: Data(m.notification.payload.utf8))) as? [String: Any] ?? [:]
         var message: [String: Any] = [
             "language": r.language.rawValue, "severity": r.severity.rawValue, "title": r.title, "summary": r.summary,
-            "facts": r.facts.map { ["label": $0.label, "value": $0.value] },
+            "facts": r.facts.map { ["label": $0.label, "value": $0.value] }
         ]
         if let note = r.note { message["note"] = note }
         data["message"] = message
@@ -45,12 +45,14 @@ package struct StandardFormat: WebhookFormat {
         guard let secret, let sig = Signing.standard(id: m.webhookId, timestamp: ts, body: body, secret: secret.exposedValue) else {
             throw FormatError("the standard secret is not whsec_<base64>")
         }
-        return WebhookRequest(url: url.exposedValue, headers: [
-            ("content-type", "application/json"),
-            ("webhook-id", m.webhookId),
-            ("webhook-timestamp", String(ts)),
-            ("webhook-signature", "v1,\(sig)"),
-        ], body: body)
+        return WebhookRequest(
+            url: url.exposedValue,
+            headers: [
+                ("content-type", "application/json"),
+                ("webhook-id", m.webhookId),
+                ("webhook-timestamp", String(ts)),
+                ("webhook-signature", "v1,\(sig)")
+            ], body: body)
     }
 
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

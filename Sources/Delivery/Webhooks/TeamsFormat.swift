@@ -26,15 +26,19 @@ package struct TeamsFormat: WebhookFormat {
         let e = Markup.plainMarkdown
         var body: [[String: Any]] = [
             ["type": "TextBlock", "text": e(r.title), "weight": "Bolder", "size": "Medium", "wrap": true, "color": colour(r.severity)],
-            ["type": "FactSet", "facts": r.facts.map { ["title": e($0.label), "value": e($0.value)] }],
+            ["type": "FactSet", "facts": r.facts.map { ["title": e($0.label), "value": e($0.value)] }]
         ]
         if let note = r.note { body.append(["type": "TextBlock", "text": e(note), "wrap": true, "isSubtle": true]) }
-        var card: [String: Any] = ["type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4", "body": body]
+        var card: [String: Any] = [
+            "type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4", "body": body
+        ]
         if !mentions.isEmpty {
             // A mention is "<at>name</at>" in the text plus an entity that says whom it names.
             body.append(["type": "TextBlock", "text": mentions.map { "<at>\($0)</at>" }.joined(separator: " "), "wrap": true])
             card["body"] = body
-            card["msteams"] = ["entities": mentions.map { ["type": "mention", "text": "<at>\($0)</at>", "mentioned": ["id": $0, "name": $0]] }]
+            card["msteams"] = [
+                "entities": mentions.map { ["type": "mention", "text": "<at>\($0)</at>", "mentioned": ["id": $0, "name": $0]] }
+            ]
         }
         return card
     }
@@ -43,7 +47,12 @@ package struct TeamsFormat: WebhookFormat {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
             try JSONBody.encode([
                 "type": "message",
-                "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": Self.card(r, mentions: m.mentions)]],
+                "attachments": [
+                    [
+                        "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(),
+                        "content": Self.card(r, mentions: m.mentions)
+                    ]
+                ]
             ])
         }
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")], body: body)

@@ -41,8 +41,9 @@ package struct WeComFormat: WebhookFormat {
         // Markdown mentions are <@userid> in the content (mentioned_list works for text messages only).
         let at = m.mentions.isEmpty ? "" : "\n" + m.mentions.map { "<@\($0)>" }.joined(separator: " ")
         let content = Self.markdown(m.rendered, suffix: at)
-        return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
-                              body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": content]]))
+        return WebhookRequest(
+            url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")],
+            body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": content]]))
     }
 
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {

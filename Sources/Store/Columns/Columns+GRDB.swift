@@ -35,12 +35,16 @@ extension Start: DatabaseValueConvertible {
 
 extension TriggerKey: DatabaseValueConvertible {
     package var databaseValue: DatabaseValue { description.databaseValue }
-    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> TriggerKey? { String.fromDatabaseValue(dbValue).map(TriggerKey.init) }
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> TriggerKey? {
+        String.fromDatabaseValue(dbValue).map(TriggerKey.init)
+    }
 }
 
 extension CalendarList: DatabaseValueConvertible {
     package var databaseValue: DatabaseValue { json.databaseValue }
-    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarList? { String.fromDatabaseValue(dbValue).map(CalendarList.init(json:)) }
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarList? {
+        String.fromDatabaseValue(dbValue).map(CalendarList.init(json:))
+    }
 }
 
 extension Row {
@@ -49,8 +53,9 @@ extension Row {
     func decode<T: DatabaseValueConvertible>(_ i: Int, _ column: String) throws -> T {
         let v = self[i] as DatabaseValue
         guard let typed = T.fromDatabaseValue(v) else {
-            throw StoreError.invalid(field: column, problem: "'\(v)' in the database is not a \(T.self)",
-                                     fix: "restore the database from a backup or correct the row")
+            throw StoreError.invalid(
+                field: column, problem: "'\(v)' in the database is not a \(T.self)",
+                fix: "restore the database from a backup or correct the row")
         }
         return typed
     }

@@ -16,7 +16,10 @@ package struct StringMap: Hashable, Sendable, Codable, DatabaseValueConvertible 
 
     /// Reads the stored form; nil when it is not a JSON object of strings.
     package init?(json: String) {
-        if json == "{}" { values = [:]; return }
+        if json == "{}" {
+            values = [:]
+            return
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] else { return nil }
         values = object
     }
@@ -30,7 +33,8 @@ package struct StringMap: Hashable, Sendable, Codable, DatabaseValueConvertible 
     package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let map = StringMap(json: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a JSON object of strings"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a JSON object of strings"))
         }
         self = map
     }

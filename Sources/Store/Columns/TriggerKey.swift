@@ -19,7 +19,8 @@ package enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
             self = .event(id)
         } else if let rest = Self.after("recurrence:", text), let id = Int64(rest) {
             self = .recurrence(of: id)
-        } else if let rest = Self.after("metric:", text), let hash = rest.lastIndex(of: "#"), let n = Int(rest[rest.index(after: hash)...]) {
+        } else if let rest = Self.after("metric:", text), let hash = rest.lastIndex(of: "#"), let n = Int(rest[rest.index(after: hash)...])
+        {
             self = .metric(String(rest[..<hash]), crossing: n)
         } else if let rest = Self.after("custom:", text) {
             self = .custom(String(rest))

@@ -31,19 +31,27 @@ extension ObligationStore {
     @discardableResult
     package func queueAgenda(receiver: String, day: String, now: Int64, listed: Int = 10) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO agendaLedger (receiver, day, queuedAt) VALUES (?, ?, ?)",
-                           arguments: [receiver, day, now])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO agendaLedger (receiver, day, queuedAt) VALUES (?, ?, ?)",
+                arguments: [receiver, day, now])
             guard db.changesCount == 1 else { return false }
-            let previous = try Int64.fetchOne(db, sql: """
-                SELECT max(queuedAt) FROM agendaLedger WHERE receiver = ? AND day < ?
-                """, arguments: [receiver, day]) ?? (now - 86_400_000)
+            let previous =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(queuedAt) FROM agendaLedger WHERE receiver = ? AND day < ?
+                        """, arguments: [receiver, day]) ?? (now - 86_400_000)
             let seconds = now / 1000
             func section(_ condition: String, _ arguments: StatementArguments) throws -> AgendaContent.Section {
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM obligation WHERE \(condition)", arguments: arguments) ?? 0
-                let items = try Row.fetchAll(db, sql: """
-                    SELECT id, entityId, title, due, dueInstant FROM obligation WHERE \(condition) ORDER BY dueInstant, id LIMIT \(listed)
-                    """, arguments: arguments).map {
-                    AgendaContent.Item(obligation: $0["id"], entity: $0["entityId"], title: $0["title"], due: $0["due"], dueInstant: $0["dueInstant"])
+                let items = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, entityId, title, due, dueInstant FROM obligation WHERE \(condition) ORDER BY dueInstant, id LIMIT \(listed)
+                        """, arguments: arguments
+                ).map {
+                    AgendaContent.Item(
+                        obligation: $0["id"], entity: $0["entityId"], title: $0["title"], due: $0["due"], dueInstant: $0["dueInstant"])
                 }
                 return .init(count: count, items: items)
             }
@@ -51,15 +59,19 @@ extension ObligationStore {
                 receiver: receiver, day: day,
                 overdue: try section("status = 'open' AND dueInstant <= ?", [seconds]),
                 week: try section("status = 'open' AND dueInstant > ? AND dueInstant <= ?", [seconds, seconds + 7 * 86_400]),
-                moved: try section("""
+                moved: try section(
+                    """
                     status = 'open' AND id IN (SELECT CAST(substr(subject, 12) AS INTEGER) FROM audit
                     WHERE action = 'obligation.moved' AND at >= ? AND subject LIKE 'obligation:%')
                     """, [previous / 1000]))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            try OutboxEntry(id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: seconds, kind: NotificationKind.agenda.rawValue, obligationId: nil,
-                            payload: String(decoding: try encoder.encode(content), as: UTF8.self), status: "pending", attempts: 0,
-                            lastError: nil).insert(db)
+            try OutboxEntry(
+                id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: seconds, kind: NotificationKind.agenda.rawValue,
+                obligationId: nil,
+                payload: String(decoding: try encoder.encode(content), as: UTF8.self), status: "pending", attempts: 0,
+                lastError: nil
+            ).insert(db)
             return true
         }
     }

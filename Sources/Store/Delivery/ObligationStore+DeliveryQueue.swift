@@ -41,15 +41,17 @@ extension ObligationStore {
                 try db.execute(sql: "UPDATE outbox SET status = 'dispatched' WHERE id = ? AND status = 'pending'", arguments: [r.outboxId])
                 guard db.changesCount == 1 else { continue }
                 for name in r.receivers {
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO delivery (outboxId, receiver, status, attempts, createdAt, nextAttemptAt, lane)
-                        VALUES (?, ?, 'pending', 0, ?, ?, ?)
-                        """, arguments: [r.outboxId, name, now, now, r.lane.rawValue])
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO delivery (outboxId, receiver, status, attempts, createdAt, nextAttemptAt, lane)
+                            VALUES (?, ?, 'pending', 0, ?, ?, ?)
+                            """, arguments: [r.outboxId, name, now, now, r.lane.rawValue])
                 }
             }
             for (id, error) in invalid {
-                try db.execute(sql: "UPDATE outbox SET status = 'invalid', lastError = ? WHERE id = ? AND status = 'pending'",
-                               arguments: [error, id])
+                try db.execute(
+                    sql: "UPDATE outbox SET status = 'invalid', lastError = ? WHERE id = ? AND status = 'pending'",
+                    arguments: [error, id])
             }
         }
     }
@@ -58,17 +60,24 @@ extension ObligationStore {
     /// obligation was queued before it (that one goes first); else the oldest pending change notice.
     package func deliveryHead(receiver: String) async throws -> DeliveryHead? {
         try await read { db in
-            guard var d = try DeliveryRecord.fetchOne(db, sql: """
-                    SELECT * FROM delivery WHERE receiver = ? AND status = 'pending' ORDER BY lane, id LIMIT 1
-                    """, arguments: [receiver]),
-                  var o = try OutboxEntry.fetchOne(db, key: d.outboxId) else { return nil }
+            guard
+                var d = try DeliveryRecord.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM delivery WHERE receiver = ? AND status = 'pending' ORDER BY lane, id LIMIT 1
+                        """, arguments: [receiver]),
+                var o = try OutboxEntry.fetchOne(db, key: d.outboxId)
+            else { return nil }
             if d.lane == .reminder, let obligation = o.obligationId,
-               let earlier = try DeliveryRecord.fetchOne(db, sql: """
-                    SELECT d.* FROM delivery d JOIN outbox o ON o.id = d.outboxId
-                    WHERE d.receiver = ? AND d.status = 'pending' AND d.lane = ? AND d.id < ? AND o.obligationId = ?
-                    ORDER BY d.id LIMIT 1
-                    """, arguments: [receiver, DeliveryLane.change.rawValue, d.id, obligation]),
-               let earlierOutbox = try OutboxEntry.fetchOne(db, key: earlier.outboxId) {
+                let earlier = try DeliveryRecord.fetchOne(
+                    db,
+                    sql: """
+                        SELECT d.* FROM delivery d JOIN outbox o ON o.id = d.outboxId
+                        WHERE d.receiver = ? AND d.status = 'pending' AND d.lane = ? AND d.id < ? AND o.obligationId = ?
+                        ORDER BY d.id LIMIT 1
+                        """, arguments: [receiver, DeliveryLane.change.rawValue, d.id, obligation]),
+                let earlierOutbox = try OutboxEntry.fetchOne(db, key: earlier.outboxId)
+            {
                 let e = try Self.entity(of: earlierOutbox, db)
                 return DeliveryHead(delivery: earlier, outbox: earlierOutbox, entity: e, aheadOfReminder: true)
             }
@@ -93,28 +102,35 @@ extension ObligationStore {
     package func recordDelivery(_ updated: DeliveryRecord, auditNote: String?) async throws -> ReceiverPause? {
         try await write { db in
             try updated.update(db)
-            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
-                           arguments: [updated.status == .delivered ? nil : updated.lastError, updated.outboxId])
+            try db.execute(
+                sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
+                arguments: [updated.status == .delivered ? nil : updated.lastError, updated.outboxId])
             // The other members of a digest share the outcome of the one message they were sent in.
             if let digest = updated.digest {
-                try db.execute(sql: """
-                    UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
-                    lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
-                    """, arguments: [updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
-                                     updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
-                                     updated.receiver, digest, updated.id])
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
+                        lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
+                        """,
+                    arguments: [
+                        updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
+                        updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
+                        updated.receiver, digest, updated.id
+                    ])
             }
             let at = (updated.lastAttemptAt ?? 0) / 1000
             if let auditNote {
-                var a = AuditEntry(at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
-                                   before: nil, after: nil, note: auditNote)
+                var a = AuditEntry(
+                    at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
+                    before: nil, after: nil, note: auditNote)
                 try a.insert(db)
             }
             guard updated.status == .delivered, let pause = try ReceiverPause.fetchOne(db, key: updated.receiver) else { return nil }
             try pause.delete(db)
-            var a = AuditEntry(at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
-                               before: "paused", after: "active",
-                               note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
+            var a = AuditEntry(
+                at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
+                before: "paused", after: "active",
+                note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
             try a.insert(db)
             return pause
         }

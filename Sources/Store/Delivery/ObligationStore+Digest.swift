@@ -18,14 +18,18 @@ extension ObligationStore {
     /// - Returns: the digest id (a time-ordered UUID, the message's webhook-id), or nil for one notice.
     package func formDigest(receiver: String, now: Int64) async throws -> String? {
         try await write { db in
-            let count = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM delivery WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
-                """, arguments: [receiver, DeliveryLane.change.rawValue]) ?? 0
+            let count =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM delivery WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
+                        """, arguments: [receiver, DeliveryLane.change.rawValue]) ?? 0
             guard count > 1 else { return nil }
             let id = OutboxID.make(milliseconds: UInt64(max(now, 0)))
-            try db.execute(sql: """
-                UPDATE delivery SET digest = ? WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
-                """, arguments: [id, receiver, DeliveryLane.change.rawValue])
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET digest = ? WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
+                    """, arguments: [id, receiver, DeliveryLane.change.rawValue])
             return id
         }
     }
@@ -34,18 +38,24 @@ extension ObligationStore {
     package func digestContent(_ id: String, receiver: String, limit: Int) async throws -> DigestContent {
         try await read { db in
             var kinds: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT o.kind, count(*) AS n FROM delivery d JOIN outbox o ON o.id = d.outboxId
-                WHERE d.receiver = ? AND d.digest = ? GROUP BY o.kind
-                """, arguments: [receiver, id]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.kind, count(*) AS n FROM delivery d JOIN outbox o ON o.id = d.outboxId
+                    WHERE d.receiver = ? AND d.digest = ? GROUP BY o.kind
+                    """, arguments: [receiver, id])
+            {
                 kinds[row["kind"]] = row["n"]
             }
-            let first = try OutboxEntry.fetchAll(db, sql: """
-                SELECT o.* FROM delivery d JOIN outbox o ON o.id = d.outboxId LEFT JOIN obligation b ON b.id = o.obligationId
-                WHERE d.receiver = ? AND d.digest = ? ORDER BY b.dueInstant, d.id LIMIT ?
-                """, arguments: [receiver, id, limit])
-            return DigestContent(id: id, count: kinds.values.reduce(0, +), kinds: kinds,
-                                 first: try first.map { ($0, try Self.entity(of: $0, db)) })
+            let first = try OutboxEntry.fetchAll(
+                db,
+                sql: """
+                    SELECT o.* FROM delivery d JOIN outbox o ON o.id = d.outboxId LEFT JOIN obligation b ON b.id = o.obligationId
+                    WHERE d.receiver = ? AND d.digest = ? ORDER BY b.dueInstant, d.id LIMIT ?
+                    """, arguments: [receiver, id, limit])
+            return DigestContent(
+                id: id, count: kinds.values.reduce(0, +), kinds: kinds,
+                first: try first.map { ($0, try Self.entity(of: $0, db)) })
         }
     }
 }

@@ -7,13 +7,14 @@ extension ObligationStore {
     /// Outbox rows, newest first, with each receiver's delivery state.
     /// - Parameter digest: only the members of this digest (the webhook-id a digest message carried).
     package func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
-        var condition: String = switch filter {
-        case .all: "1"
-        case .pending: "(o.status = 'pending' OR EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'pending'))"
-        case .dead: "EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'dead')"
-        case .delivered:
-            "(o.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status <> 'delivered'))"
-        }
+        var condition: String =
+            switch filter {
+            case .all: "1"
+            case .pending: "(o.status = 'pending' OR EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'pending'))"
+            case .dead: "EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'dead')"
+            case .delivered:
+                "(o.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status <> 'delivered'))"
+            }
         var arguments: StatementArguments = []
         if let digest {
             condition += " AND EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.digest = ?)"
@@ -21,12 +22,15 @@ extension ObligationStore {
         }
         arguments += [max(1, min(limit, 10_000))]
         return try await read { [arguments, condition] db in
-            let rows = try OutboxEntry.fetchAll(db, sql: "SELECT o.* FROM outbox o WHERE \(condition) ORDER BY o.rowid DESC LIMIT ?",
-                                                arguments: arguments)
+            let rows = try OutboxEntry.fetchAll(
+                db, sql: "SELECT o.* FROM outbox o WHERE \(condition) ORDER BY o.rowid DESC LIMIT ?",
+                arguments: arguments)
             return try rows.map { o in
-                let ds = try DeliveryRecord.fetchAll(db, sql: "SELECT * FROM delivery WHERE outboxId = ? ORDER BY receiver", arguments: [o.id])
-                return OutboxItem(id: o.id, createdAt: o.createdAt, kind: o.kind, obligationId: o.obligationId, status: o.status,
-                                  lastError: o.lastError, deliveries: ds)
+                let ds = try DeliveryRecord.fetchAll(
+                    db, sql: "SELECT * FROM delivery WHERE outboxId = ? ORDER BY receiver", arguments: [o.id])
+                return OutboxItem(
+                    id: o.id, createdAt: o.createdAt, kind: o.kind, obligationId: o.obligationId, status: o.status,
+                    lastError: o.lastError, deliveries: ds)
             }
         }
     }
@@ -40,9 +44,11 @@ extension ObligationStore {
     package func retryDeliveries(outboxId: String?, receiver: String?, actor: String, now: Int64) async throws -> Int {
         try await write { db -> Int in
             if let outboxId, try OutboxEntry.fetchOne(db, key: outboxId) == nil { throw StoreError.notFound("outbox \(outboxId)") }
-            let dead = try DeliveryRecord.fetchAll(db, sql: """
-                SELECT * FROM delivery WHERE status = 'dead' AND (? IS NULL OR outboxId = ?) AND (? IS NULL OR receiver = ?) ORDER BY id
-                """, arguments: [outboxId, outboxId, receiver, receiver])
+            let dead = try DeliveryRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM delivery WHERE status = 'dead' AND (? IS NULL OR outboxId = ?) AND (? IS NULL OR receiver = ?) ORDER BY id
+                    """, arguments: [outboxId, outboxId, receiver, receiver])
             guard !dead.isEmpty else {
                 let what = outboxId.map { "outbox \($0) has" } ?? "there are"
                 throw StoreError.conflict("\(what) no dead deliveries\(receiver.map { " to \($0)" } ?? "") to retry")
@@ -54,8 +60,9 @@ extension ObligationStore {
                 d.firstAttemptAt = nil
                 d.nextAttemptAt = now
                 try d.update(db)
-                var a = AuditEntry(at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
-                                   before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(before ?? "none")")
+                var a = AuditEntry(
+                    at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
+                    before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(before ?? "none")")
                 try a.insert(db)
             }
             return dead.count
@@ -70,14 +77,17 @@ extension ObligationStore {
             guard let o = try OutboxEntry.fetchOne(db, key: outboxId) else { throw StoreError.notFound("outbox \(outboxId)") }
             if o.status == "pending", receiver == nil {
                 try db.execute(sql: "UPDATE outbox SET status = 'dropped' WHERE id = ?", arguments: [outboxId])
-                var a = AuditEntry(at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
-                                   before: "pending", after: "dropped", note: reason)
+                var a = AuditEntry(
+                    at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
+                    before: "pending", after: "dropped", note: reason)
                 try a.insert(db)
                 return 0
             }
-            let open = try DeliveryRecord.fetchAll(db, sql: """
-                SELECT * FROM delivery WHERE outboxId = ? AND status IN ('pending', 'dead') AND (? IS NULL OR receiver = ?)
-                """, arguments: [outboxId, receiver, receiver])
+            let open = try DeliveryRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM delivery WHERE outboxId = ? AND status IN ('pending', 'dead') AND (? IS NULL OR receiver = ?)
+                    """, arguments: [outboxId, receiver, receiver])
             guard !open.isEmpty else {
                 throw StoreError.conflict("outbox \(outboxId) has nothing undelivered\(receiver.map { " to \($0)" } ?? "") to drop")
             }
@@ -85,8 +95,9 @@ extension ObligationStore {
                 let before = d.status.rawValue
                 d.status = .dropped
                 try d.update(db)
-                var a = AuditEntry(at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
-                                   before: before, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
+                var a = AuditEntry(
+                    at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
+                    before: before, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
                 try a.insert(db)
             }
             return open.count

@@ -11,8 +11,10 @@ extension ObligationStore {
     ///   - probeDelay: the wait before the probe after `probes` failed probes (milliseconds).
     ///   - notice: the note the notice carries (what to do).
     /// - Returns: the pause as it stands, and whether this answer began it.
-    package func pauseReceiver(_ attempt: DeliveryRecord, reason: String, now: Int64, notice: String,
-                              probeDelay: @escaping @Sendable (Int) -> Int64) async throws -> (pause: ReceiverPause, began: Bool) {
+    package func pauseReceiver(
+        _ attempt: DeliveryRecord, reason: String, now: Int64, notice: String,
+        probeDelay: @escaping @Sendable (Int) -> Int64
+    ) async throws -> (pause: ReceiverPause, began: Bool) {
         try await write { db in
             var pause: ReceiverPause
             let began: Bool
@@ -34,8 +36,9 @@ extension ObligationStore {
             try d.update(db)
             try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?", arguments: [reason, d.outboxId])
             guard began else { return (pause, began) }
-            var a = AuditEntry(at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
-                               before: "active", after: "paused", note: reason)
+            var a = AuditEntry(
+                at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
+                before: "active", after: "paused", note: reason)
             try a.insert(db)
             try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now)
             return (pause, began)
@@ -51,10 +54,15 @@ extension ObligationStore {
     /// The notice is about the obligation whose message is stuck.
     static func queueFailingNotice(_ db: Database, about attempt: DeliveryRecord, reason: String, notice: String, now: Int64) throws {
         guard let outbox = try OutboxEntry.fetchOne(db, key: attempt.outboxId), let id = outbox.obligationId,
-              let o = try Obligation.fetchOne(db, key: id) else { return }
-        let payload = OutboxPayload(kind: .deliveryFailing, obligation: o, detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
-        try OutboxEntry(id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: now / 1000, kind: payload.kind.rawValue, obligationId: id, payload: payload.json,
-                        status: "pending", attempts: 0, lastError: nil).insert(db)
+            let o = try Obligation.fetchOne(db, key: id)
+        else { return }
+        let payload = OutboxPayload(
+            kind: .deliveryFailing, obligation: o, detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
+        try OutboxEntry(
+            id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: now / 1000, kind: payload.kind.rawValue, obligationId: id,
+            payload: payload.json,
+            status: "pending", attempts: 0, lastError: nil
+        ).insert(db)
     }
 
     /// Paused receivers by name.
@@ -74,11 +82,13 @@ extension ObligationStore {
             for var p in paused {
                 p.nextProbeAt = now
                 try p.update(db)
-                try db.execute(sql: "UPDATE delivery SET nextAttemptAt = ? WHERE receiver = ? AND status = 'pending' AND nextAttemptAt > ?",
-                               arguments: [now, p.receiver, now])
+                try db.execute(
+                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE receiver = ? AND status = 'pending' AND nextAttemptAt > ?",
+                    arguments: [now, p.receiver, now])
                 if let actor {
-                    var a = AuditEntry(at: now / 1000, actor: actor, action: "receiver.resume", subject: "receiver:\(p.receiver)",
-                                       before: "paused", after: "probing", note: "paused since \(p.since / 1000) because: \(p.reason)")
+                    var a = AuditEntry(
+                        at: now / 1000, actor: actor, action: "receiver.resume", subject: "receiver:\(p.receiver)",
+                        before: "paused", after: "probing", note: "paused since \(p.since / 1000) because: \(p.reason)")
                     try a.insert(db)
                 }
             }
@@ -91,10 +101,12 @@ extension ObligationStore {
     package func receiverQueues(_ receivers: [String]) async throws -> [ReceiverQueue] {
         try await read { db in
             var queues = Dictionary(uniqueKeysWithValues: receivers.map { ($0, ReceiverQueue(receiver: $0)) })
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT receiver, status, count(*) AS n, min(createdAt) AS oldest FROM delivery
-                WHERE status IN ('pending', 'dead') GROUP BY receiver, status
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT receiver, status, count(*) AS n, min(createdAt) AS oldest FROM delivery
+                    WHERE status IN ('pending', 'dead') GROUP BY receiver, status
+                    """)
             for row in rows {
                 let name: String = row["receiver"]
                 var q = queues[name] ?? ReceiverQueue(receiver: name, configured: false)
@@ -107,9 +119,11 @@ extension ObligationStore {
                 queues[name] = q
             }
             // A head that has failed and waits for its retry: the receiver is failing.
-            let failing = try DeliveryRecord.fetchAll(db, sql: """
-                SELECT * FROM delivery WHERE status = 'pending' AND firstAttemptAt IS NOT NULL ORDER BY id
-                """)
+            let failing = try DeliveryRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM delivery WHERE status = 'pending' AND firstAttemptAt IS NOT NULL ORDER BY id
+                    """)
             for d in failing where queues[d.receiver]?.failingSince == nil {
                 queues[d.receiver]?.failingSince = d.firstAttemptAt
                 queues[d.receiver]?.lastError = d.lastError

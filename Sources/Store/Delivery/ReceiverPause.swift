@@ -30,8 +30,10 @@ package struct ReceiverQueue: Sendable, Equatable {
     /// it is owed is kept (it is sent if the receiver comes back) but does not degrade health.
     package var configured: Bool
 
-    package init(receiver: String, pending: Int = 0, oldestPendingAt: Int64? = nil, dead: Int = 0,
-                failingSince: Int64? = nil, lastError: String? = nil, pause: ReceiverPause? = nil, configured: Bool = true) {
+    package init(
+        receiver: String, pending: Int = 0, oldestPendingAt: Int64? = nil, dead: Int = 0,
+        failingSince: Int64? = nil, lastError: String? = nil, pause: ReceiverPause? = nil, configured: Bool = true
+    ) {
         self.receiver = receiver
         self.pending = pending
         self.oldestPendingAt = oldestPendingAt

@@ -1,5 +1,5 @@
-import Foundation
 import DeadlineKit
+import Foundation
 import Rules
 
 extension OutboxPayload {
@@ -38,13 +38,15 @@ extension OutboxPayload {
         do { _ = try CivilDate(parsing: due) } catch {
             throw NotificationError(outboxId: id, problem: "due '\(due)' is not a YYYY-MM-DD day")
         }
-        var p = OutboxPayload(kind: kind, obligation: obligation, entity: entity, rule: rule, title: title, due: due,
-                              dueInstant: try r.int("dueInstant"), provisional: try r.bool("provisional"),
-                              status: try r.optionalString("status") ?? "open")
-        p.detail = Detail(stage: try r.optionalString("stage"), stageKey: try r.optionalString("stageKey"), late: try r.optionalBool("late"),
-                          scheduledAt: try r.optionalInt("scheduledAt"), collapsed: try r.optionalInt("collapsed").map { Int($0) },
-                          from: try r.optionalString("from"), reason: try r.optionalString("reason"),
-                          receiver: try r.optionalString("receiver"), error: try r.optionalString("error"))
+        var p = OutboxPayload(
+            kind: kind, obligation: obligation, entity: entity, rule: rule, title: title, due: due,
+            dueInstant: try r.int("dueInstant"), provisional: try r.bool("provisional"),
+            status: try r.optionalString("status") ?? "open")
+        p.detail = Detail(
+            stage: try r.optionalString("stage"), stageKey: try r.optionalString("stageKey"), late: try r.optionalBool("late"),
+            scheduledAt: try r.optionalInt("scheduledAt"), collapsed: try r.optionalInt("collapsed").map { Int($0) },
+            from: try r.optionalString("from"), reason: try r.optionalString("reason"),
+            receiver: try r.optionalString("receiver"), error: try r.optionalString("error"))
         if kind == .reminder, p.detail.stage == nil {
             throw NotificationError(outboxId: id, problem: "a reminder needs 'stage'")
         }

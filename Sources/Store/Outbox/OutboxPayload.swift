@@ -19,8 +19,10 @@ package struct OutboxPayload: Sendable, Equatable {
         package var receiver: String?
         package var error: String?
 
-        package init(stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
-                    collapsed: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil, error: String? = nil) {
+        package init(
+            stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
+            collapsed: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil, error: String? = nil
+        ) {
             self.stage = stage
             self.stageKey = stageKey
             self.late = late
@@ -44,8 +46,10 @@ package struct OutboxPayload: Sendable, Equatable {
     package var status: String
     package var detail: Detail
 
-    package init(kind: NotificationKind, obligation: Int64, entity: String, rule: String, title: String, due: String,
-                dueInstant: Int64, provisional: Bool, status: String, detail: Detail = .init()) {
+    package init(
+        kind: NotificationKind, obligation: Int64, entity: String, rule: String, title: String, due: String,
+        dueInstant: Int64, provisional: Bool, status: String, detail: Detail = .init()
+    ) {
         self.kind = kind
         self.obligation = obligation
         self.entity = entity

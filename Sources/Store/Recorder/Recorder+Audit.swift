@@ -13,12 +13,16 @@ extension Recorder {
     func notify(_ kind: NotificationKind, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
         let payload = OutboxPayload(kind: kind, obligation: o, detail: detail)
         // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
-            VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
-            """)
-        try statement.execute(arguments: [OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000, using: &lookups.ids), now.secondsSinceEpoch, kind.rawValue, o.id,
-                                          payload.json])
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
+                VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
+                """)
+        try statement.execute(arguments: [
+            OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000, using: &lookups.ids), now.secondsSinceEpoch,
+            kind.rawValue, o.id,
+            payload.json
+        ])
     }
 
     func json(_ o: Obligation) throws -> String { o.auditJSON }

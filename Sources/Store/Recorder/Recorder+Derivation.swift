@@ -7,8 +7,10 @@ import Rules
 extension Recorder {
     /// Opens the obligation for (entity, rule, trigger) or, if its start changed (a backdated report),
     /// moves it; both are audited and notified.
-    func upsert(entity e: Entity, rule: Rule?, title: String, triggerKey: TriggerKey, start: Start, period: Period, roll: Roll?,
-                reason: String, outcome: inout Outcome) throws {
+    func upsert(
+        entity e: Entity, rule: Rule?, title: String, triggerKey: TriggerKey, start: Start, period: Period, roll: Roll?,
+        reason: String, outcome: inout Outcome
+    ) throws {
         let computed = try compute(entity: e, start: start, period: period, roll: roll)
         outcome.derived.insert(DerivedKey(entity: e.id, trigger: triggerKey))
         let existing = try Obligation.fetchOne(
@@ -24,19 +26,23 @@ extension Recorder {
             try save(o)
             guard o.due != from || o.dueInstant != fromInstant else {
                 // A new start or rule that lands on the same day: recorded, but nobody needs telling.
-                try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
-                          note: "due \(o.due) unchanged: \(reason)")
+                try audit(
+                    "obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                    note: "due \(o.due) unchanged: \(reason)")
                 return
             }
-            try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
-                      note: "moved from \(from) to \(o.due): \(reason)")
+            try audit(
+                "obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                note: "moved from \(from) to \(o.due): \(reason)")
             try notify(.moved, o, .init(from: from.description, reason: reason))
             outcome.moved.append(o)
             return
         }
-        var o = Obligation(id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: start, period: period,
-                           roll: roll, due: computed.due, dueInstant: 0, calendars: CalendarList([]), provisional: false, status: .open,
-                           nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch, updatedAt: now.secondsSinceEpoch)
+        var o = Obligation(
+            id: nil, entityId: e.id, ruleId: rule?.id, title: title, triggerKey: triggerKey, start: start, period: period,
+            roll: roll, due: computed.due, dueInstant: 0, calendars: CalendarList([]), provisional: false, status: .open,
+            nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch,
+            updatedAt: now.secondsSinceEpoch)
         try apply(computed, start: start, period: period, to: &o)
         try o.insert(db)
         try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
@@ -64,7 +70,9 @@ extension Recorder {
         do {
             return try DueCalculator(calendar: calendar).due(from: start, period, roll: roll, zone: zone)
         } catch let error as WorkingCalendar.Error {
-            throw StoreError.invalid(field: "start", problem: error.description, fix: "use a start within \(calendar.years.lowerBound)-\(calendar.years.upperBound)")
+            throw StoreError.invalid(
+                field: "start", problem: error.description,
+                fix: "use a start within \(calendar.years.lowerBound)-\(calendar.years.upperBound)")
         } catch let error as InputError {
             throw StoreError.invalid(field: "start", problem: "\(error.token) \(error.problem)", fix: "expected " + error.accepted)
         }

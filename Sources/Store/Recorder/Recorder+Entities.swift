@@ -4,27 +4,33 @@ import GRDB
 import Rules
 
 extension Recorder {
-    package func addEntity(id: String, name: String, zone: String?, region: String?, owner: String?, labels: [String: String]) throws -> Entity {
+    package func addEntity(
+        id: String, name: String, zone: String?, region: String?, owner: String?, labels: [String: String]
+    ) throws -> Entity {
         guard id.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
-            throw StoreError.invalid(field: "id", problem: "'\(id)' is not a valid entity id",
-                                     fix: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            throw StoreError.invalid(
+                field: "id", problem: "'\(id)' is not a valid entity id",
+                fix: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError.invalid(field: "name", problem: "is empty", fix: "give the entity's name")
         }
         let zoneId = zone ?? Zone.defaultIdentifier
         do { _ = try Zone(zoneId) } catch {
-            throw StoreError.invalid(field: "zone", problem: "'\(zoneId)' is not a known time zone", fix: "use an IANA name such as Asia/Shanghai")
+            throw StoreError.invalid(
+                field: "zone", problem: "'\(zoneId)' is not a known time zone", fix: "use an IANA name such as Asia/Shanghai")
         }
         let regionId = region ?? "cn"
         guard config.calendars[regionId] != nil else {
-            throw StoreError.invalid(field: "region", problem: "no calendar for region '\(regionId)'",
-                                     fix: "use one of: \(config.calendars.keys.sorted().joined(separator: ", "))")
+            throw StoreError.invalid(
+                field: "region", problem: "no calendar for region '\(regionId)'",
+                fix: "use one of: \(config.calendars.keys.sorted().joined(separator: ", "))")
         }
         if try Entity.fetchOne(db, key: id) != nil {
             throw StoreError.conflict("entity '\(id)' already exists")
         }
-        let e = Entity(id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: StringMap(labels), createdAt: now.secondsSinceEpoch)
+        let e = Entity(
+            id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: StringMap(labels), createdAt: now.secondsSinceEpoch)
         try e.insert(db)
         try audit("entity.created", subject: "entity:\(id)", before: nil, after: json(e))
         return e

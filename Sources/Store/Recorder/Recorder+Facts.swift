@@ -16,18 +16,24 @@ extension Recorder {
     package func recordObservation(entityId: String, metric: String, value: Int64, at: Start?) throws -> Int64 {
         let e = try entity(entityId)
         guard config.knownMetrics.contains(metric) else {
-            throw StoreError.invalid(field: "metric", problem: "unknown metric '\(metric)'",
-                                     fix: "use one of: \(config.knownMetrics.sorted().joined(separator: ", "))")
+            throw StoreError.invalid(
+                field: "metric", problem: "unknown metric '\(metric)'",
+                fix: "use one of: \(config.knownMetrics.sorted().joined(separator: ", "))")
         }
-        guard value >= 0 else { throw StoreError.invalid(field: "value", problem: "\(value) is negative", fix: "report a count of 0 or more") }
+        guard value >= 0 else {
+            throw StoreError.invalid(field: "value", problem: "\(value) is negative", fix: "report a count of 0 or more")
+        }
         let zone = try zone(e)
         let observedAt = instant(of: at, zone: zone)
         guard observedAt <= now.adding(seconds: 86_400) else {
-            throw StoreError.invalid(field: "at", problem: "\(observedAt) is in the future", fix: "report what was observed, at or before now")
+            throw StoreError.invalid(
+                field: "at", problem: "\(observedAt) is in the future", fix: "report what was observed, at or before now")
         }
         // A cached statement: imports insert hundreds of thousands of these in one transaction.
-        try db.cachedStatement(sql: "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
+        try db.cachedStatement(
+            sql: "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)"
+        )
+        .execute(arguments: [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
         return db.lastInsertedRowID
     }
 
@@ -45,17 +51,20 @@ extension Recorder {
         }
         guard !rules.isEmpty else { return outcome }
         let zone = try zone(e)
-        let history = try Row.fetchAll(db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ?",
-                                       arguments: [e.id, metric])
-            .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
+        let history = try Row.fetchAll(
+            db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ?",
+            arguments: [e.id, metric]
+        )
+        .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
         for rule in rules {
             guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
             let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
             for (i, crossing) in crossings.enumerated() {
                 let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
-                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: .metric(metric, crossing: i + 1),
-                           start: .day(day), period: period, roll: rule.roll,
-                           reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
+                try upsert(
+                    entity: e, rule: rule, title: rule.title, triggerKey: .metric(metric, crossing: i + 1),
+                    start: .day(day), period: period, roll: rule.roll,
+                    reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
             }
         }
         return outcome
@@ -65,12 +74,14 @@ extension Recorder {
         let e = try entity(entityId)
         guard let pack = config.packs.first(where: { $0.events[kind] != nil }), let spec = pack.events[kind] else {
             let known = config.packs.flatMap { $0.events.keys }.sorted()
-            throw StoreError.invalid(field: "kind", problem: "unknown event kind '\(kind)'", fix: "use one of: \(known.joined(separator: ", "))")
+            throw StoreError.invalid(
+                field: "kind", problem: "unknown event kind '\(kind)'", fix: "use one of: \(known.joined(separator: ", "))")
         }
         for (k, v) in attributes {
             guard let type = spec.attributes[k] else {
-                throw StoreError.invalid(field: "attributes.\(k)", problem: "event \(kind) has no attribute '\(k)'",
-                                         fix: spec.attributes.isEmpty ? "give no attributes" : "use: \(spec.attributes.keys.sorted().joined(separator: ", "))")
+                throw StoreError.invalid(
+                    field: "attributes.\(k)", problem: "event \(kind) has no attribute '\(k)'",
+                    fix: spec.attributes.isEmpty ? "give no attributes" : "use: \(spec.attributes.keys.sorted().joined(separator: ", "))")
             }
             if let error = Self.check(v, as: type) {
                 throw StoreError.invalid(field: "attributes.\(k)", problem: "'\(v)' " + error.problem, fix: "expected " + error.accepted)
@@ -85,21 +96,25 @@ extension Recorder {
         }
         for rule in rules {
             if case let .event(_, attr?) = rule.trigger, attributes[attr] == nil {
-                throw StoreError.invalid(field: "attributes.\(attr)", problem: "event \(kind) needs '\(attr)' for rule \(rule.id)",
-                                         fix: "give it as a date, e.g. \(attr)=2028-08-31")
+                throw StoreError.invalid(
+                    field: "attributes.\(attr)", problem: "event \(kind) needs '\(attr)' for rule \(rule.id)",
+                    fix: "give it as a date, e.g. \(attr)=2028-08-31")
             }
             if rule.period?.seconds != nil, isDay {
-                throw StoreError.invalid(field: "at", problem: "rule \(rule.id) counts \(rule.period!) from the instant of the event, but only a day was given",
-                                         fix: "give the instant, e.g. 2025-03-03T14:05:00+08:00, or omit it to use now")
+                throw StoreError.invalid(
+                    field: "at", problem: "rule \(rule.id) counts \(rule.period!) from the instant of the event, but only a day was given",
+                    fix: "give the instant, e.g. 2025-03-03T14:05:00+08:00, or omit it to use now")
             }
         }
-        var ev = EventRecord(id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
-                             attributes: StringMap(attributes),
-                             recordedAt: now.secondsSinceEpoch)
+        var ev = EventRecord(
+            id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
+            attributes: StringMap(attributes),
+            recordedAt: now.secondsSinceEpoch)
         try ev.insert(db)
         var outcome = Outcome(factId: ev.id!)
         for rule in rules {
-            try derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: zone, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
+            try derive(
+                from: ev, attributes: attributes, rule: rule, entity: e, zone: zone, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
         }
         return outcome
     }
@@ -107,8 +122,10 @@ extension Recorder {
     /// Opens or moves the obligation `rule` derives from a recorded event. False when the event
     /// lacks what the rule needs (a date attribute, or an instant for an hour period).
     @discardableResult
-    func derive(from ev: EventRecord, attributes: [String: String], rule: Rule, entity e: Entity, zone: Zone, reason: String,
-                outcome: inout Outcome) throws -> Bool {
+    func derive(
+        from ev: EventRecord, attributes: [String: String], rule: Rule, entity e: Entity, zone: Zone, reason: String,
+        outcome: inout Outcome
+    ) throws -> Bool {
         guard case let .event(_, attr) = rule.trigger, var period = rule.period else { return false }
         if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
         let atInstant = Instant(secondsSinceEpoch: ev.at)
@@ -123,8 +140,9 @@ extension Recorder {
             start = .day(zone.day(of: atInstant))
         }
         if case let .day(d) = start, attr == nil { start = .day(Evaluation.clockStart(trigger: d, rule: rule)) }
-        try upsert(entity: e, rule: rule, title: rule.title, triggerKey: .event(ev.id!), start: start, period: period,
-                   roll: rule.roll, reason: reason, outcome: &outcome)
+        try upsert(
+            entity: e, rule: rule, title: rule.title, triggerKey: .event(ev.id!), start: start, period: period,
+            roll: rule.roll, reason: reason, outcome: &outcome)
         return true
     }
 
@@ -145,8 +163,9 @@ extension Recorder {
         }
         let key = TriggerKey.newCustom()
         var outcome = Outcome(factId: 0)
-        try upsert(entity: e, rule: nil, title: title, triggerKey: key, start: start, period: period, roll: roll,
-                   reason: "custom obligation", outcome: &outcome)
+        try upsert(
+            entity: e, rule: nil, title: title, triggerKey: key, start: start, period: period, roll: roll,
+            reason: "custom obligation", outcome: &outcome)
         return outcome.opened[0]
     }
 }

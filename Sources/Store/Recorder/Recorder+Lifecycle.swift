@@ -15,11 +15,15 @@ extension Recorder {
     /// Writes back a derived obligation with a cached statement: a re-derivation or recompute that moves
     /// a million obligations spent most of its time preparing GRDB's update statement for each.
     func save(_ o: Obligation) throws {
-        try db.cachedStatement(sql: """
-            UPDATE obligation SET title = ?, start = ?, period = ?, roll = ?, due = ?, dueInstant = ?, calendars = ?, provisional = ?,
-              status = ?, nextStageIndex = ?, nextReminderAt = ?, closedOn = ?, closedNote = ?, updatedAt = ? WHERE id = ?
-            """).execute(arguments: [o.title, o.start, o.period, o.roll, o.due, o.dueInstant, o.calendars, o.provisional,
-                                     o.status.rawValue, o.nextStageIndex, o.nextReminderAt, o.closedOn, o.closedNote, o.updatedAt, o.id])
+        try db.cachedStatement(
+            sql: """
+                UPDATE obligation SET title = ?, start = ?, period = ?, roll = ?, due = ?, dueInstant = ?, calendars = ?, provisional = ?,
+                  status = ?, nextStageIndex = ?, nextReminderAt = ?, closedOn = ?, closedNote = ?, updatedAt = ? WHERE id = ?
+                """
+        ).execute(arguments: [
+            o.title, o.start, o.period, o.roll, o.due, o.dueInstant, o.calendars, o.provisional,
+            o.status.rawValue, o.nextStageIndex, o.nextReminderAt, o.closedOn, o.closedNote, o.updatedAt, o.id
+        ])
     }
 
     package func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
@@ -27,11 +31,17 @@ extension Recorder {
         let before = try json(o)
         switch status {
         case .done:
-            guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open; reopen it first") }
+            guard o.status == .open else {
+                throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open; reopen it first")
+            }
         case .waived:
-            guard o.status == .open else { throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open; reopen it first") }
+            guard o.status == .open else {
+                throw StoreError.conflict("obligation \(id) is \(o.status.rawValue), not open; reopen it first")
+            }
             guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw StoreError.invalid(field: "reason", problem: "a waiver needs a reason", fix: "say why, e.g. --reason \"not in scope: no facial data stored\"")
+                throw StoreError.invalid(
+                    field: "reason", problem: "a waiver needs a reason",
+                    fix: "say why, e.g. --reason \"not in scope: no facial data stored\"")
             }
         case .open:
             guard o.status != .open else { throw StoreError.conflict("obligation \(id) is already open") }
@@ -40,25 +50,32 @@ extension Recorder {
         let zone = try zone(e)
         o.status = status
         o.closedOn = status == .open ? nil : (day ?? zone.day(of: now))
-        if status == .open { try armReminders(&o) } else { o.nextStageIndex = nil; o.nextReminderAt = nil }
+        if status == .open {
+            try armReminders(&o)
+        } else {
+            o.nextStageIndex = nil
+            o.nextReminderAt = nil
+        }
         o.closedNote = status == .open ? nil : note
         o.updatedAt = now.secondsSinceEpoch
         try o.update(db)
         // Closing ends an acknowledgement (the audit keeps it); a reopened obligation starts unclaimed.
         _ = try Acknowledgement.deleteOne(db, key: id)
-        let kind: NotificationKind = switch status {
-        case .open: .reopened
-        case .done: .done
-        case .waived: .waived
-        }
+        let kind: NotificationKind =
+            switch status {
+            case .open: .reopened
+            case .done: .done
+            case .waived: .waived
+            }
         try audit(kind.rawValue, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
         try notify(kind, o)
         if status == .done, let ruleId = o.ruleId, let rule = config.rule(ruleId), let rec = rule.recurrence {
             // A recurring obligation opens the next one from the current due day.
             var outcome = Outcome(factId: 0)
-            try upsert(entity: e, rule: rule, title: rule.title, triggerKey: .recurrence(of: id),
-                       start: .day(o.due), period: rec, roll: rule.roll,
-                       reason: "recurs after obligation \(id)", outcome: &outcome)
+            try upsert(
+                entity: e, rule: rule, title: rule.title, triggerKey: .recurrence(of: id),
+                start: .day(o.due), period: rec, roll: rule.roll,
+                reason: "recurs after obligation \(id)", outcome: &outcome)
         }
         return o
     }

@@ -59,9 +59,10 @@ extension Recorder {
     package func summary() throws -> Summary {
         let t = now.secondsSinceEpoch
         let open = Obligation.filter(Column("status") == "open")
-        return Summary(open: try open.fetchCount(db),
-                       overdue: try open.filter(Column("dueInstant") <= t).fetchCount(db),
-                       next: try open.filter(Column("dueInstant") > t).order(Column("dueInstant")).fetchOne(db))
+        return Summary(
+            open: try open.fetchCount(db),
+            overdue: try open.filter(Column("dueInstant") <= t).fetchCount(db),
+            next: try open.filter(Column("dueInstant") > t).order(Column("dueInstant")).fetchOne(db))
     }
 
     /// How the due day of `o` follows from its rule, start, period and the calendars in force, in
@@ -78,7 +79,9 @@ extension Recorder {
             }
         }
         lines.append("Trigger: \(o.triggerKey); start \(o.start); period \(o.period)")
-        if let d = r.deadline { lines += calendar.explain(d).lines } else {
+        if let d = r.deadline {
+            lines += calendar.explain(d).lines
+        } else {
             lines.append("An instant period runs from the triggering instant and does not roll (Civil Code art. 201).")
         }
         lines.append("Ends at \(r.dueInstant) (UTC)" + (r.deadline != nil ? ", 24:00 local in \(e.zone)" : ""))

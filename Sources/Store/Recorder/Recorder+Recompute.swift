@@ -27,10 +27,12 @@ extension Recorder {
             for y in years { arguments += ["%\"\(y) %"] }
         }
         arguments += [limit]
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
-            WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
-            """, arguments: arguments)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
+                WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
+                """, arguments: arguments)
         var result = RecomputeResult(lastId: rows.last?[0] ?? afterId)
         for row in rows {
             result.examined += 1
@@ -64,8 +66,9 @@ extension Recorder {
                 try notify(.moved, o, .init(from: oldDue.description, reason: reason))
                 result.moved += 1
             } else {
-                try audit("obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
-                          note: "due \(o.due) unchanged\(o.provisional ? "" : ", no longer provisional"): \(reason)")
+                try audit(
+                    "obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                    note: "due \(o.due) unchanged\(o.provisional ? "" : ", no longer provisional"): \(reason)")
                 result.confirmed += 1
             }
         }

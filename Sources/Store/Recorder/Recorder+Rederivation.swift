@@ -10,10 +10,12 @@ extension Recorder {
         var result: [(String, String)] = []
         for rule in rules {
             guard rule.kind == .deadline, case let .metric(name, _, _) = rule.trigger else { continue }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
-                WHERE o.metric = ? AND e.region = ? ORDER BY o.entityId
-                """, arguments: [name, rule.region])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
+                    WHERE o.metric = ? AND e.region = ? ORDER BY o.entityId
+                    """, arguments: [name, rule.region])
             for row in rows { result.append((row[0], name)) }
         }
         var seen = Set<String>()
@@ -23,15 +25,19 @@ extension Recorder {
     /// Re-derives, from events with id > `afterId` (up to `limit`), the obligations of `rules` (new or
     /// changed on reload): a due date that moves is audited and notified with `because`; an
     /// obligation a new rule derives from an older event is opened.
-    package func rederiveEvents(afterId: Int64, limit: Int = 5000, rules: [Rule], because: String) throws
-        -> (lastId: Int64, examined: Int, skipped: Int, outcome: Outcome) {
+    package func rederiveEvents(
+        afterId: Int64, limit: Int = 5000, rules: [Rule], because: String
+    ) throws
+        -> (lastId: Int64, examined: Int, skipped: Int, outcome: Outcome)
+    {
         let kinds = rules.compactMap { r -> String? in
             if r.kind == .deadline, case let .event(k, _) = r.trigger { return k }
             return nil
         }
         var outcome = Outcome(factId: 0)
         guard !kinds.isEmpty else { return (afterId, 0, 0, outcome) }
-        let events = try EventRecord
+        let events =
+            try EventRecord
             .filter(Column("id") > afterId && kinds.contains(Column("kind")))
             .order(Column("id")).limit(limit).fetchAll(db)
         var skipped = 0
@@ -43,7 +49,9 @@ extension Recorder {
                 // An event the changed rule cannot derive from (no date attribute, a due day outside the
                 // calendars) is counted and left; the others are still re-derived.
                 do {
-                    if try !derive(from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome) {
+                    if try !derive(
+                        from: ev, attributes: attributes, rule: rule, entity: e, zone: try zone(e), reason: because, outcome: &outcome)
+                    {
                         skipped += 1
                     }
                 } catch let error where error is StoreError || error is InputError {
@@ -59,20 +67,26 @@ extension Recorder {
     /// Re-derives, for obligations with id > `afterId` (up to `limit`), the follow-ups a recurring
     /// `rule` opened when an obligation was marked done: each starts at its predecessor's due day and
     /// runs the rule's `recurrence`. A rule that no longer recurs derives none (they are then flagged).
-    package func rederiveRecurrences(afterId: Int64, limit: Int = 1000, rule: Rule, because: String) throws
-        -> (lastId: Int64, examined: Int, outcome: Outcome) {
+    package func rederiveRecurrences(
+        afterId: Int64, limit: Int = 1000, rule: Rule, because: String
+    ) throws
+        -> (lastId: Int64, examined: Int, outcome: Outcome)
+    {
         var outcome = Outcome(factId: 0)
-        let followUps = try Obligation
+        let followUps =
+            try Obligation
             .filter(Column("ruleId") == rule.id && Column("triggerKey").like("recurrence:%") && Column("id") > afterId)
             .order(Column("id")).limit(limit).fetchAll(db)
         for o in followUps {
             guard let recurrence = rule.recurrence, case let .recurrence(previousId) = o.triggerKey,
-                  let previous = try Obligation.fetchOne(db, key: previousId) else { continue }
+                let previous = try Obligation.fetchOne(db, key: previousId)
+            else { continue }
             let due = previous.due
             let e = try entity(o.entityId)
             do {
-                try upsert(entity: e, rule: rule, title: rule.title, triggerKey: o.triggerKey, start: .day(due), period: recurrence,
-                           roll: rule.roll, reason: because, outcome: &outcome)
+                try upsert(
+                    entity: e, rule: rule, title: rule.title, triggerKey: o.triggerKey, start: .day(due), period: recurrence,
+                    roll: rule.roll, reason: because, outcome: &outcome)
             } catch is StoreError {
                 // A due day outside the calendars: undecidable, so kept as it is.
                 outcome.derived.insert(DerivedKey(entity: e.id, trigger: o.triggerKey))
@@ -85,14 +99,19 @@ extension Recorder {
     /// longer give under the configuration in force: the rule was removed, or changed so that these
     /// entities or events no longer trigger it. They stay open, since only a person can decide that a
     /// duty has lapsed; each is audited and notified once, with what to do.
-    package func flagUnderived(ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000) throws
-        -> (lastId: Int64, examined: Int, flagged: [Obligation]) {
+    package func flagUnderived(
+        ruleId: String, keep: (DerivedKey) -> Bool, because: String, afterId: Int64, limit: Int = 1000
+    ) throws
+        -> (lastId: Int64, examined: Int, flagged: [Obligation])
+    {
         // `+status`: walk the primary key from the cursor; the status index would rescan every open row per batch.
-        let rows = try Obligation.fetchAll(db, sql: "SELECT * FROM obligation WHERE id > ? AND ruleId = ? AND +status = 'open' ORDER BY id LIMIT ?",
-                                           arguments: [afterId, ruleId, limit])
+        let rows = try Obligation.fetchAll(
+            db, sql: "SELECT * FROM obligation WHERE id > ? AND ruleId = ? AND +status = 'open' ORDER BY id LIMIT ?",
+            arguments: [afterId, ruleId, limit])
         var flagged: [Obligation] = []
         for o in rows where !keep(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
-            let reason = "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
+            let reason =
+                "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
             try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
             try notify(.underived, o, .init(reason: reason))
             flagged.append(o)

@@ -10,7 +10,8 @@ extension Recorder {
     /// down collapse into the latest, sent once and marked late. Returns how many were sent and
     /// whether more obligations are waiting.
     package func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, more: Bool) {
-        let due = try Obligation
+        let due =
+            try Obligation
             .filter(Column("nextReminderAt") != nil && Column("nextReminderAt") <= now.secondsSinceEpoch)
             .order(Column("nextReminderAt"), Column("id"))
             .limit(limit)
@@ -25,13 +26,18 @@ extension Recorder {
                 var recorded = false
                 // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
                 if try !reducedByAcknowledgement(o, stage: stage, plan: plan, zone: try zone(e)) {
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)")
-                        .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
+                    try db.cachedStatement(
+                        sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)"
+                    )
+                    .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
                     recorded = db.changesCount > 0
                 }
                 if recorded {
-                    try notify(.reminder, o, .init(stage: stage.name, stageKey: stage.key, late: late,
-                                                    scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
+                    try notify(
+                        .reminder, o,
+                        .init(
+                            stage: stage.name, stageKey: stage.key, late: late,
+                            scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
                     sent += 1
                 }
                 let next = plan.stage(stage.index + 1)
