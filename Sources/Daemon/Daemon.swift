@@ -24,6 +24,12 @@ package struct Daemon: Sendable {
     package func run() async throws {
         let notifier = SystemdNotifier()
         try paths.prepare()
+        // One obligd per state and per socket, checked before anything is opened or bound.
+        let lock = try StateLock(directory: paths.stateDirectory)
+        try ensureSocketIsFree(paths.socketPath)
+        // The socket is created without access for others (no window before the chmod to 0660 below);
+        // files obligd creates get no access for others either.
+        umask(0o007)
         let config: ConfigHolder
         do {
             config = try ConfigHolder(directory: paths.configDirectory) { (c) throws(ConfigError) in
@@ -119,6 +125,7 @@ package struct Daemon: Sendable {
                 logger: logger))
         logger.info("obligd starting: state \(paths.stateDirectory), config \(paths.configDirectory ?? "embedded defaults")")
         try await group.run()
+        withExtendedLifetime(lock) {}
         notifier.stopping()
         logger.notice("obligd stopped")
     }
