@@ -15,7 +15,8 @@ package final class StateLock: Sendable {
         let path = "\(directory)/obligd.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
-            throw StartupError(description: "cannot open \(path): \(String(cString: strerror(errno))); check the state directory's owner and mode")
+            throw StartupError(
+                description: "cannot open \(path): \(String(cString: strerror(errno))); check the state directory's owner and mode")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

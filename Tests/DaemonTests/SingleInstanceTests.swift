@@ -10,7 +10,8 @@ import Testing
         try await first.start()
         defer { first.signal(SIGTERM) }
         let otherSocket = try makeTemporaryDirectory("obligd-second").appendingPathComponent("s.sock").path
-        let second = try runProcess(Binaries.obligd, ["--state-dir", first.stateDirectory.path, "--socket", otherSocket], timeout: .seconds(20))
+        let second = try runProcess(
+            Binaries.obligd, ["--state-dir", first.stateDirectory.path, "--socket", otherSocket], timeout: .seconds(20))
         #expect(second.status != 0)
         let pid = try #require(first.process?.processIdentifier)
         #expect(second.stderr.contains("another obligd (pid \(pid)) is running on the state directory"), "\(second)")
