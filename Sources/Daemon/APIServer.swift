@@ -202,7 +202,8 @@ package struct APIServer: Sendable {
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
             let key = req.headers[.init("Idempotency-Key")!]
-            let actor = req.headers[.init("X-Obligd-Actor")!] ?? "api"
+            let actor = try PeerIdentity.actor(
+                verified: req.headers[.init(PeerIdentity.header)!], claimed: req.headers[.init("X-Obligd-Actor")!])
             // A retry must resend the same request: method, path and the SHA-256 of the body's bytes.
             let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
             let prepare: @Sendable () throws -> (B, String) = {

@@ -94,7 +94,9 @@ struct OutboxRoutes: Sendable {
         return data.isEmpty ? OutboxActionBody() : try JSONDecoder().decode(OutboxActionBody.self, from: data)
     }
 
-    static func actor(_ req: Request) -> String { req.headers[.init("X-Obligd-Actor")!] ?? "api" }
+    static func actor(_ req: Request) throws -> String {
+        try PeerIdentity.actor(verified: req.headers[.init(PeerIdentity.header)!], claimed: req.headers[.init("X-Obligd-Actor")!])
+    }
 
     static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }
 

@@ -23,6 +23,10 @@ struct UnixSocketServer: Service {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger,
             responder: { request, responseWriter, channel in
+                // The caller as the kernel knows it; a client's own header of that name is dropped.
+                var head = request.head
+                head.headerFields[.init(PeerIdentity.header)!] = await PeerIdentity.of(channel)?.user
+                let request = Request(head: head, body: request.body)
                 let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
                 var response: Response
                 do {

@@ -1,0 +1,57 @@
+import APIModel
+import Foundation
+import NIOCore
+
+/// `struct ucred` of <sys/socket.h> (glibc hides it without _GNU_SOURCE): what SO_PEERCRED returns.
+private struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// SO_PEERCRED on Linux (asm-generic/socket.h).
+private let soPeerCred: Int32 = 17
+
+/// Who is on the other end of the API socket, as the kernel says (SO_PEERCRED), never as the client
+/// says: the audit trail's actor. A client may add whom it acts for (`X-Obligd-Actor`), recorded as
+/// "on behalf of" beside the verified user.
+package struct PeerIdentity: Sendable, Equatable {
+    package var uid: uid_t
+    package var user: String
+
+    /// The header the socket server sets on every request (a client's own is removed first), so routes
+    /// read the verified identity from the request.
+    package static let header = "X-Obligd-Peer"
+
+    /// The user name of `uid`, or `uid:N` when it has none.
+    package static func user(of uid: uid_t) -> String {
+        var pwd = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &pwd, &buffer, buffer.count, &result) == 0, result != nil, let name = pwd.pw_name else { return "uid:\(uid)" }
+        return String(cString: name)
+    }
+
+    /// The credentials of the peer of `channel` (a Unix socket connection); nil if it has none.
+    package static func of(_ channel: any Channel) async -> PeerIdentity? {
+        guard let provider = channel as? any SocketOptionProvider else { return nil }
+        let cred: PeerCredentials? = try? await provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(soPeerCred)
+        ).get()
+        guard let cred, cred.pid > 0 else { return nil }
+        return PeerIdentity(uid: cred.uid, user: user(of: cred.uid))
+    }
+
+    /// The actor an audit row records: the verified user, and whom a client says it acts for when that
+    /// is someone else. Without a verified peer (an in-process test) the actor is `api`.
+    package static func actor(verified: String?, claimed: String?) throws -> String {
+        let who = verified ?? "api"
+        guard let claimed, !claimed.isEmpty, claimed != who else { return who }
+        guard claimed.utf8.count <= 64, !claimed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIErrorBody(
+                error: "X-Obligd-Actor must be at most 64 characters without control characters", field: "X-Obligd-Actor",
+                fix: "send the name of the person you act for, or leave the header out")
+        }
+        return "\(who) on behalf of \(claimed)"
+    }
+}
