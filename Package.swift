@@ -30,9 +30,11 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Rules", "DeadlineKit",
+                "Rules", "DeadlineKit", "AuditChain",
                 .product(name: "GRDB", package: "GRDB.swift")
             ]),
+        // The audit trail's hash chain, written by Store and verified by obligctl.
+        .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Request and response types shared by the daemon's API and obligctl.
         .target(name: "APIModel"),
         // libsystemd: sd_notify and the journal.
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "obligctl",
             dependencies: [
-                "DeadlineKit", "Rules", "APIModel",
+                "DeadlineKit", "Rules", "APIModel", "AuditChain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client")
             ]),
@@ -130,6 +132,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log")
             ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "GRDB", package: "GRDB.swift")])
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", .product(name: "GRDB", package: "GRDB.swift")]
+        )
     ]
 )

@@ -393,3 +393,32 @@ package struct TestSendView: Codable, Sendable {
         self.milliseconds = milliseconds
     }
 }
+
+/// One row of the audit trail as `GET /v1/audit` exports it: every field its hash covers, exactly as
+/// stored (`at` in epoch seconds), so anyone can recompute the chain (`obligctl audit verify`).
+package struct AuditRecord: Codable, Sendable, Equatable {
+    package var id: Int64
+    package var at: Int64
+    package var actor: String
+    package var action: String
+    package var subject: String
+    package var before: String?
+    package var after: String?
+    package var note: String?
+    package var hash: String?
+
+    package init(
+        id: Int64, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?,
+        hash: String?
+    ) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.before = before
+        self.after = after
+        self.note = note
+        self.hash = hash
+    }
+}

@@ -129,6 +129,32 @@ package struct APIServer: Sendable {
                 return ImportResult(imported: s.imported, opened: s.opened, moved: s.moved)
             }
         }
+        router.get("/v1/audit") { req, _ in
+            await self.handle {
+                let q = req.uri.queryParameters
+                let after =
+                    try q["after"].map { text -> Int64 in
+                        guard let n = Int64(text), n >= 0 else {
+                            throw StoreError.invalid(field: "after", problem: "'\(text)' is not an audit row id", fix: "e.g. after=0")
+                        }
+                        return n
+                    } ?? 0
+                let limit =
+                    try q["limit"].map { text -> Int in
+                        guard let n = Int(text), (1...10_000).contains(n) else {
+                            throw StoreError.invalid(field: "limit", problem: "'\(text)' is not 1 to 10000", fix: "e.g. limit=1000")
+                        }
+                        return n
+                    } ?? 1000
+                return try await self.snapshot { r in
+                    try r.auditRows(after: after, limit: limit).map {
+                        AuditRecord(
+                            id: $0.id ?? 0, at: $0.at, actor: $0.actor, action: $0.action, subject: $0.subject, before: $0.before,
+                            after: $0.after, note: $0.note, hash: $0.hash)
+                    }
+                }
+            }
+        }
         router.post("/v1/reload") { _, _ in
             await self.handle { ["status": try await self.reload()] }
         }

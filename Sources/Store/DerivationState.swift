@@ -47,6 +47,8 @@ extension Recorder {
                     return .commit
                 }
             } catch let error as StoreError {
+                // The savepoint took back the audit rows it appended: chain on from what is stored.
+                lookups.auditTip = nil
                 failed.append((subject.entity, "\(subject.entity)/\(subject.metric): \(error)"))
             }
         }

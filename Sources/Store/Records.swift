@@ -165,6 +165,8 @@ package struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
     package var before: String?
     package var after: String?
     package var note: String?
+    /// Chains this row to the one before (`AuditChain`); nil only before it is appended.
+    package var hash: String? = nil
 
     package init(
         id: Int64? = nil, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?

@@ -182,6 +182,15 @@ enum Schema {
                 t.primaryKey(["receiver", "day"])
             }
         }
+        m.registerMigration("v7-audit-chain") { db in
+            // Each audit row carries the hash that chains it to the one before (AuditTrail). Rows from
+            // before are chained in id order; the append-only triggers are lifted for that and restored.
+            try db.alter(table: "audit") { t in t.add(column: "hash", .text) }
+            try db.execute(sql: "DROP TRIGGER audit_no_update")
+            try AuditTrail.chainExistingRows(db)
+            try db.execute(
+                sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;")
+        }
         return m
     }
 }

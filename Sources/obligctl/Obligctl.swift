@@ -13,7 +13,7 @@ struct Obligctl: AsyncParsableCommand {
             Calc.self, RulesCommand.self, CalendarCommand.self, StatusCommand.self, EntityCommand.self, MetricCommand.self,
             EventCommand.self, ObligationCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self,
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
-            OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self
+            OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self
         ]
     )
 }

@@ -1,3 +1,4 @@
+import AuditChain
 import DeadlineKit
 import Foundation
 import GRDB
@@ -227,5 +228,41 @@ struct ObligationOracle: Encodable {
         closedNote = o.closedNote
         createdAt = o.createdAt
         updatedAt = o.updatedAt
+    }
+}
+
+/// Audit rows written before the chain existed are chained by the v7 migration, in id order, and new
+/// rows chain on from them (#13).
+@Suite struct AuditChainMigrationTests {
+    @Test func rowsFromBeforeTheChainAreChainedAndNewRowsFollow() throws {
+        let db = try DatabaseQueue()
+        try Schema.migrator.migrate(db, upTo: "v6-agenda")
+        try db.write { db in
+            for i in 1...3 {
+                try db.execute(
+                    sql:
+                        "INSERT INTO audit (at, actor, action, subject, before, after, note) VALUES (?, 'alice', 'entity.created', ?, NULL, ?, NULL)",
+                    arguments: [i, "entity:e\(i)", "{\"id\":\"e\(i)\"}"])
+            }
+        }
+        try Schema.migrator.migrate(db)
+        try db.write { db in
+            try AuditTrail.append(
+                db,
+                AuditEntry(at: 9, actor: "bob", action: "obligation.done", subject: "obligation:1", before: nil, after: nil, note: "filed"))
+        }
+        let rows = try db.read { db in try AuditEntry.order(Column("id")).fetchAll(db) }
+        #expect(rows.count == 4 && rows.allSatisfy { $0.hash?.count == 64 })
+        let chain = rows.map {
+            (
+                row: AuditChain.Row(
+                    id: $0.id!, at: $0.at, actor: $0.actor, action: $0.action, subject: $0.subject,
+                    before: $0.before, after: $0.after, note: $0.note), hash: $0.hash!
+            )
+        }
+        #expect(AuditChain.firstBroken(chain) == nil)
+        var tampered = chain
+        tampered[1].row.note = "edited"
+        #expect(AuditChain.firstBroken(tampered)?.row.id == 2)
     }
 }

@@ -120,18 +120,18 @@ extension ObligationStore {
             }
             let at = (updated.lastAttemptAt ?? 0) / 1000
             if let auditNote {
-                var a = AuditEntry(
+                let a = AuditEntry(
                     at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
                     before: nil, after: nil, note: auditNote)
-                try a.insert(db)
+                try AuditTrail.append(db, a)
             }
             guard updated.status == .delivered, let pause = try ReceiverPause.fetchOne(db, key: updated.receiver) else { return nil }
             try pause.delete(db)
-            var a = AuditEntry(
+            let a = AuditEntry(
                 at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
                 before: "paused", after: "active",
                 note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
-            try a.insert(db)
+            try AuditTrail.append(db, a)
             return pause
         }
     }

@@ -60,10 +60,10 @@ extension ObligationStore {
                 d.firstAttemptAt = nil
                 d.nextAttemptAt = now
                 try d.update(db)
-                var a = AuditEntry(
+                let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
                     before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(before ?? "none")")
-                try a.insert(db)
+                try AuditTrail.append(db, a)
             }
             return dead.count
         }
@@ -77,10 +77,10 @@ extension ObligationStore {
             guard let o = try OutboxEntry.fetchOne(db, key: outboxId) else { throw StoreError.notFound("outbox \(outboxId)") }
             if o.status == "pending", receiver == nil {
                 try db.execute(sql: "UPDATE outbox SET status = 'dropped' WHERE id = ?", arguments: [outboxId])
-                var a = AuditEntry(
+                let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
                     before: "pending", after: "dropped", note: reason)
-                try a.insert(db)
+                try AuditTrail.append(db, a)
                 return 0
             }
             let open = try DeliveryRecord.fetchAll(
@@ -95,10 +95,10 @@ extension ObligationStore {
                 let before = d.status.rawValue
                 d.status = .dropped
                 try d.update(db)
-                var a = AuditEntry(
+                let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
                     before: before, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
-                try a.insert(db)
+                try AuditTrail.append(db, a)
             }
             return open.count
         }

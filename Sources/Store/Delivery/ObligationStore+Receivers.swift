@@ -36,10 +36,10 @@ extension ObligationStore {
             try d.update(db)
             try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?", arguments: [reason, d.outboxId])
             guard began else { return (pause, began) }
-            var a = AuditEntry(
+            let a = AuditEntry(
                 at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
                 before: "active", after: "paused", note: reason)
-            try a.insert(db)
+            try AuditTrail.append(db, a)
             try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now)
             return (pause, began)
         }
@@ -86,10 +86,10 @@ extension ObligationStore {
                     sql: "UPDATE delivery SET nextAttemptAt = ? WHERE receiver = ? AND status = 'pending' AND nextAttemptAt > ?",
                     arguments: [now, p.receiver, now])
                 if let actor {
-                    var a = AuditEntry(
+                    let a = AuditEntry(
                         at: now / 1000, actor: actor, action: "receiver.resume", subject: "receiver:\(p.receiver)",
                         before: "paused", after: "probing", note: "paused since \(p.since / 1000) because: \(p.reason)")
-                    try a.insert(db)
+                    try AuditTrail.append(db, a)
                 }
             }
             return paused.map(\.receiver)

@@ -5,9 +5,13 @@ import Rules
 
 /// The audit trail and the outbox, written in the transaction of the change they record.
 extension Recorder {
+    /// Appends a row to the hash-chained trail. The chain's tip is read once per Recorder (a bulk move
+    /// appends thousands of rows in one transaction) and carried from row to row.
     func audit(_ action: String, subject: String, before: String?, after: String?, note: String? = nil) throws {
-        try db.cachedStatement(sql: "INSERT INTO audit (at, actor, action, subject, before, after, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [now.secondsSinceEpoch, actor, action, subject, before, after, note])
+        let tip = try lookups.auditTip ?? AuditTrail.tip(db)
+        lookups.auditTip = try AuditTrail.append(
+            db, after: tip, at: now.secondsSinceEpoch, actor: actor, action: action, subject: subject, before: before, after: after,
+            note: note)
     }
 
     func notify(_ kind: NotificationKind, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {

@@ -91,3 +91,10 @@ extension Recorder {
         return lines
     }
 }
+
+extension Recorder {
+    /// Audit rows with id > `after`, oldest first, at most `limit`: the trail as exported for checking.
+    package func auditRows(after: Int64, limit: Int) throws -> [AuditEntry] {
+        try AuditEntry.filter(Column("id") > after).order(Column("id")).limit(limit).fetchAll(db)
+    }
+}

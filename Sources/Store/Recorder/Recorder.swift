@@ -18,6 +18,8 @@ package struct Recorder {
         var zones: [String: Zone] = [:]
         /// Randomness for the outbox ids this transaction writes.
         var ids = OutboxIDRandom()
+        /// The audit chain's last row as this Recorder left it (nil until its first audit row).
+        var auditTip: AuditTrail.Tip?
     }
 
     init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {

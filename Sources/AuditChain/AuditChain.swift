@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+
+/// The audit trail's hash chain: each row's hash covers the row and the hash of the row before it, so
+/// a row edited, removed, inserted or reordered behind obligd's back breaks every hash after it.
+/// Shared by Store (which writes the hashes) and obligctl (which verifies an exported trail without
+/// trusting the daemon).
+///
+/// The algorithm, exactly (also in README.md):
+/// `hash = lowercase hex of SHA-256(bytes)`, where `bytes` is the UTF-8 of `obligd-audit-v1` followed,
+/// for each of `id, at, actor, action, subject, before, after, note, previous`, by a newline and then
+/// `-` when the field is null, else its length in UTF-8 bytes in decimal, a colon and its UTF-8 bytes.
+/// `id` and `at` (epoch seconds) are written in decimal; `previous` is the hash of the row before, or
+/// 64 zeros for the first row.
+package enum AuditChain {
+    /// The `previous` of the first row.
+    package static let genesis = String(repeating: "0", count: 64)
+
+    /// The fields of one audit row that its hash covers.
+    package struct Row: Sendable, Equatable {
+        package var id: Int64
+        package var at: Int64
+        package var actor: String
+        package var action: String
+        package var subject: String
+        package var before: String?
+        package var after: String?
+        package var note: String?
+
+        package init(
+            id: Int64, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?
+        ) {
+            self.id = id
+            self.at = at
+            self.actor = actor
+            self.action = action
+            self.subject = subject
+            self.before = before
+            self.after = after
+            self.note = note
+        }
+    }
+
+    /// The hash of `row` chained to `previous`.
+    package static func hash(_ row: Row, previous: String) -> String {
+        var bytes: [UInt8] = Array("obligd-audit-v1".utf8)
+        bytes.reserveCapacity(64 + (row.before?.utf8.count ?? 0) + (row.after?.utf8.count ?? 0) + (row.note?.utf8.count ?? 0))
+        for field in [String(row.id), String(row.at), row.actor, row.action, row.subject, row.before, row.after, row.note, previous] {
+            bytes.append(UInt8(ascii: "\n"))
+            guard let field else {
+                bytes.append(UInt8(ascii: "-"))
+                continue
+            }
+            bytes.append(contentsOf: String(field.utf8.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: field.utf8)
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for b in SHA256.hash(data: bytes) {
+            hex.append(digits[Int(b >> 4)])
+            hex.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// The first row, in order, whose stored hash is not the one its content and predecessor give;
+    /// nil when the whole chain holds.
+    package static func firstBroken(
+        _ rows: some Sequence<(row: Row, hash: String)>, previous start: String = genesis
+    )
+        -> (row: Row, expected: String, stored: String)?
+    {
+        var previous = start
+        for (row, stored) in rows {
+            let expected = hash(row, previous: previous)
+            if expected != stored { return (row, expected, stored) }
+            previous = stored
+        }
+        return nil
+    }
+}

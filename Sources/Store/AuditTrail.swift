@@ -1,0 +1,55 @@
+import AuditChain
+import GRDB
+
+/// Appending to the audit trail: every row gets the next id and the hash that chains it to the row
+/// before (`AuditChain`). The trail is append-only in SQL (triggers) and tamper-evident beyond it: an
+/// edit made after dropping the triggers breaks the chain, which `obligctl audit verify` reports.
+enum AuditTrail {
+    /// The id and hash of the last row, where the next one chains on.
+    struct Tip: Sendable {
+        var id: Int64
+        var hash: String
+    }
+
+    static func tip(_ db: Database) throws -> Tip {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")) else {
+            return Tip(id: 0, hash: AuditChain.genesis)
+        }
+        return Tip(id: row[0], hash: row[1] ?? AuditChain.genesis)
+    }
+
+    /// Appends one row after `tip` and returns the new tip.
+    @discardableResult
+    static func append(
+        _ db: Database, after tip: Tip, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?,
+        note: String?
+    ) throws -> Tip {
+        let row = AuditChain.Row(
+            id: tip.id + 1, at: at, actor: actor, action: action, subject: subject, before: before, after: after, note: note)
+        let hash = AuditChain.hash(row, previous: tip.hash)
+        try db.cachedStatement(
+            sql: "INSERT INTO audit (id, at, actor, action, subject, before, after, note, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [row.id, at, actor, action, subject, before, after, note, hash])
+        return Tip(id: row.id, hash: hash)
+    }
+
+    /// Appends `entry` after the current last row (paths that write one row at a time).
+    static func append(_ db: Database, _ entry: AuditEntry) throws {
+        try append(
+            db, after: try tip(db), at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject,
+            before: entry.before, after: entry.after, note: entry.note)
+    }
+
+    /// Fills the hash of rows written before the chain existed, in id order (the v7 migration).
+    static func chainExistingRows(_ db: Database) throws {
+        var previous = AuditChain.genesis
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, at, actor, action, subject, before, after, note FROM audit ORDER BY id")
+        let update = try db.makeStatement(sql: "UPDATE audit SET hash = ? WHERE id = ?")
+        while let r = try rows.next() {
+            let row = AuditChain.Row(
+                id: r[0], at: r[1], actor: r[2], action: r[3], subject: r[4], before: r[5], after: r[6], note: r[7])
+            previous = AuditChain.hash(row, previous: previous)
+            try update.execute(arguments: [previous, row.id])
+        }
+    }
+}
