@@ -202,7 +202,7 @@ public struct APIServer: Sendable {
     static let offloadBodyBytes = 256 << 10
 
     /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
-    func write<B: Decodable & Sendable, T: Encodable>(_ req: Request, _: B.Type, status: HTTPResponse.Status,
+    func write<B: Decodable & Sendable, T: Encodable & Sendable>(_ req: Request, _: B.Type, status: HTTPResponse.Status,
                                                       _ body: @escaping @Sendable (Recorder, B) throws -> T) async -> Response {
         do {
             let buffer = try await req.body.collect(upTo: 64 << 20)
@@ -226,6 +226,13 @@ public struct APIServer: Sendable {
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
+            guard key != nil else {
+                // No idempotency record to store the response in: the response is encoded after the
+                // commit, off the writer's thread, which every concurrent write waits on.
+                let value = try await store.write { db in try body(Recorder(db: db, config: config, now: now, actor: actor), decoded) }
+                onWrite()
+                return APIError.raw(status, try APIError.encoder.encode(value))
+            }
             let result = try await store.idempotent(key: key, request: fingerprint) { db in
                 let recorder = Recorder(db: db, config: config, now: now, actor: actor)
                 let value = try body(recorder, decoded)
