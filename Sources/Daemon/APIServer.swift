@@ -220,7 +220,7 @@ package struct APIServer: Sendable {
     static let offloadBodyBytes = 256 << 10
 
     /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
-    func write<B: Decodable & Sendable, T: Encodable>(
+    func write<B: Decodable & Sendable, T: Encodable & Sendable>(
         _ req: Request, _: B.Type, status: HTTPResponse.Status,
         _ body: @escaping @Sendable (Recorder, B) throws -> T
     ) async -> Response {
@@ -250,6 +250,13 @@ package struct APIServer: Sendable {
             let config = self.config.configuration
             let now = clock()
             let code = Int(status.code)
+            guard key != nil else {
+                // No idempotency record to store the response in: the response is encoded after the
+                // commit, off the writer's thread, which every concurrent write waits on.
+                let value = try await store.transaction(config: config, now: now, actor: actor) { r in try body(r, decoded) }
+                onWrite()
+                return APIError.raw(status, try APIError.encoder.encode(value))
+            }
             let result = try await store.transaction(config: config, now: now, actor: actor, idempotencyKey: key, request: fingerprint) {
                 recorder in
                 let value = try body(recorder, decoded)

@@ -6,7 +6,7 @@ struct DeliveryService: Service {
     let dispatcher: Dispatcher
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await runUntilGracefulShutdown {
             try await dispatcher.run()
         }
     }

@@ -6,7 +6,7 @@ struct SchedulerService: Service {
     let scheduler: ReminderScheduler
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await runUntilGracefulShutdown {
             try await scheduler.run()
         }
     }

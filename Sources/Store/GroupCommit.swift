@@ -53,34 +53,34 @@ final class GroupCommit: Sendable {
                 s.draining = true
                 return true
             }
-            if start { Task.detached { await self.drain() } }
+            if start { writer.asyncWriteWithoutTransaction { db in self.drain(db) } }
         }
     }
 
-    private func drain() async {
-        while true {
-            let batch = state.withLock { s -> [Job] in
-                let take = Array(s.jobs.prefix(maxBatch))
-                s.jobs.removeFirst(take.count)
-                if take.isEmpty { s.draining = false }
-                return take
-            }
-            if batch.isEmpty { return }
-            let replies = Mutex<[@Sendable (Result<Void, Error>) -> Void]>([])
-            let result: Result<Void, Error>
-            do {
-                try await writer.writeWithoutTransaction { db in
-                    try db.inTransaction {
-                        let r = batch.map { $0(db) }
-                        replies.withLock { $0 = r }
-                        return .commit
-                    }
-                }
-                result = .success(())
-            } catch {
-                result = .failure(error)
-            }
-            for reply in replies.withLock({ $0 }) { reply(result) }
+    /// Commits one batch on the writer's queue, answers its callers, and if more writes arrived meanwhile
+    /// queues the next batch behind it on the same serial queue. The whole loop stays on the writer's
+    /// thread: no hop to a task executor and back per transaction, and other writers of the pool
+    /// (scheduler, delivery) still get their turn between two batches.
+    private func drain(_ db: Database) {
+        let batch = state.withLock { s -> [Job] in
+            let take = Array(s.jobs.prefix(maxBatch))
+            s.jobs.removeFirst(take.count)
+            if take.isEmpty { s.draining = false }
+            return take
         }
+        if batch.isEmpty { return }
+        var replies: [@Sendable (Result<Void, Error>) -> Void] = []
+        let result: Result<Void, Error>
+        do {
+            try db.inTransaction {
+                replies = batch.map { $0(db) }
+                return .commit
+            }
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        for reply in replies { reply(result) }
+        writer.asyncWriteWithoutTransaction { db in self.drain(db) }
     }
 }

@@ -18,6 +18,10 @@ package final class ObligationStore: Sendable {
         config.busyMode = .timeout(10)
         self.path = path
         pool = try DatabasePool(path: path, configuration: config)
+        // GRDB's DatabasePool sets `synchronous = NORMAL` on its writer when it turns WAL on, after
+        // `prepareDatabase` ran, so NORMAL was what obligd committed with: a commit was not synced,
+        // only each checkpoint. Set FULL again on the writer, the only connection that commits.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
         commits = GroupCommit(writer: pool)
     }

@@ -266,3 +266,18 @@ struct ObligationOracle: Encodable {
         #expect(AuditChain.firstBroken(tampered)?.row.id == 2)
     }
 }
+
+/// Every acknowledged write must be synced at its commit: the writer runs with synchronous=FULL, not
+/// the NORMAL that GRDB's DatabasePool sets when it turns WAL on.
+@Suite struct DurabilityTests {
+    @Test func theWriterCommitsWithSynchronousFull() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligd-durability-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try ObligationStore(path: dir.appendingPathComponent("db.sqlite").path)
+        let mode = try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(mode == 2)  // FULL
+        let journal = try store.pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+    }
+}
