@@ -1,6 +1,7 @@
 import APIModel
 import Foundation
 import Hummingbird
+import NIOCore
 import Rules
 import Store
 
@@ -14,6 +15,14 @@ enum APIError {
             case let .notFound(what): return json(.notFound, APIErrorBody(error: "\(what) not found"))
             case let .conflict(what): return json(.conflict, APIErrorBody(error: what))
             }
+        case is NIOTooManyBytesError:
+            return json(
+                .contentTooLarge,
+                APIErrorBody(error: "the body is larger than obligd takes (64 MiB)", field: "body", fix: "split it, e.g. import in parts"))
+        case let e as HTTPError where (400..<500).contains(Int(e.status.code)):
+            return json(
+                e.status, APIErrorBody(error: e.body ?? e.status.reasonPhrase, field: "request", fix: "send a well-formed HTTP/1.1 request")
+            )
         case let e as APIErrorBody:
             return json(.badRequest, e)
         case let e as DecodingError:

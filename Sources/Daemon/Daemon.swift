@@ -106,7 +106,7 @@ package struct Daemon: Sendable {
         let router = api.router()
         OutboxRoutes(dispatcher: dispatcher).add(to: router, api: api)
         let socketPath = paths.socketPath
-        let app = UnixSocketServer(responder: router.buildResponder(), path: socketPath, logger: logger) {
+        let app = UnixSocketServer(responder: router.buildResponder(), routes: RouteTable(router), path: socketPath, logger: logger) {
             // Members of the socket's group may use obligctl; others may not.
             chmod(socketPath, 0o660)
             let health = try? await api.health()

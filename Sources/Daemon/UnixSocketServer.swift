@@ -11,12 +11,15 @@ import ServiceLifecycle
 /// `Date` per response instead.
 struct UnixSocketServer: Service {
     let responder: RouterResponder<BasicRequestContext>
+    /// Answers requests no route takes (JSON 404 or 405 with Allow).
+    let routes: RouteTable
     let path: String
     let logger: Logger
     let onRunning: @Sendable () async -> Void
 
     func run() async throws {
         let responder = self.responder
+        let routes = self.routes
         let logger = self.logger
         let server = try HTTPServerBuilder.http1().buildServer(
             configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
@@ -31,8 +34,13 @@ struct UnixSocketServer: Service {
                 var response: Response
                 do {
                     response = try await responder.respond(to: request, context: context)
+                } catch let e as HTTPError where e.status == .notFound {
+                    response = routes.unrouted(request)
                 } catch {
                     response = APIError.response(for: error)
+                }
+                if response.status == .notFound, response.headers[.contentType] == nil {
+                    response = routes.unrouted(request)
                 }
                 response.headers[.date] = Date().formatted(.iso8601)
                 response.headers[.server] = "obligd"

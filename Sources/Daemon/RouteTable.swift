@@ -1,0 +1,42 @@
+import APIModel
+import Hummingbird
+
+/// The routes the API serves, so a request no route takes gets a JSON answer that says why: 405 with
+/// `Allow` when the path exists under other methods, else 404 naming the path (Hummingbird answers
+/// both with an empty 404).
+struct RouteTable: Sendable {
+    private let routes: [(pattern: [Substring], method: String)]
+
+    init(_ router: Router<BasicRequestContext>) {
+        routes = router.routes.map { (String(describing: $0.path).split(separator: "/"), $0.method.rawValue) }
+    }
+
+    /// The methods that `path` is served with, sorted; empty when no route has that path.
+    func methods(for path: String) -> [String] {
+        let parts = path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/") } ?? []
+        let matching = routes.filter { route in
+            route.pattern.count == parts.count
+                && zip(route.pattern, parts).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
+        }
+        return Array(Set(matching.map(\.method))).sorted()
+    }
+
+    /// The answer to a request no route took.
+    func unrouted(_ request: Request) -> Response {
+        let allowed = methods(for: request.uri.path)
+        if allowed.isEmpty {
+            return APIError.json(
+                .notFound,
+                APIErrorBody(
+                    error: "no route \(request.method.rawValue) \(request.uri.path)", field: "path",
+                    fix: "see openapi.yaml or 'obligctl help' for the routes"))
+        }
+        var response = APIError.json(
+            .methodNotAllowed,
+            APIErrorBody(
+                error: "\(request.uri.path) does not take \(request.method.rawValue)", field: "method",
+                fix: "use \(allowed.joined(separator: " or "))"))
+        response.headers[.allow] = allowed.joined(separator: ", ")
+        return response
+    }
+}
