@@ -23,6 +23,8 @@ enum APIError {
             return json(
                 e.status, APIErrorBody(error: e.body ?? e.status.reasonPhrase, field: "request", fix: "send a well-formed HTTP/1.1 request")
             )
+        case let e as APIFailure:
+            return json(e.status, e.body)
         case let e as APIErrorBody:
             return json(.badRequest, e)
         case let e as DecodingError:
@@ -75,4 +77,10 @@ enum APIError {
     static func raw(_ status: HTTPResponse.Status, _ data: Data) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+/// A refusal with its own status (415 and the like) and the body that explains it.
+struct APIFailure: Error {
+    var status: HTTPResponse.Status
+    var body: APIErrorBody
 }

@@ -225,6 +225,12 @@ package struct APIServer: Sendable {
         _ body: @escaping @Sendable (Recorder, B) throws -> T
     ) async -> Response {
         do {
+            if let type = req.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+                throw APIFailure(
+                    status: .unsupportedMediaType,
+                    body: APIErrorBody(
+                        error: "Content-Type \(type) is not JSON", field: "Content-Type", fix: "send Content-Type: application/json"))
+            }
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
             let key = req.headers[.init("Idempotency-Key")!]

@@ -12,6 +12,12 @@ extension Recorder {
                 field: "id", problem: "'\(id)' is not a valid entity id",
                 fix: "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
+        try Limits.check(name, field: "name", max: Limits.name)
+        if let owner { try Limits.check(owner, field: "owner", max: Limits.name) }
+        for (k, v) in labels {
+            try Limits.check(k, field: "labels", max: Limits.name)
+            try Limits.check(v, field: "labels.\(k)", max: Limits.name)
+        }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError.invalid(field: "name", problem: "is empty", fix: "give the entity's name")
         }

@@ -71,6 +71,8 @@ extension Recorder {
     }
 
     package func addEvent(entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String]) throws -> Outcome {
+        if let ref { try Limits.check(ref, field: "ref", max: Limits.name) }
+        for (k, v) in attributes { try Limits.check(v, field: "attributes.\(k)", max: Limits.title) }
         let e = try entity(entityId)
         guard let pack = config.packs.first(where: { $0.events[kind] != nil }), let spec = pack.events[kind] else {
             let known = config.packs.flatMap { $0.events.keys }.sorted()
@@ -158,6 +160,7 @@ extension Recorder {
 
     package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
         let e = try entity(entityId)
+        try Limits.check(title, field: "title", max: Limits.title)
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError.invalid(field: "title", problem: "is empty", fix: "say what must be done")
         }

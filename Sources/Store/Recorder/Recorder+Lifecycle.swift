@@ -27,6 +27,7 @@ extension Recorder {
     }
 
     package func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
+        if let note { try Limits.check(note, field: "note", max: Limits.note, multiline: true) }
         var o = try obligation(id)
         let before = try json(o)
         switch status {
