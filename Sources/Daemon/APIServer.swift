@@ -3,6 +3,7 @@ import Crypto
 import DeadlineKit
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOPosix
 import Rules
@@ -132,20 +133,8 @@ package struct APIServer: Sendable {
         router.get("/v1/audit") { req, _ in
             await self.handle {
                 let q = req.uri.queryParameters
-                let after =
-                    try q["after"].map { text -> Int64 in
-                        guard let n = Int64(text), n >= 0 else {
-                            throw StoreError.invalid(field: "after", problem: "'\(text)' is not an audit row id", fix: "e.g. after=0")
-                        }
-                        return n
-                    } ?? 0
-                let limit =
-                    try q["limit"].map { text -> Int in
-                        guard let n = Int(text), (1...10_000).contains(n) else {
-                            throw StoreError.invalid(field: "limit", problem: "'\(text)' is not 1 to 10000", fix: "e.g. limit=1000")
-                        }
-                        return n
-                    } ?? 1000
+                let after: Int64 = try queryNumber(q, "after", in: 0...Int64.max, fallback: 0, example: "0")
+                let limit = try queryNumber(q, "limit", in: 1...10_000, fallback: 1000, example: "1000")
                 return try await self.snapshot { r in
                     try r.auditRows(after: after, limit: limit).map {
                         AuditRecord(
@@ -188,12 +177,7 @@ package struct APIServer: Sendable {
         if let d = q["dueBefore"] {
             filter.dueBefore = try parsed("dueBefore", String(d)) { (t) throws(InputError) in try CivilDate(parsing: t) }
         }
-        if let l = q["limit"] {
-            guard let n = Int(l), n > 0 else {
-                throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100")
-            }
-            filter.limit = n
-        }
+        filter.limit = try queryNumber(q, "limit", in: 1...Int.max, fallback: filter.limit, example: "100")
         return try await list(filter)
     }
 
@@ -234,8 +218,7 @@ package struct APIServer: Sendable {
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
             let key = req.headers[.init("Idempotency-Key")!]
-            let actor = try PeerIdentity.actor(
-                verified: req.headers[.init(PeerIdentity.header)!], claimed: req.headers[.init("X-Obligd-Actor")!])
+            let actor = try PeerIdentity.actor(of: req)
             // A retry must resend the same request: method, path and the SHA-256 of the body's bytes.
             let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
             let prepare: @Sendable () throws -> (B, String) = {
@@ -274,6 +257,19 @@ package struct APIServer: Sendable {
             return APIError.response(for: error)
         }
     }
+}
+
+/// The whole-number query parameter `name` within `range`, `fallback` when it is absent; a 400 naming
+/// it (with `example`) otherwise. One check for every route's `limit` and cursor.
+func queryNumber<N: FixedWidthInteger & Sendable>(
+    _ q: HummingbirdCore.FlatDictionary<Substring, Substring>, _ name: String, in range: ClosedRange<N>, fallback: N, example: String
+) throws -> N {
+    guard let text = q[Substring(name)] else { return fallback }
+    guard let n = N(text), range.contains(n) else {
+        let bounds = range.upperBound == .max ? "\(range.lowerBound) or more" : "\(range.lowerBound) to \(range.upperBound)"
+        throw StoreError.invalid(field: name, problem: "'\(text)' is not a whole number from \(bounds)", fix: "e.g. \(name)=\(example)")
+    }
+    return n
 }
 
 func start(_ text: String, field: String) throws -> Start {

@@ -20,13 +20,7 @@ struct OutboxRoutes: Sendable {
                         field: "status", problem: "'\(filterText)' is not an outbox filter",
                         fix: "use \(OutboxFilter.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                var limit = 100
-                if let l = q["limit"] {
-                    guard let n = Int(l), n > 0 else {
-                        throw StoreError.invalid(field: "limit", problem: "'\(l)' is not a positive number", fix: "e.g. limit=100")
-                    }
-                    limit = n
-                }
+                let limit = try queryNumber(q, "limit", in: 1...Int.max, fallback: 100, example: "100")
                 let digest = q["digest"].map(String.init)
                 return try await dispatcher.listOutbox(filter: filter, digest: digest, limit: limit).map(Self.view)
             }
@@ -35,7 +29,7 @@ struct OutboxRoutes: Sendable {
             await api.handle {
                 let body = try await Self.body(req)
                 let n = try await dispatcher.retry(
-                    outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver, actor: Self.actor(req))
+                    outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver, actor: PeerIdentity.actor(of: req))
                 dispatcher.wake()
                 return OutboxActionResult(changed: n)
             }
@@ -51,7 +45,7 @@ struct OutboxRoutes: Sendable {
                 return OutboxActionResult(
                     changed: try await dispatcher.drop(
                         outboxId: ctx.parameters.get("id") ?? "", receiver: body.receiver,
-                        actor: Self.actor(req), reason: reason))
+                        actor: PeerIdentity.actor(of: req), reason: reason))
             }
         }
         router.get("/v1/receivers") { _, _ in
@@ -62,14 +56,14 @@ struct OutboxRoutes: Sendable {
         }
         router.post("/v1/receivers/:name/resume") { req, ctx in
             await api.handle {
-                let q = try await dispatcher.resume(receiver: ctx.parameters.get("name") ?? "", actor: Self.actor(req))
+                let q = try await dispatcher.resume(receiver: ctx.parameters.get("name") ?? "", actor: PeerIdentity.actor(of: req))
                 return Views.receiver(q, nowMillis: api.clock().secondsSinceEpoch * 1000)
             }
         }
         router.post("/v1/receivers/:name/retry") { req, ctx in
             await api.handle {
                 let name = ctx.parameters.get("name") ?? ""
-                return OutboxActionResult(changed: try await dispatcher.retryAll(receiver: name, actor: Self.actor(req)))
+                return OutboxActionResult(changed: try await dispatcher.retryAll(receiver: name, actor: PeerIdentity.actor(of: req)))
             }
         }
         router.post("/v1/receivers/:name/test") { _, ctx in
@@ -92,10 +86,6 @@ struct OutboxRoutes: Sendable {
     static func body(_ req: Request) async throws -> OutboxActionBody {
         let data = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
         return data.isEmpty ? OutboxActionBody() : try JSONDecoder().decode(OutboxActionBody.self, from: data)
-    }
-
-    static func actor(_ req: Request) throws -> String {
-        try PeerIdentity.actor(verified: req.headers[.init(PeerIdentity.header)!], claimed: req.headers[.init("X-Obligd-Actor")!])
     }
 
     static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }

@@ -1,6 +1,8 @@
 import APIModel
 import Foundation
+import Hummingbird
 import NIOCore
+import Synchronization
 
 /// `struct ucred` of <sys/socket.h> (glibc hides it without _GNU_SOURCE): what SO_PEERCRED returns.
 private struct PeerCredentials: Sendable {
@@ -23,8 +25,19 @@ package struct PeerIdentity: Sendable, Equatable {
     /// read the verified identity from the request.
     package static let header = "X-Obligd-Peer"
 
-    /// The user name of `uid`, or `uid:N` when it has none.
+    /// Names already looked up: the peer is asked for on every request, and `getpwuid_r` reads the
+    /// user database each time.
+    private static let names = Mutex<[uid_t: String]>([:])
+
+    /// The user name of `uid`, or `uid:N` when it has none (looked up once per uid).
     package static func user(of uid: uid_t) -> String {
+        if let known = names.withLock({ $0[uid] }) { return known }
+        let name = lookUp(uid)
+        names.withLock { $0[uid] = name }
+        return name
+    }
+
+    private static func lookUp(_ uid: uid_t) -> String {
         var pwd = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -40,6 +53,11 @@ package struct PeerIdentity: Sendable, Equatable {
         ).get()
         guard let cred, cred.pid > 0 else { return nil }
         return PeerIdentity(uid: cred.uid, user: user(of: cred.uid))
+    }
+
+    /// The actor of `req`: the verified peer the socket server put in `header`, and `X-Obligd-Actor`.
+    package static func actor(of req: Request) throws -> String {
+        try actor(verified: req.headers[.init(header)!], claimed: req.headers[.init("X-Obligd-Actor")!])
     }
 
     /// The actor an audit row records: the verified user, and whom a client says it acts for when that
