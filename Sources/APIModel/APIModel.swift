@@ -103,7 +103,14 @@ package struct ObligationView: Codable, Sendable {
     package var period: String
     package var due: String
     package var dueWeekday: String
+    /// When it ends, ISO 8601 UTC: 24:00 of the due day in the entity's zone, or the instant itself.
     package var dueInstant: String
+    /// The same end in the entity's zone with its offset, e.g. `2025-03-03T14:15:00+08:00`.
+    package var dueLocal: String
+    /// The entity's zone (IANA name).
+    package var zone: String
+    /// True for an instant deadline (+Nh, +Nmin, +Ns): its time matters, not only its day.
+    package var timed: Bool
     package var status: String
     package var provisional: Bool
     package var calendars: [String]
@@ -112,10 +119,13 @@ package struct ObligationView: Codable, Sendable {
     package var explanation: [String]?
     /// Who has taken it (`obligctl ack`), while that holds.
     package var acknowledged: AcknowledgementView?
+    /// In the answer to done: the next obligation of a recurring rule that this opened.
+    package var opened: [ObligationView]?
     package init(
         id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
-        dueWeekday: String, dueInstant: String, status: String, provisional: Bool, calendars: [String], closedOn: String?,
-        closedNote: String?, explanation: [String]? = nil, acknowledged: AcknowledgementView? = nil
+        dueWeekday: String, dueInstant: String, dueLocal: String, zone: String, timed: Bool, status: String, provisional: Bool,
+        calendars: [String], closedOn: String?, closedNote: String?, explanation: [String]? = nil,
+        acknowledged: AcknowledgementView? = nil
     ) {
         self.id = id
         self.entity = entity
@@ -127,6 +137,9 @@ package struct ObligationView: Codable, Sendable {
         self.due = due
         self.dueWeekday = dueWeekday
         self.dueInstant = dueInstant
+        self.dueLocal = dueLocal
+        self.zone = zone
+        self.timed = timed
         self.status = status
         self.provisional = provisional
         self.calendars = calendars

@@ -59,17 +59,17 @@ package struct APIServer: Sendable {
         }
         router.post("/v1/metrics") { req, _ in
             await self.write(req, MetricReport.self, status: .created) { r, b in
-                Views.fact(
+                try Views.fact(
                     try r.reportMetric(
-                        entityId: b.entity, metric: b.metric, value: b.value, at: try b.at.map { try start($0, field: "at") }))
+                        entityId: b.entity, metric: b.metric, value: b.value, at: try b.at.map { try start($0, field: "at") }), in: r)
             }
         }
         router.post("/v1/events") { req, _ in
             await self.write(req, EventBody.self, status: .created) { r, b in
-                Views.fact(
+                try Views.fact(
                     try r.addEvent(
                         entityId: b.entity, kind: b.kind, at: try b.at.map { try start($0, field: "at") }, ref: b.ref,
-                        attributes: b.attributes ?? [:]))
+                        attributes: b.attributes ?? [:]), in: r)
             }
         }
         router.post("/v1/obligations") { req, _ in
@@ -82,9 +82,9 @@ package struct APIServer: Sendable {
                     return v
                 }
                 let period = try parsed("period", b.period) { (t) throws(InputError) in try Period(parsing: t) }
-                return Views.obligation(
+                return try Views.obligation(
                     try r.addCustom(
-                        entityId: b.entity, title: b.title, start: try start(b.start, field: "start"), period: period, roll: roll))
+                        entityId: b.entity, title: b.title, start: try start(b.start, field: "start"), period: period, roll: roll), in: r)
             }
         }
         router.get("/v1/obligations") { req, _ in await self.handle { try await self.list(req) } }
@@ -95,7 +95,7 @@ package struct APIServer: Sendable {
                 return try await self.snapshot { r in
                     guard let o = try r.findObligation(id) else { throw StoreError.notFound("obligation \(id)") }
                     let ack = try r.acknowledgements(of: [id])[id]
-                    return Views.obligation(o, explanation: explain ? try r.explanation(of: o) : nil, acknowledgement: ack)
+                    return try Views.obligation(o, in: r, explanation: explain ? try r.explanation(of: o) : nil, acknowledgement: ack)
                 }
             }
         }
@@ -110,7 +110,10 @@ package struct APIServer: Sendable {
             router.post("/v1/obligations/:id/\(verb)") { req, ctx in
                 await self.write(req, CloseBody.self, status: .ok) { r, b in
                     let day = try b.date.map { text in try parsed("date", text) { (t) throws(InputError) in try CivilDate(parsing: t) } }
-                    return Views.obligation(try r.close(try obligationId(ctx), as: status, on: day, note: b.note))
+                    let (o, successor) = try r.close(try obligationId(ctx), as: status, on: day, note: b.note)
+                    var view = try Views.obligation(o, in: r)
+                    view.opened = try successor.map { [try Views.obligation($0, in: r)] }
+                    return view
                 }
             }
         }
@@ -118,7 +121,7 @@ package struct APIServer: Sendable {
             await self.write(req, AckBody.self, status: .ok) { r, b in
                 let until = try b.until.map { text in try parsed("until", text) { (t) throws(InputError) in try CivilDate(parsing: t) } }
                 let (o, ack) = try r.acknowledge(try obligationId(ctx), note: b.note, until: until)
-                return Views.obligation(o, acknowledgement: ack)
+                return try Views.obligation(o, in: r, acknowledgement: ack)
             }
         }
         router.post("/v1/import") { req, _ in
@@ -185,7 +188,7 @@ package struct APIServer: Sendable {
         try await snapshot { r in
             let list = try r.obligations(matching: filter)
             let acks = try r.acknowledgements(of: list.compactMap(\.id))
-            return list.map { Views.obligation($0, acknowledgement: $0.id.flatMap { acks[$0] }) }
+            return try list.map { try Views.obligation($0, in: r, acknowledgement: $0.id.flatMap { acks[$0] }) }
         }
     }
 
@@ -200,11 +203,20 @@ package struct APIServer: Sendable {
         do { return APIError.json(.ok, try await body()) } catch { return APIError.response(for: error) }
     }
 
+    /// Encodes a decoded body in one canonical form: sorted keys, no escaped slashes.
+    static let canonical: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func digest(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
     /// Bodies at least this large are decoded off the event loop.
     static let offloadBodyBytes = 256 << 10
 
     /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
-    func write<B: Decodable & Sendable, T: Encodable & Sendable>(
+    func write<B: Codable & Sendable, T: Encodable & Sendable>(
         _ req: Request, _: B.Type, status: HTTPResponse.Status,
         _ body: @escaping @Sendable (Recorder, B) throws -> T
     ) async -> Response {
@@ -219,7 +231,8 @@ package struct APIServer: Sendable {
             let data = Data(buffer: buffer)
             let key = req.headers[.init("Idempotency-Key")!]
             let actor = try PeerIdentity.actor(of: req)
-            // A retry must resend the same request: method, path and the SHA-256 of the body's bytes.
+            // A retry must resend the same request: method, path and the SHA-256 of the body's meaning (the
+            // decoded body encoded again with sorted keys), so key order, spacing and escapes do not matter.
             let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
             let prepare: @Sendable () throws -> (B, String) = {
                 let decoded: B
@@ -228,7 +241,7 @@ package struct APIServer: Sendable {
                 } else {
                     decoded = try JSONDecoder().decode(B.self, from: data)
                 }
-                let fingerprint = signature.map { $0 + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() } ?? ""
+                let fingerprint = try signature.map { $0 + Self.digest(try Self.canonical.encode(decoded)) } ?? ""
                 return (decoded, fingerprint)
             }
             // Concurrency runs on the event loops, so a large body (an import) is decoded and hashed on the

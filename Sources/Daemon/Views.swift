@@ -11,25 +11,32 @@ enum Views {
             createdAt: Instant(secondsSinceEpoch: e.createdAt).description)
     }
 
-    static func obligation(_ o: Obligation, explanation: [String]? = nil, acknowledgement: Acknowledgement?) -> ObligationView {
-        var v = obligation(o, explanation: explanation)
+    static func obligation(
+        _ o: Obligation, in r: Recorder, explanation: [String]? = nil, acknowledgement: Acknowledgement?
+    ) throws -> ObligationView {
+        var v = try obligation(o, in: r, explanation: explanation)
         v.acknowledged = acknowledgement.map {
             AcknowledgementView(by: $0.actor, note: $0.note, at: Instant(secondsSinceEpoch: $0.at).description, until: $0.until)
         }
         return v
     }
 
-    static func obligation(_ o: Obligation, explanation: [String]? = nil) -> ObligationView {
-        ObligationView(
+    /// An obligation as the API shows it; `r` gives its entity's zone, in which its end is also shown.
+    static func obligation(_ o: Obligation, in r: Recorder, explanation: [String]? = nil) throws -> ObligationView {
+        let zone = try r.zone(ofEntity: o.entityId)
+        let end = Instant(secondsSinceEpoch: o.dueInstant)
+        return ObligationView(
             id: o.id ?? 0, entity: o.entityId, rule: o.ruleId, title: o.title, trigger: o.triggerKey.description,
             start: o.start.description, period: o.period.description, due: o.due.description,
-            dueWeekday: o.due.weekdayName, dueInstant: Instant(secondsSinceEpoch: o.dueInstant).description,
-            status: o.status.rawValue, provisional: o.provisional, calendars: o.calendars.years,
+            dueWeekday: o.due.weekdayName, dueInstant: end.description, dueLocal: zone.local(end), zone: zone.identifier,
+            timed: o.period.unit.isInstant, status: o.status.rawValue, provisional: o.provisional, calendars: o.calendars.years,
             closedOn: o.closedOn?.description, closedNote: o.closedNote, explanation: explanation)
     }
 
-    static func fact(_ outcome: Recorder.Outcome) -> FactResult {
-        FactResult(id: outcome.factId, opened: outcome.opened.map { obligation($0) }, moved: outcome.moved.map { obligation($0) })
+    static func fact(_ outcome: Recorder.Outcome, in r: Recorder) throws -> FactResult {
+        FactResult(
+            id: outcome.factId, opened: try outcome.opened.map { try obligation($0, in: r) },
+            moved: try outcome.moved.map { try obligation($0, in: r) })
     }
 
     static func audit(_ a: AuditEntry) -> AuditView {

@@ -32,6 +32,18 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         return "\(day)T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))Z"
     }
 
+    /// RFC 3339 at a UTC offset of `utcOffset` seconds, e.g. `2025-03-03T14:15:00+08:00`: how an
+    /// instant deadline is shown to the people who must meet it, in their own wall-clock time.
+    public func rfc3339(utcOffset: Int) -> String {
+        if utcOffset == 0 { return description }
+        let local = adding(seconds: Int64(utcOffset))
+        let day = local.civilDate()
+        let secs = Int(local.secondsSinceEpoch - Int64(day.dayNumber) * 86_400)
+        let sign = utcOffset < 0 ? "-" : "+"
+        let off = abs(utcOffset) / 60
+        return "\(day)T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))\(sign)\(pad(off / 60, 2)):\(pad(off % 60, 2))"
+    }
+
     /// The instant syntax quoted in parse errors. The offset is mandatory so that a deadline never depends on the
     /// zone of the machine that computes it.
     public static let accepted = "an instant as YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM), e.g. 2025-03-03T14:05:00+08:00"

@@ -38,5 +38,8 @@ package struct Zone: Sendable, Hashable {
         timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(i.secondsSinceEpoch)))
     }
 
+    /// `i` in this zone's wall-clock time with its offset, e.g. `2025-03-03T14:15:00+08:00`.
+    package func local(_ i: Instant) -> String { i.rfc3339(utcOffset: offset(at: i)) }
+
     package func day(of i: Instant) -> CivilDate { i.civilDate(utcOffset: offset(at: i)) }
 }

@@ -44,6 +44,20 @@ package final class ReminderScheduler: Sendable {
             total += sent
             if !more { break }
         }
+        // Recurring obligations that fell due open their successor (done may already have).
+        var successors = 0
+        while true {
+            let config = configuration()
+            let (opened, more) = try await store.transaction(config: config, now: clock.now(), actor: "scheduler") { r in
+                try r.openDueSuccessors()
+            }
+            successors += opened
+            if !more { break }
+        }
+        if successors > 0 {
+            logger.info("recurring obligations opened", metadata: ["count": "\(successors)"])
+            onSent(successors)
+        }
         if total > 0 {
             logger.info("reminders recorded", metadata: ["count": "\(total)"])
             onSent(total)
@@ -51,10 +65,14 @@ package final class ReminderScheduler: Sendable {
         return total
     }
 
+    /// The next instant the scheduler has work: a reminder stage, or a recurring obligation falling due.
     package func nextReminder() async throws -> Instant? {
         let config = configuration()
         let now = clock.now()
-        return try await store.snapshot(config: config, now: now) { r in try r.nextReminder() }
+        return try await store.snapshot(config: config, now: now) { r in
+            let reminder = try r.nextReminder(), recurrence = try r.nextRecurrence()
+            return [reminder, recurrence].compactMap { $0 }.min()
+        }
     }
 
     /// Call after writes that may add an earlier stage, so the sleep is shortened.

@@ -191,6 +191,11 @@ enum Schema {
             try db.execute(
                 sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;")
         }
+        m.registerMigration("v8-recurrence") { db in
+            // A recurring rule's open obligations by due instant: the scheduler wakes at the next one to
+            // open its successor (Recorder+Recurrence).
+            try db.create(index: "obligation_rule_open_due", on: "obligation", columns: ["ruleId", "status", "dueInstant"])
+        }
         return m
     }
 }

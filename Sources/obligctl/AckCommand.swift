@@ -11,7 +11,7 @@ struct AckCommand: AsyncParsableCommand {
             before-stage reminders only the last goes out and overdue reminders come at most once a day. \
             The due-day reminder always goes out. list and show name who acknowledged it.
             """)
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var client: WriteOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Option(help: "Who does what, e.g. \"Li Wei files it on Friday\".") var note: String
     @Option(help: "Last day it holds (YYYY-MM-DD); default: until the obligation is closed.") var until: String?

@@ -60,6 +60,7 @@ struct BatchCalc {
             buffer.withUnsafeBufferPointer { buf in worker.line(UnsafeBufferPointer(rebasing: buf[0..<filled])) }
         }
         worker.out.flush()
+        if worker.provisional > 0 { Provisional.note(years: [], count: worker.provisional) }
         return worker.ok
     }
 }
@@ -100,6 +101,8 @@ private struct Worker {
     let roll: Roll?
     var out: Output
     var ok = true
+    /// How many answers rest on an estimated calendar year (each is marked on its line).
+    var provisional = 0
     /// Parsed periods by token (up to 7 bytes, packed with its length into a UInt64).
     var periods: [UInt64: Period] = [:]
 
@@ -145,11 +148,15 @@ private struct Worker {
             return
         }
         let due: CivilDate
+        let estimated: Bool
         do throws(WorkingCalendar.Error) {
             if period.unit == .workingDays {
                 due = try calendar.addingWorkingDays(period.amount, to: start)
+                estimated = calendar.touchesEstimate(start, due)
             } else {
-                due = try calendar.deadline(from: start, period, roll: roll).due
+                let d = try calendar.deadline(from: start, period, roll: roll)
+                due = d.due
+                estimated = d.provisional
             }
         } catch {
             // Name the input line unless the message already starts with it.
@@ -172,7 +179,14 @@ private struct Worker {
         text.6 = UInt8(48 + c.month % 10)
         text.8 = UInt8(48 + c.day / 10)
         text.9 = UInt8(48 + c.day % 10)
-        withUnsafeBytes(of: &text) { out.bytes.append(contentsOf: $0) }
+        if estimated {
+            provisional += 1
+            text.10 = 32  // "YYYY-MM-DD provisional\n"
+            withUnsafeBytes(of: &text) { out.bytes.append(contentsOf: $0) }
+            out.bytes.append(contentsOf: "provisional\n".utf8)
+        } else {
+            withUnsafeBytes(of: &text) { out.bytes.append(contentsOf: $0) }
+        }
         if out.bytes.count >= 1 << 16 { out.flush() }
     }
 

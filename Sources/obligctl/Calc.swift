@@ -80,11 +80,26 @@ struct Calc: ParsableCommand {
         if json {
             writeOut(CalcJSON.render(result, calendar: calendar, explain: explain) + "\n")
         } else {
-            writeOut("\(result.due)\n")
+            // An instant deadline is shown as the instant in the zone's wall-clock time; a day deadline as the day.
+            let shown = result.deadline == nil ? zone.local(result.dueInstant) : result.due.description
+            writeOut(shown + (result.provisional ? " provisional" : "") + "\n")
+            if result.provisional { Provisional.note(years: CalcJSON.estimatedYears(result, calendar: calendar)) }
             if explain {
                 writeOut(CalcText.explanation(result, calendar: calendar).map { "  " + $0 }.joined(separator: "\n") + "\n")
             }
         }
+    }
+}
+
+/// The note on stderr that goes with every provisional result.
+enum Provisional {
+    static func note(years: [Int], count: Int = 1) {
+        let which = years.isEmpty ? "" : " (\(years.map(String.init).joined(separator: ", ")))"
+        let results = count == 1 ? "the result marked provisional rests" : "\(count) results marked provisional rest"
+        FileHandle.standardError.write(
+            Data(
+                "obligctl: \(results) on an estimated holiday calendar\(which): it may move when the official notice is published\n"
+                    .utf8))
     }
 }
 
@@ -113,6 +128,7 @@ enum CalcJSON {
             "period": r.period.description,
             "due": r.due.description,
             "dueInstant": r.dueInstant.description,
+            "dueLocal": (try? Zone(r.zone)).map { $0.local(r.dueInstant) } ?? r.dueInstant.description,
             "zone": r.zone,
             "region": calendar.region,
             "provisional": r.provisional
@@ -134,6 +150,12 @@ enum CalcJSON {
         }
         let data = try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The estimated years a result rests on.
+    static func estimatedYears(_ r: DueResult, calendar: WorkingCalendar) -> [Int] {
+        guard let d = r.deadline else { return [] }
+        return calendar.explain(d).calendars.filter(\.source.isEstimated).map(\.year)
     }
 
     static func calendarJSON(_ y: YearCalendar) -> [String: Any] {

@@ -4,15 +4,10 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// Options every daemon command shares: where the socket is and how to name the actor in the audit log.
+/// Options every daemon command shares: where the socket is.
 struct ClientOptions: ParsableArguments {
     @Option(help: ArgumentHelp("obligd's Unix socket (default: $OBLIGD_SOCKET, else the daemon's default).", valueName: "path"))
     var socket: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "Idempotency key for this write: retrying with the same key never writes twice (default: a fresh one).", valueName: "key"))
-    var idempotencyKey: String?
 
     var socketPath: String {
         let env = ProcessInfo.processInfo.environment
@@ -27,6 +22,21 @@ struct ClientOptions: ParsableArguments {
         }
         return own
     }
+
+    func client() -> DaemonClient { DaemonClient(socketPath: socketPath, idempotencyKey: nil) }
+}
+
+/// Options of the commands that write: the socket and an idempotency key for safe retries. Read-only
+/// commands do not offer the key, since there is nothing to repeat safely.
+struct WriteOptions: ParsableArguments {
+    @OptionGroup var connection: ClientOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Idempotency key for this write: retrying with the same key never writes twice (default: a fresh one).", valueName: "key"))
+    var idempotencyKey: String?
+
+    var socketPath: String { connection.socketPath }
 
     func client() -> DaemonClient { DaemonClient(socketPath: socketPath, idempotencyKey: idempotencyKey) }
 }
@@ -53,6 +63,13 @@ struct DaemonClient {
             }
         }
     }
+
+    /// Requests in one canonical form (sorted keys), so a retry sends the very same bytes.
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
 
     /// A client that gives up connecting after a few seconds: a local socket answers at once or not at all.
     static let http = HTTPClient(
@@ -83,7 +100,7 @@ struct DaemonClient {
         request.headers.add(name: "X-Obligd-Actor", value: ProcessInfo.processInfo.environment["USER"] ?? "uid:\(getuid())")
         let key = idempotencyKey ?? UUID().uuidString.lowercased()
         if body != nil || raw != nil {
-            let data = try raw ?? JSONEncoder().encode(body!)
+            let data = try raw ?? DaemonClient.encoder.encode(body!)
             request.body = .bytes(ByteBuffer(bytes: data))
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Idempotency-Key", value: key)

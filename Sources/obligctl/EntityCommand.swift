@@ -9,7 +9,7 @@ struct EntityCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an entity (a company or unit).")
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Short id, e.g. acme-sh.") var id: String
         @Argument(help: "Name, e.g. \"ACME Shanghai Ltd\".") var name: String
         @Option(help: "IANA zone its legal days are counted in.") var zone: String?

@@ -11,7 +11,7 @@ struct MetricCommand: AsyncParsableCommand {
             discussion:
                 "A metric is a gauge: the count at that date or instant. Late and out-of-order reports are fine: the crossing date is derived from the whole history."
         )
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Entity id.") var entity: String
         @Argument(help: "Metric name (see obligctl rules show for the metrics a rule uses).") var metric: String
         @Argument(help: "The count.") var value: Int64
@@ -36,7 +36,7 @@ struct EventCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register an event, e.g. obligctl event add acme important_data_notified --at 2025-03-03.")
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Entity id.") var entity: String
         @Argument(help: "Event kind (obligctl rules show lists the kinds a rule uses).") var kind: String
         @Option(help: "When: YYYY-MM-DD (entity's zone) or an instant with offset; default now.") var at: String?
@@ -60,9 +60,9 @@ enum FactOutput {
     static func render(_ head: String, _ r: FactResult) -> String {
         var out = head + "\n"
         for o in r.opened {
-            out += "opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n"
+            out += "opened obligation \(o.id): \(o.title), due \(DueText.due(o))\(o.provisional ? " PROVISIONAL" : "")\n"
         }
-        for o in r.moved { out += "moved obligation \(o.id): \(o.title), now due \(o.due) (\(o.dueWeekday))\n" }
+        for o in r.moved { out += "moved obligation \(o.id): \(o.title), now due \(DueText.due(o))\n" }
         return out
     }
 }

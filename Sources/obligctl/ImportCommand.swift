@@ -12,7 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
             CSV: a header with type,entity,metric,value,kind,at,ref and any attr:NAME columns for event attributes.
             The file is checked line by line first; then it is sent in one transaction, so a bad record changes nothing.
             """)
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var client: WriteOptions
     @Argument(help: "File (.csv or .jsonl); - for stdin as JSON Lines.") var file: String
     @Flag(help: "Print JSON.") var json = false
 

@@ -9,7 +9,7 @@ struct ObligationCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a custom obligation: obligctl obligation add acme --title \"Reply to audit\" --start 2025-03-03 --period +10wd.")
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Entity id.") var entity: String
         @Option(help: "What must be done.") var title: String
         @Option(help: "Start: YYYY-MM-DD, or an instant with offset for +Nh/+Nmin/+Ns.") var start: String
@@ -23,7 +23,7 @@ struct ObligationCommand: AsyncParsableCommand {
                     "/v1/obligations", CustomObligationBody(entity: entity, title: title, start: start, period: period, roll: roll),
                     as: ObligationView.self)
                 if json { return try printJSON(o) }
-                writeOut("opened obligation \(o.id): \(o.title), due \(o.due) (\(o.dueWeekday))\(o.provisional ? " PROVISIONAL" : "")\n")
+                writeOut("opened obligation \(o.id): \(o.title), due \(DueText.due(o))\(o.provisional ? " PROVISIONAL" : "")\n")
             }
         }
     }
@@ -58,21 +58,9 @@ enum ObligationTable {
         return Table(
             header: ["ID", "ENTITY", "DUE", "LEFT", "STATUS", "RULE / TITLE"],
             rows: list.map { o in
-                let dueAt = ISO8601DateFormatter().date(from: o.dueInstant) ?? now
-                let secs = dueAt.timeIntervalSince(now)
-                let left: String
-                if o.status != "open" {
-                    left = "-"
-                } else if secs < 0 {
-                    left = "OVERDUE"
-                } else if secs < 86_400 {
-                    left = "\(Int(secs / 3600))h"
-                } else {
-                    left = "\(Int(secs / 86_400))d"
-                }
                 let status = o.status + (o.acknowledged.map { " (ack \($0.by))" } ?? "")
                 return [
-                    String(o.id), o.entity, "\(o.due) \(o.dueWeekday.prefix(3))\(o.provisional ? " (prov.)" : "")", left, status,
+                    String(o.id), o.entity, DueText.column(o) + (o.provisional ? " (prov.)" : ""), DueText.left(o, now: now), status,
                     o.rule ?? o.title
                 ]
             }
@@ -98,7 +86,8 @@ struct ShowCommand: AsyncParsableCommand {
                 "rule:       \(o.rule ?? "custom")",
                 "trigger:    \(o.trigger)",
                 "start:      \(o.start)   period: \(o.period)",
-                "due:        \(o.due) (\(o.dueWeekday)), ends \(o.dueInstant) UTC\(o.provisional ? "  PROVISIONAL" : "")",
+                "due:        \(DueText.due(o)), ends \(o.dueLocal)\(o.provisional ? "  PROVISIONAL" : "")",
+                "left:       \(DueText.left(o))",
                 "status:     \(o.status)" + (o.closedOn.map { " on \($0)" } ?? "") + (o.closedNote.map { ": \($0)" } ?? ""),
                 "calendars:  \(o.calendars.joined(separator: ", "))"
             ]
@@ -116,28 +105,35 @@ struct ShowCommand: AsyncParsableCommand {
 
 struct DoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark an obligation done.")
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var client: WriteOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Option(help: "Day it was done (YYYY-MM-DD); default today.") var date: String?
     @Option(help: "A note for the audit log (e.g. filing number).") var note: String?
+    @Flag(help: "Print JSON (the obligation; `opened` holds the next one of a recurring rule).") var json = false
 
     func run() async throws {
         try await runClient {
             let o = try await client.client().post("/v1/obligations/\(id)/done", CloseBody(date: date, note: note), as: ObligationView.self)
+            if json { return try printJSON(o) }
             writeOut("obligation \(o.id) done on \(o.closedOn ?? "?")\n")
+            for next in o.opened ?? [] {
+                writeOut("opened obligation \(next.id): \(next.title), due \(DueText.due(next))\(next.provisional ? " PROVISIONAL" : "")\n")
+            }
         }
     }
 }
 
 struct WaiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "waive", abstract: "Waive an obligation (a reason is required).")
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var client: WriteOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Option(help: "Why it does not apply.") var reason: String
+    @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         try await runClient {
             let o = try await client.client().post("/v1/obligations/\(id)/waive", CloseBody(note: reason), as: ObligationView.self)
+            if json { return try printJSON(o) }
             writeOut("obligation \(o.id) waived\n")
         }
     }
@@ -145,14 +141,16 @@ struct WaiveCommand: AsyncParsableCommand {
 
 struct ReopenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen a done or waived obligation.")
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var client: WriteOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Option(help: "Why.") var note: String?
+    @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         try await runClient {
             let o = try await client.client().post("/v1/obligations/\(id)/reopen", CloseBody(note: note), as: ObligationView.self)
-            writeOut("obligation \(o.id) reopened, due \(o.due)\n")
+            if json { return try printJSON(o) }
+            writeOut("obligation \(o.id) reopened, due \(DueText.due(o))\n")
         }
     }
 }
@@ -175,7 +173,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
 struct ReloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reload", abstract: "Make obligd re-read its configuration (like SIGHUP).")
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var client: WriteOptions
 
     func run() async throws {
         try await runClient {

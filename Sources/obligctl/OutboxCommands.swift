@@ -45,7 +45,7 @@ struct OutboxCommand: AsyncParsableCommand {
                 Give an outbox id (from obligctl outbox list --status dead), or --receiver NAME --all to send \
                 every dead letter of that receiver again, in the order they were first queued.
                 """)
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Outbox id.") var id: String?
         @Option(help: "Only to this receiver.") var receiver: String?
         @Flag(help: "Every dead letter of --receiver, in order.") var all = false
@@ -75,7 +75,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct Drop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give up a notification (audited; a reason is required).")
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Outbox id.") var id: String
         @Option(help: "Only for this receiver.") var receiver: String?
         @Option(help: "Why.") var reason: String
@@ -97,7 +97,7 @@ struct NotifyCommand: AsyncParsableCommand {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a sample message to RECEIVER and report its answer (nothing is queued).")
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Receiver name from obligd.json.") var receiver: String
         @Flag(help: "Print JSON.") var json = false
 

@@ -52,7 +52,7 @@ struct ReceiverCommand: AsyncParsableCommand {
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Probe a paused receiver now, after fixing it (audited).")
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var client: WriteOptions
         @Argument(help: "Receiver name from obligd.json.") var receiver: String
         @Flag(help: "Print JSON.") var json = false
 

@@ -47,7 +47,9 @@ struct CLITests {
             (["calc", "--roll", "none", "2026-10-04", "-6mo"], "2026-04-04\n"),
             (["calc", "2025-03-03", "+2mo"], "2025-05-06\n"),
             (["calc", "2025-02-10", "-5wd"], "2025-01-27\n"),
-            (["calc", "2025-03-03T14:05:00+08:00", "+10min"], "2025-03-03\n")
+            (["calc", "2025-03-03T14:05:00+08:00", "+10min"], "2025-03-03T14:15:00+08:00\n"),
+            (["calc", "2025-03-03T06:05:00Z", "+30min"], "2025-03-03T14:35:00+08:00\n"),
+            (["calc", "--zone", "Europe/Berlin", "2025-03-03T14:05:00+08:00", "+1h"], "2025-03-03T08:05:00+01:00\n")
         ])
     func calcVariants(args: [String], expected: String) throws {
         let r = try Obligctl.run(args)
@@ -85,6 +87,24 @@ struct CLITests {
         let calendars = try #require(object["calendars"] as? [[String: Any]])
         #expect(calendars.map { $0["year"] as? Int } == [2026, 2027])
         #expect(calendars.last?["source"] as? String == "estimated")
+    }
+
+    @Test("plain calc marks a provisional result on its line and says why on stderr")
+    func calcPlainProvisional() throws {
+        let r = try Obligctl.run(["calc", "2026-12-25", "+10wd"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "2027-01-11 provisional\n")
+        #expect(r.stderr.contains("estimated holiday calendar (2027)"), "\(r.stderr)")
+        let settled = try Obligctl.run(["calc", "2025-01-27", "+5wd"])
+        #expect(settled.stdout == "2025-02-10\n" && settled.stderr.isEmpty)
+    }
+
+    @Test("calc --batch marks each provisional line and counts them on stderr")
+    func batchProvisional() throws {
+        let r = try Obligctl.run(["calc", "--batch"], stdin: "2026-12-25 +10wd\n2025-01-27 +5wd\n2026-12-01 +2mo\n")
+        #expect(r.status == 0)
+        #expect(r.stdout == "2027-01-11 provisional\n2025-02-10\n2027-02-01 provisional\n")
+        #expect(r.stderr.contains("2 results marked provisional"), "\(r.stderr)")
     }
 
     @Test("calc --explain prints the due date first, then the reasoning")

@@ -316,7 +316,7 @@ func standardReceiver(_ name: String, _ server: TestServer, extra: String = "") 
             let o = try r.addCustom(
                 entityId: "globex", title: "Renew the data processing agreement", start: .day(try CivilDate(parsing: "2025-09-01")),
                 period: try Period(parsing: "+30d"), roll: nil)
-            return try r.close(o.id!, as: .done, on: nil, note: "signed")
+            return try r.close(o.id!, as: .done, on: nil, note: "signed").obligation
         }
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]")
         try await eventually("both delivered") {

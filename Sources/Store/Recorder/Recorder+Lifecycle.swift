@@ -26,7 +26,12 @@ extension Recorder {
         ])
     }
 
-    package func close(_ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?) throws -> Obligation {
+    /// Closes (done, waived) or reopens obligation `id`. Done opens the successor of a recurring
+    /// obligation unless its due day already did; the result names the one it opened.
+    @discardableResult
+    package func close(
+        _ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?
+    ) throws -> (obligation: Obligation, successor: Obligation?) {
         if let note { try Limits.check(note, field: "note", max: Limits.note, multiline: true) }
         var o = try obligation(id)
         let before = try json(o)
@@ -70,14 +75,7 @@ extension Recorder {
             }
         try audit(kind.rawValue, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
         try notify(kind, o)
-        if status == .done, let ruleId = o.ruleId, let rule = config.rule(ruleId), let rec = rule.recurrence {
-            // A recurring obligation opens the next one from the current due day.
-            var outcome = Outcome(factId: 0)
-            try upsert(
-                entity: e, rule: rule, title: rule.title, triggerKey: .recurrence(of: id),
-                start: .day(o.due), period: rec, roll: rule.roll,
-                reason: "recurs after obligation \(id)", outcome: &outcome)
-        }
-        return o
+        let successor = status == .done ? try openSuccessor(of: o, because: "recurs: obligation \(id) was done on \(o.closedOn!)") : nil
+        return (o, successor)
     }
 }

@@ -36,6 +36,9 @@ package struct Recorder {
         return z
     }
 
+    /// The zone entity `id` counts its legal days in (looked up once per transaction).
+    package func zone(ofEntity id: String) throws -> Zone { try zone(entity(id)) }
+
     package func entity(_ id: String, field: String = "entity") throws -> Entity {
         if let e = lookups.entities[id] { return e }
         guard let e = try Entity.fetchOne(db.cachedStatement(sql: "SELECT * FROM entity WHERE id = ?"), arguments: [id]) else {

@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The compliance officer's obligctl (#14) through a real obligd: retries, recurrence, times.
+@Suite struct OfficerTests {
+    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    /// A retried write with the same idempotency key succeeds with the first answer and writes nothing
+    /// more, from obligctl and from a client that orders its JSON keys differently.
+    @Test func retriesWithTheSameKeySucceedAndWriteOnce() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        let args = [
+            "event", "add", "acme", "pi_export_certificate_issued", "--at", "2025-03-03", "--ref", "N-1", "--attr", "expires=2028-08-31",
+            "--idempotency-key", "k2"
+        ]
+        let first = try obligctl(args, socket: socket)
+        #expect(first.status == 0, "\(first)")
+        for _ in 0..<3 {
+            let again = try obligctl(args, socket: socket)
+            #expect(again.status == 0, "\(again)")
+            #expect(again.stdout == first.stdout)
+        }
+        for (key, metric) in [("m1", ["metric", "report", "acme", "facial_recognition_individuals", "120000", "--at", "2025-05-20"])] {
+            #expect(try obligctl(metric + ["--idempotency-key", key], socket: socket).status == 0)
+            #expect(try obligctl(metric + ["--idempotency-key", key], socket: socket).status == 0)
+        }
+        // The same meaning in another key order and spacing is the same request; another meaning is not.
+        let a = #"{"entity":"acme","kind":"rectification_notice_shanghai","at":"2025-01-27"}"#
+        let b = #"{ "at": "2025-01-27", "kind": "rectification_notice_shanghai", "entity": "acme" }"#
+        let c = #"{"at":"2025-01-28","kind":"rectification_notice_shanghai","entity":"acme"}"#
+        let h = ["Content-Type": "application/json", "Idempotency-Key": "k3"]
+        #expect(try await d.request("POST", "/v1/events", raw: a, headers: h).0 == 201)
+        #expect(try await d.request("POST", "/v1/events", raw: b, headers: h).0 == 201)
+        #expect(try await d.request("POST", "/v1/events", raw: c, headers: h).0 == 409)
+        let (_, list) = try await d.request("GET", "/v1/obligations?entity=acme")
+        let rules = (list as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }.sorted()
+        #expect(rules == ["cn.facial-recognition.filing", "cn.pi-export.certificate-renewal", "cn.shanghai.rectification-report"])
+    }
+
+    /// An MLPS assessment registered in January 2024: by November 2026 the 2025 and 2026 assessments
+    /// fell due, so the 2027 one is open; marking the first done opens nothing more and says so.
+    @Test func recurringObligationsOpenTheNextWhenTheyFallDue() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        #expect(try obligctl(["entity", "add", "gov", "Gov Systems"], socket: socket).status == 0)
+        #expect(try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2024-01-15"], socket: socket).status == 0)
+        var dues: [String] = []
+        try await eventually("the chain is opened") {
+            let r = try obligctl(["list", "--entity", "gov", "--json"], socket: socket)
+            dues = (try json(r.stdout) as? [[String: Any]] ?? []).compactMap { $0["due"] as? String }
+            return dues.count == 3
+        }
+        #expect(dues == ["2025-01-15", "2026-01-15", "2027-01-15"])
+        let done = try obligctl(["done", "1", "--note", "assessed"], socket: socket)
+        #expect(done.status == 0)
+        #expect(!done.stdout.contains("opened"), "the successor was opened when it fell due: \(done.stdout)")
+        // Restarting opens nothing twice.
+        d.signal(SIGTERM)
+        _ = try await d.waitForExit()
+        try await d.start()
+        let all = try obligctl(["list", "--entity", "gov", "--status", "all", "--json"], socket: socket)
+        #expect((try json(all.stdout) as? [[String: Any]])?.count == 3)
+
+        // Done before the due day opens the next at once, and says so.
+        #expect(
+            try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2026-06-01", "--ref", "sys-2"], socket: socket).status
+                == 0)
+        let open = try obligctl(["list", "--entity", "gov", "--json"], socket: socket)
+        let id = (try json(open.stdout) as? [[String: Any]] ?? []).first { $0["due"] as? String == "2027-06-01" }?["id"] as? Int
+        let early = try obligctl(["done", "\(try #require(id))", "--json"], socket: socket)
+        let opened = (try json(early.stdout) as? [String: Any])?["opened"] as? [[String: Any]]
+        #expect(opened?.first?["due"] as? String == "2028-06-01", "\(early)")
+        let text = try obligctl(["list", "--entity", "gov", "--status", "all"], socket: socket)
+        #expect(text.stdout.contains("2028-06-01"))
+    }
+
+    /// Incident reports are due at an instant: list, show and JSON give the local time and zone, and
+    /// list says how long is left or how far past it is.
+    @Test func instantDeadlinesShowTheirTimeAndWhatIsLeft() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        #expect(try obligctl(["entity", "add", "tel", "Telco"], socket: socket).status == 0)
+        let add = try obligctl(["event", "add", "tel", "telecom_security_incident", "--at", "2025-03-03T14:05:00+08:00"], socket: socket)
+        #expect(add.stdout.contains("due 2025-03-03 14:15 +08:00 Asia/Shanghai"), "\(add)")
+        #expect(add.stdout.contains("due 2025-03-03 14:35 +08:00 Asia/Shanghai"), "\(add)")
+        let list = try obligctl(["list", "--entity", "tel"], socket: socket)
+        #expect(list.stdout.contains("2025-03-03 14:15 +08:00"), "\(list)")
+        #expect(list.stdout.contains("overdue "), "\(list)")
+        let rows = try #require(try json(try obligctl(["list", "--entity", "tel", "--json"], socket: socket).stdout) as? [[String: Any]])
+        #expect(rows.map { $0["dueLocal"] as? String } == ["2025-03-03T14:15:00+08:00", "2025-03-03T14:35:00+08:00"])
+        #expect(rows.allSatisfy { $0["timed"] as? Bool == true && $0["zone"] as? String == "Asia/Shanghai" })
+        let show = try obligctl(["show", "1"], socket: socket)
+        #expect(show.stdout.contains("due:        2025-03-03 14:15 +08:00 Asia/Shanghai"), "\(show)")
+        // A day deadline in the future says how many days are left.
+        #expect(try obligctl(["event", "add", "tel", "important_data_notified"], socket: socket).status == 0)
+        let future = try obligctl(["list", "--entity", "tel"], socket: socket)
+        #expect(future.stdout.contains(" in 6"), "two months ahead: \(future)")
+    }
+}
