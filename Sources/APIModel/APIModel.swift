@@ -186,14 +186,17 @@ package struct FactResult: Codable, Sendable {
     }
 }
 
+/// One audit row of an obligation's history. `before` and `after` are the obligation as objects,
+/// with its instants (`createdAt`, `dueInstant`, ...) as ISO 8601 UTC; the raw stored text with epoch
+/// seconds, which the hash chain covers, is what `GET /v1/audit` exports.
 package struct AuditView: Codable, Sendable {
     package var at: String
     package var actor: String
     package var action: String
     package var note: String?
-    package var before: String?
-    package var after: String?
-    package init(at: String, actor: String, action: String, note: String?, before: String?, after: String?) {
+    package var before: JSONValue?
+    package var after: JSONValue?
+    package init(at: String, actor: String, action: String, note: String?, before: JSONValue?, after: JSONValue?) {
         self.at = at
         self.actor = actor
         self.action = action
@@ -251,11 +254,12 @@ package struct Health: Codable, Sendable {
     package var version: String
     package var openObligations: Int
     package var overdue: Int
-    package var nextDue: String?
+    /// The open obligation that ends soonest (overdue ones first).
+    package var nextDue: ObligationView?
     package var rules: Int
     package var receivers: [ReceiverView]
     package init(
-        status: String, version: String, openObligations: Int, overdue: Int, nextDue: String?, rules: Int,
+        status: String, version: String, openObligations: Int, overdue: Int, nextDue: ObligationView?, rules: Int,
         receivers: [ReceiverView] = []
     ) {
         self.status = status

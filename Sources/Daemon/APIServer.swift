@@ -159,12 +159,14 @@ package struct APIServer: Sendable {
         let now = clock().secondsSinceEpoch
         let rules = config.configuration.rules.count
         let receivers = try await self.receivers().map { Views.receiver($0, nowMillis: now * 1000) }
-        let summary = try await snapshot { r in try r.summary() }
+        let (summary, next) = try await snapshot { r in
+            let summary = try r.summary()
+            return (summary, try summary.next.map { try Views.obligation($0, in: r) })
+        }
         let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" }
         return Health(
             status: healthy ? "ready" : "degraded", version: Self.version,
-            openObligations: summary.open, overdue: summary.overdue,
-            nextDue: summary.next.map { "\($0.due) \($0.entityId) \($0.ruleId ?? $0.title)" }, rules: rules, receivers: receivers)
+            openObligations: summary.open, overdue: summary.overdue, nextDue: next, rules: rules, receivers: receivers)
     }
 
     func list(_ req: Request) async throws -> [ObligationView] {

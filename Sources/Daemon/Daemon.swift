@@ -132,7 +132,9 @@ package struct Daemon: Sendable {
 
     /// "3 open, 1 overdue, next ...", then each receiver that is not delivering.
     static func statusText(_ h: Health) -> String {
-        let counts = "\(h.openObligations) open, \(h.overdue) overdue" + (h.nextDue.map { ", next \($0)" } ?? "")
+        let counts =
+            "\(h.openObligations) open, \(h.overdue) overdue"
+            + (h.nextDue.map { ", next \($0.due) \($0.entity) \($0.rule ?? $0.title)" } ?? "")
         let problems = h.receiverProblems
         return problems.isEmpty ? counts : "DEGRADED: " + problems.joined(separator: "; ") + " | " + counts
     }

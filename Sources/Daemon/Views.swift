@@ -41,8 +41,22 @@ enum Views {
 
     static func audit(_ a: AuditEntry) -> AuditView {
         AuditView(
-            at: Instant(secondsSinceEpoch: a.at).description, actor: a.actor, action: a.action, note: a.note, before: a.before,
-            after: a.after)
+            at: Instant(secondsSinceEpoch: a.at).description, actor: a.actor, action: a.action, note: a.note,
+            before: a.before.flatMap(snapshot), after: a.after.flatMap(snapshot))
+    }
+
+    /// An audit snapshot as an object, its epoch-second instants (keys ending in `At`, and
+    /// `dueInstant`) as ISO 8601 UTC, like every other instant the API shows.
+    static func snapshot(_ text: String) -> JSONValue? {
+        guard case let .object(fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        return .object(
+            fields.reduce(into: [:]) { out, field in
+                if case let .integer(seconds) = field.value, field.key.hasSuffix("At") || field.key == "dueInstant" {
+                    out[field.key] = .string(Instant(secondsSinceEpoch: seconds).description)
+                } else {
+                    out[field.key] = field.value
+                }
+            })
     }
 
     /// A receiver's queue as the API shows it; `nowMillis` gives the age of its oldest pending message.

@@ -59,8 +59,8 @@ struct EntityCommand: AsyncParsableCommand {
                 let c = client.client()
                 let e = try await c.get(
                     "/v1/entities/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)", as: EntityView.self)
-                if json { return try printJSON(e) }
                 let obligations = try await c.get("/v1/obligations?status=all&entity=\(query(id))", as: [ObligationView].self)
+                if json { return try printJSON(EntityDetail(entity: e, obligations: obligations)) }
                 writeOut("\(e.id): \(e.name)\nzone \(e.zone), region \(e.region), owner \(e.owner ?? "-")\n")
                 if !e.labels.isEmpty {
                     writeOut("labels: " + e.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
@@ -69,6 +69,20 @@ struct EntityCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// `entity show --json`: the entity's fields and its obligations, as `list --json` gives them.
+struct EntityDetail: Encodable {
+    var entity: EntityView
+    var obligations: [ObligationView]
+
+    func encode(to encoder: Encoder) throws {
+        try entity.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(obligations, forKey: .obligations)
+    }
+
+    enum Key: String, CodingKey { case obligations }
 }
 
 func query(_ s: String) -> String {

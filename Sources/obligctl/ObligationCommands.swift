@@ -85,7 +85,9 @@ struct ShowCommand: AsyncParsableCommand {
                 "entity:     \(o.entity)",
                 "rule:       \(o.rule ?? "custom")",
                 "trigger:    \(o.trigger)",
-                "start:      \(o.start)   period: \(o.period)",
+                o.period.hasPrefix("-")
+                    ? "before:     \(o.start)   period: \(o.period) (counted back from this day, e.g. an expiry)"
+                    : "start:      \(o.start)   period: \(o.period)",
                 "due:        \(DueText.due(o)), ends \(o.dueLocal)\(o.provisional ? "  PROVISIONAL" : "")",
                 "left:       \(DueText.left(o))",
                 "status:     \(o.status)" + (o.closedOn.map { " on \($0)" } ?? "") + (o.closedNote.map { ": \($0)" } ?? ""),
@@ -193,7 +195,7 @@ struct StatusCommand: AsyncParsableCommand {
             let h = try await client.client().get("/v1/health", as: Health.self)
             if json { return try printJSON(h) }
             writeOut(
-                "obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0)" } ?? "")\n"
+                "obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0.entity) \($0.rule ?? $0.title) due \(DueText.column($0)), \(DueText.left($0))" } ?? "")\n"
             )
             for problem in h.receiverProblems { writeOut("  \(problem)\n") }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Obligctl: AsyncParsableCommand {
@@ -16,4 +17,22 @@ struct Obligctl: AsyncParsableCommand {
             OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self
         ]
     )
+
+    /// Runs the command; a usage error (unknown option, missing argument) exits 2 like every other
+    /// bad input, as the man page says, rather than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let text = fullMessage(for: error)
+            FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -11,10 +11,12 @@ struct RulesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per rule: id, kind, period, trigger.")
         @OptionGroup var configOptions: ConfigOptions
+        @Flag(help: "Print a JSON array, one object per rule as rules show --json prints it.") var json = false
 
         func run() throws {
             let config: Configuration
             do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
+            if json { return try printJSON(config.rules.map(RuleJSON.init)) }
             let rows = config.rules.map { r in
                 [r.id, r.kind.rawValue, r.period?.description ?? "-", r.trigger.description]
             }
@@ -26,6 +28,7 @@ struct RulesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Everything about one rule, with its citation.")
         @OptionGroup var configOptions: ConfigOptions
         @Argument(help: "Rule id, e.g. cn.facial-recognition.filing.") var id: String
+        @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             let config: Configuration
@@ -33,6 +36,7 @@ struct RulesCommand: ParsableCommand {
             guard let r = config.rule(id) else {
                 Self.fail(UsageFailure("no rule '\(id)'; see obligctl rules list for the ids"))
             }
+            if json { return try printJSON(RuleJSON(r)) }
             var lines = [
                 "id:         \(r.id)",
                 "title:      \(r.title)",
@@ -51,6 +55,30 @@ struct RulesCommand: ParsableCommand {
             if let n = r.notes { lines.append("notes:      \(n)") }
             writeOut(lines.joined(separator: "\n") + "\n")
         }
+    }
+}
+
+/// A rule as `rules show --json` prints it: the fields of the rule pack, periods in their grammar.
+struct RuleJSON: Encodable {
+    var id, title, kind, pack, region, trigger, reminders, citation: String
+    var period, periodAttribute, roll, effective, addressee, recurrence, notes: String?
+
+    init(_ r: Rule) {
+        id = r.id
+        title = r.title
+        kind = r.kind.rawValue
+        pack = r.pack
+        region = r.region
+        trigger = r.trigger.description
+        reminders = r.reminders.description
+        citation = r.citation
+        period = r.period?.description
+        periodAttribute = r.periodAttribute
+        roll = r.roll?.rawValue
+        effective = r.effective?.description
+        addressee = r.addressee
+        recurrence = r.recurrence?.description
+        notes = r.notes
     }
 }
 

@@ -114,7 +114,9 @@ import Testing
             #expect(try await c.obligations("?status=all&limit=2").map(\.id) == [ids.custom, ids.important])
             #expect(try await c.obligations("?status=open&limit=1").map(\.id) == [ids.custom])
             #expect(try await c.obligations("?status=open&dueBefore=2025-07-14").map(\.id) == [ids.custom])
-            #expect(try await c.obligations("?entity=nobody&status=all").isEmpty)
+            // An entity that does not exist is a 404, not an empty list that reads as "nothing due" (#14).
+            let nobody = try await c.get("/v1/obligations?entity=nobody&status=all")
+            #expect(nobody.status == 404 && nobody.object["error"] as? String == "entity 'nobody' not found", "\(nobody)")
         }
     }
 
@@ -286,7 +288,7 @@ import Testing
             let h = try r.decode(Health.self)
             #expect(h.openObligations == 2, "the done one does not count")
             #expect(h.overdue == 1, "the custom one was due 2025-01-09, before \(API.now)")
-            #expect(h.nextDue == "\(due) acme cn.facial-recognition.filing")
+            #expect(h.nextDue?.due == due && h.nextDue?.entity == "acme" && h.nextDue?.rule == "cn.facial-recognition.filing")
             #expect(h.receivers.isEmpty)
         }
     }

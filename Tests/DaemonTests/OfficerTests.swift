@@ -105,4 +105,48 @@ import Testing
         let future = try obligctl(["list", "--entity", "tel"], socket: socket)
         #expect(future.stdout.contains(" in 6"), "two months ahead: \(future)")
     }
+
+    /// Every command's JSON is objects, not strings, with ISO 8601 instants; unknown entities and ids
+    /// are errors; usage errors exit 2; read-only commands take no write options.
+    @Test func jsonIsAContractAndErrorsAreErrors() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        let cert = try obligctl(
+            ["event", "add", "acme", "pi_export_certificate_issued", "--at", "2025-08-31", "--attr", "expires=2028-08-31"], socket: socket)
+        #expect(cert.status == 0)
+        let show = try obligctl(["show", "1"], socket: socket)
+        #expect(show.stdout.contains("before:     2028-08-31   period: -6mo"), "\(show)")
+
+        let history = try #require(try json(try obligctl(["history", "1", "--json"], socket: socket).stdout) as? [[String: Any]])
+        let after = try #require(history.first?["after"] as? [String: Any])
+        #expect(after["due"] as? String == "2028-02-29")
+        #expect(after["createdAt"] as? String != nil && (after["createdAt"] as? String)!.hasSuffix("Z"), "\(after)")
+
+        let status = try #require(try json(try obligctl(["status", "--json"], socket: socket).stdout) as? [String: Any])
+        #expect((status["nextDue"] as? [String: Any])?["id"] as? Int == 1, "\(status)")
+
+        let entity = try #require(try json(try obligctl(["entity", "show", "acme", "--json"], socket: socket).stdout) as? [String: Any])
+        #expect(entity["id"] as? String == "acme")
+        #expect((entity["obligations"] as? [[String: Any]])?.count == 1)
+
+        let rules = try #require(try json(try obligctl(["rules", "list", "--json"]).stdout) as? [[String: Any]])
+        #expect(rules.contains { $0["id"] as? String == "cn.mlps.annual-assessment" && $0["recurrence"] as? String == "+1y" })
+
+        let waived = try obligctl(["waive", "1", "--reason", "moved abroad", "--json"], socket: socket)
+        #expect((try json(waived.stdout) as? [String: Any])?["status"] as? String == "waived", "\(waived)")
+
+        let unknown = try obligctl(["list", "--entity", "nosuch"], socket: socket)
+        #expect(unknown.status == 2 && unknown.stderr.contains("entity 'nosuch' not found"), "\(unknown)")
+        #expect(try obligctl(["show", "99"], socket: socket).status == 2)
+        let usage = try obligctl(["list", "--bogus"], socket: socket)
+        #expect(usage.status == 2 && usage.stderr.contains("--bogus"), "\(usage)")
+        let readOnly = try obligctl(["list", "--idempotency-key", "k"], socket: socket)
+        #expect(readOnly.status == 2, "read-only commands take no idempotency key: \(readOnly)")
+
+        let future = try obligctl(["metric", "report", "acme", "facial_recognition_individuals", "5", "--at", "2030-01-01"], socket: socket)
+        #expect(future.status == 2 && future.stderr.contains("2030-01-01 is in the future"), "\(future)")
+    }
 }

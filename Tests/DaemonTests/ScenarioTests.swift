@@ -130,8 +130,9 @@ import Testing
         let actions = (history as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
         #expect(actions == ["obligation.opened", "obligation.done", "obligation.reopened"])
         let done = (history as? [[String: Any]])?[1]
-        #expect((done?["before"] as? String)?.contains("\"status\":\"open\"") == true)
-        #expect((done?["after"] as? String)?.contains("\"status\":\"done\"") == true)
+        #expect((done?["before"] as? [String: Any])?["status"] as? String == "open")
+        #expect((done?["after"] as? [String: Any])?["status"] as? String == "done")
+        #expect((done?["after"] as? [String: Any])?["dueInstant"] as? String == "2026-03-10T16:00:00Z", "instants are ISO 8601")
     }
 
     /// obligctl ack through a real obligd: recorded with the caller, shown by list, show and JSON.

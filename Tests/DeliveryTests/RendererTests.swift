@@ -100,6 +100,11 @@ import Testing
         #expect(r.facts.contains(.init(label: "Due", value: "2025-10-10 (Friday) 14:30")))
         #expect(r.facts.contains(.init(label: "Time left", value: "was due today at 14:30")))
         #expect(r.severity == .error)
+        // Before it, the same day: the time, not a bare "due today" (#14).
+        let before = try renderer().render(n, entity: acme, language: .en, now: due.adding(seconds: -600))
+        #expect(before.facts.contains(.init(label: "Time left", value: "due today at 14:30")))
+        let zh = try renderer().render(n, entity: acme, language: .zhCN, now: due.adding(seconds: -600))
+        #expect(zh.summary.contains("今天 14:30 前到期"), "\(zh.summary)")
     }
 
     @Test func templatesAreValidatedWithFileAndKey() throws {

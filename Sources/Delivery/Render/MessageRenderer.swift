@@ -139,7 +139,11 @@ package struct MessageRenderer: Sendable {
                 v["left"] = phrase("left.futureCalendarOnly", ["calendar": daysText(diff)])
             }
         } else if diff == 0 {
-            v["left"] = now >= dueInstant && !dueTime.isEmpty ? phrase("left.passedToday", ["dueTime": dueTime]) : phrase("left.today", [:])
+            // An instant deadline (an incident report) names its time: "due today" alone hides it.
+            v["left"] =
+                dueTime.isEmpty
+                ? phrase("left.today", [:])
+                : phrase(now >= dueInstant ? "left.passedToday" : "left.todayAt", ["dueTime": dueTime])
         } else {
             if let w = try? calendar?.workingDayCount(from: due.adding(days: 1), through: today) {
                 v["left"] = phrase("left.past", ["working": workingText(w), "calendar": daysText(-diff)])

@@ -47,6 +47,7 @@ package struct TemplateSet: Sendable {
         "left.future": ["working", "calendar"],
         "left.futureCalendarOnly": ["calendar"],
         "left.today": [],
+        "left.todayAt": ["dueTime"],
         "left.passedToday": ["dueTime"],
         "left.past": ["working", "calendar"],
         "left.pastCalendarOnly": ["calendar"],

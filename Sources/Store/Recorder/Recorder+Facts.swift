@@ -26,8 +26,16 @@ extension Recorder {
         let zone = try zone(e)
         let observedAt = instant(of: at, zone: zone)
         guard observedAt <= now.adding(seconds: 86_400) else {
+            // Named as the caller gave it (a day in the entity's zone), not as the UTC instant it becomes.
+            let given =
+                switch at {
+                case let .day(d)?: d.description
+                case let .instant(i)?: zone.local(i)
+                case nil: "now"
+                }
             throw StoreError.invalid(
-                field: "at", problem: "\(observedAt) is in the future", fix: "report what was observed, at or before now")
+                field: "at", problem: "\(given) is in the future (today is \(zone.day(of: now)) in \(zone.identifier))",
+                fix: "report what was observed, at or before now")
         }
         // A cached statement: imports insert hundreds of thousands of these in one transaction.
         try db.cachedStatement(

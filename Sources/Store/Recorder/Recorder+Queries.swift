@@ -42,7 +42,10 @@ extension Recorder {
         try Obligation.fetchOne(db, key: id)
     }
 
+    /// The obligations `f` selects, soonest end first. An entity that does not exist is an error, not
+    /// an empty list: a mistyped id must not read as "nothing is due".
     package func obligations(matching f: ObligationFilter) throws -> [Obligation] {
+        if let e = f.entity, try findEntity(e) == nil { throw StoreError.notFound("entity '\(e)'") }
         var request = Obligation.all()
         if let e = f.entity { request = request.filter(Column("entityId") == e) }
         if let s = f.status { request = request.filter(Column("status") == s.rawValue) }
