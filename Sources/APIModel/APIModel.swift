@@ -175,14 +175,100 @@ package struct AckBody: Codable, Sendable {
     }
 }
 
+/// What recording (or retracting) a fact did.
 package struct FactResult: Codable, Sendable {
     package var id: Int64
     package var opened: [ObligationView]
     package var moved: [ObligationView]
-    package init(id: Int64, opened: [ObligationView], moved: [ObligationView]) {
+    /// Obligations the facts no longer give after a correction: left open for a person to close.
+    package var flagged: [ObligationView]
+    /// True when the same fact was recorded before (`id` is that one): nothing new was written.
+    package var duplicate: Bool
+    /// The earlier report of the same instant this one superseded.
+    package var superseded: Int64?
+    package init(
+        id: Int64, opened: [ObligationView], moved: [ObligationView], flagged: [ObligationView] = [], duplicate: Bool = false,
+        superseded: Int64? = nil
+    ) {
         self.id = id
         self.opened = opened
         self.moved = moved
+        self.flagged = flagged
+        self.duplicate = duplicate
+        self.superseded = superseded
+    }
+}
+
+/// `POST /v1/events/{id}/retract` and `/v1/metrics/{id}/retract`.
+package struct RetractBody: Codable, Sendable {
+    package var reason: String
+    package init(reason: String) { self.reason = reason }
+}
+
+/// When and why a fact was retracted or superseded.
+package struct RetractionView: Codable, Sendable, Equatable {
+    package var at: String
+    package var note: String
+    package var supersededBy: Int64?
+    package init(at: String, note: String, supersededBy: Int64? = nil) {
+        self.at = at
+        self.note = note
+        self.supersededBy = supersededBy
+    }
+}
+
+/// A recorded event. `at` is ISO 8601 UTC, `atLocal` the same in the entity's zone; `day` is set when
+/// only a day was given.
+package struct EventView: Codable, Sendable {
+    package var id: Int64
+    package var entity: String
+    package var kind: String
+    package var at: String
+    package var atLocal: String
+    package var day: String?
+    package var ref: String?
+    package var attributes: [String: String]
+    package var recordedAt: String
+    package var retracted: RetractionView?
+    package init(
+        id: Int64, entity: String, kind: String, at: String, atLocal: String, day: String?, ref: String?,
+        attributes: [String: String], recordedAt: String, retracted: RetractionView?
+    ) {
+        self.id = id
+        self.entity = entity
+        self.kind = kind
+        self.at = at
+        self.atLocal = atLocal
+        self.day = day
+        self.ref = ref
+        self.attributes = attributes
+        self.recordedAt = recordedAt
+        self.retracted = retracted
+    }
+}
+
+/// One recorded metric report; `retracted` says when it stopped counting (retracted or superseded).
+package struct MetricReportView: Codable, Sendable {
+    package var id: Int64
+    package var entity: String
+    package var metric: String
+    package var value: Int64
+    package var observedAt: String
+    package var observedLocal: String
+    package var recordedAt: String
+    package var retracted: RetractionView?
+    package init(
+        id: Int64, entity: String, metric: String, value: Int64, observedAt: String, observedLocal: String, recordedAt: String,
+        retracted: RetractionView?
+    ) {
+        self.id = id
+        self.entity = entity
+        self.metric = metric
+        self.value = value
+        self.observedAt = observedAt
+        self.observedLocal = observedLocal
+        self.recordedAt = recordedAt
+        self.retracted = retracted
     }
 }
 
@@ -238,10 +324,13 @@ package struct ImportBody: Codable, Sendable {
 
 package struct ImportResult: Codable, Sendable {
     package var imported: Int
+    /// Rows recorded before (the same file imported again): recognised, nothing written for them.
+    package var duplicates: Int
     package var opened: Int
     package var moved: Int
-    package init(imported: Int, opened: Int, moved: Int) {
+    package init(imported: Int, duplicates: Int = 0, opened: Int, moved: Int) {
         self.imported = imported
+        self.duplicates = duplicates
         self.opened = opened
         self.moved = moved
     }

@@ -39,6 +39,7 @@ package struct APIServer: Sendable {
     package func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/v1/health") { _, _ in await self.handle { try await self.health() } }
+        addFactRoutes(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(
@@ -130,7 +131,7 @@ package struct APIServer: Sendable {
                     try StoreError.locate("records[\(i)]", suffix: "; nothing of this import was written") { try importRow(rec) }
                 }
                 let s = try r.importRows(rows)
-                return ImportResult(imported: s.imported, opened: s.opened, moved: s.moved)
+                return ImportResult(imported: s.imported, duplicates: s.duplicates, opened: s.opened, moved: s.moved)
             }
         }
         router.get("/v1/audit") { req, _ in

@@ -36,7 +36,28 @@ enum Views {
     static func fact(_ outcome: Recorder.Outcome, in r: Recorder) throws -> FactResult {
         FactResult(
             id: outcome.factId, opened: try outcome.opened.map { try obligation($0, in: r) },
-            moved: try outcome.moved.map { try obligation($0, in: r) })
+            moved: try outcome.moved.map { try obligation($0, in: r) }, flagged: try outcome.flagged.map { try obligation($0, in: r) },
+            duplicate: outcome.duplicate, superseded: outcome.superseded)
+    }
+
+    static func event(_ e: EventRecord, in r: Recorder) throws -> EventView {
+        let zone = try r.zone(ofEntity: e.entityId)
+        let at = Instant(secondsSinceEpoch: e.at)
+        return EventView(
+            id: e.id ?? 0, entity: e.entityId, kind: e.kind, at: at.description, atLocal: zone.local(at),
+            day: e.atIsDay ? zone.day(of: at).description : nil, ref: e.ref, attributes: e.attributes.values,
+            recordedAt: Instant(secondsSinceEpoch: e.recordedAt).description,
+            retracted: e.retractedAt.map { RetractionView(at: Instant(secondsSinceEpoch: $0).description, note: e.retractedNote ?? "") })
+    }
+
+    static func report(_ m: MetricObservationRecord, in r: Recorder) throws -> MetricReportView {
+        let at = Instant(secondsSinceEpoch: m.observedAt)
+        return MetricReportView(
+            id: m.id ?? 0, entity: m.entityId, metric: m.metric, value: m.value, observedAt: at.description,
+            observedLocal: try r.zone(ofEntity: m.entityId).local(at), recordedAt: Instant(secondsSinceEpoch: m.recordedAt).description,
+            retracted: m.retractedAt.map {
+                RetractionView(at: Instant(secondsSinceEpoch: $0).description, note: m.retractedNote ?? "", supersededBy: m.supersededBy)
+            })
     }
 
     static func audit(_ a: AuditEntry) -> AuditView {

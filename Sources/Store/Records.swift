@@ -21,6 +21,12 @@ package struct MetricObservationRecord: Codable, Sendable, FetchableRecord, Muta
     package var value: Int64
     package var observedAt: Int64
     package var recordedAt: Int64
+    /// Set when the report was retracted or superseded by a later one for the same instant; the row
+    /// is kept (the history shows it) but no longer counts.
+    package var retractedAt: Int64?
+    package var retractedNote: String?
+    /// The report that replaced this one.
+    package var supersededBy: Int64?
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -36,6 +42,9 @@ package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     package var ref: String?
     package var attributes: StringMap
     package var recordedAt: Int64
+    /// Set when the event was retracted (`obligctl fact retract`); kept, but it no longer derives.
+    package var retractedAt: Int64?
+    package var retractedNote: String?
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -196,6 +196,21 @@ enum Schema {
             // open its successor (Recorder+Recurrence).
             try db.create(index: "obligation_rule_open_due", on: "obligation", columns: ["ruleId", "status", "dueInstant"])
         }
+        m.registerMigration("v9-fact-corrections") { db in
+            // Facts are corrected, never deleted: a retracted or superseded fact keeps its row with when
+            // and why (the audit trail has the same), and no longer derives anything.
+            try db.alter(table: "metricObservation") { t in
+                t.add(column: "retractedAt", .integer)
+                t.add(column: "retractedNote", .text)
+                t.add(column: "supersededBy", .integer)
+            }
+            try db.alter(table: "event") { t in
+                t.add(column: "retractedAt", .integer)
+                t.add(column: "retractedNote", .text)
+            }
+            // Recognising the same event again (an import run twice) by its entity, kind and reference.
+            try db.create(index: "event_identity", on: "event", columns: ["entityId", "kind", "ref"])
+        }
         return m
     }
 }

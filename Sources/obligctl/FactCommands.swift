@@ -3,13 +3,18 @@ import ArgumentParser
 
 struct MetricCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "metric", abstract: "Report metrics (counts) of an entity.", subcommands: [Report.self])
+        commandName: "metric", abstract: "Report metrics (counts) of an entity and see their history.",
+        subcommands: [Report.self, History.self])
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Report a count, e.g. obligctl metric report acme facial_recognition_individuals 120000 --at 2025-05-20.",
             discussion:
-                "A metric is a gauge: the count at that date or instant. Late and out-of-order reports are fine: the crossing date is derived from the whole history."
+                """
+                A metric is a gauge: the count at that date or instant. Late and out-of-order reports are fine: the crossing \
+                date is derived from the whole history. Reporting the same value for the same day again records nothing; \
+                another value for the same day supersedes the earlier report (audited) and moves or flags what it derived.
+                """
         )
         @OptionGroup var client: WriteOptions
         @Argument(help: "Entity id.") var entity: String
@@ -31,7 +36,7 @@ struct MetricCommand: AsyncParsableCommand {
 
 struct EventCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "event", abstract: "Register events of an entity.", subcommands: [Add.self])
+        commandName: "event", abstract: "Register and list events of an entity.", subcommands: [Add.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -58,11 +63,16 @@ struct EventCommand: AsyncParsableCommand {
 
 enum FactOutput {
     static func render(_ head: String, _ r: FactResult) -> String {
-        var out = head + "\n"
+        if r.duplicate { return head.replacingOccurrences(of: " recorded", with: "") + " was recorded before: nothing new\n" }
+        var out = head + (r.superseded.map { " (supersedes report #\($0))" } ?? "") + "\n"
         for o in r.opened {
             out += "opened obligation \(o.id): \(o.title), due \(DueText.due(o))\(o.provisional ? " PROVISIONAL" : "")\n"
         }
         for o in r.moved { out += "moved obligation \(o.id): \(o.title), now due \(DueText.due(o))\n" }
+        for o in r.flagged {
+            out += "flagged obligation \(o.id): \(o.title) (due \(DueText.due(o))) is no longer given by the facts; "
+            out += "it stays open: mark it done, or waive it\n"
+        }
         return out
     }
 }

@@ -40,7 +40,8 @@ struct ImportCommand: AsyncParsableCommand {
                 r = try await send(client.client(), RawJSON(data: body), lines: lines)
             }
             if json { return try printJSON(r) }
-            writeOut("imported \(r.imported) records: \(r.opened) obligations opened, \(r.moved) moved\n")
+            let again = r.duplicates > 0 ? "; \(r.duplicates) recorded before, nothing new for them" : ""
+            writeOut("imported \(r.imported) records: \(r.opened) obligations opened, \(r.moved) moved\(again)\n")
         }
     }
 }

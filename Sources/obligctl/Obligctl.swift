@@ -12,7 +12,7 @@ struct Obligctl: AsyncParsableCommand {
             """,
         subcommands: [
             Calc.self, RulesCommand.self, CalendarCommand.self, StatusCommand.self, EntityCommand.self, MetricCommand.self,
-            EventCommand.self, ObligationCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self,
+            EventCommand.self, FactCommand.self, ObligationCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self,
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
             OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self
         ]

@@ -250,7 +250,12 @@ import Testing
             #expect(try await c.obligations("?status=all").count == 1)
             #expect(try await c.obligations("?status=all").first?.status == "open")
 
-            let fresh = try await c.post("/v1/events", body, headers: ["Idempotency-Key": "k-2"])
+            // A new key is a new request: the same event again is recognised as recorded before (#14),
+            // another one (its own ref) is recorded.
+            let again = try await c.post("/v1/events", body, headers: ["Idempotency-Key": "k-2"])
+            #expect(again.status == 201 && again.object["duplicate"] as? Bool == true, "\(again)")
+            let otherRef = #"{"entity": "acme", "kind": "important_data_notified", "at": "2025-03-03", "ref": "N-2"}"#
+            let fresh = try await c.post("/v1/events", otherRef, headers: ["Idempotency-Key": "k-3"])
             #expect(fresh.status == 201)
             #expect(try await c.obligations().count == 2, "a new key is a new request")
         }

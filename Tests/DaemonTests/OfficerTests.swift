@@ -149,4 +149,85 @@ import Testing
         let future = try obligctl(["metric", "report", "acme", "facial_recognition_individuals", "5", "--at", "2030-01-01"], socket: socket)
         #expect(future.status == 2 && future.stderr.contains("2030-01-01 is in the future"), "\(future)")
     }
+
+    /// Facts can be seen and corrected: a same-day correction supersedes (audited) and moves or flags
+    /// what it derived; a retraction does too; the history and event list show all of it.
+    @Test func factsCanBeSeenCorrectedAndRetracted() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        let metric = ["metric", "report", "acme", "facial_recognition_individuals"]
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        #expect(try obligctl(metric + ["120000", "--at", "2025-05-20"], socket: socket).stdout.contains("due 2025-07-14"))
+        let again = try obligctl(metric + ["120000", "--at", "2025-05-20"], socket: socket)
+        #expect(again.status == 0 && again.stdout.contains("was recorded before: nothing new"), "\(again)")
+        let correction = try obligctl(metric + ["90000", "--at", "2025-05-20", "--json"], socket: socket)
+        let corrected = try #require(try json(correction.stdout) as? [String: Any])
+        #expect(corrected["superseded"] as? Int == 1, "\(correction)")
+        #expect((corrected["flagged"] as? [[String: Any]])?.first?["id"] as? Int == 1, "the crossing is gone: \(correction)")
+        let history = try #require(
+            try json(try obligctl(["metric", "history", "acme", "facial_recognition_individuals", "--json"], socket: socket).stdout)
+                as? [[String: Any]])
+        #expect(history.map { $0["value"] as? Int } == [120_000, 90_000])
+        #expect((history[0]["retracted"] as? [String: Any])?["supersededBy"] as? Int == 2)
+        #expect(history[1]["retracted"] == nil)
+
+        // A later crossing moves the obligation; retracting that report flags it again.
+        let later = try obligctl(metric + ["130000", "--at", "2025-06-10"], socket: socket)
+        #expect(later.stdout.contains("moved obligation 1") && later.stdout.contains("2025-07-22"), "\(later)")
+        let retract = try obligctl(["fact", "retract", "metric:3", "--reason", "typo in the count"], socket: socket)
+        #expect(retract.status == 0 && retract.stdout.contains("flagged obligation 1"), "\(retract)")
+        #expect(try obligctl(["fact", "retract", "metric:3", "--reason", "again"], socket: socket).status == 2)
+        #expect(try obligctl(["fact", "retract", "bogus", "--reason", "x"], socket: socket).status == 2)
+        let audit = try obligctl(["audit", "export"], socket: socket).stdout
+        #expect(audit.contains("\"action\":\"metric.superseded\"") && audit.contains("\"action\":\"metric.retracted\""))
+
+        // Events: listed, retracted with a reason, their obligations flagged, listed with --all.
+        #expect(
+            try obligctl(["event", "add", "acme", "important_data_notified", "--at", "2025-03-03", "--ref", "N-1"], socket: socket).status
+                == 0)
+        let events = try #require(
+            try json(try obligctl(["event", "list", "--entity", "acme", "--json"], socket: socket).stdout) as? [[String: Any]])
+        #expect(events.count == 1 && events[0]["ref"] as? String == "N-1" && events[0]["day"] as? String == "2025-03-03")
+        let gone = try obligctl(["fact", "retract", "event:1", "--reason", "notice withdrawn"], socket: socket)
+        #expect(gone.stdout.contains("flagged obligation"), "\(gone)")
+        #expect(try obligctl(["event", "list", "--entity", "acme"], socket: socket).stdout == "no events\n")
+        #expect(try obligctl(["event", "list", "--all"], socket: socket).stdout.contains("RETRACTED: notice withdrawn"))
+    }
+
+    /// Importing the same file twice records nothing new and says so; a line that conflicts with a
+    /// recorded fact is an error naming the line, and nothing of that import is written.
+    @Test func importIsIdempotentAndConflictsNameTheLine() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        let dir = try makeTemporaryDirectory("import")
+        let file = dir.appendingPathComponent("facts.jsonl").path
+        try """
+        {"type":"event","entity":"acme","kind":"important_data_notified","at":"2025-03-03","ref":"N-1"}
+        {"type":"event","entity":"acme","kind":"rectification_notice_shanghai","at":"2025-01-27"}
+        {"type":"metric","entity":"acme","metric":"personal_information_individuals","value":1000001,"at":"2025-06-30"}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let first = try obligctl(["import", file, "--json"], socket: socket)
+        #expect((try json(first.stdout) as? [String: Any])?["opened"] as? Int == 3, "\(first)")
+        let second = try obligctl(["import", file], socket: socket)
+        #expect(
+            second.status == 0 && second.stdout.contains("imported 0 records") && second.stdout.contains("3 recorded before"), "\(second)")
+        let count = { try (try json(try obligctl(["list", "--entity", "acme", "--json"], socket: socket).stdout) as? [Any])?.count }
+        #expect(try count() == 3)
+
+        let conflicting = dir.appendingPathComponent("conflict.jsonl").path
+        try """
+        {"type":"event","entity":"acme","kind":"rectification_notice_shanghai","at":"2025-02-03","ref":"R-9"}
+        {"type":"metric","entity":"acme","metric":"personal_information_individuals","value":999,"at":"2025-06-30"}
+        """.write(toFile: conflicting, atomically: true, encoding: .utf8)
+        let refused = try obligctl(["import", conflicting], socket: socket)
+        #expect(
+            refused.status == 2 && refused.stderr.contains("conflict.jsonl:2:") && refused.stderr.contains("already recorded as report #1"),
+            "\(refused)")
+        #expect(try count() == 3, "nothing of the refused import was written")
+    }
 }

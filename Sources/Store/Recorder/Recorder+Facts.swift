@@ -5,15 +5,27 @@ import Rules
 
 /// Facts: metric observations, events and custom obligations, and what each derives.
 extension Recorder {
+    /// Records a report and derives its thresholds. The same value for the same instant again is
+    /// recognised and records nothing; another value for it supersedes the earlier report (audited)
+    /// and the obligations it gave are moved or flagged.
     package func reportMetric(entityId: String, metric: String, value: Int64, at: Start?) throws -> Outcome {
-        let id = try recordObservation(entityId: entityId, metric: metric, value: value, at: at)
-        var outcome = try evaluateMetric(entityId: entityId, metric: metric)
-        outcome.factId = id
+        let recorded = try recordObservation(entityId: entityId, metric: metric, value: value, at: at)
+        var outcome =
+            recorded.duplicate
+            ? Outcome(factId: 0) : try evaluateMetric(entityId: entityId, metric: metric, flagVanished: recorded.superseded != nil)
+        outcome.factId = recorded.id
+        outcome.duplicate = recorded.duplicate
+        outcome.superseded = recorded.superseded
         return outcome
     }
 
     /// Stores one observation without evaluating rules (an import evaluates each metric once at the end).
-    package func recordObservation(entityId: String, metric: String, value: Int64, at: Start?) throws -> Int64 {
+    /// A report for an instant already reported is recognised: the same value records nothing; another
+    /// value supersedes the earlier report, or is refused with `refuseChanges` (an import replays a
+    /// file, and a changed line there is more likely a mistake than a correction).
+    package func recordObservation(
+        entityId: String, metric: String, value: Int64, at: Start?, refuseChanges: Bool = false
+    ) throws -> RecordedFact {
         let e = try entity(entityId)
         guard config.knownMetrics.contains(metric) else {
             throw StoreError.invalid(
@@ -37,12 +49,24 @@ extension Recorder {
                 field: "at", problem: "\(given) is in the future (today is \(zone.day(of: now)) in \(zone.identifier))",
                 fix: "report what was observed, at or before now")
         }
+        let earlier = try activeObservation(entity: e.id, metric: metric, at: observedAt)
+        if let earlier, earlier.value == value { return RecordedFact(id: earlier.id, duplicate: true) }
+        if let earlier, refuseChanges {
+            throw StoreError.invalid(
+                field: "value",
+                problem:
+                    "\(metric) of \(e.id) at \(zone.local(observedAt)) is already recorded as report #\(earlier.id) with \(earlier.value), not \(value)",
+                fix: "fix the line, or correct the report with obligctl metric report (which supersedes it, audited)")
+        }
         // A cached statement: imports insert hundreds of thousands of these in one transaction.
         try db.cachedStatement(
             sql: "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)"
         )
         .execute(arguments: [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        guard let earlier else { return RecordedFact(id: id) }
+        try supersede(earlier, by: id, value: value, metric: metric, entity: e.id, at: zone.local(observedAt))
+        return RecordedFact(id: id, superseded: earlier.id)
     }
 
     /// Derives the threshold obligations of one metric from its whole history: late and out-of-order
@@ -50,7 +74,9 @@ extension Recorder {
     ///
     /// `only` limits it to some rules and `because` replaces the audit reason (a reload re-deriving
     /// the obligations of rules that changed).
-    package func evaluateMetric(entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil) throws -> Outcome {
+    package func evaluateMetric(
+        entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil, flagVanished: Bool = false
+    ) throws -> Outcome {
         let e = try entity(entityId)
         var outcome = Outcome(factId: 0)
         let rules = config.rules.filter { r in
@@ -60,7 +86,7 @@ extension Recorder {
         guard !rules.isEmpty else { return outcome }
         let zone = try zone(e)
         let history = try Row.fetchAll(
-            db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ?",
+            db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
             arguments: [e.id, metric]
         )
         .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
@@ -75,10 +101,19 @@ extension Recorder {
                     reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
             }
         }
+        // After a correction, a crossing the history no longer has leaves its obligation flagged.
+        if flagVanished {
+            try flagVanishedCrossings(entity: e.id, metric: metric, rules: rules.map(\.id), kept: outcome.derived, outcome: &outcome)
+        }
         return outcome
     }
 
-    package func addEvent(entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String]) throws -> Outcome {
+    /// Records an event and derives its obligations. The same event again (same entity, kind,
+    /// reference, instant and attributes) is recognised and records nothing; an event with a
+    /// reference already used for another of that kind is a conflict (retract the first to replace it).
+    package func addEvent(
+        entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String], inImport: Bool = false
+    ) throws -> Outcome {
         if let ref { try Limits.check(ref, field: "ref", max: Limits.name) }
         for (k, v) in attributes { try Limits.check(v, field: "attributes.\(k)", max: Limits.title) }
         let e = try entity(entityId)
@@ -120,6 +155,11 @@ extension Recorder {
             id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
             attributes: StringMap(attributes),
             recordedAt: now.secondsSinceEpoch)
+        if let same = try sameEvent(as: ev, zone: zone, inImport: inImport) {
+            var outcome = Outcome(factId: same)
+            outcome.duplicate = true
+            return outcome
+        }
         try ev.insert(db)
         var outcome = Outcome(factId: ev.id!)
         for rule in rules {

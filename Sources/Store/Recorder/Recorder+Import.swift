@@ -11,6 +11,8 @@ extension Recorder {
     /// What an import wrote and derived.
     package struct ImportSummary: Sendable, Equatable {
         package var imported = 0
+        /// Rows recorded before (an import run twice): recognised, nothing written for them.
+        package var duplicates = 0
         package var opened = 0
         package var moved = 0
     }
@@ -25,15 +27,23 @@ extension Recorder {
             try StoreError.locate("records[\(i)]", suffix: "; nothing of this import was written") {
                 switch row {
                 case let .metric(entity, metric, value, at):
-                    _ = try recordObservation(entityId: entity, metric: metric, value: value, at: at)
+                    let recorded = try recordObservation(entityId: entity, metric: metric, value: value, at: at, refuseChanges: true)
+                    if recorded.duplicate {
+                        summary.duplicates += 1
+                        return
+                    }
                     touched[entity, default: []].insert(metric)
                 case let .event(entity, kind, at, ref, attributes):
-                    let outcome = try addEvent(entityId: entity, kind: kind, at: at, ref: ref, attributes: attributes)
+                    let outcome = try addEvent(entityId: entity, kind: kind, at: at, ref: ref, attributes: attributes, inImport: true)
+                    if outcome.duplicate {
+                        summary.duplicates += 1
+                        return
+                    }
                     summary.opened += outcome.opened.count
                     summary.moved += outcome.moved.count
                 }
+                summary.imported += 1
             }
-            summary.imported += 1
         }
         for (entity, metrics) in touched.sorted(by: { $0.key < $1.key }) {
             for metric in metrics.sorted() {

@@ -66,7 +66,7 @@ extension Recorder {
         guard !kinds.isEmpty else { return (afterId, 0, 0, outcome) }
         let events =
             try EventRecord
-            .filter(Column("id") > afterId && kinds.contains(Column("kind")))
+            .filter(Column("id") > afterId && kinds.contains(Column("kind")) && Column("retractedAt") == nil)
             .order(Column("id")).limit(limit).fetchAll(db)
         var skipped = 0
         for ev in events {

@@ -53,6 +53,12 @@ package struct Recorder {
         package init(factId: Int64) { self.factId = factId }
         package var opened: [Obligation] = []
         package var moved: [Obligation] = []
+        /// The fact was recorded before (same event or report): nothing new was written.
+        package var duplicate = false
+        /// The earlier report of the same instant that this one superseded.
+        package var superseded: Int64?
+        /// Obligations the facts no longer give after a correction: left open, flagged.
+        package var flagged: [Obligation] = []
         /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation
         /// uses it to find the obligations the facts no longer give.
         package var derived: Set<DerivedKey> = []
