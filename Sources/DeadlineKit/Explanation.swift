@@ -97,7 +97,7 @@ extension WorkingCalendar {
         var weekends: [CivilDate] = []
         var makeUps: [CivilDate] = []
         var yearsSeen: [YearCalendar] = []
-        for y in span.lowerBound.year...span.upperBound.year {
+        for y in yearsDeciding(span.lowerBound, span.upperBound).map { Array($0) } ?? [] {
             if let yc = year(y) {
                 yearsSeen.append(yc)
                 for run in yc.holidays where run.last >= span.lowerBound && run.first <= span.upperBound {

@@ -23,6 +23,9 @@ public struct WorkingCalendar: Sendable {
     /// Offsets (from `base`) of the working days, in order.
     let workingDays: [Int32]
     let estimatedYears: [Bool]
+    /// Per covered year: the day number of the earliest day of the year before that its notice names (a New
+    /// Year run or make-up day in late December), or `Int.max` when it names none.
+    let reachBack: [Int]
 
     /// `yearCalendars` must cover every year of a contiguous range exactly once.
     public init(region: String, yearCalendars: [YearCalendar]) throws(Error) {
@@ -61,6 +64,11 @@ public struct WorkingCalendar: Sendable {
         self.workingUpTo = upTo
         self.workingDays = list
         self.estimatedYears = sorted.map(\.source.isEstimated)
+        self.reachBack = sorted.map { y in
+            let jan1 = CivilDate(year: y.year, month: 1, day: 1)!.dayNumber
+            let days = y.holidays.flatMap { [$0.first.dayNumber] + $0.makeUpDays.map(\.dayNumber) }
+            return days.filter { $0 < jan1 }.min() ?? Int.max
+        }
     }
 
     /// January 1 of the first covered year: the earliest day the calendar can answer for.
@@ -89,9 +97,10 @@ public struct WorkingCalendar: Sendable {
         years.contains(y) ? yearCalendars[y - years.lowerBound] : nil
     }
 
-    /// The holiday run that makes `d` a day off, if any.
+    /// The holiday run that makes `d` a day off, if any; in late December it may be the next year's
+    /// (the 2019 notice's New Year run began on 2018-12-30).
     public func holiday(on d: CivilDate) -> HolidayRun? {
-        year(d.year)?.holidays.first { $0.contains(d) }
+        year(d.year)?.holidays.first { $0.contains(d) } ?? year(d.year + 1)?.holidays.first { $0.contains(d) }
     }
 
     /// The holiday a make-up working day belongs to, if `d` is one.
@@ -102,13 +111,30 @@ public struct WorkingCalendar: Sendable {
         return nil
     }
 
-    /// Whether any day in `a...b` lies in a year computed on an estimate.
+    /// The covered years whose calendars decide the days `a...b`: the years of the days, and the next year
+    /// too when its notice names one of them (2018-12-29..31 are decided by the 2019 notice). Nil when the
+    /// span lies wholly outside the covered years.
+    public func yearsDeciding(_ a: CivilDate, _ b: CivilDate) -> ClosedRange<Int>? {
+        // Only the covered years can decide; a span wholly outside them has none (the old clamping formed
+        // an invalid range, and trapped, for spans after the last year).
+        let first = min(a, b), last = max(a, b)
+        let lo = max(first.year, years.lowerBound), hi = min(last.year, years.upperBound)
+        guard lo <= hi else { return nil }
+        if last.year == hi, hi < years.upperBound, reachBack[hi + 1 - years.lowerBound] <= last.dayNumber,
+            let next = year(hi + 1),
+            next.holidays.contains(where: { run in
+                (run.first <= last && run.last >= first) || run.makeUpDays.contains { first <= $0 && $0 <= last }
+            })
+        {
+            return lo...(hi + 1)
+        }
+        return lo...hi
+    }
+
+    /// Whether any day in `a...b` is decided by a year computed on an estimate.
     public func touchesEstimate(_ a: CivilDate, _ b: CivilDate) -> Bool {
-        // Only the covered years can be estimated; a span wholly outside them touches none (the old
-        // clamping formed an invalid range, and trapped, for spans after the last year).
-        let lo = max(min(a, b).year, years.lowerBound), hi = min(max(a, b).year, years.upperBound)
-        guard lo <= hi else { return false }
-        for y in lo...hi where estimatedYears[y - years.lowerBound] { return true }
+        guard let deciding = yearsDeciding(a, b) else { return false }
+        for y in deciding where estimatedYears[y - years.lowerBound] { return true }
         return false
     }
 

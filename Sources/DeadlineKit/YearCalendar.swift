@@ -45,7 +45,9 @@ public enum CalendarSource: Hashable, Sendable {
 public struct YearCalendar: Sendable, Equatable {
     /// The Gregorian year described, January 1 to December 31.
     public var year: Int
-    /// The runs of days off announced (or estimated) for the year; a run's make-up days may fall in an adjacent year.
+    /// The runs of days off announced (or estimated) for the year. A notice's New Year run and make-up days
+    /// may fall in the last days of December before (2019's run began on 2018-12-30); `WorkingCalendar`
+    /// applies them there and cites this year for those days.
     public var holidays: [HolidayRun]
     /// The notice or estimate behind the year, cited in every explanation so each deadline can be traced.
     public var source: CalendarSource

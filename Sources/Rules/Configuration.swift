@@ -100,6 +100,38 @@ package struct Configuration: Sendable {
         return out
     }
 
+    /// A notice may name days in the last week of December of the year before (see CalendarFile); the
+    /// file of that earlier year must then say nothing about them, or two notices would decide one day.
+    static func checkReachBack(_ later: YearCalendar, earlier: YearCalendar) throws(ConfigError) {
+        guard case let .official(_, _, file, _) = later.source else { return }
+        var earlierFile = "calendars/\(earlier.year)"
+        if case let .official(_, _, f, _) = earlier.source { earlierFile = f }
+        for run in later.holidays {
+            var named: [(day: CivilDate, what: String)] = []
+            if run.first.year < later.year {
+                for n in run.first.dayNumber...run.last.dayNumber where CivilDate(dayNumber: n).year < later.year {
+                    named.append((CivilDate(dayNumber: n), "a day off of \(run.name)"))
+                }
+            }
+            for m in run.makeUpDays where m.year < later.year { named.append((m, "a make-up working day of \(run.name)")) }
+            for (day, what) in named {
+                var clash: String?
+                if let r = earlier.holidays.first(where: { $0.contains(day) }) {
+                    clash = "a day off of \(r.name)"
+                } else if let r = earlier.holidays.first(where: { $0.makeUpDays.contains(day) }) {
+                    clash = "a make-up working day of \(r.name)"
+                }
+                if let clash {
+                    throw ConfigError(
+                        file: file, path: "holidays",
+                        problem:
+                            "\(day), \(what) in the \(later.year) notice, is already \(clash) in \(earlierFile); a day belongs to one notice"
+                    )
+                }
+            }
+        }
+    }
+
     static func build(_ files: [String: (data: Data, origin: String)]) throws(ConfigError) -> Configuration {
         var byRegion: [String: [Int: YearCalendar]] = [:]
         var packs: [RulePack] = []
@@ -127,6 +159,11 @@ package struct Configuration: Sendable {
                     throw ConfigError(file: label, path: "rules", problem: "rule id '\(dup.id)' is already defined by another pack")
                 }
                 packs.append(pack)
+            }
+        }
+        for years in byRegion.values {
+            for (y, later) in years {
+                if let earlier = years[y - 1] { try checkReachBack(later, earlier: earlier) }
             }
         }
         let estimator = HolidayEstimator()

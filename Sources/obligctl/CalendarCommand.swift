@@ -27,16 +27,23 @@ struct CalendarCommand: ParsableCommand {
             }
             var out = ["Calendar \(yc.sourceDescription)"]
             if yc.source.isEstimated { out.append("PROVISIONAL: no official notice loaded for \(y); add calendars/\(region)/\(y).json") }
+            // The next year's notice may name days at the end of this one (2019's New Year run began on
+            // 2018-12-30): list them here too, saying which notice they come from.
+            let next = calendar.year(y + 1)
+            let reaching = (next?.holidays ?? []).filter { $0.first.year == y }
+            let from = " (in the \(y + 1) notice)"
             out.append("Days off:")
-            for run in yc.holidays {
+            for (run, note) in yc.holidays.map({ ($0, "") }) + reaching.map({ ($0, from) }) {
                 let name = run.localName.map { "\(run.name) (\($0))" } ?? run.name
                 let span = run.first == run.last ? "\(run.first)" : "\(run.first)..\(run.last)"
-                out.append("  \(span)  \(name), \(run.dayCount) day(s)")
+                out.append("  \(span)  \(name), \(run.dayCount) day(s)\(note)")
             }
             out.append("Make-up working days:")
-            let makeUps = yc.holidays.flatMap { run in run.makeUpDays.map { ($0, run.name) } }.sorted { $0.0 < $1.0 }
+            let own = yc.holidays.flatMap { run in run.makeUpDays.map { ($0, run.name, "") } }
+            let later = (next?.holidays ?? []).flatMap { run in run.makeUpDays.filter { $0.year == y }.map { ($0, run.name, from) } }
+            let makeUps = (own + later).sorted { $0.0 < $1.0 }
             if makeUps.isEmpty { out.append("  none") }
-            for (d, name) in makeUps { out.append("  \(d)  \(d.weekdayName), for \(name)") }
+            for (d, name, note) in makeUps { out.append("  \(d)  \(d.weekdayName), for \(name)\(note)") }
             writeOut(out.joined(separator: "\n") + "\n")
         }
     }

@@ -79,6 +79,42 @@ struct WorkingCalendarTests {
         #expect(cal.touchesEstimate(d("2027-01-01"), d("2026-12-31")))  // order does not matter
     }
 
+    /// The 2019 notice began its New Year run on Sun 2018-12-30 and made Sat 2018-12-29 a working day;
+    /// Mon 2018-12-31 is therefore a day off that the 2018 calendar does not name. Built here from the
+    /// notice (2018 with only its National Day run, to keep it short).
+    @Test("a year's run reaching back into late December decides those days, and cites that year")
+    func reachBack() throws {
+        let y2018 = YearCalendar(
+            year: 2018, holidays: [SpecCalendar.run("National Day", "2018-10-01", "2018-10-07", ["2018-09-29", "2018-09-30"])],
+            source: .official(notice: "2018 notice", published: nil, file: "2018", version: 1))
+        let y2019 = YearCalendar(
+            year: 2019, holidays: [SpecCalendar.run("New Year's Day", "2018-12-30", "2019-01-01", ["2018-12-29"])],
+            source: .official(notice: "2019 notice", published: nil, file: "2019", version: 1))
+        let cal = try WorkingCalendar(region: "cn", yearCalendars: [y2018, y2019])
+        #expect(try cal.isWorkingDay(d("2018-12-29")))
+        #expect(try !cal.isWorkingDay(d("2018-12-31")))
+        #expect(cal.holiday(on: d("2018-12-31"))?.name == "New Year's Day")
+        #expect(cal.makeUpHoliday(on: d("2018-12-29"))?.name == "New Year's Day")
+        #expect(try cal.addingWorkingDays(1, to: d("2018-12-28")) == d("2018-12-29"))
+        #expect(try cal.addingWorkingDays(2, to: d("2018-12-28")) == d("2019-01-02"))
+        // Days the 2019 notice names are decided by 2019 as well; days before them by 2018 alone.
+        #expect(cal.yearsDeciding(d("2018-12-29"), d("2018-12-29")) == 2018...2019)
+        #expect(cal.yearsDeciding(d("2018-12-31"), d("2018-12-20")) == 2018...2019)
+        #expect(cal.yearsDeciding(d("2018-12-24"), d("2018-12-28")) == 2018...2018)
+        #expect(cal.yearsDeciding(d("2017-01-01"), d("2017-12-31")) == nil)
+        let e = cal.explain(try cal.deadline(from: d("2018-12-27"), Period(parsing: "+2wd")))
+        #expect(e.calendars.map(\.year) == [2018, 2019])
+        #expect(e.makeUpDaysCounted == [d("2018-12-29")])
+        let skipped = cal.explain(try cal.deadline(from: d("2018-12-29"), Period(parsing: "+1wd")))
+        #expect(skipped.skippedHolidays.map(\.run.name) == ["New Year's Day"])
+        #expect(skipped.skippedHolidays.first?.first == d("2018-12-30"))
+        // An estimated 2019 (as in a configuration without its file) makes those December days provisional.
+        let estimated = YearCalendar(year: 2019, holidays: y2019.holidays, source: .estimated(method: "test"))
+        let provisional = try WorkingCalendar(region: "cn", yearCalendars: [y2018, estimated])
+        #expect(provisional.touchesEstimate(d("2018-12-31"), d("2018-12-31")))
+        #expect(!provisional.touchesEstimate(d("2018-12-20"), d("2018-12-28")))
+    }
+
     @Test("explanation names skipped runs, make-up days, calendars; ordinals read correctly")
     func explanation() throws {
         let dl = try cal.deadline(from: d("2025-01-27"), Period(parsing: "+5wd"))

@@ -39,14 +39,36 @@ struct CalendarFileTests {
             name: "overlapping runs", text: replacing(#""from": "2027-02-06""#, #""from": "2027-01-03""#),
             path: "holidays[1]", fragment: "overlaps New Year's Day 2027-01-01..2027-01-03"),
         Bad(
-            name: "'from' outside the year", text: replacing(#""from": "2027-01-01""#, #""from": "2026-12-31""#),
-            path: "holidays[0].from", fragment: "2026-12-31 is not in 2027"),
+            name: "'from' before the last week of the previous December",
+            text: replacing(#""from": "2027-01-01""#, #""from": "2026-12-24""#),
+            path: "holidays[0].from",
+            fragment: "2026-12-24 is not in 2027; a file holds one year's notice, which may reach back to 2026-12-25"),
+        Bad(
+            name: "a run wholly in the previous December",
+            text: replacing(#""from": "2027-01-01", "to": "2027-01-03""#, #""from": "2026-12-26", "to": "2026-12-31""#),
+            path: "holidays[0].to", fragment: "2026-12-31 is not in 2027"),
         Bad(
             name: "'to' outside the year", text: replacing(#""to": "2027-02-13""#, #""to": "2028-01-02""#),
             path: "holidays[1].to", fragment: "2028-01-02 is not in 2027"),
         Bad(
-            name: "make-up day outside the year", text: replacing(#"["2027-02-14"]"#, #"["2026-12-27"]"#),
-            path: "holidays[1].makeUpDays[0]", fragment: "2026-12-27 is not in 2027"),
+            name: "make-up day before the last week of the previous December (Sun 2026-12-20)",
+            text: replacing(#"["2027-02-14"]"#, #"["2026-12-20"]"#),
+            path: "holidays[1].makeUpDays[0]", fragment: "2026-12-20 is not in 2027"),
+        Bad(
+            name: "make-up day in the next year (Sun 2028-01-02)", text: replacing(#"["2027-02-14"]"#, #"["2028-01-02"]"#),
+            path: "holidays[1].makeUpDays[0]", fragment: "2028-01-02 is not in 2027"),
+        Bad(
+            name: "unknown key in an amendment",
+            text: replacing(#""holidays": ["#, #""amendments": [{ "title": "x", "note": "y" }], "holidays": ["#),
+            path: "amendments[0].note", fragment: "unknown key 'note'"),
+        Bad(
+            name: "amendment without a title",
+            text: replacing(#""holidays": ["#, #""amendments": [{ "reference": "x" }], "holidays": ["#),
+            path: "amendments[0].title", fragment: "missing"),
+        Bad(
+            name: "amendments not a list",
+            text: replacing(#""holidays": ["#, #""amendments": { "title": "x" }, "holidays": ["#),
+            path: "amendments", fragment: "expected a list"),
         Bad(
             name: "from after to", text: replacing(#""to": "2027-02-13""#, #""to": "2027-02-05""#),
             path: "holidays[1].to", fragment: "2027-02-05 is before 'from' 2027-02-06"),
@@ -125,6 +147,61 @@ struct CalendarFileTests {
     func missingDirectory() {
         let error = #expect(throws: ConfigError.self) { try Configuration.load(directory: "/nonexistent/obligd-config") }
         #expect(error?.file == "/nonexistent/obligd-config")
+    }
+
+    /// A notice may name days in the last week of December before its year (the 2019 notice: New Year
+    /// 2018-12-30..2019-01-01, Sat 2018-12-29 worked). The fixture's 2027 is given such a run.
+    @Test("a run and a make-up day in the previous December are accepted and decide those days")
+    func reachBack() throws {
+        let text = Self.replacing(
+            #""from": "2027-01-01", "to": "2027-01-03", "makeUpDays": []"#,
+            #""from": "2026-12-31", "to": "2027-01-03", "makeUpDays": ["2026-12-27"]"#)
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2027.json": text])
+        let cal = try Configuration.load(directory: dir.path).calendar("cn")
+        #expect(try !cal.isWorkingDay(Fixtures.d("2026-12-31")))  // a Thursday
+        #expect(try cal.isWorkingDay(Fixtures.d("2026-12-27")))  // a Sunday
+        #expect(cal.holiday(on: Fixtures.d("2026-12-31"))?.first == Fixtures.d("2026-12-31"))
+        #expect(cal.year(2026)?.holidays.contains { $0.contains(Fixtures.d("2026-12-31")) } == false)
+        // Fri 2026-12-25 +1wd is the make-up Sunday 2026-12-27, decided by the 2027 file as well.
+        let r = try cal.deadline(from: Fixtures.d("2026-12-25"), Period(parsing: "+1wd"))
+        #expect(r.due == Fixtures.d("2026-12-27"))
+        #expect(cal.yearsDeciding(r.decidingDays.lowerBound, r.decidingDays.upperBound) == 2026...2027)
+        #expect(cal.explain(r).calendars.map(\.year) == [2026, 2027])
+    }
+
+    @Test("a day named by two years' files is an error naming the later file")
+    func reachBackClash() throws {
+        let url = repositoryRoot().appendingPathComponent("config/calendars/cn/2026.json")
+        let y2026 = String(decoding: try #require(FileManager.default.contents(atPath: url.path)), as: UTF8.self)
+            .replacingOccurrences(
+                of: #""makeUpDays": ["2026-09-20", "2026-10-10"]"#, with: #""makeUpDays": ["2026-09-20", "2026-10-10", "2026-12-27"]"#)
+        #expect(y2026.contains("2026-12-27"))
+        let text = Self.replacing(
+            #""from": "2027-01-01", "to": "2027-01-03", "makeUpDays": []"#, #""from": "2026-12-26", "to": "2027-01-03", "makeUpDays": []"#)
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2027.json": text, "calendars/cn/2026.json": y2026])
+        let error = #expect(throws: ConfigError.self) { try Configuration.load(directory: dir.path) }
+        #expect(error?.file == dir.full("calendars/cn/2027.json"), "\(String(describing: error))")
+        #expect(error?.path == "holidays")
+        #expect(
+            error?.problem.contains(
+                "2026-12-27, a day off of New Year's Day in the 2027 notice, is already a make-up working day of National Day")
+                == true, "\(String(describing: error))")
+    }
+
+    @Test("amendments are optional and cited after the notice")
+    func amendments() throws {
+        let text = Self.replacing(
+            #""holidays": ["#,
+            #""amendments": [{ "title": "TEST amendment", "reference": "TEST 1", "published": "2027-01-20" }, { "title": "TEST second" }], "holidays": ["#
+        )
+        let dir = try TempDir(prefix: "obligd-rules-tests", files: ["calendars/cn/2027.json": text])
+        let y = try #require(try Configuration.load(directory: dir.path).calendar("cn").year(2027))
+        guard case let .official(notice, published, _, _) = y.source else {
+            Issue.record("not official")
+            return
+        }
+        #expect(notice == "TEST FIXTURE, not a real notice [amended by TEST amendment TEST 1, published 2027-01-20; TEST second]")
+        #expect(published == Fixtures.d("2026-11-01"))
     }
 
     @Test("an overlay replaces an embedded file of the same path")

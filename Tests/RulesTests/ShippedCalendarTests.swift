@@ -70,14 +70,21 @@ struct ShippedCalendarTests {
         #expect(r.dueInstant.description == "\(expected)T16:00:00Z")
     }
 
-    /// 2023 has no official file: the estimator fills it, so a month period ending there is provisional.
-    /// 2023-01-31 + 1mo -> clamp to Tue 2023-02-28; estimated Spring Festival 2023 is 01-21..01-24, so
-    /// 02-28 is a working day and does not roll.
-    @Test("2023-01-31 +1mo is 2023-02-28, provisional")
+    /// A year without an official file is filled by the estimator, so a month period ending there is
+    /// provisional. Every year from 2008 ships its notice now (years before 2008 are outside the
+    /// calendar), so the test removes the 2023 file: 2023-01-31 + 1mo -> clamp to Tue 2023-02-28; the
+    /// estimated Spring Festival 2023 is 01-22..01-24 (2013 revision: day 1 to day 3), so 02-28 is a
+    /// working day and does not roll. With the shipped 2023 notice the same day is final.
+    @Test("2023-01-31 +1mo is 2023-02-28: provisional without the 2023 file, final with it")
     func estimated2023() throws {
-        let r = try cal.deadline(from: d("2023-01-31"), Period(parsing: "+1mo"))
+        let estimated = try Fixtures.cn(withoutFilesOf: [2023])
+        #expect(estimated.year(2023)?.source.isEstimated == true)
+        let r = try estimated.deadline(from: d("2023-01-31"), Period(parsing: "+1mo"))
         #expect(r.due.description == "2023-02-28")
         #expect(r.provisional)
+        let official = try cal.deadline(from: d("2023-01-31"), Period(parsing: "+1mo"))
+        #expect(official.due.description == "2023-02-28")
+        #expect(!official.provisional)
     }
 
     @Test("roll modes of a negative period")

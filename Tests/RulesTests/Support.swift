@@ -9,6 +9,16 @@ enum Fixtures {
 
     static func d(_ s: String) -> CivilDate { try! CivilDate(parsing: s) }
 
+    /// The embedded configuration's calendar without the calendar files of `years`: every year
+    /// 2008-2026 ships its notice, so a test of how obligd estimates a past year removes the file.
+    static func cn(withoutFilesOf years: Set<Int>) throws -> WorkingCalendar {
+        var files: [String: (data: Data, origin: String)] = [:]
+        for (path, text) in EmbeddedConfig.files where !years.contains(where: { path == "calendars/cn/\($0).json" }) {
+            files[path] = (Data(text.utf8), "embedded")
+        }
+        return try Configuration.build(files).calendar("cn")
+    }
+
     /// A made-up 2027 calendar, clearly labelled, used to show that an official file for a year replaces
     /// the estimate. It is NOT the real 2027 notice (unpublished when this was written).
     static let calendar2027 = """

@@ -12,8 +12,8 @@ package struct CalendarList: Hashable, Sendable, CustomStringConvertible {
     /// The years of the calendars that decided `r` on `calendar`.
     package init(deciding r: DueResult, on calendar: WorkingCalendar) {
         var years: [String] = []
-        if let d = r.deadline {
-            for y in d.decidingDays.lowerBound.year...d.decidingDays.upperBound.year {
+        if let d = r.deadline, let deciding = calendar.yearsDeciding(d.decidingDays.lowerBound, d.decidingDays.upperBound) {
+            for y in deciding {
                 guard let yc = calendar.year(y) else { continue }
                 switch yc.source {
                 case let .official(_, _, _, version): years.append("\(calendar.region)/\(y) v\(version)")
