@@ -186,10 +186,13 @@ package struct FactResult: Codable, Sendable {
     package var duplicate: Bool
     /// The earlier report of the same instant this one superseded.
     package var superseded: Int64?
+    /// Classifications this fact began (`active`) or ended.
+    package var classifications: [ClassificationView]
     package init(
         id: Int64, opened: [ObligationView], moved: [ObligationView], flagged: [ObligationView] = [], duplicate: Bool = false,
-        superseded: Int64? = nil
+        superseded: Int64? = nil, classifications: [ClassificationView] = []
     ) {
+        self.classifications = classifications
         self.id = id
         self.opened = opened
         self.moved = moved
@@ -526,5 +529,50 @@ package struct AuditRecord: Codable, Sendable, Equatable {
         self.after = after
         self.note = note
         self.hash = hash
+    }
+}
+
+/// A span during which an entity is (or was) in a classification: `since` and `until` are days in the
+/// entity's zone, `until` absent while it holds; `duties` are what the classification brings.
+package struct ClassificationView: Codable, Sendable, Equatable {
+    package var entity: String
+    package var rule: String
+    package var title: String
+    package var since: String
+    package var until: String?
+    package var active: Bool
+    package var citation: String
+    package var duties: [String]
+    package init(
+        entity: String, rule: String, title: String, since: String, until: String?, active: Bool, citation: String, duties: [String]
+    ) {
+        self.entity = entity
+        self.rule = rule
+        self.title = title
+        self.since = since
+        self.until = until
+        self.active = active
+        self.citation = citation
+        self.duties = duties
+    }
+}
+
+/// What a retention rule keeps: the records of an event (network logs written on `from`) until `keepUntil`.
+package struct RetentionView: Codable, Sendable, Equatable {
+    package var entity: String
+    package var rule: String
+    package var title: String
+    package var event: Int64
+    package var from: String
+    package var keepUntil: String
+    package var citation: String
+    package init(entity: String, rule: String, title: String, event: Int64, from: String, keepUntil: String, citation: String) {
+        self.entity = entity
+        self.rule = rule
+        self.title = title
+        self.event = event
+        self.from = from
+        self.keepUntil = keepUntil
+        self.citation = citation
     }
 }

@@ -2,7 +2,8 @@ import APIModel
 import Hummingbird
 import Store
 
-/// Reading and correcting recorded facts: the event list, a metric's history, and retraction.
+/// Reading and correcting recorded facts (the event list, a metric's history, retraction) and what
+/// they give besides deadlines: classifications and retention.
 extension APIServer {
     func addFactRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/events") { req, _ in
@@ -26,6 +27,30 @@ extension APIServer {
                 }
                 return try await self.snapshot { r in
                     try r.metricHistory(entity: entity, metric: metric).map { try Views.report($0, in: r) }
+                }
+            }
+        }
+        router.get("/v1/classifications") { req, _ in
+            await self.handle {
+                let q = req.uri.queryParameters
+                let entity = q["entity"].map(String.init), all = q["all"].map { $0 == "true" || $0 == "1" } ?? false
+                let config = self.config.configuration
+                return try await self.snapshot { r in
+                    try r.classifications(entity: entity, all: all).map { Views.classification($0, rule: config.rule($0.ruleId)) }
+                }
+            }
+        }
+        router.get("/v1/retention") { req, _ in
+            await self.handle {
+                let entity = req.uri.queryParameters["entity"].map(String.init)
+                let config = self.config.configuration
+                return try await self.snapshot { r in
+                    try r.retention(entity: entity).map { k in
+                        let rule = config.rule(k.rule)
+                        return RetentionView(
+                            entity: k.entity, rule: k.rule, title: rule?.title ?? k.rule, event: k.event, from: k.from.description,
+                            keepUntil: k.keepUntil.description, citation: rule?.citation ?? "")
+                    }
                 }
             }
         }

@@ -37,7 +37,14 @@ enum Views {
         FactResult(
             id: outcome.factId, opened: try outcome.opened.map { try obligation($0, in: r) },
             moved: try outcome.moved.map { try obligation($0, in: r) }, flagged: try outcome.flagged.map { try obligation($0, in: r) },
-            duplicate: outcome.duplicate, superseded: outcome.superseded)
+            duplicate: outcome.duplicate, superseded: outcome.superseded,
+            classifications: outcome.classifications.map { classification($0, rule: r.config.rule($0.ruleId)) })
+    }
+
+    static func classification(_ c: ClassificationRecord, rule: Rule?) -> ClassificationView {
+        ClassificationView(
+            entity: c.entityId, rule: c.ruleId, title: rule?.title ?? c.ruleId, since: c.since.description,
+            until: c.until?.description, active: c.until == nil, citation: rule?.citation ?? "", duties: rule?.duties ?? [])
     }
 
     static func event(_ e: EventRecord, in r: Recorder) throws -> EventView {

@@ -38,8 +38,16 @@ package struct Configuration: Sendable {
         indexRules()
     }
 
+    /// The metrics a classification rule reads: reports of these keep an entity's classifications current.
+    package private(set) var classifiedMetrics: Set<String> = []
+
     private mutating func indexRules() {
         rules = packs.flatMap(\.rules)
+        classifiedMetrics = Set(
+            rules.compactMap { r in
+                guard r.kind == .classification, case let .metric(name, _, _) = r.trigger else { return nil }
+                return name
+            })
         ruleIndex = [:]
         // The first rule with an id wins, as a linear search would (packs are checked for duplicates on load).
         for (i, rule) in rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = i }

@@ -538,6 +538,7 @@ enum EmbeddedConfig {
       "title": "PI export certification route applies",
       "kind": "classification",
       "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">", "value": 100000 }, { "op": "<", "value": 1000000 }] },
+      "duties": ["Export personal information under a personal information protection certification or a standard contract (the route for over 100,000 and under 1,000,000 individuals since 1 January)", "Assess the personal information protection impact before each export (PIPL art. 55)"],
       "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01"
     },
     {
@@ -596,6 +597,7 @@ enum EmbeddedConfig {
       "title": "Large platform (registered users over 50,000,000)",
       "kind": "classification",
       "trigger": { "metric": "registered_users", "conditions": [{ "op": ">", "value": 50000000 }] },
+      "duties": ["Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "Publish personal information protection social responsibility reports regularly (PIPL art. 58)"],
       "citation": "Large online platform thresholds (obligd legal reference, section 3)"
     },
     {
@@ -603,6 +605,7 @@ enum EmbeddedConfig {
       "title": "Large platform (monthly active users over 10,000,000)",
       "kind": "classification",
       "trigger": { "metric": "monthly_active_users", "conditions": [{ "op": ">", "value": 10000000 }] },
+      "duties": ["Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "Publish personal information protection social responsibility reports regularly (PIPL art. 58)"],
       "citation": "Large online platform thresholds (obligd legal reference, section 3)"
     },
     {
@@ -621,6 +624,7 @@ enum EmbeddedConfig {
       "kind": "classification",
       "trigger": { "metric": "telecom_pi_individuals", "conditions": [{ "op": ">", "value": 10000000 }] },
       "addressee": "sector regulator",
+      "duties": ["Closer supervision by the sector regulator: expect inspections and keep personal information protection records ready"],
       "citation": "Telecom sector data-protection supervision focus (obligd legal reference, section 3)"
     }
   ]
@@ -652,6 +656,8 @@ enum EmbeddedConfig {
     "digest.obligation.waived": "{n} waived",
     "digest.obligation.reopened": "{n} reopened",
     "digest.obligation.underived": "{n} no longer given by their rule",
+    "digest.classification.began": "{n} classifications began",
+    "digest.classification.ended": "{n} classifications ended",
     "agenda.overdue": "Overdue",
     "agenda.week": "Due this week",
     "agenda.moved": "Moved",
@@ -725,6 +731,30 @@ enum EmbeddedConfig {
         { "label": "Obligation", "value": "#{obligation}" }
       ],
       "note": "{provisional}"
+    },
+    "classification.began": {
+      "title": "{entity} is now classified: {title}",
+      "summary": "{entity}: {title}, since {due} ({weekday})",
+      "facts": [
+        { "label": "Classification", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Since", "value": "{due} ({weekday})" },
+        { "label": "Brings", "value": "{duties}" },
+        { "label": "Legal basis", "value": "{citation}" },
+        { "label": "Rule", "value": "{ruleName}" }
+      ],
+      "note": "It holds while the reported figures meet the rule's thresholds: obligctl classification list --entity {entityId}."
+    },
+    "classification.ended": {
+      "title": "{entity} is no longer classified: {title}",
+      "summary": "{entity}: no longer {title}, since {due} ({weekday})",
+      "facts": [
+        { "label": "Classification", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Ended", "value": "{due} ({weekday})" },
+        { "label": "Rule", "value": "{ruleName}" }
+      ],
+      "note": "The duties it brought may no longer apply: check with the rule's legal basis before dropping any ({citation})."
     },
     "obligation.underived": {
       "title": "No longer given by its rule for {entity}: {title}",
@@ -807,6 +837,8 @@ enum EmbeddedConfig {
     "digest.obligation.waived": "豁免 {n} 项",
     "digest.obligation.reopened": "重新打开 {n} 项",
     "digest.obligation.underived": "规则不再适用 {n} 项",
+    "digest.classification.began": "新类别 {n} 项",
+    "digest.classification.ended": "类别结束 {n} 项",
     "agenda.overdue": "已逾期",
     "agenda.week": "7 日内到期",
     "agenda.moved": "截止日变更",
@@ -880,6 +912,30 @@ enum EmbeddedConfig {
         { "label": "义务编号", "value": "#{obligation}" }
       ],
       "note": "{provisional}"
+    },
+    "classification.began": {
+      "title": "{entity} 现属于：{title}",
+      "summary": "{entity}：自 {due}（{weekday}）起属于 {title}",
+      "facts": [
+        { "label": "类别", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "起始", "value": "{due}（{weekday}）" },
+        { "label": "带来的义务", "value": "{duties}" },
+        { "label": "法律依据", "value": "{citation}" },
+        { "label": "规则", "value": "{ruleName}" }
+      ],
+      "note": "只要报告的数值满足规则的阈值即持续有效：obligctl classification list --entity {entityId}。"
+    },
+    "classification.ended": {
+      "title": "{entity} 已不再属于：{title}",
+      "summary": "{entity}：自 {due}（{weekday}）起不再属于 {title}",
+      "facts": [
+        { "label": "类别", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "结束", "value": "{due}（{weekday}）" },
+        { "label": "规则", "value": "{ruleName}" }
+      ],
+      "note": "其带来的义务可能不再适用：放弃任何义务之前请核对规则的法律依据（{citation}）。"
     },
     "obligation.underived": {
       "title": "{entity} 的义务已不再由其规则产生：{title}",

@@ -34,6 +34,22 @@ package enum Evaluation {
         return result
     }
 
+    /// The spans during which the metric met all `conditions`: each from the report that began
+    /// meeting them to the report that stopped (nil while it still holds), from the whole history.
+    /// A classification (large platform, certification scope) holds exactly over these spans.
+    package static func spans(of history: [Observation], conditions: [Rule.Condition]) -> [(from: Instant, until: Instant?)] {
+        let ordered = history.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) }
+        var result: [(from: Instant, until: Instant?)] = []
+        var holding = false
+        for o in ordered {
+            let holds = conditions.allSatisfy { $0.holds(o.value) }
+            if holds && !holding { result.append((o.at, nil)) }
+            if !holds && holding { result[result.count - 1].until = o.at }
+            holding = holds
+        }
+        return result
+    }
+
     /// The day a rule's clock starts: the trigger day, or the rule's effective date if that is later
     /// (a threshold reached before a rule took effect starts the clock on the effective date).
     package static func clockStart(trigger: CivilDate, rule: Rule) -> CivilDate {

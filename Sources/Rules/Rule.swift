@@ -68,6 +68,8 @@ package struct Rule: Sendable, Identifiable {
     /// Recurring obligations open the next one this period after the current one's due day.
     package var recurrence: Period?
     package var pack: String
+    /// What a classification brings with it (the duties that apply while it holds), shown with it.
+    package var duties: [String] = []
 
     /// What decides the obligations this rule derives from facts (trigger, period, roll, effective
     /// date): two rules with the same key derive the same due dates, so a reload re-derives only rules

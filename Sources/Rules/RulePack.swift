@@ -57,7 +57,7 @@ package struct RulePack: Sendable {
         for r in try root.objects("rules") {
             try r.onlyKeys([
                 "id", "title", "kind", "trigger", "period", "periodAttribute", "roll", "addressee",
-                "effective", "citation", "notes", "reminders", "recurrence"
+                "effective", "citation", "notes", "reminders", "recurrence", "duties"
             ])
             let id = try r.string("id")
             if rules.contains(where: { $0.id == id }) { throw r.error("id", "duplicate rule id '\(id)'") }
@@ -107,7 +107,8 @@ package struct RulePack: Sendable {
                     periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
                     addressee: try r.optionalString("addressee"), effective: try r.optionalDate("effective"),
                     citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
-                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
+                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name,
+                    duties: try r.strings("duties", required: false)))
         }
         return RulePack(
             name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,

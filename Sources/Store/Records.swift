@@ -217,3 +217,66 @@ package struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord 
     package var firedAt: Int64
     package var late: Bool
 }
+
+/// A span during which an entity was in a classification (a rule of kind classification held):
+/// `since` and `until` are days in the entity's zone; `until` is nil while it still holds.
+package struct ClassificationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "classification"
+    package var entityId: String
+    package var ruleId: String
+    package var since: CivilDate
+    package var sinceInstant: Int64
+    package var until: CivilDate?
+    package var untilInstant: Int64?
+
+    package init(entityId: String, ruleId: String, since: CivilDate, sinceInstant: Int64, until: CivilDate?, untilInstant: Int64?) {
+        self.entityId = entityId
+        self.ruleId = ruleId
+        self.since = since
+        self.sinceInstant = sinceInstant
+        self.until = until
+        self.untilInstant = untilInstant
+    }
+
+    /// Decodes `SELECT *` by position (the table's column order).
+    package init(row: Row) throws {
+        entityId = try row.decode(0, "classification.entityId")
+        ruleId = try row.decode(1, "classification.ruleId")
+        since = try row.decode(2, "classification.since")
+        sinceInstant = try row.decode(3, "classification.sinceInstant")
+        until = try row.decodeIfPresent(4, "classification.until")
+        untilInstant = try row.decodeIfPresent(5, "classification.untilInstant")
+    }
+
+    package func encode(to container: inout PersistenceContainer) {
+        container["entityId"] = entityId
+        container["ruleId"] = ruleId
+        container["since"] = since
+        container["sinceInstant"] = sinceInstant
+        container["until"] = until
+        container["untilInstant"] = untilInstant
+    }
+
+    private enum CodingKeys: String, CodingKey { case entityId, ruleId, since, sinceInstant, until, untilInstant }
+
+    /// The audit trail's JSON: days as YYYY-MM-DD.
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entityId = try c.decode(String.self, forKey: .entityId)
+        ruleId = try c.decode(String.self, forKey: .ruleId)
+        since = try CivilDate(parsing: try c.decode(String.self, forKey: .since))
+        sinceInstant = try c.decode(Int64.self, forKey: .sinceInstant)
+        until = try c.decodeIfPresent(String.self, forKey: .until).map { try CivilDate(parsing: $0) }
+        untilInstant = try c.decodeIfPresent(Int64.self, forKey: .untilInstant)
+    }
+
+    package func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(entityId, forKey: .entityId)
+        try c.encode(ruleId, forKey: .ruleId)
+        try c.encode(since.description, forKey: .since)
+        try c.encode(sinceInstant, forKey: .sinceInstant)
+        try c.encodeIfPresent(until?.description, forKey: .until)
+        try c.encodeIfPresent(untilInstant, forKey: .untilInstant)
+    }
+}

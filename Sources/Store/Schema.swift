@@ -211,6 +211,19 @@ enum Schema {
             // Recognising the same event again (an import run twice) by its entity, kind and reference.
             try db.create(index: "event_identity", on: "event", columns: ["entityId", "kind", "ref"])
         }
+        m.registerMigration("v10-classification") { db in
+            // The spans during which an entity met a classification rule's thresholds (a large platform,
+            // the certification route), derived from its reports; `until` is NULL while it holds.
+            try db.create(table: "classification") { t in
+                t.belongsTo("entity", onDelete: .restrict).notNull()
+                t.column("ruleId", .text).notNull()
+                t.column("since", .text).notNull()
+                t.column("sinceInstant", .integer).notNull()
+                t.column("until", .text)
+                t.column("untilInstant", .integer)
+                t.primaryKey(["entityId", "ruleId", "sinceInstant"])
+            }
+        }
         return m
     }
 }

@@ -48,6 +48,7 @@ struct AuditVerify: AsyncParsableCommand {
         discussion: "With --file, verifies an exported trail (JSON Lines from 'audit export') without a daemon.")
     @OptionGroup var client: ClientOptions
     @Option(help: ArgumentHelp("An exported trail to verify instead of the daemon's.", valueName: "file")) var file: String?
+    @Flag(help: "Print JSON on success: rows checked and the last hash (a failure is still one line on stderr, exit 1).") var json = false
 
     func run() async throws {
         try await runClient {
@@ -64,6 +65,7 @@ struct AuditVerify: AsyncParsableCommand {
             } else {
                 try await auditPages(try client.client()) { try verifier.check($0) }
             }
+            if json { return try printJSON(VerifyJSON(intact: true, rows: verifier.count, lastHash: verifier.previous)) }
             writeOut("audit trail intact: \(verifier.count) rows, last hash \(verifier.previous)\n")
         }
     }
@@ -89,4 +91,11 @@ struct ChainVerifier {
             count += 1
         }
     }
+}
+
+/// `audit verify --json` on an intact trail.
+struct VerifyJSON: Encodable {
+    var intact: Bool
+    var rows: Int
+    var lastHash: String
 }

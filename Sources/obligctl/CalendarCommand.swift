@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeadlineKit
+import Foundation
 import Rules
 
 struct CalendarCommand: ParsableCommand {
@@ -13,6 +14,7 @@ struct CalendarCommand: ParsableCommand {
         @OptionGroup var configOptions: ConfigOptions
         @Option(help: "Calendar region.") var region: String = "cn"
         @Argument(help: "Year, e.g. 2026.") var year: String
+        @Flag(help: "Print one JSON object: source, days off and make-up working days.") var json = false
 
         func run() throws {
             let config: Configuration
@@ -44,6 +46,20 @@ struct CalendarCommand: ParsableCommand {
             let makeUps = (own + later).sorted { $0.0 < $1.0 }
             if makeUps.isEmpty { out.append("  none") }
             for (d, name, note) in makeUps { out.append("  \(d)  \(d.weekdayName), for \(name)\(note)") }
+            if json {
+                let days = yc.holidays.map { ($0, y) } + reaching.map { ($0, y + 1) }
+                return try printJSON(
+                    CalendarJSON(
+                        region: region, year: y, source: yc.sourceDescription, provisional: yc.source.isEstimated,
+                        daysOff: days.map { run, notice in
+                            CalendarJSON.Run(
+                                name: run.name, localName: run.localName, from: run.first.description, to: run.last.description,
+                                days: run.dayCount, notice: notice)
+                        },
+                        makeUpDays: makeUps.map { d, name, note in
+                            CalendarJSON.MakeUp(day: d.description, for: name, notice: note.isEmpty ? y : y + 1)
+                        }))
+            }
             writeOut(out.joined(separator: "\n") + "\n")
         }
     }
@@ -55,6 +71,7 @@ struct CalendarCommand: ParsableCommand {
         @OptionGroup var configOptions: ConfigOptions
         @Option(help: "Calendar region.") var region: String = "cn"
         @Argument(help: "Date, YYYY-MM-DD.") var date: String
+        @Flag(help: "Print one JSON object: date, working, why, provisional.") var json = false
 
         func run() throws {
             let config: Configuration
@@ -79,9 +96,45 @@ struct CalendarCommand: ParsableCommand {
             } else {
                 why = day.isWeekend ? "weekend (\(day.weekdayName))" : "ordinary working day (\(day.weekdayName))"
             }
-            if calendar.touchesEstimate(day, day) { why += "; PROVISIONAL: \(day.year) has no official calendar loaded" }
+            let provisional = calendar.touchesEstimate(day, day)
+            if json {
+                try printJSON(IsWorkingJSON(date: day.description, working: working, why: why, provisional: provisional))
+                if !working { throw ExitCode(1) }
+                return
+            }
+            if provisional { why += "; PROVISIONAL: \(day.year) has no official calendar loaded" }
             writeOut("\(working ? "yes" : "no") \(day) \(why)\n")
             if !working { throw ExitCode(1) }
         }
     }
+}
+
+/// `calendar show --json`: a year's source, days off (with the notice year that names them) and make-up days.
+struct CalendarJSON: Encodable {
+    struct Run: Encodable {
+        var name: String
+        var localName: String?
+        var from, to: String
+        var days: Int
+        var notice: Int
+    }
+    struct MakeUp: Encodable {
+        var day: String
+        var `for`: String
+        var notice: Int
+    }
+    var region: String
+    var year: Int
+    var source: String
+    var provisional: Bool
+    var daysOff: [Run]
+    var makeUpDays: [MakeUp]
+}
+
+/// `calendar is-working --json`.
+struct IsWorkingJSON: Encodable {
+    var date: String
+    var working: Bool
+    var why: String
+    var provisional: Bool
 }

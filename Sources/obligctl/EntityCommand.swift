@@ -60,29 +60,41 @@ struct EntityCommand: AsyncParsableCommand {
                 let e = try await c.get(
                     "/v1/entities/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)", as: EntityView.self)
                 let obligations = try await c.get("/v1/obligations?status=all&entity=\(query(id))", as: [ObligationView].self)
-                if json { return try printJSON(EntityDetail(entity: e, obligations: obligations)) }
+                let classifications = try await c.get("/v1/classifications?entity=\(query(id))", as: [ClassificationView].self)
+                let retention = try await c.get("/v1/retention?entity=\(query(id))", as: [RetentionView].self)
+                if json {
+                    return try printJSON(
+                        EntityDetail(entity: e, obligations: obligations, classifications: classifications, retention: retention))
+                }
                 writeOut("\(e.id): \(e.name)\nzone \(e.zone), region \(e.region), owner \(e.owner ?? "-")\n")
                 if !e.labels.isEmpty {
                     writeOut("labels: " + e.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
                 }
                 writeOut("\n" + ObligationTable.render(obligations))
+                if !classifications.isEmpty { writeOut("\nclassifications:\n" + ClassificationText.render(classifications)) }
+                if !retention.isEmpty { writeOut("\nkeep until:\n" + RetentionText.render(retention)) }
             }
         }
     }
 }
 
-/// `entity show --json`: the entity's fields and its obligations, as `list --json` gives them.
+/// `entity show --json`: the entity's fields, its obligations (as `list --json` gives them), the
+/// classifications that hold and its keep-until days.
 struct EntityDetail: Encodable {
     var entity: EntityView
     var obligations: [ObligationView]
+    var classifications: [ClassificationView]
+    var retention: [RetentionView]
 
     func encode(to encoder: Encoder) throws {
         try entity.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(obligations, forKey: .obligations)
+        try c.encode(classifications, forKey: .classifications)
+        try c.encode(retention, forKey: .retention)
     }
 
-    enum Key: String, CodingKey { case obligations }
+    enum Key: String, CodingKey { case obligations, classifications, retention }
 }
 
 func query(_ s: String) -> String {

@@ -69,6 +69,9 @@ enum FactOutput {
             out += "opened obligation \(o.id): \(o.title), due \(DueText.due(o))\(o.provisional ? " PROVISIONAL" : "")\n"
         }
         for o in r.moved { out += "moved obligation \(o.id): \(o.title), now due \(DueText.due(o))\n" }
+        for c in r.classifications {
+            out += c.active ? "classified: \(c.title) since \(c.since)\n" : "no longer classified: \(c.title) since \(c.until ?? "?")\n"
+        }
         for o in r.flagged {
             out += "flagged obligation \(o.id): \(o.title) (due \(DueText.due(o))) is no longer given by the facts; "
             out += "it stays open: mark it done, or waive it\n"

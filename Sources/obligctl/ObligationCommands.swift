@@ -176,10 +176,12 @@ struct HistoryCommand: AsyncParsableCommand {
 struct ReloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reload", abstract: "Make obligd re-read its configuration (like SIGHUP).")
     @OptionGroup var client: WriteOptions
+    @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         try await runClient {
             let r = try await client.client().post("/v1/reload", EmptyBody(), as: [String: String].self)
+            if json { return try printJSON(r) }
             writeOut("reloaded: \(r["status"] ?? "")\n")
         }
     }

@@ -12,7 +12,8 @@ struct Obligctl: AsyncParsableCommand {
             """,
         subcommands: [
             Calc.self, RulesCommand.self, CalendarCommand.self, StatusCommand.self, EntityCommand.self, MetricCommand.self,
-            EventCommand.self, FactCommand.self, ObligationCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self,
+            EventCommand.self, FactCommand.self, ClassificationCommand.self, RetentionCommand.self, ObligationCommand.self,
+            ListCommand.self, ShowCommand.self, DoneCommand.self,
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
             OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self
         ]

@@ -49,6 +49,7 @@ struct OutboxCommand: AsyncParsableCommand {
         @Argument(help: "Outbox id.") var id: String?
         @Option(help: "Only to this receiver.") var receiver: String?
         @Flag(help: "Every dead letter of --receiver, in order.") var all = false
+        @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
             if all {
@@ -68,6 +69,7 @@ struct OutboxCommand: AsyncParsableCommand {
                 } else {
                     r = try await client.client().post("/v1/receivers/\(receiver!)/retry", EmptyBody(), as: OutboxActionResult.self)
                 }
+                if json { return try printJSON(r) }
                 writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") queued again\n")
             }
         }
@@ -79,11 +81,13 @@ struct OutboxCommand: AsyncParsableCommand {
         @Argument(help: "Outbox id.") var id: String
         @Option(help: "Only for this receiver.") var receiver: String?
         @Option(help: "Why.") var reason: String
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await runClient {
                 let r = try await client.client().post(
                     "/v1/outbox/\(id)/drop", OutboxActionBody(receiver: receiver, reason: reason), as: OutboxActionResult.self)
+                if json { return try printJSON(r) }
                 writeOut("\(r.changed) deliver\(r.changed == 1 ? "y" : "ies") dropped\n")
             }
         }

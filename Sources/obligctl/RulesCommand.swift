@@ -51,6 +51,7 @@ struct RulesCommand: ParsableCommand {
             if let a = r.addressee { lines.append("addressee:  \(a)") }
             if let rec = r.recurrence { lines.append("recurs:     \(rec) after each due day") }
             lines.append("reminders:  \(r.reminders.description)")
+            for (i, d) in r.duties.enumerated() { lines.append((i == 0 ? "brings:     " : "            ") + d) }
             lines.append("citation:   \(r.citation)")
             if let n = r.notes { lines.append("notes:      \(n)") }
             writeOut(lines.joined(separator: "\n") + "\n")
@@ -62,6 +63,7 @@ struct RulesCommand: ParsableCommand {
 struct RuleJSON: Encodable {
     var id, title, kind, pack, region, trigger, reminders, citation: String
     var period, periodAttribute, roll, effective, addressee, recurrence, notes: String?
+    var duties: [String]
 
     init(_ r: Rule) {
         id = r.id
@@ -79,6 +81,7 @@ struct RuleJSON: Encodable {
         addressee = r.addressee
         recurrence = r.recurrence?.description
         notes = r.notes
+        duties = r.duties
     }
 }
 

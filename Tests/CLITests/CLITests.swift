@@ -191,6 +191,21 @@ struct CLITests {
         #expect(p.stdout.contains("PROVISIONAL"))
     }
 
+    @Test("calendar show and is-working print JSON objects with --json")
+    func calendarJSON() throws {
+        let show = try Obligctl.run(["calendar", "show", "2019", "--json"])
+        #expect(show.status == 0)
+        let year = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(year["year"] as? Int == 2019 && year["provisional"] as? Bool == false)
+        let days = try #require(year["daysOff"] as? [[String: Any]])
+        #expect(days.contains { $0["from"] as? String == "2019-05-01" && $0["to"] as? String == "2019-05-04" }, "amended Labour Day")
+        #expect(days.contains { $0["from"] as? String == "2019-12-30" && $0["notice"] as? Int == 2020 } == false)
+        let day = try Obligctl.run(["calendar", "is-working", "2026-02-16", "--json"])
+        #expect(day.status == 1)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(day.stdout.utf8)) as? [String: Any])
+        #expect(answer["working"] as? Bool == false && (answer["why"] as? String)?.contains("Spring Festival") == true)
+    }
+
     @Test("a bad configuration file exits 2 with one line naming the file")
     func badConfig() throws {
         let dir = try TempDir(prefix: "obligctl-cli-bad")

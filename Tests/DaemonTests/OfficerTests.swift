@@ -230,4 +230,46 @@ import Testing
             "\(refused)")
         #expect(try count() == 3, "nothing of the refused import was written")
     }
+
+    /// Classification and retention rules have visible results: a status with its start day, duties
+    /// and citation in entity show, classification list and JSON, notified when it begins and ends;
+    /// keep-until days for retention.
+    @Test func classificationsAndRetentionShowTheirResults() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        let began = try obligctl(
+            ["metric", "report", "acme", "cross_border_pi_individuals_ytd", "100001", "--at", "2026-02-01"], socket: socket)
+        #expect(began.stdout.contains("classified: PI export certification route applies since 2026-02-01"), "\(began)")
+        #expect(
+            try obligctl(["metric", "report", "acme", "registered_users", "60000000", "--at", "2026-03-01"], socket: socket).status == 0)
+        let ended = try obligctl(
+            ["metric", "report", "acme", "registered_users", "40000000", "--at", "2026-06-01", "--json"], socket: socket)
+        let change = try #require(((try json(ended.stdout) as? [String: Any])?["classifications"] as? [[String: Any]])?.first)
+        #expect(change["active"] as? Bool == false && change["until"] as? String == "2026-06-01", "\(ended)")
+
+        let list = try #require(try json(try obligctl(["classification", "list", "--json"], socket: socket).stdout) as? [[String: Any]])
+        #expect(list.count == 1)
+        #expect(list.first?["rule"] as? String == "cn.pi-export.certification-scope" && list.first?["since"] as? String == "2026-02-01")
+        #expect((list.first?["duties"] as? [String])?.isEmpty == false)
+        let all = try obligctl(["classification", "list", "--all"], socket: socket)
+        #expect(all.stdout.contains("Large platform (registered users over 50,000,000) since 2026-03-01, ended 2026-06-01"), "\(all)")
+
+        #expect(try obligctl(["event", "add", "acme", "network_log_written", "--at", "2026-05-31"], socket: socket).status == 0)
+        let show = try obligctl(["entity", "show", "acme"], socket: socket)
+        #expect(show.stdout.contains("classifications:") && show.stdout.contains("PI export certification route applies"), "\(show)")
+        #expect(show.stdout.contains("keep until:") && show.stdout.contains("2026-11-30"), "\(show)")
+        let detail = try #require(try json(try obligctl(["entity", "show", "acme", "--json"], socket: socket).stdout) as? [String: Any])
+        #expect((detail["retention"] as? [[String: Any]])?.first?["keepUntil"] as? String == "2026-11-30")
+        #expect((detail["classifications"] as? [[String: Any]])?.count == 1)
+
+        // Notified: began twice, ended once, in the journal's words (obligd's log in the foreground).
+        try await eventually("the notices are journaled") {
+            d.logText().components(separatedBy: "OBLIGD_KIND=classification.began").count == 3
+                && d.logText().contains("OBLIGD_KIND=classification.ended")
+        }
+        #expect(try obligctl(["classification", "list", "--entity", "nosuch"], socket: socket).status == 2)
+    }
 }

@@ -105,7 +105,11 @@ import Testing
             separator: "\n")
         let recommended =
             Self.commands(in: entry.replacingOccurrences(of: "@OBLIGD_RECEIVER@", with: "broken")) + Self.commands(in: note)
-            + Self.commands(in: others.replacingOccurrences(of: "@OBLIGD_OBLIGATION@", with: "1"))
+            + Self.commands(
+                in: others.replacingOccurrences(of: "@OBLIGD_OBLIGATION@", with: "1").replacingOccurrences(
+                    of: "@OBLIGD_ENTITY@", with: "acme"
+                )
+                .replacingOccurrences(of: "@OBLIGD_RULE@", with: "cn.platform.large-registered"))
         #expect(
             Set(recommended).isSuperset(of: [
                 "obligctl receiver resume broken", "obligctl notify test broken",

@@ -109,6 +109,8 @@ package struct Notification: Sendable, Equatable {
         case .waived: .waived
         case .reopened: .reopened
         case .underived: .underived
+        case .classificationBegan: .classificationBegan
+        case .classificationEnded: .classificationEnded
         case .deliveryFailing: .deliveryFailing
         case .digest, .agenda: nil
         case .reminder:
@@ -125,6 +127,8 @@ package struct Notification: Sendable, Equatable {
         // Someone has to decide whether the duty lapsed.
         case .underived: return .warning
         case .opened, .moved, .done, .waived, .reopened, .digest, .agenda: return .info
+        // A classification changes which duties apply: someone should look.
+        case .classificationBegan, .classificationEnded: return .notice
         case .reminder:
             if overdueIndex != nil { return .error }
             guard let s = stageName else { return .notice }

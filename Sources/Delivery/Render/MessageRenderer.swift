@@ -46,7 +46,9 @@ package struct MessageRenderer: Sendable {
     package func renderDigest(_ c: DigestContent, members: [(Notification, Entity?)], language: Language, now: Instant) -> RenderedMessage {
         let t = templates.templates(for: language)
         let k = t.kinds[.digest]!
-        let order: [NotificationKind] = [.opened, .moved, .underived, .reopened, .done, .waived]
+        let order: [NotificationKind] = [
+            .opened, .moved, .underived, .reopened, .done, .waived, .classificationBegan, .classificationEnded
+        ]
         let breakdown = order.compactMap { kind in
             c.kinds[kind.rawValue].map { Placeholders.fill(t.phrases["digest.\(kind.rawValue)"] ?? "", ["n": String($0)]) }
         }.joined(separator: ", ")
@@ -106,6 +108,7 @@ package struct MessageRenderer: Sendable {
         v["ruleName"] = n.rule.isEmpty ? phrase("customRule", [:]) : rule.map { "\($0.title) (\($0.id))" } ?? n.rule
         v["citation"] = rule?.citation ?? ""
         v["addressee"] = rule?.addressee ?? ""
+        v["duties"] = rule.map { $0.duties.isEmpty ? "-" : $0.duties.joined(separator: "; ") } ?? "-"
         v["status"] = n.status
         v["stage"] = n.stageName ?? ""
         v["reason"] = n.reason ?? ""

@@ -35,7 +35,7 @@ package struct TemplateSet: Sendable {
     package static let placeholders: Set<String> = [
         "title", "entity", "entityId", "obligation", "rule", "ruleTitle", "ruleName", "citation", "addressee",
         "due", "weekday", "dueTime", "left", "stage", "from", "fromWeekday", "reason", "status",
-        "provisional", "late", "receiver", "error", "kind",
+        "provisional", "late", "receiver", "error", "kind", "duties",
         // Digests.
         "count", "breakdown", "more", "digest",
         // Agendas.
@@ -65,6 +65,8 @@ package struct TemplateSet: Sendable {
         "digest.obligation.waived": ["n"],
         "digest.obligation.reopened": ["n"],
         "digest.obligation.underived": ["n"],
+        "digest.classification.began": ["n"],
+        "digest.classification.ended": ["n"],
         "agenda.overdue": [],
         "agenda.week": [],
         "agenda.moved": [],

@@ -8,6 +8,11 @@ package enum NotificationKind: String, Codable, Sendable, CaseIterable {
     /// A changed or removed rule no longer gives this open obligation; it is left open for a person.
     case underived = "obligation.underived"
     case reminder
+    /// An entity entered a classification (a large platform, the certification route): `due` is the
+    /// day it began, `rule` the classification rule. Not about one obligation (`obligation` is 0).
+    case classificationBegan = "classification.began"
+    /// An entity left a classification: `due` is the day it ended.
+    case classificationEnded = "classification.ended"
     /// A receiver stopped accepting notifications (dead-lettered); journal only, so a broken receiver
     /// cannot feed a loop of failure notices to itself.
     case deliveryFailing = "delivery.failing"

@@ -15,7 +15,11 @@ extension Recorder {
     }
 
     func notify(_ kind: NotificationKind, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {
-        let payload = OutboxPayload(kind: kind, obligation: o, detail: detail)
+        try enqueue(OutboxPayload(kind: kind, obligation: o, detail: detail), obligation: o.id)
+    }
+
+    /// Writes `payload` to the outbox in this transaction (`obligation` links it to one, if any).
+    func enqueue(_ payload: OutboxPayload, obligation: Int64?) throws {
         // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
         let statement = try db.cachedStatement(
             sql: """
@@ -24,7 +28,7 @@ extension Recorder {
                 """)
         try statement.execute(arguments: [
             OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000, using: &lookups.ids), now.secondsSinceEpoch,
-            kind.rawValue, o.id,
+            payload.kind.rawValue, obligation,
             payload.json
         ])
     }

@@ -83,7 +83,8 @@ extension Recorder {
             guard r.kind == .deadline, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
             return name == metric && only.map { $0.contains(r.id) } ?? true
         }
-        guard !rules.isEmpty else { return outcome }
+        let classifies = only == nil && config.classifiedMetrics.contains(metric)
+        guard !rules.isEmpty || classifies else { return outcome }
         let zone = try zone(e)
         let history = try Row.fetchAll(
             db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
@@ -101,6 +102,7 @@ extension Recorder {
                     reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
             }
         }
+        if classifies { try classify(e, metric: metric, history: history, zone: zone, outcome: &outcome) }
         // After a correction, a crossing the history no longer has leaves its obligation flagged.
         if flagVanished {
             try flagVanishedCrossings(entity: e.id, metric: metric, rules: rules.map(\.id), kept: outcome.derived, outcome: &outcome)

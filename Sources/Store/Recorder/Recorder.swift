@@ -59,6 +59,8 @@ package struct Recorder {
         package var superseded: Int64?
         /// Obligations the facts no longer give after a correction: left open, flagged.
         package var flagged: [Obligation] = []
+        /// Classifications this fact began or ended (the span as it now stands).
+        package var classifications: [ClassificationRecord] = []
         /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation
         /// uses it to find the obligations the facts no longer give.
         package var derived: Set<DerivedKey> = []

@@ -1,0 +1,88 @@
+import DeadlineKit
+import GRDB
+import Rules
+
+/// Classifications and retention: rules with no deadline whose results are a status (an entity is a
+/// large platform since a day) or a date (network logs kept until a day).
+extension Recorder {
+    /// Derives the spans of every classification rule on `metric` from its history and stores them;
+    /// when the entity's current standing changes (it enters or leaves a classification, or the day
+    /// it began moves) that is audited and notified.
+    func classify(_ e: Entity, metric: String, history: [Observation], zone: Zone, outcome: inout Outcome) throws {
+        let rules = config.rules.filter { r in
+            guard r.kind == .classification, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
+            return name == metric
+        }
+        for rule in rules {
+            guard case let .metric(_, conditions, _) = rule.trigger else { continue }
+            let spans = Evaluation.spans(of: history, conditions: conditions).map { span in
+                ClassificationRecord(
+                    entityId: e.id, ruleId: rule.id, since: zone.day(of: span.from), sinceInstant: span.from.secondsSinceEpoch,
+                    until: span.until.map { zone.day(of: $0) }, untilInstant: span.until?.secondsSinceEpoch)
+            }
+            let stored = try ClassificationRecord.filter(Column("entityId") == e.id && Column("ruleId") == rule.id)
+                .order(Column("sinceInstant")).fetchAll(db)
+            guard stored != spans else { continue }
+            try ClassificationRecord.filter(Column("entityId") == e.id && Column("ruleId") == rule.id).deleteAll(db)
+            for span in spans { try span.insert(db) }
+            let was = stored.last.flatMap { $0.until == nil ? $0 : nil }, now = spans.last.flatMap { $0.until == nil ? $0 : nil }
+            try audit(
+                "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: try json(stored), after: try json(spans),
+                note: now.map { "\(rule.title) since \($0.since)" } ?? "not \(rule.title)")
+            if let now, was?.since != now.since {
+                try announce(.classificationBegan, rule: rule, entity: e, day: now.since, at: now.sinceInstant)
+                outcome.classifications.append(now)
+            } else if now == nil, was != nil, let ended = spans.last(where: { $0.since == was?.since }) ?? spans.last,
+                let until = ended.until, let untilInstant = ended.untilInstant
+            {
+                try announce(.classificationEnded, rule: rule, entity: e, day: until, at: untilInstant)
+                outcome.classifications.append(ended)
+            }
+        }
+    }
+
+    private func announce(_ kind: NotificationKind, rule: Rule, entity e: Entity, day: CivilDate, at: Int64) throws {
+        let payload = OutboxPayload(
+            kind: kind, obligation: 0, entity: e.id, rule: rule.id, title: rule.title, due: day.description, dueInstant: at,
+            provisional: false, status: kind == .classificationBegan ? "active" : "ended")
+        try enqueue(payload, obligation: nil)
+    }
+
+    /// The classification spans of `entity` (every entity when nil); only those holding now unless `all`.
+    package func classifications(entity: String?, all: Bool) throws -> [ClassificationRecord] {
+        if let entity, try findEntity(entity) == nil { throw StoreError.notFound("entity '\(entity)'") }
+        var request = ClassificationRecord.all()
+        if let entity { request = request.filter(Column("entityId") == entity) }
+        if !all { request = request.filter(Column("until") == nil) }
+        return try request.order(Column("entityId"), Column("ruleId"), Column("sinceInstant")).fetchAll(db)
+    }
+
+    /// What a retention rule keeps: from an event, until a day.
+    package struct Retention: Sendable, Equatable {
+        package var entity: String
+        package var rule: String
+        package var event: Int64
+        package var from: CivilDate
+        package var keepUntil: CivilDate
+    }
+
+    /// The "keep until" days of the retention rules for the recorded (not retracted) events of
+    /// `entity` (every entity when nil), soonest first: computed as a deadline is, from the event's day.
+    package func retention(entity: String?) throws -> [Retention] {
+        if let entity, try findEntity(entity) == nil { throw StoreError.notFound("entity '\(entity)'") }
+        var out: [Retention] = []
+        for rule in config.rules where rule.kind == .retention {
+            guard case let .event(kind, _) = rule.trigger, let period = rule.period else { continue }
+            var request = EventRecord.filter(Column("kind") == kind && Column("retractedAt") == nil)
+            if let entity { request = request.filter(Column("entityId") == entity) }
+            for ev in try request.order(Column("at"), Column("id")).fetchAll(db) {
+                let e = try self.entity(ev.entityId)
+                guard e.region == rule.region else { continue }
+                let day = try zone(e).day(of: Instant(secondsSinceEpoch: ev.at))
+                let due = try compute(entity: e, start: .day(day), period: period, roll: rule.roll).due
+                out.append(Retention(entity: e.id, rule: rule.id, event: ev.id!, from: day, keepUntil: due))
+            }
+        }
+        return out.sorted { ($0.keepUntil, $0.entity, $0.event) < ($1.keepUntil, $1.entity, $1.event) }
+    }
+}
