@@ -239,6 +239,7 @@ package struct APIServer: Sendable {
             let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
             let prepare: @Sendable () throws -> (B, String) = {
                 let decoded: B
+                if !data.isEmpty { try StrictJSON.check(data) }
                 if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) {
                     decoded = empty
                 } else {

@@ -35,11 +35,14 @@ package struct Daemon: Sendable {
             config = try ConfigHolder(directory: paths.configDirectory) { (c) throws(ConfigError) in
                 _ = try DeliveryConfiguration.load(c)
                 _ = try TemplateSet.load(from: c)
+                _ = try AccessPolicy.load(c)
             }
         } catch {
             logger.critical("configuration rejected: \(error.description)")
             throw error
         }
+        // Read at start: a changed "access" takes effect when obligd restarts.
+        let access = try AccessPolicy.load(config.configuration)
         let store = try ObligationStore(path: paths.databasePath)
         let wallClock = try WallClock()
         let clock: @Sendable () -> Instant = { wallClock.now() }
@@ -106,9 +109,12 @@ package struct Daemon: Sendable {
         let router = api.router()
         OutboxRoutes(dispatcher: dispatcher).add(to: router, api: api)
         let socketPath = paths.socketPath
-        let app = UnixSocketServer(responder: router.buildResponder(), routes: RouteTable(router), path: socketPath, logger: logger) {
-            // Members of the socket's group may use obligctl; others may not.
-            chmod(socketPath, 0o660)
+        let app = UnixSocketServer(
+            responder: router.buildResponder(), routes: RouteTable(router), path: socketPath, access: access, logger: logger
+        ) {
+            // Members of the socket's group may use obligctl, and with a readers group anyone may connect;
+            // either way each request is then allowed or refused by the caller's credentials (AccessPolicy).
+            chmod(socketPath, access.socketMode)
             let health = try? await api.health()
             let status = health.map(Self.statusText) ?? "ready"
             logger.notice("obligd ready on \(socketPath): \(status)")

@@ -85,7 +85,9 @@ struct OutboxRoutes: Sendable {
 
     static func body(_ req: Request) async throws -> OutboxActionBody {
         let data = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
-        return data.isEmpty ? OutboxActionBody() : try JSONDecoder().decode(OutboxActionBody.self, from: data)
+        if data.isEmpty { return OutboxActionBody() }
+        try StrictJSON.check(data)
+        return try JSONDecoder().decode(OutboxActionBody.self, from: data)
     }
 
     static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }

@@ -20,6 +20,9 @@ private let soPeerCred: Int32 = 17
 package struct PeerIdentity: Sendable, Equatable {
     package var uid: uid_t
     package var user: String
+    /// The peer process's groups (primary and supplementary) when it connected, as the kernel holds
+    /// them: what decides its role (`AccessPolicy`).
+    package var groups: Set<gid_t> = []
 
     /// The header the socket server sets on every request (a client's own is removed first), so routes
     /// read the verified identity from the request.
@@ -52,7 +55,19 @@ package struct PeerIdentity: Sendable, Equatable {
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(soPeerCred)
         ).get()
         guard let cred, cred.pid > 0 else { return nil }
-        return PeerIdentity(uid: cred.uid, user: user(of: cred.uid))
+        return PeerIdentity(uid: cred.uid, user: user(of: cred.uid), groups: groups(of: cred.pid, primary: cred.gid))
+    }
+
+    /// The groups of process `pid` from /proc (its `Groups:` line) and its primary group.
+    static func groups(of pid: Int32, primary: gid_t) -> Set<gid_t> {
+        var result: Set<gid_t> = [primary]
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Groups:") })
+        else { return result }
+        for field in line.dropFirst("Groups:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            if let g = gid_t(field) { result.insert(g) }
+        }
+        return result
     }
 
     /// The actor of `req`: the verified peer the socket server put in `header`, and `X-Obligd-Actor`.

@@ -1,3 +1,4 @@
+import APIModel
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -14,6 +15,8 @@ struct UnixSocketServer: Service {
     /// Answers requests no route takes (JSON 404 or 405 with Allow).
     let routes: RouteTable
     let path: String
+    /// Who may read and write (decided per request from the peer's credentials).
+    let access: AccessPolicy
     let logger: Logger
     let onRunning: @Sendable () async -> Void
 
@@ -21,6 +24,7 @@ struct UnixSocketServer: Service {
         let responder = self.responder
         let routes = self.routes
         let logger = self.logger
+        let access = self.access
         let server = try HTTPServerBuilder.http1().buildServer(
             configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -28,16 +32,24 @@ struct UnixSocketServer: Service {
             responder: { request, responseWriter, channel in
                 // The caller as the kernel knows it; a client's own header of that name is dropped.
                 var head = request.head
-                head.headerFields[.init(PeerIdentity.header)!] = await PeerIdentity.of(channel)?.user
+                let peer = await PeerIdentity.of(channel)
+                head.headerFields[.init(PeerIdentity.header)!] = peer?.user
                 let request = Request(head: head, body: request.body)
                 let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
                 var response: Response
-                do {
-                    response = try await responder.respond(to: request, context: context)
-                } catch let e as HTTPError where e.status == .notFound {
-                    response = routes.unrouted(request)
-                } catch {
-                    response = APIError.response(for: error)
+                let refusal =
+                    peer.map { access.refusal(of: $0, method: head.method.rawValue) }
+                    ?? APIErrorBody(error: "the caller's credentials cannot be read", fix: "connect over obligd's Unix socket")
+                if let refusal {
+                    response = APIError.json(.forbidden, refusal)
+                } else {
+                    do {
+                        response = try await responder.respond(to: request, context: context)
+                    } catch let e as HTTPError where e.status == .notFound {
+                        response = routes.unrouted(request)
+                    } catch {
+                        response = APIError.response(for: error)
+                    }
                 }
                 if response.status == .notFound, response.headers[.contentType] == nil {
                     response = routes.unrouted(request)
