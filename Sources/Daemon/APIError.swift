@@ -2,6 +2,7 @@ import APIModel
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Rules
 import Store
 
@@ -15,6 +16,13 @@ enum APIError {
             case let .notFound(what): return json(.notFound, APIErrorBody(error: "\(what) not found"))
             case let .conflict(what): return json(.conflict, APIErrorBody(error: what))
             }
+        case let e as HTTPParserError:
+            // The body's framing was broken (a short body, a bad chunk size, an unknown transfer coding).
+            return json(
+                .badRequest,
+                APIErrorBody(
+                    error: "the request body is not well-formed HTTP/1.1 (\(e))", field: "body",
+                    fix: "send a body that matches its Content-Length, or valid chunked encoding"))
         case is NIOTooManyBytesError:
             return json(
                 .contentTooLarge,

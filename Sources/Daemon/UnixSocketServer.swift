@@ -25,7 +25,7 @@ struct UnixSocketServer: Service {
         let routes = self.routes
         let logger = self.logger
         let access = self.access
-        let server = try HTTPServerBuilder.http1().buildServer(
+        let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder()])).buildServer(
             configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger,

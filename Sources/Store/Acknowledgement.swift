@@ -27,6 +27,7 @@ package struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, P
 extension Recorder {
     /// Records that the caller has taken obligation `id`, replacing an earlier acknowledgement. Audited.
     package func acknowledge(_ id: Int64, note: String?, until: CivilDate?) throws -> (Obligation, Acknowledgement) {
+        if let until { try Limits.check(until, field: "until") }
         if let note { try Limits.check(note, field: "note", max: Limits.note, multiline: true) }
         let o = try obligation(id)
         guard o.status == .open else {

@@ -1,3 +1,6 @@
+import DeadlineKit
+import Rules
+
 /// Sizes and characters Store takes in free text, checked before anything is written: a 10 MB name
 /// or a NUL in a title is refused with a clear error instead of being stored (twice, with its audit
 /// row) and stalling the daemon.
@@ -21,6 +24,27 @@ enum Limits {
             throw StoreError.invalid(
                 field: field, problem: "contains the control character U+\(String(bad.value, radix: 16, uppercase: true))",
                 fix: "remove control characters" + (multiline ? " (newlines and tabs are fine)" : ""))
+        }
+    }
+
+    /// Years a date or instant may name: a day outside them is a typo (0001, 20255), not a fact.
+    static let years = 1900...9999
+
+    /// Refuses a day outside `years`.
+    static func check(_ day: CivilDate, field: String) throws {
+        guard years.contains(day.year) else {
+            throw StoreError.invalid(
+                field: field, problem: "\(day) is not in the years \(years.lowerBound)-\(years.upperBound) obligd takes",
+                fix: "check the year")
+        }
+    }
+
+    /// Refuses a start (a day, or an instant in UTC) outside `years`.
+    static func check(_ start: Start?, field: String) throws {
+        switch start {
+        case let .day(d)?: try check(d, field: field)
+        case let .instant(i)?: try check(i.civilDate(), field: field)
+        case nil: break
         }
     }
 }

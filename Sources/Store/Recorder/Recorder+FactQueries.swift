@@ -7,7 +7,10 @@ extension Recorder {
         if let entity, try findEntity(entity) == nil { throw StoreError.notFound("entity '\(entity)'") }
         var request = EventRecord.all()
         if let entity { request = request.filter(Column("entityId") == entity) }
-        if let kind { request = request.filter(Column("kind") == kind) }
+        if let kind {
+            try Limits.check(kind, field: "kind", max: Limits.name)
+            request = request.filter(Column("kind") == kind)
+        }
         if !includeRetracted { request = request.filter(Column("retractedAt") == nil) }
         return try request.order(Column("at"), Column("id")).limit(limit).fetchAll(db)
     }

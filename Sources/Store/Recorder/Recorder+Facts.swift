@@ -26,6 +26,7 @@ extension Recorder {
     package func recordObservation(
         entityId: String, metric: String, value: Int64, at: Start?, refuseChanges: Bool = false
     ) throws -> RecordedFact {
+        try Limits.check(at, field: "at")
         let e = try entity(entityId)
         guard config.knownMetrics.contains(metric) else {
             throw StoreError.invalid(
@@ -117,6 +118,7 @@ extension Recorder {
         entityId: String, kind: String, at: Start?, ref: String?, attributes: [String: String], inImport: Bool = false
     ) throws -> Outcome {
         if let ref { try Limits.check(ref, field: "ref", max: Limits.name) }
+        try Limits.check(at, field: "at")
         for (k, v) in attributes { try Limits.check(v, field: "attributes.\(k)", max: Limits.title) }
         let e = try entity(entityId)
         guard let pack = config.packs.first(where: { $0.events[kind] != nil }), let spec = pack.events[kind] else {
@@ -132,6 +134,13 @@ extension Recorder {
             }
             if let error = Self.check(v, as: type) {
                 throw StoreError.invalid(field: "attributes.\(k)", problem: "'\(v)' " + error.problem, fix: "expected " + error.accepted)
+            }
+            if type == "date", let day = try? CivilDate(parsing: v) { try Limits.check(day, field: "attributes.\(k)") }
+            // A period an event states (a rectification notice's own deadline) counts forward from it.
+            if type == "period", let p = try? Period(parsing: v), p.amount < 0 {
+                throw StoreError.invalid(
+                    field: "attributes.\(k)", problem: "'\(v)' counts back, but this period runs forward from the event",
+                    fix: "give it as the notice states it, e.g. +10wd")
             }
         }
         let zone = try zone(e)
@@ -209,6 +218,7 @@ extension Recorder {
     }
 
     package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
+        try Limits.check(start, field: "start")
         let e = try entity(entityId)
         try Limits.check(title, field: "title", max: Limits.title)
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -33,6 +33,7 @@ extension Recorder {
         _ id: Int64, as status: Obligation.Status, on day: CivilDate?, note: String?
     ) throws -> (obligation: Obligation, successor: Obligation?) {
         if let note { try Limits.check(note, field: "note", max: Limits.note, multiline: true) }
+        if let day { try Limits.check(day, field: "date") }
         var o = try obligation(id)
         let before = try json(o)
         switch status {

@@ -35,7 +35,9 @@ extension Recorder {
 
     /// The entity `id`, or nil (where `entity(_:)` treats a missing one as bad input).
     package func findEntity(_ id: String) throws -> Entity? {
-        try Entity.fetchOne(db, key: id)
+        // SQLite's C API would end the id at a NUL: no entity id has a control character.
+        guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        return try Entity.fetchOne(db, key: id)
     }
 
     package func findObligation(_ id: Int64) throws -> Obligation? {

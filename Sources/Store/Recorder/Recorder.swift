@@ -41,6 +41,8 @@ package struct Recorder {
 
     package func entity(_ id: String, field: String = "entity") throws -> Entity {
         if let e = lookups.entities[id] { return e }
+        // A NUL would end the id early in SQLite's C API: "acme\0x" must not find "acme".
+        try Limits.check(id, field: field, max: Limits.name)
         guard let e = try Entity.fetchOne(db.cachedStatement(sql: "SELECT * FROM entity WHERE id = ?"), arguments: [id]) else {
             throw StoreError.invalid(field: field, problem: "no entity '\(id)'", fix: "add it first with obligctl entity add \(id) NAME")
         }
