@@ -181,3 +181,29 @@ import Testing
         #expect(error(#"{"receivers": {}}"#)?.problem == "expected a list [ ... ]")
     }
 }
+
+/// A secret or chat URL pasted where a path or credential name belongs is never echoed (#13, part 6).
+@Suite struct PastedSecretTests {
+    func message(_ receiver: String, env: [String: String] = [:]) -> String {
+        do {
+            _ = try DeliveryConfiguration.load(
+                Embedded.configuration(obligdJSON: #"{"receivers": [\#(receiver)]}"#), environment: env)
+            return "accepted"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test(arguments: [
+        #"{"name": "h", "format": "standard", "url": "http://127.0.0.1:9/h", "secretFile": "whsec_MfKQ9r8GKY/qrTwjUPD8ILPZIo2LaLaSw"}"#,
+        #"{"name": "h", "format": "standard", "url": "http://127.0.0.1:9/h", "secretFile": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}"#,
+        #"{"name": "d", "format": "dingtalk", "urlCredential": "https://oapi.dingtalk.com/robot/send?access_token=MfKQ9r8GKYqrTwjUPD8ILPZIo2"}"#,
+        #"{"name": "d", "format": "dingtalk", "urlCredential": "/robot/send?access_token=MfKQ9r8GKYqrTwjUPD8ILPZIo2"}"#
+    ])
+    func aPastedSecretIsNotEchoed(receiver: String) {
+        let text = message(receiver)
+        #expect(text != "accepted")
+        #expect(!text.contains("MfKQ9r8GKY"), "\(text)")
+        #expect(text.contains("characters, not shown"), "\(text)")
+    }
+}
