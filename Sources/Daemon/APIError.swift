@@ -63,9 +63,15 @@ enum APIError {
             return APIErrorBody(error: "field '\(p)' is null", field: p, fix: "send \(type) there")
         case let .dataCorrupted(ctx):
             let p = path(ctx.codingPath)
+            // The body is strict JSON by now (StrictJSON): a value that cannot be read is the field's fault
+            // (1.5 or 1e99 where a whole number belongs), not the body's.
+            guard !p.isEmpty else {
+                return APIErrorBody(
+                    error: "the body is not valid JSON", field: "body", fix: "send one JSON object (Content-Type: application/json)")
+            }
             return APIErrorBody(
-                error: "the body is not valid JSON\(p.isEmpty ? "" : " at '\(p)'")", field: p.isEmpty ? "body" : p,
-                fix: "send one JSON object (Content-Type: application/json)")
+                error: "field '\(p)' cannot be read: \(ctx.debugDescription)", field: p,
+                fix: "send the kind of value openapi.yaml gives for it (a whole number for counts)")
         @unknown default:
             return APIErrorBody(error: "cannot decode the body", field: "body", fix: "send one JSON object")
         }

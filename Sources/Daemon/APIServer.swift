@@ -243,7 +243,14 @@ package struct APIServer: Sendable {
                 if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) {
                     decoded = empty
                 } else {
-                    decoded = try JSONDecoder().decode(B.self, from: data)
+                    do {
+                        decoded = try JSONDecoder().decode(B.self, from: data)
+                    } catch DecodingError.dataCorrupted(let ctx) where ctx.codingPath.isEmpty {
+                        // Strict JSON by now: what did not fit is a number (1.5 where a count belongs).
+                        guard let (field, text) = StrictJSON.firstInexactNumber(data) else { throw DecodingError.dataCorrupted(ctx) }
+                        throw StoreError.invalid(
+                            field: field, problem: "\(text) is not a whole number", fix: "send a whole number, e.g. 120000")
+                    }
                 }
                 let fingerprint = try signature.map { $0 + Self.digest(try Self.canonical.encode(decoded)) } ?? ""
                 return (decoded, fingerprint)

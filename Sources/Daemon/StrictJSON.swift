@@ -26,10 +26,23 @@ enum StrictJSON {
         case index(Int)
     }
 
+    /// The path and text of the first number in `data` that is not a whole number within Int64 (1.5,
+    /// 1e99), nil when there is none: Foundation's decoder reports such a value as "not valid JSON"
+    /// without saying where, and every number obligd's API takes is a whole number.
+    static func firstInexactNumber(_ data: Data) -> (field: String, text: String)? {
+        data.withUnsafeBytes { raw in
+            var p = Parser(bytes: raw.bindMemory(to: UInt8.self))
+            p.skipSpace()
+            try? p.value(depth: 0)
+            return p.inexact
+        }
+    }
+
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
         var stack: [Component] = []
+        var inexact: (field: String, text: String)?
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -76,6 +89,13 @@ enum StrictJSON {
         }
 
         mutating func number() throws {
+            let start = i
+            defer {
+                if inexact == nil {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                    if Int64(text) == nil { inexact = (path(), text) }
+                }
+            }
             if bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard i < bytes.count, isDigit(bytes[i]) else { throw fail("a number needs a digit, found \(describe())") }
             if bytes[i] == UInt8(ascii: "0") {

@@ -179,7 +179,7 @@ import Testing
 
             for body in ["{}", #"{"note": "   "}"#] {
                 let noReason = try await c.post("/v1/obligations/\(id)/waive", body)
-                #expect(noReason.status == 400 && noReason.field == "reason", "\(noReason)")
+                #expect(noReason.status == 400 && noReason.field == "note", "\(noReason)")
             }
             #expect(try await api.storedObligations().first { $0.id == id }?.status == .open, "a refused waiver writes nothing")
             let waived = try await c.post("/v1/obligations/\(id)/waive", #"{"note": "not in scope: no facial data stored"}"#)

@@ -47,8 +47,8 @@ extension Recorder {
             }
             guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw StoreError.invalid(
-                    field: "reason", problem: "a waiver needs a reason",
-                    fix: "say why, e.g. --reason \"not in scope: no facial data stored\"")
+                    field: "note", problem: "a waiver needs a reason",
+                    fix: "say why in note (obligctl waive ID --reason \"not in scope: no facial data stored\")")
             }
         case .open:
             guard o.status != .open else { throw StoreError.conflict("obligation \(id) is already open") }
