@@ -55,19 +55,34 @@ package struct PeerIdentity: Sendable, Equatable {
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(soPeerCred)
         ).get()
         guard let cred, cred.pid > 0 else { return nil }
-        return PeerIdentity(uid: cred.uid, user: user(of: cred.uid), groups: groups(of: cred.pid, primary: cred.gid))
+        let name = user(of: cred.uid)
+        return PeerIdentity(uid: cred.uid, user: name, groups: groups(of: cred.pid, user: name, primary: cred.gid))
     }
 
-    /// The groups of process `pid` from /proc (its `Groups:` line) and its primary group.
-    static func groups(of pid: Int32, primary: gid_t) -> Set<gid_t> {
+    /// The groups of process `pid` from /proc (its `Groups:` line) and its primary group. Under systemd's
+    /// ProtectProc=invisible obligd cannot see other users' processes: then the groups the user
+    /// database gives `user` (getgrouplist), which is what group membership means there.
+    static func groups(of pid: Int32, user: String, primary: gid_t) -> Set<gid_t> {
         var result: Set<gid_t> = [primary]
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Groups:") })
-        else { return result }
+        else { return result.union(memberships(of: user, primary: primary)) }
         for field in line.dropFirst("Groups:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             if let g = gid_t(field) { result.insert(g) }
         }
         return result
+    }
+
+    /// The groups the user database lists for `user`.
+    static func memberships(of user: String, primary: gid_t) -> Set<gid_t> {
+        guard !user.hasPrefix("uid:") else { return [] }
+        var count: Int32 = 64
+        var list = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(user, primary, &list, &count) == -1 {
+            list = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(user, primary, &list, &count) != -1 else { return [] }
+        }
+        return Set(list.prefix(Int(count)))
     }
 
     /// The actor of `req`: the verified peer the socket server put in `header`, and `X-Obligd-Actor`.
