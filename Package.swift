@@ -88,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "obligctl",
             dependencies: [
-                "DeadlineKit", "Rules", "APIModel", "AuditChain",
+                // Store only for `backup verify`, which checks a backup file without obligd.
+                "DeadlineKit", "Rules", "APIModel", "AuditChain", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client")
             ]),

@@ -576,3 +576,33 @@ package struct RetentionView: Codable, Sendable, Equatable {
         self.citation = citation
     }
 }
+
+/// `POST /v1/backup`: where to write the copy (a new file; absent: the state directory's `backups/`),
+/// and how many backups to keep there (only with the default place).
+package struct BackupBody: Codable, Sendable {
+    package var path: String?
+    package var keep: Int?
+    package init(path: String? = nil, keep: Int? = nil) {
+        self.path = path
+        self.keep = keep
+    }
+}
+
+/// A verified backup: integrity check passed and the audit chain holds up to `lastHash`.
+package struct BackupView: Codable, Sendable, Equatable {
+    package var path: String
+    package var bytes: Int64
+    package var auditRows: Int
+    package var lastHash: String
+    package var obligations: Int
+    /// Older backups removed to keep the newest `keep`.
+    package var removed: [String]
+    package init(path: String, bytes: Int64, auditRows: Int, lastHash: String, obligations: Int, removed: [String]) {
+        self.path = path
+        self.bytes = bytes
+        self.auditRows = auditRows
+        self.lastHash = lastHash
+        self.obligations = obligations
+        self.removed = removed
+    }
+}

@@ -1,0 +1,121 @@
+import AuditChain
+import Foundation
+import GRDB
+
+/// What a verified backup holds.
+package struct BackupReport: Sendable, Equatable {
+    package var path: String
+    package var bytes: Int64
+    package var auditRows: Int
+    /// The hash of the last audit row: an auditor can compare it with `obligctl audit verify` later.
+    package var lastHash: String
+    package var obligations: Int
+}
+
+/// Online, consistent copies of the database (SQLite's backup API, while obligd keeps serving), each
+/// checked before it is reported: `PRAGMA integrity_check` and the whole audit chain on the copy.
+extension ObligationStore {
+    /// The directory backups go to when no path is given: `backups/` beside the database, which a
+    /// systemd service can write (it is in its StateDirectory).
+    package var backupDirectory: String { ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("backups") }
+
+    /// Backs up to a new file named by the time in `backupDirectory`, then keeps only the newest `keep`
+    /// backups there (obligd-*.sqlite), when given: what the daily timer runs.
+    package func backup(now: Date, keep: Int?) async throws -> (BackupReport, removed: [String]) {
+        let dir = backupDirectory
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
+        // Two backups in one second get -2, -3, ...: names sort by time either way.
+        var name = "obligd-\(stamp).sqlite"
+        var n = 1
+        while FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(name)) {
+            n += 1
+            name = "obligd-\(stamp)-\(n).sqlite"
+        }
+        let report = try await backup(to: (dir as NSString).appendingPathComponent(name))
+        var removed: [String] = []
+        if let keep {
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+                .filter { $0.hasPrefix("obligd-") && $0.hasSuffix(".sqlite") }.sorted()
+            for name in names.dropLast(max(keep, 1)) {
+                let file = (dir as NSString).appendingPathComponent(name)
+                try FileManager.default.removeItem(atPath: file)
+                removed.append(file)
+            }
+        }
+        return (report, removed)
+    }
+
+    /// Copies the database to `path` (a new file; an existing one is refused), verifies the copy and
+    /// reports it. A copy that fails verification is removed and the failure thrown.
+    package func backup(to path: String) async throws -> BackupReport {
+        guard path.hasPrefix("/") else {
+            throw StoreError.invalid(field: "path", problem: "'\(path)' is not an absolute path", fix: "give the full path of the new file")
+        }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.conflict("\(path) exists; a backup never overwrites a file: give a new name or remove it first")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError.invalid(field: "path", problem: "\(directory) is not a directory", fix: "create it, or back up elsewhere")
+        }
+        let pool = self.pool
+        do {
+            // The copy and the check read the whole database: on a thread of their own, not one of the
+            // cooperative pool's, which the API's requests run on.
+            return try await withCheckedThrowingContinuation { done in
+                DispatchQueue.global().async {
+                    done.resume(
+                        with: Result {
+                            let copy = try DatabaseQueue(path: path)
+                            try pool.backup(to: copy)
+                            // One self-contained file: the copy took the WAL mode of the source, which
+                            // would leave -wal and -shm files beside it.
+                            try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+                            try copy.close()
+                            return try Self.verify(path)
+                        })
+                }
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            if error is StoreError { throw error }
+            throw StoreError.invalid(
+                field: "path", problem: "the backup to \(path) failed: \(error)", fix: "check the directory's permissions and free space")
+        }
+    }
+
+    /// Checks a backup file (or any obligd database) without changing it: SQLite's integrity check and
+    /// the audit chain from its first row. Used before a backup is reported and before a restore.
+    package static func verify(_ path: String) throws -> BackupReport {
+        var config = Configuration()
+        config.readonly = true
+        let db = try DatabaseQueue(path: path, configuration: config)
+        defer { try? db.close() }
+        return try db.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            guard integrity == ["ok"] else {
+                throw StoreError.conflict("\(path) fails SQLite's integrity check: \(integrity.prefix(3).joined(separator: "; "))")
+            }
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, at, actor, action, subject, before, after, note, hash FROM audit ORDER BY id")
+            var previous = AuditChain.genesis
+            var count = 0
+            while let r = try rows.next() {
+                let row = AuditChain.Row(
+                    id: r[0], at: r[1], actor: r[2], action: r[3], subject: r[4], before: r[5], after: r[6], note: r[7])
+                let stored: String? = r[8]
+                let expected = AuditChain.hash(row, previous: previous)
+                guard stored == expected else {
+                    throw StoreError.conflict("\(path): audit row \(row.id) (\(row.action) \(row.subject)) does not match its hash")
+                }
+                previous = expected
+                count += 1
+            }
+            let obligations = try Int.fetchOne(db, sql: "SELECT count(*) FROM obligation") ?? 0
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+            return BackupReport(path: path, bytes: bytes ?? 0, auditRows: count, lastHash: previous, obligations: obligations)
+        }
+    }
+}
