@@ -41,6 +41,7 @@ package struct APIServer: Sendable {
         router.get("/v1/health") { _, _ in await self.handle { try await self.health() } }
         addFactRoutes(to: router)
         addBackupRoute(to: router)
+        addFeedRoutes(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(

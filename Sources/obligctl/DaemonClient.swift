@@ -80,6 +80,11 @@ struct DaemonClient {
         try await send("GET", path, body: Optional<Int>.none, as: T.self)
     }
 
+    /// A GET whose answer is not JSON (the iCalendar feed): its text.
+    func getText(_ path: String) async throws -> String {
+        String(decoding: try await send("GET", path, body: Optional<Int>.none, as: RawAnswer.self).data, as: UTF8.self)
+    }
+
     func post<B: Encodable, T: Decodable>(_ path: String, _ body: B, as: T.Type) async throws -> T {
         try await send("POST", path, body: body, as: T.self)
     }
@@ -118,6 +123,7 @@ struct DaemonClient {
                         ?? APIErrorBody(error: String(decoding: data, as: UTF8.self))
                     throw Failure.api(status: Int(response.status.code), body: err)
                 }
+                if T.self == RawAnswer.self { return RawAnswer(data: data) as! T }
                 return try JSONDecoder().decode(T.self, from: data)
             } catch let f as Failure {
                 throw f
@@ -167,3 +173,10 @@ func keyValues(_ items: [String], option: String) throws -> [String: String] {
 
 /// The body of a POST that carries nothing (resume, retry all, a test send).
 struct EmptyBody: Codable {}
+
+/// An answer kept as bytes (see `getText`).
+struct RawAnswer: Decodable {
+    var data: Data
+    init(data: Data) { self.data = data }
+    init(from decoder: Decoder) throws { data = Data() }
+}

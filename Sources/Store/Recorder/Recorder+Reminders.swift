@@ -81,3 +81,28 @@ extension Recorder {
         o.nextReminderAt = next?.fireAt.secondsSinceEpoch
     }
 }
+
+extension Recorder {
+    /// The reminder stages of `o` up to its due stage (before-stages and the due one; overdue repeats
+    /// are open-ended), for calendar feeds.
+    package func stagesUntilDue(of o: Obligation) throws -> [ReminderPlan.Stage] {
+        let e = try entity(o.entityId)
+        let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
+        var out: [ReminderPlan.Stage] = []
+        var i = 0
+        while let s = plan.stage(i), !s.name.hasPrefix("overdue:") {
+            out.append(s)
+            i += 1
+        }
+        return out
+    }
+
+    /// How many times `o` changed since it was opened (its audit rows after the first): the SEQUENCE of
+    /// its calendar event, which must grow with every change for clients to take the new version.
+    package func revision(of o: Obligation) throws -> Int {
+        let rows =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM audit WHERE subject = ?"), arguments: ["obligation:\(o.id ?? 0)"]) ?? 0
+        return max(0, rows - 1)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `obligctl ics` (#17, part 2) read back by an independent parser, PyPI `icalendar` (in a venv under
+/// .build, installed on first use): every open obligation is one event with a stable UID, an all-day
+/// date or (incidents) an exact instant, alarms for its reminder stages, escaped text intact, and a
+/// SEQUENCE that grows when the deadline moves.
+@Suite(.serialized) struct CalendarFeedTests {
+    /// A Python with icalendar, or nil (with the reason recorded) when it cannot be set up.
+    static func python() throws -> String? {
+        let venv = repositoryRoot().appendingPathComponent(".build/venv-ics").path
+        let py = venv + "/bin/python"
+        if !FileManager.default.isExecutableFile(atPath: py) {
+            _ = try runProcess("/usr/bin/python3", ["-m", "venv", venv], timeout: .seconds(120))
+        }
+        if try runProcess(py, ["-c", "import icalendar"]).status != 0 {
+            let pip = try runProcess(py, ["-m", "pip", "install", "--quiet", "icalendar==6.1.0"], timeout: .seconds(300))
+            guard pip.status == 0 else { throw TestFailure("pip install icalendar failed: \(pip.stderr)") }
+        }
+        return py
+    }
+
+    static let check = #"""
+        import json, sys, icalendar
+        cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+        out = []
+        for e in cal.walk("VEVENT"):
+            start = e.decoded("DTSTART")
+            out.append({
+                "uid": str(e["UID"]), "summary": str(e["SUMMARY"]), "status": str(e["STATUS"]),
+                "sequence": int(e["SEQUENCE"]), "start": start.isoformat(),
+                "allDay": not hasattr(start, "hour"),
+                "end": e.decoded("DTEND").isoformat() if "DTEND" in e else None,
+                "alarms": [a.decoded("TRIGGER").isoformat() for a in e.walk("VALARM")],
+                "description": str(e["DESCRIPTION"]),
+            })
+        print(json.dumps(out))
+        """#
+
+    func events(_ file: String, python: String) throws -> [[String: Any]] {
+        let r = try runProcess(python, ["-c", Self.check, file])
+        guard r.status == 0 else { throw TestFailure("icalendar could not read the feed: \(r.stderr)") }
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+    }
+
+    @Test func theFeedIsValidICalendarWithStableUIDsAlarmsAndSequences() async throws {
+        let python = try #require(try Self.python())
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        let dir = try makeTemporaryDirectory("obligd-ics")
+        let file = dir.appendingPathComponent("obligd.ics").path
+        #expect(try obligctl(["entity", "add", "acme", "ACME, Ltd; 上海"], socket: socket).status == 0)
+        #expect(
+            try obligctl(["event", "add", "acme", "telecom_security_incident", "--at", "2026-11-24T14:05:00+08:00"], socket: socket).status
+                == 0)
+        #expect(
+            try obligctl(["metric", "report", "acme", "facial_recognition_individuals", "120000", "--at", "2026-10-01"], socket: socket)
+                .status == 0)
+        #expect(
+            try obligctl(
+                ["obligation", "add", "acme", "--title", "Renew, then file", "--start", "2026-12-20", "--period", "+30wd"], socket: socket
+            ).status == 0)
+        #expect(try obligctl(["ics", "-o", file], socket: socket).status == 0)
+        let first = try events(file, python: python)
+        #expect(first.count == 4, "\(first)")
+        let byUID = Dictionary(uniqueKeysWithValues: first.map { ($0["uid"] as? String ?? "", $0) })
+        #expect(Set(byUID.keys) == ["obligation-1@obligd", "obligation-2@obligd", "obligation-3@obligd", "obligation-4@obligd"])
+        let phone = try #require(byUID["obligation-1@obligd"])
+        #expect(phone["allDay"] as? Bool == false && phone["start"] as? String == "2026-11-24T06:15:00+00:00", "\(phone)")
+        #expect(phone["summary"] as? String == "ACME, Ltd; 上海: Report the telecom network-security incident by phone")
+        #expect((phone["alarms"] as? [String])?.last == "2026-11-24T06:15:00+00:00")
+        let facial = try #require(byUID["obligation-3@obligd"])
+        #expect(facial["allDay"] as? Bool == true && facial["start"] as? String == "2026-11-17", "\(facial)")
+        #expect(facial["end"] as? String == "2026-11-18")
+        #expect((facial["description"] as? String)?.contains("Legal basis: ") == true)
+        #expect((facial["alarms"] as? [String])?.count == 4, "-30d, -7d, -1d and the due day: \(facial)")
+        let custom = try #require(byUID["obligation-4@obligd"])
+        #expect(custom["status"] as? String == "TENTATIVE", "reaches the estimated 2027 calendar: \(custom)")
+        #expect((custom["summary"] as? String)?.contains("Renew, then file (provisional)") == true)
+
+        // An earlier crossing reported late moves the facial-recognition deadline: same UID, higher SEQUENCE.
+        #expect(
+            try obligctl(["metric", "report", "acme", "facial_recognition_individuals", "110000", "--at", "2026-09-01"], socket: socket)
+                .status == 0)
+        #expect(try obligctl(["ics", "-o", dir.appendingPathComponent("again.ics").path], socket: socket).status == 0)
+        let again = try events(dir.appendingPathComponent("again.ics").path, python: python)
+        let moved = try #require(again.first { $0["uid"] as? String == "obligation-3@obligd" })
+        #expect(moved["start"] as? String != facial["start"] as? String, "\(moved)")
+        #expect((moved["sequence"] as? Int ?? 0) > (facial["sequence"] as? Int ?? 0), "\(moved) vs \(facial)")
+        #expect(try obligctl(["ics", "--entity", "nosuch"], socket: socket).status == 2)
+    }
+}
