@@ -18,7 +18,9 @@ class Client:
         self.sock.connect(path)
         self.idx, self.n, self.buf = idx, 0, b""
     def send(self):
-        body = json.dumps({"entity": "bench", "metric": "registered_users", "value": self.idx * 10_000_000 + self.n}).encode()
+        # Below the large-platform threshold (50,000,000): the write path, not a classification that
+        # flips on every report (each flip is an audited, notified change).
+        body = json.dumps({"entity": "bench", "metric": "registered_users", "value": self.idx * 1_000_000 + self.n % 1_000_000}).encode()
         self.sock.sendall(b"POST /v1/metrics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                           b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
     def response(self):

@@ -27,8 +27,9 @@ package struct AccessPolicy: Sendable, Equatable {
 
     package func role(of peer: PeerIdentity) -> Role {
         if peer.uid == 0 || peer.uid == serviceUID { return .writer }
-        if let gid = writers.gid, peer.groups.contains(gid) { return .writer }
-        if let readers, peer.groups.contains(readers.gid) { return .reader }
+        let groups = peer.groups()
+        if let gid = writers.gid, groups.contains(gid) { return .writer }
+        if let readers, groups.contains(readers.gid) { return .reader }
         return .none
     }
 

@@ -37,11 +37,21 @@ package enum Evaluation {
     /// The spans during which the metric met all `conditions`: each from the report that began
     /// meeting them to the report that stopped (nil while it still holds), from the whole history.
     /// A classification (large platform, certification scope) holds exactly over these spans.
+    /// Reports of one instant count as their last (a gauge has one value at a time), so no span
+    /// begins and ends at the same instant.
     package static func spans(of history: [Observation], conditions: [Rule.Condition]) -> [(from: Instant, until: Instant?)] {
         let ordered = history.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) }
+        var lastOfInstant: [Observation] = []
+        for o in ordered {
+            if let last = lastOfInstant.last, last.at == o.at {
+                lastOfInstant[lastOfInstant.count - 1] = o
+            } else {
+                lastOfInstant.append(o)
+            }
+        }
         var result: [(from: Instant, until: Instant?)] = []
         var holding = false
-        for o in ordered {
+        for o in lastOfInstant {
             let holds = conditions.allSatisfy { $0.holds(o.value) }
             if holds && !holding { result.append((o.at, nil)) }
             if !holds && holding { result[result.count - 1].until = o.at }

@@ -41,6 +41,72 @@ extension Recorder {
         }
     }
 
+    /// Whether report `id` is the latest of its metric's history (by instant, then report order).
+    func isLatest(_ id: Int64, at: Int64, entity: String, metric: String) throws -> Bool {
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt >= ? AND retractedAt IS NULL
+                      AND (observedAt > ? OR id > ?) LIMIT 1
+                    """), arguments: [entity, metric, at, at, id]) == nil
+    }
+
+    /// The classification spans after report `newest`, the latest of its history: a span opens when it
+    /// meets conditions the previous latest did not, and closes when it stops meeting them. The same
+    /// result as `classify(_:metric:history:zone:outcome:)` over the whole history, without reading it.
+    func classify(_ e: Entity, metric: String, newest: (id: Int64, value: Int64, at: Int64), zone: Zone, outcome: inout Outcome) throws {
+        let at = newest.at
+        let rules = config.rules.filter { r in
+            guard r.kind == .classification, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
+            return name == metric
+        }
+        for rule in rules {
+            guard case let .metric(_, conditions, _) = rule.trigger else { continue }
+            let holds = conditions.allSatisfy { $0.holds(newest.value) }
+            // Cached statements: a busy gauge runs these on every report.
+            let open = try ClassificationRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM classification WHERE entityId = ? AND ruleId = ? AND until IS NULL"),
+                arguments: [e.id, rule.id])
+            let instant = Instant(secondsSinceEpoch: at)
+            if holds, open == nil {
+                // An earlier report of this same instant closed the span: the last value of the instant
+                // counts, so it goes on (the close is undone), as the whole-history derivation gives.
+                if var closed = try ClassificationRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM classification WHERE entityId = ? AND ruleId = ? AND untilInstant = ?"),
+                    arguments: [e.id, rule.id, at])
+                {
+                    closed.until = nil
+                    closed.untilInstant = nil
+                    try closed.update(db)
+                    continue
+                }
+                let span = ClassificationRecord(
+                    entityId: e.id, ruleId: rule.id, since: zone.day(of: instant), sinceInstant: at, until: nil, untilInstant: nil)
+                try span.insert(db)
+                try audit(
+                    "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: nil, after: try json([span]),
+                    note: "\(rule.title) since \(span.since)")
+                try announce(.classificationBegan, rule: rule, entity: e, day: span.since, at: at)
+                outcome.classifications.append(span)
+            } else if !holds, var span = open {
+                // Opened by an earlier report of this same instant: it never held at any instant.
+                if span.sinceInstant == at {
+                    try span.delete(db)
+                    continue
+                }
+                let before = try json([span])
+                span.until = zone.day(of: instant)
+                span.untilInstant = at
+                try span.update(db)
+                try audit(
+                    "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: before, after: try json([span]),
+                    note: "not \(rule.title)")
+                try announce(.classificationEnded, rule: rule, entity: e, day: span.until!, at: at)
+                outcome.classifications.append(span)
+            }
+        }
+    }
+
     private func announce(_ kind: NotificationKind, rule: Rule, entity e: Entity, day: CivilDate, at: Int64) throws {
         let payload = OutboxPayload(
             kind: kind, obligation: 0, entity: e.id, rule: rule.id, title: rule.title, due: day.description, dueInstant: at,

@@ -9,6 +9,8 @@ package struct RecordedFact: Sendable, Equatable {
     package var id: Int64
     package var duplicate = false
     package var superseded: Int64?
+    /// The instant it was observed (epoch seconds).
+    package var observedAt: Int64 = 0
 }
 
 /// Facts are corrected, never deleted: recognising a fact recorded before, superseding a report,

@@ -12,7 +12,10 @@ extension Recorder {
         let recorded = try recordObservation(entityId: entityId, metric: metric, value: value, at: at)
         var outcome =
             recorded.duplicate
-            ? Outcome(factId: 0) : try evaluateMetric(entityId: entityId, metric: metric, flagVanished: recorded.superseded != nil)
+            ? Outcome(factId: 0)
+            : try evaluateMetric(
+                entityId: entityId, metric: metric, flagVanished: recorded.superseded != nil,
+                newest: recorded.superseded == nil ? (recorded.id, value, recorded.observedAt) : nil)
         outcome.factId = recorded.id
         outcome.duplicate = recorded.duplicate
         outcome.superseded = recorded.superseded
@@ -50,8 +53,12 @@ extension Recorder {
                 field: "at", problem: "\(given) is in the future (today is \(zone.day(of: now)) in \(zone.identifier))",
                 fix: "report what was observed, at or before now")
         }
-        let earlier = try activeObservation(entity: e.id, metric: metric, at: observedAt)
-        if let earlier, earlier.value == value { return RecordedFact(id: earlier.id, duplicate: true) }
+        // Only a report that names its instant can repeat or correct another: reports of "now" (no
+        // `at`) from a busy reporter often share a second and are each a new observation.
+        let earlier = at == nil ? nil : try activeObservation(entity: e.id, metric: metric, at: observedAt)
+        if let earlier, earlier.value == value {
+            return RecordedFact(id: earlier.id, duplicate: true, observedAt: observedAt.secondsSinceEpoch)
+        }
         if let earlier, refuseChanges {
             throw StoreError.invalid(
                 field: "value",
@@ -65,9 +72,9 @@ extension Recorder {
         )
         .execute(arguments: [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
         let id = db.lastInsertedRowID
-        guard let earlier else { return RecordedFact(id: id) }
+        guard let earlier else { return RecordedFact(id: id, observedAt: observedAt.secondsSinceEpoch) }
         try supersede(earlier, by: id, value: value, metric: metric, entity: e.id, at: zone.local(observedAt))
-        return RecordedFact(id: id, superseded: earlier.id)
+        return RecordedFact(id: id, superseded: earlier.id, observedAt: observedAt.secondsSinceEpoch)
     }
 
     /// Derives the threshold obligations of one metric from its whole history: late and out-of-order
@@ -75,8 +82,13 @@ extension Recorder {
     ///
     /// `only` limits it to some rules and `because` replaces the audit reason (a reload re-deriving
     /// the obligations of rules that changed).
+    ///
+    /// `newest` is the report just recorded: when it is the latest of the history and no deadline rule
+    /// reads the metric, classifications follow from it alone (a busy gauge such as registered users
+    /// would otherwise re-read its whole history on every report).
     package func evaluateMetric(
-        entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil, flagVanished: Bool = false
+        entityId: String, metric: String, only: Set<String>? = nil, because: String? = nil, flagVanished: Bool = false,
+        newest: (id: Int64, value: Int64, at: Int64)? = nil
     ) throws -> Outcome {
         let e = try entity(entityId)
         var outcome = Outcome(factId: 0)
@@ -87,6 +99,10 @@ extension Recorder {
         let classifies = only == nil && config.classifiedMetrics.contains(metric)
         guard !rules.isEmpty || classifies else { return outcome }
         let zone = try zone(e)
+        if rules.isEmpty, let newest, try isLatest(newest.id, at: newest.at, entity: e.id, metric: metric) {
+            try classify(e, metric: metric, newest: newest, zone: zone, outcome: &outcome)
+            return outcome
+        }
         let history = try Row.fetchAll(
             db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
             arguments: [e.id, metric]
