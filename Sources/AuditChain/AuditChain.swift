@@ -65,6 +65,25 @@ package enum AuditChain {
         return String(decoding: hex, as: UTF8.self)
     }
 
+    /// Follows a chain row by row, so a verifier can take rows as they come (pages, a file, a
+    /// database cursor): how many held and the hash the next row chains on.
+    package struct Walk: Sendable {
+        package private(set) var previous: String
+        package private(set) var count = 0
+
+        package init(previous: String = genesis) { self.previous = previous }
+
+        /// Takes the next row when `stored` is the hash its content and predecessor give; otherwise
+        /// takes nothing and returns the hash it should have.
+        package mutating func take(_ row: Row, stored: String?) -> String? {
+            let expected = hash(row, previous: previous)
+            guard stored == expected else { return expected }
+            previous = expected
+            count += 1
+            return nil
+        }
+    }
+
     /// The first row, in order, whose stored hash is not the one its content and predecessor give;
     /// nil when the whole chain holds.
     package static func firstBroken(
@@ -72,11 +91,9 @@ package enum AuditChain {
     )
         -> (row: Row, expected: String, stored: String)?
     {
-        var previous = start
+        var walk = Walk(previous: start)
         for (row, stored) in rows {
-            let expected = hash(row, previous: previous)
-            if expected != stored { return (row, expected, stored) }
-            previous = stored
+            if let expected = walk.take(row, stored: stored) { return (row, expected, stored) }
         }
         return nil
     }

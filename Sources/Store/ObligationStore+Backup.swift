@@ -100,22 +100,17 @@ extension ObligationStore {
             }
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT id, at, actor, action, subject, before, after, note, hash FROM audit ORDER BY id")
-            var previous = AuditChain.genesis
-            var count = 0
+            var walk = AuditChain.Walk()
             while let r = try rows.next() {
                 let row = AuditChain.Row(
                     id: r[0], at: r[1], actor: r[2], action: r[3], subject: r[4], before: r[5], after: r[6], note: r[7])
-                let stored: String? = r[8]
-                let expected = AuditChain.hash(row, previous: previous)
-                guard stored == expected else {
+                guard walk.take(row, stored: r[8]) == nil else {
                     throw StoreError.conflict("\(path): audit row \(row.id) (\(row.action) \(row.subject)) does not match its hash")
                 }
-                previous = expected
-                count += 1
             }
             let obligations = try Int.fetchOne(db, sql: "SELECT count(*) FROM obligation") ?? 0
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-            return BackupReport(path: path, bytes: bytes ?? 0, auditRows: count, lastHash: previous, obligations: obligations)
+            return BackupReport(path: path, bytes: bytes ?? 0, auditRows: walk.count, lastHash: walk.previous, obligations: obligations)
         }
     }
 }

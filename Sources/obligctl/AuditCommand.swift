@@ -73,22 +73,20 @@ struct AuditVerify: AsyncParsableCommand {
 
 /// Walks the chain page by page.
 struct ChainVerifier {
-    var previous = AuditChain.genesis
-    var count = 0
+    private var walk = AuditChain.Walk()
+    var previous: String { walk.previous }
+    var count: Int { walk.count }
 
     mutating func check(_ page: [AuditRecord]) throws {
         for r in page {
             let row = AuditChain.Row(
                 id: r.id, at: r.at, actor: r.actor, action: r.action, subject: r.subject, before: r.before, after: r.after, note: r.note)
-            let expected = AuditChain.hash(row, previous: previous)
-            guard r.hash == expected else {
+            if let expected = walk.take(row, stored: r.hash) {
                 throw UsageFailure(
                     "audit row \(r.id) (\(r.action) \(r.subject)) does not match its hash: "
                         + "it or a row before it was edited, removed or inserted outside obligd (expected \(expected), stored \(r.hash ?? "none"))",
                     code: 1)
             }
-            previous = expected
-            count += 1
         }
     }
 }

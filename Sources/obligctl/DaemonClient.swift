@@ -77,26 +77,25 @@ struct DaemonClient {
         configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(120))))
 
     func get<T: Decodable>(_ path: String, as: T.Type) async throws -> T {
-        try await send("GET", path, body: Optional<Int>.none, as: T.self)
+        try JSONDecoder().decode(T.self, from: try await send("GET", path, body: Optional<Int>.none))
     }
 
     /// A GET whose answer is not JSON (the iCalendar feed): its text.
     func getText(_ path: String) async throws -> String {
-        String(decoding: try await send("GET", path, body: Optional<Int>.none, as: RawAnswer.self).data, as: UTF8.self)
+        String(decoding: try await send("GET", path, body: Optional<Int>.none), as: UTF8.self)
     }
 
     func post<B: Encodable, T: Decodable>(_ path: String, _ body: B, as: T.Type) async throws -> T {
-        try await send("POST", path, body: body, as: T.self)
+        try JSONDecoder().decode(T.self, from: try await send("POST", path, body: body))
     }
 
     /// POSTs a body that is already JSON.
     func postRaw<T: Decodable>(_ path: String, _ body: Data, as: T.Type) async throws -> T {
-        try await send("POST", path, body: Optional<Int>.none, raw: body, as: T.self)
+        try JSONDecoder().decode(T.self, from: try await send("POST", path, body: Optional<Int>.none, raw: body))
     }
 
-    private func send<B: Encodable, T: Decodable>(
-        _ method: String, _ path: String, body: B?, raw: Data? = nil, as: T.Type
-    ) async throws -> T {
+    /// The body of a 2xx answer; any other answer is a `Failure`.
+    private func send<B: Encodable>(_ method: String, _ path: String, body: B?, raw: Data? = nil) async throws -> Data {
         guard FileManager.default.fileExists(atPath: socketPath),
             let url = URL(httpURLWithSocketPath: socketPath, uri: path)
         else { throw Failure.notRunning(socketPath) }
@@ -123,8 +122,7 @@ struct DaemonClient {
                         ?? APIErrorBody(error: String(decoding: data, as: UTF8.self))
                     throw Failure.api(status: Int(response.status.code), body: err)
                 }
-                if T.self == RawAnswer.self { return RawAnswer(data: data) as! T }
-                return try JSONDecoder().decode(T.self, from: data)
+                return data
             } catch let f as Failure {
                 throw f
             } catch {
@@ -173,10 +171,3 @@ func keyValues(_ items: [String], option: String) throws -> [String: String] {
 
 /// The body of a POST that carries nothing (resume, retry all, a test send).
 struct EmptyBody: Codable {}
-
-/// An answer kept as bytes (see `getText`).
-struct RawAnswer: Decodable {
-    var data: Data
-    init(data: Data) { self.data = data }
-    init(from decoder: Decoder) throws { data = Data() }
-}

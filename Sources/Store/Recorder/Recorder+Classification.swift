@@ -9,10 +9,7 @@ extension Recorder {
     /// when the entity's current standing changes (it enters or leaves a classification, or the day
     /// it began moves) that is audited and notified.
     func classify(_ e: Entity, metric: String, history: [Observation], zone: Zone, outcome: inout Outcome) throws {
-        let rules = config.rules.filter { r in
-            guard r.kind == .classification, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
-            return name == metric
-        }
+        let rules = classificationRules(of: e, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, _) = rule.trigger else { continue }
             let spans = Evaluation.spans(of: history, conditions: conditions).map { span in
@@ -41,6 +38,14 @@ extension Recorder {
         }
     }
 
+    /// The classification rules of `e`'s region that read `metric`.
+    func classificationRules(of e: Entity, metric: String) -> [Rule] {
+        config.rules.filter { r in
+            guard r.kind == .classification, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
+            return name == metric
+        }
+    }
+
     /// Whether report `id` is the latest of its metric's history (by instant, then report order).
     func isLatest(_ id: Int64, at: Int64, entity: String, metric: String) throws -> Bool {
         try Int64.fetchOne(
@@ -56,10 +61,7 @@ extension Recorder {
     /// result as `classify(_:metric:history:zone:outcome:)` over the whole history, without reading it.
     func classify(_ e: Entity, metric: String, newest: (id: Int64, value: Int64, at: Int64), zone: Zone, outcome: inout Outcome) throws {
         let at = newest.at
-        let rules = config.rules.filter { r in
-            guard r.kind == .classification, r.region == e.region, case let .metric(name, _, _) = r.trigger else { return false }
-            return name == metric
-        }
+        let rules = classificationRules(of: e, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, _) = rule.trigger else { continue }
             let holds = conditions.allSatisfy { $0.holds(newest.value) }

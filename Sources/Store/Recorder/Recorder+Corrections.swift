@@ -73,6 +73,8 @@ extension Recorder {
         }
     }
 
+    /// Audits and notifies that `o` is no longer given by the facts; it stays open (one wording for a
+    /// changed rule and a corrected fact).
     func flag(_ o: Obligation, because: String) throws {
         let reason = "\(because). It stays open: mark it done, or waive it if it no longer applies"
         try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)

@@ -138,10 +138,7 @@ extension Recorder {
             arguments: [afterId, ruleId, limit])
         var flagged: [Obligation] = []
         for o in rows where !keep(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
-            let reason =
-                "\(because); the recorded facts no longer give this obligation. It stays open: mark it done, or waive it if it no longer applies"
-            try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
-            try notify(.underived, o, .init(reason: reason))
+            try flag(o, because: "\(because); the recorded facts no longer give this obligation")
             flagged.append(o)
         }
         return (rows.last?.id ?? afterId, rows.count, flagged)
