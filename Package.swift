@@ -19,7 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
-        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0")
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1")
     ],
     targets: [
         // Pure: civil dates, working-day calendars, period arithmetic, explanations. No I/O, no Foundation.
@@ -39,13 +40,16 @@ let package = Package(
         .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Request and response types shared by the daemon's API and obligctl.
         .target(name: "APIModel"),
+        // What obligd counts as it happens (reminders fired, deliveries, latencies, recomputation), for
+        // Prometheus; state it can read from the store is gauged by the daemon at scrape time.
+        .target(name: "Telemetry", dependencies: [.product(name: "Prometheus", package: "swift-prometheus")]),
         // libsystemd: sd_notify and the journal.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // Turning outbox rows into journal entries and webhook requests (standard, DingTalk, Feishu, WeCom, Slack, Teams).
         .target(
             name: "Delivery",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "CSystemd",
+                "Store", "Rules", "DeadlineKit", "CSystemd", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -58,14 +62,15 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "CLinux",
+                "Store", "Rules", "DeadlineKit", "CLinux", "Telemetry",
                 .product(name: "Logging", package: "swift-log")
             ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(
             name: "Daemon",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery",
+                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery", "Telemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -118,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "Daemon", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport",
+                "Daemon", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird")
             ]),

@@ -606,3 +606,44 @@ package struct BackupView: Codable, Sendable, Equatable {
         self.removed = removed
     }
 }
+
+/// `POST /v1/feeds`: a calendar feed for the read-only TCP listener; whose it is, and of which entity
+/// (absent: every entity).
+package struct FeedBody: Codable, Sendable {
+    package var label: String
+    package var entity: String?
+    package init(label: String, entity: String? = nil) {
+        self.label = label
+        self.entity = entity
+    }
+}
+
+/// A calendar feed. `token`, `path` and `url` only in the answer to its creation: obligd keeps only
+/// the token's hash, so a lost URL is revoked and replaced, never shown again.
+package struct FeedView: Codable, Sendable, Equatable {
+    package var id: Int64
+    package var label: String
+    package var entity: String?
+    package var createdAt: String
+    package var createdBy: String
+    package var revokedAt: String?
+    package var token: String?
+    /// `/feeds/TOKEN.ics`, on the TCP listener.
+    package var path: String?
+    /// The whole URL, when obligd runs a TCP listener (`--http-listen`).
+    package var url: String?
+    package init(
+        id: Int64, label: String, entity: String?, createdAt: String, createdBy: String, revokedAt: String? = nil,
+        token: String? = nil, path: String? = nil, url: String? = nil
+    ) {
+        self.id = id
+        self.label = label
+        self.entity = entity
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.revokedAt = revokedAt
+        self.token = token
+        self.path = path
+        self.url = url
+    }
+}

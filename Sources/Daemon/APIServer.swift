@@ -8,6 +8,8 @@ import Logging
 import NIOPosix
 import Rules
 import Store
+import Synchronization
+import Telemetry
 
 /// The local JSON API: facts in, obligations out. Every write runs in one transaction with its
 /// idempotency record, so a retried request (same `Idempotency-Key`) never writes twice.
@@ -20,12 +22,19 @@ package struct APIServer: Sendable {
     package let onWrite: @Sendable () -> Void
     /// The webhook receivers' queues, for health.
     package let receivers: @Sendable () async throws -> [ReceiverQueue]
+    /// What the scheduler and delivery count, emitted by `/metrics` after the scrape-time gauges.
+    package let metrics: EventMetrics
+    /// `http://HOST:PORT` of the read-only TCP listener, when obligd runs one: feed URLs start with it.
+    package let feedBaseURL: String?
 
     package init(
         store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
         reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
-        receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }
+        receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }, metrics: EventMetrics = EventMetrics(),
+        feedBaseURL: String? = nil
     ) {
+        self.metrics = metrics
+        self.feedBaseURL = feedBaseURL
         self.store = store
         self.config = config
         self.clock = clock
@@ -42,6 +51,7 @@ package struct APIServer: Sendable {
         addFactRoutes(to: router)
         addBackupRoute(to: router)
         addFeedRoutes(to: router)
+        addMetricsRoute(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(
@@ -221,8 +231,10 @@ package struct APIServer: Sendable {
     static let offloadBodyBytes = 256 << 10
 
     /// Decodes the body, then runs `body` with a `Recorder` in one idempotent transaction.
+    /// - Parameter revealOnce: completes the answer of the request that did the write with what must
+    ///   not be kept in its idempotency record (a feed's token); a retry's replayed answer lacks it.
     func write<B: Codable & Sendable, T: Encodable & Sendable>(
-        _ req: Request, _: B.Type, status: HTTPResponse.Status,
+        _ req: Request, _: B.Type, status: HTTPResponse.Status, revealOnce: (@Sendable (T) -> T)? = nil,
         _ body: @escaping @Sendable (Recorder, B) throws -> T
     ) async -> Response {
         do {
@@ -270,14 +282,19 @@ package struct APIServer: Sendable {
                 // commit, off the writer's thread, which every concurrent write waits on.
                 let value = try await store.transaction(config: config, now: now, actor: actor) { r in try body(r, decoded) }
                 onWrite()
-                return APIError.raw(status, try APIError.encoder.encode(value))
+                return APIError.raw(status, try APIError.encoder.encode(revealOnce?(value) ?? value))
             }
+            let written = Mutex<T?>(nil)
             let result = try await store.transaction(config: config, now: now, actor: actor, idempotencyKey: key, request: fingerprint) {
                 recorder in
                 let value = try body(recorder, decoded)
+                written.withLock { $0 = value }
                 return (code, try APIError.encoder.encode(value))
             }
             onWrite()
+            if let revealOnce, let value = written.withLock({ $0 }) {
+                return APIError.raw(.init(code: result.status), try APIError.encoder.encode(revealOnce(value)))
+            }
             return APIError.raw(.init(code: result.status), result.response)
         } catch {
             return APIError.response(for: error)

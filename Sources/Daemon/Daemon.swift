@@ -9,16 +9,20 @@ import Scheduler
 import ServiceLifecycle
 import Store
 import Synchronization
+import Telemetry
 
 /// obligd's wiring: opens the store, loads the configuration, serves the API on a Unix socket and
 /// handles signals (SIGTERM/SIGINT graceful stop, SIGHUP reload).
 package struct Daemon: Sendable {
     package let paths: DaemonPaths
     package let logger: Logger
+    /// The read-only TCP listener's address (`--http-listen`); nil: none.
+    package let httpListen: ListenAddress?
 
-    package init(paths: DaemonPaths, logger: Logger) {
+    package init(paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil) {
         self.paths = paths
         self.logger = logger
+        self.httpListen = httpListen
     }
 
     package func run() async throws {
@@ -53,12 +57,13 @@ package struct Daemon: Sendable {
         let currentConfig: @Sendable () -> Rules.Configuration = { config.configuration }
         // The status line systemd shows: counts, and every receiver that is not delivering.
         let statusBox = StatusBox()
+        let metrics = EventMetrics()
         let dispatcher = Dispatcher(
-            store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"),
+            store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"), metrics: metrics,
             onReceiverChange: { statusBox.refresh() })
         let scheduler = ReminderScheduler(
             store: store, configuration: currentConfig, clock: wallClock, logger: logger,
-            heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog,
+            heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog, metrics: metrics,
             onSent: { _ in dispatcher.wake() })
         // A pass that re-derives or moves many obligations can outlast TimeoutStartSec at start (and the
         // reload timeout): each progress report extends it by 30 s and says how far it got.
@@ -67,7 +72,10 @@ package struct Daemon: Sendable {
         }
         // Changes made while obligd was stopped (an upgrade with a new calendar year, an edited rule
         // pack) are applied before any reminder fires.
+        let timer = ContinuousClock()
+        let startBegan = timer.now
         let atStart = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: "start")
+        metrics.recomputed(in: timer.now - startBegan)
         if atStart.examined > 0 || !atStart.rulesChanged.isEmpty || atStart.underived > 0 {
             logger.notice(
                 "configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved); \(atStart.underived) no longer given by the facts"
@@ -79,7 +87,9 @@ package struct Daemon: Sendable {
             let previous = config.configuration
             let fresh = try config.reload()
             await dispatcher.reload()
+            let began = timer.now
             let r = try await recompute.run(config: fresh, previous: previous, now: clock(), actor: "reload")
+            metrics.recomputed(in: timer.now - began)
             scheduler.wake()
             dispatcher.wake()
             var summary =
@@ -101,7 +111,7 @@ package struct Daemon: Sendable {
                 scheduler.wake()
                 dispatcher.wake()
             },
-            receivers: { try await dispatcher.receiverQueues() })
+            receivers: { try await dispatcher.receiverQueues() }, metrics: metrics, feedBaseURL: httpListen?.baseURL)
         statusBox.set {
             guard let h = try? await api.health() else { return }
             notifier.status(Self.statusText(h))
@@ -120,9 +130,10 @@ package struct Daemon: Sendable {
             logger.notice("obligd ready on \(socketPath): \(status)")
             notifier.ready(status: status)
         }
+        let listener = httpListen.map { ReadOnlyListener(api: api, address: $0, logger: logger) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: (listener.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
                     .init(service: DeliveryService(dispatcher: dispatcher)),
                     .init(service: ReloadService(reload: reload, logger: logger))

@@ -2,6 +2,7 @@ import DeadlineKit
 import Logging
 import Rules
 import Store
+import Telemetry
 
 /// Sends reminder stages on time, exactly once: it sleeps until the earliest pending stage (no
 /// polling), fires everything due in batches, and after downtime or a clock jump sends what was
@@ -16,12 +17,15 @@ package final class ReminderScheduler: Sendable {
     /// Called on every loop turn (the systemd watchdog); nil when no watchdog is configured.
     let heartbeat: (@Sendable () -> Void)?
     let heartbeatInterval: Int64?
+    /// Counts reminders fired, late or not (nil: not counted).
+    let metrics: EventMetrics?
 
     package init(
         store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
         logger: Logger, heartbeat: (@Sendable () -> Void)? = nil, heartbeatIntervalSeconds: Int64? = nil,
-        onSent: @escaping @Sendable (Int) -> Void = { _ in }
+        metrics: EventMetrics? = nil, onSent: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
+        self.metrics = metrics
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -38,9 +42,10 @@ package final class ReminderScheduler: Sendable {
         while true {
             let now = clock.now()
             let config = configuration()
-            let (sent, more) = try await store.transaction(config: config, now: now, actor: "scheduler") { r in
+            let (sent, late, more) = try await store.transaction(config: config, now: now, actor: "scheduler") { r in
                 try r.fireReminders()
             }
+            metrics?.remindersFired(total: sent, late: late)
             total += sent
             if !more { break }
         }

@@ -224,6 +224,18 @@ enum Schema {
                 t.primaryKey(["entityId", "ruleId", "sinceInstant"])
             }
         }
+        m.registerMigration("v11-feed") { db in
+            // Calendar feeds at token URLs on the read-only TCP listener; only the token's hash is kept.
+            try db.create(table: "feed") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("label", .text).notNull()
+                t.belongsTo("entity", onDelete: .restrict)
+                t.column("createdAt", .integer).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("revokedAt", .integer)
+            }
+        }
         return m
     }
 }

@@ -42,3 +42,5 @@ extension ParsableCommand {
 }
 
 func writeOut(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+/// A note for the person at the terminal, beside the output a script reads.
+func writeErr(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }

@@ -37,6 +37,10 @@ struct Obligd: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Unix socket path of the API.", valueName: "path")) var socket: String?
     @Option(help: ArgumentHelp("Configuration directory overlaying the embedded defaults.", valueName: "dir")) var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Option(
+        help: ArgumentHelp(
+            "Also serve /metrics and calendar feeds (read-only) over TCP on this address, e.g. 127.0.0.1:9464; "
+                + "also $OBLIGD_HTTP_LISTEN. Off by default.", valueName: "host:port")) var httpListen: String?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -48,7 +52,14 @@ struct Obligd: AsyncParsableCommand {
             h.logLevel = level
             return h
         }
+        let listen: ListenAddress?
+        do {
+            listen = try (httpListen ?? ProcessInfo.processInfo.environment["OBLIGD_HTTP_LISTEN"]).map { try ListenAddress(parsing: $0) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let logger = Logger(label: "obligd")
-        try await Daemon(paths: DaemonPaths(stateDirectory: stateDir, socketPath: socket, configDirectory: config), logger: logger).run()
+        let paths = DaemonPaths(stateDirectory: stateDir, socketPath: socket, configDirectory: config)
+        try await Daemon(paths: paths, logger: logger, httpListen: listen).run()
     }
 }

@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Rules
 import Store
+import Telemetry
 import TestSupport
 import Testing
 
@@ -24,8 +25,15 @@ struct API {
     }
 
     /// Runs `body` with a client of the router (no socket, no process).
-    func test(_ body: @Sendable @escaping (Client) async throws -> Void) async throws {
-        let server = APIServer(store: store, config: config, clock: { Self.now }, reload: { "reloaded" })
+    /// - Parameters:
+    ///   - receivers: the receivers' queues the API reports (delivery is not running in process).
+    ///   - metrics: what `/metrics` emits after its scrape-time gauges.
+    func test(
+        receivers: [ReceiverQueue] = [], metrics: EventMetrics = EventMetrics(),
+        _ body: @Sendable @escaping (Client) async throws -> Void
+    ) async throws {
+        let server = APIServer(
+            store: store, config: config, clock: { Self.now }, reload: { "reloaded" }, receivers: { receivers }, metrics: metrics)
         let app = Application(router: server.router())
         try await app.test(.router) { client in try await body(Client(client: client)) }
     }

@@ -11,8 +11,11 @@ final class DaemonProcess: @unchecked Sendable {
     private(set) var process: Process?
     let configDirectory: String?
     let logPath: String
+    /// More of obligd's options, e.g. `--http-listen`.
+    let extraArguments: [String]
 
-    init(stateDirectory: URL? = nil, configDirectory: String? = nil) throws {
+    init(stateDirectory: URL? = nil, configDirectory: String? = nil, arguments: [String] = []) throws {
+        extraArguments = arguments
         let dir = try stateDirectory ?? makeTemporaryDirectory("obligd-test")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         self.stateDirectory = dir
@@ -26,7 +29,7 @@ final class DaemonProcess: @unchecked Sendable {
         p.executableURL = URL(fileURLWithPath: Binaries.obligd)
         var args = ["--state-dir", stateDirectory.path, "--socket", socketPath]
         if let configDirectory { args += ["--config", configDirectory] }
-        p.arguments = args
+        p.arguments = args + extraArguments
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -69,6 +72,14 @@ final class DaemonProcess: @unchecked Sendable {
 
     deinit {
         if let p = process, p.isRunning { kill(p.processIdentifier, SIGKILL) }
+    }
+
+    /// A GET over the socket whose body is text (`/metrics`, the calendar feed).
+    func text(_ path: String) async throws -> (Int, String) {
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw TestFailure("bad socket path") }
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return (Int(response.status.code), String(buffer: body))
     }
 
     /// One HTTP request over the socket; returns the status and the parsed JSON body.

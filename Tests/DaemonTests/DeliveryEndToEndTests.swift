@@ -208,6 +208,27 @@ import Testing
         #expect(receiver.badSignatures.withLock { $0 } == 0)
         let bodies = receiver.seen.withLock { $0.map(\.body) }
         #expect(bodies.contains { $0.contains("Webhook Co") }, "messages name the entity")
+        // Prometheus sees it (#17): the reminder fired on time and reached the journal and the receiver,
+        // each within the latency histogram's one-second bucket.
+        // The receiver saw the request before obligd recorded its answer: read until it has.
+        var (status, metrics) = (0, "")
+        for _ in 0..<100 {
+            (status, metrics) = try await d.text("/metrics")
+            if metrics.contains(#"obligd_reminder_delivery_latency_seconds_count{receiver="hook"}"#) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(status == 200)
+        let sample = { (series: String) in
+            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        #expect(sample(#"obligd_reminders_fired_total{late="false"}"#) == 1, "\(metrics)")
+        #expect(sample(#"obligd_reminders_fired_total{late="true"}"#) == 0)
+        #expect((sample(#"obligd_deliveries_total{receiver="hook",result="delivered"}"#) ?? 0) >= 1)
+        for receiver in ["hook", "journal"] {
+            #expect(sample(#"obligd_reminder_delivery_latency_seconds_count{receiver="\#(receiver)"}"#) == 1)
+            #expect(sample(#"obligd_reminder_delivery_latency_seconds_bucket{receiver="\#(receiver)",le="1.0"}"#) == 1)
+        }
+        #expect(sample(#"obligd_obligations{rule="",status="open"}"#) == 1)
     }
 
     @Test func aReceiverDownThenBackGetsEverythingOnceInOrder() async throws {

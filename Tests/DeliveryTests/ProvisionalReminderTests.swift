@@ -28,7 +28,7 @@ import Testing
         #expect(o.provisional)
         // The 30-days-before stage: 2027-02-13 09:00 in Asia/Shanghai.
         let stage = try Instant(parsing: "2027-02-13T01:00:00Z")
-        let (sent, _) = try await h.store.write { db in
+        let (sent, _, _) = try await h.store.write { db in
             try Recorder(db: db, config: config, now: stage, actor: "scheduler").fireReminders()
         }
         #expect(sent == 1)

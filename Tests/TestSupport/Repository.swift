@@ -6,3 +6,15 @@ import Foundation
 package func repositoryRoot() -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
+
+/// Prometheus's `promtool`: the copy `scripts/install-deps --test` unpacks into `.build/tools`, else
+/// one on PATH. Why: the metrics and alerting rules are checked by Prometheus's own tool.
+package func promtool() throws -> String {
+    let unpacked = repositoryRoot().appendingPathComponent(".build/tools/usr/bin/promtool").path
+    if FileManager.default.isExecutableFile(atPath: unpacked) { return unpacked }
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        let path = "\(dir)/promtool"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    throw TestFailure("promtool not found: run scripts/install-deps --test")
+}

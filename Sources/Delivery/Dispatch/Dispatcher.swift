@@ -5,6 +5,7 @@ import Logging
 import Rules
 import Store
 import Synchronization
+import Telemetry
 
 /// Delivers the outbox: journals each notification once, then sends it to every receiver whose routes
 /// match, durably, within each receiver's rate limit. Each receiver has two lanes: reminders go ahead of
@@ -46,6 +47,8 @@ package final class Dispatcher: Sendable {
     /// Called when a receiver is paused or resumes, or a delivery is dead-lettered (the daemon updates
     /// its systemd status).
     let onReceiverChange: @Sendable () -> Void
+    /// Counts delivery outcomes and reminder latencies (nil: not counted).
+    let metrics: EventMetrics?
     /// Outbox rows journaled and routed per pass.
     static let batch = 200
 
@@ -59,9 +62,10 @@ package final class Dispatcher: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any DeliveryClock = SystemDeliveryClock(), journal: JournalWriter = JournalWriter(),
         logger: Logger = Logger(label: "obligd.delivery"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        onReceiverChange: @escaping @Sendable () -> Void = {}
+        metrics: EventMetrics? = nil, onReceiverChange: @escaping @Sendable () -> Void = {}
     ) {
         self.onReceiverChange = onReceiverChange
+        self.metrics = metrics
         self.store = store
         self.configuration = configuration
         self.environment = environment
@@ -247,6 +251,7 @@ package final class Dispatcher: Sendable {
                 continue
             }
             journal.record(n, rendered: rendered, citation: citation(n, setup))
+            if let latency = Self.reminderLatency(n, at: now) { metrics?.reminderArrived(receiver: "journal", after: latency) }
             // A notice that a receiver is failing goes to the others, never back to the failing one.
             let receivers = setup.delivery.receivers.filter { $0.accepts(n) && !(n.kind == .deliveryFailing && $0.name == n.receiver) }
             routings.append(.init(outboxId: n.id, receivers: receivers.map(\.name), lane: DeliveryLane.of(kind: n.kind)))
@@ -297,6 +302,7 @@ package final class Dispatcher: Sendable {
         d.lastHTTPStatus = httpStatus
         let meta: Logger.Metadata = ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)"]
         if case let .pause(reason) = verdict {
+            metrics?.delivery(receiver: receiver.name, result: "paused")
             // The receiver, not the message, is at fault: the message keeps its retry budget.
             let notice =
                 "Receiver \(receiver.name) is paused: what it is owed stays queued in order and is re-tested with backoff. "
@@ -357,6 +363,9 @@ package final class Dispatcher: Sendable {
             logger.error("could not record a delivery outcome: \(String(describing: error))", metadata: meta)
             return
         }
+        metrics?.delivery(
+            receiver: receiver.name, result: d.status == .pending ? "retry" : d.status.rawValue,
+            reminderLatency: d.status == .delivered ? notification.flatMap { Self.reminderLatency($0, at: finished) } : nil)
         if d.status == .delivered { failingNoticed.withLock { _ = $0.remove(receiver.name) } }
         if d.status == .pending, let since = d.firstAttemptAt, finished - since >= Self.failingNoticeAfter,
             failingNoticed.withLock({ $0.insert(receiver.name).inserted })
@@ -398,5 +407,11 @@ package final class Dispatcher: Sendable {
                 journal.record(failing, rendered: rendered, citation: "")
             }
         }
+    }
+
+    /// For a reminder, the time from its stage's instant to `millis` (epoch ms).
+    static func reminderLatency(_ n: Notification, at millis: Int64) -> Duration? {
+        guard n.kind == .reminder, let scheduled = n.scheduledAt else { return nil }
+        return .milliseconds(millis - scheduled * 1000)
     }
 }

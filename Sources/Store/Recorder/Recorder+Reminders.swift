@@ -9,7 +9,7 @@ extension Recorder {
     /// per (obligation, stage) and its outbox row in this transaction. Stages missed while obligd was
     /// down collapse into the latest, sent once and marked late. Returns how many were sent and
     /// whether more obligations are waiting.
-    package func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, more: Bool) {
+    package func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, late: Int, more: Bool) {
         let due =
             try Obligation
             .filter(Column("nextReminderAt") != nil && Column("nextReminderAt") <= now.secondsSinceEpoch)
@@ -17,6 +17,7 @@ extension Recorder {
             .limit(limit)
             .fetchAll(db)
         var sent = 0
+        var lateCount = 0
         for var o in due {
             let e = try entity(o.entityId)
             let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
@@ -39,6 +40,7 @@ extension Recorder {
                             stage: stage.name, stageKey: stage.key, late: late,
                             scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
                     sent += 1
+                    if late { lateCount += 1 }
                 }
                 let next = plan.stage(stage.index + 1)
                 o.nextStageIndex = next?.index
@@ -51,7 +53,7 @@ extension Recorder {
             try db.cachedStatement(sql: "UPDATE obligation SET nextStageIndex = ?, nextReminderAt = ? WHERE id = ?")
                 .execute(arguments: [o.nextStageIndex, o.nextReminderAt, o.id])
         }
-        return (sent, due.count == limit)
+        return (sent, lateCount, due.count == limit)
     }
 
     /// Whether an acknowledgement holding today suppresses `stage`: before-stages other than the last,

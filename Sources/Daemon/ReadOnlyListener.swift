@@ -1,0 +1,94 @@
+import APIModel
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The optional TCP listener (`--http-listen HOST:PORT`, off by default) for what cannot reach a Unix
+/// socket: Prometheus (`GET /metrics`) and calendar clients (`GET /feeds/TOKEN.ics`, the feeds
+/// `obligctl feed add` creates). It has no route that writes and no peer credentials to trust, so it
+/// serves nothing else: every other path is 404, every other method 405.
+struct ReadOnlyListener: Service {
+    let api: APIServer
+    let address: ListenAddress
+    let logger: Logger
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/metrics") { _, _ in await api.metricsResponse() }
+        router.get("/feeds/:file") { _, ctx in
+            do {
+                // An unknown, revoked or malformed token all look the same.
+                guard let feed = try await api.feed(file: ctx.parameters.get("file") ?? "") else {
+                    return APIError.json(
+                        .notFound, APIErrorBody(error: "no such feed", fix: "ask for a new feed URL (obligctl feed add)"))
+                }
+                return await api.calendarResponse(entity: feed.entityId)
+            } catch {
+                return APIError.response(for: error)
+            }
+        }
+        return router
+    }
+
+    func run() async throws {
+        let router = self.router()
+        let routes = RouteTable(router)
+        let responder = router.buildResponder()
+        let logger = self.logger
+        let address = self.address
+        let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder()])).buildServer(
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "obligd"),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger,
+            responder: { request, responseWriter, channel in
+                let request = Request(head: request.head, body: request.body)
+                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    response = routes.unrouted(request)
+                }
+                if response.status == .notFound, response.headers[.contentType] == nil { response = routes.unrouted(request) }
+                response.headers[.date] = Date().formatted(.iso8601)
+                response.headers[.server] = "obligd"
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            onServerRunning: { channel in
+                logger.notice("read-only listener (metrics, calendar feeds) on \(channel.localAddress.map { "\($0)" } ?? "\(address)")")
+            })
+        try await server.run()
+    }
+}
+
+/// `HOST:PORT` or `[IPv6]:PORT`, as `--http-listen` takes it.
+package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+
+    package init(parsing text: String) throws(ListenAddressError) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+        else { throw ListenAddressError(text: text) }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains(" ") else { throw ListenAddressError(text: text) }
+        self.host = host
+        self.port = port
+    }
+
+    package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// The base of the URLs it serves, e.g. `http://127.0.0.1:9464`.
+    package var baseURL: String { "http://\(description)" }
+}
+
+/// A `--http-listen` value that is not `HOST:PORT`.
+package struct ListenAddressError: Error, CustomStringConvertible {
+    var text: String
+    package var description: String {
+        "--http-listen '\(text)' is not HOST:PORT; use e.g. 127.0.0.1:9464 or [::1]:9464 (a port from 0 to 65535)"
+    }
+}
