@@ -42,6 +42,7 @@ package struct APIServer: Sendable {
         addFactRoutes(to: router)
         addBackupRoute(to: router)
         addFeedRoutes(to: router)
+        addCalendarPreviewRoute(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(
