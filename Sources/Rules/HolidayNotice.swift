@@ -66,7 +66,7 @@ package struct HolidayNotice: Sendable, Equatable {
     }
 
     /// Reads a whole notice, from its title to its date line. Lines before the title, and lines after
-    /// the date line (an editor's name, a web page's footer), are ignored.
+    /// the date line (an editor's name, a web page's footer and dates), are ignored.
     package static func parse(_ text: String) throws(NoticeError) -> HolidayNotice {
         let lines = NoticeLine.split(text)
         guard let firstItem = lines.firstIndex(where: \.isItem) else {
@@ -75,7 +75,10 @@ package struct HolidayNotice: Sendable, Equatable {
                 fix: "paste the whole notice, from its title to the date line at its end")
         }
         let (title, year, reference) = try header(Array(lines[..<firstItem]))
-        guard let dateIndex = lines.lastIndex(where: { $0.publicationDate != nil }), dateIndex > firstItem else {
+        // The date line is the first one after the last holiday line: what follows it (an editor's line,
+        // a page's own date) is not the notice.
+        let lastItem = lines.lastIndex(where: \.isItem)!
+        guard let dateIndex = lines[lastItem...].firstIndex(where: { $0.publicationDate != nil }) else {
             throw NoticeError(
                 line: lines.last?.number, text: lines.last?.original,
                 problem: "no date line (YYYY年M月D日) after the holiday lines",

@@ -63,6 +63,15 @@ struct HolidayNoticeTests {
         #expect(b.notes.isEmpty, "the 2026 advice is a closing paragraph, not part of a holiday line")
     }
 
+    @Test("a web page around the notice: lines before its title and after its date line are not read")
+    func pageAround() throws {
+        let text = try Self.fixture("notice-2025-xinhua")
+        let page = "光明网 2024-11-12 18:48 来源：新华网\n2024年11月12日\n" + text + "\n[责任编辑：张三]\n2024年11月13日\n相关阅读 一、元旦：1月1日\n"
+        let n = try HolidayNotice.parse(page)
+        #expect(n.published == Fixtures.d("2024-11-12"))
+        #expect(n == (try HolidayNotice.parse(text)))
+    }
+
     @Test("advice inside a holiday line is kept as a note, not read as a day")
     func adviceIsANote() throws {
         let notice = try HolidayNotice.parse(try Self.fixture("notice-2024"))
