@@ -109,7 +109,8 @@ let package = Package(
             ], path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["obligctl", "TestSupport"]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit", "TestSupport"]),
+        // Fixtures/: the published texts of holiday notices, read by path (HolidayNoticeTests).
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "DeadlineKit", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

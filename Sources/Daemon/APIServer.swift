@@ -52,6 +52,7 @@ package struct APIServer: Sendable {
         addBackupRoute(to: router)
         addFeedRoutes(to: router)
         addMetricsRoute(to: router)
+        addCalendarPreviewRoute(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(

@@ -18,11 +18,14 @@ package struct Daemon: Sendable {
     package let logger: Logger
     /// The read-only TCP listener's address (`--http-listen`); nil: none.
     package let httpListen: ListenAddress?
+    /// Where the notices are journaled (the journal, or text or JSON lines, as the log goes).
+    package let journal: JournalWriter
 
-    package init(paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil) {
+    package init(paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil, journal: JournalWriter = JournalWriter()) {
         self.paths = paths
         self.logger = logger
         self.httpListen = httpListen
+        self.journal = journal
     }
 
     package func run() async throws {
@@ -59,7 +62,7 @@ package struct Daemon: Sendable {
         let statusBox = StatusBox()
         let metrics = EventMetrics()
         let dispatcher = Dispatcher(
-            store: store, configuration: currentConfig, logger: Logger(label: "obligd.delivery"), metrics: metrics,
+            store: store, configuration: currentConfig, journal: journal, logger: Logger(label: "obligd.delivery"), metrics: metrics,
             onReceiverChange: { statusBox.refresh() })
         let scheduler = ReminderScheduler(
             store: store, configuration: currentConfig, clock: wallClock, logger: logger,

@@ -92,6 +92,17 @@ package struct Configuration: Sendable {
         return try build(files)
     }
 
+    /// This configuration with the file at `path` (relative, `calendars/cn/2027.json`) replaced or added,
+    /// checked as a load checks it: what a reload would bring if that file held `data`. Why: a calendar
+    /// file is previewed (which days and deadlines move) and validated against the other years' files
+    /// before it is written. `origin` names it in errors and explanations.
+    package func replacing(_ path: String, with data: Data, origin: String) throws(ConfigError) -> Configuration {
+        var all: [String: (data: Data, origin: String)] = [:]
+        for (p, d) in files { all[p] = (d, sources[p] ?? "embedded") }
+        all[path] = (data, origin)
+        return try Self.build(all)
+    }
+
     /// JSON files under `dir`, following symbolic links (an operator may link a calendar in).
     static func jsonFiles(under dir: String, depth: Int = 0) -> [String] {
         guard depth < 16, let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }

@@ -349,7 +349,7 @@ enum EmbeddedConfig {
 {
   "region": "cn",
   "year": 2024,
-  "version": 1,
+  "version": 2,
   "notice": {
     "title": "国务院办公厅关于2024年部分节假日安排的通知",
     "reference": "国办发明电〔2023〕7号",
@@ -360,7 +360,7 @@ enum EmbeddedConfig {
     { "name": "Spring Festival", "localName": "春节", "from": "2024-02-10", "to": "2024-02-17", "makeUpDays": ["2024-02-04", "2024-02-18"] },
     { "name": "Qingming Festival", "localName": "清明节", "from": "2024-04-04", "to": "2024-04-06", "makeUpDays": ["2024-04-07"] },
     { "name": "Labour Day", "localName": "劳动节", "from": "2024-05-01", "to": "2024-05-05", "makeUpDays": ["2024-04-28", "2024-05-11"] },
-    { "name": "Dragon Boat Festival", "localName": "端午节", "from": "2024-06-08", "to": "2024-06-10", "makeUpDays": [] },
+    { "name": "Dragon Boat Festival", "localName": "端午节", "from": "2024-06-10", "to": "2024-06-10", "makeUpDays": [] },
     { "name": "Mid-Autumn Festival", "localName": "中秋节", "from": "2024-09-15", "to": "2024-09-17", "makeUpDays": ["2024-09-14"] },
     { "name": "National Day", "localName": "国庆节", "from": "2024-10-01", "to": "2024-10-07", "makeUpDays": ["2024-09-29", "2024-10-12"] }
   ]
@@ -390,10 +390,10 @@ enum EmbeddedConfig {
 {
   "region": "cn",
   "year": 2026,
-  "version": 1,
+  "version": 2,
   "notice": {
     "title": "国务院办公厅关于2026年部分节假日安排的通知",
-    "reference": "State Council General Office notice of 2025-11-04",
+    "reference": "国办发明电〔2025〕7号",
     "published": "2025-11-04"
   },
   "holidays": [

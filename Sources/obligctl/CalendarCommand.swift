@@ -6,8 +6,8 @@ import Rules
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
-        abstract: "Show the working-day calendar of a year, or test a day.",
-        subcommands: [Show.self, IsWorking.self])
+        abstract: "Show the working-day calendar of a year, test a day, or import a holiday notice.",
+        subcommands: [Show.self, IsWorking.self, ImportNoticeCommand.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Days off and make-up working days of a year, with the notice.")

@@ -7,15 +7,30 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration directory overlaying the embedded defaults.", valueName: "dir"))
     var config: String?
 
-    func load() throws -> Configuration {
-        var dir = config ?? ProcessInfo.processInfo.environment["OBLIGD_CONFIG"]
-        if dir == nil,
-            FileManager.default.fileExists(atPath: "/etc/obligd/calendars") || FileManager.default.fileExists(atPath: "/etc/obligd/rules")
+    /// The directory read: --config, $OBLIGD_CONFIG, else /etc/obligd when it holds calendars or rules.
+    var directory: String? {
+        if let dir = config ?? ProcessInfo.processInfo.environment["OBLIGD_CONFIG"] { return dir }
+        let fm = FileManager.default
+        return fm.fileExists(atPath: "/etc/obligd/calendars") || fm.fileExists(atPath: "/etc/obligd/rules") ? "/etc/obligd" : nil
+    }
+
+    /// Where a command writes a configuration file: the directory read, or /etc/obligd when it exists
+    /// (the service's ConfigurationDirectory, which obligd reads under systemd before it holds calendars).
+    func writableDirectory() throws -> String {
+        var isDir: ObjCBool = false
+        if let dir = directory
+            ?? (FileManager.default.fileExists(atPath: "/etc/obligd", isDirectory: &isDir) && isDir.boolValue ? "/etc/obligd" : nil)
         {
-            dir = "/etc/obligd"
+            return dir
         }
+        throw UsageFailure(
+            "no configuration directory to write to: give --config DIR (the directory obligd reads), set OBLIGD_CONFIG, or use --output FILE"
+        )
+    }
+
+    func load() throws -> Configuration {
         do {
-            return try Configuration.load(directory: dir)
+            return try Configuration.load(directory: directory)
         } catch {
             throw UsageFailure("configuration: \(error.description)", code: 2)
         }

@@ -39,6 +39,10 @@ struct Obligd: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Option(
         help: ArgumentHelp(
+            "Log format: auto (text on a terminal or without a journal, else the journal), journal, text, or json "
+                + "(one object per line, for log shippers).", valueName: "format")) var logFormat: String = "auto"
+    @Option(
+        help: ArgumentHelp(
             "Also serve /metrics and calendar feeds (read-only) over TCP on this address, e.g. 127.0.0.1:9464; "
                 + "also $OBLIGD_HTTP_LISTEN. Off by default.", valueName: "host:port")) var httpListen: String?
 
@@ -46,9 +50,19 @@ struct Obligd: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("'\(logLevel)' is not a log level; use trace, debug, info, notice, warning, error or critical")
         }
-        // The journal when it is there (fields, priorities), else one line per entry on stderr.
+        let format: LogFormat
+        if logFormat == "auto" {
+            format = LogFormat.automatic()
+        } else {
+            guard let chosen = LogFormat(rawValue: logFormat) else {
+                throw ValidationError("'\(logFormat)' is not a log format; use auto, journal, text or json")
+            }
+            format = chosen
+        }
+        // The journal keeps fields and priorities; a terminal gets one human line per entry.
+        let journal = JournalWriter(format: format)
         LoggingSystem.bootstrap { label in
-            var h = JournalLogHandler(label: label)
+            var h = JournalLogHandler(label: label, writer: journal)
             h.logLevel = level
             return h
         }
@@ -60,6 +74,6 @@ struct Obligd: AsyncParsableCommand {
         }
         let logger = Logger(label: "obligd")
         let paths = DaemonPaths(stateDirectory: stateDir, socketPath: socket, configDirectory: config)
-        try await Daemon(paths: paths, logger: logger, httpListen: listen).run()
+        try await Daemon(paths: paths, logger: logger, httpListen: listen, journal: journal).run()
     }
 }

@@ -267,8 +267,8 @@ import Testing
 
         // Notified: began twice, ended once, in the journal's words (obligd's log in the foreground).
         try await eventually("the notices are journaled") {
-            d.logText().components(separatedBy: "OBLIGD_KIND=classification.began").count == 3
-                && d.logText().contains("OBLIGD_KIND=classification.ended")
+            d.logText().components(separatedBy: "kind=classification.began").count == 3
+                && d.logText().contains("kind=classification.ended")
         }
         #expect(try obligctl(["classification", "list", "--entity", "nosuch"], socket: socket).status == 2)
     }

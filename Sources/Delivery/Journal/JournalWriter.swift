@@ -11,11 +11,17 @@ package struct JournalWriter: Sendable {
     package static let defaultSocketPath = "/run/systemd/journal/socket"
 
     package let socketPath: String
+    /// `journal` (the journal, else `KEY=value` lines), or human `text` or `json` lines on stderr.
+    package let format: LogFormat
     let fallback: @Sendable (String) -> Void
 
-    /// - Parameter fallback: where fallback lines go (default: stderr); tests capture them.
-    package init(socketPath: String = JournalWriter.defaultSocketPath, fallback: (@Sendable (String) -> Void)? = nil) {
+    /// - Parameter fallback: where lines go instead of the journal (default: stderr); tests capture them.
+    package init(
+        socketPath: String = JournalWriter.defaultSocketPath, format: LogFormat = .journal,
+        fallback: (@Sendable (String) -> Void)? = nil
+    ) {
         self.socketPath = socketPath
+        self.format = format
         self.fallback = fallback ?? JournalWriter.writeToStderr
     }
 
@@ -25,8 +31,13 @@ package struct JournalWriter: Sendable {
 
     /// Sends one entry. Fields with empty names are skipped; order is kept.
     package func send(_ fields: [(name: String, value: String)]) {
-        if journalAvailable, sendToJournal(fields) { return }
-        fallback(Self.line(fields))
+        switch format {
+        case .journal:
+            if journalAvailable, sendToJournal(fields) { return }
+            fallback(Self.line(fields))
+        case .text: fallback(LogFormat.textLine(fields, at: Date()))
+        case .json: fallback(LogFormat.jsonLine(fields, at: Date()))
+        }
     }
 
     private func sendToJournal(_ fields: [(name: String, value: String)]) -> Bool {

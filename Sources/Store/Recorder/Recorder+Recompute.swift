@@ -16,6 +16,79 @@ extension Recorder {
     /// force: a due day that moves is audited ("moved from X to Y: calendar cn/2027 v1 published") and
     /// notified; a provisional one whose new calendar keeps the day stops being provisional, audited.
     package func recompute(afterId: Int64, limit: Int = 5000, years: [String]? = nil) throws -> RecomputeResult {
+        var result = RecomputeResult(lastId: afterId)
+        let read = try eachRecomputed(afterId: afterId, limit: limit, years: years) { c in
+            // Same day and status under a new version of the same calendars: nothing to record. The stored
+            // labels still name the deciding years, which is what the next reload filters on; `show
+            // --explain` always names the versions in force.
+            guard c.moved || c.provisionalChanged else { return }
+            var o = try obligation(c.id)
+            let before = try json(o)
+            let reason = Self.calendarChange(old: c.oldCalendars, new: CalendarList(deciding: c.result, on: c.calendar))
+            try apply(c.result, start: c.start, period: c.period, to: &o)
+            try save(o)
+            if c.moved {
+                let note = "moved from \(c.oldDue) to \(o.due): \(reason)"
+                try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
+                try notify(.moved, o, .init(from: c.oldDue.description, reason: reason))
+                result.moved += 1
+            } else {
+                try audit(
+                    "obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                    note: "due \(o.due) unchanged\(o.provisional ? "" : ", no longer provisional"): \(reason)")
+                result.confirmed += 1
+            }
+        }
+        (result.lastId, result.examined) = read
+        return result
+    }
+
+    package struct PreviewResult: Sendable {
+        package var lastId: Int64
+        package var examined = 0
+        /// The obligations that would move, as stored, with the due day they would get and whether it
+        /// would still be provisional: the first `keep` of them.
+        package var moves: [(obligation: Obligation, due: CivilDate, provisional: Bool)] = []
+        /// All that would move, and all that would keep their day and change only their provisional mark.
+        package var moved = 0
+        package var confirmed = 0
+    }
+
+    /// What `recompute` would do, writing nothing: run on a snapshot under a candidate configuration
+    /// (a calendar file not loaded yet), it tells which open deadlines a reload would move. Why: an
+    /// operator importing a holiday notice sees the moves before deciding to reload.
+    package func previewRecompute(afterId: Int64, limit: Int = 5000, years: [String], keep: Int) throws -> PreviewResult {
+        var result = PreviewResult(lastId: afterId)
+        let read = try eachRecomputed(afterId: afterId, limit: limit, years: years) { c in
+            if c.moved {
+                result.moved += 1
+                if result.moves.count < keep { result.moves.append((try obligation(c.id), c.result.due, c.result.provisional)) }
+            } else if c.provisionalChanged {
+                result.confirmed += 1
+            }
+        }
+        (result.lastId, result.examined) = read
+        return result
+    }
+
+    /// An open obligation's due day computed again under the configuration in force, not yet saved.
+    struct Recomputed {
+        let id: Int64
+        let start: Start
+        let period: Period
+        let calendar: WorkingCalendar
+        let result: DueResult
+        let oldDue: CivilDate
+        let oldCalendars: CalendarList
+        let moved: Bool
+        let provisionalChanged: Bool
+    }
+
+    /// Recomputes the open obligations with id > `afterId` (up to `limit`, only those decided by
+    /// `years` when given: "cn/2027") and hands each to `body`; returns the last id read and the count.
+    private func eachRecomputed(
+        afterId: Int64, limit: Int, years: [String]?, _ body: (Recomputed) throws -> Void
+    ) throws -> (lastId: Int64, examined: Int) {
         // Read only the columns the computation needs; decode and rewrite a full record only when it changed.
         // `+status` keeps SQLite walking the rowid from the cursor instead of the status index (which
         // would rescan every open row on each batch).
@@ -33,9 +106,7 @@ extension Recorder {
                 SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
                 WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
                 """, arguments: arguments)
-        var result = RecomputeResult(lastId: rows.last?[0] ?? afterId)
         for row in rows {
-            result.examined += 1
             // Columns by position: name lookups lowercase and hash every key, per row.
             let e = try entity(row[1])
             let calculator = DueCalculator(calendar: try config.calendar(e.region))
@@ -48,31 +119,15 @@ extension Recorder {
             }
             let oldDue: CivilDate = try row.decode(5, "obligation.due")
             let oldInstant: Int64 = row[6]
-            let oldCalendars: CalendarList = try row.decode(7, "obligation.calendars")
             let oldProvisional: Bool = row[8]
-            let moved = r.due != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant
-            // Same day and status under a new version of the same calendars: nothing to record. The stored
-            // labels still name the deciding years, which is what the next reload filters on; `show
-            // --explain` always names the versions in force.
-            guard moved || r.provisional != oldProvisional else { continue }
-            var o = try obligation(row[0])
-            let before = try json(o)
-            let reason = Self.calendarChange(old: oldCalendars, new: CalendarList(deciding: r, on: calculator.calendar))
-            try apply(r, start: start, period: period, to: &o)
-            try save(o)
-            if moved {
-                let note = "moved from \(oldDue) to \(o.due): \(reason)"
-                try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
-                try notify(.moved, o, .init(from: oldDue.description, reason: reason))
-                result.moved += 1
-            } else {
-                try audit(
-                    "obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
-                    note: "due \(o.due) unchanged\(o.provisional ? "" : ", no longer provisional"): \(reason)")
-                result.confirmed += 1
-            }
+            try body(
+                Recomputed(
+                    id: row[0], start: start, period: period, calendar: calculator.calendar, result: r, oldDue: oldDue,
+                    oldCalendars: try row.decode(7, "obligation.calendars"),
+                    moved: r.due != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant,
+                    provisionalChanged: r.provisional != oldProvisional))
         }
-        return result
+        return (rows.last?[0] ?? afterId, rows.count)
     }
 
     /// Why a recomputed due day changed, in the words of the audit: the calendar that was published,
