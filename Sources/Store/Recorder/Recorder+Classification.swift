@@ -47,13 +47,19 @@ extension Recorder {
     }
 
     /// Whether report `id` is the latest of its metric's history (by instant, then report order).
+    ///
+    /// Two range scans of `metricObservation_history` (whose entries end with the row id) that start
+    /// just after the report: a busy gauge reported "now" puts thousands of reports in one second, and
+    /// a single scan from `observedAt >= at` read all of them on every report (quadratic per second).
     func isLatest(_ id: Int64, at: Int64, entity: String, metric: String) throws -> Bool {
-        try Int64.fetchOne(
+        try Bool.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT id FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt >= ? AND retractedAt IS NULL
-                      AND (observedAt > ? OR id > ?) LIMIT 1
-                    """), arguments: [entity, metric, at, at, id]) == nil
+                    SELECT EXISTS (SELECT 1 FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt > ?
+                                     AND retractedAt IS NULL)
+                        OR EXISTS (SELECT 1 FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt = ? AND id > ?
+                                     AND retractedAt IS NULL)
+                    """), arguments: [entity, metric, at, entity, metric, at, id]) == false
     }
 
     /// The classification spans after report `newest`, the latest of its history: a span opens when it
