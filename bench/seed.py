@@ -9,6 +9,9 @@ import sqlite3, subprocess, sys, time, random, datetime
 db, n, obligctl = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 mode = sys.argv[4] if len(sys.argv) > 4 else "spread"
 random.seed(7)
+# The calendar version obligd records in each obligation's calendars, as the shipped file has it.
+import json, pathlib
+v2026 = json.loads((pathlib.Path(__file__).parent.parent / "config/calendars/cn/2026.json").read_text())["version"]
 con = sqlite3.connect(db)
 now = int(time.time())
 con.execute("INSERT OR IGNORE INTO entity (id, name, zone, region, labels, createdAt) VALUES ('bench','Bench','Asia/Shanghai','cn','{}',?)", (now,))
@@ -18,12 +21,12 @@ if mode == "spread":
     out = subprocess.run([obligctl, "calc", "--batch"], input=inp.encode(), capture_output=True, check=True).stdout.decode().split("\n")
     def rows():
         for i, (s, due) in enumerate(zip(starts, out)):
-            d = datetime.date.fromisoformat(due)
+            d = datetime.date.fromisoformat(due.split()[0])  # "2027-01-06 provisional" for estimated years
             due_instant = int(datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.timezone(datetime.timedelta(hours=8))).timestamp()) + 86400
             # As obligd records them: a due day in 2027 rests on the 2027 estimate and is provisional.
             late = d.year > 2026
-            calendars = '["cn/2026 v1","cn/2027 estimated"]' if late else '["cn/2026 v1"]'
-            yield ("bench", None, f"bench {i}", f"custom:bench-{i}", s.isoformat(), "+30wd", None, due, due_instant,
+            calendars = f'["cn/2026 v{v2026}","cn/2027 estimated"]' if late else f'["cn/2026 v{v2026}"]'
+            yield ("bench", None, f"bench {i}", f"custom:bench-{i}", s.isoformat(), "+30wd", None, d.isoformat(), due_instant,
                    calendars, 1 if late else 0, "open", 3, due_instant - 86400 + 3600 + 10 * 365 * 86400, now, now)
 elif mode == "events":  # n important_data_notified events and the +2mo obligations rule cn.important-data.assessment derived
     starts = [datetime.date(2026, 1, 1) + datetime.timedelta(days=random.randrange(0, 240)) for _ in range(n)]
@@ -37,10 +40,10 @@ elif mode == "events":  # n important_data_notified events and the +2mo obligati
                      for i, s in enumerate(starts)))
     def rows():
         for i, (s, due) in enumerate(zip(starts, out)):
-            d = datetime.date.fromisoformat(due)
+            d = datetime.date.fromisoformat(due.split()[0])  # "2027-01-06 provisional" for estimated years
             due_instant = int(datetime.datetime(d.year, d.month, d.day, tzinfo=shanghai).timestamp()) + 86400
             yield ("bench", "cn.important-data.assessment", "Declare the important-data security assessment", f"event:{first + i}",
-                   s.isoformat(), "+2mo", None, due, due_instant, '["cn/2026 v1"]', 0, "open", 3,
+                   s.isoformat(), "+2mo", None, d.isoformat(), due_instant, f'["cn/2026 v{v2026}"]', 0, "open", 3,
                    due_instant - 86400 + 3600 + 10 * 365 * 86400, now, now)
 else:  # "same-second": n instant deadlines whose due stage fires at now + int(mode)
     at = now + int(mode)
