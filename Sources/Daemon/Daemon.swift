@@ -33,7 +33,9 @@ package struct Daemon: Sendable {
         try paths.prepare()
         // One obligd per state and per socket, checked before anything is opened or bound.
         let lock = try StateLock(directory: paths.stateDirectory)
-        try ensureSocketIsFree(paths.socketPath)
+        // Under socket activation (obligd.socket) systemd owns the socket and has bound it already.
+        let inherited = InheritedSocketServer.fromSystemd()
+        if inherited == nil { try ensureSocketIsFree(paths.socketPath) }
         // The socket is created without access for others (no window before the chmod to 0660 below);
         // files obligd creates get no access for others either.
         umask(0o007)
@@ -121,16 +123,17 @@ package struct Daemon: Sendable {
         }
         let router = api.router()
         OutboxRoutes(dispatcher: dispatcher).add(to: router, api: api)
-        let socketPath = paths.socketPath
+        let socketPath = inherited.flatMap(InheritedSocketServer.path(of:)) ?? paths.socketPath
         let app = UnixSocketServer(
-            responder: router.buildResponder(), routes: RouteTable(router), path: socketPath, access: access, logger: logger
+            responder: router.buildResponder(), routes: RouteTable(router), path: socketPath, access: access, logger: logger,
+            inherited: inherited
         ) {
             // Members of the socket's group may use obligctl, and with a readers group anyone may connect;
             // either way each request is then allowed or refused by the caller's credentials (AccessPolicy).
             chmod(socketPath, access.socketMode)
             let health = try? await api.health()
             let status = health.map(Self.statusText) ?? "ready"
-            logger.notice("obligd ready on \(socketPath): \(status)")
+            logger.notice("obligd ready on \(socketPath)\(inherited == nil ? "" : " (from systemd)"): \(status)")
             notifier.ready(status: status)
         }
         let listener = httpListen.map { ReadOnlyListener(api: api, address: $0, logger: logger) }

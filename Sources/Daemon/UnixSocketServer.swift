@@ -18,47 +18,59 @@ struct UnixSocketServer: Service {
     /// Who may read and write (decided per request from the peer's credentials).
     let access: AccessPolicy
     let logger: Logger
+    /// A listening socket systemd passed (socket activation, `obligd.socket`); nil: bind `path`.
+    var inherited: Int32? = nil
     let onRunning: @Sendable () async -> Void
 
     func run() async throws {
-        let responder = self.responder
-        let routes = self.routes
-        let logger = self.logger
-        let access = self.access
+        let handler = self.handler()
+        if let inherited {
+            try await InheritedSocketServer(fd: inherited, logger: logger).run(handler, onRunning: onRunning)
+            return
+        }
         let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder()])).buildServer(
             configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger,
-            responder: { request, responseWriter, channel in
-                // The caller as the kernel knows it; a client's own header of that name is dropped.
-                var head = request.head
-                let peer = await PeerIdentity.of(channel)
-                head.headerFields[.init(PeerIdentity.header)!] = peer?.user
-                let request = Request(head: head, body: request.body)
-                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
-                var response: Response
-                let refusal =
-                    peer.map { access.refusal(of: $0, method: head.method.rawValue) }
-                    ?? APIErrorBody(error: "the caller's credentials cannot be read", fix: "connect over obligd's Unix socket")
-                if let refusal {
-                    response = APIError.json(.forbidden, refusal)
-                } else {
-                    do {
-                        response = try await responder.respond(to: request, context: context)
-                    } catch let e as HTTPError where e.status == .notFound {
-                        response = routes.unrouted(request)
-                    } catch {
-                        response = APIError.response(for: error)
-                    }
-                }
-                if response.status == .notFound, response.headers[.contentType] == nil {
-                    response = routes.unrouted(request)
-                }
-                response.headers[.date] = Date().formatted(.iso8601)
-                response.headers[.server] = "obligd"
-                try await responseWriter.write(response: response.head, body: response.body)
-            },
+            responder: handler,
             onServerRunning: { _ in await onRunning() })
         try await server.run()
+    }
+
+    /// Each request: the caller's credentials, its role, the route or a JSON 404/405.
+    func handler() -> HTTPChannelHandler.Responder {
+        let responder = self.responder
+        let routes = self.routes
+        let logger = self.logger
+        let access = self.access
+        return { request, responseWriter, channel in
+            // The caller as the kernel knows it; a client's own header of that name is dropped.
+            var head = request.head
+            let peer = await PeerIdentity.of(channel)
+            head.headerFields[.init(PeerIdentity.header)!] = peer?.user
+            let request = Request(head: head, body: request.body)
+            let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+            var response: Response
+            let refusal =
+                peer.map { access.refusal(of: $0, method: head.method.rawValue) }
+                ?? APIErrorBody(error: "the caller's credentials cannot be read", fix: "connect over obligd's Unix socket")
+            if let refusal {
+                response = APIError.json(.forbidden, refusal)
+            } else {
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch let e as HTTPError where e.status == .notFound {
+                    response = routes.unrouted(request)
+                } catch {
+                    response = APIError.response(for: error)
+                }
+            }
+            if response.status == .notFound, response.headers[.contentType] == nil {
+                response = routes.unrouted(request)
+            }
+            response.headers[.date] = Date().formatted(.iso8601)
+            response.headers[.server] = "obligd"
+            try await responseWriter.write(response: response.head, body: response.body)
+        }
     }
 }
