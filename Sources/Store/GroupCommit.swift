@@ -5,8 +5,12 @@ import Synchronization
 /// one, so many clients share one fsync. Each write runs in its own savepoint, so a failing request
 /// rolls back only itself; every caller hears back only after the shared commit is durable.
 final class GroupCommit: Sendable {
-    /// Runs one request inside the shared transaction and returns what to tell its caller once committed.
-    typealias Job = @Sendable (Database) -> @Sendable (Result<Void, Error>) -> Void
+    /// One request: `run` does it inside the shared transaction and returns what to tell its caller
+    /// once committed; `fail` tells the caller of a transaction that could not begin, so `run` never ran.
+    struct Job: Sendable {
+        let run: @Sendable (Database) -> @Sendable (Result<Void, Error>) -> Void
+        let fail: @Sendable (Error) -> Void
+    }
 
     private struct State {
         var jobs: [Job] = []
@@ -25,7 +29,7 @@ final class GroupCommit: Sendable {
 
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            let job: Job = { db in
+            let run: @Sendable (Database) -> @Sendable (Result<Void, Error>) -> Void = { db in
                 var value: T?
                 var failure: Error?
                 do {
@@ -47,6 +51,7 @@ final class GroupCommit: Sendable {
                     }
                 }
             }
+            let job = Job(run: run, fail: { continuation.resume(throwing: $0) })
             let start = state.withLock { s -> Bool in
                 s.jobs.append(job)
                 if s.draining { return false }
@@ -73,7 +78,7 @@ final class GroupCommit: Sendable {
         let result: Result<Void, Error>
         do {
             try db.inTransaction {
-                replies = batch.map { $0(db) }
+                replies = batch.map { $0.run(db) }
                 return .commit
             }
             result = .success(())
@@ -81,6 +86,11 @@ final class GroupCommit: Sendable {
             result = .failure(error)
         }
         for reply in replies { reply(result) }
+        // BEGIN itself failed (the database locked past the busy timeout, an I/O error): none of the
+        // batch ran, and each caller hears why instead of waiting forever.
+        if case let .failure(error) = result, replies.isEmpty {
+            for job in batch { job.fail(error) }
+        }
         writer.asyncWriteWithoutTransaction { db in self.drain(db) }
     }
 }
