@@ -47,15 +47,7 @@ struct ReadOnlyListener: Service {
             responder: { request, responseWriter, channel in
                 let request = Request(head: request.head, body: request.body)
                 let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
-                var response: Response
-                do {
-                    response = try await responder.respond(to: request, context: context)
-                } catch {
-                    response = routes.unrouted(request)
-                }
-                if response.status == .notFound, response.headers[.contentType] == nil { response = routes.unrouted(request) }
-                response.headers[.date] = Date().formatted(.iso8601)
-                response.headers[.server] = "obligd"
+                let response = await routes.respond(request, with: responder, context: context)
                 try await responseWriter.write(response: response.head, body: response.body)
             },
             onServerRunning: { channel in

@@ -1,4 +1,5 @@
 import APIModel
+import Foundation
 import Hummingbird
 
 /// The routes the API serves, so a request no route takes gets a JSON answer that says why: 405 with
@@ -37,6 +38,32 @@ struct RouteTable: Sendable {
                 error: "\(request.uri.path) does not take \(request.method.rawValue)", field: "method",
                 fix: "use \(allowed.joined(separator: " or "))"))
         response.headers[.allow] = allowed.joined(separator: ", ")
+        return response
+    }
+
+    /// The answer of `responder` to `request`, as both of obligd's servers give it: a request no route
+    /// takes gets `unrouted`, an error its JSON answer, and every answer is stamped (`stamped`).
+    func respond(
+        _ request: Request, with responder: RouterResponder<BasicRequestContext>, context: BasicRequestContext
+    ) async -> Response {
+        var response: Response
+        do {
+            response = try await responder.respond(to: request, context: context)
+        } catch let e as HTTPError where e.status == .notFound {
+            response = unrouted(request)
+        } catch {
+            response = APIError.response(for: error)
+        }
+        if response.status == .notFound, response.headers[.contentType] == nil { response = unrouted(request) }
+        return Self.stamped(response)
+    }
+
+    /// `Date` and `Server` on an answer. obligd runs Hummingbird's server without its date cache, which
+    /// would wake it every second, so the date is stamped per response.
+    static func stamped(_ response: Response) -> Response {
+        var response = response
+        response.headers[.date] = Date().formatted(.iso8601)
+        response.headers[.server] = "obligd"
         return response
     }
 }

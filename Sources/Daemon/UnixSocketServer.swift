@@ -50,26 +50,15 @@ struct UnixSocketServer: Service {
             head.headerFields[.init(PeerIdentity.header)!] = peer?.user
             let request = Request(head: head, body: request.body)
             let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
-            var response: Response
             let refusal =
                 peer.map { access.refusal(of: $0, method: head.method.rawValue) }
                 ?? APIErrorBody(error: "the caller's credentials cannot be read", fix: "connect over obligd's Unix socket")
-            if let refusal {
-                response = APIError.json(.forbidden, refusal)
-            } else {
-                do {
-                    response = try await responder.respond(to: request, context: context)
-                } catch let e as HTTPError where e.status == .notFound {
-                    response = routes.unrouted(request)
-                } catch {
-                    response = APIError.response(for: error)
+            let response =
+                if let refusal {
+                    RouteTable.stamped(APIError.json(.forbidden, refusal))
+                } else {
+                    await routes.respond(request, with: responder, context: context)
                 }
-            }
-            if response.status == .notFound, response.headers[.contentType] == nil {
-                response = routes.unrouted(request)
-            }
-            response.headers[.date] = Date().formatted(.iso8601)
-            response.headers[.server] = "obligd"
             try await responseWriter.write(response: response.head, body: response.body)
         }
     }
