@@ -6,8 +6,9 @@ import GRDB
 /// While it holds, reminders are reduced: of the before-stages only the last goes out, overdue repeats
 /// at most once a day; the due-day reminder always goes. Closing the obligation ends it; the audit
 /// keeps it. One row per obligation (migration v5).
-package struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+package struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, SQLRecord {
     package static let databaseTableName = "acknowledgement"
+    package static var tableName: String { databaseTableName }
     package var obligationId: Int64
     /// The actor who acknowledged it (the API caller).
     package var actor: String

@@ -5,8 +5,9 @@ import GRDB
 /// socket: the open obligations (of one entity, or all) as iCalendar at an unguessable URL on the
 /// read-only TCP listener. Only the SHA-256 of the URL's token is stored, so the database and its
 /// backups do not hold working URLs; the token is shown once, when the feed is added. Migration v11.
-package struct Feed: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct Feed: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static let databaseTableName = "feed"
+    package static var tableName: String { databaseTableName }
     package var id: Int64?
     /// Hex SHA-256 of the token.
     package var tokenHash: String

@@ -35,6 +35,16 @@ package final class ObligationStore: Sendable {
         try await commits.write(body)
     }
 
+    /// `read` with the backend-neutral session: the form every operation moves to (PostgreSQL, #16).
+    func readSQL<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
+        try await read { db in try body(SQLiteSession(db)) }
+    }
+
+    /// `write` with the backend-neutral session.
+    func writeSQL<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
+        try await write { db in try body(SQLiteSession(db)) }
+    }
+
     /// Runs `body` in one transaction with an idempotency record: a retried request with the same key gets
     /// the stored response and writes nothing; the same key with a different request is a conflict.
     func idempotent(

@@ -3,7 +3,7 @@ import GRDB
 import Rules
 
 /// A company or unit whose obligations obligd tracks.
-package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord, SQLRecord {
     package var id: String
     package var name: String
     package var zone: String
@@ -11,10 +11,13 @@ package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord {
     package var owner: String?
     package var labels: StringMap
     package var createdAt: Int64
+
+    package static var tableName: String { "entity" }
 }
 
-package struct MetricObservationRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+package struct MetricObservationRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static let databaseTableName = "metricObservation"
+    package static var tableName: String { databaseTableName }
     package var id: Int64?
     package var entityId: String
     package var metric: String
@@ -31,8 +34,9 @@ package struct MetricObservationRecord: Codable, Sendable, FetchableRecord, Muta
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static let databaseTableName = "event"
+    package static var tableName: String { databaseTableName }
     package var id: Int64?
     package var entityId: String
     package var kind: String
@@ -51,7 +55,8 @@ package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistab
 
 /// An obligation: what must be done by when, derived from a fact by a rule (or entered by hand).
 /// Its values are typed columns (`Columns+GRDB.swift`), parsed once when the row is read.
-package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord {
+package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, SQLRecord {
+    package static var tableName: String { "obligation" }
     package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived }
 
     package var id: Int64?
@@ -164,8 +169,9 @@ extension Obligation {
     }
 }
 
-package struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+package struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static let databaseTableName = "audit"
+    package static var tableName: String { databaseTableName }
     package var id: Int64?
     package var at: Int64
     package var actor: String
@@ -194,8 +200,9 @@ package struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
 }
 
 /// A notification waiting for delivery; its id doubles as the webhook-id so retries are recognisable.
-package struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecord, SQLRecord {
     package static let databaseTableName = "outbox"
+    package static var tableName: String { databaseTableName }
     package var id: String
     package var createdAt: Int64
     /// A `NotificationKind`'s raw value; kept as text so that a row of a kind this version does not
@@ -209,8 +216,9 @@ package struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecor
     package var lastError: String?
 }
 
-package struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord, SQLRecord {
     package static let databaseTableName = "reminderLedger"
+    package static var tableName: String { databaseTableName }
     package var obligationId: Int64
     package var stage: String
     package var dueAt: Int64
@@ -220,8 +228,9 @@ package struct LedgerRow: Codable, Sendable, FetchableRecord, PersistableRecord 
 
 /// A span during which an entity was in a classification (a rule of kind classification held):
 /// `since` and `until` are days in the entity's zone; `until` is nil while it still holds.
-package struct ClassificationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+package struct ClassificationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, SQLRecord {
     package static let databaseTableName = "classification"
+    package static var tableName: String { databaseTableName }
     package var entityId: String
     package var ruleId: String
     package var since: CivilDate
@@ -278,5 +287,54 @@ package struct ClassificationRecord: Codable, Sendable, Equatable, FetchableReco
         try c.encode(sinceInstant, forKey: .sinceInstant)
         try c.encodeIfPresent(until?.description, forKey: .until)
         try c.encodeIfPresent(untilInstant, forKey: .untilInstant)
+    }
+}
+
+extension Obligation {
+    /// The table's columns in order, as `SELECT *` returns them.
+    static let columnNames = [
+        "id", "entityId", "ruleId", "title", "triggerKey", "start", "period", "roll", "due", "dueInstant", "calendars",
+        "provisional", "status", "nextStageIndex", "nextReminderAt", "closedOn", "closedNote", "createdAt", "updatedAt"
+    ]
+
+    /// Decodes a full row (`SELECT *`, the table's column order) by position, other rows by name:
+    /// looking every column up by name dominated re-deriving a million obligations. A stored value
+    /// that does not parse is an error on this row.
+    package init(row: SQLRow) throws {
+        let full = row.count == Self.columnCount
+        func index(_ i: Int, _ name: String) throws -> Int {
+            if full { return i }
+            guard let j = row.index(of: name) else {
+                throw StoreError.invalid(field: "obligation.\(name)", problem: "missing from the row", fix: "select it")
+            }
+            return j
+        }
+        func value<T: SQLColumn>(_ i: Int, _ name: String) throws -> T {
+            try row.decode(try index(i, name), "obligation.\(name)")
+        }
+        func optional<T: SQLColumn>(_ i: Int, _ name: String) throws -> T? {
+            guard full || row.index(of: name) != nil else { return nil }
+            return try row.decode(try index(i, name), "obligation.\(name)") as T?
+        }
+        self.init(
+            id: try optional(0, "id"), entityId: try value(1, "entityId"), ruleId: try optional(2, "ruleId"),
+            title: try value(3, "title"), triggerKey: try value(4, "triggerKey"), start: try value(5, "start"),
+            period: try value(6, "period"), roll: try optional(7, "roll"), due: try value(8, "due"),
+            dueInstant: try value(9, "dueInstant"), calendars: try value(10, "calendars"),
+            provisional: try value(11, "provisional"), status: try value(12, "status"),
+            nextStageIndex: try optional(13, "nextStageIndex"), nextReminderAt: try optional(14, "nextReminderAt"),
+            closedOn: try optional(15, "closedOn"), closedNote: try optional(16, "closedNote"),
+            createdAt: try value(17, "createdAt"), updatedAt: try value(18, "updatedAt"))
+    }
+
+    /// The columns an INSERT writes (without `id` while the database is still to assign it).
+    package func sqlColumns() throws -> [(name: String, value: SQLValue)] {
+        let values: [any SQLColumn] = [
+            id, entityId, ruleId, title, triggerKey, start, period, roll, due, dueInstant, calendars, provisional, status,
+            nextStageIndex, nextReminderAt, closedOn, closedNote, createdAt, updatedAt
+        ]
+        return zip(Self.columnNames, values).compactMap { name, v in
+            name == "id" && id == nil ? nil : (name, v.sqlValue)
+        }
     }
 }

@@ -30,8 +30,9 @@ package enum DeliveryLane: Int, Codable, Sendable, CaseIterable {
 
 /// One row of the `delivery` table (migration v2-delivery, `lane` and `digest` from v4). Instants are
 /// epoch milliseconds.
-package struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+package struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static let databaseTableName = "delivery"
+    package static var tableName: String { databaseTableName }
     package var id: Int64?
     package var outboxId: String
     package var receiver: String

@@ -5,8 +5,9 @@ import GRDB
 /// messages are still owed: the receiver's queue is kept in order and only its head is re-sent as a
 /// probe, with backoff, until the receiver accepts it. One row per paused receiver (migration v4).
 /// Instants are epoch milliseconds.
-package struct ReceiverPause: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+package struct ReceiverPause: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, SQLRecord {
     package static let databaseTableName = "receiverPause"
+    package static var tableName: String { databaseTableName }
     package var receiver: String
     package var since: Int64
     package var reason: String

@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 extension Recorder {
@@ -32,12 +31,12 @@ extension Recorder {
                 field: "region", problem: "no calendar for region '\(regionId)'",
                 fix: "use one of: \(config.calendars.keys.sorted().joined(separator: ", "))")
         }
-        if try Entity.fetchOne(db, key: id) != nil {
+        if try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [id]) != nil {
             throw StoreError.conflict("entity '\(id)' already exists")
         }
         let e = Entity(
             id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: StringMap(labels), createdAt: now.secondsSinceEpoch)
-        try e.insert(db)
+        try sql.insert(e, returningID: false)
         try audit("entity.created", subject: "entity:\(id)", before: nil, after: json(e))
         return e
     }

@@ -1,18 +1,15 @@
-import GRDB
-
 /// Reading back the recorded facts, as a compliance officer checks what obligd was told.
 extension Recorder {
     /// Events, oldest first; retracted ones only with `includeRetracted`. An unknown entity is an error.
     package func events(entity: String?, kind: String?, includeRetracted: Bool, limit: Int) throws -> [EventRecord] {
         if let entity, try findEntity(entity) == nil { throw StoreError.notFound("entity '\(entity)'") }
-        var request = EventRecord.all()
-        if let entity { request = request.filter(Column("entityId") == entity) }
-        if let kind {
-            try Limits.check(kind, field: "kind", max: Limits.name)
-            request = request.filter(Column("kind") == kind)
-        }
-        if !includeRetracted { request = request.filter(Column("retractedAt") == nil) }
-        return try request.order(Column("at"), Column("id")).limit(limit).fetchAll(db)
+        if let kind { try Limits.check(kind, field: "kind", max: Limits.name) }
+        var filters: [String] = [], arguments: [(any SQLColumn)?] = []
+        if let entity { (filters, arguments) = (filters + ["entityId = ?"], arguments + [entity]) }
+        if let kind { (filters, arguments) = (filters + ["kind = ?"], arguments + [kind]) }
+        if !includeRetracted { filters.append("retractedAt IS NULL") }
+        let condition = filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")
+        return try sql.all(EventRecord.self, "SELECT * FROM event\(condition) ORDER BY at, id LIMIT ?", arguments + [limit])
     }
 
     /// Every report of `metric` for `entity` in the order observed, retracted and superseded ones
@@ -24,7 +21,8 @@ extension Recorder {
                 field: "metric", problem: "unknown metric '\(metric)'",
                 fix: "use one of: \(config.knownMetrics.sorted().joined(separator: ", "))")
         }
-        return try MetricObservationRecord.filter(Column("entityId") == entity && Column("metric") == metric)
-            .order(Column("observedAt"), Column("id")).fetchAll(db)
+        return try sql.all(
+            MetricObservationRecord.self,
+            "SELECT * FROM metricObservation WHERE entityId = ? AND metric = ? ORDER BY observedAt, id", [entity, metric])
     }
 }

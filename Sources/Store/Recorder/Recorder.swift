@@ -6,7 +6,10 @@ import Rules
 /// Records facts and derives obligations inside one transaction: a fact and the obligations, audit rows
 /// and notifications it causes are committed together or not at all.
 package struct Recorder {
+    /// The GRDB connection, while the statements move onto `sql` (backend-neutral).
     let db: Database
+    /// The transaction's statements, on whichever backend runs it.
+    let sql: any SQLSession
     package let config: Rules.Configuration
     package let now: Instant
     package let actor: String
@@ -24,6 +27,7 @@ package struct Recorder {
 
     init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
         self.db = db
+        self.sql = SQLiteSession(db)
         self.config = config
         self.now = now
         self.actor = actor
@@ -43,7 +47,7 @@ package struct Recorder {
         if let e = lookups.entities[id] { return e }
         // A NUL would end the id early in SQLite's C API: "acme\0x" must not find "acme".
         try Limits.check(id, field: field, max: Limits.name)
-        guard let e = try Entity.fetchOne(db.cachedStatement(sql: "SELECT * FROM entity WHERE id = ?"), arguments: [id]) else {
+        guard let e = try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [id]) else {
             throw StoreError.invalid(field: field, problem: "no entity '\(id)'", fix: "add it first with obligctl entity add \(id) NAME")
         }
         lookups.entities[id] = e

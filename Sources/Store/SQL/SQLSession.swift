@@ -1,0 +1,82 @@
+/// The statements the Recorder and the store's other operations run, inside one transaction of one
+/// backend. Why a protocol: Store's logic (facts, derivation, audit, outbox, delivery queues) is
+/// written once over it; SQLite (GRDB) and PostgreSQL each implement it. Statements use `?`
+/// placeholders and the SQL both databases accept; `dialect` covers the few places they differ.
+package protocol SQLSession: AnyObject {
+    /// Which database runs the statements.
+    var dialect: SQLDialect { get }
+
+    /// Runs a statement that returns no rows; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+
+    /// Runs a query and hands each row to `body` as it is read (a large scan holds one row at a time).
+    func forEach(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws
+
+    /// Runs `body` in a savepoint: its statements are undone if it throws, and the error rethrown.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
+}
+
+/// What differs between the databases, in the few statements where it matters.
+package enum SQLDialect: Sendable {
+    case sqlite
+    case postgres
+}
+
+extension SQLSession {
+    /// Runs a statement with typed arguments.
+    @discardableResult
+    package func execute(_ sql: String, _ arguments: (any SQLColumn)?...) throws -> Int {
+        try execute(sql, arguments.map { $0?.sqlValue ?? .null })
+    }
+
+    /// Every row a query returns.
+    package func rows(_ sql: String, _ arguments: [(any SQLColumn)?] = []) throws -> [SQLRow] {
+        var out: [SQLRow] = []
+        try forEach(sql, arguments.map { $0?.sqlValue ?? .null }) { out.append($0) }
+        return out
+    }
+
+    /// The first row a query returns, if any.
+    package func row(_ sql: String, _ arguments: [(any SQLColumn)?] = []) throws -> SQLRow? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row, as a `T` (nil when there is no row or the value is NULL).
+    package func value<T: SQLColumn>(_ type: T.Type, _ sql: String, _ arguments: [(any SQLColumn)?] = []) throws -> T? {
+        guard let r = try row(sql, arguments), r.count > 0, !r.values[0].isNull else { return nil }
+        return try r.decode(0, "value")
+    }
+
+    /// The first column of every row, as `T`s.
+    package func values<T: SQLColumn>(_ type: T.Type, _ sql: String, _ arguments: [(any SQLColumn)?] = []) throws -> [T] {
+        try rows(sql, arguments).map { try $0.decode(0, "value") }
+    }
+
+    /// Every row as a record.
+    package func all<R: SQLRecord>(_ type: R.Type, _ sql: String, _ arguments: [(any SQLColumn)?] = []) throws -> [R] {
+        try rows(sql, arguments).map { try R(row: $0) }
+    }
+
+    /// The first row as a record, if any.
+    package func one<R: SQLRecord>(_ type: R.Type, _ sql: String, _ arguments: [(any SQLColumn)?] = []) throws -> R? {
+        try row(sql, arguments).map { try R(row: $0) }
+    }
+
+    /// Inserts `record` and returns the id the database gave its row (`RETURNING id`), or nil for a
+    /// table whose key the record carries.
+    @discardableResult
+    package func insert<R: SQLRecord>(_ record: R, returningID: Bool = true) throws -> Int64? {
+        let columns = try record.sqlColumns()
+        let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sql = "INSERT INTO \"\(R.tableName)\" (\(names)) VALUES (\(marks))"
+        guard returningID else {
+            try execute(sql, columns.map(\.value))
+            return nil
+        }
+        var id: Int64?
+        try forEach(sql + " RETURNING id", columns.map(\.value)) { id = try $0.decode(0, "\(R.tableName).id") }
+        return id
+    }
+}
