@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row a query returned: its values in select order and the column names they came under.
 /// Why a copy rather than the driver's row: the same Recorder code reads SQLite and PostgreSQL rows.
 package struct SQLRow: Sendable {
@@ -14,8 +16,11 @@ package struct SQLRow: Sendable {
     /// How many columns.
     package var count: Int { values.count }
 
-    /// The position of column `name` (exact spelling, as selected), if present.
-    package func index(of name: String) -> Int? { columns.firstIndex(of: name) }
+    /// The position of column `name`, if present: the spelling selected, or (PostgreSQL folds unquoted
+    /// names to lower case) the same name in any case.
+    package func index(of name: String) -> Int? {
+        columns.firstIndex(of: name) ?? columns.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
+    }
 
     /// Column `i` as a `T`; a value that is not one is an error naming `column`, never a crash.
     package func decode<T: SQLColumn>(_ i: Int, _ column: String) throws -> T {

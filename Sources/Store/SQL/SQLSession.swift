@@ -68,9 +68,10 @@ extension SQLSession {
     @discardableResult
     package func insert<R: SQLRecord>(_ record: R, returningID: Bool = true) throws -> Int64? {
         let columns = try record.sqlColumns()
-        let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        // Unquoted: PostgreSQL folds unquoted names to lower case, in the schema and here alike.
+        let names = columns.map(\.name).joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let sql = "INSERT INTO \"\(R.tableName)\" (\(names)) VALUES (\(marks))"
+        let sql = "INSERT INTO \(R.tableName) (\(names)) VALUES (\(marks))"
         guard returningID else {
             try execute(sql, columns.map(\.value))
             return nil
