@@ -11,34 +11,37 @@ enum AuditTrail {
         var hash: String
     }
 
-    static func tip(_ db: Database) throws -> Tip {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")) else {
+    static func tip(_ sql: any SQLSession) throws -> Tip {
+        guard let row = try sql.row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1") else {
             return Tip(id: 0, hash: AuditChain.genesis)
         }
-        return Tip(id: row[0], hash: row[1] ?? AuditChain.genesis)
+        return Tip(id: try row.decode(0, "audit.id"), hash: try row.decode(1, "audit.hash") ?? AuditChain.genesis)
     }
 
     /// Appends one row after `tip` and returns the new tip.
     @discardableResult
     static func append(
-        _ db: Database, after tip: Tip, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?,
+        _ sql: any SQLSession, after tip: Tip, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?,
         note: String?
     ) throws -> Tip {
         let row = AuditChain.Row(
             id: tip.id + 1, at: at, actor: actor, action: action, subject: subject, before: before, after: after, note: note)
         let hash = AuditChain.hash(row, previous: tip.hash)
-        try db.cachedStatement(
-            sql: "INSERT INTO audit (id, at, actor, action, subject, before, after, note, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [row.id, at, actor, action, subject, before, after, note, hash])
+        try sql.execute(
+            "INSERT INTO audit (id, at, actor, action, subject, before, after, note, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row.id, at, actor, action, subject, before, after, note, hash)
         return Tip(id: row.id, hash: hash)
     }
 
     /// Appends `entry` after the current last row (paths that write one row at a time).
-    static func append(_ db: Database, _ entry: AuditEntry) throws {
+    static func append(_ sql: any SQLSession, _ entry: AuditEntry) throws {
         try append(
-            db, after: try tip(db), at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject,
+            sql, after: try tip(sql), at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject,
             before: entry.before, after: entry.after, note: entry.note)
     }
+
+    /// `append(_:_:)` on a GRDB connection (the SQLite migrations and the files still on GRDB).
+    static func append(_ db: Database, _ entry: AuditEntry) throws { try append(SQLiteSession(db), entry) }
 
     /// Fills the hash of rows written before the chain existed, in id order (the v7 migration).
     static func chainExistingRows(_ db: Database) throws {

@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// The audit trail and the outbox, written in the transaction of the change they record.
@@ -8,9 +7,9 @@ extension Recorder {
     /// Appends a row to the hash-chained trail. The chain's tip is read once per Recorder (a bulk move
     /// appends thousands of rows in one transaction) and carried from row to row.
     func audit(_ action: String, subject: String, before: String?, after: String?, note: String? = nil) throws {
-        let tip = try lookups.auditTip ?? AuditTrail.tip(db)
+        let tip = try lookups.auditTip ?? AuditTrail.tip(sql)
         lookups.auditTip = try AuditTrail.append(
-            db, after: tip, at: now.secondsSinceEpoch, actor: actor, action: action, subject: subject, before: before, after: after,
+            sql, after: tip, at: now.secondsSinceEpoch, actor: actor, action: action, subject: subject, before: before, after: after,
             note: note)
     }
 
@@ -21,16 +20,13 @@ extension Recorder {
     /// Writes `payload` to the outbox in this transaction (`obligation` links it to one, if any).
     func enqueue(_ payload: OutboxPayload, obligation: Int64?) throws {
         // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
-                VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
-                """)
-        try statement.execute(arguments: [
+        try sql.execute(
+            """
+            INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
+            """,
             OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000, using: &lookups.ids), now.secondsSinceEpoch,
-            payload.kind.rawValue, obligation,
-            payload.json
-        ])
+            payload.kind.rawValue, obligation, payload.json)
     }
 
     func json(_ o: Obligation) throws -> String { o.auditJSON }

@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// Opening or moving the obligation a fact derives.
@@ -13,9 +12,9 @@ extension Recorder {
     ) throws {
         let computed = try compute(entity: e, start: start, period: period, roll: roll)
         outcome.derived.insert(DerivedKey(entity: e.id, trigger: triggerKey))
-        let existing = try Obligation.fetchOne(
-            try db.cachedStatement(sql: "SELECT * FROM obligation WHERE entityId = ? AND ruleId IS ? AND triggerKey = ?"),
-            arguments: [e.id, rule?.id, triggerKey])
+        let existing = try sql.one(
+            Obligation.self, "SELECT * FROM obligation WHERE entityId = ? AND ruleId IS NOT DISTINCT FROM ? AND triggerKey = ?",
+            [e.id, rule?.id, triggerKey])
         if var o = existing {
             guard o.start != start || o.period != period || o.roll != roll else { return }
             guard o.status == .open else { return }
@@ -44,7 +43,7 @@ extension Recorder {
             nextStageIndex: nil, nextReminderAt: nil, closedOn: nil, closedNote: nil, createdAt: now.secondsSinceEpoch,
             updatedAt: now.secondsSinceEpoch)
         try apply(computed, start: start, period: period, to: &o)
-        try o.insert(db)
+        o.id = try sql.insert(o)
         try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
         try notify(.opened, o)
         outcome.opened.append(o)

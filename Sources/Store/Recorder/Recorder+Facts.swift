@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// Facts: metric observations, events and custom obligations, and what each derives.
@@ -67,11 +66,12 @@ extension Recorder {
                 fix: "fix the line, or correct the report with obligctl metric report (which supersedes it, audited)")
         }
         // A cached statement: imports insert hundreds of thousands of these in one transaction.
-        try db.cachedStatement(
-            sql: "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)"
-        )
-        .execute(arguments: [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
-        let id = db.lastInsertedRowID
+        guard
+            let id = try sql.value(
+                Int64.self,
+                "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
+        else { throw StoreError.invalid(field: "metric", problem: "the report was not stored", fix: "retry") }
         guard let earlier else { return RecordedFact(id: id, observedAt: observedAt.secondsSinceEpoch) }
         try supersede(earlier, by: id, value: value, metric: metric, entity: e.id, at: zone.local(observedAt))
         return RecordedFact(id: id, superseded: earlier.id, observedAt: observedAt.secondsSinceEpoch)
@@ -103,11 +103,16 @@ extension Recorder {
             try classify(e, metric: metric, newest: newest, zone: zone, outcome: &outcome)
             return outcome
         }
-        let history = try Row.fetchAll(
-            db, sql: "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
-            arguments: [e.id, metric]
+        let history = try sql.rows(
+            "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
+            [e.id, metric]
         )
-        .map { Observation(value: $0["value"], at: Instant(secondsSinceEpoch: $0["observedAt"]), sequence: $0["id"]) }
+        .map {
+            Observation(
+                value: try $0.decode(1, "metricObservation.value"),
+                at: Instant(secondsSinceEpoch: try $0.decode(2, "metricObservation.observedAt")),
+                sequence: try $0.decode(0, "metricObservation.id"))
+        }
         for rule in rules {
             guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
             let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
@@ -187,7 +192,7 @@ extension Recorder {
             outcome.duplicate = true
             return outcome
         }
-        try ev.insert(db)
+        ev.id = try sql.insert(ev)
         var outcome = Outcome(factId: ev.id!)
         for rule in rules {
             try derive(

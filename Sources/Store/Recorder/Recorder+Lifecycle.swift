@@ -1,12 +1,11 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// Reading, saving and closing obligations.
 extension Recorder {
     package func obligation(_ id: Int64) throws -> Obligation {
-        guard let o = try Obligation.fetchOne(try db.cachedStatement(sql: "SELECT * FROM obligation WHERE id = ?"), arguments: [id]) else {
+        guard let o = try sql.one(Obligation.self, "SELECT * FROM obligation WHERE id = ?", [id]) else {
             throw StoreError.notFound("obligation \(id)")
         }
         return o
@@ -15,15 +14,13 @@ extension Recorder {
     /// Writes back a derived obligation with a cached statement: a re-derivation or recompute that moves
     /// a million obligations spent most of its time preparing GRDB's update statement for each.
     func save(_ o: Obligation) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE obligation SET title = ?, start = ?, period = ?, roll = ?, due = ?, dueInstant = ?, calendars = ?, provisional = ?,
-                  status = ?, nextStageIndex = ?, nextReminderAt = ?, closedOn = ?, closedNote = ?, updatedAt = ? WHERE id = ?
-                """
-        ).execute(arguments: [
+        try sql.execute(
+            """
+            UPDATE obligation SET title = ?, start = ?, period = ?, roll = ?, due = ?, dueInstant = ?, calendars = ?, provisional = ?,
+              status = ?, nextStageIndex = ?, nextReminderAt = ?, closedOn = ?, closedNote = ?, updatedAt = ? WHERE id = ?
+            """,
             o.title, o.start, o.period, o.roll, o.due, o.dueInstant, o.calendars, o.provisional,
-            o.status.rawValue, o.nextStageIndex, o.nextReminderAt, o.closedOn, o.closedNote, o.updatedAt, o.id
-        ])
+            o.status, o.nextStageIndex, o.nextReminderAt, o.closedOn, o.closedNote, o.updatedAt, o.id)
     }
 
     /// Closes (done, waived) or reopens obligation `id`. Done opens the successor of a recurring
@@ -65,9 +62,9 @@ extension Recorder {
         }
         o.closedNote = status == .open ? nil : note
         o.updatedAt = now.secondsSinceEpoch
-        try o.update(db)
+        try save(o)
         // Closing ends an acknowledgement (the audit keeps it); a reopened obligation starts unclaimed.
-        _ = try Acknowledgement.deleteOne(db, key: id)
+        try sql.execute("DELETE FROM acknowledgement WHERE obligationId = ?", id)
         let kind: NotificationKind =
             switch status {
             case .open: .reopened

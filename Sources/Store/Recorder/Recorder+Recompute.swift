@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// Recomputing stored due days under the calendars in force.
@@ -94,40 +93,40 @@ extension Recorder {
         // would rescan every open row on each batch).
         // Only obligations decided by a calendar year that changed can move (`years`: "cn/2027" ...).
         var filter = ""
-        var arguments: StatementArguments = [afterId]
+        var arguments: [(any SQLColumn)?] = [afterId]
         if let years {
             filter = " AND (" + years.map { _ in "calendars LIKE ?" }.joined(separator: " OR ") + ")"
-            for y in years { arguments += ["%\"\(y) %"] }
+            for y in years { arguments.append("%\"\(y) %") }
         }
-        arguments += [limit]
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
-                WHERE +status = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
-                """, arguments: arguments)
+        arguments.append(limit)
+        let rows = try sql.rows(
+            """
+            SELECT id, entityId, start, period, roll, due, dueInstant, calendars, provisional FROM obligation
+            WHERE \(sql.noIndex("status")) = 'open' AND id > ?\(filter) ORDER BY id LIMIT ?
+            """, arguments)
         for row in rows {
             // Columns by position: name lookups lowercase and hash every key, per row.
-            let e = try entity(row[1])
+            let e = try entity(try row.decode(1, "obligation.entityId"))
             let calculator = DueCalculator(calendar: try config.calendar(e.region))
             let start: Start = try row.decode(2, "obligation.start")
             let period: Period = try row.decode(3, "obligation.period")
-            let roll: Roll? = try row.decodeIfPresent(4, "obligation.roll")
+            let roll: Roll? = try row.decode(4, "obligation.roll")
             let r: DueResult
             do { r = try calculator.due(from: start, period, roll: roll, zone: try zone(e)) } catch {
                 throw StoreError.invalid(field: "start", problem: "\(error)", fix: "check the obligation's start and period")
             }
             let oldDue: CivilDate = try row.decode(5, "obligation.due")
-            let oldInstant: Int64 = row[6]
-            let oldProvisional: Bool = row[8]
+            let oldInstant: Int64 = try row.decode(6, "obligation.dueInstant")
+            let oldProvisional: Bool = try row.decode(8, "obligation.provisional")
             try body(
                 Recomputed(
-                    id: row[0], start: start, period: period, calendar: calculator.calendar, result: r, oldDue: oldDue,
+                    id: try row.decode(0, "obligation.id"), start: start, period: period, calendar: calculator.calendar, result: r,
+                    oldDue: oldDue,
                     oldCalendars: try row.decode(7, "obligation.calendars"),
                     moved: r.due != oldDue || r.dueInstant.secondsSinceEpoch != oldInstant,
                     provisionalChanged: r.provisional != oldProvisional))
         }
-        return (rows.last?[0] ?? afterId, rows.count)
+        return (try rows.last?.decode(0, "obligation.id") ?? afterId, rows.count)
     }
 
     /// Why a recomputed due day changed, in the words of the audit: the calendar that was published,

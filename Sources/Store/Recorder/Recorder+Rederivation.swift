@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// Re-applying new or changed rules to the facts already recorded (a reload).
@@ -10,13 +9,12 @@ extension Recorder {
         var result: [(String, String)] = []
         for rule in rules {
             guard rule.kind == .deadline, case let .metric(name, _, _) = rule.trigger else { continue }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
-                    WHERE o.metric = ? AND e.region = ? ORDER BY o.entityId
-                    """, arguments: [name, rule.region])
-            for row in rows { result.append((row[0], name)) }
+            let rows = try sql.rows(
+                """
+                SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
+                WHERE o.metric = ? AND e.region = ? ORDER BY o.entityId
+                """, [name, rule.region])
+            for row in rows { result.append((try row.decode(0, "metricObservation.entityId"), name)) }
         }
         var seen = Set<String>()
         return result.filter { seen.insert("\($0.0)\u{0}\($0.1)").inserted }
@@ -34,13 +32,12 @@ extension Recorder {
         var failed: [(entity: String, why: String)] = []
         for subject in subjects {
             do {
-                try db.inSavepoint {
-                    let o = try evaluateMetric(entityId: subject.entity, metric: subject.metric, only: [rule.id], because: because)
-                    outcome.opened += o.opened
-                    outcome.moved += o.moved
-                    outcome.derived.formUnion(o.derived)
-                    return .commit
+                let o = try sql.savepoint {
+                    try evaluateMetric(entityId: subject.entity, metric: subject.metric, only: [rule.id], because: because)
                 }
+                outcome.opened += o.opened
+                outcome.moved += o.moved
+                outcome.derived.formUnion(o.derived)
             } catch let error as StoreError {
                 // The savepoint took back the audit rows it appended: chain on from what is stored.
                 lookups.auditTip = nil
@@ -64,10 +61,10 @@ extension Recorder {
         }
         var outcome = Outcome(factId: 0)
         guard !kinds.isEmpty else { return (afterId, 0, 0, outcome) }
-        let events =
-            try EventRecord
-            .filter(Column("id") > afterId && kinds.contains(Column("kind")) && Column("retractedAt") == nil)
-            .order(Column("id")).limit(limit).fetchAll(db)
+        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+        let events = try sql.all(
+            EventRecord.self, "SELECT * FROM event WHERE id > ? AND kind IN (\(marks)) AND retractedAt IS NULL ORDER BY id LIMIT ?",
+            [afterId] + kinds + [limit])
         var skipped = 0
         for ev in events {
             let e = try entity(ev.entityId)
@@ -101,13 +98,12 @@ extension Recorder {
         -> (lastId: Int64, examined: Int, outcome: Outcome)
     {
         var outcome = Outcome(factId: 0)
-        let followUps =
-            try Obligation
-            .filter(Column("ruleId") == rule.id && Column("triggerKey").like("recurrence:%") && Column("id") > afterId)
-            .order(Column("id")).limit(limit).fetchAll(db)
+        let followUps = try sql.all(
+            Obligation.self, "SELECT * FROM obligation WHERE ruleId = ? AND triggerKey LIKE 'recurrence:%' AND id > ? ORDER BY id LIMIT ?",
+            [rule.id, afterId, limit])
         for o in followUps {
             guard let recurrence = rule.recurrence, case let .recurrence(previousId) = o.triggerKey,
-                let previous = try Obligation.fetchOne(db, key: previousId)
+                let previous = try sql.one(Obligation.self, "SELECT * FROM obligation WHERE id = ?", [previousId])
             else { continue }
             let due = previous.due
             let e = try entity(o.entityId)
@@ -135,15 +131,17 @@ extension Recorder {
         // `+status`: walk the primary key from the cursor; the status index would rescan every open row per batch.
         // Only the key columns: after a rule change nearly every row is kept, and a full record costs a
         // parse of each typed column; the few flagged are read whole.
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, entityId, triggerKey FROM obligation WHERE id > ? AND ruleId = ? AND +status = 'open' ORDER BY id LIMIT ?",
-            arguments: [afterId, ruleId, limit])
+        let rows = try sql.rows(
+            "SELECT id, entityId, triggerKey FROM obligation WHERE id > ? AND ruleId = ? AND \(sql.noIndex("status")) = 'open' ORDER BY id LIMIT ?",
+            [afterId, ruleId, limit])
         var flagged: [Obligation] = []
-        for row in rows where !keep(DerivedKey(entity: row[1], trigger: try row.decode(2, "obligation.triggerKey"))) {
-            let o = try obligation(row[0])
+        for row in rows {
+            let key = DerivedKey(entity: try row.decode(1, "obligation.entityId"), trigger: try row.decode(2, "obligation.triggerKey"))
+            guard !keep(key) else { continue }
+            let o = try obligation(try row.decode(0, "obligation.id"))
             try flag(o, because: "\(because); the recorded facts no longer give this obligation")
             flagged.append(o)
         }
-        return (rows.last?[0] ?? afterId, rows.count, flagged)
+        return (try rows.last?.decode(0, "obligation.id") ?? afterId, rows.count, flagged)
     }
 }

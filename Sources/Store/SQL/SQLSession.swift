@@ -24,6 +24,11 @@ package enum SQLDialect: Sendable {
 }
 
 extension SQLSession {
+    /// `column` as a condition's operand that SQLite's planner will not use an index for (`+status`):
+    /// a batch walking the primary key from a cursor must not switch to the status index and rescan
+    /// every open row. PostgreSQL plans by statistics and has no such hint.
+    package func noIndex(_ column: String) -> String { dialect == .sqlite ? "+" + column : column }
+
     /// Runs a statement with typed arguments.
     @discardableResult
     package func execute(_ sql: String, _ arguments: (any SQLColumn)?...) throws -> Int {
