@@ -60,7 +60,7 @@ extension ObligationStore {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError.invalid(field: "path", problem: "\(directory) is not a directory", fix: "create it, or back up elsewhere")
         }
-        let pool = self.pool
+        guard case let .sqlite(pool, _) = backend else { throw StoreError.sqliteOnly }
         do {
             // The copy and the check read the whole database: on a thread of their own, not one of the
             // cooperative pool's, which the API's requests run on.

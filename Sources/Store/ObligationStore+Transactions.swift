@@ -14,7 +14,7 @@ extension ObligationStore {
         _ body: @Sendable @escaping (Recorder) throws -> T
     ) async throws -> T {
         try await translatingConstraints {
-            try await write { db in try body(Recorder(db: db, config: config, now: now, actor: actor)) }
+            try await writeSQL { sql in try body(Recorder(sql: sql, config: config, now: now, actor: actor)) }
         }
     }
 
@@ -27,8 +27,8 @@ extension ObligationStore {
         async throws -> (status: Int, response: Data)
     {
         try await translatingConstraints {
-            try await idempotent(key: key, request: request, now: now) { db in
-                try body(Recorder(db: db, config: config, now: now, actor: actor))
+            try await idempotent(key: key, request: request, now: now) { sql in
+                try body(Recorder(sql: sql, config: config, now: now, actor: actor))
             }
         }
     }
@@ -38,7 +38,7 @@ extension ObligationStore {
         config: Rules.Configuration, now: Instant,
         _ body: @Sendable @escaping (Recorder) throws -> T
     ) async throws -> T {
-        try await read { db in try body(Recorder(db: db, config: config, now: now, actor: "reader")) }
+        try await readSQL { sql in try body(Recorder(sql: sql, config: config, now: now, actor: "reader")) }
     }
 
     /// A write that breaks a database constraint conflicts with stored data: a client error (409),
@@ -46,6 +46,8 @@ extension ObligationStore {
     private func translatingConstraints<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.conflict("conflicts with stored data: \(e.message ?? "constraint failed")")
+        } catch let e as PostgresFailure where e.isConstraint {
+            throw StoreError.conflict("conflicts with stored data: \(e.message)")
         }
     }
 }

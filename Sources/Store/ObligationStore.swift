@@ -2,12 +2,32 @@ import DeadlineKit
 import Foundation
 import GRDB
 
-/// The SQLite database of obligd. Every acknowledged write is committed (WAL, synchronous=FULL) before
-/// the caller hears of it.
+/// The database of obligd: SQLite in the state directory by default, or PostgreSQL for a cluster.
+/// Every acknowledged write is committed (on SQLite: WAL, synchronous=FULL) before the caller hears of it.
 package final class ObligationStore: Sendable {
-    let pool: DatabasePool
+    /// Which database holds the state.
+    enum Backend: Sendable {
+        case sqlite(DatabasePool, GroupCommit)
+        case postgres(PostgresBackend)
+    }
+
+    let backend: Backend
+    /// The SQLite file, or the PostgreSQL server as it may be shown (no password).
     package let path: String
-    private let commits: GroupCommit
+
+    /// The SQLite pool, for what only SQLite has (backups by file copy, its migrations, tests).
+    var pool: DatabasePool {
+        guard case let .sqlite(pool, _) = backend else { preconditionFailure("the SQLite pool of a PostgreSQL store") }
+        return pool
+    }
+
+    /// Store on PostgreSQL (`PostgresBackend`): creates the schema on an empty database.
+    /// - Parameter display: the server as logs may show it (no password).
+    package init(postgres: PostgresBackend, display: String) async throws {
+        try await postgres.prepare()
+        backend = .postgres(postgres)
+        path = display
+    }
 
     package init(path: String) throws {
         var config = Configuration()
@@ -17,52 +37,61 @@ package final class ObligationStore: Sendable {
         }
         config.busyMode = .timeout(10)
         self.path = path
-        pool = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
         // GRDB's DatabasePool sets `synchronous = NORMAL` on its writer when it turns WAL on, after
         // `prepareDatabase` ran, so NORMAL was what obligd committed with: a commit was not synced,
         // only each checkpoint. Set FULL again on the writer, the only connection that commits.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
-        commits = GroupCommit(writer: pool)
+        backend = .sqlite(pool, GroupCommit(writer: pool))
     }
 
+    /// A read on SQLite's own API, for what only SQLite has.
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+        guard case let .sqlite(pool, _) = backend else { throw StoreError.sqliteOnly }
+        return try await pool.read(body)
     }
 
     /// Runs `body` in a transaction shared with concurrent writes (group commit); returns once it is durable.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await commits.write(body)
+        guard case let .sqlite(_, commits) = backend else { throw StoreError.sqliteOnly }
+        return try await commits.write(body)
     }
 
-    /// `read` with the backend-neutral session: the form every operation moves to (PostgreSQL, #16).
+    /// Runs `body` on a consistent snapshot, on either backend.
     func readSQL<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
-        try await read { db in try body(SQLiteSession(db)) }
+        switch backend {
+        case let .sqlite(pool, _): try await pool.read { db in try body(SQLiteSession(db)) }
+        case let .postgres(pg): try await pg.read(body)
+        }
     }
 
-    /// `write` with the backend-neutral session.
+    /// Runs `body` in one write transaction on either backend; returns once it is durable.
     func writeSQL<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
-        try await write { db in try body(SQLiteSession(db)) }
+        switch backend {
+        case let .sqlite(_, commits): try await commits.write { db in try body(SQLiteSession(db)) }
+        case let .postgres(pg): try await pg.write(body)
+        }
     }
 
     /// Runs `body` in one transaction with an idempotency record: a retried request with the same key gets
     /// the stored response and writes nothing; the same key with a different request is a conflict.
     func idempotent(
         key: String?, request: String, now: Instant,
-        _ body: @Sendable @escaping (Database) throws -> (status: Int, response: Data)
+        _ body: @Sendable @escaping (any SQLSession) throws -> (status: Int, response: Data)
     ) async throws -> (status: Int, response: Data) {
-        guard let key else { return try await write(body) }
-        return try await write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT request, status, response FROM idempotency WHERE key = ?", arguments: [key]) {
-                guard (row["request"] as String) == request else {
+        guard let key else { return try await writeSQL(body) }
+        return try await writeSQL { sql in
+            if let row = try sql.row("SELECT request, status, response FROM idempotency WHERE key = ?", [key]) {
+                guard try row.decode(0, "idempotency.request") as String == request else {
                     throw StoreError.conflict("idempotency key '\(key)' was already used for a different request; use a new key")
                 }
-                return (row["status"], row["response"])
+                return (try row.decode(1, "idempotency.status"), Data(try row.decode(2, "idempotency.response") as [UInt8]))
             }
-            let result = try body(db)
-            try db.execute(
-                sql: "INSERT INTO idempotency (key, request, status, response, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key, request, result.status, result.response, now.secondsSinceEpoch])
+            let result = try body(sql)
+            try sql.execute(
+                "INSERT INTO idempotency (key, request, status, response, createdAt) VALUES (?, ?, ?, ?, ?)",
+                key, request, result.status, [UInt8](result.response), now.secondsSinceEpoch)
             return result
         }
     }

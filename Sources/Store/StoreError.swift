@@ -23,3 +23,9 @@ extension StoreError {
         }
     }
 }
+
+extension StoreError {
+    /// An operation of SQLite's own (a file backup, its integrity check) asked of a PostgreSQL store.
+    static let sqliteOnly = StoreError.conflict(
+        "this needs obligd's SQLite database; on PostgreSQL use the server's own tools (pg_dump, pg_basebackup)")
+}

@@ -6,10 +6,10 @@ import Rules
 /// Records facts and derives obligations inside one transaction: a fact and the obligations, audit rows
 /// and notifications it causes are committed together or not at all.
 package struct Recorder {
-    /// The GRDB connection, while the statements move onto `sql` (backend-neutral).
-    let db: Database
     /// The transaction's statements, on whichever backend runs it.
     let sql: any SQLSession
+    /// The GRDB connection under `sql` on SQLite, for the statements not yet moved onto `sql`.
+    var db: Database { (sql as! SQLiteSession).db }
     package let config: Rules.Configuration
     package let now: Instant
     package let actor: String
@@ -26,8 +26,11 @@ package struct Recorder {
     }
 
     init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
-        self.db = db
-        self.sql = SQLiteSession(db)
+        self.init(sql: SQLiteSession(db), config: config, now: now, actor: actor)
+    }
+
+    init(sql: any SQLSession, config: Rules.Configuration, now: Instant, actor: String) {
+        self.sql = sql
         self.config = config
         self.now = now
         self.actor = actor

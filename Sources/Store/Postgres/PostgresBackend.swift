@@ -1,0 +1,96 @@
+import Dispatch
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// Store on PostgreSQL: transactions on a connection of their own, each run on a thread of its own
+/// (the Recorder waits for each statement). Writes are serialized across every node on the database
+/// by a transaction-scoped advisory lock, so the Recorder's read-then-write steps (the audit chain's
+/// tip, the check for a duplicate event) see what the previous write left, as on SQLite's single
+/// writer. A connection that broke (a server restart) is opened again for the next transaction.
+package final class PostgresBackend: Sendable {
+    let configuration: PostgresConnection.Configuration
+    let logger: Logger
+    private let writer: Lane
+    private let reader: Lane
+
+    /// The advisory lock every write transaction holds: one writer at a time on the database.
+    static let writeLock: Int64 = 0x6F62_6C69_6764  // "obligd"
+
+    package init(configuration: PostgresConnection.Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        writer = Lane(label: "obligd.postgres.writer")
+        reader = Lane(label: "obligd.postgres.reader")
+    }
+
+    /// Creates the schema on an empty database, or checks the one there (`PostgresSchema`).
+    package func prepare() async throws {
+        try await write { sql in try PostgresSchema.migrate(sql) }
+    }
+
+    /// Runs `body` in one write transaction and returns once it committed.
+    package func write<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
+        try await writer.run(self) { session in
+            try session.run("BEGIN", [])
+            do {
+                try session.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))", [])
+                let result = try body(session)
+                try session.run("COMMIT", [])
+                return result
+            } catch {
+                try? session.run("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot (a read-only, repeatable-read transaction).
+    package func read<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
+        try await reader.run(self) { session in
+            try session.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])
+            defer { try? session.run("COMMIT", []) }
+            return try body(session)
+        }
+    }
+
+    /// Closes the connections.
+    package func close() async {
+        await writer.close()
+        await reader.close()
+    }
+
+    /// One connection and the thread its transactions run on, one at a time.
+    final class Lane: Sendable {
+        let queue: DispatchQueue
+        let connection = Mutex<PostgresConnection?>(nil)
+
+        init(label: String) { queue = DispatchQueue(label: label) }
+
+        func run<T: Sendable>(
+            _ backend: PostgresBackend, _ body: @Sendable @escaping (PostgresSession) throws -> T
+        ) async throws -> T {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result { try body(PostgresSession(try self.open(backend), logger: backend.logger)) })
+                }
+            }
+        }
+
+        /// The lane's connection, opened (again) if it is missing or closed.
+        func open(_ backend: PostgresBackend) throws -> PostgresConnection {
+            if let c = connection.withLock({ $0 }), !c.isClosed { return c }
+            let c = try PostgresConnection.connect(
+                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: backend.configuration, id: 1,
+                logger: backend.logger
+            ).wait()
+            connection.withLock { $0 = c }
+            return c
+        }
+
+        func close() async {
+            if let c = connection.withLock({ $0 }) { try? await c.close() }
+        }
+    }
+}
