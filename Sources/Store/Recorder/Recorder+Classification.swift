@@ -1,5 +1,4 @@
 import DeadlineKit
-import GRDB
 import Rules
 
 /// Classifications and retention: rules with no deadline whose results are a status (an entity is a
@@ -17,11 +16,13 @@ extension Recorder {
                     entityId: e.id, ruleId: rule.id, since: zone.day(of: span.from), sinceInstant: span.from.secondsSinceEpoch,
                     until: span.until.map { zone.day(of: $0) }, untilInstant: span.until?.secondsSinceEpoch)
             }
-            let stored = try ClassificationRecord.filter(Column("entityId") == e.id && Column("ruleId") == rule.id)
-                .order(Column("sinceInstant")).fetchAll(db)
+            let stored = try sql.rows(
+                "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification WHERE entityId = ? AND ruleId = ? ORDER BY sinceInstant",
+                [e.id, rule.id]
+            ).map(ClassificationRecord.init(span:))
             guard stored != spans else { continue }
-            try ClassificationRecord.filter(Column("entityId") == e.id && Column("ruleId") == rule.id).deleteAll(db)
-            for span in spans { try span.insert(db) }
+            try sql.execute("DELETE FROM classification WHERE entityId = ? AND ruleId = ?", e.id, rule.id)
+            for span in spans { try sql.insert(span, returningID: false) }
             let was = stored.last.flatMap { $0.until == nil ? $0 : nil }, now = spans.last.flatMap { $0.until == nil ? $0 : nil }
             try audit(
                 "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: try json(stored), after: try json(spans),
@@ -52,14 +53,16 @@ extension Recorder {
     /// just after the report: a busy gauge reported "now" puts thousands of reports in one second, and
     /// a single scan from `observedAt >= at` read all of them on every report (quadratic per second).
     func isLatest(_ id: Int64, at: Int64, entity: String, metric: String) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt > ?
-                                     AND retractedAt IS NULL)
-                        OR EXISTS (SELECT 1 FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt = ? AND id > ?
-                                     AND retractedAt IS NULL)
-                    """), arguments: [entity, metric, at, entity, metric, at, id]) == false
+        // 0 or 1 rather than the EXISTS itself: PostgreSQL's EXISTS is a boolean, not an integer.
+        try sql.value(
+            Bool.self,
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt > ?
+                                       AND retractedAt IS NULL)
+                          OR EXISTS (SELECT 1 FROM metricObservation WHERE entityId = ? AND metric = ? AND observedAt = ? AND id > ?
+                                       AND retractedAt IS NULL)
+                        THEN 1 ELSE 0 END AS later
+            """, [entity, metric, at, entity, metric, at, id]) == false
     }
 
     /// The classification spans after report `newest`, the latest of its history: a span opens when it
@@ -71,26 +74,27 @@ extension Recorder {
         for rule in rules {
             guard case let .metric(_, conditions, _) = rule.trigger else { continue }
             let holds = conditions.allSatisfy { $0.holds(newest.value) }
-            // Cached statements: a busy gauge runs these on every report.
-            let open = try ClassificationRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM classification WHERE entityId = ? AND ruleId = ? AND until IS NULL"),
-                arguments: [e.id, rule.id])
+            // Cached statements (the session prepares each once): a busy gauge runs these on every report.
+            let open = try sql.row(
+                "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification WHERE entityId = ? AND ruleId = ? AND until IS NULL",
+                [e.id, rule.id]
+            ).map(ClassificationRecord.init(span:))
             let instant = Instant(secondsSinceEpoch: at)
             if holds, open == nil {
                 // An earlier report of this same instant closed the span: the last value of the instant
                 // counts, so it goes on (the close is undone), as the whole-history derivation gives.
-                if var closed = try ClassificationRecord.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM classification WHERE entityId = ? AND ruleId = ? AND untilInstant = ?"),
-                    arguments: [e.id, rule.id, at])
-                {
+                if var closed = try sql.row(
+                    "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification WHERE entityId = ? AND ruleId = ? AND untilInstant = ?",
+                    [e.id, rule.id, at]
+                ).map(ClassificationRecord.init(span:)) {
                     closed.until = nil
                     closed.untilInstant = nil
-                    try closed.update(db)
+                    try storeUntil(of: closed)
                     continue
                 }
                 let span = ClassificationRecord(
                     entityId: e.id, ruleId: rule.id, since: zone.day(of: instant), sinceInstant: at, until: nil, untilInstant: nil)
-                try span.insert(db)
+                try sql.insert(span, returningID: false)
                 try audit(
                     "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: nil, after: try json([span]),
                     note: "\(rule.title) since \(span.since)")
@@ -99,13 +103,15 @@ extension Recorder {
             } else if !holds, var span = open {
                 // Opened by an earlier report of this same instant: it never held at any instant.
                 if span.sinceInstant == at {
-                    try span.delete(db)
+                    try sql.execute(
+                        "DELETE FROM classification WHERE entityId = ? AND ruleId = ? AND sinceInstant = ?", span.entityId, span.ruleId,
+                        span.sinceInstant)
                     continue
                 }
                 let before = try json([span])
                 span.until = zone.day(of: instant)
                 span.untilInstant = at
-                try span.update(db)
+                try storeUntil(of: span)
                 try audit(
                     "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: before, after: try json([span]),
                     note: "not \(rule.title)")
@@ -113,6 +119,13 @@ extension Recorder {
                 outcome.classifications.append(span)
             }
         }
+    }
+
+    /// Stores the end of stored span `span` (nil: it holds), found by its key (entity, rule, start).
+    private func storeUntil(of span: ClassificationRecord) throws {
+        try sql.execute(
+            "UPDATE classification SET until = ?, untilInstant = ? WHERE entityId = ? AND ruleId = ? AND sinceInstant = ?",
+            span.until, span.untilInstant, span.entityId, span.ruleId, span.sinceInstant)
     }
 
     private func announce(_ kind: NotificationKind, rule: Rule, entity e: Entity, day: CivilDate, at: Int64) throws {
@@ -125,10 +138,14 @@ extension Recorder {
     /// The classification spans of `entity` (every entity when nil); only those holding now unless `all`.
     package func classifications(entity: String?, all: Bool) throws -> [ClassificationRecord] {
         if let entity, try findEntity(entity) == nil { throw StoreError.notFound("entity '\(entity)'") }
-        var request = ClassificationRecord.all()
-        if let entity { request = request.filter(Column("entityId") == entity) }
-        if !all { request = request.filter(Column("until") == nil) }
-        return try request.order(Column("entityId"), Column("ruleId"), Column("sinceInstant")).fetchAll(db)
+        var filters: [String] = [], arguments: [(any SQLColumn)?] = []
+        if let entity { (filters, arguments) = (filters + ["entityId = ?"], arguments + [entity]) }
+        if !all { filters.append("until IS NULL") }
+        let condition = filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")
+        return try sql.rows(
+            "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification\(condition) ORDER BY entityId, ruleId, sinceInstant",
+            arguments
+        ).map(ClassificationRecord.init(span:))
     }
 
     /// What a retention rule keeps: from an event, until a day.
@@ -147,9 +164,11 @@ extension Recorder {
         var out: [Retention] = []
         for rule in config.rules where rule.kind == .retention {
             guard case let .event(kind, _) = rule.trigger, let period = rule.period else { continue }
-            var request = EventRecord.filter(Column("kind") == kind && Column("retractedAt") == nil)
-            if let entity { request = request.filter(Column("entityId") == entity) }
-            for ev in try request.order(Column("at"), Column("id")).fetchAll(db) {
+            let events = try sql.all(
+                EventRecord.self,
+                "SELECT * FROM event WHERE kind = ? AND retractedAt IS NULL\(entity == nil ? "" : " AND entityId = ?") ORDER BY at, id",
+                entity.map { [kind, $0] } ?? [kind])
+            for ev in events {
                 let e = try self.entity(ev.entityId)
                 guard e.region == rule.region else { continue }
                 let day = try zone(e).day(of: Instant(secondsSinceEpoch: ev.at))
@@ -158,5 +177,17 @@ extension Recorder {
             }
         }
         return out.sorted { ($0.keepUntil, $0.entity, $0.event) < ($1.keepUntil, $1.entity, $1.event) }
+    }
+}
+
+extension ClassificationRecord {
+    /// Decodes a row of `entityId, ruleId, since, sinceInstant, until, untilInstant` (the table's
+    /// columns) by position: a busy gauge reads a span on every report. A stored value that does not
+    /// parse is an error naming the column.
+    fileprivate init(span row: SQLRow) throws {
+        self.init(
+            entityId: try row.decode(0, "classification.entityId"), ruleId: try row.decode(1, "classification.ruleId"),
+            since: try row.decode(2, "classification.since"), sinceInstant: try row.decode(3, "classification.sinceInstant"),
+            until: try row.decode(4, "classification.until"), untilInstant: try row.decode(5, "classification.untilInstant"))
     }
 }

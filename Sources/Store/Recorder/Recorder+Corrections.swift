@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// What recording a fact did: its id, whether it was recorded before (nothing new written), and the
@@ -18,22 +17,20 @@ package struct RecordedFact: Sendable, Equatable {
 extension Recorder {
     /// The report of `metric` at exactly `at` that still counts.
     func activeObservation(entity: String, metric: String, at: Instant) throws -> (id: Int64, value: Int64)? {
-        try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, value FROM metricObservation
-                    WHERE entityId = ? AND metric = ? AND observedAt = ? AND retractedAt IS NULL
-                    """),
-            arguments: [entity, metric, at.secondsSinceEpoch]
-        ).map { ($0["id"], $0["value"]) }
+        try sql.row(
+            """
+            SELECT id, value FROM metricObservation
+            WHERE entityId = ? AND metric = ? AND observedAt = ? AND retractedAt IS NULL
+            """, [entity, metric, at.secondsSinceEpoch]
+        ).map { (try $0.decode(0, "metricObservation.id"), try $0.decode(1, "metricObservation.value")) }
     }
 
     /// Marks report `earlier` as superseded by report `id`, audited with both values.
     func supersede(_ earlier: (id: Int64, value: Int64), by id: Int64, value: Int64, metric: String, entity: String, at: String) throws {
         let note = "superseded by report #\(id): \(metric) of \(entity) at \(at) is \(value), not \(earlier.value)"
-        try db.execute(
-            sql: "UPDATE metricObservation SET retractedAt = ?, retractedNote = ?, supersededBy = ? WHERE id = ?",
-            arguments: [now.secondsSinceEpoch, note, id, earlier.id])
+        try sql.execute(
+            "UPDATE metricObservation SET retractedAt = ?, retractedNote = ?, supersededBy = ? WHERE id = ?", now.secondsSinceEpoch,
+            note, id, earlier.id)
         try audit(
             "metric.superseded", subject: "metric:\(earlier.id)", before: #"{"value":\#(earlier.value)}"#,
             after: #"{"supersededBy":\#(id),"value":\#(value)}"#, note: note)
@@ -42,10 +39,10 @@ extension Recorder {
     /// The id of an event recorded before that `ev` repeats, nil when it is new. A reference already
     /// used for an event of that kind with another instant or attributes is a conflict.
     func sameEvent(as ev: EventRecord, zone: Zone, inImport: Bool) throws -> Int64? {
-        let candidates = try EventRecord.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT * FROM event WHERE entityId = ? AND kind = ? AND ref IS ? AND retractedAt IS NULL ORDER BY id"),
-            arguments: [ev.entityId, ev.kind, ev.ref])
+        let candidates = try sql.all(
+            EventRecord.self,
+            "SELECT * FROM event WHERE entityId = ? AND kind = ? AND ref IS NOT DISTINCT FROM ? AND retractedAt IS NULL ORDER BY id",
+            [ev.entityId, ev.kind, ev.ref])
         if let same = candidates.first(where: { $0.at == ev.at && $0.atIsDay == ev.atIsDay && $0.attributes == ev.attributes }) {
             return same.id
         }
@@ -63,9 +60,9 @@ extension Recorder {
     /// longer gives (not in `kept`): audited and notified, left open for a person to close.
     func flagVanishedCrossings(entity: String, metric: String, rules: [String], kept: Set<DerivedKey>, outcome: inout Outcome) throws {
         for rule in rules {
-            let open = try Obligation.fetchAll(
-                db, sql: "SELECT * FROM obligation WHERE entityId = ? AND ruleId = ? AND status = 'open' AND triggerKey LIKE ?",
-                arguments: [entity, rule, "metric:\(metric)#%"])
+            let open = try sql.all(
+                Obligation.self, "SELECT * FROM obligation WHERE entityId = ? AND ruleId = ? AND status = 'open' AND triggerKey LIKE ?",
+                [entity, rule, "metric:\(metric)#%"])
             for o in open where !kept.contains(DerivedKey(entity: o.entityId, trigger: o.triggerKey)) {
                 try flag(o, because: "the corrected reports of \(metric) no longer cross the threshold this obligation came from")
                 outcome.flagged.append(o)
@@ -105,13 +102,14 @@ extension Recorder {
         }
         switch fact {
         case let .metric(id):
-            guard let row = try MetricObservationRecord.fetchOne(db, key: id) else { throw StoreError.notFound("metric report \(id)") }
+            guard let row = try sql.one(MetricObservationRecord.self, "SELECT * FROM metricObservation WHERE id = ?", [id]) else {
+                throw StoreError.notFound("metric report \(id)")
+            }
             guard row.retractedAt == nil else {
                 throw StoreError.conflict("metric report \(id) was already retracted: \(row.retractedNote ?? "")")
             }
-            try db.execute(
-                sql: "UPDATE metricObservation SET retractedAt = ?, retractedNote = ? WHERE id = ?",
-                arguments: [now.secondsSinceEpoch, reason, id])
+            try sql.execute(
+                "UPDATE metricObservation SET retractedAt = ?, retractedNote = ? WHERE id = ?", now.secondsSinceEpoch, reason, id)
             try audit(
                 "metric.retracted", subject: "metric:\(id)", before: #"{"value":\#(row.value)}"#, after: nil,
                 note: "\(row.metric) of \(row.entityId): \(reason)")
@@ -121,15 +119,16 @@ extension Recorder {
             outcome.factId = id
             return outcome
         case let .event(id):
-            guard let ev = try EventRecord.fetchOne(db, key: id) else { throw StoreError.notFound("event \(id)") }
+            guard let ev = try sql.one(EventRecord.self, "SELECT * FROM event WHERE id = ?", [id]) else {
+                throw StoreError.notFound("event \(id)")
+            }
             guard ev.retractedAt == nil else { throw StoreError.conflict("event \(id) was already retracted: \(ev.retractedNote ?? "")") }
-            try db.execute(
-                sql: "UPDATE event SET retractedAt = ?, retractedNote = ? WHERE id = ?", arguments: [now.secondsSinceEpoch, reason, id])
+            try sql.execute("UPDATE event SET retractedAt = ?, retractedNote = ? WHERE id = ?", now.secondsSinceEpoch, reason, id)
             try audit("event.retracted", subject: "event:\(id)", before: nil, after: nil, note: "\(ev.kind) of \(ev.entityId): \(reason)")
             var outcome = Outcome(factId: id)
-            let open = try Obligation.fetchAll(
-                db, sql: "SELECT * FROM obligation WHERE entityId = ? AND triggerKey = ? AND status = 'open' ORDER BY id",
-                arguments: [ev.entityId, TriggerKey.event(id).description])
+            let open = try sql.all(
+                Obligation.self, "SELECT * FROM obligation WHERE entityId = ? AND triggerKey = ? AND status = 'open' ORDER BY id",
+                [ev.entityId, TriggerKey.event(id)])
             for o in open {
                 try flag(o, because: "event #\(id) (\(ev.kind)) it came from was retracted: \(reason)")
                 outcome.flagged.append(o)

@@ -1,5 +1,4 @@
 import DeadlineKit
-import GRDB
 import Rules
 
 /// What the API reads: entities, obligations by filter, an obligation's history and explanation, and
@@ -30,44 +29,45 @@ extension Recorder {
     }
 
     package func entities() throws -> [Entity] {
-        try Entity.order(Column("id")).fetchAll(db)
+        try sql.all(Entity.self, "SELECT * FROM entity ORDER BY id")
     }
 
     /// The entity `id`, or nil (where `entity(_:)` treats a missing one as bad input).
     package func findEntity(_ id: String) throws -> Entity? {
         // SQLite's C API would end the id at a NUL: no entity id has a control character.
         guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
-        return try Entity.fetchOne(db, key: id)
+        return try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [id])
     }
 
     package func findObligation(_ id: Int64) throws -> Obligation? {
-        try Obligation.fetchOne(db, key: id)
+        try sql.one(Obligation.self, "SELECT * FROM obligation WHERE id = ?", [id])
     }
 
     /// The obligations `f` selects, soonest end first. An entity that does not exist is an error, not
     /// an empty list: a mistyped id must not read as "nothing is due".
     package func obligations(matching f: ObligationFilter) throws -> [Obligation] {
         if let e = f.entity, try findEntity(e) == nil { throw StoreError.notFound("entity '\(e)'") }
-        var request = Obligation.all()
-        if let e = f.entity { request = request.filter(Column("entityId") == e) }
-        if let s = f.status { request = request.filter(Column("status") == s.rawValue) }
-        if let d = f.dueBefore { request = request.filter(Column("due") < d) }
-        return try request.order(Column("dueInstant"), Column("id")).limit(f.limit).fetchAll(db)
+        var filters: [String] = [], arguments: [(any SQLColumn)?] = []
+        if let e = f.entity { (filters, arguments) = (filters + ["entityId = ?"], arguments + [e]) }
+        if let s = f.status { (filters, arguments) = (filters + ["status = ?"], arguments + [s]) }
+        if let d = f.dueBefore { (filters, arguments) = (filters + ["due < ?"], arguments + [d]) }
+        let condition = filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")
+        return try sql.all(Obligation.self, "SELECT * FROM obligation\(condition) ORDER BY dueInstant, id LIMIT ?", arguments + [f.limit])
     }
 
     /// The audit rows of obligation `id`, oldest first.
     package func history(of id: Int64) throws -> [AuditEntry] {
         guard try findObligation(id) != nil else { throw StoreError.notFound("obligation \(id)") }
-        return try AuditEntry.filter(Column("subject") == "obligation:\(id)").order(Column("id")).fetchAll(db)
+        return try sql.all(AuditEntry.self, "SELECT * FROM audit WHERE subject = ? ORDER BY id", ["obligation:\(id)"])
     }
 
     package func summary() throws -> Summary {
         let t = now.secondsSinceEpoch
-        let open = Obligation.filter(Column("status") == "open")
         return Summary(
-            open: try open.fetchCount(db),
-            overdue: try open.filter(Column("dueInstant") <= t).fetchCount(db),
-            next: try open.filter(Column("dueInstant") > t).order(Column("dueInstant")).fetchOne(db))
+            open: try sql.value(Int.self, "SELECT count(*) AS n FROM obligation WHERE status = 'open'") ?? 0,
+            overdue: try sql.value(Int.self, "SELECT count(*) AS n FROM obligation WHERE status = 'open' AND dueInstant <= ?", [t]) ?? 0,
+            next: try sql.one(
+                Obligation.self, "SELECT * FROM obligation WHERE status = 'open' AND dueInstant > ? ORDER BY dueInstant, id LIMIT 1", [t]))
     }
 
     /// How the due day of `o` follows from its rule, start, period and the calendars in force, in
@@ -100,6 +100,6 @@ extension Recorder {
 extension Recorder {
     /// Audit rows with id > `after`, oldest first, at most `limit`: the trail as exported for checking.
     package func auditRows(after: Int64, limit: Int) throws -> [AuditEntry] {
-        try AuditEntry.filter(Column("id") > after).order(Column("id")).limit(limit).fetchAll(db)
+        try sql.all(AuditEntry.self, "SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
     }
 }

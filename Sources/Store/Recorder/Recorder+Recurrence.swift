@@ -1,5 +1,4 @@
 import DeadlineKit
-import GRDB
 import Rules
 
 /// Recurring obligations (the annual MLPS assessment): the next one opens when the current one is done
@@ -24,14 +23,14 @@ extension Recorder {
         var opened = 0
         var seen = 0
         for rule in config.rules where rule.recurrence != nil {
-            let due = try Obligation.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM obligation o WHERE ruleId = ? AND status = 'open' AND dueInstant <= ?
-                          AND NOT EXISTS (SELECT 1 FROM obligation s
-                            WHERE s.entityId = o.entityId AND s.ruleId = o.ruleId AND s.triggerKey = 'recurrence:' || o.id)
-                        ORDER BY dueInstant, id LIMIT ?
-                        """), arguments: [rule.id, now.secondsSinceEpoch, limit - seen])
+            let due = try sql.all(
+                Obligation.self,
+                """
+                SELECT * FROM obligation o WHERE ruleId = ? AND status = 'open' AND dueInstant <= ?
+                  AND NOT EXISTS (SELECT 1 FROM obligation s
+                    WHERE s.entityId = o.entityId AND s.ruleId = o.ruleId AND s.triggerKey = 'recurrence:' || o.id)
+                ORDER BY dueInstant, id LIMIT ?
+                """, [rule.id, now.secondsSinceEpoch, limit - seen])
             for o in due where try openSuccessor(of: o, because: "recurs: obligation \(o.id!) fell due on \(o.due)") != nil {
                 opened += 1
             }
@@ -45,9 +44,9 @@ extension Recorder {
     package func nextRecurrence() throws -> Instant? {
         var next: Int64?
         for rule in config.rules where rule.recurrence != nil {
-            let due = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT min(dueInstant) FROM obligation WHERE ruleId = ? AND status = 'open' AND dueInstant > ?"),
-                arguments: [rule.id, now.secondsSinceEpoch])
+            let due = try sql.value(
+                Int64.self, "SELECT min(dueInstant) AS due FROM obligation WHERE ruleId = ? AND status = 'open' AND dueInstant > ?",
+                [rule.id, now.secondsSinceEpoch])
             if let due { next = min(next ?? due, due) }
         }
         return next.map { Instant(secondsSinceEpoch: $0) }

@@ -1,6 +1,5 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
 
 /// Reminder stages: arming, firing (with its ledger row), catch-up after downtime.
@@ -10,12 +9,10 @@ extension Recorder {
     /// down collapse into the latest, sent once and marked late. Returns how many were sent and
     /// whether more obligations are waiting.
     package func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, late: Int, more: Bool) {
-        let due =
-            try Obligation
-            .filter(Column("nextReminderAt") != nil && Column("nextReminderAt") <= now.secondsSinceEpoch)
-            .order(Column("nextReminderAt"), Column("id"))
-            .limit(limit)
-            .fetchAll(db)
+        let due = try sql.all(
+            Obligation.self,
+            "SELECT * FROM obligation WHERE nextReminderAt IS NOT NULL AND nextReminderAt <= ? ORDER BY nextReminderAt, id LIMIT ?",
+            [now.secondsSinceEpoch, limit])
         var sent = 0
         var lateCount = 0
         for var o in due {
@@ -27,11 +24,12 @@ extension Recorder {
                 var recorded = false
                 // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
                 if try !reducedByAcknowledgement(o, stage: stage, plan: plan, zone: try zone(e)) {
-                    try db.cachedStatement(
-                        sql: "INSERT OR IGNORE INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)"
-                    )
-                    .execute(arguments: [o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late])
-                    recorded = db.changesCount > 0
+                    recorded =
+                        try sql.execute(
+                            """
+                            INSERT INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (obligationId, stage) DO NOTHING
+                            """, o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late) > 0
                 }
                 if recorded {
                     try notify(
@@ -50,8 +48,8 @@ extension Recorder {
                 o.nextStageIndex = next?.index
                 o.nextReminderAt = next?.fireAt.secondsSinceEpoch
             }
-            try db.cachedStatement(sql: "UPDATE obligation SET nextStageIndex = ?, nextReminderAt = ? WHERE id = ?")
-                .execute(arguments: [o.nextStageIndex, o.nextReminderAt, o.id])
+            try sql.execute(
+                "UPDATE obligation SET nextStageIndex = ?, nextReminderAt = ? WHERE id = ?", o.nextStageIndex, o.nextReminderAt, o.id)
         }
         return (sent, lateCount, due.count == limit)
     }
@@ -59,18 +57,20 @@ extension Recorder {
     /// Whether an acknowledgement holding today suppresses `stage`: before-stages other than the last,
     /// and overdue repeats within a day of the obligation's previous reminder. The due stage never.
     func reducedByAcknowledgement(_ o: Obligation, stage: ReminderPlan.Stage, plan: ReminderPlan, zone: Zone) throws -> Bool {
-        guard let id = o.id, let ack = try Acknowledgement.fetchOne(db, key: id), ack.holds(on: zone.day(of: now)) else { return false }
+        guard let id = o.id, let ack = try sql.one(Acknowledgement.self, "SELECT * FROM acknowledgement WHERE obligationId = ?", [id]),
+            ack.holds(on: zone.day(of: now))
+        else { return false }
         if stage.name.hasPrefix("before:") {
             return plan.stage(stage.index + 1)?.name.hasPrefix("before:") == true
         }
         guard stage.name.hasPrefix("overdue:") else { return false }
-        let last = try Int64.fetchOne(db, sql: "SELECT max(firedAt) FROM reminderLedger WHERE obligationId = ?", arguments: [id])
+        let last = try sql.value(Int64.self, "SELECT max(firedAt) AS last FROM reminderLedger WHERE obligationId = ?", [id])
         return last.map { now.secondsSinceEpoch - $0 < 86_400 } ?? false
     }
 
     /// The earliest pending reminder, for the scheduler to sleep until.
     package func nextReminder() throws -> Instant? {
-        try Int64.fetchOne(db, sql: "SELECT min(nextReminderAt) FROM obligation WHERE nextReminderAt IS NOT NULL")
+        try sql.value(Int64.self, "SELECT min(nextReminderAt) AS next FROM obligation WHERE nextReminderAt IS NOT NULL")
             .map { Instant(secondsSinceEpoch: $0) }
     }
 
@@ -102,9 +102,7 @@ extension Recorder {
     /// How many times `o` changed since it was opened (its audit rows after the first): the SEQUENCE of
     /// its calendar event, which must grow with every change for clients to take the new version.
     package func revision(of o: Obligation) throws -> Int {
-        let rows =
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT count(*) FROM audit WHERE subject = ?"), arguments: ["obligation:\(o.id ?? 0)"]) ?? 0
+        let rows = try sql.value(Int.self, "SELECT count(*) AS n FROM audit WHERE subject = ?", ["obligation:\(o.id ?? 0)"]) ?? 0
         return max(0, rows - 1)
     }
 }
