@@ -8,7 +8,8 @@ import Rules
 package struct Recorder {
     /// The transaction's statements, on whichever backend runs it.
     let sql: any SQLSession
-    /// The GRDB connection under `sql` on SQLite, for the statements not yet moved onto `sql`.
+    /// The GRDB connection under `sql` on SQLite, for the statements not yet moved onto `sql`
+    /// (feeds and acknowledgements, until their port lands).
     var db: Database { (sql as! SQLiteSession).db }
     package let config: Rules.Configuration
     package let now: Instant
@@ -25,6 +26,7 @@ package struct Recorder {
         var auditTip: AuditTrail.Tip?
     }
 
+    /// A Recorder on a GRDB connection's transaction (SQLite; tests that write through the pool).
     init(db: Database, config: Rules.Configuration, now: Instant, actor: String) {
         self.init(sql: SQLiteSession(db), config: config, now: now, actor: actor)
     }
