@@ -46,7 +46,7 @@ extension ObligationStore {
     private func translatingConstraints<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.conflict("conflicts with stored data: \(e.message ?? "constraint failed")")
-        } catch let e as PostgresFailure where e.isConstraint {
+        } catch let e as PostgresStatementError where e.isConstraint {
             throw StoreError.conflict("conflicts with stored data: \(e.message)")
         }
     }

@@ -66,7 +66,7 @@ package final class PostgresSession: SQLSession {
         do {
             return try connection.query(query, logger: logger).wait()
         } catch let error as PSQLError {
-            throw PostgresFailure(error)
+            throw PostgresStatementError(error)
         }
     }
 
@@ -111,9 +111,9 @@ package final class PostgresSession: SQLSession {
     }
 }
 
-/// A PostgreSQL error as Store reports it: the server's message and SQLSTATE (which `PSQLError`'s
+/// A statement PostgreSQL refused, as Store reports it: the server's message and SQLSTATE (which `PSQLError`'s
 /// description hides), and whether it broke a constraint (a conflict with stored data, HTTP 409).
-package struct PostgresFailure: Error, CustomStringConvertible {
+package struct PostgresStatementError: Error, CustomStringConvertible {
     package let code: String
     package let message: String
 
