@@ -20,7 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1")
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2")
     ],
     targets: [
         // Pure: civil dates, working-day calendars, period arithmetic, explanations. No I/O, no Foundation.
@@ -29,12 +30,13 @@ let package = Package(
         .target(name: "Rules", dependencies: ["DeadlineKit"]),
         // The only owner of state: schema, migrations, records, every SQL statement, the audit trail and
         // the outbox, behind a typed API (`ObligationStore.transaction`/`snapshot` and `Recorder`). The only
-        // target that may import GRDB (scripts/check-layering).
+        // target that may import GRDB or PostgresNIO (scripts/check-layering).
         .target(
             name: "Store",
             dependencies: [
                 "Rules", "DeadlineKit", "AuditChain",
-                .product(name: "GRDB", package: "GRDB.swift")
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
             ]),
         // The audit trail's hash chain, written by Store and verified by obligctl.
         .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -145,6 +147,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log")
             ]),
+        // Store's PostgreSQL backend (issue #16) against a real server, one database per test; skipped
+        // without OBLIGD_TEST_POSTGRES_URL (scripts/test sets it). The URL and password tests need no server.
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Store", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", .product(name: "GRDB", package: "GRDB.swift")]
         )
