@@ -147,6 +147,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log")
             ]),
+        // Store's PostgreSQL backend (issue #16) against a real server, one database per test; skipped
+        // without OBLIGD_TEST_POSTGRES_URL (scripts/test sets it). The URL and password tests need no server.
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Store", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", .product(name: "GRDB", package: "GRDB.swift")]
         )
