@@ -1,6 +1,7 @@
 import DeadlineKit
 import Foundation
 import GRDB
+import Logging
 
 /// The database of obligd: SQLite in the state directory by default, or PostgreSQL for a cluster.
 /// Every acknowledged write is committed (on SQLite: WAL, synchronous=FULL) before the caller hears of it.
@@ -19,6 +20,24 @@ package final class ObligationStore: Sendable {
     var pool: DatabasePool {
         guard case let .sqlite(pool, _) = backend else { preconditionFailure("the SQLite pool of a PostgreSQL store") }
         return pool
+    }
+
+    /// Store on the PostgreSQL server at `url` (`PostgresBackend`), with the password from a file or
+    /// systemd's credentials (never from the URL): creates the schema on an empty database.
+    package convenience init(postgres url: PostgresURL, password: PostgresPassword?, logger: Logger) async throws {
+        let backend = PostgresBackend(configuration: try url.configuration(password: password), logger: logger)
+        do {
+            try await self.init(postgres: backend, display: url.description)
+        } catch let error as PostgresFailure {
+            await backend.close()
+            throw error
+        } catch let error as PostgresStatementError {
+            await backend.close()
+            throw PostgresFailure.migration(name: "schema", reason: error.description)
+        } catch {
+            await backend.close()
+            throw PostgresFailure.unreachable(server: url.description, reason: PostgresFailure.reason(error))
+        }
     }
 
     /// Store on PostgreSQL (`PostgresBackend`): creates the schema on an empty database.

@@ -65,6 +65,10 @@ package final class PostgresSession: SQLSession {
         let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
         do {
             return try connection.query(query, logger: logger).wait()
+        } catch let error as PSQLError where error.serverInfo == nil {
+            // No answer from the server: the connection broke (a restart, the network).
+            _ = error
+            throw PostgresFailure.disconnected
         } catch let error as PSQLError {
             throw PostgresStatementError(error)
         }
