@@ -25,9 +25,17 @@ package final class PostgresBackend: Sendable {
         reader = Lane(label: "obligd.postgres.reader")
     }
 
-    /// Creates the schema on an empty database, or checks the one there (`PostgresSchema`).
+    /// Brings the database to the schema this obligd expects (`PostgresMigrations`), on a connection
+    /// of its own.
     package func prepare() async throws {
-        try await write { sql in try PostgresSchema.migrate(sql) }
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        do {
+            try await PostgresMigrations.migrate(connection, logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
     }
 
     /// Runs `body` in one write transaction and returns once it committed.

@@ -63,6 +63,9 @@ package final class PostgresSession: SQLSession {
             }
         }
         let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
+        // postgres-nio 1.33.2 never answers a query sent on a connection the server closed
+        // (`PostgresConnection.run`): fail at once instead.
+        guard !connection.isClosed else { throw PostgresFailure.disconnected }
         do {
             return try connection.query(query, logger: logger).wait()
         } catch let error as PSQLError where error.serverInfo == nil {

@@ -1,0 +1,63 @@
+import Foundation
+import PostgresNIO
+import Store
+import Synchronization
+import TestSupport
+
+/// A database of its own on the test server (`OBLIGD_TEST_POSTGRES_URL`) for one test, dropped at
+/// the end with every connection the test opened through it.
+///
+/// Why a database per test and not a schema: leases, advisory locks and migrations then cannot see
+/// another test's rows or locks, whatever order Swift Testing runs them in.
+final class TestDatabase: Sendable {
+    /// The URL of this test's database.
+    let url: PostgresURL
+    /// Where postgres-nio logs.
+    let logger = Logger(label: "obligd.tests.postgres")
+    /// The connections opened through `connect`, closed before the database is dropped.
+    private let opened = Mutex<[PostgresConnection]>([])
+
+    /// Why private: only `with` makes one, so every test database is dropped at the end.
+    private init(url: PostgresURL) { self.url = url }
+
+    /// The test server's URL; fails (never skips) when it is set but not a valid URL.
+    static func serverURL() throws -> PostgresURL {
+        try PostgresURL(parsing: TestPostgres.url ?? "", source: "OBLIGD_TEST_POSTGRES_URL")
+    }
+
+    /// Creates a fresh database, migrated when `migrated`, runs `body` with it, then closes the
+    /// connections it opened and drops it. Why a closure: cleanup is async, and `defer` cannot await.
+    static func with<T>(migrated: Bool = true, _ body: (TestDatabase) async throws -> T) async throws -> T {
+        let server = try serverURL()
+        let logger = Logger(label: "obligd.tests.postgres")
+        let admin = try await server.connect(password: nil, logger: logger)
+        let name = "obligd_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await admin.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        var url = server
+        url.database = name
+        let database = TestDatabase(url: url)
+        let result: Result<T, any Error>
+        do {
+            if migrated { try await PostgresMigrations.migrate(try await database.connect(), logger: logger) }
+            result = .success(try await body(database))
+        } catch { result = .failure(error) }
+        for connection in database.opened.withLock({ $0 }) { try? await connection.close() }
+        _ = try? await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: logger)
+        try? await admin.close()
+        return try result.get()
+    }
+
+    /// A new connection to this test's database, closed when the test ends.
+    func connect() async throws -> PostgresConnection {
+        let connection = try await url.connect(password: nil, logger: logger)
+        opened.withLock { $0.append(connection) }
+        return connection
+    }
+
+    /// The single value of `query`'s first row, read on a new connection.
+    func value<V: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: V.Type = V.self) async throws -> V? {
+        let rows = try await connect().query(query, logger: logger)
+        for try await v in rows.decode(V.self) { return v }
+        return nil
+    }
+}
