@@ -65,6 +65,12 @@ package final class ObligationStore: Sendable {
         backend = .sqlite(pool, GroupCommit(writer: pool))
     }
 
+    /// Closes the PostgreSQL connections (postgres-nio requires it before they are released); SQLite's
+    /// pool closes with the store.
+    package func close() async {
+        if case let .postgres(pg) = backend { await pg.close() }
+    }
+
     /// A read on SQLite's own API, for what only SQLite has.
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         guard case let .sqlite(pool, _) = backend else { throw StoreError.sqliteOnly }

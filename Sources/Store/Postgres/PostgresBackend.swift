@@ -58,7 +58,7 @@ package final class PostgresBackend: Sendable {
     package func read<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
         try await reader.run(self) { session in
             try session.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])
-            defer { try? session.run("COMMIT", []) }
+            defer { _ = try? session.run("COMMIT", []) }
             return try body(session)
         }
     }
