@@ -45,9 +45,15 @@ extension Recorder {
                 field: "until", problem: "\(until) is in the past (today is \(today))",
                 fix: "give today or a later day, or leave --until out")
         }
-        let before = try Acknowledgement.fetchOne(db, key: id)
+        let before = try sql.one(Acknowledgement.self, "SELECT * FROM acknowledgement WHERE obligationId = ?", [id])
         let ack = Acknowledgement(obligationId: id, actor: actor, note: note, at: now.secondsSinceEpoch, until: until?.description)
-        try ack.save(db)
+        if before == nil {
+            try sql.insert(ack, returningID: false)
+        } else {
+            try sql.execute(
+                "UPDATE acknowledgement SET actor = ?, note = ?, at = ?, until = ? WHERE obligationId = ?", ack.actor, ack.note, ack.at,
+                ack.until, id)
+        }
         try audit(
             "obligation.acknowledged", subject: "obligation:\(id)", before: before.map { "acknowledged by \($0.actor): \($0.note)" },
             after: "acknowledged by \(actor)" + (until.map { " until \($0)" } ?? ""), note: note)
@@ -57,6 +63,8 @@ extension Recorder {
     /// The acknowledgements of `ids`, by obligation.
     package func acknowledgements(of ids: [Int64]) throws -> [Int64: Acknowledgement] {
         guard !ids.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try Acknowledgement.filter(keys: ids).fetchAll(db).map { ($0.obligationId, $0) })
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let acks = try sql.all(Acknowledgement.self, "SELECT * FROM acknowledgement WHERE obligationId IN (\(marks))", ids)
+        return Dictionary(uniqueKeysWithValues: acks.map { ($0.obligationId, $0) })
     }
 }

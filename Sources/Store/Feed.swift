@@ -35,7 +35,7 @@ extension Recorder {
         if let entity { _ = try self.entity(entity) }
         var feed = Feed(
             tokenHash: tokenHash, label: label, entityId: entity, createdAt: now.secondsSinceEpoch, createdBy: actor)
-        try feed.insert(db)
+        feed.id = try sql.insert(feed)
         try audit(
             "feed.added", subject: "feed:\(feed.id ?? 0)", before: nil,
             after: "calendar feed \"\(label)\" of " + (entity.map { "entity \($0)" } ?? "every entity"))
@@ -43,19 +43,19 @@ extension Recorder {
     }
 
     /// Every feed, revoked ones included, oldest first.
-    package func feeds() throws -> [Feed] { try Feed.order(Column("id")).fetchAll(db) }
+    package func feeds() throws -> [Feed] { try sql.all(Feed.self, "SELECT * FROM feed ORDER BY id") }
 
     /// The live feed of a token's hash, nil when none (or revoked).
     package func feed(tokenHash: String) throws -> Feed? {
-        try Feed.filter(Column("tokenHash") == tokenHash && Column("revokedAt") == nil).fetchOne(db)
+        try sql.one(Feed.self, "SELECT * FROM feed WHERE tokenHash = ? AND revokedAt IS NULL LIMIT 1", [tokenHash])
     }
 
     /// Revokes feed `id`: its URL answers 404 from now on. Audited; revoking twice is a conflict.
     package func revokeFeed(_ id: Int64) throws -> Feed {
-        guard var feed = try Feed.fetchOne(db, key: id) else { throw StoreError.notFound("feed \(id)") }
+        guard var feed = try sql.one(Feed.self, "SELECT * FROM feed WHERE id = ?", [id]) else { throw StoreError.notFound("feed \(id)") }
         guard feed.revokedAt == nil else { throw StoreError.conflict("feed \(id) (\(feed.label)) is already revoked") }
         feed.revokedAt = now.secondsSinceEpoch
-        try feed.update(db)
+        try sql.execute("UPDATE feed SET revokedAt = ? WHERE id = ?", feed.revokedAt, id)
         try audit("feed.revoked", subject: "feed:\(id)", before: "calendar feed \"\(feed.label)\"", after: "revoked")
         return feed
     }

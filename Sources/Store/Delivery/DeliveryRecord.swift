@@ -74,3 +74,19 @@ package enum OutboxFilter: String, Sendable, CaseIterable {
     case delivered
     case all
 }
+
+extension DeliveryRecord {
+    /// Writes the record over its row (every column, as it now stands); a record whose row is gone
+    /// (or that has no id) is an error.
+    func update(_ sql: any SQLSession) throws {
+        guard let id,
+            try sql.execute(
+                """
+                UPDATE delivery SET outboxId = ?, receiver = ?, status = ?, attempts = ?, createdAt = ?, firstAttemptAt = ?,
+                lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?, lastHTTPStatus = ?, deliveredAt = ?, lane = ?, digest = ?
+                WHERE id = ?
+                """, outboxId, receiver, status.rawValue, attempts, createdAt, firstAttemptAt, lastAttemptAt, nextAttemptAt, lastError,
+                lastHTTPStatus, deliveredAt, lane.rawValue, digest, id) == 1
+        else { throw StoreError.notFound("delivery \(id.map { "\($0)" } ?? "without an id")") }
+    }
+}

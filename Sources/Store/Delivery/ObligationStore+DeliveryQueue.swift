@@ -1,5 +1,5 @@
+import AuditChain
 import Foundation
-import GRDB
 
 /// A routed outbox row: which receivers take it, and in which lane.
 package struct DeliveryRouting: Sendable {
@@ -26,32 +26,47 @@ package struct DeliveryHead: Sendable {
 /// receiver, finding each receiver's next message, and recording outcomes. Every change is one
 /// transaction, so a crash leaves each delivery either before or after an outcome, never between.
 extension ObligationStore {
+    /// The outbox's insertion order, for `ORDER BY` (`alias`: the outbox's name in the statement, if
+    /// any). Why not `id`: the ids of the rows one transaction writes share their time prefix and are
+    /// random after it, and per-obligation order (opened before moved) must be kept. SQLite has it in
+    /// the implicit `rowid`; the PostgreSQL schema is to give the outbox an identity column `seq`.
+    static func outboxOrder(_ dialect: SQLDialect, alias: String? = nil) -> String {
+        let column =
+            switch dialect {
+            case .sqlite: "rowid"
+            case .postgres: "seq"
+            }
+        return alias.map { "\($0).\(column)" } ?? column
+    }
+
     /// Outbox rows not yet journaled and routed, oldest first.
     package func undispatchedOutbox(limit: Int) async throws -> [OutboxEntry] {
-        try await read { db in
-            try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = 'pending' ORDER BY rowid LIMIT ?", arguments: [limit])
+        try await readSQL { sql in
+            var rows: [OutboxEntry] = []
+            try sql.forEach(
+                "SELECT * FROM outbox WHERE status = 'pending' ORDER BY \(Self.outboxOrder(sql.dialect)) LIMIT ?", [limit.sqlValue]
+            ) { rows.append(try OutboxEntry(row: $0)) }
+            return rows
         }
     }
 
     /// Marks the rows dispatched and creates their delivery rows, in outbox order so that delivery ids
     /// give each lane's order. Rows already dispatched (a second daemon, a replay) are left alone.
     package func dispatch(_ routings: [DeliveryRouting], invalid: [(id: String, error: String)], now: Int64) async throws {
-        try await write { db in
+        try await writeSQL { sql in
             for r in routings {
-                try db.execute(sql: "UPDATE outbox SET status = 'dispatched' WHERE id = ? AND status = 'pending'", arguments: [r.outboxId])
-                guard db.changesCount == 1 else { continue }
+                guard try sql.execute("UPDATE outbox SET status = 'dispatched' WHERE id = ? AND status = 'pending'", r.outboxId) == 1
+                else { continue }
                 for name in r.receivers {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO delivery (outboxId, receiver, status, attempts, createdAt, nextAttemptAt, lane)
-                            VALUES (?, ?, 'pending', 0, ?, ?, ?)
-                            """, arguments: [r.outboxId, name, now, now, r.lane.rawValue])
+                    try sql.execute(
+                        """
+                        INSERT INTO delivery (outboxId, receiver, status, attempts, createdAt, nextAttemptAt, lane)
+                        VALUES (?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (outboxId, receiver) DO NOTHING
+                        """, r.outboxId, name, now, now, r.lane.rawValue)
                 }
             }
             for (id, error) in invalid {
-                try db.execute(
-                    sql: "UPDATE outbox SET status = 'invalid', lastError = ? WHERE id = ? AND status = 'pending'",
-                    arguments: [error, id])
+                try sql.execute("UPDATE outbox SET status = 'invalid', lastError = ? WHERE id = ? AND status = 'pending'", error, id)
             }
         }
     }
@@ -59,39 +74,42 @@ extension ObligationStore {
     /// A receiver's next message: the oldest pending reminder, unless a change notice about the same
     /// obligation was queued before it (that one goes first); else the oldest pending change notice.
     package func deliveryHead(receiver: String) async throws -> DeliveryHead? {
-        try await read { db in
+        try await readSQL { sql in
             guard
-                var d = try DeliveryRecord.fetchOne(
-                    db,
-                    sql: """
-                        SELECT * FROM delivery WHERE receiver = ? AND status = 'pending' ORDER BY lane, id LIMIT 1
-                        """, arguments: [receiver]),
-                var o = try OutboxEntry.fetchOne(db, key: d.outboxId)
+                let d = try sql.one(
+                    DeliveryRecord.self, "SELECT * FROM delivery WHERE receiver = ? AND status = 'pending' ORDER BY lane, id LIMIT 1",
+                    [receiver]),
+                let o = try Self.outboxEntry(d.outboxId, sql)
             else { return nil }
             if d.lane == .reminder, let obligation = o.obligationId,
-                let earlier = try DeliveryRecord.fetchOne(
-                    db,
-                    sql: """
-                        SELECT d.* FROM delivery d JOIN outbox o ON o.id = d.outboxId
-                        WHERE d.receiver = ? AND d.status = 'pending' AND d.lane = ? AND d.id < ? AND o.obligationId = ?
-                        ORDER BY d.id LIMIT 1
-                        """, arguments: [receiver, DeliveryLane.change.rawValue, d.id, obligation]),
-                let earlierOutbox = try OutboxEntry.fetchOne(db, key: earlier.outboxId)
+                let earlier = try sql.one(
+                    DeliveryRecord.self,
+                    """
+                    SELECT d.* FROM delivery d JOIN outbox o ON o.id = d.outboxId
+                    WHERE d.receiver = ? AND d.status = 'pending' AND d.lane = ? AND d.id < ? AND o.obligationId = ?
+                    ORDER BY d.id LIMIT 1
+                    """, [receiver, DeliveryLane.change.rawValue, d.id, obligation]),
+                let earlierOutbox = try Self.outboxEntry(earlier.outboxId, sql)
             {
-                let e = try Self.entity(of: earlierOutbox, db)
+                let e = try Self.entity(of: earlierOutbox, sql)
                 return DeliveryHead(delivery: earlier, outbox: earlierOutbox, entity: e, aheadOfReminder: true)
             }
-            return DeliveryHead(delivery: d, outbox: o, entity: try Self.entity(of: o, db))
+            return DeliveryHead(delivery: d, outbox: o, entity: try Self.entity(of: o, sql))
         }
     }
 
-    static func entity(of o: OutboxEntry, _ db: Database) throws -> Entity? {
+    /// Outbox row `id`, if any.
+    static func outboxEntry(_ id: String, _ sql: any SQLSession) throws -> OutboxEntry? {
+        try sql.one(OutboxEntry.self, "SELECT * FROM outbox WHERE id = ?", [id])
+    }
+
+    static func entity(of o: OutboxEntry, _ sql: any SQLSession) throws -> Entity? {
         let payloadEntity = (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
-        return try payloadEntity.flatMap { try Entity.fetchOne(db, key: $0) }
+        return try payloadEntity.flatMap { try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [$0]) }
     }
 
     package func entity(_ id: String) async throws -> Entity? {
-        try await read { db in try Entity.fetchOne(db, key: id) }
+        try await readSQL { sql in try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [id]) }
     }
 
     /// Records one attempt's outcome: the delivery row, the outbox row's attempt count and last error,
@@ -100,39 +118,63 @@ extension ObligationStore {
     /// - Returns: the pause that ended, if one did.
     @discardableResult
     package func recordDelivery(_ updated: DeliveryRecord, auditNote: String?) async throws -> ReceiverPause? {
-        try await write { db in
-            try updated.update(db)
-            try db.execute(
-                sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
-                arguments: [updated.status == .delivered ? nil : updated.lastError, updated.outboxId])
+        try await writeSQL { sql in
+            try updated.update(sql)
+            try sql.execute(
+                "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
+                updated.status == .delivered ? nil : updated.lastError, updated.outboxId)
             // The other members of a digest share the outcome of the one message they were sent in.
             if let digest = updated.digest {
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
-                        lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
-                        """,
-                    arguments: [
-                        updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
-                        updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
-                        updated.receiver, digest, updated.id
-                    ])
+                try sql.execute(
+                    """
+                    UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
+                    lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
+                    """,
+                    updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
+                    updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
+                    updated.receiver, digest, updated.id)
             }
             let at = (updated.lastAttemptAt ?? 0) / 1000
             if let auditNote {
                 let a = AuditEntry(
                     at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
                     before: nil, after: nil, note: auditNote)
-                try AuditTrail.append(db, a)
+                try Self.appendAudit(sql, a)
             }
-            guard updated.status == .delivered, let pause = try ReceiverPause.fetchOne(db, key: updated.receiver) else { return nil }
-            try pause.delete(db)
+            guard updated.status == .delivered,
+                let pause = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [updated.receiver])
+            else { return nil }
+            try sql.execute("DELETE FROM receiverPause WHERE receiver = ?", pause.receiver)
             let a = AuditEntry(
                 at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
                 before: "paused", after: "active",
                 note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
-            try AuditTrail.append(db, a)
+            try Self.appendAudit(sql, a)
             return pause
         }
+    }
+
+    /// Appends `entry` to the hash-chained audit trail after `tip` (the trail's last row when nil) and
+    /// returns the new tip: the same row `AuditTrail.append` writes, through the session (a caller
+    /// appending several rows carries the tip instead of reading it again).
+    @discardableResult
+    static func appendAudit(_ sql: any SQLSession, _ entry: AuditEntry, after tip: AuditTrail.Tip? = nil) throws -> AuditTrail.Tip {
+        let tip = try tip ?? auditTip(sql)
+        let row = AuditChain.Row(
+            id: tip.id + 1, at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject, before: entry.before,
+            after: entry.after, note: entry.note)
+        let hash = AuditChain.hash(row, previous: tip.hash)
+        try sql.execute(
+            "INSERT INTO audit (id, at, actor, action, subject, before, after, note, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row.id, row.at, row.actor, row.action, row.subject, row.before, row.after, row.note, hash)
+        return AuditTrail.Tip(id: row.id, hash: hash)
+    }
+
+    /// The id and hash of the audit trail's last row, where the next one chains on (`AuditTrail.tip`).
+    static func auditTip(_ sql: any SQLSession) throws -> AuditTrail.Tip {
+        guard let last = try sql.row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1") else {
+            return AuditTrail.Tip(id: 0, hash: AuditChain.genesis)
+        }
+        return AuditTrail.Tip(id: try last.decode(0, "audit.id"), hash: (try last.decode(1, "audit.hash") as String?) ?? AuditChain.genesis)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What one digest holds, for rendering it: how many change notices, how many of each kind, and the
 /// first few by due date with their entities.
@@ -17,45 +16,44 @@ extension ObligationStore {
     /// one, in one transaction. A lone notice is left alone (it is sent as itself).
     /// - Returns: the digest id (a time-ordered UUID, the message's webhook-id), or nil for one notice.
     package func formDigest(receiver: String, now: Int64) async throws -> String? {
-        try await write { db in
+        try await writeSQL { sql in
             let count =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM delivery WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
-                        """, arguments: [receiver, DeliveryLane.change.rawValue]) ?? 0
+                try sql.value(
+                    Int.self,
+                    "SELECT count(*) AS n FROM delivery WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL",
+                    [receiver, DeliveryLane.change.rawValue]) ?? 0
             guard count > 1 else { return nil }
             let id = OutboxID.make(milliseconds: UInt64(max(now, 0)))
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET digest = ? WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL
-                    """, arguments: [id, receiver, DeliveryLane.change.rawValue])
+            try sql.execute(
+                "UPDATE delivery SET digest = ? WHERE receiver = ? AND status = 'pending' AND lane = ? AND digest IS NULL",
+                id, receiver, DeliveryLane.change.rawValue)
             return id
         }
     }
 
-    /// The digest's members: their number, their kinds, and the first `limit` by due instant.
+    /// The digest's members: their number, their kinds, and the first `limit` by due instant (members
+    /// without an obligation first).
     package func digestContent(_ id: String, receiver: String, limit: Int) async throws -> DigestContent {
-        try await read { db in
+        try await readSQL { sql in
             var kinds: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.kind, count(*) AS n FROM delivery d JOIN outbox o ON o.id = d.outboxId
-                    WHERE d.receiver = ? AND d.digest = ? GROUP BY o.kind
-                    """, arguments: [receiver, id])
+            for row in try sql.rows(
+                """
+                SELECT o.kind, count(*) AS n FROM delivery d JOIN outbox o ON o.id = d.outboxId
+                WHERE d.receiver = ? AND d.digest = ? GROUP BY o.kind
+                """, [receiver, id])
             {
-                kinds[row["kind"]] = row["n"]
+                kinds[try row.decode(0, "outbox.kind") as String] = try row.decode(1, "n") as Int
             }
-            let first = try OutboxEntry.fetchAll(
-                db,
-                sql: """
-                    SELECT o.* FROM delivery d JOIN outbox o ON o.id = d.outboxId LEFT JOIN obligation b ON b.id = o.obligationId
-                    WHERE d.receiver = ? AND d.digest = ? ORDER BY b.dueInstant, d.id LIMIT ?
-                    """, arguments: [receiver, id, limit])
+            // NULLS FIRST: SQLite's order for a member whose obligation is gone, which PostgreSQL sorts last.
+            let first = try sql.all(
+                OutboxEntry.self,
+                """
+                SELECT o.* FROM delivery d JOIN outbox o ON o.id = d.outboxId LEFT JOIN obligation b ON b.id = o.obligationId
+                WHERE d.receiver = ? AND d.digest = ? ORDER BY b.dueInstant NULLS FIRST, d.id LIMIT ?
+                """, [receiver, id, limit])
             return DigestContent(
                 id: id, count: kinds.values.reduce(0, +), kinds: kinds,
-                first: try first.map { ($0, try Self.entity(of: $0, db)) })
+                first: try first.map { ($0, try Self.entity(of: $0, sql)) })
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The operations behind `obligctl outbox list|retry|drop`: what is queued, dead-lettered or
 /// delivered, and an operator's decisions about it, each audited.
@@ -9,25 +8,25 @@ extension ObligationStore {
     package func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
         var condition: String =
             switch filter {
-            case .all: "1"
+            case .all: "1 = 1"
             case .pending: "(o.status = 'pending' OR EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'pending'))"
             case .dead: "EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status = 'dead')"
             case .delivered:
                 "(o.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.status <> 'delivered'))"
             }
-        var arguments: StatementArguments = []
+        var arguments: [SQLValue] = []
         if let digest {
             condition += " AND EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.digest = ?)"
-            arguments += [digest]
+            arguments.append(digest.sqlValue)
         }
-        arguments += [max(1, min(limit, 10_000))]
-        return try await read { [arguments, condition] db in
-            let rows = try OutboxEntry.fetchAll(
-                db, sql: "SELECT o.* FROM outbox o WHERE \(condition) ORDER BY o.rowid DESC LIMIT ?",
-                arguments: arguments)
+        arguments.append(max(1, min(limit, 10_000)).sqlValue)
+        return try await readSQL { [arguments, condition] sql in
+            var rows: [OutboxEntry] = []
+            try sql.forEach(
+                "SELECT o.* FROM outbox o WHERE \(condition) ORDER BY \(Self.outboxOrder(sql.dialect, alias: "o")) DESC LIMIT ?", arguments
+            ) { rows.append(try OutboxEntry(row: $0)) }
             return try rows.map { o in
-                let ds = try DeliveryRecord.fetchAll(
-                    db, sql: "SELECT * FROM delivery WHERE outboxId = ? ORDER BY receiver", arguments: [o.id])
+                let ds = try sql.all(DeliveryRecord.self, "SELECT * FROM delivery WHERE outboxId = ? ORDER BY receiver", [o.id])
                 return OutboxItem(
                     id: o.id, createdAt: o.createdAt, kind: o.kind, obligationId: o.obligationId, status: o.status,
                     lastError: o.lastError, deliveries: ds)
@@ -42,28 +41,36 @@ extension ObligationStore {
     ///   - outboxId: one outbox row's dead deliveries; nil: every dead delivery of `receiver`.
     /// - Returns: the number of deliveries revived.
     package func retryDeliveries(outboxId: String?, receiver: String?, actor: String, now: Int64) async throws -> Int {
-        try await write { db -> Int in
-            if let outboxId, try OutboxEntry.fetchOne(db, key: outboxId) == nil { throw StoreError.notFound("outbox \(outboxId)") }
-            let dead = try DeliveryRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM delivery WHERE status = 'dead' AND (? IS NULL OR outboxId = ?) AND (? IS NULL OR receiver = ?) ORDER BY id
-                    """, arguments: [outboxId, outboxId, receiver, receiver])
+        try await writeSQL { sql -> Int in
+            if let outboxId, try Self.outboxEntry(outboxId, sql) == nil { throw StoreError.notFound("outbox \(outboxId)") }
+            var condition = "status = 'dead'"
+            var arguments: [SQLValue] = []
+            if let outboxId {
+                condition += " AND outboxId = ?"
+                arguments.append(outboxId.sqlValue)
+            }
+            if let receiver {
+                condition += " AND receiver = ?"
+                arguments.append(receiver.sqlValue)
+            }
+            var dead: [(outboxId: String, receiver: String, lastError: String?)] = []
+            try sql.forEach("SELECT outboxId, receiver, lastError FROM delivery WHERE \(condition) ORDER BY id", arguments) {
+                dead.append(
+                    (try $0.decode(0, "delivery.outboxId"), try $0.decode(1, "delivery.receiver"), try $0.decode(2, "delivery.lastError")))
+            }
             guard !dead.isEmpty else {
                 let what = outboxId.map { "outbox \($0) has" } ?? "there are"
                 throw StoreError.conflict("\(what) no dead deliveries\(receiver.map { " to \($0)" } ?? "") to retry")
             }
-            for var d in dead {
-                let before = d.lastError
-                d.status = .pending
-                d.attempts = 0
-                d.firstAttemptAt = nil
-                d.nextAttemptAt = now
-                try d.update(db)
+            try sql.execute(
+                "UPDATE delivery SET status = 'pending', attempts = 0, firstAttemptAt = NULL, nextAttemptAt = ? WHERE \(condition)",
+                [now.sqlValue] + arguments)
+            var tip: AuditTrail.Tip?
+            for d in dead {
                 let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
-                    before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(before ?? "none")")
-                try AuditTrail.append(db, a)
+                    before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(d.lastError ?? "none")")
+                tip = try Self.appendAudit(sql, a, after: tip)
             }
             return dead.count
         }
@@ -73,32 +80,37 @@ extension ObligationStore {
     /// dispatched is dropped whole and never sent. Audited with the reason.
     /// - Returns: the number of deliveries dropped (0 when only the undispatched row was dropped).
     package func dropDeliveries(outboxId: String, receiver: String?, actor: String, reason: String?, now: Int64) async throws -> Int {
-        try await write { db -> Int in
-            guard let o = try OutboxEntry.fetchOne(db, key: outboxId) else { throw StoreError.notFound("outbox \(outboxId)") }
+        try await writeSQL { sql -> Int in
+            guard let o = try Self.outboxEntry(outboxId, sql) else { throw StoreError.notFound("outbox \(outboxId)") }
             if o.status == "pending", receiver == nil {
-                try db.execute(sql: "UPDATE outbox SET status = 'dropped' WHERE id = ?", arguments: [outboxId])
+                try sql.execute("UPDATE outbox SET status = 'dropped' WHERE id = ?", outboxId)
                 let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
                     before: "pending", after: "dropped", note: reason)
-                try AuditTrail.append(db, a)
+                try Self.appendAudit(sql, a)
                 return 0
             }
-            let open = try DeliveryRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM delivery WHERE outboxId = ? AND status IN ('pending', 'dead') AND (? IS NULL OR receiver = ?)
-                    """, arguments: [outboxId, receiver, receiver])
+            var condition = "outboxId = ? AND status IN ('pending', 'dead')"
+            var arguments = [outboxId.sqlValue]
+            if let receiver {
+                condition += " AND receiver = ?"
+                arguments.append(receiver.sqlValue)
+            }
+            // By receiver, the order SQLite read them in through the (outboxId, receiver) key when none was given.
+            var open: [(receiver: String, status: String)] = []
+            try sql.forEach("SELECT receiver, status FROM delivery WHERE \(condition) ORDER BY receiver", arguments) {
+                open.append((try $0.decode(0, "delivery.receiver"), try $0.decode(1, "delivery.status")))
+            }
             guard !open.isEmpty else {
                 throw StoreError.conflict("outbox \(outboxId) has nothing undelivered\(receiver.map { " to \($0)" } ?? "") to drop")
             }
-            for var d in open {
-                let before = d.status.rawValue
-                d.status = .dropped
-                try d.update(db)
+            try sql.execute("UPDATE delivery SET status = 'dropped' WHERE \(condition)", arguments)
+            var tip: AuditTrail.Tip?
+            for d in open {
                 let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
-                    before: before, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
-                try AuditTrail.append(db, a)
+                    before: d.status, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
+                tip = try Self.appendAudit(sql, a, after: tip)
             }
             return open.count
         }

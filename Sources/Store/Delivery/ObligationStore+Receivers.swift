@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Pausing and resuming receivers, and what each receiver's queue holds.
 extension ObligationStore {
@@ -15,10 +14,10 @@ extension ObligationStore {
         _ attempt: DeliveryRecord, reason: String, now: Int64, notice: String,
         probeDelay: @escaping @Sendable (Int) -> Int64
     ) async throws -> (pause: ReceiverPause, began: Bool) {
-        try await write { db in
+        try await writeSQL { sql in
             var pause: ReceiverPause
             let began: Bool
-            if var p = try ReceiverPause.fetchOne(db, key: attempt.receiver) {
+            if var p = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [attempt.receiver]) {
                 p.probes += 1
                 p.reason = reason
                 p.nextProbeAt = now + probeDelay(p.probes)
@@ -28,19 +27,25 @@ extension ObligationStore {
                 pause = ReceiverPause(receiver: attempt.receiver, since: now, reason: reason, probes: 0, nextProbeAt: now + probeDelay(0))
                 began = true
             }
-            try pause.save(db)
+            if began {
+                try sql.insert(pause, returningID: false)
+            } else {
+                try sql.execute(
+                    "UPDATE receiverPause SET since = ?, reason = ?, probes = ?, nextProbeAt = ? WHERE receiver = ?",
+                    pause.since, pause.reason, pause.probes, pause.nextProbeAt, pause.receiver)
+            }
             var d = attempt
             d.status = .pending
             d.lastError = reason
             d.nextAttemptAt = pause.nextProbeAt
-            try d.update(db)
-            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?", arguments: [reason, d.outboxId])
+            try d.update(sql)
+            try sql.execute("UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?", reason, d.outboxId)
             guard began else { return (pause, began) }
             let a = AuditEntry(
                 at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
                 before: "active", after: "paused", note: reason)
-            try AuditTrail.append(db, a)
-            try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now)
+            try Self.appendAudit(sql, a)
+            try Self.queueFailingNotice(sql, about: attempt, reason: reason, notice: notice, now: now)
             return (pause, began)
         }
     }
@@ -48,48 +53,52 @@ extension ObligationStore {
     /// Queues a `delivery.failing` notice for the other receivers (the dispatcher never routes it to the
     /// failing one): a receiver that has failed transiently for long. One per call.
     package func noticeFailing(_ attempt: DeliveryRecord, reason: String, notice: String, now: Int64) async throws {
-        try await write { db in try Self.queueFailingNotice(db, about: attempt, reason: reason, notice: notice, now: now) }
+        try await writeSQL { sql in try Self.queueFailingNotice(sql, about: attempt, reason: reason, notice: notice, now: now) }
     }
 
     /// The notice is about the obligation whose message is stuck.
-    static func queueFailingNotice(_ db: Database, about attempt: DeliveryRecord, reason: String, notice: String, now: Int64) throws {
-        guard let outbox = try OutboxEntry.fetchOne(db, key: attempt.outboxId), let id = outbox.obligationId,
-            let o = try Obligation.fetchOne(db, key: id)
+    static func queueFailingNotice(_ sql: any SQLSession, about attempt: DeliveryRecord, reason: String, notice: String, now: Int64) throws
+    {
+        guard let outbox = try outboxEntry(attempt.outboxId, sql), let id = outbox.obligationId,
+            let o = try sql.one(Obligation.self, "SELECT * FROM obligation WHERE id = ?", [id])
         else { return }
         let payload = OutboxPayload(
             kind: .deliveryFailing, obligation: o, detail: .init(reason: notice, receiver: attempt.receiver, error: reason))
-        try OutboxEntry(
-            id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: now / 1000, kind: payload.kind.rawValue, obligationId: id,
-            payload: payload.json,
-            status: "pending", attempts: 0, lastError: nil
-        ).insert(db)
+        try sql.insert(
+            OutboxEntry(
+                id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: now / 1000, kind: payload.kind.rawValue, obligationId: id,
+                payload: payload.json,
+                status: "pending", attempts: 0, lastError: nil),
+            returningID: false)
     }
 
     /// Paused receivers by name.
     package func receiverPauses() async throws -> [String: ReceiverPause] {
-        try await read { db in
-            Dictionary(uniqueKeysWithValues: try ReceiverPause.fetchAll(db).map { ($0.receiver, $0) })
+        try await readSQL { sql in
+            Dictionary(uniqueKeysWithValues: try sql.all(ReceiverPause.self, "SELECT * FROM receiverPause").map { ($0.receiver, $0) })
         }
     }
 
     /// Probes paused receivers now (all, or the one named), after an operator fixed them or reloaded
     /// the configuration. Audited when an operator asked.
-    /// - Returns: the receivers that were paused.
+    /// - Returns: the receivers that were paused, by name.
     @discardableResult
     package func probePausedReceivers(_ name: String? = nil, now: Int64, actor: String?) async throws -> [String] {
-        try await write { db in
-            let paused = try ReceiverPause.fetchAll(db).filter { name == nil || $0.receiver == name }
-            for var p in paused {
-                p.nextProbeAt = now
-                try p.update(db)
-                try db.execute(
-                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE receiver = ? AND status = 'pending' AND nextAttemptAt > ?",
-                    arguments: [now, p.receiver, now])
+        try await writeSQL { sql in
+            let paused =
+                try name.map { try sql.all(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [$0]) }
+                ?? sql.all(ReceiverPause.self, "SELECT * FROM receiverPause ORDER BY receiver")
+            var tip: AuditTrail.Tip?
+            for p in paused {
+                try sql.execute("UPDATE receiverPause SET nextProbeAt = ? WHERE receiver = ?", now, p.receiver)
+                try sql.execute(
+                    "UPDATE delivery SET nextAttemptAt = ? WHERE receiver = ? AND status = 'pending' AND nextAttemptAt > ?",
+                    now, p.receiver, now)
                 if let actor {
                     let a = AuditEntry(
                         at: now / 1000, actor: actor, action: "receiver.resume", subject: "receiver:\(p.receiver)",
                         before: "paused", after: "probing", note: "paused since \(p.since / 1000) because: \(p.reason)")
-                    try AuditTrail.append(db, a)
+                    tip = try Self.appendAudit(sql, a, after: tip)
                 }
             }
             return paused.map(\.receiver)
@@ -99,36 +108,35 @@ extension ObligationStore {
     /// Each receiver's queue: pending count and oldest, dead letters, the head's failure, the pause.
     /// Receivers with nothing queued and no pause are listed too when named in `receivers`.
     package func receiverQueues(_ receivers: [String]) async throws -> [ReceiverQueue] {
-        try await read { db in
+        try await readSQL { sql in
             var queues = Dictionary(uniqueKeysWithValues: receivers.map { ($0, ReceiverQueue(receiver: $0)) })
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT receiver, status, count(*) AS n, min(createdAt) AS oldest FROM delivery
-                    WHERE status IN ('pending', 'dead') GROUP BY receiver, status
-                    """)
+            let rows = try sql.rows(
+                """
+                SELECT receiver, status, count(*) AS n, min(createdAt) AS oldest FROM delivery
+                WHERE status IN ('pending', 'dead') GROUP BY receiver, status
+                """)
             for row in rows {
-                let name: String = row["receiver"]
+                let name: String = try row.decode(0, "delivery.receiver")
                 var q = queues[name] ?? ReceiverQueue(receiver: name, configured: false)
-                if (row["status"] as String) == "pending" {
-                    q.pending = row["n"]
-                    q.oldestPendingAt = row["oldest"]
+                if (try row.decode(1, "delivery.status") as String) == "pending" {
+                    q.pending = try row.decode(2, "n")
+                    q.oldestPendingAt = try row.decode(3, "oldest")
                 } else {
-                    q.dead = row["n"]
+                    q.dead = try row.decode(2, "n")
                 }
                 queues[name] = q
             }
             // A head that has failed and waits for its retry: the receiver is failing.
-            let failing = try DeliveryRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM delivery WHERE status = 'pending' AND firstAttemptAt IS NOT NULL ORDER BY id
-                    """)
-            for d in failing where queues[d.receiver]?.failingSince == nil {
-                queues[d.receiver]?.failingSince = d.firstAttemptAt
-                queues[d.receiver]?.lastError = d.lastError
+            try sql.forEach(
+                "SELECT receiver, firstAttemptAt, lastError FROM delivery WHERE status = 'pending' AND firstAttemptAt IS NOT NULL ORDER BY id",
+                []
+            ) { row in
+                let receiver: String = try row.decode(0, "delivery.receiver")
+                guard queues[receiver]?.failingSince == nil else { return }
+                queues[receiver]?.failingSince = try row.decode(1, "delivery.firstAttemptAt")
+                queues[receiver]?.lastError = try row.decode(2, "delivery.lastError")
             }
-            for p in try ReceiverPause.fetchAll(db) {
+            for p in try sql.all(ReceiverPause.self, "SELECT * FROM receiverPause") {
                 var q = queues[p.receiver] ?? ReceiverQueue(receiver: p.receiver, configured: false)
                 q.pause = p
                 q.lastError = p.reason
