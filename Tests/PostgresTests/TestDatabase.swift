@@ -54,10 +54,24 @@ final class TestDatabase: Sendable {
         return connection
     }
 
+    /// The lease table on a new connection: one node's view.
+    func node() async throws -> LeaderLeases {
+        LeaderLeases(connection: try await connect(), logger: logger)
+    }
+
     /// The single value of `query`'s first row, read on a new connection.
     func value<V: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: V.Type = V.self) async throws -> V? {
         let rows = try await connect().query(query, logger: logger)
         for try await v in rows.decode(V.self) { return v }
         return nil
     }
+}
+
+/// What happened, in the order it happened, across tasks. Why: the fence tests prove an order
+/// (a takeover after a commit), and an actor gives the one order every task appends in.
+actor EventLog {
+    private(set) var events: [String] = []
+
+    /// Records `event` after every event recorded before it.
+    func append(_ event: String) { events.append(event) }
 }

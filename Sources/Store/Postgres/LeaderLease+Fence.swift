@@ -1,0 +1,41 @@
+import PostgresNIO
+
+extension LeaderLease {
+    /// Checks, inside a transaction open on `connection`, that this lease is still the current one:
+    /// same holder, same epoch, not expired by the database's clock; throws `LeaseLost` otherwise.
+    ///
+    /// Why `FOR SHARE`: it locks the lease row until the transaction ends, so a takeover (an UPDATE
+    /// of that row) waits for the fenced transaction to commit or roll back; a transaction fenced
+    /// after a takeover reads the new holder and fails. Either the claim commits before the next
+    /// epoch begins, or it fails. `statement_timestamp()` rather than `now()`: `now()` is when the
+    /// transaction began, and the check should see the time it is made (still the database's clock).
+    /// The transaction may stay idle no longer than the lease's ttl (the server then ends the
+    /// session), so a leader stalled inside a claim holds up a takeover for one ttl at most.
+    package func check(on connection: PostgresConnection, logger: Logger) async throws {
+        let idleMilliseconds = max(1, Int(ttl.inSeconds * 1000))
+        try await connection.run("SET LOCAL idle_in_transaction_session_timeout = \(unescaped: String(idleMilliseconds))", logger: logger)
+        let rows = try await connection.run(
+            "SELECT holder, epoch, expires_at > statement_timestamp() FROM leader_lease WHERE name = \(name) FOR SHARE", logger: logger)
+        var found: (holder: String, epoch: Int64, live: Bool)?
+        for try await row in rows.decode((String, Int64, Bool).self) { found = row }
+        guard let found, found.holder == holder, found.epoch == epoch, found.live else {
+            throw LeaseLost(lease: self, found: found)
+        }
+    }
+}
+
+/// Runs `body` in a transaction on `connection` that first passes the fence for `lease` (`check`):
+/// BEGIN, the check, the body, COMMIT; ROLLBACK when the check or the body throws.
+///
+/// Why: this is how the leader claims work (a reminder to fire, an outbox row to deliver): the claim
+/// and the check commit together, so a leader that was paused and lost its lease can never commit a
+/// claim after another node took over. It throws `LeaseLost` when the lease is gone.
+package func fenced<T>(
+    _ connection: PostgresConnection, _ lease: LeaderLease, logger: Logger, isolation: isolated (any Actor)? = #isolation,
+    _ body: (PostgresConnection) async throws -> sending T
+) async throws -> sending T {
+    try await connection.transaction(logger: logger) { c in
+        try await lease.check(on: c, logger: logger)
+        return try await body(c)
+    }
+}

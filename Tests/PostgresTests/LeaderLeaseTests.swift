@@ -1,0 +1,87 @@
+import Foundation
+import PostgresNIO
+import Store
+import TestSupport
+import Testing
+
+/// The leader's lease: one holder at a time, a new epoch for each new holder, expiry by the
+/// database's clock.
+@Suite(.enabled(if: TestPostgres.available, TestPostgres.skipReason))
+struct LeaderLeaseTests {
+    @Test func ofTwoNodesOnlyOneAcquiresAndItsOwnAcquireKeepsTheEpoch() async throws {
+        try await TestDatabase.with { db in
+            let (a, b) = (try await db.node(), try await db.node())
+            async let gotA = a.acquire(node: "a", ttl: .seconds(30))
+            async let gotB = b.acquire(node: "b", ttl: .seconds(30))
+            let winners = [try await gotA, try await gotB].compactMap { $0 }
+            #expect(winners.map(\.epoch) == [1])
+            let winner = try #require(winners.first)
+            let (mine, other) = winner.holder == "a" ? (a, b) : (b, a)
+            #expect(try await other.acquire(node: winner.holder == "a" ? "b" : "a", ttl: .seconds(30)) == nil)
+            #expect(try await mine.acquire(node: winner.holder, ttl: .seconds(30)) == winner)
+            let status = try #require(try await other.current())
+            #expect(status.holder == winner.holder && status.epoch == 1 && status.isHeld)
+            #expect(status.expiresIn > .seconds(25) && status.heldFor < .seconds(5))
+        }
+    }
+
+    @Test func afterExpiryAnotherNodeTakesOverWithTheNextEpochAndTheOldRenewFails() async throws {
+        try await TestDatabase.with { db in
+            let (a, b) = (try await db.node(), try await db.node())
+            let old = try #require(try await a.acquire(node: "a", ttl: .seconds(1)))
+            #expect(try await a.renew(old))
+            #expect(try await b.acquire(node: "b", ttl: .seconds(1)) == nil)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await b.current()?.isHeld == false)
+            #expect(try await a.renew(old) == false)  // expired: renewing is too late, even before a takeover
+            let new = try #require(try await b.acquire(node: "b", ttl: .seconds(30)))
+            #expect(new.epoch == old.epoch + 1)
+            #expect(try await a.renew(old) == false)
+            #expect(try await b.renew(new))
+            #expect(try await a.acquire(node: "a", ttl: .seconds(1)) == nil)
+            let status = try #require(try await a.current())
+            #expect(status.holder == "b" && status.epoch == 2)
+        }
+    }
+
+    @Test func aReleasedLeaseIsFreeAtOnceAndAnExpiredOneOfOurOwnGetsANewEpoch() async throws {
+        try await TestDatabase.with { db in
+            let (a, b) = (try await db.node(), try await db.node())
+            let first = try #require(try await a.acquire(node: "a", ttl: .seconds(30)))
+            try await a.release(first)
+            let second = try #require(try await b.acquire(node: "b", ttl: .seconds(1)))
+            #expect(second.epoch == 2)
+            try await a.release(first)  // lost already: changes nothing
+            #expect(try await b.current()?.isHeld == true)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await b.acquire(node: "b", ttl: .seconds(30))?.epoch == 3)
+        }
+    }
+
+    /// Inside one transaction `now()` stands still, so a lease acquired there 1.2 s after it began
+    /// shows the transaction's start: the database's clock. Had the node's clock been used, it would
+    /// show 1.2 s later.
+    @Test func theLeaseTimesAreTheDatabaseClockNotTheNodes() async throws {
+        try await TestDatabase.with { db in
+            let node = try await db.node()
+            let c = node.connection
+            try await c.query("BEGIN", logger: db.logger)
+            var start: Date?
+            for try await t in try await c.query("SELECT now()", logger: db.logger).decode(Date.self) { start = t }
+            try await Task.sleep(for: .milliseconds(1200))
+            let lease = try #require(try await node.acquire(node: "a", ttl: .seconds(10)))
+            let nodeNow = Date()
+            var stored: (Date, Date)?
+            for try await row in try await c.query("SELECT acquired_at, expires_at FROM leader_lease", logger: db.logger).decode(
+                (Date, Date).self)
+            {
+                stored = row
+            }
+            try await c.query("COMMIT", logger: db.logger)
+            let (acquired, expires) = try #require(stored)
+            #expect(lease.epoch == 1)
+            #expect(acquired == start && abs(expires.timeIntervalSince(acquired) - 10) < 0.001)
+            #expect(nodeNow.timeIntervalSince(acquired) > 1.1)
+        }
+    }
+}
