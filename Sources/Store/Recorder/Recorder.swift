@@ -8,9 +8,6 @@ import Rules
 package struct Recorder {
     /// The transaction's statements, on whichever backend runs it.
     let sql: any SQLSession
-    /// The GRDB connection under `sql` on SQLite, for the statements not yet moved onto `sql`
-    /// (feeds and acknowledgements, until their port lands).
-    var db: Database { (sql as! SQLiteSession).db }
     package let config: Rules.Configuration
     package let now: Instant
     package let actor: String
