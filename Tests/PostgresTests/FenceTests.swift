@@ -21,6 +21,12 @@ struct FenceTests {
         return who
     }
 
+    /// The server process serving `connection`, to ask `pg_blocking_pids` what blocks it.
+    static func backendPID(_ connection: PostgresConnection, _ db: TestDatabase) async throws -> Int32? {
+        for try await pid in try await connection.query("SELECT pg_backend_pid()", logger: db.logger).decode(Int32.self) { return pid }
+        return nil
+    }
+
     @Test func theHoldersFencedWriteCommitsAndABodysErrorRollsItBack() async throws {
         try await TestDatabase.with { db in
             try await Self.makeClaims(db)
@@ -90,13 +96,14 @@ struct FenceTests {
     }
 
     /// Node a is inside a fenced transaction when its lease expires and node b tries to take over:
-    /// b's UPDATE of the lease row waits (a's transaction sees it waiting, in `pg_locks`) until a
+    /// b's UPDATE of the lease row waits (a's transaction sees b blocked by it: `pg_blocking_pids`) until a
     /// commits; only then does b get epoch 2. Without `FOR SHARE`, b would take over at once, a
     /// would never see b wait, and the order below would differ.
     @Test func aFencedTransactionInFlightHoldsOffATakeoverUntilItCommits() async throws {
         try await TestDatabase.with { db in
             try await Self.makeClaims(db)
             let (a, b) = (try await db.node(), try await db.node())
+            let bPID = try #require(try await Self.backendPID(b.connection, db))
             let log = EventLog()
             let lease = try #require(try await a.acquire(node: "a", ttl: .seconds(1)))
             async let takeover: LeaderLease? = {
@@ -109,10 +116,11 @@ struct FenceTests {
             try await fenced(a.connection, lease, logger: db.logger) { c in
                 try await c.query("INSERT INTO claims VALUES ('a')", logger: db.logger)
                 await log.append("a fenced")
-                // Polls from inside the transaction, so it never sits idle past the lease's ttl.
+                // Polls from inside the transaction, so it never sits idle past the lease's ttl; asks
+                // whether b's backend is blocked by this one (other tests' locks do not count).
                 try await poll(timeout: .seconds(4)) {
-                    let rows = try await c.query("SELECT count(*)::int8 FROM pg_locks WHERE NOT granted", logger: db.logger)
-                    for try await waiting in rows.decode(Int64.self) { return waiting > 0 }
+                    let rows = try await c.query("SELECT pg_backend_pid() = ANY(pg_blocking_pids(\(bPID)))", logger: db.logger)
+                    for try await blocked in rows.decode(Bool.self) { return blocked }
                     return false
                 }
                 await log.append("a commits")
