@@ -20,8 +20,14 @@ package struct Daemon: Sendable {
     package let httpListen: ListenAddress?
     /// Where the notices are journaled (the journal, or text or JSON lines, as the log goes).
     package let journal: JournalWriter
+    /// The PostgreSQL server holding the state (`--database`); nil: SQLite in the state directory.
+    package let database: DatabaseOption?
 
-    package init(paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil, journal: JournalWriter = JournalWriter()) {
+    package init(
+        paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil, journal: JournalWriter = JournalWriter(),
+        database: DatabaseOption? = nil
+    ) {
+        self.database = database
         self.paths = paths
         self.logger = logger
         self.httpListen = httpListen
@@ -52,7 +58,7 @@ package struct Daemon: Sendable {
         }
         // Read at start: a changed "access" takes effect when obligd restarts.
         let access = try AccessPolicy.load(config.configuration)
-        let store = try ObligationStore(path: paths.databasePath)
+        let store = try await openStore(paths, database, logger: logger)
         let wallClock = try WallClock()
         let clock: @Sendable () -> Instant = { wallClock.now() }
         let logger = self.logger
@@ -143,11 +149,15 @@ package struct Daemon: Sendable {
                     .init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
                     .init(service: DeliveryService(dispatcher: dispatcher)),
                     .init(service: ReloadService(reload: reload, logger: logger))
-                ],
+                ] + (database == nil ? [] : [.init(service: LeaseService(store: store, logger: logger))]),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("obligd starting: state \(paths.stateDirectory), config \(paths.configDirectory ?? "embedded defaults")")
-        try await group.run()
+        do { try await group.run() } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
         withExtendedLifetime(lock) {}
         notifier.stopping()
         logger.notice("obligd stopped")

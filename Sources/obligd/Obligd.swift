@@ -45,6 +45,15 @@ struct Obligd: AsyncParsableCommand {
         help: ArgumentHelp(
             "Also serve /metrics and calendar feeds (read-only) over TCP on this address, e.g. 127.0.0.1:9464; "
                 + "also $OBLIGD_HTTP_LISTEN. Off by default.", valueName: "host:port")) var httpListen: String?
+    @Option(
+        help: ArgumentHelp(
+            "Keep the state on this PostgreSQL server instead of SQLite in the state directory, e.g. "
+                + "postgres://obligd@db.example/obligd or postgres://obligd@localhost/obligd?host=/run/postgresql; "
+                + "also $OBLIGD_DATABASE. Never put the password in the URL.", valueName: "url")) var database: String?
+    @Option(
+        help: ArgumentHelp(
+            "File holding the database password (else systemd's credential obligd-db-password, if any).", valueName: "path"))
+    var databasePasswordFile: String?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -72,8 +81,14 @@ struct Obligd: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let store: DatabaseOption?
+        do {
+            store = try DatabaseOption.resolve(url: database, passwordFile: databasePasswordFile)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let logger = Logger(label: "obligd")
         let paths = DaemonPaths(stateDirectory: stateDir, socketPath: socket, configDirectory: config)
-        try await Daemon(paths: paths, logger: logger, httpListen: listen, journal: journal).run()
+        try await Daemon(paths: paths, logger: logger, httpListen: listen, journal: journal, database: store).run()
     }
 }

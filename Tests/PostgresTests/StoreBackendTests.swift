@@ -125,3 +125,41 @@ struct StoreBackendTests {
         }
     }
 }
+
+/// Fencing on PostgreSQL: once another node took the lease over, every write of the node that lost
+/// it fails and leaves nothing, however long it was paused.
+@Suite(.enabled(if: TestPostgres.available, TestPostgres.skipReason))
+struct StoreFencingTests {
+    let config = Embedded.configuration
+    let now = try! Instant(parsing: "2026-03-05T02:00:00Z")
+
+    @Test func aNodeThatLostTheLeaseCommitsNothing() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let a = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+            let b = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+            #expect(try await a.lead(node: "a", ttlSeconds: 1) == .leading(epoch: 1))
+            guard case .follower(holder: "a", epoch: 1, _) = try await b.lead(node: "b", ttlSeconds: 1) else {
+                Issue.record("b must follow while a's lease runs")
+                return
+            }
+            try await a.transaction(config: config, now: now, actor: "a") { r in
+                _ = try r.addEntity(id: "one", name: "One", zone: nil, region: nil, owner: nil, labels: [:])
+            }
+            try await Task.sleep(for: .milliseconds(1500))  // a is "paused" past its lease
+            #expect(try await b.lead(node: "b", ttlSeconds: 10) == .leading(epoch: 2))
+            await #expect(throws: LeaseLost.self) {
+                try await a.transaction(config: config, now: now, actor: "a") { r in
+                    _ = try r.addEntity(id: "two", name: "Two", zone: nil, region: nil, owner: nil, labels: [:])
+                }
+            }
+            #expect(try await a.renewLeadership() == false)
+            try await b.transaction(config: config, now: now, actor: "b") { r in
+                _ = try r.addEntity(id: "three", name: "Three", zone: nil, region: nil, owner: nil, labels: [:])
+            }
+            let ids = try await b.snapshot(config: config, now: now) { r in try r.entities().map(\.id) }
+            #expect(ids == ["one", "three"])
+            await a.close()
+            await b.close()
+        }
+    }
+}

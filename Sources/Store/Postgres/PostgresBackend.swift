@@ -14,6 +14,8 @@ package final class PostgresBackend: Sendable {
     let logger: Logger
     private let writer: Lane
     private let reader: Lane
+    /// The lease this node leads under, once taken: every write transaction passes its fence.
+    let lease = Mutex<LeaderLease?>(nil)
 
     /// The advisory lock every write transaction holds: one writer at a time on the database.
     static let writeLock: Int64 = 0x6F62_6C69_6764  // "obligd"
@@ -44,6 +46,7 @@ package final class PostgresBackend: Sendable {
             try session.run("BEGIN", [])
             do {
                 try session.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))", [])
+                if let lease = self.lease.withLock({ $0 }) { try Self.fence(lease, session) }
                 let result = try body(session)
                 try session.run("COMMIT", [])
                 return result
@@ -99,6 +102,66 @@ package final class PostgresBackend: Sendable {
 
         func close() async {
             if let c = connection.withLock({ $0 }) { try? await c.close() }
+        }
+    }
+}
+
+extension PostgresBackend {
+    /// `LeaderLease.check` inside a write transaction on the session's thread: the lease row locked
+    /// (`FOR SHARE`) and still this node's, same epoch, not expired by the database's clock; else
+    /// `LeaseLost`. A node paused past its lease and overtaken can then commit nothing at all.
+    static func fence(_ lease: LeaderLease, _ session: PostgresSession) throws {
+        let idle = max(1, Int(lease.ttl.inSeconds * 1000))
+        try session.run("SET LOCAL idle_in_transaction_session_timeout = \(idle)", [])
+        let row = try session.row(
+            """
+            SELECT holder, epoch, CASE WHEN expires_at > statement_timestamp() THEN 1 ELSE 0 END AS live
+            FROM leader_lease WHERE name = ? FOR SHARE
+            """, [lease.name])
+        let found = try row.map {
+            (
+                holder: try $0.decode(0, "leader_lease.holder") as String, epoch: try $0.decode(1, "leader_lease.epoch") as Int64,
+                live: try $0.decode(2, "live") as Bool
+            )
+        }
+        guard let found, found.holder == lease.holder, found.epoch == lease.epoch, found.live else {
+            throw LeaseLost(lease: lease, found: found)
+        }
+    }
+
+    /// Takes the database's lease for `node`, on a connection of its own (closed after), and fences
+    /// every later write with it; else the status of the node that holds it.
+    func lead(node: String, ttl: Duration) async throws -> (taken: LeaderLease?, holder: LeaseStatus?) {
+        try await withLeaseConnection { leases in
+            if let taken = try await leases.acquire(node: node, ttl: ttl) {
+                lease.withLock { $0 = taken }
+                return (taken, nil)
+            }
+            return (nil, try await leases.current())
+        }
+    }
+
+    /// Extends the lease; false (and no more writes) once it is lost.
+    func renew() async throws -> Bool {
+        guard let held = lease.withLock({ $0 }) else { return false }
+        return try await withLeaseConnection { leases in try await leases.renew(held) }
+    }
+
+    /// Gives the lease up at a clean stop, so another node can take over at once.
+    func resign() async {
+        guard let held = lease.withLock({ $0 }) else { return }
+        _ = try? await withLeaseConnection { leases in try await leases.release(held) }
+    }
+
+    private func withLeaseConnection<T: Sendable>(_ body: (LeaderLeases) async throws -> T) async throws -> T {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+        do {
+            let result = try await body(LeaderLeases(connection: connection, logger: logger))
+            _ = try? await connection.close()
+            return result
+        } catch {
+            _ = try? await connection.close()
+            throw error
         }
     }
 }
