@@ -1,4 +1,3 @@
-import AuditChain
 import Foundation
 
 /// A routed outbox row: which receivers take it, and in which lane.
@@ -139,7 +138,7 @@ extension ObligationStore {
                 let a = AuditEntry(
                     at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
                     before: nil, after: nil, note: auditNote)
-                try Self.appendAudit(sql, a)
+                try AuditTrail.append(sql, a)
             }
             guard updated.status == .delivered,
                 let pause = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [updated.receiver])
@@ -149,32 +148,8 @@ extension ObligationStore {
                 at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
                 before: "paused", after: "active",
                 note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
-            try Self.appendAudit(sql, a)
+            try AuditTrail.append(sql, a)
             return pause
         }
-    }
-
-    /// Appends `entry` to the hash-chained audit trail after `tip` (the trail's last row when nil) and
-    /// returns the new tip: the same row `AuditTrail.append` writes, through the session (a caller
-    /// appending several rows carries the tip instead of reading it again).
-    @discardableResult
-    static func appendAudit(_ sql: any SQLSession, _ entry: AuditEntry, after tip: AuditTrail.Tip? = nil) throws -> AuditTrail.Tip {
-        let tip = try tip ?? auditTip(sql)
-        let row = AuditChain.Row(
-            id: tip.id + 1, at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject, before: entry.before,
-            after: entry.after, note: entry.note)
-        let hash = AuditChain.hash(row, previous: tip.hash)
-        try sql.execute(
-            "INSERT INTO audit (id, at, actor, action, subject, before, after, note, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            row.id, row.at, row.actor, row.action, row.subject, row.before, row.after, row.note, hash)
-        return AuditTrail.Tip(id: row.id, hash: hash)
-    }
-
-    /// The id and hash of the audit trail's last row, where the next one chains on (`AuditTrail.tip`).
-    static func auditTip(_ sql: any SQLSession) throws -> AuditTrail.Tip {
-        guard let last = try sql.row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1") else {
-            return AuditTrail.Tip(id: 0, hash: AuditChain.genesis)
-        }
-        return AuditTrail.Tip(id: try last.decode(0, "audit.id"), hash: (try last.decode(1, "audit.hash") as String?) ?? AuditChain.genesis)
     }
 }

@@ -65,12 +65,11 @@ extension ObligationStore {
             try sql.execute(
                 "UPDATE delivery SET status = 'pending', attempts = 0, firstAttemptAt = NULL, nextAttemptAt = ? WHERE \(condition)",
                 [now.sqlValue] + arguments)
-            var tip: AuditTrail.Tip?
+            var tip = try AuditTrail.tip(sql)
             for d in dead {
-                let a = AuditEntry(
-                    at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
+                tip = try AuditTrail.append(
+                    sql, after: tip, at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
                     before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(d.lastError ?? "none")")
-                tip = try Self.appendAudit(sql, a, after: tip)
             }
             return dead.count
         }
@@ -87,7 +86,7 @@ extension ObligationStore {
                 let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
                     before: "pending", after: "dropped", note: reason)
-                try Self.appendAudit(sql, a)
+                try AuditTrail.append(sql, a)
                 return 0
             }
             var condition = "outboxId = ? AND status IN ('pending', 'dead')"
@@ -105,12 +104,11 @@ extension ObligationStore {
                 throw StoreError.conflict("outbox \(outboxId) has nothing undelivered\(receiver.map { " to \($0)" } ?? "") to drop")
             }
             try sql.execute("UPDATE delivery SET status = 'dropped' WHERE \(condition)", arguments)
-            var tip: AuditTrail.Tip?
+            var tip = try AuditTrail.tip(sql)
             for d in open {
-                let a = AuditEntry(
-                    at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
+                tip = try AuditTrail.append(
+                    sql, after: tip, at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
                     before: d.status, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
-                tip = try Self.appendAudit(sql, a, after: tip)
             }
             return open.count
         }

@@ -44,7 +44,7 @@ extension ObligationStore {
             let a = AuditEntry(
                 at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
                 before: "active", after: "paused", note: reason)
-            try Self.appendAudit(sql, a)
+            try AuditTrail.append(sql, a)
             try Self.queueFailingNotice(sql, about: attempt, reason: reason, notice: notice, now: now)
             return (pause, began)
         }
@@ -95,10 +95,10 @@ extension ObligationStore {
                     "UPDATE delivery SET nextAttemptAt = ? WHERE receiver = ? AND status = 'pending' AND nextAttemptAt > ?",
                     now, p.receiver, now)
                 if let actor {
-                    let a = AuditEntry(
-                        at: now / 1000, actor: actor, action: "receiver.resume", subject: "receiver:\(p.receiver)",
-                        before: "paused", after: "probing", note: "paused since \(p.since / 1000) because: \(p.reason)")
-                    tip = try Self.appendAudit(sql, a, after: tip)
+                    tip = try AuditTrail.append(
+                        sql, after: tip ?? AuditTrail.tip(sql), at: now / 1000, actor: actor, action: "receiver.resume",
+                        subject: "receiver:\(p.receiver)", before: "paused", after: "probing",
+                        note: "paused since \(p.since / 1000) because: \(p.reason)")
                 }
             }
             return paused.map(\.receiver)
