@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "Rules", "DeadlineKit", "AuditChain",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio")
             ]),
         // The audit trail's hash chain, written by Store and verified by obligctl.

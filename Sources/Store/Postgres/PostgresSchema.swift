@@ -79,7 +79,8 @@ package enum PostgresSchema {
             """
             CREATE TABLE outbox (id \(text) PRIMARY KEY, createdAt BIGINT NOT NULL, kind \(text) NOT NULL,
               obligationId BIGINT REFERENCES obligation(id) ON DELETE SET NULL, payload \(text) NOT NULL,
-              status \(text) NOT NULL DEFAULT 'pending', attempts BIGINT NOT NULL DEFAULT 0, lastError \(text))
+              status \(text) NOT NULL DEFAULT 'pending', attempts BIGINT NOT NULL DEFAULT 0, lastError \(text),
+              seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE)
             """,
             "CREATE INDEX outbox_on_obligationId ON outbox (obligationId)",
             "CREATE INDEX outbox_pending ON outbox (status, createdAt)",
