@@ -137,35 +137,9 @@ package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, 
 extension Obligation {
     static let columnCount = 19
 
-    /// Decodes a full row (`SELECT *`, the table's column order) by position, other rows by name:
-    /// looking every column up by a lowercased name dominated re-deriving a million obligations.
-    /// A stored value that does not parse is an error on this row.
+    /// A GRDB row (tests that read through the pool) read as `init(row: SQLRow)` reads it.
     package init(row: Row) throws {
-        let full = row.count == Self.columnCount
-        let names = full ? [] : Array(row.columnNames)
-        func index(_ i: Int, _ name: String) throws -> Int {
-            if full { return i }
-            guard let j = names.firstIndex(of: name) else {
-                throw StoreError.invalid(field: "obligation.\(name)", problem: "missing from the row", fix: "select it")
-            }
-            return j
-        }
-        func value<T: DatabaseValueConvertible>(_ i: Int, _ name: String) throws -> T {
-            try row.decode(try index(i, name), "obligation.\(name)")
-        }
-        func optional<T: DatabaseValueConvertible>(_ i: Int, _ name: String) throws -> T? {
-            guard full || names.contains(name) else { return nil }
-            return try row.decodeIfPresent(try index(i, name), "obligation.\(name)")
-        }
-        self.init(
-            id: try optional(0, "id"), entityId: try value(1, "entityId"), ruleId: try optional(2, "ruleId"),
-            title: try value(3, "title"), triggerKey: try value(4, "triggerKey"), start: try value(5, "start"),
-            period: try value(6, "period"), roll: try optional(7, "roll"), due: try value(8, "due"),
-            dueInstant: try value(9, "dueInstant"), calendars: try value(10, "calendars"),
-            provisional: try value(11, "provisional"), status: try value(12, "status"),
-            nextStageIndex: try optional(13, "nextStageIndex"), nextReminderAt: try optional(14, "nextReminderAt"),
-            closedOn: try optional(15, "closedOn"), closedNote: try optional(16, "closedNote"),
-            createdAt: try value(17, "createdAt"), updatedAt: try value(18, "updatedAt"))
+        try self.init(row: SQLRow(row))
     }
 }
 

@@ -51,7 +51,7 @@ package final class PostgresBackend: Sendable {
                 try session.run("COMMIT", [])
                 return result
             } catch {
-                try? session.run("ROLLBACK", [])
+                _ = try? session.run("ROLLBACK", [])
                 throw error
             }
         }

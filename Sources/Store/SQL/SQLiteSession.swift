@@ -105,3 +105,19 @@ package final class SQLiteSession: SQLSession {
         }
     }
 }
+
+extension SQLRow {
+    /// A GRDB row as an `SQLRow` (the few GRDB reads left: tests, records' GRDB conformances).
+    init(_ row: Row) {
+        let values: [SQLValue] = row.databaseValues.map { v in
+            switch v.storage {
+            case .null: .null
+            case let .int64(i): .integer(i)
+            case let .double(d): .real(d)
+            case let .string(t): .text(t)
+            case let .blob(b): .blob([UInt8](b))
+            }
+        }
+        self.init(columns: Array(row.columnNames), values: values)
+    }
+}
