@@ -79,7 +79,10 @@ package final class SQLiteSession: SQLSession {
         return names
     }
 
-    private func failure(_ rc: CInt, _ sql: String) -> DatabaseError {
+    private func failure(_ rc: CInt, _ sql: String) -> any Error {
+        // GRDB interrupts the statement of a cancelled task (a graceful shutdown); the caller sees
+        // CancellationError, as from GRDB's own statements, and stops cleanly.
+        if rc == SQLITE_INTERRUPT { return CancellationError() }
         let connection = db.sqliteConnection
         return DatabaseError(
             resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
