@@ -12,12 +12,26 @@ extension LeaderLease {
     /// The transaction may stay idle no longer than the lease's ttl (the server then ends the
     /// session), so a leader stalled inside a claim holds up a takeover for one ttl at most.
     package func check(on connection: PostgresConnection, logger: Logger) async throws {
-        let idleMilliseconds = max(1, Int(ttl.inSeconds * 1000))
-        try await connection.run("SET LOCAL idle_in_transaction_session_timeout = \(unescaped: String(idleMilliseconds))", logger: logger)
-        let rows = try await connection.run(
-            "SELECT holder, epoch, expires_at > statement_timestamp() FROM leader_lease WHERE name = \(name) FOR SHARE", logger: logger)
+        try await connection.run(PostgresQuery(unsafeSQL: idleTimeoutStatement), logger: logger)
+        var binds = PostgresBindings()
+        binds.append(name)
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: Self.fenceQuery, binds: binds), logger: logger)
         var found: (holder: String, epoch: Int64, live: Bool)?
         for try await row in rows.decode((String, Int64, Bool).self) { found = row }
+        try verify(found)
+    }
+
+    /// The fence's first statement: the transaction may stay idle no longer than the lease's ttl.
+    var idleTimeoutStatement: String {
+        "SET LOCAL idle_in_transaction_session_timeout = \(max(1, Int(ttl.inSeconds * 1000)))"
+    }
+
+    /// The fence's query (`$1`: the lease's name): the lease row, locked until the transaction ends,
+    /// with whether it is live at the time of the statement.
+    static let fenceQuery = "SELECT holder, epoch, expires_at > statement_timestamp() FROM leader_lease WHERE name = $1 FOR SHARE"
+
+    /// The fence's verdict on the row `fenceQuery` found: `LeaseLost` unless it is this lease, live.
+    func verify(_ found: (holder: String, epoch: Int64, live: Bool)?) throws {
         guard let found, found.holder == holder, found.epoch == epoch, found.live else {
             throw LeaseLost(lease: self, found: found)
         }

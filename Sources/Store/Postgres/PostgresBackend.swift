@@ -30,14 +30,20 @@ package final class PostgresBackend: Sendable {
     /// Brings the database to the schema this obligd expects (`PostgresMigrations`), on a connection
     /// of its own.
     package func prepare() async throws {
+        try await withConnection { connection in try await PostgresMigrations.migrate(connection, logger: logger) }
+    }
+
+    /// Runs `body` on a connection of its own, closed after whatever happened.
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         do {
-            try await PostgresMigrations.migrate(connection, logger: logger)
+            let result = try await body(connection)
+            _ = try? await connection.close()
+            return result
         } catch {
-            try? await connection.close()
+            _ = try? await connection.close()
             throw error
         }
-        try? await connection.close()
     }
 
     /// Runs `body` in one write transaction and returns once it committed.
@@ -107,26 +113,17 @@ package final class PostgresBackend: Sendable {
 }
 
 extension PostgresBackend {
-    /// `LeaderLease.check` inside a write transaction on the session's thread: the lease row locked
-    /// (`FOR SHARE`) and still this node's, same epoch, not expired by the database's clock; else
-    /// `LeaseLost`. A node paused past its lease and overtaken can then commit nothing at all.
+    /// `LeaderLease.check` inside a write transaction on the session's thread (the same statements
+    /// and verdict): a node paused past its lease and overtaken can then commit nothing at all.
     static func fence(_ lease: LeaderLease, _ session: PostgresSession) throws {
-        let idle = max(1, Int(lease.ttl.inSeconds * 1000))
-        try session.run("SET LOCAL idle_in_transaction_session_timeout = \(idle)", [])
-        let row = try session.row(
-            """
-            SELECT holder, epoch, CASE WHEN expires_at > statement_timestamp() THEN 1 ELSE 0 END AS live
-            FROM leader_lease WHERE name = ? FOR SHARE
-            """, [lease.name])
-        let found = try row.map {
+        try session.run(lease.idleTimeoutStatement, [])
+        let found = try session.row(LeaderLease.fenceQuery, [lease.name]).map {
             (
                 holder: try $0.decode(0, "leader_lease.holder") as String, epoch: try $0.decode(1, "leader_lease.epoch") as Int64,
                 live: try $0.decode(2, "live") as Bool
             )
         }
-        guard let found, found.holder == lease.holder, found.epoch == lease.epoch, found.live else {
-            throw LeaseLost(lease: lease, found: found)
-        }
+        try lease.verify(found)
     }
 
     /// Takes the database's lease for `node`, on a connection of its own (closed after), and fences
@@ -154,14 +151,6 @@ extension PostgresBackend {
     }
 
     private func withLeaseConnection<T: Sendable>(_ body: (LeaderLeases) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
-        do {
-            let result = try await body(LeaderLeases(connection: connection, logger: logger))
-            _ = try? await connection.close()
-            return result
-        } catch {
-            _ = try? await connection.close()
-            throw error
-        }
+        try await withConnection { connection in try await body(LeaderLeases(connection: connection, logger: logger)) }
     }
 }
