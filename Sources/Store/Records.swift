@@ -111,26 +111,9 @@ package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, 
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// The columns `sqlColumns` gives, for GRDB (tests that write through the pool).
     package func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
-        container["entityId"] = entityId
-        container["ruleId"] = ruleId
-        container["title"] = title
-        container["triggerKey"] = triggerKey
-        container["start"] = start
-        container["period"] = period
-        container["roll"] = roll
-        container["due"] = due
-        container["dueInstant"] = dueInstant
-        container["calendars"] = calendars
-        container["provisional"] = provisional
-        container["status"] = status
-        container["nextStageIndex"] = nextStageIndex
-        container["nextReminderAt"] = nextReminderAt
-        container["closedOn"] = closedOn
-        container["closedNote"] = closedNote
-        container["createdAt"] = createdAt
-        container["updatedAt"] = updatedAt
+        for column in sqlColumns() { container[column.name] = DatabaseValue(column.value) }
     }
 }
 
@@ -221,15 +204,18 @@ package struct ClassificationRecord: Codable, Sendable, Equatable, FetchableReco
         self.untilInstant = untilInstant
     }
 
-    /// Decodes `SELECT *` by position (the table's column order).
-    package init(row: Row) throws {
-        entityId = try row.decode(0, "classification.entityId")
-        ruleId = try row.decode(1, "classification.ruleId")
-        since = try row.decode(2, "classification.since")
-        sinceInstant = try row.decode(3, "classification.sinceInstant")
-        until = try row.decodeIfPresent(4, "classification.until")
-        untilInstant = try row.decodeIfPresent(5, "classification.untilInstant")
+    /// Decodes a row of `entityId, ruleId, since, sinceInstant, until, untilInstant` (the table's
+    /// columns, `SELECT *`) by position: a busy gauge reads a span on every report. A stored value that
+    /// does not parse is an error naming the column.
+    package init(row: SQLRow) throws {
+        self.init(
+            entityId: try row.decode(0, "classification.entityId"), ruleId: try row.decode(1, "classification.ruleId"),
+            since: try row.decode(2, "classification.since"), sinceInstant: try row.decode(3, "classification.sinceInstant"),
+            until: try row.decode(4, "classification.until"), untilInstant: try row.decode(5, "classification.untilInstant"))
     }
+
+    /// A GRDB row (tests that read through the pool), read as `init(row: SQLRow)` reads it.
+    package init(row: Row) throws { try self.init(row: SQLRow(row)) }
 
     package func encode(to container: inout PersistenceContainer) {
         container["entityId"] = entityId
@@ -302,7 +288,7 @@ extension Obligation {
     }
 
     /// The columns an INSERT writes (without `id` while the database is still to assign it).
-    package func sqlColumns() throws -> [(name: String, value: SQLValue)] {
+    package func sqlColumns() -> [(name: String, value: SQLValue)] {
         let values: [any SQLColumn] = [
             id, entityId, ruleId, title, triggerKey, start, period, roll, due, dueInstant, calendars, provisional, status,
             nextStageIndex, nextReminderAt, closedOn, closedNote, createdAt, updatedAt

@@ -24,11 +24,11 @@ package struct StringMap: Hashable, Sendable, Codable, DatabaseValueConvertible 
         values = object
     }
 
-    package var databaseValue: DatabaseValue { json.databaseValue }
+    /// The stored form (`sqlValue`) as a GRDB value.
+    package var databaseValue: DatabaseValue { DatabaseValue(sqlValue) }
 
-    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StringMap? {
-        String.fromDatabaseValue(dbValue).flatMap(StringMap.init(json:))
-    }
+    /// Read as `init?(sqlValue:)` reads the stored form.
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StringMap? { StringMap(sqlValue: SQLValue(dbValue)) }
 
     package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

@@ -19,7 +19,7 @@ extension Recorder {
             let stored = try sql.rows(
                 "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification WHERE entityId = ? AND ruleId = ? ORDER BY sinceInstant",
                 [e.id, rule.id]
-            ).map(ClassificationRecord.init(span:))
+            ).map(ClassificationRecord.init(row:))
             guard stored != spans else { continue }
             try sql.execute("DELETE FROM classification WHERE entityId = ? AND ruleId = ?", e.id, rule.id)
             for span in spans { try sql.insert(span, returningID: false) }
@@ -78,7 +78,7 @@ extension Recorder {
             let open = try sql.row(
                 "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification WHERE entityId = ? AND ruleId = ? AND until IS NULL",
                 [e.id, rule.id]
-            ).map(ClassificationRecord.init(span:))
+            ).map(ClassificationRecord.init(row:))
             let instant = Instant(secondsSinceEpoch: at)
             if holds, open == nil {
                 // An earlier report of this same instant closed the span: the last value of the instant
@@ -86,7 +86,7 @@ extension Recorder {
                 if var closed = try sql.row(
                     "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification WHERE entityId = ? AND ruleId = ? AND untilInstant = ?",
                     [e.id, rule.id, at]
-                ).map(ClassificationRecord.init(span:)) {
+                ).map(ClassificationRecord.init(row:)) {
                     closed.until = nil
                     closed.untilInstant = nil
                     try storeUntil(of: closed)
@@ -145,7 +145,7 @@ extension Recorder {
         return try sql.rows(
             "SELECT entityId, ruleId, since, sinceInstant, until, untilInstant FROM classification\(condition) ORDER BY entityId, ruleId, sinceInstant",
             arguments
-        ).map(ClassificationRecord.init(span:))
+        ).map(ClassificationRecord.init(row:))
     }
 
     /// What a retention rule keeps: from an event, until a day.
@@ -177,17 +177,5 @@ extension Recorder {
             }
         }
         return out.sorted { ($0.keepUntil, $0.entity, $0.event) < ($1.keepUntil, $1.entity, $1.event) }
-    }
-}
-
-extension ClassificationRecord {
-    /// Decodes a row of `entityId, ruleId, since, sinceInstant, until, untilInstant` (the table's
-    /// columns) by position: a busy gauge reads a span on every report. A stored value that does not
-    /// parse is an error naming the column.
-    fileprivate init(span row: SQLRow) throws {
-        self.init(
-            entityId: try row.decode(0, "classification.entityId"), ruleId: try row.decode(1, "classification.ruleId"),
-            since: try row.decode(2, "classification.since"), sinceInstant: try row.decode(3, "classification.sinceInstant"),
-            until: try row.decode(4, "classification.until"), untilInstant: try row.decode(5, "classification.untilInstant"))
     }
 }

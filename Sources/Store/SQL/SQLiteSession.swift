@@ -112,15 +112,32 @@ package final class SQLiteSession: SQLSession {
 extension SQLRow {
     /// A GRDB row as an `SQLRow` (the few GRDB reads left: tests, records' GRDB conformances).
     init(_ row: Row) {
-        let values: [SQLValue] = row.databaseValues.map { v in
-            switch v.storage {
-            case .null: .null
-            case let .int64(i): .integer(i)
-            case let .double(d): .real(d)
-            case let .string(t): .text(t)
-            case let .blob(b): .blob([UInt8](b))
-            }
+        self.init(columns: Array(row.columnNames), values: row.databaseValues.map(SQLValue.init))
+    }
+}
+
+extension SQLValue {
+    /// A GRDB value in the same storage class.
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case let .int64(i): self = .integer(i)
+        case let .double(d): self = .real(d)
+        case let .string(t): self = .text(t)
+        case let .blob(b): self = .blob([UInt8](b))
         }
-        self.init(columns: Array(row.columnNames), values: values)
+    }
+}
+
+extension DatabaseValue {
+    /// An `SQLValue` as GRDB stores it.
+    init(_ value: SQLValue) {
+        switch value {
+        case .null: self = .null
+        case let .integer(i): self = i.databaseValue
+        case let .real(d): self = d.databaseValue
+        case let .text(t): self = t.databaseValue
+        case let .blob(b): self = Data(b).databaseValue
+        }
     }
 }
