@@ -25,7 +25,7 @@ extension ObligationStore {
         let dir = backupDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
-        // Two backups in one second get -2, -3, ...: names sort by time either way.
+        // Two backups in one second get -2, -3, ... (`backupOrder` sorts them after the first).
         var name = "obligd-\(stamp).sqlite"
         var n = 1
         while FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(name)) {
@@ -36,7 +36,7 @@ extension ObligationStore {
         var removed: [String] = []
         if let keep {
             let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-                .filter { $0.hasPrefix("obligd-") && $0.hasSuffix(".sqlite") }.sorted()
+                .filter { $0.hasPrefix("obligd-") && $0.hasSuffix(".sqlite") }.sorted { Self.backupOrder($0) < Self.backupOrder($1) }
             for name in names.dropLast(max(keep, 1)) {
                 let file = (dir as NSString).appendingPathComponent(name)
                 try FileManager.default.removeItem(atPath: file)
@@ -44,6 +44,15 @@ extension ObligationStore {
             }
         }
         return (report, removed)
+    }
+
+    /// A backup's place in time from its name: the stamp, then the number a second backup in the same
+    /// second got (1 for the first). Why not the name itself: "…Z-2.sqlite" sorts before "…Z.sqlite",
+    /// and `--keep` then removed the second of three backups taken in one second instead of the first.
+    static func backupOrder(_ name: String) -> (String, Int) {
+        let stem = name.dropFirst("obligd-".count).dropLast(".sqlite".count)
+        guard let z = stem.range(of: "Z-", options: .backwards), let n = Int(stem[z.upperBound...]) else { return (String(stem), 1) }
+        return (String(stem[..<z.lowerBound]) + "Z", n)
     }
 
     /// Copies the database to `path` (a new file; an existing one is refused), verifies the copy and
