@@ -152,7 +152,10 @@ let package = Package(
         // without OBLIGD_TEST_POSTGRES_URL (scripts/test sets it). The URL and password tests need no server.
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Store", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
+            dependencies: [
+                "Store", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")
+            ]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", .product(name: "GRDB", package: "GRDB.swift")]
         )

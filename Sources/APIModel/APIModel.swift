@@ -350,10 +350,17 @@ package struct Health: Codable, Sendable {
     package var nextDue: ObligationView?
     package var rules: Int
     package var receivers: [ReceiverView]
+    /// `standalone` (SQLite) or, on PostgreSQL, `leader`, `follower`, `disagrees` or `unreachable`.
+    package var role: String?
+    /// In a cluster, what is wrong with this node's place in it (its configuration differs from the
+    /// cluster's, the database is unreachable); nil when nothing is.
+    package var cluster: String?
     package init(
         status: String, version: String, openObligations: Int, overdue: Int, nextDue: ObligationView?, rules: Int,
-        receivers: [ReceiverView] = []
+        receivers: [ReceiverView] = [], role: String? = nil, cluster: String? = nil
     ) {
+        self.role = role
+        self.cluster = cluster
         self.status = status
         self.version = version
         self.openObligations = openObligations

@@ -26,6 +26,8 @@ package struct APIServer: Sendable {
     package let metrics: EventMetrics
     /// `http://HOST:PORT` of the read-only TCP listener, when obligd runs one: feed URLs start with it.
     package let feedBaseURL: String?
+    /// This node's place in the cluster (standalone on SQLite).
+    let node: ClusterNode
 
     package init(
         store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
@@ -33,6 +35,18 @@ package struct APIServer: Sendable {
         receivers: @escaping @Sendable () async throws -> [ReceiverQueue] = { [] }, metrics: EventMetrics = EventMetrics(),
         feedBaseURL: String? = nil
     ) {
+        self.init(
+            store: store, config: config, clock: clock, reload: reload, onWrite: onWrite, receivers: receivers, metrics: metrics,
+            feedBaseURL: feedBaseURL, node: ClusterNode(leadership: Leadership(.standalone), leaseSeconds: 0))
+    }
+
+    init(
+        store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
+        reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void,
+        receivers: @escaping @Sendable () async throws -> [ReceiverQueue], metrics: EventMetrics, feedBaseURL: String?,
+        node: ClusterNode
+    ) {
+        self.node = node
         self.metrics = metrics
         self.feedBaseURL = feedBaseURL
         self.store = store
@@ -53,6 +67,7 @@ package struct APIServer: Sendable {
         addFeedRoutes(to: router)
         addMetricsRoute(to: router)
         addCalendarPreviewRoute(to: router)
+        addClusterRoute(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(
@@ -177,10 +192,17 @@ package struct APIServer: Sendable {
             let summary = try r.summary()
             return (summary, try summary.next.map { try Views.obligation($0, in: r) })
         }
-        let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" }
+        let role = node.leadership.role
+        let clusterProblem: String? =
+            switch role {
+            case .disagrees, .unreachable: role.summary
+            default: nil
+            }
+        let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" } && clusterProblem == nil
         return Health(
             status: healthy ? "ready" : "degraded", version: Self.version,
-            openObligations: summary.open, overdue: summary.overdue, nextDue: next, rules: rules, receivers: receivers)
+            openObligations: summary.open, overdue: summary.overdue, nextDue: next, rules: rules, receivers: receivers,
+            role: role.name, cluster: clusterProblem)
     }
 
     func list(_ req: Request) async throws -> [ObligationView] {

@@ -59,6 +59,11 @@ package struct Daemon: Sendable {
         // Read at start: a changed "access" takes effect when obligd restarts.
         let access = try AccessPolicy.load(config.configuration)
         let store = try await openStore(paths, database, logger: logger)
+        // What only the leader runs (the scheduler, delivery's own writes, recomputation) writes through
+        // the leader's view: on PostgreSQL each of those writes passes the lease's fence.
+        let leaderStore = store.forLeader()
+        let leadership = Leadership(database == nil ? .standalone : .unreachable(reason: "not connected yet"))
+        let fingerprint: @Sendable () -> String = { ConfigFingerprint.of(config.configuration) }
         let wallClock = try WallClock()
         let clock: @Sendable () -> Instant = { wallClock.now() }
         let logger = self.logger
@@ -73,31 +78,49 @@ package struct Daemon: Sendable {
             store: store, configuration: currentConfig, journal: journal, logger: Logger(label: "obligd.delivery"), metrics: metrics,
             onReceiverChange: { statusBox.refresh() })
         let scheduler = ReminderScheduler(
-            store: store, configuration: currentConfig, clock: wallClock, logger: logger,
+            store: leaderStore, configuration: currentConfig, clock: wallClock, logger: logger,
             heartbeat: heartbeat, heartbeatIntervalSeconds: watchdog, metrics: metrics,
             onSent: { _ in dispatcher.wake() })
         // A pass that re-derives or moves many obligations can outlast TimeoutStartSec at start (and the
         // reload timeout): each progress report extends it by 30 s and says how far it got.
-        let recompute = Recomputation(store: store, logger: logger) { text in
+        let recompute = Recomputation(store: leaderStore, logger: logger) { text in
             notifier.notify("EXTEND_TIMEOUT_USEC=30000000\nSTATUS=\(text)")
         }
         // Changes made while obligd was stopped (an upgrade with a new calendar year, an edited rule
         // pack) are applied before any reminder fires.
         let timer = ContinuousClock()
-        let startBegan = timer.now
-        let atStart = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: "start")
-        metrics.recomputed(in: timer.now - startBegan)
-        if atStart.examined > 0 || !atStart.rulesChanged.isEmpty || atStart.underived > 0 {
-            logger.notice(
-                "configuration changed since the last run: \(atStart.moved) obligations moved, \(atStart.confirmed) confirmed; rules new or changed: \(atStart.rulesChanged.joined(separator: ", ")) (\(atStart.ruleOpened) opened, \(atStart.ruleMoved) moved); \(atStart.underived) no longer given by the facts"
-            )
+        let catchUp: @Sendable (String) async throws -> Void = { actor in
+            let began = timer.now
+            let r = try await recompute.run(config: config.configuration, previous: nil, now: clock(), actor: actor)
+            metrics.recomputed(in: timer.now - began)
+            if r.examined > 0 || !r.rulesChanged.isEmpty || r.underived > 0 {
+                logger.notice(
+                    "configuration changed since the last run: \(r.moved) obligations moved, \(r.confirmed) confirmed; rules new or changed: \(r.rulesChanged.joined(separator: ", ")) (\(r.ruleOpened) opened, \(r.ruleMoved) moved); \(r.underived) no longer given by the facts"
+                )
+            }
         }
+        // On PostgreSQL: take the lease now if no node leads, so a leader catches up before it serves.
+        let leaseService = database.map { db in
+            LeadershipService(
+                store: store, leadership: leadership,
+                node: .init(name: DatabaseOption.nodeName, version: APIServer.version, fingerprint: "", role: ""),
+                ttlSeconds: db.leaseSeconds, fingerprint: fingerprint, logger: logger, onChange: { statusBox.refresh() })
+        }
+        await leaseService?.step()
+        let ledAtStart = leadership.role.isLeading
+        if ledAtStart { try await catchUp("start") }
         let reload: @Sendable () async throws -> String = {
             notifier.reloading()
             defer { notifier.notify("READY=1") }
             let previous = config.configuration
             let fresh = try config.reload()
             await dispatcher.reload()
+            guard leadership.role.isLeading else {
+                let summary = "\(fresh.rules.count) rules (fingerprint \(fingerprint())); the leader recomputes obligations"
+                logger.notice("configuration reloaded: \(summary)")
+                notifier.status("reloaded: \(summary)")
+                return summary
+            }
             let began = timer.now
             let r = try await recompute.run(config: fresh, previous: previous, now: clock(), actor: "reload")
             metrics.recomputed(in: timer.now - began)
@@ -122,10 +145,11 @@ package struct Daemon: Sendable {
                 scheduler.wake()
                 dispatcher.wake()
             },
-            receivers: { try await dispatcher.receiverQueues() }, metrics: metrics, feedBaseURL: httpListen?.baseURL)
+            receivers: { try await dispatcher.receiverQueues() }, metrics: metrics, feedBaseURL: httpListen?.baseURL,
+            node: ClusterNode(leadership: leadership, leaseSeconds: database?.leaseSeconds ?? 0))
         statusBox.set {
             guard let h = try? await api.health() else { return }
-            notifier.status(Self.statusText(h))
+            notifier.status(Self.statusText(h, leadership.role))
         }
         let router = api.router()
         OutboxRoutes(dispatcher: dispatcher).add(to: router, api: api)
@@ -138,18 +162,22 @@ package struct Daemon: Sendable {
             // either way each request is then allowed or refused by the caller's credentials (AccessPolicy).
             chmod(socketPath, access.socketMode)
             let health = try? await api.health()
-            let status = health.map(Self.statusText) ?? "ready"
+            let status = health.map { Self.statusText($0, leadership.role) } ?? "ready"
             logger.notice("obligd ready on \(socketPath)\(inherited == nil ? "" : " (from systemd)"): \(status)")
             notifier.ready(status: status)
         }
         let listener = httpListen.map { ReadOnlyListener(api: api, address: $0, logger: logger) }
         let group = ServiceGroup(
             configuration: .init(
-                services: (listener.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
-                    .init(service: app), .init(service: SchedulerService(scheduler: scheduler)),
-                    .init(service: DeliveryService(dispatcher: dispatcher)),
-                    .init(service: ReloadService(reload: reload, logger: logger))
-                ] + (database == nil ? [] : [.init(service: LeaseService(store: store, logger: logger))]),
+                // Stopped in reverse order: the duties stop before the lease is given up.
+                services: (listener.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [.init(service: app)]
+                    + (leaseService.map { [.init(service: $0)] } ?? []) + [
+                        .init(
+                            service: LeaderDutiesService(
+                                leadership: leadership, scheduler: scheduler, dispatcher: dispatcher, store: leaderStore,
+                                takeOver: { try await catchUp("takeover") }, preparedAtStart: ledAtStart, logger: logger)),
+                        .init(service: ReloadService(reload: reload, logger: logger))
+                    ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("obligd starting: state \(paths.stateDirectory), config \(paths.configDirectory ?? "embedded defaults")")
@@ -163,10 +191,12 @@ package struct Daemon: Sendable {
         logger.notice("obligd stopped")
     }
 
-    /// "3 open, 1 overdue, next ...", then each receiver that is not delivering.
-    static func statusText(_ h: Health) -> String {
+    /// "3 open, 1 overdue, next ...", then each receiver that is not delivering; in a cluster, first
+    /// the node's role ("leader (epoch 4)", "follower of host:123", a configuration that differs).
+    static func statusText(_ h: Health, _ role: Leadership.Role) -> String {
+        let prefix = role.summary.isEmpty ? "" : role.summary + " | "
         let counts =
-            "\(h.openObligations) open, \(h.overdue) overdue"
+            prefix + "\(h.openObligations) open, \(h.overdue) overdue"
             + (h.nextDue.map { ", next \($0.due) \($0.entity) \($0.rule ?? $0.title)" } ?? "")
         let problems = h.receiverProblems
         return problems.isEmpty ? counts : "DEGRADED: " + problems.joined(separator: "; ") + " | " + counts

@@ -95,7 +95,12 @@ package final class ReminderScheduler: Sendable {
                 _ = await clock.sleep(until: clock.now().adding(seconds: 5))
                 continue
             }
-            var next = try await nextReminder()
+            var next: Instant?
+            do { next = try await nextReminder() } catch {
+                logger.error("scheduler could not read the next reminder, retrying in 5 s: \(error)")
+                _ = await clock.sleep(until: clock.now().adding(seconds: 5))
+                continue
+            }
             if !armed {
                 armed = true
                 logger.notice(

@@ -119,7 +119,7 @@ extension ObligationStore {
             }
             let obligations = try Int.fetchOne(db, sql: "SELECT count(*) FROM obligation") ?? 0
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-            return BackupReport(path: path, bytes: bytes ?? 0, auditRows: walk.count, lastHash: walk.previous, obligations: obligations)
+            return BackupReport(path: path, bytes: bytes, auditRows: walk.count, lastHash: walk.previous, obligations: obligations)
         }
     }
 }

@@ -15,6 +15,24 @@ package final class ObligationStore: Sendable {
     let backend: Backend
     /// The SQLite file, or the PostgreSQL server as it may be shown (no password).
     package let path: String
+    /// Whether writes are the leader's (`forLeader()`): on PostgreSQL each passes the lease's fence.
+    let fencing: Bool
+
+    /// The same state, for the leader's work: the scheduler, delivery and recomputation write through
+    /// it. On PostgreSQL each of its writes passes the fence of the lease this node holds (and fails
+    /// with `LeaseLost` or `NotLeading` otherwise), so a node that lost the lease, even one paused
+    /// and unaware, commits no claim; `confirmLeading()` checks the lease before a send. On SQLite,
+    /// where the state directory's lock makes the running obligd the only one, it is this store.
+    package func forLeader() -> ObligationStore {
+        guard case .postgres = backend else { return self }
+        return ObligationStore(backend: backend, path: path, fencing: true)
+    }
+
+    private init(backend: Backend, path: String, fencing: Bool) {
+        self.backend = backend
+        self.path = path
+        self.fencing = fencing
+    }
 
     /// The SQLite pool, for what only SQLite has (backups by file copy, its migrations, tests).
     var pool: DatabasePool {
@@ -46,6 +64,7 @@ package final class ObligationStore: Sendable {
         try await postgres.prepare()
         backend = .postgres(postgres)
         path = display
+        fencing = false
     }
 
     package init(path: String) throws {
@@ -63,10 +82,11 @@ package final class ObligationStore: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
         backend = .sqlite(pool, GroupCommit(writer: pool))
+        fencing = false
     }
 
     /// Closes the PostgreSQL connections (postgres-nio requires it before they are released); SQLite's
-    /// pool closes with the store.
+    /// pool closes with the store. Close the store `forLeader()` came from, not that view.
     package func close() async {
         if case let .postgres(pg) = backend { await pg.close() }
     }
@@ -95,7 +115,7 @@ package final class ObligationStore: Sendable {
     func writeSQL<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
         switch backend {
         case let .sqlite(_, commits): try await commits.write { db in try body(SQLiteSession(db)) }
-        case let .postgres(pg): try await pg.write(body)
+        case let .postgres(pg): try await pg.write(fenced: fencing, body)
         }
     }
 

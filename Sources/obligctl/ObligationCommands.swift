@@ -199,6 +199,8 @@ struct StatusCommand: AsyncParsableCommand {
             writeOut(
                 "obligd \(h.version) \(h.status) on \(client.socketPath): \(h.openObligations) open, \(h.overdue) overdue, \(h.rules) rules\(h.nextDue.map { "; next: \($0.entity) \($0.rule ?? $0.title) due \(DueText.column($0)), \(DueText.left($0))" } ?? "")\n"
             )
+            if let role = h.role, role != "standalone" { writeOut("  cluster: this node is \(role) (obligctl cluster status)\n") }
+            if let problem = h.cluster { writeOut("  \(problem)\n") }
             for problem in h.receiverProblems { writeOut("  \(problem)\n") }
         }
     }

@@ -16,7 +16,7 @@ struct Obligctl: AsyncParsableCommand {
             ListCommand.self, ShowCommand.self, DoneCommand.self,
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
             OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self, BackupCommand.self, ICSCommand.self,
-            FeedCommand.self
+            FeedCommand.self, ClusterCommand.self
         ]
     )
 

@@ -54,6 +54,10 @@ struct Obligd: AsyncParsableCommand {
         help: ArgumentHelp(
             "File holding the database password (else systemd's credential obligd-db-password, if any).", valueName: "path"))
     var databasePasswordFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "With --database: how long the leader's lease lasts unrenewed, 3 to 600 (default 10); a dead or hung "
+                + "leader is taken over within it plus a third.", valueName: "seconds")) var leaseSeconds: Int64?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -83,7 +87,7 @@ struct Obligd: AsyncParsableCommand {
         }
         let store: DatabaseOption?
         do {
-            store = try DatabaseOption.resolve(url: database, passwordFile: databasePasswordFile)
+            store = try DatabaseOption.resolve(url: database, passwordFile: databasePasswordFile, leaseSeconds: leaseSeconds)
         } catch {
             throw ValidationError("\(error)")
         }

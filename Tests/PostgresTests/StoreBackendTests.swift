@@ -3,6 +3,7 @@ import DeadlineKit
 import Foundation
 import Rules
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -126,40 +127,100 @@ struct StoreBackendTests {
     }
 }
 
-/// Fencing on PostgreSQL: once another node took the lease over, every write of the node that lost
-/// it fails and leaves nothing, however long it was paused.
+/// Fencing on PostgreSQL: once another node took the lease over, every leader's write of the node
+/// that lost it (`forLeader()`: firing, delivery, recomputation) fails and leaves nothing, however
+/// long it was paused; the API's writes, which any node serves, go on.
 @Suite(.enabled(if: TestPostgres.available, TestPostgres.skipReason))
 struct StoreFencingTests {
     let config = Embedded.configuration
     let now = try! Instant(parsing: "2026-03-05T02:00:00Z")
 
-    @Test func aNodeThatLostTheLeaseCommitsNothing() async throws {
+    func add(_ id: String, _ store: ObligationStore) async throws {
+        try await store.transaction(config: config, now: now, actor: "test") { r in
+            _ = try r.addEntity(id: id, name: id, zone: nil, region: nil, owner: nil, labels: [:])
+        }
+    }
+
+    @Test func aNodeThatLostTheLeaseCommitsNoLeadersWrite() async throws {
         try await TestDatabase.with(migrated: false) { db in
             let a = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
             let b = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+            await #expect(throws: NotLeading.self, "no lease yet: no leader's write") { try await add("zero", a.forLeader()) }
             #expect(try await a.lead(node: "a", ttlSeconds: 1) == .leading(epoch: 1))
-            guard case .follower(holder: "a", epoch: 1, _) = try await b.lead(node: "b", ttlSeconds: 1) else {
+            guard case .follower(holder: "a", epoch: 1, _, _) = try await b.lead(node: "b", ttlSeconds: 1) else {
                 Issue.record("b must follow while a's lease runs")
                 return
             }
-            try await a.transaction(config: config, now: now, actor: "a") { r in
-                _ = try r.addEntity(id: "one", name: "One", zone: nil, region: nil, owner: nil, labels: [:])
-            }
+            try await add("one", a.forLeader())
+            await #expect(throws: NotLeading.self) { try await add("b-as-leader", b.forLeader()) }
+            try await add("b-api", b)
             try await Task.sleep(for: .milliseconds(1500))  // a is "paused" past its lease
             #expect(try await b.lead(node: "b", ttlSeconds: 10) == .leading(epoch: 2))
-            await #expect(throws: LeaseLost.self) {
-                try await a.transaction(config: config, now: now, actor: "a") { r in
-                    _ = try r.addEntity(id: "two", name: "Two", zone: nil, region: nil, owner: nil, labels: [:])
-                }
-            }
+            await #expect(throws: LeaseLost.self) { try await add("two", a.forLeader()) }
+            await #expect(throws: LeaseLost.self) { try await a.forLeader().confirmLeading() }
+            try await b.forLeader().confirmLeading()
+            try await add("a-api", a)
             #expect(try await a.renewLeadership() == false)
-            try await b.transaction(config: config, now: now, actor: "b") { r in
-                _ = try r.addEntity(id: "three", name: "Three", zone: nil, region: nil, owner: nil, labels: [:])
-            }
+            await #expect(throws: NotLeading.self, "a forgot the lease it lost") { try await add("two", a.forLeader()) }
+            try await add("three", b.forLeader())
             let ids = try await b.snapshot(config: config, now: now) { r in try r.entities().map(\.id) }
-            #expect(ids == ["one", "three"])
+            #expect(ids.sorted() == ["a-api", "b-api", "one", "three"])
             await a.close()
             await b.close()
+        }
+    }
+
+    /// A write through any node wakes the leader: `watchChanges` hears the commit, and no write of
+    /// the leader's own (which wakes its services itself) is announced.
+    @Test func theLeaderHearsWritesOfOtherNodes() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let leader = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+            let other = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+            #expect(try await leader.lead(node: "l", ttlSeconds: 30) == .leading(epoch: 1))
+            let heard = Mutex(0)
+            let watch = Task { await leader.watchChanges { heard.withLock { $0 += 1 } } }
+            try await Task.sleep(for: .milliseconds(500))  // LISTEN is in place
+            try await add("x", leader.forLeader())
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(heard.withLock { $0 } == 0, "a leader's write is not announced")
+            try await add("y", other)
+            try await eventually("the leader hears the other node's commit") { heard.withLock { $0 } == 1 }
+            watch.cancel()
+            await watch.value
+            await leader.close()
+            await other.close()
+        }
+    }
+
+    /// Configuration agreement: a node whose fingerprint differs from the cluster's (the lease's)
+    /// does not take an expired lease while a node sharing it was seen within the lease; once none
+    /// has been, it does, and its fingerprint becomes the cluster's.
+    @Test func aNodeWithAnotherConfigurationLeadsOnlyWhenNoNodeAgrees() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let store = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+            func beat(_ name: String, _ fp: String) async throws {
+                try await store.heartbeat(.init(name: name, version: "t", fingerprint: fp, role: "follower"))
+            }
+            try await beat("a", "X")
+            #expect(try await store.lead(node: "a", ttlSeconds: 1, fingerprint: "X") == .leading(epoch: 1))
+            try await beat("b", "X")
+            try await beat("c", "Y")
+            try await Task.sleep(for: .milliseconds(1200))  // a's lease expired; b was seen within 1 s
+            try await beat("b", "X")
+            guard
+                case .follower(holder: "a", epoch: 1, _, fingerprint: "X") = try await store.lead(
+                    node: "c", ttlSeconds: 1, fingerprint: "Y")
+            else {
+                Issue.record("c (Y) must not overtake while b (X) runs")
+                return
+            }
+            #expect(try await store.lead(node: "b", ttlSeconds: 1, fingerprint: "X") == .leading(epoch: 2))
+            try await Task.sleep(for: .milliseconds(1200))  // b went silent and its lease expired
+            #expect(try await store.lead(node: "c", ttlSeconds: 1, fingerprint: "Y") == .leading(epoch: 3))
+            let status = try #require(try await store.clusterStatus())
+            #expect(status.lease?.fingerprint == "Y" && status.lease?.holder == "c")
+            #expect(status.nodes.map(\.report.name) == ["a", "b", "c"])
+            await store.close()
         }
     }
 }

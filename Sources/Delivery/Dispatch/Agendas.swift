@@ -18,7 +18,7 @@ extension Dispatcher {
             if at <= now {
                 // One write per receiver and day (the ledger decides), not one per pass.
                 if agendaDays.withLock({ $0[receiver.name] }) != today.description {
-                    if try await store.queueAgenda(receiver: receiver.name, day: today.description, now: now) {
+                    if try await leader.queueAgenda(receiver: receiver.name, day: today.description, now: now) {
                         logger.info("agenda queued", metadata: ["receiver": "\(receiver.name)", "day": "\(today)"])
                         wakeup.signal()
                     }

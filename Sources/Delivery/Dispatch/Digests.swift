@@ -21,7 +21,7 @@ extension Dispatcher {
     /// (a lone notice stays itself). Returns the head with its digest.
     func closeGroup(_ head: DeliveryHead, receiver: Receiver, now: Int64) async throws -> DeliveryHead {
         var h = head
-        h.delivery.digest = try await store.formDigest(receiver: receiver.name, now: now)
+        h.delivery.digest = try await leader.formDigest(receiver: receiver.name, now: now)
         return h
     }
 

@@ -25,7 +25,11 @@ import Telemetry
 /// transaction; nothing a receiver is owed is dropped without an operator's audited `drop`. A crash between a receiver's 2xx and that transaction resends the message with the same
 /// webhook-id, which Standard Webhooks receivers deduplicate; nothing is ever lost.
 package final class Dispatcher: Sendable {
+    /// The state, for what operators ask of delivery through the API (on any node).
     let store: ObligationStore
+    /// The same state for the loop's own writes (routing, outcomes, digests, agendas): on PostgreSQL
+    /// each passes the fence of this node's lease, so a node that lost it records no outcome.
+    let leader: ObligationStore
     let configuration: @Sendable () -> Configuration
     let environment: [String: String]
     let clock: any DeliveryClock
@@ -67,6 +71,7 @@ package final class Dispatcher: Sendable {
         self.onReceiverChange = onReceiverChange
         self.metrics = metrics
         self.store = store
+        self.leader = store.forLeader()
         self.configuration = configuration
         self.environment = environment
         self.clock = clock
@@ -151,7 +156,16 @@ package final class Dispatcher: Sendable {
 
     // MARK: The loop
 
+    /// Delivers until cancelled, then shuts down the HTTP client: the whole life of a dispatcher
+    /// that always leads (SQLite, tests).
     package func run() async throws {
+        try await runTerm()
+        try? await client.shutdown()
+    }
+
+    /// Delivers until cancelled, as `run()`, but keeps the HTTP client: one term of leadership of a
+    /// node on PostgreSQL, which may lead again later (`shutdown()` at the end).
+    package func runTerm() async throws {
         var buckets: [String: (limit: RateLimit, bucket: TokenBucket)] = [:]
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
@@ -218,7 +232,6 @@ package final class Dispatcher: Sendable {
                 await wakeup.wait(until: nextWake, clock: clock)
             }
         }
-        try? await client.shutdown()
         logger.info("delivery stopped")
     }
 
@@ -258,7 +271,7 @@ package final class Dispatcher: Sendable {
         }
         // Journaled before the commit: a crash in between journals these rows again on restart, which
         // is better than never.
-        try await store.dispatch(routings, invalid: invalid, now: now)
+        try await leader.dispatch(routings, invalid: invalid, now: now)
         return rows.count == Self.batch
     }
 
@@ -282,6 +295,13 @@ package final class Dispatcher: Sendable {
             notification = message.notification
             let format = receiver.makeFormat()
             let request = try format.request(for: message, now: started)
+            // A node that lost the lease (paused past it, cut off) must not send: another node leads.
+            do { try await leader.confirmLeading() } catch {
+                if Task.isCancelled { return }
+                logger.warning("not sending to \(receiver.name): \(error)")
+                try? await Task.sleep(for: .seconds(1))
+                return
+            }
             do {
                 let response = try await transport.send(request, timeout: receiver.timeout)
                 httpStatus = response.status
@@ -309,7 +329,7 @@ package final class Dispatcher: Sendable {
                 + "Fix it (obligctl notify test \(receiver.name) shows its answer), then run: obligctl receiver resume \(receiver.name)"
             do {
                 let (pause, began) = try await Task {
-                    try await self.store.pauseReceiver(d, reason: reason, now: finished, notice: notice, probeDelay: policy.probeDelay)
+                    try await self.leader.pauseReceiver(d, reason: reason, now: finished, notice: notice, probeDelay: policy.probeDelay)
                 }.value
                 if began {
                     logger.error("receiver \(receiver.name) paused: \(reason)", metadata: meta)
@@ -358,7 +378,7 @@ package final class Dispatcher: Sendable {
         let note = gaveUp.map { "receiver \(receiver.name): \($0)" }
         let resumed: ReceiverPause?
         do {
-            resumed = try await Task { try await self.store.recordDelivery(record, auditNote: note) }.value
+            resumed = try await Task { try await self.leader.recordDelivery(record, auditNote: note) }.value
         } catch {
             logger.error("could not record a delivery outcome: \(String(describing: error))", metadata: meta)
             return
@@ -373,7 +393,7 @@ package final class Dispatcher: Sendable {
             let notice =
                 "Receiver \(receiver.name) has been failing for \((finished - since) / 60_000) min; obligd keeps retrying with backoff. "
                 + "Check it: obligctl receiver list; obligctl notify test \(receiver.name)"
-            do { try await store.noticeFailing(record, reason: d.lastError ?? "", notice: notice, now: finished) } catch {
+            do { try await leader.noticeFailing(record, reason: d.lastError ?? "", notice: notice, now: finished) } catch {
                 logger.error("could not queue a notice that \(receiver.name) is failing: \(String(describing: error))", metadata: meta)
             }
             logger.error("receiver \(receiver.name) failing for \((finished - since) / 60_000) min: \(d.lastError ?? "")", metadata: meta)

@@ -86,7 +86,8 @@ extension Dispatcher {
         }
     }
 
-    /// Shuts down the HTTP client when `run()` was never started (tools, tests); `run()` does it itself.
+    /// Shuts down the HTTP client after `runTerm()`, or when `run()` was never started (tools, tests);
+    /// `run()` does it itself.
     package func shutdown() async {
         try? await client.shutdown()
     }

@@ -28,7 +28,11 @@ extension LeaderLease {
 
     /// The fence's query (`$1`: the lease's name): the lease row, locked until the transaction ends,
     /// with whether it is live at the time of the statement.
-    static let fenceQuery = "SELECT holder, epoch, expires_at > statement_timestamp() FROM leader_lease WHERE name = $1 FOR SHARE"
+    static let fenceQuery = leaseQuery + " FOR SHARE"
+
+    /// The lease row and whether it is live now, without a lock: what a leader reads just before it
+    /// sends a message (a send is no transaction the fence could hold).
+    static let leaseQuery = "SELECT holder, epoch, expires_at > statement_timestamp() FROM leader_lease WHERE name = $1"
 
     /// The fence's verdict on the row `fenceQuery` found: `LeaseLost` unless it is this lease, live.
     func verify(_ found: (holder: String, epoch: Int64, live: Bool)?) throws {

@@ -26,6 +26,8 @@ package struct LeaseStatus: Equatable, Sendable {
     package let heldFor: Duration
     /// How long until it expires unless renewed; zero or negative once expired.
     package let expiresIn: Duration
+    /// The configuration fingerprint its holder runs under: the cluster's (empty before #16's nodes).
+    package var fingerprint: String = ""
 
     /// Whether the lease is held now (not expired).
     package var isHeld: Bool { expiresIn > .zero }
@@ -52,4 +54,11 @@ package struct LeaseLost: Error, Equatable, Sendable, CustomStringConvertible {
     package static func == (a: Self, b: Self) -> Bool {
         a.lease == b.lease && a.found?.holder == b.found?.holder && a.found?.epoch == b.found?.epoch && a.found?.live == b.found?.live
     }
+}
+
+/// A leader's write or check on a node that holds no lease (it never led, or stepped down): what
+/// `LeaseLost` is for a lease that was held.
+package struct NotLeading: Error, Equatable, Sendable, CustomStringConvertible {
+    package init() {}
+    package var description: String { "this node does not hold the lease, so it must not act as leader" }
 }

@@ -24,18 +24,28 @@ package struct LeaderLeases: Sendable {
     /// or extends it when `node` holds it already (same epoch); nil when another node holds it.
     /// Why an expired lease of our own gets a new epoch too: a transaction of ours from before the
     /// expiry must not pass the fence of the new term.
-    package func acquire(node: String, ttl: Duration) async throws -> LeaderLease? {
+    ///
+    /// `fingerprint` is the node's configuration (calendars and rules); the lease row keeps the
+    /// leader's, the cluster's. A node whose fingerprint differs takes an expired lease only when no
+    /// other node that shares the cluster's was seen within `ttl` (`cluster_node`): a node with other
+    /// rules never overtakes one with the cluster's, so two configurations never take turns
+    /// recomputing, yet a cluster whose every node was changed still gets a leader.
+    package func acquire(node: String, ttl: Duration, fingerprint: String = "") async throws -> LeaderLease? {
         precondition(ttl > .zero, "a lease needs a positive ttl")
         let rows = try await connection.run(
             """
-            INSERT INTO leader_lease AS l (name, holder, epoch, expires_at, acquired_at)
-            VALUES (\(name), \(node), 1, now() + make_interval(secs => \(ttl.inSeconds)), now())
+            INSERT INTO leader_lease AS l (name, holder, epoch, expires_at, acquired_at, fingerprint)
+            VALUES (\(name), \(node), 1, now() + make_interval(secs => \(ttl.inSeconds)), now(), \(fingerprint))
             ON CONFLICT (name) DO UPDATE SET
                 epoch = CASE WHEN l.holder = EXCLUDED.holder AND l.expires_at > now() THEN l.epoch ELSE l.epoch + 1 END,
                 acquired_at = CASE WHEN l.holder = EXCLUDED.holder AND l.expires_at > now() THEN l.acquired_at ELSE now() END,
                 holder = EXCLUDED.holder,
-                expires_at = EXCLUDED.expires_at
-            WHERE l.expires_at <= now() OR l.holder = EXCLUDED.holder
+                expires_at = EXCLUDED.expires_at,
+                fingerprint = EXCLUDED.fingerprint
+            WHERE (l.holder = EXCLUDED.holder AND l.expires_at > now())
+               OR (l.expires_at <= now() AND (l.fingerprint = EXCLUDED.fingerprint OR NOT EXISTS (
+                   SELECT 1 FROM cluster_node n WHERE n.fingerprint = l.fingerprint AND n.name <> EXCLUDED.holder
+                   AND n.seen_at > now() - make_interval(secs => \(ttl.inSeconds)))))
             RETURNING epoch
             """, logger: logger)
         for try await epoch in rows.decode(Int64.self) { return LeaderLease(name: name, holder: node, epoch: epoch, ttl: ttl) }
@@ -44,10 +54,12 @@ package struct LeaderLeases: Sendable {
 
     /// Extends `lease` by its ttl from now; false when it is lost (another holder or epoch) or has
     /// expired, and then the node must stop leading and `acquire` again.
-    package func renew(_ lease: LeaderLease) async throws -> Bool {
+    /// `fingerprint`, when given, becomes the cluster's: the leader's configuration after a reload.
+    package func renew(_ lease: LeaderLease, fingerprint: String? = nil) async throws -> Bool {
         let rows = try await connection.run(
             """
-            UPDATE leader_lease SET expires_at = now() + make_interval(secs => \(lease.ttl.inSeconds))
+            UPDATE leader_lease SET expires_at = now() + make_interval(secs => \(lease.ttl.inSeconds)),
+                fingerprint = COALESCE(\(fingerprint), fingerprint)
             WHERE name = \(lease.name) AND holder = \(lease.holder) AND epoch = \(lease.epoch) AND expires_at > now()
             RETURNING epoch
             """, logger: logger)
@@ -68,11 +80,12 @@ package struct LeaderLeases: Sendable {
     package func current() async throws -> LeaseStatus? {
         let rows = try await connection.run(
             """
-            SELECT holder, epoch, extract(epoch FROM now() - acquired_at)::float8, extract(epoch FROM expires_at - now())::float8
+            SELECT holder, epoch, extract(epoch FROM now() - acquired_at)::float8, extract(epoch FROM expires_at - now())::float8,
+                fingerprint
             FROM leader_lease WHERE name = \(name)
             """, logger: logger)
-        for try await (holder, epoch, age, left) in rows.decode((String, Int64, Double, Double).self) {
-            return LeaseStatus(holder: holder, epoch: epoch, heldFor: .seconds(age), expiresIn: .seconds(left))
+        for try await (holder, epoch, age, left, fingerprint) in rows.decode((String, Int64, Double, Double, String).self) {
+            return LeaseStatus(holder: holder, epoch: epoch, heldFor: .seconds(age), expiresIn: .seconds(left), fingerprint: fingerprint)
         }
         return nil
     }

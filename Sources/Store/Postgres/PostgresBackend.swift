@@ -47,13 +47,23 @@ package final class PostgresBackend: Sendable {
     }
 
     /// Runs `body` in one write transaction and returns once it committed.
-    package func write<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
+    ///
+    /// - Parameter fenced: a leader's write (a reminder fired, a delivery recorded, a recomputation):
+    ///   it passes the fence of the lease this node holds, and fails with `LeaseLost` when it holds
+    ///   none or lost it. Any other write (the API's, on any node) is not fenced and tells the leader,
+    ///   by `NOTIFY` at commit, that the state changed (`watchChanges`).
+    package func write<T: Sendable>(
+        fenced: Bool = false, _ body: @Sendable @escaping (any SQLSession) throws -> T
+    ) async throws -> T {
         try await writer.run(self) { session in
+            let lease = self.lease.withLock { $0 }
+            if fenced, lease == nil { throw NotLeading() }
             try session.run("BEGIN", [])
             do {
                 try session.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))", [])
-                if let lease = self.lease.withLock({ $0 }) { try Self.fence(lease, session) }
+                if fenced, let lease { try Self.fence(lease, session) }
                 let result = try body(session)
+                if !fenced { try session.run("SELECT pg_notify('\(Self.changes)', '')", []) }
                 try session.run("COMMIT", [])
                 return result
             } catch {
@@ -62,6 +72,9 @@ package final class PostgresBackend: Sendable {
             }
         }
     }
+
+    /// The channel a write that is not the leader's notifies at commit (`watchChanges`).
+    static let changes = "obligd_changes"
 
     /// Runs `body` on a consistent snapshot (a read-only, repeatable-read transaction).
     package func read<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
@@ -117,20 +130,27 @@ extension PostgresBackend {
     /// and verdict): a node paused past its lease and overtaken can then commit nothing at all.
     static func fence(_ lease: LeaderLease, _ session: PostgresSession) throws {
         try session.run(lease.idleTimeoutStatement, [])
-        let found = try session.row(LeaderLease.fenceQuery, [lease.name]).map {
+        try lease.verify(try leaseRow(LeaderLease.fenceQuery, lease, session))
+    }
+
+    /// The lease row `query` (`LeaderLease.fenceQuery` or `leaseQuery`) finds.
+    static func leaseRow(
+        _ query: String, _ lease: LeaderLease, _ session: some SQLSession
+    ) throws -> (holder: String, epoch: Int64, live: Bool)? {
+        try session.row(query, [lease.name]).map {
             (
                 holder: try $0.decode(0, "leader_lease.holder") as String, epoch: try $0.decode(1, "leader_lease.epoch") as Int64,
                 live: try $0.decode(2, "live") as Bool
             )
         }
-        try lease.verify(found)
     }
 
-    /// Takes the database's lease for `node`, on a connection of its own (closed after), and fences
-    /// every later write with it; else the status of the node that holds it.
-    func lead(node: String, ttl: Duration) async throws -> (taken: LeaderLease?, holder: LeaseStatus?) {
+    /// Takes the database's lease for `node` under configuration `fingerprint`, on a connection of
+    /// its own (closed after), and fences the leader's writes with it; else the status of the node that
+    /// holds it (or held it last, when this node may not take it: `LeaderLeases.acquire`).
+    func lead(node: String, ttl: Duration, fingerprint: String) async throws -> (taken: LeaderLease?, holder: LeaseStatus?) {
         try await withLeaseConnection { leases in
-            if let taken = try await leases.acquire(node: node, ttl: ttl) {
+            if let taken = try await leases.acquire(node: node, ttl: ttl, fingerprint: fingerprint) {
                 lease.withLock { $0 = taken }
                 return (taken, nil)
             }
@@ -138,16 +158,33 @@ extension PostgresBackend {
         }
     }
 
-    /// Extends the lease; false (and no more writes) once it is lost.
-    func renew() async throws -> Bool {
+    /// Extends the lease (with the leader's configuration `fingerprint`); false, and no more leader
+    /// writes, once it is lost.
+    func renew(fingerprint: String?) async throws -> Bool {
         guard let held = lease.withLock({ $0 }) else { return false }
-        return try await withLeaseConnection { leases in try await leases.renew(held) }
+        let kept = try await withLeaseConnection { leases in try await leases.renew(held, fingerprint: fingerprint) }
+        if !kept { dropLease() }
+        return kept
+    }
+
+    /// Forgets the lease without telling the database: it expired (renewals failed for its length),
+    /// so this node must not write as leader even before it reaches the database again.
+    func dropLease() { lease.withLock { $0 = nil } }
+
+    /// Whether the lease this node holds is still the current one, read now (no lock): the check a
+    /// leader makes before it sends a message, which no transaction can cover.
+    func confirmLease() async throws {
+        guard let held = lease.withLock({ $0 }) else { throw NotLeading() }
+        try await read { session in
+            try held.verify(try Self.leaseRow(LeaderLease.leaseQuery, held, session))
+        }
     }
 
     /// Gives the lease up at a clean stop, so another node can take over at once.
     func resign() async {
         guard let held = lease.withLock({ $0 }) else { return }
         _ = try? await withLeaseConnection { leases in try await leases.release(held) }
+        dropLease()
     }
 
     private func withLeaseConnection<T: Sendable>(_ body: (LeaderLeases) async throws -> T) async throws -> T {

@@ -1,0 +1,67 @@
+/// `GET /v1/cluster` and `obligctl cluster status`: which node leads, under which lease, and whether
+/// every node runs the same configuration.
+package struct ClusterView: Codable, Sendable, Equatable {
+    /// `sqlite` (one obligd, standalone) or `postgresql`.
+    package var backend: String
+    /// The node that answered, and its role: `standalone`, `leader`, `follower`, `disagrees` (its
+    /// configuration differs from the cluster's, so it does not lead) or `unreachable`.
+    package var node: String
+    package var role: String
+    /// The answering node's configuration fingerprint (calendars and rules).
+    package var fingerprint: String
+    /// The lease: its holder, epoch, how long it has been held and how long until it expires unless
+    /// renewed (negative: expired), and the configuration fingerprint it leads under, the cluster's.
+    package var leader: String?
+    package var epoch: Int64?
+    package var leaseAgeSeconds: Double?
+    package var leaseExpiresInSeconds: Double?
+    package var clusterFingerprint: String?
+    /// Every node seen in the last hour.
+    package var nodes: [ClusterNodeView]
+
+    package init(
+        backend: String, node: String, role: String, fingerprint: String, leader: String? = nil, epoch: Int64? = nil,
+        leaseAgeSeconds: Double? = nil, leaseExpiresInSeconds: Double? = nil, clusterFingerprint: String? = nil,
+        nodes: [ClusterNodeView]
+    ) {
+        self.backend = backend
+        self.node = node
+        self.role = role
+        self.fingerprint = fingerprint
+        self.leader = leader
+        self.epoch = epoch
+        self.leaseAgeSeconds = leaseAgeSeconds
+        self.leaseExpiresInSeconds = leaseExpiresInSeconds
+        self.clusterFingerprint = clusterFingerprint
+        self.nodes = nodes
+    }
+}
+
+/// One node as the database last saw it.
+package struct ClusterNodeView: Codable, Sendable, Equatable {
+    package var name: String
+    package var version: String
+    package var fingerprint: String
+    /// Its role at its last heartbeat.
+    package var role: String
+    package var upSeconds: Double
+    package var lastSeenSecondsAgo: Double
+    /// Seen within the lease's length: running.
+    package var live: Bool
+    /// Its fingerprint is the cluster's.
+    package var agrees: Bool
+
+    package init(
+        name: String, version: String, fingerprint: String, role: String, upSeconds: Double, lastSeenSecondsAgo: Double,
+        live: Bool, agrees: Bool
+    ) {
+        self.name = name
+        self.version = version
+        self.fingerprint = fingerprint
+        self.role = role
+        self.upSeconds = upSeconds
+        self.lastSeenSecondsAgo = lastSeenSecondsAgo
+        self.live = live
+        self.agrees = agrees
+    }
+}

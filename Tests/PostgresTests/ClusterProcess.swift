@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TestSupport
+
+/// A real obligd node on a PostgreSQL database, in a state directory of its own, with a short lease
+/// so failovers take seconds. Killed at the end of the test if still running.
+final class ClusterProcess: @unchecked Sendable {
+    let dir: URL
+    let process = Process()
+    var socket: String { dir.appendingPathComponent("s.sock").path }
+    var log: String { (try? String(contentsOfFile: dir.appendingPathComponent("log").path, encoding: .utf8)) ?? "" }
+    /// Its name in the cluster (host:pid), once started.
+    var name: String { "\(ProcessInfo.processInfo.hostName):\(process.processIdentifier)" }
+
+    init(database: String, config: URL? = nil, leaseSeconds: Int = 3) throws {
+        dir = try makeTemporaryDirectory("obligd-pg")
+        process.executableURL = URL(fileURLWithPath: Binaries.obligd)
+        process.arguments =
+            ["--state-dir", dir.path, "--socket", socket, "--database", database, "--log-format", "text"]
+            + ["--lease-seconds", String(leaseSeconds)] + (config.map { ["--config", $0.path] } ?? [])
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("log").path, contents: nil)
+        let out = try FileHandle(forWritingTo: dir.appendingPathComponent("log"))
+        process.standardOutput = out
+        process.standardError = out
+    }
+
+    /// Starts it and waits until its API answers; throws when it exited first.
+    func start() async throws {
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if !process.isRunning { throw TestFailure("obligd exited with \(process.terminationStatus): \(log)") }
+            if (try? await get("/v1/health")) != nil { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("obligd on PostgreSQL did not become ready: \(log)")
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// SIGTERM (or `sig`) and wait for the exit.
+    func stop(_ sig: Int32 = SIGTERM) async throws {
+        guard process.isRunning else { return }
+        signal(sig)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// What `GET /v1/cluster` says: this node's role, and the leader.
+    func cluster() async throws -> (role: String, leader: String?, json: [String: Any]) {
+        let json = try await get("/v1/cluster") as? [String: Any] ?? [:]
+        return (json["role"] as? String ?? "", json["leader"] as? String, json)
+    }
+
+    func get(_ path: String) async throws -> Any? { try await request("GET", path).body }
+
+    /// A request over the node's socket; the status and the decoded JSON body.
+    @discardableResult
+    func request(_ method: String, _ path: String, json: Any? = nil) async throws -> (status: Int, body: Any?) {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: path) else { throw TestFailure("bad socket path") }
+        var req = HTTPClientRequest(url: url.absoluteString)
+        req.method = .init(rawValue: method)
+        if let json { req.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))) }
+        let response = try await HTTPClient.shared.execute(req, timeout: .seconds(30))
+        let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+        return (Int(response.status.code), data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}

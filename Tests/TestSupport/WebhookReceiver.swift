@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// A Standard Webhooks receiver on 127.0.0.1, as real receivers behave: it checks each signature and
+/// records every request it accepted (id, body, when), so a test can tell a message sent twice
+/// under one webhook-id (a resend) from one sent twice under two (a duplicate).
+package final class WebhookReceiver: Sendable {
+    package struct Seen: Sendable {
+        package var id: String
+        package var body: String
+        package var at: Date
+    }
+    package let secret: Data
+    package let seen = Mutex<[Seen]>([])
+    package let badSignatures = Mutex(0)
+    private let task = Mutex<Task<Void, Error>?>(nil)
+
+    package init() { secret = Data((0..<32).map { _ in UInt8.random(in: 0...255) }) }
+
+    /// Starts serving on an ephemeral loopback port; returns the port. `stop()` ends it.
+    package func start() async throws -> Int {
+        let port = Mutex<Int?>(nil)
+        let app = Application(
+            router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
+        task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
+        for _ in 0..<500 {
+            if let p = port.withLock({ $0 }) { return p }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("webhook receiver did not start")
+    }
+
+    package func stop() { task.withLock { $0?.cancel() } }
+
+    /// An obligd.json in a new directory sending to this receiver as `hook` (the secret in a file
+    /// beside it); returns the directory, for `--config`.
+    package func configDirectory(port: Int) throws -> URL {
+        let dir = try makeTemporaryDirectory("obligd-hook")
+        let secretFile = dir.appendingPathComponent("hook.secret")
+        try "whsec_\(secret.base64EncodedString())".write(to: secretFile, atomically: true, encoding: .utf8)
+        try """
+        {"receivers": [{"name": "hook", "format": "standard", "url": "http://127.0.0.1:\(port)/hook",
+                        "secretFile": "\(secretFile.path)", "language": "en", "ratePerMinute": 10000, "burst": 100}],
+         "delivery": {"backoffInitialSeconds": 1, "backoffMaxSeconds": 2, "digestSeconds": 0}}
+        """.write(to: dir.appendingPathComponent("obligd.json"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    private func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/hook") { req, _ -> Response in
+            let body = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
+            let id = req.headers[.init("webhook-id")!] ?? ""
+            let ts = req.headers[.init("webhook-timestamp")!] ?? ""
+            let sig = req.headers[.init("webhook-signature")!] ?? ""
+            let mac = HMAC<SHA256>.authenticationCode(for: Data("\(id).\(ts).".utf8) + body, using: SymmetricKey(data: self.secret))
+            guard sig.split(separator: " ").contains(where: { $0 == "v1,\(Data(mac).base64EncodedString())" }) else {
+                self.badSignatures.withLock { $0 += 1 }
+                return Response(status: .unauthorized)
+            }
+            self.seen.withLock { $0.append(Seen(id: id, body: String(decoding: body, as: UTF8.self), at: Date())) }
+            return Response(status: .ok)
+        }
+        return router
+    }
+}
