@@ -69,3 +69,20 @@ final class ClusterProcess: @unchecked Sendable {
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
+
+extension WebhookReceiver {
+    /// The reminders received for the obligation titled `title`: webhook-id, stage key and arrival.
+    func reminders(_ title: String) -> [(id: String, stage: String, at: Date)] {
+        seen.withLock { seen in
+            seen.filter { $0.body.contains("\"kind\":\"reminder\"") && $0.body.contains("\"title\":\"\(title)\"") }.map { s in
+                let stage = s.body.range(of: #""stageKey":"[^"]*""#, options: .regularExpression).map { String(s.body[$0]) } ?? ""
+                return (s.id, stage, s.at)
+            }
+        }
+    }
+
+    /// When the on-due reminder of `title` first arrived, if it did.
+    func dueReminder(_ title: String) -> Date? {
+        reminders(title).filter { $0.stage.hasPrefix(#""stageKey":"due@"#) }.map(\.at).min()
+    }
+}

@@ -19,21 +19,12 @@ struct ClusterTests {
         return Date(timeIntervalSince1970: floor(now.timeIntervalSince1970) + Double(seconds))
     }
 
-    /// The reminders `receiver` got for `title`: webhook-id and stage of each.
-    func reminders(_ receiver: WebhookReceiver, _ title: String) -> [(id: String, stage: String, at: Date)] {
-        receiver.seen.withLock { seen in
-            seen.filter { $0.body.contains("\"kind\":\"reminder\"") && $0.body.contains("\"title\":\"\(title)\"") }.map { s in
-                let stage = s.body.range(of: #""stageKey":"[^"]*""#, options: .regularExpression).map { String(s.body[$0]) } ?? ""
-                return (s.id, stage, s.at)
-            }
-        }
-    }
-
     /// Waits for the on-due reminder of `title` and checks it came within `slack` seconds of `due`.
     func expectReminder(_ receiver: WebhookReceiver, _ title: String, due: Date, within slack: Double) async throws {
-        try await eventually("the reminder of \(title)", timeout: .seconds(30)) { !reminders(receiver, title).isEmpty }
-        let first = reminders(receiver, title).map(\.at).min()!
+        try await eventually("the reminder of \(title)", timeout: .seconds(30)) { receiver.dueReminder(title) != nil }
+        let first = receiver.dueReminder(title)!
         #expect(first.timeIntervalSince(due) < slack, "\(title): \(first.timeIntervalSince(due)) s after it fell due")
+        #expect(first.timeIntervalSince(due) > -0.5, "\(title): before it fell due")
     }
 
     @Test func followersServeTheAPIAndALeaderKilledOrStalledIsReplacedWithoutDuplicates() async throws {
@@ -76,7 +67,7 @@ struct ClusterTests {
             try await Task.sleep(for: .seconds(2))
 
             for title in ["via-follower", "after-kill", "after-stall", "after-resume"] {
-                let byStage = Dictionary(grouping: reminders(receiver, title), by: \.stage).mapValues { Set($0.map(\.id)) }
+                let byStage = Dictionary(grouping: receiver.reminders(title), by: \.stage).mapValues { Set($0.map(\.id)) }
                 #expect(byStage.values.allSatisfy { $0.count == 1 }, "\(title): one webhook-id per stage, got \(byStage)")
             }
             #expect(receiver.badSignatures.withLock { $0 } == 0)
