@@ -41,6 +41,9 @@ package final class Dispatcher: Sendable {
     let wakeup = Wakeup()
     let cache = Mutex<CachedSetup?>(nil)
     let busy = Mutex<Set<String>>([])
+    /// Per receiver, the tokens taken for messages of a burst that ended before they were sent: given
+    /// back to its bucket at the next pass.
+    let unsent = Mutex<[String: Int]>([:])
     /// Receivers failing transiently whose failure the other receivers were told of (cleared when
     /// they deliver again), so a long outage gives one notice, not one per retry.
     let failingNoticed = Mutex<Set<String>>([])
@@ -55,6 +58,11 @@ package final class Dispatcher: Sendable {
     let metrics: EventMetrics?
     /// Outbox rows journaled and routed per pass.
     static let batch = 200
+    /// Reminders sent to one receiver one after another before their outcomes are recorded together.
+    static let burst = 50
+    /// How long a burst may go on sending before it stops to record what was accepted (ms): what a
+    /// crash could make the receiver get twice (under the same webhook-id) is bounded by it.
+    static let burstMillis: Int64 = 250
 
     /// - Parameters:
     ///   - configuration: the current configuration (re-read on every pass, so a reload takes effect;
@@ -185,7 +193,11 @@ package final class Dispatcher: Sendable {
                             nextWake = min(nextWake ?? .max, p.nextProbeAt)
                             continue
                         }
-                        guard var head = try await store.deliveryHead(receiver: receiver.name) else { continue }
+                        let paused = pauses[receiver.name] != nil
+                        let queued = try await store.deliveryBurst(
+                            receiver: receiver.name, now: now, limit: paused ? 1 : Self.burst,
+                            withChanges: receiver.digestWindow == nil)
+                        guard var head = queued.first else { continue }
                         if head.delivery.nextAttemptAt > now, pauses[receiver.name] == nil {
                             nextWake = min(nextWake ?? .max, head.delivery.nextAttemptAt)
                             continue
@@ -201,6 +213,7 @@ package final class Dispatcher: Sendable {
                         }
                         var entry = buckets[receiver.name]
                         if entry == nil || entry!.limit != receiver.rate { entry = (receiver.rate, TokenBucket(receiver.rate, now: now)) }
+                        if let n = unsent.withLock({ $0.removeValue(forKey: receiver.name) }) { entry!.bucket.refund(n) }
                         // Change notices keep one token for reminders when the bucket holds two or more
                         // (a change that a reminder about its obligation waits behind may take it).
                         let reserve: Double = head.delivery.lane == .change && !head.aheadOfReminder && receiver.rate.burst >= 2 ? 1 : 0
@@ -208,6 +221,14 @@ package final class Dispatcher: Sendable {
                             nextWake = min(nextWake ?? .max, entry!.bucket.nextTokenAt(now: now, keeping: reserve))
                             buckets[receiver.name] = entry
                             continue
+                        }
+                        // The rest of a burst goes as far as the bucket has tokens (change notices
+                        // keeping the reminders' one).
+                        var burst = [head]
+                        for next in queued.dropFirst() {
+                            let keep: Double = next.delivery.lane == .change && !next.aheadOfReminder && receiver.rate.burst >= 2 ? 1 : 0
+                            guard entry!.bucket.take(now: now, keeping: keep) else { break }
+                            burst.append(next)
                         }
                         buckets[receiver.name] = entry
                         busy.withLock { _ = $0.insert(receiver.name) }
@@ -217,7 +238,7 @@ package final class Dispatcher: Sendable {
                         let people = setup.delivery.people
                         group.addTask {
                             await self.attempt(
-                                head, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage,
+                                burst, receiver: receiver, renderer: renderer, policy: policy, journalLanguage: journalLanguage,
                                 people: people)
                             self.busy.withLock { _ = $0.remove(receiver.name) }
                             self.wakeup.signal()
@@ -277,156 +298,6 @@ package final class Dispatcher: Sendable {
 
     func citation(_ n: Notification, _ setup: Setup) -> String {
         n.rule.isEmpty ? "" : setup.renderer.configuration.rule(n.rule)?.citation ?? ""
-    }
-
-    // MARK: One attempt
-
-    /// Renders and sends the head message of a receiver and records the outcome.
-    func attempt(
-        _ head: DeliveryHead, receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language,
-        people: [String: [FormatName: String]] = [:]
-    ) async {
-        let started = clock.now()
-        var verdict: DeliveryVerdict
-        var httpStatus: Int?
-        var notification: Notification?
-        do {
-            let message = try await message(for: head, receiver: receiver, renderer: renderer, people: people, now: started)
-            notification = message.notification
-            let format = receiver.makeFormat()
-            let request = try format.request(for: message, now: started)
-            // A node that lost the lease (paused past it, cut off) must not send: another node leads.
-            do { try await leader.confirmLeading() } catch {
-                if Task.isCancelled { return }
-                logger.warning("not sending to \(receiver.name): \(error)")
-                try? await Task.sleep(for: .seconds(1))
-                return
-            }
-            do {
-                let response = try await transport.send(request, timeout: receiver.timeout)
-                httpStatus = response.status
-                verdict = format.interpret(response)
-            } catch {
-                // Shutting down mid-request: leave the delivery as it was, it is sent again on restart.
-                if Task.isCancelled { return }
-                verdict = .retry(after: nil, reason: HTTPClientTransport.describe(error, timeout: receiver.timeout))
-            }
-        } catch let e as NotificationError {
-            verdict = .failed(reason: e.problem)
-        } catch {
-            verdict = .failed(reason: String(describing: error))
-        }
-        let finished = clock.now()
-        var d = head.delivery
-        d.lastAttemptAt = finished
-        d.lastHTTPStatus = httpStatus
-        let meta: Logger.Metadata = ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)"]
-        if case let .pause(reason) = verdict {
-            metrics?.delivery(receiver: receiver.name, result: "paused")
-            // The receiver, not the message, is at fault: the message keeps its retry budget.
-            let notice =
-                "Receiver \(receiver.name) is paused: what it is owed stays queued in order and is re-tested with backoff. "
-                + "Fix it (obligctl notify test \(receiver.name) shows its answer), then run: obligctl receiver resume \(receiver.name)"
-            do {
-                let (pause, began) = try await Task {
-                    try await self.leader.pauseReceiver(d, reason: reason, now: finished, notice: notice, probeDelay: policy.probeDelay)
-                }.value
-                if began {
-                    logger.error("receiver \(receiver.name) paused: \(reason)", metadata: meta)
-                } else {
-                    logger.warning(
-                        "receiver \(receiver.name) still paused after \(pause.probes) probe(s), next at \(pause.nextProbeAt): \(reason)",
-                        metadata: meta)
-                }
-                onReceiverChange()
-            } catch {
-                logger.error("could not record a paused receiver: \(String(describing: error))", metadata: meta)
-            }
-            return
-        }
-        d.attempts += 1
-        d.firstAttemptAt = d.firstAttemptAt ?? started
-        var gaveUp: String?
-        switch verdict {
-        case .delivered:
-            d.status = .delivered
-            d.deliveredAt = finished
-            d.lastError = nil
-        case let .failed(reason):
-            d.status = .dead
-            d.lastError = reason
-            gaveUp = reason
-        case let .retry(after, reason):
-            let spentAttempts = d.attempts >= policy.maxAttempts
-            let spentTime = finished - d.firstAttemptAt! >= Backoff.millis(policy.maxAge)
-            if spentAttempts && spentTime {
-                d.status = .dead
-                d.lastError = "gave up after \(d.attempts) attempts: \(reason)"
-                gaveUp = d.lastError
-            } else {
-                let backoff = Backoff(initial: policy.initialBackoff, max: policy.maxBackoff)
-                let wait = after.map { Backoff.millis($0) } ?? backoff.delay(afterFailures: d.attempts, unit: random())
-                d.nextAttemptAt = finished + max(wait, 0)
-                d.lastError = reason
-            }
-        case .pause:
-            return
-        }
-        // Recorded even while shutting down (an unstructured task does not inherit cancellation): a
-        // receiver's 2xx that is not recorded means a duplicate after restart.
-        let record = d
-        let note = gaveUp.map { "receiver \(receiver.name): \($0)" }
-        let resumed: ReceiverPause?
-        do {
-            resumed = try await Task { try await self.leader.recordDelivery(record, auditNote: note) }.value
-        } catch {
-            logger.error("could not record a delivery outcome: \(String(describing: error))", metadata: meta)
-            return
-        }
-        metrics?.delivery(
-            receiver: receiver.name, result: d.status == .pending ? "retry" : d.status.rawValue,
-            reminderLatency: d.status == .delivered ? notification.flatMap { Self.reminderLatency($0, at: finished) } : nil)
-        if d.status == .delivered { failingNoticed.withLock { _ = $0.remove(receiver.name) } }
-        if d.status == .pending, let since = d.firstAttemptAt, finished - since >= Self.failingNoticeAfter,
-            failingNoticed.withLock({ $0.insert(receiver.name).inserted })
-        {
-            let notice =
-                "Receiver \(receiver.name) has been failing for \((finished - since) / 60_000) min; obligd keeps retrying with backoff. "
-                + "Check it: obligctl receiver list; obligctl notify test \(receiver.name)"
-            do { try await leader.noticeFailing(record, reason: d.lastError ?? "", notice: notice, now: finished) } catch {
-                logger.error("could not queue a notice that \(receiver.name) is failing: \(String(describing: error))", metadata: meta)
-            }
-            logger.error("receiver \(receiver.name) failing for \((finished - since) / 60_000) min: \(d.lastError ?? "")", metadata: meta)
-            onReceiverChange()
-        }
-        if let resumed {
-            logger.notice(
-                "receiver \(receiver.name) accepts notifications again (paused since \(resumed.since), \(resumed.probes + 1) probe(s))",
-                metadata: meta)
-            onReceiverChange()
-        }
-        let attemptMeta = meta.merging(["attempt": "\(d.attempts)"]) { a, _ in a }
-        switch d.status {
-        case .delivered:
-            logger.debug("delivered", metadata: attemptMeta)
-        case .pending:
-            logger.warning("delivery failed, retrying at \(d.nextAttemptAt): \(d.lastError ?? "")", metadata: attemptMeta)
-        case .dead, .dropped:
-            logger.error("delivery given up: \(d.lastError ?? "")", metadata: attemptMeta)
-            onReceiverChange()
-            // A failing-notice that itself fails is journaled only, so two broken receivers cannot feed
-            // each other an endless exchange of notices.
-            if var failing = notification {
-                failing.kind = .deliveryFailing
-                failing.receiver = receiver.name
-                failing.error = d.lastError
-                failing.reason =
-                    "The message was dead-lettered. Fix the receiver, then run: obligctl outbox retry --receiver \(receiver.name) --all"
-                let rendered = renderer.render(
-                    failing, entity: head.entity, language: journalLanguage, now: Instant(secondsSinceEpoch: finished / 1000))
-                journal.record(failing, rendered: rendered, citation: "")
-            }
-        }
     }
 
     /// For a reminder, the time from its stage's instant to `millis` (epoch ms).

@@ -39,4 +39,9 @@ struct TokenBucket: Sendable {
         // The epsilon keeps float noise (20000.000000000004) from adding a millisecond.
         return now + Int64(((1 + reserve - tokens) / refill - 1e-6).rounded(.up))
     }
+
+    /// Gives back `n` tokens taken for messages that were not sent (a burst ended early).
+    mutating func refund(_ n: Int) {
+        tokens = min(capacity, tokens + Double(n))
+    }
 }

@@ -103,8 +103,12 @@ extension ObligationStore {
     }
 
     static func entity(of o: OutboxEntry, _ sql: any SQLSession) throws -> Entity? {
-        let payloadEntity = (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
-        return try payloadEntity.flatMap { try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [$0]) }
+        try entityName(of: o).flatMap { try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [$0]) }
+    }
+
+    /// The id of the entity an outbox row's payload is about, if it names one.
+    static func entityName(of o: OutboxEntry) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
     }
 
     package func entity(_ id: String) async throws -> Entity? {
@@ -117,39 +121,42 @@ extension ObligationStore {
     /// - Returns: the pause that ended, if one did.
     @discardableResult
     package func recordDelivery(_ updated: DeliveryRecord, auditNote: String?) async throws -> ReceiverPause? {
-        try await writeSQL { sql in
-            try updated.update(sql)
+        try await writeSQL { sql in try Self.record(updated, auditNote: auditNote, sql) }
+    }
+
+    /// `recordDelivery`'s statements, in the caller's transaction.
+    static func record(_ updated: DeliveryRecord, auditNote: String?, _ sql: any SQLSession) throws -> ReceiverPause? {
+        try updated.update(sql)
+        try sql.execute(
+            "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
+            updated.status == .delivered ? nil : updated.lastError, updated.outboxId)
+        // The other members of a digest share the outcome of the one message they were sent in.
+        if let digest = updated.digest {
             try sql.execute(
-                "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
-                updated.status == .delivered ? nil : updated.lastError, updated.outboxId)
-            // The other members of a digest share the outcome of the one message they were sent in.
-            if let digest = updated.digest {
-                try sql.execute(
-                    """
-                    UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
-                    lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
-                    """,
-                    updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
-                    updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
-                    updated.receiver, digest, updated.id)
-            }
-            let at = (updated.lastAttemptAt ?? 0) / 1000
-            if let auditNote {
-                let a = AuditEntry(
-                    at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
-                    before: nil, after: nil, note: auditNote)
-                try AuditTrail.append(sql, a)
-            }
-            guard updated.status == .delivered,
-                let pause = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [updated.receiver])
-            else { return nil }
-            try sql.execute("DELETE FROM receiverPause WHERE receiver = ?", pause.receiver)
-            let a = AuditEntry(
-                at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
-                before: "paused", after: "active",
-                note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
-            try AuditTrail.append(sql, a)
-            return pause
+                """
+                UPDATE delivery SET status = ?, attempts = ?, firstAttemptAt = ?, lastAttemptAt = ?, nextAttemptAt = ?, lastError = ?,
+                lastHTTPStatus = ?, deliveredAt = ? WHERE receiver = ? AND digest = ? AND id <> ? AND status = 'pending'
+                """,
+                updated.status.rawValue, updated.attempts, updated.firstAttemptAt, updated.lastAttemptAt,
+                updated.nextAttemptAt, updated.lastError, updated.lastHTTPStatus, updated.deliveredAt,
+                updated.receiver, digest, updated.id)
         }
+        let at = (updated.lastAttemptAt ?? 0) / 1000
+        if let auditNote {
+            let a = AuditEntry(
+                at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
+                before: nil, after: nil, note: auditNote)
+            try AuditTrail.append(sql, a)
+        }
+        guard updated.status == .delivered,
+            let pause = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [updated.receiver])
+        else { return nil }
+        try sql.execute("DELETE FROM receiverPause WHERE receiver = ?", pause.receiver)
+        let a = AuditEntry(
+            at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
+            before: "paused", after: "active",
+            note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
+        try AuditTrail.append(sql, a)
+        return pause
     }
 }

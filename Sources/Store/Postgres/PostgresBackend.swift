@@ -16,6 +16,11 @@ package final class PostgresBackend: Sendable {
     private let reader: Lane
     /// The lease this node leads under, once taken: every write transaction passes its fence.
     let lease = Mutex<LeaderLease?>(nil)
+    /// Until when, by this process's monotonic clock, the lease is surely still held: the moment
+    /// before the statement that took or renewed it was sent, plus its ttl. The database set the
+    /// expiry later than that, by its clock, and no node takes the lease before it; so until this
+    /// instant a leader need not ask the database before it sends (`confirmLease`).
+    let leaseSureUntil = Mutex<ContinuousClock.Instant?>(nil)
 
     /// The advisory lock every write transaction holds: one writer at a time on the database.
     static let writeLock: Int64 = 0x6F62_6C69_6764  // "obligd"
@@ -149,9 +154,11 @@ extension PostgresBackend {
     /// its own (closed after), and fences the leader's writes with it; else the status of the node that
     /// holds it (or held it last, when this node may not take it: `LeaderLeases.acquire`).
     func lead(node: String, ttl: Duration, fingerprint: String) async throws -> (taken: LeaderLease?, holder: LeaseStatus?) {
-        try await withLeaseConnection { leases in
+        let sent = ContinuousClock.now
+        return try await withLeaseConnection { leases in
             if let taken = try await leases.acquire(node: node, ttl: ttl, fingerprint: fingerprint) {
                 lease.withLock { $0 = taken }
+                leaseSureUntil.withLock { $0 = sent + ttl }
                 return (taken, nil)
             }
             return (nil, try await leases.current())
@@ -162,19 +169,26 @@ extension PostgresBackend {
     /// writes, once it is lost.
     func renew(fingerprint: String?) async throws -> Bool {
         guard let held = lease.withLock({ $0 }) else { return false }
+        let sent = ContinuousClock.now
         let kept = try await withLeaseConnection { leases in try await leases.renew(held, fingerprint: fingerprint) }
-        if !kept { dropLease() }
+        if kept { leaseSureUntil.withLock { $0 = sent + held.ttl } } else { dropLease() }
         return kept
     }
 
     /// Forgets the lease without telling the database: it expired (renewals failed for its length),
     /// so this node must not write as leader even before it reaches the database again.
-    func dropLease() { lease.withLock { $0 = nil } }
+    func dropLease() {
+        leaseSureUntil.withLock { $0 = nil }
+        lease.withLock { $0 = nil }
+    }
 
-    /// Whether the lease this node holds is still the current one, read now (no lock): the check a
-    /// leader makes before it sends a message, which no transaction can cover.
+    /// Whether the lease this node holds is still the current one: the check a leader makes before it
+    /// sends a message, which no transaction can cover. Within the lease's sure time minus a quarter
+    /// of its ttl (a margin for the clocks' rates) it is known without asking; after, it is read from
+    /// the database (no lock).
     func confirmLease() async throws {
         guard let held = lease.withLock({ $0 }) else { throw NotLeading() }
+        if let sure = leaseSureUntil.withLock({ $0 }), ContinuousClock.now < sure - held.ttl / 4 { return }
         try await read { session in
             try held.verify(try Self.leaseRow(LeaderLease.leaseQuery, held, session))
         }
