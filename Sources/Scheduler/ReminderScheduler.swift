@@ -83,33 +83,38 @@ package final class ReminderScheduler: Sendable {
     /// Call after writes that may add an earlier stage, so the sleep is shortened.
     package func wake() { clock.wake() }
 
+    /// Fires what is due, then sleeps until the next stage (or a wake). It reads what is next before
+    /// it writes: a wake for a change that made nothing due (on PostgreSQL, every write through any
+    /// node wakes the leader) costs one read, not write transactions that hold up every node's writes.
     package func run() async throws {
         var armed = false
+        var repeated: Instant?
         let started = ContinuousClock.now
         while !Task.isCancelled {
             heartbeat?()
-            do {
-                try await fireDue()
-            } catch {
-                logger.error("scheduler could not record reminders, retrying in 5 s: \(error)")
-                _ = await clock.sleep(until: clock.now().adding(seconds: 5))
-                continue
-            }
             var next: Instant?
             do { next = try await nextReminder() } catch {
                 logger.error("scheduler could not read the next reminder, retrying in 5 s: \(error)")
                 _ = await clock.sleep(until: clock.now().adding(seconds: 5))
                 continue
             }
+            if let due = next, due <= clock.now() {
+                // The same instant still due after firing: nothing moved it; do not spin on it.
+                if repeated == due { _ = await clock.sleep(until: clock.now().adding(seconds: 1)) }
+                repeated = due
+                do {
+                    try await fireDue()
+                } catch {
+                    logger.error("scheduler could not record reminders, retrying in 5 s: \(error)")
+                    _ = await clock.sleep(until: clock.now().adding(seconds: 5))
+                }
+                continue
+            }
+            repeated = nil
             if !armed {
                 armed = true
-                logger.notice(
-                    "scheduler armed",
-                    metadata: [
-                        "ms":
-                            "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
-                        "next": "\(next.map { "\($0)" } ?? "none")"
-                    ])
+                let ms = (ContinuousClock.now - started) / .milliseconds(1)
+                logger.notice("scheduler armed", metadata: ["ms": "\(Int(ms))", "next": "\(next.map { "\($0)" } ?? "none")"])
             }
             if let interval = heartbeatInterval {
                 let beat = clock.now().adding(seconds: interval)

@@ -42,8 +42,12 @@ package final class ObligationStore: Sendable {
 
     /// Store on the PostgreSQL server at `url` (`PostgresBackend`), with the password from a file or
     /// systemd's credentials (never from the URL): creates the schema on an empty database.
-    package convenience init(postgres url: PostgresURL, password: PostgresPassword?, logger: Logger) async throws {
-        let backend = PostgresBackend(configuration: try url.configuration(password: password), logger: logger)
+    /// `idleLimit`: how long a transaction may stall before the server ends it (`PostgresBackend`).
+    package convenience init(
+        postgres url: PostgresURL, password: PostgresPassword?, logger: Logger, idleLimit: Duration = .seconds(10)
+    ) async throws {
+        let backend = PostgresBackend(
+            configuration: try url.configuration(password: password), logger: logger, idleLimit: idleLimit)
         do {
             try await self.init(postgres: backend, display: url.description)
         } catch let error as PostgresFailure {
@@ -112,10 +116,13 @@ package final class ObligationStore: Sendable {
     }
 
     /// Runs `body` in one write transaction on either backend; returns once it is durable.
-    func writeSQL<T: Sendable>(_ body: @Sendable @escaping (any SQLSession) throws -> T) async throws -> T {
+    /// `serialized: false`: see `PostgresBackend.write` (SQLite has one writer anyway).
+    func writeSQL<T: Sendable>(
+        serialized: Bool = true, _ body: @Sendable @escaping (any SQLSession) throws -> T
+    ) async throws -> T {
         switch backend {
         case let .sqlite(_, commits): try await commits.write { db in try body(SQLiteSession(db)) }
-        case let .postgres(pg): try await pg.write(fenced: fencing, body)
+        case let .postgres(pg): try await pg.write(fenced: fencing, serialized: serialized, body)
         }
     }
 

@@ -13,15 +13,18 @@ import Testing
     @Test func theAgendaGoesOnceADayAtItsLocalTime() async throws {
         let h = try Harness()
         try h.credential("hooks.secret", whsec)
-        let start = try Instant(parsing: "2026-11-25T08:59:30Z").secondsSinceEpoch
+        // 08:59:30 UTC (32,370 s) tomorrow: the manual clock only goes forward from the real time.
+        let tomorrow: Int64 = Int64(Date().timeIntervalSince1970) / 86_400 + 1
+        let start: Int64 = tomorrow * 86_400 + 32_370
+        let (today, plus1, plus2, plus3) = (day(start), day(start + 86_400), day(start + 2 * 86_400), day(start + 3 * 86_400))
         h.clock.advance(to: start * 1000)
         try addObligations(h.store, 2...2)
         try await h.store.write { db in
             // Obligation 1 is long overdue (the store factory's); 2 falls due in three days and moved an hour ago.
-            try db.execute(sql: "UPDATE obligation SET due = '2026-11-28', dueInstant = ? WHERE id = 2", arguments: [start + 3 * 86_400])
+            try db.execute(sql: "UPDATE obligation SET due = ?, dueInstant = ? WHERE id = 2", arguments: [plus3, start + 3 * 86_400])
             var a = AuditEntry(
                 at: start - 3600, actor: "reload", action: "obligation.moved", subject: "obligation:2", before: nil, after: nil,
-                note: "moved from 2026-11-27 to 2026-11-28")
+                note: "moved from \(plus2) to \(plus3)")
             try a.insert(db)
         }
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
@@ -37,8 +40,8 @@ import Testing
         #expect((data["week"] as? [String: Any])?["count"] as? Int == 1)
         #expect((data["moved"] as? [String: Any])?["count"] as? Int == 1)
         let message = try #require(data["message"] as? [String: Any])
-        #expect(message["title"] as? String == "Agenda 2026-11-25: 1 overdue, 1 due within 7 days, 1 moved")
-        #expect("\(message["facts"] ?? "")".contains("#2 acme: Obligation 2, 2026-11-28"))
+        #expect(message["title"] as? String == "Agenda \(today): 1 overdue, 1 due within 7 days, 1 moved")
+        #expect("\(message["facts"] ?? "")".contains("#2 acme: Obligation 2, \(plus3)"))
 
         // A restart the same day sends no second agenda.
         await d.stop()
@@ -50,10 +53,15 @@ import Testing
         // The next day, the next one.
         try await step(h)
         try await eventually("the second day's agenda") { accepted.all.count == 2 }
-        #expect(((server.requests.last?.json?["data"] as? [String: Any])?["day"] as? String) == "2026-11-26")
+        #expect(((server.requests.last?.json?["data"] as? [String: Any])?["day"] as? String) == plus1)
         let ledger = try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM agendaLedger") }
         #expect(ledger == 2)
         await d.stop()
         await server.stop()
+    }
+
+    /// The UTC day of `seconds` since the epoch, as YYYY-MM-DD.
+    func day(_ seconds: Int64) -> String {
+        Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601.year().month().day().dateSeparator(.dash))
     }
 }

@@ -13,9 +13,10 @@ final class ClusterProcess: @unchecked Sendable {
     /// Its name in the cluster (host:pid), once started.
     var name: String { "\(ProcessInfo.processInfo.hostName):\(process.processIdentifier)" }
 
-    init(database: String, config: URL? = nil, leaseSeconds: Int = 3) throws {
+    /// - Parameter binary: the obligd to run (the debug build next to the tests unless given).
+    init(database: String, config: URL? = nil, leaseSeconds: Int = 3, binary: String = Binaries.obligd) throws {
         dir = try makeTemporaryDirectory("obligd-pg")
-        process.executableURL = URL(fileURLWithPath: Binaries.obligd)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             ["--state-dir", dir.path, "--socket", socket, "--database", database, "--log-format", "text"]
             + ["--lease-seconds", String(leaseSeconds)] + (config.map { ["--config", $0.path] } ?? [])
@@ -49,7 +50,8 @@ final class ClusterProcess: @unchecked Sendable {
 
     /// What `GET /v1/cluster` says: this node's role, and the leader.
     func cluster() async throws -> (role: String, leader: String?, json: [String: Any]) {
-        let json = try await get("/v1/cluster") as? [String: Any] ?? [:]
+        // A short timeout: a stalled (SIGSTOPped) node does not answer, and the test must go on.
+        let json = try await request("GET", "/v1/cluster", timeout: .seconds(2)).body as? [String: Any] ?? [:]
         return (json["role"] as? String ?? "", json["leader"] as? String, json)
     }
 
@@ -57,12 +59,14 @@ final class ClusterProcess: @unchecked Sendable {
 
     /// A request over the node's socket; the status and the decoded JSON body.
     @discardableResult
-    func request(_ method: String, _ path: String, json: Any? = nil) async throws -> (status: Int, body: Any?) {
+    func request(
+        _ method: String, _ path: String, json: Any? = nil, timeout: TimeAmount = .seconds(30)
+    ) async throws -> (status: Int, body: Any?) {
         guard let url = URL(httpURLWithSocketPath: socket, uri: path) else { throw TestFailure("bad socket path") }
         var req = HTTPClientRequest(url: url.absoluteString)
         req.method = .init(rawValue: method)
         if let json { req.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))) }
-        let response = try await HTTPClient.shared.execute(req, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(req, timeout: timeout)
         let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
         return (Int(response.status.code), data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
     }
@@ -73,11 +77,40 @@ final class ClusterProcess: @unchecked Sendable {
 extension WebhookReceiver {
     /// The reminders received for the obligation titled `title`: webhook-id, stage key and arrival.
     func reminders(_ title: String) -> [(id: String, stage: String, at: Date)] {
-        seen.withLock { seen in
-            seen.filter { $0.body.contains("\"kind\":\"reminder\"") && $0.body.contains("\"title\":\"\(title)\"") }.map { s in
-                let stage = s.body.range(of: #""stageKey":"[^"]*""#, options: .regularExpression).map { String(s.body[$0]) } ?? ""
-                return (s.id, stage, s.at)
-            }
+        ReminderIndex(self).reminders(title)
+    }
+
+    /// When the on-due reminder of `title` first arrived, if it did.
+    func dueReminder(_ title: String) -> Date? { ReminderIndex(self).dueReminder(title) }
+}
+
+/// The reminders a receiver got, by obligation title, parsed once per message: a test that polls
+/// for a thousand titles must not scan every body per title (on two cores, that starves the nodes).
+final class ReminderIndex: @unchecked Sendable {
+    let receiver: WebhookReceiver
+    private var parsed = 0
+    private var byTitle: [String: [(id: String, stage: String, at: Date)]] = [:]
+    private let lock = NSLock()
+
+    init(_ receiver: WebhookReceiver) { self.receiver = receiver }
+
+    /// Parses what arrived since the last call.
+    private func update() {
+        let new = receiver.seen.withLock { Array($0[min(parsed, $0.count)...]) }
+        parsed += new.count
+        for s in new where s.body.contains("\"kind\":\"reminder\"") {
+            let stage = s.body.range(of: #""stageKey":"[^"]*""#, options: .regularExpression).map { String(s.body[$0]) } ?? ""
+            let titles = try! NSRegularExpression(pattern: #""title":"([^"]*)""#)
+                .matches(in: s.body, range: NSRange(s.body.startIndex..., in: s.body))
+                .compactMap { Range($0.range(at: 1), in: s.body).map { String(s.body[$0]) } }
+            for title in Set(titles) { byTitle[title, default: []].append((s.id, stage, s.at)) }
+        }
+    }
+
+    func reminders(_ title: String) -> [(id: String, stage: String, at: Date)] {
+        lock.withLock {
+            update()
+            return byTitle[title] ?? []
         }
     }
 

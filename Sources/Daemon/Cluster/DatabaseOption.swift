@@ -39,7 +39,10 @@ package struct DatabaseOption: Sendable {
 /// Opens the store: SQLite in the state directory, or the PostgreSQL server of `database`.
 func openStore(_ paths: DaemonPaths, _ database: DatabaseOption?, logger: Logger) async throws -> ObligationStore {
     guard let database else { return try ObligationStore(path: paths.databasePath) }
-    let store = try await ObligationStore(postgres: database.url, password: database.password, logger: logger)
+    // A node stalled inside a write holds every node's writes up for no longer than a stalled leader
+    // holds up the cluster anyway: the lease.
+    let store = try await ObligationStore(
+        postgres: database.url, password: database.password, logger: logger, idleLimit: .seconds(database.leaseSeconds))
     logger.notice("state on PostgreSQL at \(database.url)")
     return store
 }

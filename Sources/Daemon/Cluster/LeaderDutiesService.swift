@@ -43,18 +43,11 @@ struct LeaderDutiesService: Service {
         await dispatcher.shutdown()
     }
 
-    /// One term of leadership, until cancelled.
+    /// One term of leadership, until cancelled. Delivery starts at once: what the previous leader
+    /// fired and did not deliver is owed now, whatever the takeover changes. The scheduler starts
+    /// once the obligations are in line with this node's configuration.
     private func term(prepared: Bool) async {
-        if !prepared {
-            do { try await takeOver() } catch {
-                if Task.isCancelled { return }
-                logger.error("could not bring the obligations in line at takeover: \(error); firing reminders all the same")
-            }
-        }
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                do { try await scheduler.run() } catch { logger.critical("the scheduler stopped: \(error)") }
-            }
             group.addTask {
                 do { try await dispatcher.runTerm() } catch { logger.critical("delivery stopped: \(error)") }
             }
@@ -63,6 +56,19 @@ struct LeaderDutiesService: Service {
                     scheduler.wake()
                     dispatcher.wake()
                 }
+            }
+            group.addTask {
+                if !prepared {
+                    let started = ContinuousClock.now
+                    do {
+                        try await takeOver()
+                        logger.info("takeover done", metadata: ["ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))"])
+                    } catch {
+                        if Task.isCancelled { return }
+                        logger.error("could not bring the obligations in line at takeover: \(error); firing reminders all the same")
+                    }
+                }
+                do { try await scheduler.run() } catch { logger.critical("the scheduler stopped: \(error)") }
             }
         }
     }

@@ -76,7 +76,8 @@ final class LeadershipService: Service, Sendable {
                 change(
                     to: cluster.isEmpty || cluster == own
                         ? .follower(leader: holder, epoch: epoch) : .disagrees(leader: holder, cluster: cluster, own: own))
-                return expiresIn > .zero ? min(period, expiresIn + .milliseconds(50)) : period
+                // Expired but not taken (another node was quicker, or this one may not): look again soon.
+                return expiresIn > .zero ? min(period, expiresIn + .milliseconds(50)) : min(period, .milliseconds(100))
             }
         } catch {
             let reason = PostgresFailure.reason(error)

@@ -253,9 +253,8 @@ extension Dispatcher {
     func record(_ accepted: [(record: DeliveryRecord, notification: Notification?)], receiver: Receiver) async {
         guard !accepted.isEmpty else { return }
         let records = accepted.map(\.record)
-        let resumed: ReceiverPause?
         do {
-            resumed = try await Task { try await self.leader.recordDeliveries(records) }.value
+            try await Task { try await self.leader.recordDeliveries(records) }.value
         } catch {
             logger.error(
                 "could not record \(records.count) delivery outcome(s): \(String(describing: error))",
@@ -269,10 +268,5 @@ extension Dispatcher {
             logger.debug("delivered", metadata: ["receiver": "\(receiver.name)", "outbox": "\(d.outboxId)", "attempt": "\(d.attempts)"])
         }
         failingNoticed.withLock { _ = $0.remove(receiver.name) }
-        if let resumed {
-            logger.notice(
-                "receiver \(receiver.name) accepts notifications again (paused since \(resumed.since), \(resumed.probes + 1) probe(s))")
-            onReceiverChange()
-        }
     }
 }

@@ -30,15 +30,13 @@ extension ObligationStore {
     }
 
     /// Records the outcomes of a burst's messages that were accepted, in one transaction
-    /// (`recordDelivery` for each).
-    /// - Returns: the receiver's pause that ended, if one did.
-    @discardableResult
-    package func recordDeliveries(_ updated: [DeliveryRecord]) async throws -> ReceiverPause? {
-        guard !updated.isEmpty else { return nil }
-        return try await writeSQL { sql in
-            var resumed: ReceiverPause?
-            for d in updated { resumed = try Self.record(d, auditNote: nil, sql) ?? resumed }
-            return resumed
+    /// (`recordDelivery` for each). A burst goes only to a receiver that is not paused, so no pause
+    /// ends here.
+    package func recordDeliveries(_ updated: [DeliveryRecord]) async throws {
+        guard !updated.isEmpty else { return }
+        // Accepted messages of a receiver that is not paused: no audit row, so no cluster-wide lock.
+        try await writeSQL(serialized: false) { sql in
+            for d in updated { _ = try Self.record(d, auditNote: nil, resume: false, sql) }
         }
     }
 }

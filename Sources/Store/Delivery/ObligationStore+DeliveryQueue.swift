@@ -52,7 +52,8 @@ extension ObligationStore {
     /// Marks the rows dispatched and creates their delivery rows, in outbox order so that delivery ids
     /// give each lane's order. Rows already dispatched (a second daemon, a replay) are left alone.
     package func dispatch(_ routings: [DeliveryRouting], invalid: [(id: String, error: String)], now: Int64) async throws {
-        try await writeSQL { sql in
+        // No audit row and conditional updates only: no cluster-wide lock needed (`writeSQL`).
+        try await writeSQL(serialized: false) { sql in
             for r in routings {
                 guard try sql.execute("UPDATE outbox SET status = 'dispatched' WHERE id = ? AND status = 'pending'", r.outboxId) == 1
                 else { continue }
@@ -125,7 +126,11 @@ extension ObligationStore {
     }
 
     /// `recordDelivery`'s statements, in the caller's transaction.
-    static func record(_ updated: DeliveryRecord, auditNote: String?, _ sql: any SQLSession) throws -> ReceiverPause? {
+    /// - Parameter resume: end the receiver's pause if the message was accepted (audited); false for
+    ///   a burst's messages, which go only to a receiver that is not paused.
+    static func record(
+        _ updated: DeliveryRecord, auditNote: String?, resume: Bool = true, _ sql: any SQLSession
+    ) throws -> ReceiverPause? {
         try updated.update(sql)
         try sql.execute(
             "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",
@@ -148,7 +153,7 @@ extension ObligationStore {
                 before: nil, after: nil, note: auditNote)
             try AuditTrail.append(sql, a)
         }
-        guard updated.status == .delivered,
+        guard resume, updated.status == .delivered,
             let pause = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [updated.receiver])
         else { return nil }
         try sql.execute("DELETE FROM receiverPause WHERE receiver = ?", pause.receiver)

@@ -23,7 +23,10 @@ package struct LeaderLeases: Sendable {
     /// Takes the lease for `node` for `ttl` when it is free or expired (epoch + 1; 1 for a new row),
     /// or extends it when `node` holds it already (same epoch); nil when another node holds it.
     /// Why an expired lease of our own gets a new epoch too: a transaction of ours from before the
-    /// expiry must not pass the fence of the new term.
+    /// expiry must not pass the fence of the new term. Why `clock_timestamp()` rather than `now()`:
+    /// the statement may wait for the row (a stalled leader's fenced transaction holds it until the
+    /// server ends that session), and `now()` is when it began waiting: the lease, expired meanwhile,
+    /// would still look held and the takeover would wait for another turn.
     ///
     /// `fingerprint` is the node's configuration (calendars and rules); the lease row keeps the
     /// leader's, the cluster's. A node whose fingerprint differs takes an expired lease only when no
@@ -35,17 +38,17 @@ package struct LeaderLeases: Sendable {
         let rows = try await connection.run(
             """
             INSERT INTO leader_lease AS l (name, holder, epoch, expires_at, acquired_at, fingerprint)
-            VALUES (\(name), \(node), 1, now() + make_interval(secs => \(ttl.inSeconds)), now(), \(fingerprint))
+            VALUES (\(name), \(node), 1, clock_timestamp() + make_interval(secs => \(ttl.inSeconds)), clock_timestamp(), \(fingerprint))
             ON CONFLICT (name) DO UPDATE SET
-                epoch = CASE WHEN l.holder = EXCLUDED.holder AND l.expires_at > now() THEN l.epoch ELSE l.epoch + 1 END,
-                acquired_at = CASE WHEN l.holder = EXCLUDED.holder AND l.expires_at > now() THEN l.acquired_at ELSE now() END,
+                epoch = CASE WHEN l.holder = EXCLUDED.holder AND l.expires_at > clock_timestamp() THEN l.epoch ELSE l.epoch + 1 END,
+                acquired_at = CASE WHEN l.holder = EXCLUDED.holder AND l.expires_at > clock_timestamp() THEN l.acquired_at ELSE clock_timestamp() END,
                 holder = EXCLUDED.holder,
-                expires_at = EXCLUDED.expires_at,
+                expires_at = clock_timestamp() + make_interval(secs => \(ttl.inSeconds)),
                 fingerprint = EXCLUDED.fingerprint
-            WHERE (l.holder = EXCLUDED.holder AND l.expires_at > now())
-               OR (l.expires_at <= now() AND (l.fingerprint = EXCLUDED.fingerprint OR NOT EXISTS (
+            WHERE (l.holder = EXCLUDED.holder AND l.expires_at > clock_timestamp())
+               OR (l.expires_at <= clock_timestamp() AND (l.fingerprint = EXCLUDED.fingerprint OR NOT EXISTS (
                    SELECT 1 FROM cluster_node n WHERE n.fingerprint = l.fingerprint AND n.name <> EXCLUDED.holder
-                   AND n.seen_at > now() - make_interval(secs => \(ttl.inSeconds)))))
+                   AND n.seen_at > clock_timestamp() - make_interval(secs => \(ttl.inSeconds)))))
             RETURNING epoch
             """, logger: logger)
         for try await epoch in rows.decode(Int64.self) { return LeaderLease(name: name, holder: node, epoch: epoch, ttl: ttl) }
@@ -58,9 +61,9 @@ package struct LeaderLeases: Sendable {
     package func renew(_ lease: LeaderLease, fingerprint: String? = nil) async throws -> Bool {
         let rows = try await connection.run(
             """
-            UPDATE leader_lease SET expires_at = now() + make_interval(secs => \(lease.ttl.inSeconds)),
+            UPDATE leader_lease SET expires_at = clock_timestamp() + make_interval(secs => \(lease.ttl.inSeconds)),
                 fingerprint = COALESCE(\(fingerprint), fingerprint)
-            WHERE name = \(lease.name) AND holder = \(lease.holder) AND epoch = \(lease.epoch) AND expires_at > now()
+            WHERE name = \(lease.name) AND holder = \(lease.holder) AND epoch = \(lease.epoch) AND expires_at > clock_timestamp()
             RETURNING epoch
             """, logger: logger)
         return try await rows.collect().isEmpty == false

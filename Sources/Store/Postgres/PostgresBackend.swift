@@ -14,6 +14,8 @@ package final class PostgresBackend: Sendable {
     let logger: Logger
     private let writer: Lane
     private let reader: Lane
+    /// For the leader's bookkeeping writes that need no serialization (`write(serialized: false)`).
+    private let bookkeeper: Lane
     /// The lease this node leads under, once taken: every write transaction passes its fence.
     let lease = Mutex<LeaderLease?>(nil)
     /// Until when, by this process's monotonic clock, the lease is surely still held: the moment
@@ -25,11 +27,20 @@ package final class PostgresBackend: Sendable {
     /// The advisory lock every write transaction holds: one writer at a time on the database.
     static let writeLock: Int64 = 0x6F62_6C69_6764  // "obligd"
 
-    package init(configuration: PostgresConnection.Configuration, logger: Logger) {
+    /// How long a transaction of this node may wait for its next statement before the server ends
+    /// its session: a node stalled inside a write (SIGSTOP, a hung VM) holds the cluster-wide write
+    /// lock, and every node's writes would wait for it until it resumed.
+    let idleLimit: Duration
+
+    /// - Parameter idleLimit: see `idleLimit`; the daemon gives the lease's length, the time a stalled
+    ///   leader may hold up the cluster anyway.
+    package init(configuration: PostgresConnection.Configuration, logger: Logger, idleLimit: Duration = .seconds(10)) {
         self.configuration = configuration
         self.logger = logger
+        self.idleLimit = idleLimit
         writer = Lane(label: "obligd.postgres.writer")
         reader = Lane(label: "obligd.postgres.reader")
+        bookkeeper = Lane(label: "obligd.postgres.bookkeeper")
     }
 
     /// Brings the database to the schema this obligd expects (`PostgresMigrations`), on a connection
@@ -57,15 +68,20 @@ package final class PostgresBackend: Sendable {
     ///   it passes the fence of the lease this node holds, and fails with `LeaseLost` when it holds
     ///   none or lost it. Any other write (the API's, on any node) is not fenced and tells the leader,
     ///   by `NOTIFY` at commit, that the state changed (`watchChanges`).
+    ///
+    /// - Parameter serialized: false for the leader's bookkeeping that reads nothing another write
+    ///   could change under it and writes no audit row (delivery outcomes, routing): it skips the
+    ///   cluster-wide write lock and runs on a connection of its own, so it never waits behind the API's
+    ///   writes (row locks still order it with any write to the same rows).
     package func write<T: Sendable>(
-        fenced: Bool = false, _ body: @Sendable @escaping (any SQLSession) throws -> T
+        fenced: Bool = false, serialized: Bool = true, _ body: @Sendable @escaping (any SQLSession) throws -> T
     ) async throws -> T {
-        try await writer.run(self) { session in
+        try await (serialized ? writer : bookkeeper).run(self) { session in
             let lease = self.lease.withLock { $0 }
             if fenced, lease == nil { throw NotLeading() }
             try session.run("BEGIN", [])
             do {
-                try session.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))", [])
+                if serialized { try session.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))", []) }
                 if fenced, let lease { try Self.fence(lease, session) }
                 let result = try body(session)
                 if !fenced { try session.run("SELECT pg_notify('\(Self.changes)', '')", []) }
@@ -94,6 +110,7 @@ package final class PostgresBackend: Sendable {
     package func close() async {
         await writer.close()
         await reader.close()
+        await bookkeeper.close()
     }
 
     /// One connection and the thread its transactions run on, one at a time.
@@ -120,6 +137,13 @@ package final class PostgresBackend: Sendable {
                 on: PostgresConnection.defaultEventLoopGroup.any(), configuration: backend.configuration, id: 1,
                 logger: backend.logger
             ).wait()
+            let ms = max(1, Int(backend.idleLimit.inSeconds * 1000))
+            do {
+                _ = try c.query(PostgresQuery(unsafeSQL: "SET idle_in_transaction_session_timeout = \(ms)"), logger: backend.logger).wait()
+            } catch {
+                _ = try? c.close().wait()
+                throw error
+            }
             connection.withLock { $0 = c }
             return c
         }

@@ -17,6 +17,23 @@ extension Recorder {
         try enqueue(OutboxPayload(kind: kind, obligation: o, detail: detail), obligation: o.id)
     }
 
+    /// Writes `payloads` to the outbox in this transaction, in their order, many rows a statement.
+    func enqueue(_ payloads: [(payload: OutboxPayload, obligation: Int64?)]) throws {
+        let at = now.secondsSinceEpoch
+        for chunk in payloads.chunks(of: Self.rowsPerStatement) {
+            let values = Array(repeating: "(?, ?, ?, ?, ?, 'pending', 0, NULL)", count: chunk.count).joined(separator: ", ")
+            var arguments: [SQLValue] = []
+            for (payload, obligation) in chunk {
+                let id = OutboxID.make(milliseconds: UInt64(max(at, 0)) * 1000, using: &lookups.ids)
+                arguments += [
+                    id.sqlValue, at.sqlValue, payload.kind.rawValue.sqlValue, obligation?.sqlValue ?? .null, payload.json.sqlValue
+                ]
+            }
+            try sql.execute(
+                "INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError) VALUES \(values)", arguments)
+        }
+    }
+
     /// Writes `payload` to the outbox in this transaction (`obligation` links it to one, if any).
     func enqueue(_ payload: OutboxPayload, obligation: Int64?) throws {
         // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.

@@ -44,6 +44,17 @@ extension Recorder {
     package func nextRecurrence() throws -> Instant? {
         var next: Int64?
         for rule in config.rules where rule.recurrence != nil {
+            // One that fell due and has no successor yet (down meanwhile, or a fact dated in the past):
+            // its successor is due now.
+            let waiting = try sql.value(
+                Int64.self,
+                """
+                SELECT o.id FROM obligation o WHERE ruleId = ? AND status = 'open' AND dueInstant <= ?
+                  AND NOT EXISTS (SELECT 1 FROM obligation s
+                    WHERE s.entityId = o.entityId AND s.ruleId = o.ruleId AND s.triggerKey = 'recurrence:' || o.id)
+                LIMIT 1
+                """, [rule.id, now.secondsSinceEpoch])
+            if waiting != nil { return now }
             let due = try sql.value(
                 Int64.self, "SELECT min(dueInstant) AS due FROM obligation WHERE ruleId = ? AND status = 'open' AND dueInstant > ?",
                 [rule.id, now.secondsSinceEpoch])

@@ -8,58 +8,110 @@ extension Recorder {
     /// per (obligation, stage) and its outbox row in this transaction. Stages missed while obligd was
     /// down collapse into the latest, sent once and marked late. Returns how many were sent and
     /// whether more obligations are waiting.
+    ///
+    /// Why in a handful of statements per batch (the ledger rows, the outbox rows, the next stages,
+    /// each written many rows at a time) rather than a few per reminder: on PostgreSQL each statement
+    /// is a round trip, and a leader taking over must fire the seconds it missed in well under one.
     package func fireReminders(limit: Int = 1000, lateAfterSeconds: Int64 = 60) throws -> (sent: Int, late: Int, more: Bool) {
         let due = try sql.all(
             Obligation.self,
             "SELECT * FROM obligation WHERE nextReminderAt IS NOT NULL AND nextReminderAt <= ? ORDER BY nextReminderAt, id LIMIT ?",
             [now.secondsSinceEpoch, limit])
-        var sent = 0
-        var lateCount = 0
-        for var o in due {
+        let acks = try acknowledgements(of: due.compactMap(\.id))
+        var firing: [Firing] = []
+        var next: [NextStage] = []
+        for o in due {
+            guard let id = o.id else { continue }
             let e = try entity(o.entityId)
-            let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
+            let zone = try zone(e)
+            let plan = try Reminders.plan(for: o, entity: e, config: config, zone: zone)
+            var following: ReminderPlan.Stage?
             if o.status == .open, let index = o.nextStageIndex, let stage = plan.latestStage(from: index, atOrBefore: now) {
                 let collapsed = stage.index - index
                 let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
-                var recorded = false
                 // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
-                if try !reducedByAcknowledgement(o, stage: stage, plan: plan, zone: try zone(e)) {
-                    recorded =
-                        try sql.execute(
-                            """
-                            INSERT INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (obligationId, stage) DO NOTHING
-                            """, o.id, stage.key, stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, late) > 0
+                if try !reducedByAcknowledgement(o, acks[id], stage: stage, plan: plan, zone: zone) {
+                    firing.append(Firing(obligation: o, stage: stage, late: late, collapsed: collapsed))
                 }
-                if recorded {
-                    try notify(
-                        .reminder, o,
-                        .init(
-                            stage: stage.name, stageKey: stage.key, late: late,
-                            scheduledAt: stage.fireAt.secondsSinceEpoch, collapsed: collapsed))
-                    sent += 1
-                    if late { lateCount += 1 }
-                }
-                let next = plan.stage(stage.index + 1)
-                o.nextStageIndex = next?.index
-                o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+                following = plan.stage(stage.index + 1)
             } else {
-                let next = o.status == .open ? plan.firstStage(after: now) : nil
-                o.nextStageIndex = next?.index
-                o.nextReminderAt = next?.fireAt.secondsSinceEpoch
+                following = o.status == .open ? plan.firstStage(after: now) : nil
             }
-            try sql.execute(
-                "UPDATE obligation SET nextStageIndex = ?, nextReminderAt = ? WHERE id = ?", o.nextStageIndex, o.nextReminderAt, o.id)
+            next.append(NextStage(id: id, index: following?.index, at: following?.fireAt.secondsSinceEpoch))
         }
-        return (sent, lateCount, due.count == limit)
+        let recorded = try recordLedger(firing)
+        let sent = firing.filter { recorded.contains($0.obligation.id ?? 0) }
+        try enqueue(
+            sent.map { f in
+                let detail = OutboxPayload.Detail(
+                    stage: f.stage.name, stageKey: f.stage.key, late: f.late, scheduledAt: f.stage.fireAt.secondsSinceEpoch,
+                    collapsed: f.collapsed)
+                return (OutboxPayload(kind: .reminder, obligation: f.obligation, detail: detail), f.obligation.id)
+            })
+        try setNextStages(next)
+        return (sent.count, sent.filter(\.late).count, due.count == limit)
+    }
+
+    /// A stage being fired.
+    struct Firing {
+        var obligation: Obligation
+        var stage: ReminderPlan.Stage
+        var late: Bool
+        var collapsed: Int
+    }
+
+    /// An obligation's next stage after a firing (none: nil).
+    struct NextStage {
+        var id: Int64
+        var index: Int?
+        var at: Int64?
+    }
+
+    /// Rows per multi-row statement: well under both databases' limits on bound parameters.
+    static let rowsPerStatement = 300
+
+    /// Writes the ledger rows of `firing`; returns the obligations whose row was new (a row already
+    /// there means the stage was sent before, and it is not sent again).
+    func recordLedger(_ firing: [Firing]) throws -> Set<Int64> {
+        var recorded = Set<Int64>()
+        for chunk in firing.chunks(of: Self.rowsPerStatement) {
+            let values = Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            let arguments: [(any SQLColumn)?] = chunk.flatMap { f -> [(any SQLColumn)?] in
+                [f.obligation.id, f.stage.key, f.stage.fireAt.secondsSinceEpoch, now.secondsSinceEpoch, f.late]
+            }
+            recorded.formUnion(
+                try sql.values(
+                    Int64.self,
+                    """
+                    INSERT INTO reminderLedger (obligationId, stage, dueAt, firedAt, late) VALUES \(values)
+                    ON CONFLICT (obligationId, stage) DO NOTHING RETURNING obligationId
+                    """, arguments))
+        }
+        return recorded
+    }
+
+    /// Sets each obligation's next stage and its instant.
+    func setNextStages(_ next: [NextStage]) throws {
+        for chunk in next.chunks(of: Self.rowsPerStatement) {
+            let cases = Array(repeating: "WHEN ? THEN CAST(? AS BIGINT)", count: chunk.count).joined(separator: " ")
+            let ids = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let arguments: [(any SQLColumn)?] =
+                chunk.flatMap { n -> [(any SQLColumn)?] in [n.id, n.index.map { Int64($0) }] }
+                + chunk.flatMap { n -> [(any SQLColumn)?] in [n.id, n.at] } + chunk.map { $0.id }
+            try sql.execute(
+                """
+                UPDATE obligation SET nextStageIndex = CASE id \(cases) END, nextReminderAt = CASE id \(cases) END
+                WHERE id IN (\(ids))
+                """, arguments.map { $0?.sqlValue ?? .null })
+        }
     }
 
     /// Whether an acknowledgement holding today suppresses `stage`: before-stages other than the last,
     /// and overdue repeats within a day of the obligation's previous reminder. The due stage never.
-    func reducedByAcknowledgement(_ o: Obligation, stage: ReminderPlan.Stage, plan: ReminderPlan, zone: Zone) throws -> Bool {
-        guard let id = o.id, let ack = try sql.one(Acknowledgement.self, "SELECT * FROM acknowledgement WHERE obligationId = ?", [id]),
-            ack.holds(on: zone.day(of: now))
-        else { return false }
+    func reducedByAcknowledgement(
+        _ o: Obligation, _ ack: Acknowledgement?, stage: ReminderPlan.Stage, plan: ReminderPlan, zone: Zone
+    ) throws -> Bool {
+        guard let id = o.id, let ack, ack.holds(on: zone.day(of: now)) else { return false }
         if stage.name.hasPrefix("before:") {
             return plan.stage(stage.index + 1)?.name.hasPrefix("before:") == true
         }
