@@ -60,9 +60,6 @@ package final class Dispatcher: Sendable {
     static let batch = 200
     /// Reminders sent to one receiver one after another before their outcomes are recorded together.
     static let burst = 50
-    /// How long a burst may go on sending before it stops to record what was accepted (ms): what a
-    /// crash could make the receiver get twice (under the same webhook-id) is bounded by it.
-    static let burstMillis: Int64 = 250
 
     /// - Parameters:
     ///   - configuration: the current configuration (re-read on every pass, so a reload takes effect;
@@ -214,20 +211,16 @@ package final class Dispatcher: Sendable {
                         var entry = buckets[receiver.name]
                         if entry == nil || entry!.limit != receiver.rate { entry = (receiver.rate, TokenBucket(receiver.rate, now: now)) }
                         if let n = unsent.withLock({ $0.removeValue(forKey: receiver.name) }) { entry!.bucket.refund(n) }
-                        // Change notices keep one token for reminders when the bucket holds two or more
-                        // (a change that a reminder about its obligation waits behind may take it).
-                        let reserve: Double = head.delivery.lane == .change && !head.aheadOfReminder && receiver.rate.burst >= 2 ? 1 : 0
+                        let reserve = Self.reserve(for: head, receiver)
                         guard entry!.bucket.take(now: now, keeping: reserve) else {
                             nextWake = min(nextWake ?? .max, entry!.bucket.nextTokenAt(now: now, keeping: reserve))
                             buckets[receiver.name] = entry
                             continue
                         }
-                        // The rest of a burst goes as far as the bucket has tokens (change notices
-                        // keeping the reminders' one).
+                        // The rest of a burst goes as far as the bucket has tokens.
                         var burst = [head]
                         for next in queued.dropFirst() {
-                            let keep: Double = next.delivery.lane == .change && !next.aheadOfReminder && receiver.rate.burst >= 2 ? 1 : 0
-                            guard entry!.bucket.take(now: now, keeping: keep) else { break }
+                            guard entry!.bucket.take(now: now, keeping: Self.reserve(for: next, receiver)) else { break }
                             burst.append(next)
                         }
                         buckets[receiver.name] = entry
@@ -254,6 +247,13 @@ package final class Dispatcher: Sendable {
             }
         }
         logger.info("delivery stopped")
+    }
+
+    /// The tokens a message must leave in its receiver's bucket: change notices keep one for reminders
+    /// when the bucket holds two or more (a change that a reminder about its obligation waits behind
+    /// may take it).
+    static func reserve(for message: DeliveryHead, _ receiver: Receiver) -> Double {
+        message.delivery.lane == .change && !message.aheadOfReminder && receiver.rate.burst >= 2 ? 1 : 0
     }
 
     /// Journals and routes up to `batch` undispatched outbox rows; true if there may be more.
