@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 
@@ -24,13 +23,18 @@ import Testing
         let file = try makeTemporaryDirectory("audit").appendingPathComponent("trail.jsonl").path
         try export.stdout.write(toFile: file, atomically: true, encoding: .utf8)
 
-        // An edit made with SQL after dropping the append-only trigger, as someone with the file could.
-        let db = try DatabaseQueue(path: d.databasePath)
-        try await db.write { db in
-            try db.execute(sql: "DROP TRIGGER audit_no_update")
-            try db.execute(sql: "UPDATE audit SET actor = 'somebody-else' WHERE id = 2")
-            try db.execute(
-                sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;")
+        // An edit made with SQL around the append-only trigger, as someone with the database could.
+        let edit = "UPDATE audit SET actor = 'somebody-else' WHERE id = 2"
+        switch DaemonBackend.current {
+        case .sqlite:
+            try await d.execute([
+                "DROP TRIGGER audit_no_update", edit,
+                "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+            ])
+        case .postgres:
+            try await d.execute([
+                "ALTER TABLE audit DISABLE TRIGGER audit_no_change", edit, "ALTER TABLE audit ENABLE TRIGGER audit_no_change"
+            ])
         }
         let broken = try obligctl(["audit", "verify"], socket: socket)
         #expect(broken.status == 1, "\(broken)")

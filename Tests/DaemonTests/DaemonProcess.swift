@@ -28,6 +28,7 @@ final class DaemonProcess: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binaries.obligd)
         var args = ["--state-dir", stateDirectory.path, "--socket", socketPath]
+        if let databaseURL = try await databaseURL() { args += ["--database", databaseURL] }
         if let configDirectory { args += ["--config", configDirectory] }
         p.arguments = args + extraArguments
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -44,6 +45,18 @@ final class DaemonProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestFailure("obligd did not become ready: \(logText())")
+    }
+
+    /// The state directory's own database on PostgreSQL runs (see `DaemonBackend`): created on the
+    /// first start and its URL kept in the directory, so a daemon started again on the same
+    /// directory finds its state. Nil on SQLite, where the state is the directory's file.
+    func databaseURL() async throws -> String? {
+        guard DaemonBackend.current == .postgres else { return nil }
+        let file = stateDirectory.appendingPathComponent("test-database-url")
+        if let url = try? String(contentsOf: file, encoding: .utf8) { return url }
+        let url = try await TestPostgres.createDatabase()
+        try url.write(to: file, atomically: true, encoding: .utf8)
+        return url
     }
 
     func logText() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -12,7 +12,8 @@ import Testing
         try await d.stop()
         let lines = d.logText().split(separator: "\n")
         let ready = try #require(lines.first { $0.contains("obligd ready on") }, "\(lines)")
-        let line = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} notice  obligd ready on .+: 0 open, 0 overdue/
+        // On PostgreSQL the node's role comes first: "leader (epoch 1) | 0 open, 0 overdue".
+        let line = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} notice  obligd ready on .+: (leader \(epoch \d+\) \| )?0 open, 0 overdue/
         #expect(ready.wholeMatch(of: line) != nil, "\(ready)")
         #expect(!d.logText().contains("MESSAGE="), "no journal-export lines: \(d.logText())")
     }

@@ -101,6 +101,10 @@ import Testing
             let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
             #expect(bytes.range(of: Data(token.utf8)) == nil, "the token is stored in \(path)")
         }
+        for table in ["feed", "audit", "outbox"] {
+            let text = try await d.rows("SELECT * FROM \(table)").map { $0.map { $0 ?? "" }.joined(separator: " ") }
+            #expect(!text.contains { $0.contains(token) }, "the token is stored in the \(table) table")
+        }
         #expect(list.stdout.range(of: token) == nil)
         #expect(!d.logText().isEmpty)
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 
@@ -80,20 +79,15 @@ import Testing
         let (s4, _) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s4 == 200)
 
-        let db = try DatabaseQueue(path: d.databasePath)
-        let moves = try await db.read { db in
-            try String.fetchAll(db, sql: "SELECT note FROM audit WHERE action = 'obligation.moved' ORDER BY id")
-        }
+        let moves = try await d.rows("SELECT note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map { $0[0] ?? "" }
         #expect(
             moves.sorted() == [
                 "moved from 2026-03-30 to 2026-03-16: rule cn.facial-recognition.filing changed: period +30wd -> +20wd",
                 "moved from 2026-05-06 to 2026-06-03: rule cn.important-data.assessment changed: period +2mo -> +3mo"
             ])
-        let notes = try await db.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT kind, count(*) AS n FROM outbox WHERE kind IN ('obligation.moved', 'obligation.opened') GROUP BY kind")
-        }
-        let counts = Dictionary(uniqueKeysWithValues: notes.map { ($0["kind"] as String, $0["n"] as Int) })
+        let notes = try await d.rows(
+            "SELECT kind, count(*) AS n FROM outbox WHERE kind IN ('obligation.moved', 'obligation.opened') GROUP BY kind")
+        let counts = Dictionary(uniqueKeysWithValues: notes.map { ($0[0] ?? "", Int($0[1] ?? "") ?? -1) })
         #expect(counts["obligation.moved"] == 2)
         #expect(counts["obligation.opened"] == 3 + 2)
     }
@@ -121,6 +115,10 @@ import Testing
         try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
 
         try await d.start()
+        if !DaemonBackend.isSQLite {
+            // A cluster node answers before it leads; the leader applies the changes when it takes over.
+            try await eventually("the leader applied the changes") { try await obligations(d).first?["due"] as? String == "2027-06-03" }
+        }
         let o = try #require(try await obligations(d).first)
         #expect(o["due"] as? String == "2027-06-03")
         #expect(o["provisional"] as? Bool == false)
@@ -128,16 +126,15 @@ import Testing
         try await d.stop()
         try await d.start()
         defer { d.signal(SIGKILL) }
-        let db = try DatabaseQueue(path: d.databasePath)
-        let moves = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT actor, note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map {
-                "\($0["actor"] as String): \($0["note"] as String)"
-            }
+        let moves = try await d.rows("SELECT actor, note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map {
+            "\($0[0] ?? ""): \($0[1] ?? "")"
         }
+        // On PostgreSQL the leader applies them when it takes over, and says so.
+        let actor = DaemonBackend.isSQLite ? "start" : "takeover"
         #expect(
             moves == [
-                "start: moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published",
-                "start: moved from 2027-05-06 to 2027-06-03: rule cn.important-data.assessment changed while obligd was stopped"
+                "\(actor): moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published",
+                "\(actor): moved from 2027-05-06 to 2027-06-03: rule cn.important-data.assessment changed while obligd was stopped"
             ])
     }
 
@@ -178,22 +175,20 @@ import Testing
         let (s2, _) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s2 == 200)
 
-        let db = try DatabaseQueue(path: d.databasePath)
-        let flagged = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT subject, note FROM audit WHERE action = 'obligation.underived' ORDER BY subject")
-                .map { ($0["subject"] as String, $0["note"] as String) }
-        }
+        let flagged = try await d.rows("SELECT subject, note FROM audit WHERE action = 'obligation.underived' ORDER BY subject")
+            .map { ($0[0] ?? "", $0[1] ?? "") }
         #expect(flagged.map(\.0).sorted() == ["obligation:\(ids["small"]!)", "obligation:\(assessment)"].sorted())
         #expect(
             flagged.first { $0.0 == "obligation:\(assessment)" }?.1.hasPrefix(
                 "rule cn.important-data.assessment removed from the configuration; the recorded facts no longer give this obligation")
                 == true)
         #expect(flagged.first { $0.0 == "obligation:\(ids["small"]!)" }?.1.hasPrefix("rule cn.facial-recognition.filing changed") == true)
-        let notified = try await db.read { db in
-            try Int64.fetchAll(
-                db, sql: "SELECT json_extract(payload, '$.obligation') FROM outbox WHERE kind = 'obligation.underived' ORDER BY 1")
-        }
-        #expect(notified == [Int64(ids["small"]!), Int64(assessment)].sorted())
+        let obligationOfPayload =
+            DaemonBackend.isSQLite ? "json_extract(payload, '$.obligation')" : "(payload::json->>'obligation')::bigint"
+        let notified = try await d.rows(
+            "SELECT \(obligationOfPayload) FROM outbox WHERE kind = 'obligation.underived' ORDER BY 1"
+        ).map { Int($0[0] ?? "") }
+        #expect(notified == [ids["small"]!, assessment].sorted())
         // Left open, with their due days; the closed one and the one still given are untouched.
         let (_, list) = try await d.request("GET", "/v1/obligations?status=all")
         let status = Dictionary(
@@ -239,16 +234,11 @@ import Testing
         #expect(try await followUp()?["status"] as? String == "open")
         #expect(try await followUp()?["due"] as? String == "2026-09-03")
 
-        let db = try DatabaseQueue(path: d.databasePath)
         let subject = "obligation:\(moved["id"] as! Int)"
-        let trail = try await db.read { db in
-            try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT action, note FROM audit WHERE subject = ? AND action IN ('obligation.moved', 'obligation.underived') ORDER BY id",
-                arguments: [subject]
-            ).map { "\($0["action"] as String): \($0["note"] as String)" }
-        }
+        let trail = try await d.rows(
+            "SELECT action, note FROM audit WHERE subject = ? AND action IN ('obligation.moved', 'obligation.underived') ORDER BY id",
+            [subject]
+        ).map { "\($0[0] ?? ""): \($0[1] ?? "")" }
         #expect(trail.count == 2)
         #expect(
             trail.first

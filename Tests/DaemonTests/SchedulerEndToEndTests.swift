@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 
@@ -13,21 +12,14 @@ import Testing
         var obligation: Int
     }
 
-    func reminders(_ d: DaemonProcess) throws -> [Reminder] {
-        let db = try DatabaseQueue(
-            path: d.databasePath,
-            configuration: {
-                var c = Configuration()
-                c.readonly = true
-                return c
-            }())
-        return try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT createdAt, payload FROM outbox WHERE kind = 'reminder' ORDER BY rowid").map { row in
-                let p = try JSONSerialization.jsonObject(with: Data((row["payload"] as String).utf8)) as! [String: Any]
-                return Reminder(
-                    stage: p["stage"] as! String, late: p["late"] as! Bool, scheduledAt: (p["scheduledAt"] as! NSNumber).int64Value,
-                    createdAt: row["createdAt"], obligation: p["obligation"] as! Int)
-            }
+    func reminders(_ d: DaemonProcess) async throws -> [Reminder] {
+        let rows = try await d.rows(
+            "SELECT createdAt, payload FROM outbox WHERE kind = 'reminder' ORDER BY \(DaemonBackend.current.outboxOrder)")
+        return try rows.map { row in
+            let p = try JSONSerialization.jsonObject(with: Data((row[1] ?? "").utf8)) as! [String: Any]
+            return Reminder(
+                stage: p["stage"] as! String, late: p["late"] as! Bool, scheduledAt: (p["scheduledAt"] as! NSNumber).int64Value,
+                createdAt: Int64(row[0] ?? "") ?? -1, obligation: p["obligation"] as! Int)
         }
     }
 
@@ -52,9 +44,9 @@ import Testing
         let (s, _) = try await d.request(
             "POST", "/v1/obligations", json: ["entity": "e", "title": "soon", "start": nowISO(), "period": "+3s"])
         #expect(s == 201)
-        try await poll(timeout: .seconds(8), every: .milliseconds(50)) { try !reminders(d).isEmpty }
+        try await poll(timeout: .seconds(8), every: .milliseconds(50)) { try await !reminders(d).isEmpty }
         try await Task.sleep(for: .seconds(1))
-        let r = try reminders(d)
+        let r = try await reminders(d)
         #expect(r.count == 1)
         #expect(r.first?.stage == "due")
         #expect(r.first?.late == false)
@@ -74,8 +66,8 @@ import Testing
         try await Task.sleep(for: .seconds(max(0, 7.6 - Date().timeIntervalSince(t0))))
         try await d.start()
         defer { d.signal(SIGKILL) }
-        try await poll(timeout: .seconds(4), every: .milliseconds(50)) { try reminders(d).count >= 2 }
-        let r = try reminders(d)
+        try await poll(timeout: .seconds(4), every: .milliseconds(50)) { try await reminders(d).count >= 2 }
+        let r = try await reminders(d)
         #expect(r.map(\.stage) == ["before:-2s", "due"])
         #expect(r.first?.late == true)
         #expect(r.last?.late == false)
@@ -86,12 +78,12 @@ import Testing
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "k", "name": "K"])
         _ = try await d.request("POST", "/v1/obligations", json: ["entity": "k", "title": "x", "start": nowISO(), "period": "+2s"])
-        try await poll(timeout: .seconds(6), every: .milliseconds(50)) { try !reminders(d).isEmpty }
+        try await poll(timeout: .seconds(6), every: .milliseconds(50)) { try await !reminders(d).isEmpty }
         try await d.kill9()
         try await d.start()
         defer { d.signal(SIGKILL) }
         try await Task.sleep(for: .seconds(2))
-        #expect(try reminders(d).map(\.stage) == ["due"])
+        #expect(try await reminders(d).map(\.stage) == ["due"])
     }
 
     @Test func reloadWithANewCalendarMovesEachAffectedDeadlineOnce() async throws {
@@ -128,16 +120,10 @@ import Testing
         let steady = items.first { $0["title"] as? String == "steady" }
         #expect(steady?["due"] as? String == "2027-03-15")
         #expect(steady?["provisional"] as? Bool == false)
-        let db = try DatabaseQueue(path: d.databasePath)
-        let audits = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT action, note FROM audit WHERE action IN ('obligation.moved', 'obligation.recomputed')")
-        }
-        #expect(audits.filter { ($0["action"] as String) == "obligation.moved" }.count == 1)
-        #expect(
-            (audits.first { ($0["action"] as String) == "obligation.moved" }?["note"] as String?)
-                == "moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published")
-        #expect(audits.filter { ($0["action"] as String) == "obligation.recomputed" }.count == 1)
-        let notes = try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE kind = 'obligation.moved'") }
-        #expect(notes == 1)
+        let audits = try await d.rows("SELECT action, note FROM audit WHERE action IN ('obligation.moved', 'obligation.recomputed')")
+        #expect(audits.filter { $0[0] == "obligation.moved" }.count == 1)
+        #expect(audits.first { $0[0] == "obligation.moved" }?[1] == "moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published")
+        #expect(audits.filter { $0[0] == "obligation.recomputed" }.count == 1)
+        #expect(try await d.integer("SELECT count(*) FROM outbox WHERE kind = 'obligation.moved'") == 1)
     }
 }

@@ -35,14 +35,8 @@ import Testing
             #expect(status == 0, "attempt \(attempt): exit \(status)\n\(d.logText().suffix(1500))")
             #expect(d.logText().contains("obligd stopped"), "attempt \(attempt)")
             // Every acknowledged report is in the database after the stop.
-            let stored = try runProcess(
-                "python3",
-                [
-                    "-c",
-                    "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from metricObservation').fetchone()[0])",
-                    d.databasePath
-                ])
-            #expect(Int(stored.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 >= acknowledged.value, "attempt \(attempt)")
+            let stored = try await d.integer("SELECT count(*) FROM metricObservation")
+            #expect(stored ?? -1 >= acknowledged.value, "attempt \(attempt)")
             if status != 0 { return }
         }
     }

@@ -70,7 +70,7 @@ extension SchedulerEndToEndTests {
         // Forward past A's due instant once the scheduler sleeps on it: it fires at once, not 60 s later.
         try await Task.sleep(for: .milliseconds(300))
         try clock.shift(by: 70)
-        let firedA = try await poll(timeout: .seconds(2), every: .milliseconds(25)) { try reminders(d).count == 1 }
+        let firedA = try await poll(timeout: .seconds(2), every: .milliseconds(25)) { try await reminders(d).count == 1 }
         #expect(firedA, "a jump forward past a stage did not fire it within 2 s")
 
         // B is due 5 s after "now" on the jumped clock. Back 70 s: B is 75 s away again, and A is
@@ -79,15 +79,15 @@ extension SchedulerEndToEndTests {
         try await Task.sleep(for: .milliseconds(300))
         try clock.shift(by: -70)
         try await Task.sleep(for: .seconds(7))
-        #expect(try reminders(d).count == 1, "after the jump back, B fired early or A was sent again")
+        #expect(try await reminders(d).count == 1, "after the jump back, B fired early or A was sent again")
 
         // Forward again, past B's due instant: B fires at once.
         try clock.shift(by: 70)
-        let firedB = try await poll(timeout: .seconds(2), every: .milliseconds(25)) { try reminders(d).count == 2 }
+        let firedB = try await poll(timeout: .seconds(2), every: .milliseconds(25)) { try await reminders(d).count == 2 }
         #expect(firedB, "a second jump forward did not fire B within 2 s")
         clock.restore()
         try await Task.sleep(for: .seconds(1))
-        let r = try reminders(d)
+        let r = try await reminders(d)
         #expect(r.map(\.stage) == ["due", "due"])
         #expect(Set(r.map(\.obligation)).count == 2)
         #expect(d.logText().components(separatedBy: "wall clock changed").count - 1 >= 3, "the scheduler did not notice every jump")
@@ -117,9 +117,9 @@ extension SchedulerEndToEndTests {
             "POST", "/v1/obligations", json: ["entity": "berlin", "title": "filing", "start": start, "period": "+5wd"])
         #expect(s2 == 201)
         #expect((body as? [String: Any])?["due"] as? String == due)
-        let fired = try await poll(timeout: .seconds(12), every: .milliseconds(25)) { try !reminders(d).isEmpty }
+        let fired = try await poll(timeout: .seconds(12), every: .milliseconds(25)) { try await !reminders(d).isEmpty }
         #expect(fired, "no reminder within 4 s of 09:00 Berlin time")
-        let r = try reminders(d)
+        let r = try await reminders(d)
         #expect(r.count == 1)
         #expect(r.first?.stage == "before:-1d")
         #expect(r.first?.scheduledAt == stageAt)

@@ -18,7 +18,9 @@ extension Dispatcher {
     /// Sends a receiver's messages in order (a burst, or its one head) and records the outcomes.
     /// The accepted messages of a burst are recorded while the next ones are sent, in groups (one
     /// transaction for what was accepted while the previous group committed): a crash before a
-    /// group commits makes the receiver get those few again, under the same webhook-ids. The first
+    /// group commits makes the receiver get those again, under the same webhook-ids. Sending waits
+    /// for a group when `unrecordedLimit` messages are accepted and not recorded, so a crash resends
+    /// at most that many plus the one in flight, however slow the database. The first
     /// message not accepted ends the burst and is recorded on its own (`settle`), after the others.
     func attempt(
         _ burst: [DeliveryHead], receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language,
@@ -35,7 +37,11 @@ extension Dispatcher {
             sends += 1
             if burst.count > 1, case .delivered = sent.verdict {
                 accepted.append((Self.outcome(of: head.delivery, sent, policy: policy, random: random).record, sent.notification))
-                if let r = recording, r.isDone { recording = nil }
+                if let r = recording, r.isDone || r.count + accepted.count >= Self.unrecordedLimit {
+                    // At the limit, wait for the group being recorded: a crash resends at most that many.
+                    await r.task.value
+                    recording = nil
+                }
                 if recording == nil {
                     recording = GroupRecording(accepted) { await self.record($0, receiver: receiver) }
                     accepted = []
@@ -57,6 +63,8 @@ extension Dispatcher {
     /// completes while shutting down too).
     final class GroupRecording: Sendable {
         let task: Task<Void, Never>
+        /// How many accepted messages the group records.
+        let count: Int
         private let done = Done()
 
         final class Done: Sendable {
@@ -68,6 +76,7 @@ extension Dispatcher {
             _ record: @escaping @Sendable ([(record: DeliveryRecord, notification: Notification?)]) async -> Void
         ) {
             let done = self.done
+            count = group.count
             task = Task {
                 await record(group)
                 done.value.withLock { $0 = true }

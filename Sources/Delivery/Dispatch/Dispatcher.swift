@@ -61,6 +61,11 @@ package final class Dispatcher: Sendable {
     /// Reminders sent to one receiver one after another before their outcomes are recorded together.
     static let burst = 50
 
+    /// At most this many accepted messages of a burst wait to be recorded while the next are sent.
+    /// Why a bound: a crash resends them (same webhook-ids, but a chat robot shows a resend twice);
+    /// without it a database slower than the receiver (PostgreSQL over a network) lets it grow.
+    static let unrecordedLimit = 4
+
     /// - Parameters:
     ///   - configuration: the current configuration (re-read on every pass, so a reload takes effect;
     ///     call `reload()` after one so credentials are read again).
