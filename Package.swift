@@ -35,6 +35,8 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "Rules", "DeadlineKit", "AuditChain",
+                // Crypto: the checksums `migrate` compares on both databases.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio")

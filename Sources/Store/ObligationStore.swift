@@ -28,7 +28,9 @@ package final class ObligationStore: Sendable {
         return ObligationStore(backend: backend, path: path, fencing: true)
     }
 
-    private init(backend: Backend, path: String, fencing: Bool) {
+    /// A store on a backend already opened: `forLeader()`'s view, or `migrationSource`'s read-only
+    /// SQLite pool.
+    init(backend: Backend, path: String, fencing: Bool = false) {
         self.backend = backend
         self.path = path
         self.fencing = fencing
