@@ -15,7 +15,8 @@ struct Obligctl: AsyncParsableCommand {
             EventCommand.self, FactCommand.self, ClassificationCommand.self, RetentionCommand.self, ObligationCommand.self,
             ListCommand.self, ShowCommand.self, DoneCommand.self,
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
-            OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self, BackupCommand.self, ICSCommand.self,
+            OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self, BackupCommand.self, MigrateCommand.self,
+            ICSCommand.self,
             FeedCommand.self, ClusterCommand.self
         ]
     )
