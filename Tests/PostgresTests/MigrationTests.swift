@@ -1,0 +1,161 @@
+import DeadlineKit
+import Foundation
+import PostgresNIO
+import Rules
+import TestSupport
+import Testing
+
+@testable import Store
+
+/// `ObligationStore.migrate`: a real SQLite state copied into a real PostgreSQL database. The copy
+/// holds everything (the same obligations, audit chain, outbox order, checksums from the committed
+/// rows), the daemon's Store goes on from it, and every refusal or failure leaves the target as it was.
+struct MigrationTests {
+    static let pg = TestPostgres.available
+    let config = MigrationFixture.config
+
+    /// A store on `db` (obligd's schema created if missing), closed after `body`.
+    func withTarget<T>(_ db: TestDatabase, _ body: (ObligationStore) async throws -> T) async throws -> T {
+        let store = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// A new SQLite store with the fixture's state.
+    func filledSource() async throws -> ObligationStore {
+        let source = try makeTemporaryStore()
+        try await MigrationFixture.fill(source)
+        return source
+    }
+
+    @Test func everyTableOfBothSchemasIsInTheCopyList() async throws {
+        let sqlite = try await makeTemporaryStore().readSQL { sql in try MigrationTables.sqliteTables(sql) }
+        #expect(sqlite == Set(MigrationTables.copied), "a table of Schema.swift is not in MigrationTables.copied, or the reverse")
+        guard Self.pg else { return }
+        try await TestDatabase.with(migrated: false) { db in
+            let tables = try await withTarget(db) { t in try await t.readSQL { sql in try PostgresMigrationTarget.columns(sql) } }
+            #expect(
+                Set(tables.keys).subtracting(MigrationTables.postgresOnly) == Set(MigrationTables.copied.map { $0.lowercased() }),
+                "a table of PostgresSchema.swift is not in MigrationTables.copied, or the reverse")
+        }
+    }
+
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func theCopyHoldsEverythingAndTheDaemonGoesOnFromIt() async throws {
+        let source = try await filledSource()
+        try await TestDatabase.with(migrated: false) { db in
+            let report = try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            #expect(report.tables.map(\.name) == MigrationTables.copied)
+            for t in report.tables { #expect(t.rows > 0, "the fixture leaves \(t.name) empty, so its copy goes untested: fill it") }
+            try await withTarget(db) { target in
+                #expect(try await MigrationFixture.obligations(target) == MigrationFixture.obligations(source))
+                let (theirs, ours) = (try await MigrationFixture.audit(target), try await MigrationFixture.audit(source))
+                #expect(theirs.rows == ours.rows && theirs.broken == nil && ours.broken == nil)
+                #expect(theirs.lastHash == ours.lastHash && theirs.lastHash == report.auditLastHash && theirs.chained == report.auditRows)
+                #expect(try await MigrationFixture.outboxOrder(target) == MigrationFixture.outboxOrder(source))
+                // Checked again on the committed rows, apart from the copy's own check before its commit.
+                let shapes = try await source.readSQL { sql in try MigrationTables.shapes(sql, source: "source") }
+                #expect(try await target.readSQL { sql in try MigrationDigest.tables(sql, shapes) } == report.tables)
+                try await goesOn(target, after: source)
+            }
+        }
+    }
+
+    /// What obligd does next on the copy: facts get ids past the copied ones, the chain goes on,
+    /// new outbox rows are routed.
+    func goesOn(_ target: ObligationStore, after source: ObligationStore) async throws {
+        let maxID = try await source.readSQL { sql in try sql.value(Int64.self, "SELECT max(id) FROM obligation") } ?? 0
+        let before = try await MigrationFixture.obligations(target).count
+        let later = Instant(secondsSinceEpoch: MigrationFixture.t0.secondsSinceEpoch + 86_400)
+        let added = try await target.transaction(config: config, now: later, actor: "ops") { r in
+            _ = try r.reportMetric(entityId: "p", metric: "registered_users", value: 70_000_000, at: nil)
+            let day = Start.day(try CivilDate(parsing: "2026-03-04"))
+            return try r.addEvent(entityId: "acme", kind: "important_data_notified", at: day, ref: "n2", attributes: [:]).opened
+        }
+        #expect(!added.isEmpty && added.allSatisfy { $0.id! > maxID }, "a new obligation reuses a copied id")
+        #expect(try await MigrationFixture.obligations(target).count == before + added.count)
+        let audit = try await MigrationFixture.audit(target)
+        #expect(audit.broken == nil && audit.chained == audit.rows.count)
+        let pending = try await target.undispatchedOutbox(limit: 100)
+        #expect(!pending.isEmpty)
+        try await target.dispatch(
+            pending.map { DeliveryRouting(outboxId: $0.id, receivers: ["other"], lane: .change) }, invalid: [],
+            now: later.secondsSinceEpoch * 1000)
+        #expect(try await target.deliveryHead(receiver: "other") != nil)
+    }
+
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func aTargetWithStateIsRefusedAndUnchanged() async throws {
+        let source = try await filledSource()
+        let shapes = try await source.readSQL { sql in try MigrationTables.shapes(sql, source: "source") }
+        try await TestDatabase.with(migrated: false) { db in
+            let state = try await withTarget(db) { t in
+                _ = try await t.transaction(config: config, now: MigrationFixture.t0, actor: "ops") { r in
+                    try r.addEntity(id: "live", name: "Live", zone: nil, region: nil, owner: nil, labels: [:])
+                }
+                return try await t.readSQL { sql in try MigrationDigest.tables(sql, shapes) }
+            }
+            let error = await #expect(throws: MigrationError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            #expect(
+                error?.description.contains("the target \(db.url) is not empty: it holds obligd state in audit, entity") == true,
+                "\(String(describing: error))")
+            #expect(error?.description.contains("createdb") == true)
+            #expect(try await withTarget(db) { t in try await t.readSQL { sql in try MigrationDigest.tables(sql, shapes) } } == state)
+        }
+    }
+
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func anotherApplicationsDatabaseIsRefusedAndUnchanged() async throws {
+        let source = try await filledSource()
+        try await TestDatabase.with(migrated: false) { db in
+            try await db.connect().query("CREATE TABLE invoice (id bigint PRIMARY KEY)", logger: db.logger)
+            let error = await #expect(throws: MigrationError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            #expect(error?.description.contains("table(s) invoice of another application") == true, "\(String(describing: error))")
+            #expect(
+                try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true, "obligd's schema was created")
+        }
+    }
+
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func aSourceOfAnotherVersionIsRefused() async throws {
+        let source = try await filledSource()
+        _ = try await source.writeSQL { sql in try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v11-feed") }
+        try await TestDatabase.with(migrated: false) { (db: TestDatabase) async throws in
+            let error = await #expect(throws: MigrationError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            #expect(error?.description.contains("has the schema of another obligd version (migrations v1 to v10-classification") == true)
+            #expect(try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true)
+        }
+    }
+
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func aCopyThatFailsMidwayLeavesNoState() async throws {
+        let source = try await filledSource()
+        try await TestDatabase.with(migrated: true) { db in
+            // The delivery table, copied late, refuses its rows: everything before it must go too.
+            let c = try await db.connect()
+            try await c.query(
+                PostgresQuery(
+                    unsafeSQL: "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$"),
+                logger: db.logger)
+            try await c.query("CREATE TRIGGER refuse BEFORE INSERT ON delivery FOR EACH ROW EXECUTE FUNCTION refuse()", logger: db.logger)
+            await #expect(throws: PostgresStatementError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            for table in MigrationTables.copied {
+                #expect(try await db.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int64.self) == 0, "\(table)")
+            }
+        }
+    }
+}
