@@ -17,10 +17,14 @@ struct MigrateCommand: AsyncParsableCommand {
             step. Exit status: 0 copied and verified, 1 the copy failed and was rolled back, 2 refused (nothing changed).
             """)
 
-    @Option(name: .customLong("to"), help: "The empty PostgreSQL database: postgres://USER@HOST/DB?... (no password in it).")
+    @Option(
+        name: .customLong("to"),
+        help: ArgumentHelp("The empty PostgreSQL database: postgres://USER@HOST/DB?... (no password in it).", valueName: "url"))
     var url: String
-    @Option(help: "obligd's state directory, which holds obligd.sqlite.") var stateDir = "/var/lib/obligd"
-    @Option(help: "A file holding the role's password; default: $CREDENTIALS_DIRECTORY/obligd-db-password if present.")
+    @Option(help: ArgumentHelp("obligd's state directory, which holds obligd.sqlite.", valueName: "dir")) var stateDir = "/var/lib/obligd"
+    @Option(
+        help: ArgumentHelp(
+            "A file holding the role's password; default: $CREDENTIALS_DIRECTORY/obligd-db-password if present.", valueName: "file"))
     var databasePasswordFile: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -29,9 +33,12 @@ struct MigrateCommand: AsyncParsableCommand {
         do {
             let target = try PostgresURL(parsing: url, source: "--to")
             let password = try PostgresPassword.load(passwordFile: databasePasswordFile)
+            let database = stateDir + "/obligd.sqlite"
+            // Before the lock, which would create obligd.lock in a directory that is not obligd's.
+            guard FileManager.default.fileExists(atPath: database) else { throw MigrationError.sourceMissing(path: database) }
             let lock = try Self.lockStateDirectory(stateDir)
             defer { close(lock) }
-            report = try await ObligationStore.migrate(sqlite: stateDir + "/obligd.sqlite", to: target, password: password)
+            report = try await ObligationStore.migrate(sqlite: database, to: target, password: password)
         } catch let refused as UsageFailure {
             Self.fail(refused)
         } catch let error as MigrationError {
