@@ -34,15 +34,29 @@ struct MigrationTests {
         return source
     }
 
-    @Test func everyTableOfBothSchemasIsInTheCopyList() async throws {
-        let sqlite = try await makeTemporaryStore().readSQL { sql in try MigrationTables.sqliteTables(sql) }
-        #expect(sqlite == Set(MigrationTables.copied), "a table of Schema.swift is not in MigrationTables.copied, or the reverse")
+    /// Every table of both schemas is copied or left out with a reason, and the lists name no table
+    /// that is gone: a table added to `Schema.swift` or `PostgresSchema.swift` fails here until it is
+    /// placed in `MigrationTables.copied` or `MigrationTables.notCopied`.
+    @Test func everyTableOfBothSchemasIsCopiedOrLeftOutWithAReason() async throws {
+        let copied = Set(MigrationTables.copied), notCopied = Set(MigrationTables.notCopied.keys)
+        #expect(copied.isDisjoint(with: notCopied))
+        #expect(MigrationTables.notCopied.values.allSatisfy { !$0.isEmpty })
+        #expect(MigrationTables.sqliteOnly.union(MigrationTables.postgresOnly) == notCopied)
+        let sqlite = try await makeTemporaryStore().readSQL { sql in
+            Set(try sql.values(String.self, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+        }
+        #expect(sqlite.subtracting(notCopied) == copied, "a table of Schema.swift is neither copied nor left out, or the reverse")
+        #expect(MigrationTables.sqliteOnly.isSubset(of: sqlite), "MigrationTables.sqliteOnly names a table SQLite does not have")
+        #expect(try await makeTemporaryStore().readSQL { sql in try MigrationTables.sqliteTables(sql) } == copied)
         guard Self.pg else { return }
         try await TestDatabase.with(migrated: false) { db in
-            let tables = try await withTarget(db) { t in try await t.readSQL { sql in try PostgresMigrationTarget.columns(sql) } }
+            let postgres = try await withTarget(db) { t in try await t.readSQL { sql in Set(try PostgresMigrationTarget.columns(sql).keys) }
+            }
             #expect(
-                Set(tables.keys).subtracting(MigrationTables.postgresOnly) == Set(MigrationTables.copied.map { $0.lowercased() }),
-                "a table of PostgresSchema.swift is not in MigrationTables.copied, or the reverse")
+                postgres.subtracting(notCopied) == Set(copied.map { $0.lowercased() }),
+                "a table of PostgresSchema.swift is neither copied nor left out, or the reverse")
+            #expect(
+                MigrationTables.postgresOnly.isSubset(of: postgres), "MigrationTables.postgresOnly names a table PostgreSQL does not have")
         }
     }
 
@@ -123,6 +137,56 @@ struct MigrationTests {
             #expect(error?.description.contains("table(s) invoice of another application") == true, "\(String(describing: error))")
             #expect(
                 try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true, "obligd's schema was created")
+        }
+    }
+
+    /// The cluster's tables are not copied (`MigrationTables.notCopied`), so a target an obligd leads
+    /// or beats on, even one with no state yet, is in use: refused, and unchanged.
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func aTargetWithALiveLeaseOrANodeIsRefusedAndUnchanged() async throws {
+        let source = try await filledSource()
+        try await TestDatabase.with(migrated: true) { db in
+            let lease = try #require(try await db.node().acquire(node: "db2:4242", ttl: .seconds(60)))
+            let error = await #expect(throws: MigrationError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            #expect(
+                error?.description.hasPrefix("the target \(db.url) is not empty: it holds a live obligd (db2:4242 holds the lease)")
+                    == true,
+                "\(String(describing: error))")
+            // Given up (a clean stop), the lease alone is no refusal; the node's heartbeat is.
+            try await db.node().release(lease)
+            try await withTarget(db) { t in try await t.heartbeat(.init(name: "db2:4242", version: "t", fingerprint: "f", role: "leader")) }
+            let beat = await #expect(throws: MigrationError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            #expect(
+                beat?.description.contains("is not empty: it holds the heartbeat of obligd node(s) db2:4242 (seen ") == true,
+                "\(String(describing: beat))")
+            for table in MigrationTables.copied {
+                #expect(try await db.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int64.self) == 0, "\(table)")
+            }
+            #expect(try await db.value("SELECT count(*) FROM cluster_node", as: Int64.self) == 1)
+            // Without it, the same target is taken, and the expired lease stays for the next leader.
+            _ = try await db.connect().query("DELETE FROM cluster_node", logger: db.logger)
+            let report = try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            #expect(report.rows > 0)
+            #expect(try await db.value("SELECT epoch FROM leader_lease", as: Int64.self) == lease.epoch)
+        }
+    }
+
+    /// A schema of a newer obligd is named as such, not as another application's tables.
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func aTargetOfANewerObligdIsNamedSo() async throws {
+        let source = try await filledSource()
+        try await TestDatabase.with(migrated: true) { db in
+            let c = try await db.connect()
+            try await c.query("CREATE TABLE future_thing (id bigint PRIMARY KEY)", logger: db.logger)
+            try await c.query("INSERT INTO schema_migrations (name) VALUES ('999-future')", logger: db.logger)
+            let error = await #expect(throws: MigrationError.self) {
+                try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
+            }
+            #expect(error == .targetSchema(server: db.url.description, unknown: ["999-future"]), "\(String(describing: error))")
         }
     }
 

@@ -2,18 +2,33 @@
 /// database gives it. Why one list in code and the columns from the database: the list fixes the
 /// order (a parent before the rows that reference it, since PostgreSQL checks each foreign key as the
 /// row arrives), and the columns cannot drift from the schema because they are read from it.
-/// `MigrationTests` fails when a table of either schema is missing here; `migrate` refuses at run
-/// time when the source or the target has a table or a column this list does not account for.
+/// `MigrationTests` fails when a table of either schema is neither here nor in `notCopied`; `migrate`
+/// refuses at run time when the source or the target has a table or a column these lists do not
+/// account for.
 package enum MigrationTables {
     /// Every table of the state, parents first.
     package static let copied = [
         "entity", "metricObservation", "event", "obligation", "reminderLedger", "acknowledgement", "classification", "feed",
         "audit", "outbox", "delivery", "receiverPause", "agendaLedger", "derivationState", "idempotency"
     ]
-    /// SQLite's own bookkeeping: GRDB's applied migrations, AUTOINCREMENT's counters (read, not copied).
+    /// The tables of either schema that are not copied, each with the reason. Why a list with
+    /// reasons and not a filter: a new table must be placed in `copied` or here on purpose
+    /// (`MigrationTests` fails otherwise), and a table left out without a reason is lost state.
+    package static let notCopied: [String: String] = [
+        // SQLite's bookkeeping.
+        "grdb_migrations": "SQLite's applied migrations; obligd records PostgreSQL's own in schema_migrations",
+        "sqlite_sequence": "AUTOINCREMENT's counters; read to move PostgreSQL's identity sequences past them",
+        // PostgreSQL's bookkeeping.
+        "schema_migrations": "PostgreSQL's applied migrations, written when obligd creates the schema",
+        // The running cluster's, not the state's: a SQLite obligd has neither. A target where a node
+        // holds a live lease or has beaten is refused (`PostgresMigrationTarget.requireEmpty`).
+        "leader_lease": "the lease of the cluster's leader, taken by the first obligd started on the copy",
+        "cluster_node": "the heartbeats of running nodes, written by each obligd started on the copy"
+    ]
+    /// The tables of `notCopied` that only SQLite has.
     package static let sqliteOnly: Set<String> = ["grdb_migrations", "sqlite_sequence"]
-    /// PostgreSQL's own: its applied migrations and the leader's lease (a node's, not the state's).
-    package static let postgresOnly: Set<String> = ["schema_migrations", "leader_lease"]
+    /// The tables of `notCopied` that only PostgreSQL has.
+    package static let postgresOnly = Set(notCopied.keys).subtracting(sqliteOnly)
 
     /// One table as the source has it: its columns in declaration order and its primary key.
     package struct Shape: Sendable, Equatable {

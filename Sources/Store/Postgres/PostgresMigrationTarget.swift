@@ -22,10 +22,20 @@ enum PostgresMigrationTarget {
         return tables
     }
 
-    /// Refuses a database that is not empty: rows in any of obligd's tables, a table that is not
-    /// obligd's (the wrong database), a migration this build does not know, or a node holding the lease.
+    /// Refuses a database that is not empty: a migration this build does not know (a newer obligd's
+    /// schema, checked first so that its new tables are not taken for another application's), a table
+    /// that is not obligd's (the wrong database), rows in any of obligd's state tables, a node holding
+    /// the lease, or a node's heartbeat: a database an obligd runs or ran on is in use, and `migrate`
+    /// neither copies nor clears the cluster's tables (`MigrationTables.notCopied`).
     static func requireEmpty(_ sql: any SQLSession, server: String) throws {
         let tables = try columns(sql)
+        if tables["schema_migrations"] != nil {
+            let known = Set(PostgresSchema.migrations.map(\.name))
+            let unknown = Set(try sql.values(String.self, "SELECT name FROM schema_migrations")).subtracting(known)
+            guard unknown.isEmpty else {
+                throw MigrationError.targetSchema(server: server, unknown: unknown.sorted())
+            }
+        }
         let ours = Set(MigrationTables.copied.map { $0.lowercased() }).union(MigrationTables.postgresOnly)
         let foreign = Set(tables.keys).subtracting(ours)
         guard foreign.isEmpty else {
@@ -36,17 +46,22 @@ enum PostgresMigrationTarget {
             return try sql.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM \(table))") ?? false
         }
         guard filled.isEmpty else { throw MigrationError.targetNotEmpty(server: server, holds: "obligd state in \(list(filled))") }
-        if tables["schema_migrations"] != nil {
-            let known = Set(PostgresSchema.migrations.map(\.name))
-            let unknown = Set(try sql.values(String.self, "SELECT name FROM schema_migrations")).subtracting(known)
-            guard unknown.isEmpty else {
-                throw MigrationError.targetSchema(server: server, unknown: unknown.sorted())
-            }
-        }
         if tables["leader_lease"] != nil,
             let holder = try sql.value(String.self, "SELECT holder FROM leader_lease WHERE expires_at > now()")
         {
             throw MigrationError.targetNotEmpty(server: server, holds: "a live obligd (\(holder) holds the lease)")
+        }
+        if tables["cluster_node"] != nil {
+            var nodes: [String] = []
+            try sql.forEach(
+                "SELECT name, extract(epoch FROM now() - seen_at)::int8 FROM cluster_node ORDER BY seen_at DESC, name", []
+            ) { row in
+                nodes.append("\(try row.decode(0, "cluster_node.name") as String) (seen \(try row.decode(1, "seen") as Int64) s ago)")
+            }
+            guard nodes.isEmpty else {
+                throw MigrationError.targetNotEmpty(
+                    server: server, holds: "the heartbeat of obligd node(s) \(nodes.joined(separator: ", ")), which ran on it")
+            }
         }
     }
 
