@@ -157,6 +157,8 @@ let package = Package(
             name: "PostgresTests",
             dependencies: [
                 "Store", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                // GRDB: a migration test slows its SQLite source down with a trace hook.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")
             ]),
         .testTarget(

@@ -1,7 +1,9 @@
 import DeadlineKit
 import Foundation
+import GRDB
 import PostgresNIO
 import Rules
+import Synchronization
 import TestSupport
 import Testing
 
@@ -137,6 +139,43 @@ struct MigrationTests {
             #expect(error?.description.contains("table(s) invoice of another application") == true, "\(String(describing: error))")
             #expect(
                 try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true, "obligd's schema was created")
+        }
+    }
+
+    /// The copy is one transaction that waits for the SQLite source between its statements, and the
+    /// server ends a transaction idle past `idle_in_transaction_session_timeout`, which every
+    /// connection of PostgresBackend sets to the lease's length (10 s by default): a source slower
+    /// than that between two batches (a large table, a slow disk) must not end the copy.
+    @Test(.enabled(if: pg, TestPostgres.skipReason))
+    func aSlowSourceDoesNotEndTheCopy() async throws {
+        let filled = try await filledSource()
+        // The same file, read through a pool whose first read of the delivery table (copied late,
+        // inside the PostgreSQL transaction) stalls for longer than the target's idle limit.
+        let stalled = Atomic<Bool>(false)
+        var config = Configuration()
+        config.readonly = true
+        config.prepareDatabase { db in
+            db.trace(options: .statement) { event in
+                guard "\(event)".contains("FROM delivery ORDER BY"), !stalled.exchange(true, ordering: .relaxed) else { return }
+                Thread.sleep(forTimeInterval: 2.5)
+            }
+        }
+        let pool = try DatabasePool(path: filled.path, configuration: config)
+        let source = ObligationStore(backend: .sqlite(pool, GroupCommit(writer: pool)), path: filled.path)
+        try await TestDatabase.with(migrated: false) { db in
+            let target = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger, idleLimit: .seconds(1))
+            let report: MigrationReport
+            do {
+                report = try await ObligationStore.migrate(from: source, to: target)
+                await target.close()
+            } catch {
+                await target.close()
+                throw error
+            }
+            let didStall = stalled.load(ordering: .relaxed)
+            #expect(didStall, "the source did not stall: the test tests nothing")
+            #expect(report.tables.first { $0.name == "delivery" }?.rows ?? 0 > 0)
+            #expect(try await db.value("SELECT count(*) FROM delivery", as: Int64.self) ?? 0 > 0)
         }
     }
 

@@ -56,6 +56,11 @@ extension ObligationStore {
         let (tables, audit) = try await target.writeSQL { pg in
             // Under the write lock every node takes: nobody can fill the target between check and copy.
             try PostgresMigrationTarget.requireEmpty(pg, server: server)
+            // This transaction waits for SQLite between its statements (a batch read, the source's
+            // checksums), longer than the idle limit PostgresBackend sets for a cluster's writes on a
+            // large state; ended by the server, the copy would fail as a lost connection. No node
+            // runs on an empty target for the write lock to hold up (requireEmpty, just above).
+            try PostgresMigrationTarget.allowIdle(pg)
             // One SQLite snapshot for the copy and its check; the daemon is stopped, but a snapshot
             // holds even if it were not. GRDB's synchronous read, since this runs on the PostgreSQL
             // transaction's own thread, which waits for each statement anyway.
