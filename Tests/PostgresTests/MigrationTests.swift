@@ -179,6 +179,20 @@ struct MigrationTests {
         }
     }
 
+    /// A server that cannot be reached is named with what to check, in migrate's own options.
+    @Test func anUnreachableTargetIsNamedWithWhatToCheck() async throws {
+        let source = try await filledSource()
+        let nowhere = try makeTemporaryDirectory("no-postgres").appendingPathComponent("none").path
+        let url = try PostgresURL(parsing: "postgres://obligd@localhost/obligd?host=\(nowhere)", source: "--to")
+        let error = await #expect(throws: MigrationError.self) {
+            try await ObligationStore.migrate(sqlite: source.path, to: url, password: nil)
+        }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix("cannot connect to PostgreSQL at \(url): "), "\(text)")
+        #expect(text.contains("nothing was changed") && text.contains("--to") && text.contains("--database-password-file"), "\(text)")
+        #expect(!text.contains("--database,"), "names obligd's options, not migrate's: \(text)")
+    }
+
     /// The cluster's tables are not copied (`MigrationTables.notCopied`), so a target an obligd leads
     /// or beats on, even one with no state yet, is in use: refused, and unchanged.
     @Test(.enabled(if: pg, TestPostgres.skipReason))

@@ -36,6 +36,8 @@ package struct MigrationReport: Sendable, Equatable, Codable {
 package enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No SQLite database at the path.
     case sourceMissing(path: String)
+    /// No connection to the target (refused, timed out, authentication failed, no such database).
+    case unreachable(server: String, reason: String)
     /// The source was written by another obligd version (its applied migrations differ).
     case sourceSchema(path: String, applied: [String], expected: [String])
     /// The source's own audit chain is broken: a copy would carry the damage over unnoticed.
@@ -54,6 +56,10 @@ package enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case let .sourceMissing(path):
             "no obligd database at \(path); give the state directory obligd ran with (--state-dir, default /var/lib/obligd)"
+        case let .unreachable(server, reason):
+            "cannot connect to PostgreSQL at \(server): \(reason); nothing was changed; check that the server runs and "
+                + "the URL given with --to (role, host, database), and the password (--database-password-file, "
+                + "or the credential obligd-db-password)"
         case let .sourceSchema(path, applied, expected):
             "\(path) has the schema of another obligd version (migrations \(Self.range(applied)); this obligctl copies "
                 + "\(Self.range(expected))); start this version's obligd on it once, so it migrates the file, stop it, "

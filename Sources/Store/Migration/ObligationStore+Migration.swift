@@ -26,8 +26,12 @@ extension ObligationStore {
             await backend.close()
             return report
         } catch let error as PSQLError {
+            // postgres-nio's own errors come from connecting only; a statement's fail as PostgresStatementError.
             await backend.close()
-            throw PostgresFailure.unreachable(server: url.description, reason: PostgresFailure.reason(error))
+            throw MigrationError.unreachable(server: url.description, reason: PostgresFailure.reason(error))
+        } catch let PostgresFailure.unreachable(server, reason) {
+            await backend.close()
+            throw MigrationError.unreachable(server: server, reason: reason)
         } catch {
             await backend.close()
             throw error
