@@ -215,19 +215,21 @@ extension Recomputation {
     /// a row limit and returns the last id it examined, how many it examined and its result; `each`
     /// sees each result. It stops at the first step that examines nothing.
     ///
-    /// The limit adapts: it starts at 1,000 rows and doubles while a batch commits in under a quarter
-    /// of a second (up to 50,000, which bounds the memory a batch holds), and halves when one takes
-    /// over a second. Other writers (reports, reminders) wait about a second at most; a pass over a
-    /// million rows commits a few dozen times instead of hundreds, and every commit rewrites the
-    /// index pages its rows touched, which on a large table are nearly all of them whatever the
-    /// batch size.
+    /// The limit adapts: it starts at 100 rows and doubles while a batch commits in under a quarter
+    /// of a second (up to 50,000, which bounds the memory a batch holds); a batch that took over a
+    /// second sets it to what half a second takes at that batch's pace. Other writers (reports,
+    /// reminders, and on PostgreSQL every node's) wait about a second at most, the first batch
+    /// included: a PostgreSQL move costs a few round trips, ten times a SQLite one, and a first batch
+    /// of 1,000 held the cluster's write lock for seconds. A pass over a million rows still commits a
+    /// few dozen times instead of hundreds, and every commit rewrites the index pages its rows
+    /// touched, which on a large table are nearly all of them whatever the batch size.
     func batches<R: Sendable>(
         config: Rules.Configuration, now: Instant, actor: String,
         _ step: @Sendable @escaping (Recorder, Int64, Int) throws -> (lastId: Int64, examined: Int, result: R),
         each: (R) throws -> Void
     ) async throws {
         var after: Int64 = 0
-        var limit = 1000
+        var limit = 100
         let clock = ContinuousClock()
         while true {
             let cursor = after, rows = limit
@@ -237,7 +239,12 @@ extension Recomputation {
             try each(batch.result)
             if batch.examined == 0 { return }
             after = batch.lastId
-            if took < .milliseconds(250) { limit = min(limit * 2, 50_000) } else if took > .seconds(1) { limit = max(limit / 2, 500) }
+            if took < .milliseconds(250) {
+                limit = min(limit * 2, 50_000)
+            } else if took > .seconds(1) {
+                let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+                limit = max(50, Int(Double(batch.examined) * 0.5 / seconds))
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ import Synchronization
 package final class PostgresBackend: Sendable {
     let configuration: PostgresConnection.Configuration
     let logger: Logger
-    private let writer: Lane
+    /// API writes waiting for the next group transaction (`groupWrite`).
+    let pending = Mutex(PendingWrites())
+    let writer: Lane
     private let reader: Lane
     /// For the leader's bookkeeping writes that need no serialization (`write(serialized: false)`).
     private let bookkeeper: Lane
@@ -69,6 +71,8 @@ package final class PostgresBackend: Sendable {
     ///   none or lost it. Any other write (the API's, on any node) is not fenced and tells the leader,
     ///   by `NOTIFY` at commit, that the state changed (`watchChanges`).
     ///
+    /// Unfenced serialized writes (the API's) are group-committed: see `groupWrite`.
+    ///
     /// - Parameter serialized: false for the leader's bookkeeping that reads nothing another write
     ///   could change under it and writes no audit row (delivery outcomes, routing): it skips the
     ///   cluster-wide write lock and runs on a connection of its own, so it never waits behind the API's
@@ -76,7 +80,8 @@ package final class PostgresBackend: Sendable {
     package func write<T: Sendable>(
         fenced: Bool = false, serialized: Bool = true, _ body: @Sendable @escaping (any SQLSession) throws -> T
     ) async throws -> T {
-        try await (serialized ? writer : bookkeeper).run(self) { session in
+        if serialized && !fenced { return try await groupWrite(body) }
+        return try await (serialized ? writer : bookkeeper).run(self) { session in
             let lease = self.lease.withLock { $0 }
             if fenced, lease == nil { throw NotLeading() }
             try session.run("BEGIN", [])
