@@ -20,14 +20,18 @@ package struct Daemon: Sendable {
     package let httpListen: ListenAddress?
     /// Where the notices are journaled (the journal, or text or JSON lines, as the log goes).
     package let journal: JournalWriter
-    /// The PostgreSQL server holding the state (`--database`); nil: SQLite in the state directory.
+    /// The PostgreSQL server holding the state (`--database`); nil: the one obligd.json names, if any,
+    /// else SQLite in the state directory.
     package let database: DatabaseOption?
+    /// `--database-password-file` and `--lease-seconds`, for a server named in obligd.json.
+    package let databaseFlags: DatabaseOption.Flags
 
     package init(
         paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil, journal: JournalWriter = JournalWriter(),
-        database: DatabaseOption? = nil
+        database: DatabaseOption? = nil, databaseFlags: DatabaseOption.Flags = .init()
     ) {
         self.database = database
+        self.databaseFlags = databaseFlags
         self.paths = paths
         self.logger = logger
         self.httpListen = httpListen
@@ -51,13 +55,15 @@ package struct Daemon: Sendable {
                 _ = try DeliveryConfiguration.load(c)
                 _ = try TemplateSet.load(from: c)
                 _ = try AccessPolicy.load(c)
+                _ = try DatabaseOption.load(c)
             }
         } catch {
             logger.critical("configuration rejected: \(error.description)")
             throw error
         }
-        // Read at start: a changed "access" takes effect when obligd restarts.
+        // Read at start: a changed "access" or "database" takes effect when obligd restarts.
         let access = try AccessPolicy.load(config.configuration)
+        let database = try self.database ?? DatabaseOption.load(config.configuration, flags: databaseFlags)
         let store = try await openStore(paths, database, logger: logger)
         // What only the leader runs (the scheduler, delivery's own writes, recomputation) writes through
         // the leader's view: on PostgreSQL each of those writes passes the lease's fence.

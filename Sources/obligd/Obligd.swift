@@ -49,14 +49,15 @@ struct Obligd: AsyncParsableCommand {
         help: ArgumentHelp(
             "Keep the state on this PostgreSQL server instead of SQLite in the state directory, e.g. "
                 + "postgres://obligd@db.example/obligd or postgres://obligd@localhost/obligd?host=/run/postgresql; "
-                + "also $OBLIGD_DATABASE. Never put the password in the URL.", valueName: "url")) var database: String?
+                + "also $OBLIGD_DATABASE, or \"database\": {\"url\": ...} in obligd.json. Never put the password in the URL.",
+            valueName: "url")) var database: String?
     @Option(
         help: ArgumentHelp(
             "File holding the database password (else systemd's credential obligd-db-password, if any).", valueName: "path"))
     var databasePasswordFile: String?
     @Option(
         help: ArgumentHelp(
-            "With --database: how long the leader's lease lasts unrenewed, 3 to 600 (default 10); a dead or hung "
+            "With a PostgreSQL server: how long the leader's lease lasts unrenewed, 3 to 600 (default 10); a dead or hung "
                 + "leader is taken over within it plus a third.", valueName: "seconds")) var leaseSeconds: Int64?
 
     func run() async throws {
@@ -93,6 +94,9 @@ struct Obligd: AsyncParsableCommand {
         }
         let logger = Logger(label: "obligd")
         let paths = DaemonPaths(stateDirectory: stateDir, socketPath: socket, configDirectory: config)
-        try await Daemon(paths: paths, logger: logger, httpListen: listen, journal: journal, database: store).run()
+        try await Daemon(
+            paths: paths, logger: logger, httpListen: listen, journal: journal, database: store,
+            databaseFlags: .init(passwordFile: databasePasswordFile, leaseSeconds: leaseSeconds)
+        ).run()
     }
 }

@@ -28,7 +28,12 @@ import Testing
         for path in [dir.full("missing"), dir.full("empty")] {
             let error = try #require(throws: StoreError.self) { try PostgresPassword.load(passwordFile: path, environment: [:]) }
             guard case let .invalid(field, problem, fix) = error else { throw error }
-            #expect(field == "passwordFile" && problem.contains(path) && fix.contains("passwordFile"), "\(error)")
+            #expect(field == "--database-password-file" && problem.contains(path), "\(error)")
+            #expect(fix == "point --database-password-file at a readable file holding only the password", "\(error)")
+            let named = try #require(throws: StoreError.self) {
+                try PostgresPassword.load(passwordFile: path, source: "database.passwordFile", environment: [:])
+            }
+            #expect("\(named)".hasPrefix("database.passwordFile: ") && "\(named)".contains("point database.passwordFile at"))
         }
     }
 }

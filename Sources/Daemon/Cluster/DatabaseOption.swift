@@ -3,7 +3,7 @@ import Logging
 import Store
 
 /// Where obligd keeps its state when not in its SQLite file: a PostgreSQL server (`--database`,
-/// `$OBLIGD_DATABASE`), with the password from `--database-password-file` or systemd's credential
+/// `$OBLIGD_DATABASE` or obligd.json's `database`), with the password from `--database-password-file` or systemd's credential
 /// `obligd-db-password` (never from the URL, which shows in `ps` and logs).
 package struct DatabaseOption: Sendable {
     package let url: PostgresURL
@@ -17,18 +17,17 @@ package struct DatabaseOption: Sendable {
         url text: String?, passwordFile: String?, leaseSeconds: Int64? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> DatabaseOption? {
+        // Checked whether or not a server is named here: obligd.json may name it (`load`).
+        if let leaseSeconds, !(3...600).contains(leaseSeconds) {
+            throw StartupError(
+                description: "--lease-seconds \(leaseSeconds) is out of range: use 3 to 600 (default 10); "
+                    + "a node is taken over after its lease plus a third of it")
+        }
         let source = text != nil ? "--database" : "OBLIGD_DATABASE"
         guard let text = text ?? environment["OBLIGD_DATABASE"], !text.isEmpty else { return nil }
         let url = try PostgresURL(parsing: text, source: source)
         var option = DatabaseOption(url: url, password: try PostgresPassword.load(passwordFile: passwordFile, environment: environment))
-        if let leaseSeconds {
-            guard (3...600).contains(leaseSeconds) else {
-                throw StartupError(
-                    description: "--lease-seconds \(leaseSeconds) is out of range: use 3 to 600 (default 10); "
-                        + "a node is taken over after its lease plus a third of it")
-            }
-            option.leaseSeconds = leaseSeconds
-        }
+        if let leaseSeconds { option.leaseSeconds = leaseSeconds }
         return option
     }
 

@@ -10,7 +10,7 @@ package struct PostgresPassword: Equatable, Sendable, CustomStringConvertible, C
     /// The password itself.
     let secret: String
 
-    /// The name of the systemd credential obligd reads when no `passwordFile` is configured
+    /// The name of the systemd credential obligd reads when no password file is given
     /// (`LoadCredential=obligd-db-password:/etc/obligd/db-password` puts it in `$CREDENTIALS_DIRECTORY`).
     package static let credentialName = "obligd-db-password"
 
@@ -26,9 +26,15 @@ package struct PostgresPassword: Equatable, Sendable, CustomStringConvertible, C
     /// when that file exists, else nil (a server that trusts the socket peer, or a certificate).
     /// One trailing newline is dropped, as editors add one. Why nil rather than an error: trust and
     /// peer authentication on a Unix socket need no password, and the server says if it wanted one.
-    package static func load(passwordFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self? {
+    ///
+    /// - Parameter source: where `passwordFile` was given (`--database-password-file`, or
+    ///   `database.passwordFile` in obligd.json), named in an error so the fix points at it.
+    package static func load(
+        passwordFile: String?, source: String = "--database-password-file",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Self? {
         if let passwordFile {
-            return try read(passwordFile, field: "passwordFile", fix: "point passwordFile at a readable file holding only the password")
+            return try read(passwordFile, field: source, fix: "point \(source) at a readable file holding only the password")
         }
         guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return nil }
         let path = directory + "/" + credentialName

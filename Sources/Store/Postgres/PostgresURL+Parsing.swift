@@ -23,8 +23,9 @@ extension PostgresURL {
         if parameters["password"] != nil || at.map({ authority[..<$0].contains(":") }) == true {
             throw invalid(
                 "the URL holds a password, which would show in ps, shell history and logs",
-                "remove it from the URL and put it in a file: passwordFile in obligd.json, or the systemd credential "
-                    + "obligd-db-password (LoadCredential=obligd-db-password:/etc/obligd/db-password)")
+                "remove it from the URL and put it in a file: --database-password-file (database.passwordFile in "
+                    + "obligd.json), or the systemd credential obligd-db-password "
+                    + "(LoadCredential=obligd-db-password:/etc/obligd/db-password)")
         }
         if let unknown = parameters.keys.sorted().first(where: { !Self.knownParameters.contains($0) }) {
             throw invalid("unknown parameter '\(unknown)'", "use only " + Self.knownParameters.joined(separator: ", "))

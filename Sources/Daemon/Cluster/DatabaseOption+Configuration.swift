@@ -1,0 +1,53 @@
+import Foundation
+import Rules
+import Store
+
+extension DatabaseOption {
+    /// What obligd's command line says about the database when it names no server: the password
+    /// file and the lease, which also apply to a server named in obligd.json.
+    package struct Flags: Sendable {
+        package var passwordFile: String?
+        package var leaseSeconds: Int64?
+
+        package init(passwordFile: String? = nil, leaseSeconds: Int64? = nil) {
+            self.passwordFile = passwordFile
+            self.leaseSeconds = leaseSeconds
+        }
+    }
+
+    /// The server named in obligd.json, nil when it names none (SQLite):
+    /// `"database": {"url": "postgres://...", "passwordFile": "/etc/obligd/db-password", "leaseSeconds": 10}`.
+    ///
+    /// Why in obligd.json too: a cluster's nodes share one configuration directory (deployed by the
+    /// same tool), and the server belongs with the rest of it; `--database` and `$OBLIGD_DATABASE`
+    /// come first, and `flags` (`--database-password-file`, `--lease-seconds`) over the file's keys.
+    /// Read at start: a changed server takes effect when obligd restarts.
+    package static func load(
+        _ configuration: Configuration, flags: Flags = Flags(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> DatabaseOption? {
+        guard let data = configuration.files["obligd.json"] else { return nil }
+        let origin = configuration.sources["obligd.json"]
+        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
+        guard let section = try JSONObject.parse(data, file: label).optionalObject("database") else { return nil }
+        try section.onlyKeys(["url", "passwordFile", "leaseSeconds"])
+        let text = try section.string("url")
+        let url: PostgresURL
+        do { url = try PostgresURL(parsing: text, source: "database.url") } catch {
+            throw ConfigError(file: label, path: "", problem: "\(error)")
+        }
+        let fromFile = try section.optionalString("passwordFile")
+        let password: PostgresPassword?
+        do {
+            password = try PostgresPassword.load(
+                passwordFile: flags.passwordFile ?? fromFile,
+                source: flags.passwordFile != nil ? "--database-password-file" : "database.passwordFile", environment: environment)
+        } catch {
+            throw ConfigError(file: label, path: "", problem: "\(error)")
+        }
+        var option = DatabaseOption(url: url, password: password)
+        let fileLease = try section.optionalInt("leaseSeconds", in: 3...600)
+        if let seconds = flags.leaseSeconds ?? fileLease.map(Int64.init) { option.leaseSeconds = seconds }
+        return option
+    }
+}
