@@ -55,7 +55,9 @@ package struct Daemon: Sendable {
                 _ = try DeliveryConfiguration.load(c)
                 _ = try TemplateSet.load(from: c)
                 _ = try AccessPolicy.load(c)
-                _ = try DatabaseOption.load(c)
+                // The section is checked only where it is used (no --database, no OBLIGD_DATABASE);
+                // its password file is read once, below.
+                if self.database == nil { _ = try DatabaseOption.load(c, flags: self.databaseFlags, readingPassword: false) }
             }
         } catch {
             logger.critical("configuration rejected: \(error.description)")

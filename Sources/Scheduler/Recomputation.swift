@@ -230,12 +230,15 @@ extension Recomputation {
     ) async throws {
         var after: Int64 = 0
         var limit = 100
-        let clock = ContinuousClock()
         while true {
             let cursor = after, rows = limit
-            let started = clock.now
-            let batch = try await store.transaction(config: config, now: now, actor: actor) { r in try step(r, cursor, rows) }
-            let took = clock.now - started
+            // Timed inside the transaction: the wait for the writer (and on PostgreSQL for the
+            // cluster's write lock) behind other writes says nothing about the batch's own pace.
+            let (batch, took) = try await store.transaction(config: config, now: now, actor: actor) { r in
+                let started = ContinuousClock.now
+                let batch = try step(r, cursor, rows)
+                return (batch, ContinuousClock.now - started)
+            }
             try each(batch.result)
             if batch.examined == 0 { return }
             after = batch.lastId

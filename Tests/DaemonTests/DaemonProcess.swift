@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import TestSupport
+import Testing
 
 /// A real obligd process on a private state directory and socket, stopped by the test.
 final class DaemonProcess: @unchecked Sendable {
@@ -28,7 +29,9 @@ final class DaemonProcess: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binaries.obligd)
         var args = ["--state-dir", stateDirectory.path, "--socket", socketPath]
-        if let databaseURL = try await databaseURL() { args += ["--database", databaseURL] }
+        // A short lease, as in the cluster tests: a node started again after SIGKILL is a new holder
+        // and leads once the dead one's lease ran out.
+        if let databaseURL = try await databaseURL() { args += ["--database", databaseURL, "--lease-seconds", "3"] }
         if let configDirectory { args += ["--config", configDirectory] }
         p.arguments = args + extraArguments
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -57,6 +60,17 @@ final class DaemonProcess: @unchecked Sendable {
         let url = try await TestPostgres.createDatabase()
         try url.write(to: file, atomically: true, encoding: .utf8)
         return url
+    }
+
+    /// Waits until this obligd leads (on SQLite it always does). Why: after SIGKILL a PostgreSQL node
+    /// started again is a new lease holder, which fires nothing before the dead one's lease ran out;
+    /// a test that checks nothing is fired twice must wait for it to lead first.
+    func waitUntilLeading() async throws {
+        guard DaemonBackend.current == .postgres else { return }
+        try await eventually("obligd leads", timeout: .seconds(15)) {
+            let (status, body) = try await request("GET", "/v1/cluster")
+            return status == 200 && (body as? [String: Any])?["role"] as? String == "leader"
+        }
     }
 
     func logText() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -101,7 +101,12 @@ import Testing
             let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
             #expect(bytes.range(of: Data(token.utf8)) == nil, "the token is stored in \(path)")
         }
-        for table in ["feed", "audit", "outbox"] {
+        let tables =
+            DaemonBackend.isSQLite
+            ? ["feed", "audit", "outbox", "idempotency"]
+            : try await d.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").compactMap { $0[0] }
+        #expect(tables.contains("idempotency") || tables.contains("feed"), "\(tables)")
+        for table in tables {
             let text = try await d.rows("SELECT * FROM \(table)").map { $0.map { $0 ?? "" }.joined(separator: " ") }
             #expect(!text.contains { $0.contains(token) }, "the token is stored in the \(table) table")
         }

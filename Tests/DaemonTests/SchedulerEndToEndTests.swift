@@ -82,6 +82,7 @@ import Testing
         try await d.kill9()
         try await d.start()
         defer { d.signal(SIGKILL) }
+        try await d.waitUntilLeading()
         try await Task.sleep(for: .seconds(2))
         #expect(try await reminders(d).map(\.stage) == ["due"])
     }

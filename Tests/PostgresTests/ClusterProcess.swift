@@ -17,13 +17,16 @@ final class ClusterProcess: @unchecked Sendable {
     ///   - database: the `--database` URL (with `--lease-seconds`); nil: none on the command line
     ///     (obligd.json in `config` names the server).
     ///   - binary: the obligd to run (the debug build next to the tests unless given).
-    init(database: String?, config: URL? = nil, leaseSeconds: Int = 3, binary: String = Binaries.obligd) throws {
+    ///   - arguments: more of obligd's options.
+    init(
+        database: String?, config: URL? = nil, leaseSeconds: Int = 3, binary: String = Binaries.obligd, arguments: [String] = []
+    ) throws {
         dir = try makeTemporaryDirectory("obligd-pg")
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             ["--state-dir", dir.path, "--socket", socket, "--log-format", "text"]
             + (database.map { ["--database", $0, "--lease-seconds", String(leaseSeconds)] } ?? [])
-            + (config.map { ["--config", $0.path] } ?? [])
+            + (config.map { ["--config", $0.path] } ?? []) + arguments
         FileManager.default.createFile(atPath: dir.appendingPathComponent("log").path, contents: nil)
         let out = try FileHandle(forWritingTo: dir.appendingPathComponent("log"))
         process.standardOutput = out

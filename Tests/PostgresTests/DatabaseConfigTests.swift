@@ -27,6 +27,20 @@ struct DatabaseConfigTests {
         }
     }
 
+    /// `--database-password-file` wins over the file's `passwordFile`, which is then not read at all.
+    @Test func theCommandLinesPasswordFileWinsOverTheSections() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let conf = try configDirectory(
+                #"{"database": {"url": "\#(db.url.description)", "passwordFile": "/nonexistent/db-password"}}"#)
+            let password = conf.appendingPathComponent("pw")
+            try "unused by a trusting server\n".write(to: password, atomically: true, encoding: .utf8)
+            let node = try ClusterProcess(database: nil, config: conf, arguments: ["--database-password-file", password.path])
+            try await node.start()
+            try await eventually("it leads") { try await node.cluster().role == "leader" }
+            try await node.stop()
+        }
+    }
+
     @Test(arguments: [
         (#"{"database": {"url": "mysql://db/obligd"}}"#, "obligd.json: database.url: not a PostgreSQL URL"),
         (#"{"database": {"url": "postgres://app:secret@db/obligd"}}"#, "database.passwordFile in obligd.json"),

@@ -41,8 +41,11 @@ struct PostgresRestartTests {
     @Test func nodesReconnectAfterARestartDuringWritesAndLoseNothingAcknowledged() async throws {
         let server = try makeTemporaryDirectory("pg")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: server.path)
+        defer {
+            _ = try? runProcess(script, ["stop", server.path], timeout: .seconds(60))
+            try? FileManager.default.removeItem(at: server)
+        }
         let url = try await self.server("start", server).trimmingCharacters(in: .whitespacesAndNewlines)
-        defer { _ = try? runProcess(script, ["stop", server.path], timeout: .seconds(60)) }
 
         let receiver = WebhookReceiver()
         let port = try await receiver.start()

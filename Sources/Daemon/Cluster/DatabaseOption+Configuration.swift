@@ -22,8 +22,11 @@ extension DatabaseOption {
     /// same tool), and the server belongs with the rest of it; `--database` and `$OBLIGD_DATABASE`
     /// come first, and `flags` (`--database-password-file`, `--lease-seconds`) over the file's keys.
     /// Read at start: a changed server takes effect when obligd restarts.
+    ///
+    /// - Parameter readingPassword: false to check the section without reading the password file
+    ///   (a reload's check: the file is read once, at start).
     package static func load(
-        _ configuration: Configuration, flags: Flags = Flags(),
+        _ configuration: Configuration, flags: Flags = Flags(), readingPassword: Bool = true,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> DatabaseOption? {
         guard let data = configuration.files["obligd.json"] else { return nil }
@@ -37,13 +40,16 @@ extension DatabaseOption {
             throw ConfigError(file: label, path: "", problem: "\(error)")
         }
         let fromFile = try section.optionalString("passwordFile")
-        let password: PostgresPassword?
-        do {
-            password = try PostgresPassword.load(
-                passwordFile: flags.passwordFile ?? fromFile,
-                source: flags.passwordFile != nil ? "--database-password-file" : "database.passwordFile", environment: environment)
-        } catch {
-            throw ConfigError(file: label, path: "", problem: "\(error)")
+        var password: PostgresPassword?
+        if readingPassword {
+            do {
+                password = try PostgresPassword.load(
+                    passwordFile: flags.passwordFile ?? fromFile,
+                    source: flags.passwordFile != nil ? "--database-password-file" : "database.passwordFile",
+                    environment: environment)
+            } catch {
+                throw ConfigError(file: label, path: "", problem: "\(error)")
+            }
         }
         var option = DatabaseOption(url: url, password: password)
         let fileLease = try section.optionalInt("leaseSeconds", in: 3...600)

@@ -20,7 +20,7 @@ extension Dispatcher {
     /// transaction for what was accepted while the previous group committed): a crash before a
     /// group commits makes the receiver get those again, under the same webhook-ids. Sending waits
     /// for a group when `unrecordedLimit` messages are accepted and not recorded, so a crash resends
-    /// at most that many plus the one in flight, however slow the database. The first
+    /// at most that many, the one in flight included, however slow the database. The first
     /// message not accepted ends the burst and is recorded on its own (`settle`), after the others.
     func attempt(
         _ burst: [DeliveryHead], receiver: Receiver, renderer: MessageRenderer, policy: RetryPolicy, journalLanguage: Language,

@@ -13,7 +13,9 @@ extension PostgresBackend {
     struct PendingWrite: Sendable {
         /// Runs the write in the shared transaction (in a savepoint unless it is alone in it);
         /// returns whether it succeeded and how to answer its caller once the transaction ended.
-        let run: @Sendable (PostgresSession, _ alone: Bool) -> (ok: Bool, answer: @Sendable (Result<Void, any Error>) -> Void)
+        /// Throws when the transaction is no longer usable (its savepoint could not be released or
+        /// rolled back): then the whole group is rolled back, since a COMMIT would silently not be one.
+        let run: @Sendable (PostgresSession, _ alone: Bool) throws -> (ok: Bool, answer: @Sendable (Result<Void, any Error>) -> Void)
         /// Answers a caller whose write never ran (the transaction could not begin).
         let fail: @Sendable (any Error) -> Void
     }
@@ -32,12 +34,15 @@ extension PostgresBackend {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let write = PendingWrite(
                 run: { session, alone in
-                    do {
-                        let value = try alone ? body(session) : session.savepoint { try body(session) }
-                        return (true, { ended in continuation.resume(with: ended.map { value }) })
-                    } catch {
-                        return (false, { _ in continuation.resume(throwing: error) })
+                    if !alone { try session.run("SAVEPOINT grouped", []) }
+                    let value: T
+                    do { value = try body(session) } catch {
+                        if !alone { try session.run("ROLLBACK TO SAVEPOINT grouped", []) }
+                        // Its own error, unless the group's commit failed: then nothing was kept.
+                        return (false, { ended in continuation.resume(throwing: ended.failure ?? error) })
                     }
+                    if !alone { try session.run("RELEASE SAVEPOINT grouped", []) }
+                    return (true, { ended in continuation.resume(with: ended.map { value }) })
                 },
                 fail: { continuation.resume(throwing: $0) })
             let start = pending.withLock { p -> Bool in
@@ -69,11 +74,13 @@ extension PostgresBackend {
                 try session.run("SELECT pg_advisory_xact_lock(\(Self.writeLock))", [])
                 var anyDone = false
                 for write in group {
-                    let (ok, answer) = write.run(session, group.count == 1)
+                    let (ok, answer) = try write.run(session, group.count == 1)
                     answers.append(answer)
                     anyDone = anyDone || ok
                 }
-                // A write alone in its transaction that failed has no savepoint to undo it.
+                // A write alone in its transaction that failed has no savepoint to undo it. NOTIFY
+                // before COMMIT also fails in a transaction an error left aborted, whose COMMIT
+                // PostgreSQL would answer with a rollback and no error.
                 if anyDone {
                     try session.run("SELECT pg_notify('\(Self.changes)', '')", [])
                     try session.run("COMMIT", [])
@@ -92,5 +99,13 @@ extension PostgresBackend {
             for write in group.dropFirst(answers.count) { write.fail(error) }
         }
         writer.queue.async { self.drain() }
+    }
+}
+
+extension Result {
+    /// The error, or nil on success.
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }
