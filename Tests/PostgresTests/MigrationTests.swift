@@ -16,19 +16,6 @@ struct MigrationTests {
     static let pg = TestPostgres.available
     let config = MigrationFixture.config
 
-    /// A store on `db` (obligd's schema created if missing), closed after `body`.
-    func withTarget<T>(_ db: TestDatabase, _ body: (ObligationStore) async throws -> T) async throws -> T {
-        let store = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
-
     /// A new SQLite store with the fixture's state.
     func filledSource() async throws -> ObligationStore {
         let source = try makeTemporaryStore()
@@ -52,7 +39,7 @@ struct MigrationTests {
         #expect(try await makeTemporaryStore().readSQL { sql in try MigrationTables.sqliteTables(sql) } == copied)
         guard Self.pg else { return }
         try await TestDatabase.with(migrated: false) { db in
-            let postgres = try await withTarget(db) { t in try await t.readSQL { sql in Set(try PostgresMigrationTarget.columns(sql).keys) }
+            let postgres = try await db.withStore { t in try await t.readSQL { sql in Set(try PostgresMigrationTarget.columns(sql).keys) }
             }
             #expect(
                 postgres.subtracting(notCopied) == Set(copied.map { $0.lowercased() }),
@@ -69,7 +56,7 @@ struct MigrationTests {
             let report = try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
             #expect(report.tables.map(\.name) == MigrationTables.copied)
             for t in report.tables { #expect(t.rows > 0, "the fixture leaves \(t.name) empty, so its copy goes untested: fill it") }
-            try await withTarget(db) { target in
+            try await db.withStore { target in
                 #expect(try await MigrationFixture.obligations(target) == MigrationFixture.obligations(source))
                 let (theirs, ours) = (try await MigrationFixture.audit(target), try await MigrationFixture.audit(source))
                 #expect(theirs.rows == ours.rows && theirs.broken == nil && ours.broken == nil)
@@ -111,7 +98,7 @@ struct MigrationTests {
         let source = try await filledSource()
         let shapes = try await source.readSQL { sql in try MigrationTables.shapes(sql, source: "source") }
         try await TestDatabase.with(migrated: false) { db in
-            let state = try await withTarget(db) { t in
+            let state = try await db.withStore { t in
                 _ = try await t.transaction(config: config, now: MigrationFixture.t0, actor: "ops") { r in
                     try r.addEntity(id: "live", name: "Live", zone: nil, region: nil, owner: nil, labels: [:])
                 }
@@ -124,7 +111,7 @@ struct MigrationTests {
                 error?.description.contains("the target \(db.url) is not empty: it holds obligd state in audit, entity") == true,
                 "\(String(describing: error))")
             #expect(error?.description.contains("createdb") == true)
-            #expect(try await withTarget(db) { t in try await t.readSQL { sql in try MigrationDigest.tables(sql, shapes) } } == state)
+            #expect(try await db.withStore { t in try await t.readSQL { sql in try MigrationDigest.tables(sql, shapes) } } == state)
         }
     }
 
@@ -209,7 +196,7 @@ struct MigrationTests {
                 "\(String(describing: error))")
             // Given up (a clean stop), the lease alone is no refusal; the node's heartbeat is.
             try await db.node().release(lease)
-            try await withTarget(db) { t in try await t.heartbeat(.init(name: "db2:4242", version: "t", fingerprint: "f", role: "leader")) }
+            try await db.withStore { t in try await t.heartbeat(.init(name: "db2:4242", version: "t", fingerprint: "f", role: "leader")) }
             let beat = await #expect(throws: MigrationError.self) {
                 try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
             }

@@ -21,17 +21,7 @@ enum Backend: String, CustomTestStringConvertible, Sendable {
         switch self {
         case .sqlite: return try await body(try makeTemporaryStore())
         case .postgres:
-            return try await TestDatabase.with(migrated: false) { db in
-                let store = try await ObligationStore(postgres: db.url, password: nil, logger: db.logger)
-                do {
-                    let result = try await body(store)
-                    await store.close()
-                    return result
-                } catch {
-                    await store.close()
-                    throw error
-                }
-            }
+            return try await TestDatabase.with(migrated: false) { db in try await db.withStore(body) }
         }
     }
 }

@@ -50,6 +50,21 @@ final class TestDatabase: Sendable {
         return try result.get()
     }
 
+    /// Runs `body` with an `ObligationStore` on this database (obligd's schema created if missing),
+    /// closed after it whatever happened. Why here: the Store tests and the migration tests both
+    /// open one, and the store must be closed before the database is dropped.
+    func withStore<T>(_ body: (ObligationStore) async throws -> T) async throws -> T {
+        let store = try await ObligationStore(postgres: url, password: nil, logger: logger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     /// A new connection to this test's database, closed when the test ends.
     func connect() async throws -> PostgresConnection {
         let connection = try await url.connect(password: nil, logger: logger)
