@@ -2,13 +2,15 @@ import PostgresNIO
 
 extension LeaderLease {
     /// Checks, inside a transaction open on `connection`, that this lease is still the current one:
-    /// same holder, same epoch, not expired by the database's clock; throws `LeaseLost` otherwise.
+    /// same holder, same epoch; throws `LeaseLost` otherwise.
     ///
     /// Why `FOR SHARE`: it locks the lease row until the transaction ends, so a takeover (an UPDATE
     /// of that row) waits for the fenced transaction to commit or roll back; a transaction fenced
     /// after a takeover reads the new holder and fails. Either the claim commits before the next
-    /// epoch begins, or it fails. `statement_timestamp()` rather than `now()`: `now()` is when the
-    /// transaction began, and the check should see the time it is made (still the database's clock).
+    /// epoch begins, or it fails. Why not also "not expired": the epoch is what proves no other node
+    /// led, and every takeover bumps it under that lock. An expired lease nobody took over yet is
+    /// still this node's alone, and a jump of the database server's clock past the lease expires it
+    /// in an instant: refusing claims then would leave due reminders waiting for the next renewal.
     /// The transaction may stay idle no longer than the lease's ttl (the server then ends the
     /// session), so a leader stalled inside a claim holds up a takeover for one ttl at most.
     package func check(on connection: PostgresConnection, logger: Logger) async throws {
@@ -18,7 +20,7 @@ extension LeaderLease {
         let rows = try await connection.run(PostgresQuery(unsafeSQL: Self.fenceQuery, binds: binds), logger: logger)
         var found: (holder: String, epoch: Int64, live: Bool)?
         for try await row in rows.decode((String, Int64, Bool).self) { found = row }
-        try verify(found)
+        try verify(found, requireLive: false)
     }
 
     /// The fence's first statement: the transaction may stay idle no longer than the lease's ttl.
@@ -27,16 +29,19 @@ extension LeaderLease {
     }
 
     /// The fence's query (`$1`: the lease's name): the lease row, locked until the transaction ends,
-    /// with whether it is live at the time of the statement.
+    /// with whether it is live at the time of the statement (for the error; the fence ignores it).
     static let fenceQuery = leaseQuery + " FOR SHARE"
 
     /// The lease row and whether it is live now, without a lock: what a leader reads just before it
-    /// sends a message (a send is no transaction the fence could hold).
+    /// sends a message (a send is no transaction the fence could hold, so there it must be live too:
+    /// a takeover may begin the moment it has expired). `statement_timestamp()` rather than `now()`:
+    /// `now()` is when the transaction began, and the check should see the time it is made.
     static let leaseQuery = "SELECT holder, epoch, expires_at > statement_timestamp() FROM leader_lease WHERE name = $1"
 
-    /// The fence's verdict on the row `fenceQuery` found: `LeaseLost` unless it is this lease, live.
-    func verify(_ found: (holder: String, epoch: Int64, live: Bool)?) throws {
-        guard let found, found.holder == holder, found.epoch == epoch, found.live else {
+    /// The verdict on the row `fenceQuery` or `leaseQuery` found: `LeaseLost` unless it is this lease
+    /// (and live, when `requireLive`: the check before a send).
+    func verify(_ found: (holder: String, epoch: Int64, live: Bool)?, requireLive: Bool) throws {
+        guard let found, found.holder == holder, found.epoch == epoch, found.live || !requireLive else {
             throw LeaseLost(lease: self, found: found)
         }
     }

@@ -55,15 +55,21 @@ package struct LeaderLeases: Sendable {
         return nil
     }
 
-    /// Extends `lease` by its ttl from now; false when it is lost (another holder or epoch) or has
-    /// expired, and then the node must stop leading and `acquire` again.
+    /// Extends `lease` by its ttl from now; false when it is lost (another holder or epoch), and then
+    /// the node must stop leading and `acquire` again.
+    ///
+    /// Why an expired lease of this holder and epoch is extended too: nobody took it over (a takeover
+    /// bumps the epoch), so this node was the only leader throughout. It expires that way when the
+    /// database server's clock jumps forward past the lease; the leader should go on under its epoch,
+    /// not stop its duties and start them again under a new one. A node whose renewals failed for the
+    /// lease's length by its own monotonic clock steps down before it could renew (`dropLease`).
     /// `fingerprint`, when given, becomes the cluster's: the leader's configuration after a reload.
     package func renew(_ lease: LeaderLease, fingerprint: String? = nil) async throws -> Bool {
         let rows = try await connection.run(
             """
             UPDATE leader_lease SET expires_at = clock_timestamp() + make_interval(secs => \(lease.ttl.inSeconds)),
                 fingerprint = COALESCE(\(fingerprint), fingerprint)
-            WHERE name = \(lease.name) AND holder = \(lease.holder) AND epoch = \(lease.epoch) AND expires_at > clock_timestamp()
+            WHERE name = \(lease.name) AND holder = \(lease.holder) AND epoch = \(lease.epoch)
             RETURNING epoch
             """, logger: logger)
         return try await rows.collect().isEmpty == false

@@ -164,7 +164,7 @@ extension PostgresBackend {
     /// and verdict): a node paused past its lease and overtaken can then commit nothing at all.
     static func fence(_ lease: LeaderLease, _ session: PostgresSession) throws {
         try session.run(lease.idleTimeoutStatement, [])
-        try lease.verify(try leaseRow(LeaderLease.fenceQuery, lease, session))
+        try lease.verify(try leaseRow(LeaderLease.fenceQuery, lease, session), requireLive: false)
     }
 
     /// The lease row `query` (`LeaderLease.fenceQuery` or `leaseQuery`) finds.
@@ -219,7 +219,7 @@ extension PostgresBackend {
         guard let held = lease.withLock({ $0 }) else { throw NotLeading() }
         if let sure = leaseSureUntil.withLock({ $0 }), ContinuousClock.now < sure - held.ttl / 4 { return }
         try await read { session in
-            try held.verify(try Self.leaseRow(LeaderLease.leaseQuery, held, session))
+            try held.verify(try Self.leaseRow(LeaderLease.leaseQuery, held, session), requireLive: true)
         }
     }
 
