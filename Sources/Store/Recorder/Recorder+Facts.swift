@@ -67,10 +67,9 @@ extension Recorder {
         }
         // A cached statement: imports insert hundreds of thousands of these in one transaction.
         guard
-            let id = try sql.value(
-                Int64.self,
-                "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                [e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch])
+            let id = try sql.insertReturningID(
+                "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)",
+                e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch)
         else { throw StoreError.invalid(field: "metric", problem: "the report was not stored", fix: "retry") }
         guard let earlier else { return RecordedFact(id: id, observedAt: observedAt.secondsSinceEpoch) }
         try supersede(earlier, by: id, value: value, metric: metric, entity: e.id, at: zone.local(observedAt))

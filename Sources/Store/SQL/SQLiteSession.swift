@@ -43,6 +43,13 @@ package final class SQLiteSession: SQLSession {
         }
     }
 
+    /// The INSERT without `RETURNING id`, and SQLite's last inserted rowid (the `id` of an
+    /// `INTEGER PRIMARY KEY` table): no statement journal (`SQLSession.insertReturningID`).
+    package func insertReturningID(_ insert: String, _ arguments: [SQLValue]) throws -> Int64? {
+        guard try execute(insert, arguments) > 0 else { return nil }
+        return sqlite3_last_insert_rowid(db.sqliteConnection)
+    }
+
     package func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
         try db.inSavepoint {
