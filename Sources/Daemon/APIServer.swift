@@ -242,7 +242,7 @@ package struct APIServer: Sendable {
     }
 
     /// Encodes a decoded body in one canonical form: sorted keys, no escaped slashes.
-    static let canonical: JSONEncoder = {
+    package static let canonical: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
@@ -275,6 +275,11 @@ package struct APIServer: Sendable {
             // decoded body encoded again with sorted keys), so key order, spacing and escapes do not matter.
             let signature = key == nil ? nil : "\(req.method.rawValue) \(req.uri.path) sha256:"
             let prepare: @Sendable () throws -> (B, String) = {
+                if let fast = B.self as? any FastDecodedBody.Type,
+                    let (body, canonical) = fast.fastDecode(data, canonical: signature != nil), let decoded = body as? B
+                {
+                    return (decoded, signature.map { $0 + Self.digest(Data(canonical)) } ?? "")
+                }
                 let decoded: B
                 if !data.isEmpty { try StrictJSON.check(data) }
                 if data.isEmpty, let empty = try? JSONDecoder().decode(B.self, from: Data("{}".utf8)) {

@@ -50,45 +50,49 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses RFC 3339 with an explicit offset (`Z` or `±HH:MM`); fractional seconds are dropped.
     public init(parsing text: Substring) throws(InputError) {
-        let fail = InputError(token: String(text), problem: "is not an instant with a UTC offset", accepted: Instant.accepted)
+        // Built only on failure: an import parses hundreds of thousands of instants.
+        func fail() -> InputError {
+            InputError(token: String(text), problem: "is not an instant with a UTC offset", accepted: Instant.accepted)
+        }
         // The date part is exactly YYYY-MM-DD; anything else (e.g. "tomorrow", whose "t" is not a
         // separator) is reported with the whole token rather than an empty or partial date token.
-        guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }),
-            text.distance(from: text.startIndex, to: t) == 10
-        else { throw fail }
-        let date = try CivilDate(parsing: text[..<t])
-        var rest = Array(text[text.index(after: t)...].utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.firstIndex(where: { $0 == 84 || $0 == 116 }) == 10 else { throw fail() }
+        let date = try CivilDate(parsing: text[..<text.utf8.index(text.startIndex, offsetBy: 10)])
+        let rest = bytes[11...]
         func num(_ r: Range<Int>) -> Int? {
             guard r.upperBound <= rest.count else { return nil }
             var v = 0
             for i in r {
-                guard rest[i] >= 48, rest[i] <= 57 else { return nil }
-                v = v * 10 + Int(rest[i] - 48)
+                let b = rest[rest.startIndex + i]
+                guard b >= 48, b <= 57 else { return nil }
+                v = v * 10 + Int(b - 48)
             }
             return v
         }
-        guard let h = num(0..<2), rest.count > 2, rest[2] == 58, let m = num(3..<5), h < 24, m < 60 else { throw fail }
+        func at(_ i: Int) -> UInt8? { i < rest.count ? rest[rest.startIndex + i] : nil }
+        guard let h = num(0..<2), at(2) == 58, let m = num(3..<5), h < 24, m < 60 else { throw fail() }
         var s = 0
         var i = 5
-        if i < rest.count, rest[i] == 58 {
-            guard let sec = num(6..<8), sec < 60 else { throw fail }
+        if at(i) == 58 {
+            guard let sec = num(6..<8), sec < 60 else { throw fail() }
             s = sec
             i = 8
-            if i < rest.count, rest[i] == 46 {
+            if at(i) == 46 {
                 i += 1
-                while i < rest.count, rest[i] >= 48, rest[i] <= 57 { i += 1 }
+                while let b = at(i), b >= 48, b <= 57 { i += 1 }
             }
         }
-        rest = Array(rest[i...])
+        let zone = rest.count - i
         var offset = 0
-        if rest == [90] || rest == [122] {
+        if zone == 1, at(i) == 90 || at(i) == 122 {
             offset = 0
-        } else if rest.count == 6, rest[0] == 43 || rest[0] == 45, rest[3] == 58,
-            let oh = num(1..<3), let om = num(4..<6), oh < 24, om < 60
+        } else if zone == 6, at(i) == 43 || at(i) == 45, at(i + 3) == 58,
+            let oh = num(i + 1..<i + 3), let om = num(i + 4..<i + 6), oh < 24, om < 60
         {
-            offset = (oh * 3600 + om * 60) * (rest[0] == 45 ? -1 : 1)
+            offset = (oh * 3600 + om * 60) * (at(i) == 45 ? -1 : 1)
         } else {
-            throw fail
+            throw fail()
         }
         self.init(date: date, hour: h, minute: m, second: s, utcOffset: offset)
     }

@@ -8,7 +8,7 @@ package enum Start: Sendable, Hashable, CustomStringConvertible {
     package init(parsing text: String) throws(InputError) {
         if text.utf8.count == 10 {
             self = .day(try CivilDate(parsing: text))
-        } else if text.contains("T") || text.contains("t") {
+        } else if text.utf8.contains(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "t") }) {
             self = .instant(try Instant(parsing: text))
         } else {
             throw InputError(

@@ -56,6 +56,39 @@ struct StoreBackendTests {
         }
     }
 
+    /// An import looks for an earlier report of a row's instant only when the row is not later than
+    /// every report of its metric; a repeat in the same import, one out of order, and a changed value
+    /// for an instant recorded before are each still recognised.
+    @Test(arguments: Backend.available)
+    func anImportRecognisesRepeatsInAndOutOfOrder(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let at: @Sendable (Int64) -> Start = { [now] m in .instant(Instant(secondsSinceEpoch: now.secondsSinceEpoch - 600 + m * 60)) }
+            let row: @Sendable (Int64, Int64) -> Recorder.ImportRow = { m, v in
+                .metric(entity: "acme", metric: "registered_users", value: v, at: at(m))
+            }
+            let first = try await store.transaction(config: config, now: now, actor: "test") { r in
+                _ = try r.addEntity(id: "acme", name: "Acme", zone: nil, region: nil, owner: nil, labels: [:])
+                _ = try r.reportMetric(entityId: "acme", metric: "registered_users", value: 5, at: at(5))
+                return try r.importRows([row(1, 1), row(2, 2), row(2, 2), row(1, 1), row(5, 5), row(6, 6)])
+            }
+            #expect(first.imported == 3 && first.duplicates == 3)
+            await #expect(throws: StoreError.self, "a later row first, then another value for a recorded instant") {
+                try await store.transaction(config: config, now: now, actor: "test") { r in
+                    try r.importRows([row(7, 7), row(6, 60)])
+                }
+            }
+            await #expect(throws: StoreError.self, "another value for an instant of the same import") {
+                try await store.transaction(config: config, now: now, actor: "test") { r in
+                    try r.importRows([row(8, 8), row(8, 80)])
+                }
+            }
+            let values = try await store.snapshot(config: config, now: now) { r in
+                try r.metricHistory(entity: "acme", metric: "registered_users").map(\.value)
+            }
+            #expect(values.sorted() == [1, 2, 5, 6])
+        }
+    }
+
     @Test(arguments: Backend.available)
     func aFactAndWhatItCausesCommitTogether(_ backend: Backend) async throws {
         try await backend.withStore { store in

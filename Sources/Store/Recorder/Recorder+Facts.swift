@@ -54,7 +54,10 @@ extension Recorder {
         }
         // Only a report that names its instant can repeat or correct another: reports of "now" (no
         // `at`) from a busy reporter often share a second and are each a new observation.
-        let earlier = at == nil ? nil : try activeObservation(entity: e.id, metric: metric, at: observedAt)
+        var earlier: (id: Int64, value: Int64)?
+        if at != nil, try observedAt.secondsSinceEpoch <= latestObserved(entity: e.id, metric: metric) {
+            earlier = try activeObservation(entity: e.id, metric: metric, at: observedAt)
+        }
         if let earlier, earlier.value == value {
             return RecordedFact(id: earlier.id, duplicate: true, observedAt: observedAt.secondsSinceEpoch)
         }
@@ -71,9 +74,28 @@ extension Recorder {
                 "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)",
                 e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch)
         else { throw StoreError.invalid(field: "metric", problem: "the report was not stored", fix: "retry") }
+        let key = "\(e.id)\u{0}\(metric)"
+        if let latest = lookups.latestObserved[key], latest < observedAt.secondsSinceEpoch {
+            lookups.latestObserved[key] = observedAt.secondsSinceEpoch
+        }
         guard let earlier else { return RecordedFact(id: id, observedAt: observedAt.secondsSinceEpoch) }
         try supersede(earlier, by: id, value: value, metric: metric, entity: e.id, at: zone.local(observedAt))
         return RecordedFact(id: id, superseded: earlier.id, observedAt: observedAt.secondsSinceEpoch)
+    }
+
+    /// The latest instant of any report of `metric` of `entity` (retracted ones too), `Int64.min` when
+    /// there is none: a report after it cannot repeat or correct one, so it needs no look for an
+    /// earlier report of its instant. Read once per transaction and kept up to date by
+    /// `recordObservation`: an import of reports in time order then looks for none.
+    func latestObserved(entity: String, metric: String) throws -> Int64 {
+        let key = "\(entity)\u{0}\(metric)"
+        if let known = lookups.latestObserved[key] { return known }
+        let latest =
+            try sql.value(
+                Int64.self, "SELECT max(observedAt) FROM metricObservation WHERE entityId = ? AND metric = ?", [entity, metric])
+            ?? .min
+        lookups.latestObserved[key] = latest
+        return latest
     }
 
     /// Derives the threshold obligations of one metric from its whole history: late and out-of-order

@@ -21,6 +21,9 @@ package struct Recorder {
         var ids = OutboxIDRandom()
         /// The audit chain's last row as this Recorder left it (nil until its first audit row).
         var auditTip: AuditTrail.Tip?
+        /// Per entity and metric ("entity\u{0}metric"), the latest instant any report of it has, as
+        /// far as this transaction knows (`latestObserved`).
+        var latestObserved: [String: Int64] = [:]
     }
 
     /// A Recorder on a GRDB connection's transaction (SQLite; tests that write through the pool).
