@@ -7,7 +7,7 @@ import Synchronization
 /// heartbeat (`cluster_node`), renews the lease when it leads, and otherwise tries to take it, which
 /// succeeds once the leader stopped renewing (dead, hung, cut off) and this node's configuration
 /// agrees with the cluster's. A leader whose renewals fail for the lease's length steps down by
-/// itself (the fence refuses its writes anyway). A clean stop gives the lease up.
+/// itself (and a node that takes over fences its writes out). A clean stop gives the lease up.
 final class LeadershipService: Service, Sendable {
     let store: ObligationStore
     let leadership: Leadership

@@ -22,8 +22,9 @@ package struct LeaderLeases: Sendable {
 
     /// Takes the lease for `node` for `ttl` when it is free or expired (epoch + 1; 1 for a new row),
     /// or extends it when `node` holds it already (same epoch); nil when another node holds it.
-    /// Why an expired lease of our own gets a new epoch too: a transaction of ours from before the
-    /// expiry must not pass the fence of the new term. Why `clock_timestamp()` rather than `now()`:
+    /// Why an expired lease of our own gets a new epoch too: a leader acquires only after it stepped
+    /// down (its renewals failed), and a task of the term it ended must not pass the new term's
+    /// fence; while it leads it renews, which keeps the epoch. Why `clock_timestamp()` rather than `now()`:
     /// the statement may wait for the row (a stalled leader's fenced transaction holds it until the
     /// server ends that session), and `now()` is when it began waiting: the lease, expired meanwhile,
     /// would still look held and the takeover would wait for another turn.
@@ -61,8 +62,10 @@ package struct LeaderLeases: Sendable {
     /// Why an expired lease of this holder and epoch is extended too: nobody took it over (a takeover
     /// bumps the epoch), so this node was the only leader throughout. It expires that way when the
     /// database server's clock jumps forward past the lease; the leader should go on under its epoch,
-    /// not stop its duties and start them again under a new one. A node whose renewals failed for the
-    /// lease's length by its own monotonic clock steps down before it could renew (`dropLease`).
+    /// not stop its duties and start them again under a new one. A node whose renewals fail for the
+    /// lease's length by its own monotonic clock steps down (`dropLease`) and renews no more; a slow
+    /// renewal that succeeds late is still safe (had anyone taken over, the epoch would differ), but
+    /// one the server applies after the node died holds off a takeover for one more ttl.
     /// `fingerprint`, when given, becomes the cluster's: the leader's configuration after a reload.
     package func renew(_ lease: LeaderLease, fingerprint: String? = nil) async throws -> Bool {
         let rows = try await connection.run(
