@@ -87,7 +87,7 @@ package struct Recomputation: Sendable {
             .sorted()
         for id in removed {
             try await flagUnderived(
-                ruleId: id, keep: [], because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor,
+                ruleId: id, because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor,
                 into: &total)
         }
         if stored != current {
@@ -124,12 +124,12 @@ package struct Recomputation: Sendable {
         for (rule, change) in changed {
             guard rule.kind == .deadline else {
                 // A rule that no longer sets deadlines gives none of the obligations it opened.
-                try await flagUnderived(ruleId: rule.id, keep: [], because: change, config: config, now: now, actor: actor, into: &total)
+                try await flagUnderived(ruleId: rule.id, because: change, config: config, now: now, actor: actor, into: &total)
                 continue
             }
             total.rulesChanged.append(rule.id)
             var opened = 0, moved = 0, skipped = 0
-            var derived = Set<Recorder.DerivedKey>(), undecided = Set<String>()
+            var derived = DerivedKeys(), undecided = Set<String>()
             switch rule.trigger {
             case .metric:
                 let subjects = try await store.snapshot(config: config, now: now) { r in try r.metricSubjects(of: [rule]) }
@@ -186,7 +186,7 @@ package struct Recomputation: Sendable {
 
     /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).
     private func flagUnderived(
-        ruleId: String, keep: Set<Recorder.DerivedKey>, keepEntities: Set<String> = [], because: String,
+        ruleId: String, keep: DerivedKeys = DerivedKeys(), keepEntities: Set<String> = [], because: String,
         config: Rules.Configuration, now: Instant, actor: String, into total: inout Result
     ) async throws {
         var flagged = 0
