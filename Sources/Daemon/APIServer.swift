@@ -248,7 +248,7 @@ package struct APIServer: Sendable {
         return e
     }()
 
-    static func digest(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func digest(_ data: some DataProtocol) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     /// Bodies at least this large are decoded off the event loop.
     static let offloadBodyBytes = 256 << 10
@@ -278,7 +278,7 @@ package struct APIServer: Sendable {
                 if let fast = B.self as? any FastDecodedBody.Type,
                     let (body, canonical) = fast.fastDecode(data, canonical: signature != nil), let decoded = body as? B
                 {
-                    return (decoded, signature.map { $0 + Self.digest(Data(canonical)) } ?? "")
+                    return (decoded, signature.map { $0 + Self.digest(canonical) } ?? "")
                 }
                 let decoded: B
                 if !data.isEmpty { try StrictJSON.check(data) }

@@ -41,7 +41,7 @@ struct ImportBodyReader {
 
     mutating func body() -> [ImportRecord]? {
         skip()
-        guard take(.openBrace), let key = key(), equal(key, "records"), take(.colon), take(.openBracket) else { return nil }
+        guard take(.openBrace), let key = key(), Self.equal(bytes, key, "records"), take(.colon), take(.openBracket) else { return nil }
         write("{\"records\":[")
         var records: [ImportRecord] = []
         records.reserveCapacity(bytes.count / 100)
@@ -241,8 +241,6 @@ struct ImportBodyReader {
         guard canonical else { return }
         out.append(contentsOf: s.utf8)
     }
-
-    private func equal(_ r: Range<Int>, _ name: StaticString) -> Bool { Self.equal(bytes, r, name) }
 
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ name: StaticString) -> Bool {
         guard r.count == name.utf8CodeUnitCount else { return false }

@@ -74,7 +74,7 @@ extension Recorder {
                 "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)",
                 e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch)
         else { throw StoreError.invalid(field: "metric", problem: "the report was not stored", fix: "retry") }
-        let key = "\(e.id)\u{0}\(metric)"
+        let key = MetricKey(entity: e.id, metric: metric)
         if let latest = lookups.latestObserved[key], latest < observedAt.secondsSinceEpoch {
             lookups.latestObserved[key] = observedAt.secondsSinceEpoch
         }
@@ -88,7 +88,7 @@ extension Recorder {
     /// earlier report of its instant. Read once per transaction and kept up to date by
     /// `recordObservation`: an import of reports in time order then looks for none.
     func latestObserved(entity: String, metric: String) throws -> Int64 {
-        let key = "\(entity)\u{0}\(metric)"
+        let key = MetricKey(entity: entity, metric: metric)
         if let known = lookups.latestObserved[key] { return known }
         let latest =
             try sql.value(

@@ -14,6 +14,12 @@ package struct Recorder {
     /// Entities and zones already looked up in this transaction (imports touch the same few many times).
     let lookups = Lookups()
 
+    /// An entity's metric, as a dictionary key.
+    struct MetricKey: Hashable {
+        var entity: String
+        var metric: String
+    }
+
     final class Lookups {
         var entities: [String: Entity] = [:]
         var zones: [String: Zone] = [:]
@@ -21,9 +27,9 @@ package struct Recorder {
         var ids = OutboxIDRandom()
         /// The audit chain's last row as this Recorder left it (nil until its first audit row).
         var auditTip: AuditTrail.Tip?
-        /// Per entity and metric ("entity\u{0}metric"), the latest instant any report of it has, as
-        /// far as this transaction knows (`latestObserved`).
-        var latestObserved: [String: Int64] = [:]
+        /// Per entity's metric, the latest instant any report of it has, as far as this transaction
+        /// knows (`latestObserved`).
+        var latestObserved: [MetricKey: Int64] = [:]
     }
 
     /// A Recorder on a GRDB connection's transaction (SQLite; tests that write through the pool).
