@@ -52,7 +52,12 @@ package struct Recomputation: Sendable {
     }
 
     /// `previous`, when known (a reload), only makes the audit notes more precise ("period +2mo -> +3mo").
+    /// The pass runs with the writer's larger page cache (`ObligationStore.withBulkCache`).
     package func run(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
+        try await store.withBulkCache { try await pass(config: config, previous: previous, now: now, actor: actor) }
+    }
+
+    private func pass(config: Rules.Configuration, previous: Rules.Configuration?, now: Instant, actor: String) async throws -> Result {
         var total = Result()
         let stored = try await store.snapshot(config: config, now: now) { r in try r.derivationFingerprints() }
         let current = Self.fingerprints(of: config)
