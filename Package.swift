@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "obligd",
             dependencies: [
-                "Daemon", "Delivery",
+                "APIModel", "Daemon", "Delivery",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -13,12 +13,12 @@ package struct DaemonPaths: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         let root = geteuid() == 0
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = EnvironmentValue.value("HOME", in: environment) ?? NSHomeDirectory()
         let state = stateDirectory ?? SocketLocation.defaultStateDirectory(environment: environment, isRoot: root, home: home)
         self.stateDirectory = state
         self.socketPath = socketPath ?? SocketLocation.defaultPath(environment: environment, isRoot: root, stateDirectory: state)
         let conf =
-            configDirectory ?? environment["CONFIGURATION_DIRECTORY"]
+            configDirectory ?? EnvironmentValue.firstDirectory("CONFIGURATION_DIRECTORY", in: environment)
             ?? (FileManager.default.fileExists(atPath: "/etc/obligd/calendars")
                 || FileManager.default.fileExists(atPath: "/etc/obligd/rules") ? "/etc/obligd" : nil)
         self.configDirectory = conf
@@ -26,12 +26,40 @@ package struct DaemonPaths: Sendable {
 
     package var databasePath: String { "\(stateDirectory)/obligd.sqlite" }
 
-    /// Creates the state and socket directories (0750) if missing.
+    /// Creates the state and socket directories (0750) if missing. A directory that cannot be made
+    /// is refused with its path, the reason and the option that names it, not Foundation's error.
     package func prepare() throws {
-        for dir in [stateDirectory, (socketPath as NSString).deletingLastPathComponent] {
-            try FileManager.default.createDirectory(
-                atPath: dir, withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o750])
+        let socketDirectory = (socketPath as NSString).deletingLastPathComponent
+        for (dir, what, option) in [
+            (stateDirectory, "state directory", "--state-dir or STATE_DIRECTORY"),
+            (socketDirectory, "socket's directory", "--socket or RUNTIME_DIRECTORY")
+        ] {
+            guard !dir.isEmpty else {
+                throw StartupError(description: "the \(what) is empty; name a directory with \(option)")
+            }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw StartupError(description: "the \(what) \(dir) exists and is not a directory; name a directory with \(option)")
+            }
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+            } catch {
+                throw StartupError(
+                    description: "cannot create the \(what) \(dir): \(Self.reason(error)); "
+                        + "choose a directory obligd may create or write with \(option)")
+            }
         }
+    }
+
+    /// The system's words for why a file operation failed ("Not a directory"), else Foundation's.
+    static func reason(_ error: any Error) -> String {
+        if let posix = (error as? CocoaError)?.underlying as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return (error as NSError).localizedDescription
     }
 }

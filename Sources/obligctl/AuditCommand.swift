@@ -55,7 +55,7 @@ struct AuditVerify: AsyncParsableCommand {
             var verifier = ChainVerifier()
             if let file {
                 let decoder = JSONDecoder()
-                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let text = String(decoding: try InputFile.read(file), as: UTF8.self)
                 for (n, line) in text.split(separator: "\n").enumerated() {
                     guard let record = try? decoder.decode(AuditRecord.self, from: Data(line.utf8)) else {
                         throw UsageFailure("\(file):\(n + 1): not an audit row exported by 'obligctl audit export'")

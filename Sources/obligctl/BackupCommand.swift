@@ -41,7 +41,11 @@ struct BackupCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: file) else { Self.fail(UsageFailure("\(file) does not exist")) }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                Self.fail(UsageFailure("\(file) does not exist"))
+            }
+            if isDirectory.boolValue { Self.fail(UsageFailure("\(file) is a directory; give the backup file")) }
             do {
                 let r = try ObligationStore.verify(file)
                 if json {

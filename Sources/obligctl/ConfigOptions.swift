@@ -1,3 +1,4 @@
+import APIModel
 import ArgumentParser
 import Foundation
 import Rules
@@ -9,7 +10,7 @@ struct ConfigOptions: ParsableArguments {
 
     /// The directory read: --config, $OBLIGD_CONFIG, else /etc/obligd when it holds calendars or rules.
     var directory: String? {
-        if let dir = config ?? ProcessInfo.processInfo.environment["OBLIGD_CONFIG"] { return dir }
+        if let dir = config ?? EnvironmentValue.value("OBLIGD_CONFIG", in: ProcessInfo.processInfo.environment) { return dir }
         let fm = FileManager.default
         return fm.fileExists(atPath: "/etc/obligd/calendars") || fm.fileExists(atPath: "/etc/obligd/rules") ? "/etc/obligd" : nil
     }

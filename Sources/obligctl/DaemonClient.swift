@@ -12,9 +12,10 @@ struct ClientOptions: ParsableArguments {
     var socketPath: String {
         let env = ProcessInfo.processInfo.environment
         if let socket { return socket }
-        if let s = env["OBLIGD_SOCKET"] { return s }
+        if let s = EnvironmentValue.value("OBLIGD_SOCKET", in: env) { return s }
         let root = geteuid() == 0
-        let state = SocketLocation.defaultStateDirectory(environment: env, isRoot: root, home: env["HOME"] ?? NSHomeDirectory())
+        let state = SocketLocation.defaultStateDirectory(
+            environment: env, isRoot: root, home: EnvironmentValue.value("HOME", in: env) ?? NSHomeDirectory())
         let own = SocketLocation.defaultPath(environment: env, isRoot: root, stateDirectory: state)
         // A user's own obligd if one runs, else the system service's socket.
         if !FileManager.default.fileExists(atPath: own), FileManager.default.fileExists(atPath: SocketLocation.systemPath) {

@@ -22,10 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
             if file == "-" {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
-                guard let d = FileManager.default.contents(atPath: file) else {
-                    throw UsageFailure("cannot read '\(file)'; check the path and permissions")
-                }
-                data = d
+                data = try InputFile.read(file)
             }
             let text = String(decoding: data, as: UTF8.self)
             let r: ImportResult

@@ -88,10 +88,7 @@ struct ImportNoticeCommand: AsyncParsableCommand {
         if file == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let d = FileManager.default.contents(atPath: file) else {
-                throw UsageFailure("cannot read \(file); check the path and its permissions")
-            }
-            data = d
+            data = try InputFile.read(file)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw UsageFailure(

@@ -1,3 +1,4 @@
+import APIModel
 import ArgumentParser
 import Daemon
 import Delivery
@@ -82,7 +83,9 @@ struct Obligd: AsyncParsableCommand {
         }
         let listen: ListenAddress?
         do {
-            listen = try (httpListen ?? ProcessInfo.processInfo.environment["OBLIGD_HTTP_LISTEN"]).map { try ListenAddress(parsing: $0) }
+            listen = try (httpListen ?? EnvironmentValue.value("OBLIGD_HTTP_LISTEN", in: ProcessInfo.processInfo.environment)).map {
+                try ListenAddress(parsing: $0)
+            }
         } catch {
             throw ValidationError("\(error)")
         }

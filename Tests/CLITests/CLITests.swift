@@ -227,3 +227,25 @@ struct CLITests {
         #expect(show.stdout.contains("period:     +30wd"))
     }
 }
+
+/// Files named on the command line that cannot be read are named with why, never with Foundation's
+/// error domain and code (`audit verify --file` printed `NSCocoaErrorDomain Code=260`).
+@Suite("obligctl input files", .serialized)
+struct InputFileTests {
+    @Test func aMissingFileOrADirectoryIsNamedWithWhy() throws {
+        let dir = try makeTemporaryDirectory("obligctl-input")
+        let missing = dir.appendingPathComponent("missing.jsonl").path
+        let env = ["OBLIGD_SOCKET": dir.appendingPathComponent("none.sock").path]
+        for arguments in [["audit", "verify", "--file"], ["import"], ["calendar", "import-notice", "--dry-run"]] {
+            let gone = try Obligctl.run(arguments + [missing], environment: env)
+            #expect(gone.status == 2, "\(arguments): \(gone)")
+            #expect(gone.stderr.contains("\(missing): no such file; check the path"), "\(arguments): \(gone)")
+            let directory = try Obligctl.run(arguments + [dir.path], environment: env)
+            #expect(directory.status == 2, "\(arguments): \(directory)")
+            #expect(directory.stderr.contains("\(dir.path) is a directory; give a file"), "\(arguments): \(directory)")
+            #expect(!(gone.stderr + directory.stderr).contains("NSCocoaErrorDomain"))
+        }
+        let backup = try Obligctl.run(["backup", "verify", dir.path], environment: env)
+        #expect(backup.status == 2 && backup.stderr.contains("\(dir.path) is a directory; give the backup file"), "\(backup)")
+    }
+}
