@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Rules", "DeadlineKit", "AuditChain",
+                "Rules", "DeadlineKit", "AuditChain", "CLinux",
                 // Crypto: the checksums `migrate` compares on both databases.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,4 @@
+import CLinux
 import GRDB
 
 /// A larger page cache for the writer while a bulk pass runs.
@@ -24,6 +25,8 @@ extension ObligationStore {
                 try db.execute(sql: "PRAGMA cache_size = \(before)")
                 try db.execute(sql: "PRAGMA shrink_memory")
             }
+            // The freed pages go back to malloc, which keeps them unless told to hand them back.
+            _ = malloc_trim(0)
         }
         do {
             let result = try await body()
