@@ -22,8 +22,13 @@ extension ObligationStore {
     /// Backs up to a new file named by the time in `backupDirectory`, then keeps only the newest `keep`
     /// backups there (obligd-*.sqlite), when given: what the daily timer runs.
     package func backup(now: Date, keep: Int?) async throws -> (BackupReport, removed: [String]) {
+        // First: on PostgreSQL `path` is the server, and its "directory" would be made relative to
+        // obligd's working directory before the copy was refused.
+        guard case .sqlite = backend else { throw StoreError.sqliteOnly }
         let dir = backupDirectory
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        try Self.files("create the backup directory \(dir)") {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        }
         let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
         // Two backups in one second get -2, -3, ... (`backupOrder` sorts them after the first).
         var name = "obligd-\(stamp).sqlite"
@@ -35,15 +40,28 @@ extension ObligationStore {
         let report = try await backup(to: (dir as NSString).appendingPathComponent(name))
         var removed: [String] = []
         if let keep {
-            let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+            let names = try Self.files("list \(dir)") { try FileManager.default.contentsOfDirectory(atPath: dir) }
                 .filter { $0.hasPrefix("obligd-") && $0.hasSuffix(".sqlite") }.sorted { Self.backupOrder($0) < Self.backupOrder($1) }
             for name in names.dropLast(max(keep, 1)) {
                 let file = (dir as NSString).appendingPathComponent(name)
-                try FileManager.default.removeItem(atPath: file)
+                try Self.files("remove the old backup \(file)") { try FileManager.default.removeItem(atPath: file) }
                 removed.append(file)
             }
         }
         return (report, removed)
+    }
+
+    /// Runs a file operation of a backup; its failure says what could not be done, where and why,
+    /// instead of Foundation's error domain and code.
+    static func files<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            let reason = ((error as? CocoaError)?.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+            throw StoreError.invalid(
+                field: "path", problem: "cannot \(what): \(reason ?? error.localizedDescription)",
+                fix: "check that user obligd may write there (obligd runs sandboxed: see obligd.service), or give another path")
+        }
     }
 
     /// A backup's place in time from its name: the stamp, then the number a second backup in the same
@@ -58,6 +76,7 @@ extension ObligationStore {
     /// Copies the database to `path` (a new file; an existing one is refused), verifies the copy and
     /// reports it. A copy that fails verification is removed and the failure thrown.
     package func backup(to path: String) async throws -> BackupReport {
+        guard case .sqlite = backend else { throw StoreError.sqliteOnly }
         guard path.hasPrefix("/") else {
             throw StoreError.invalid(field: "path", problem: "'\(path)' is not an absolute path", fix: "give the full path of the new file")
         }

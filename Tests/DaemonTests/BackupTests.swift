@@ -9,6 +9,42 @@ import Testing
 @Suite struct BackupTests {
     func json(_ text: String) throws -> [String: Any] { try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:] }
 
+    /// On PostgreSQL the store's path is the server's URL: the default backup directory was made of
+    /// it, relative to obligd's working directory, before the copy was refused with a 500.
+    @Test(.enabled(if: !DaemonBackend.isSQLite, "on SQLite the backup is the file's"))
+    func aBackupOnPostgreSQLIsRefusedAndMakesNoDirectory() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let cwd = FileManager.default.currentDirectoryPath
+        let stray = { try FileManager.default.contentsOfDirectory(atPath: cwd).filter { $0.hasPrefix("postgres") } }
+        let before = try stray()
+        for arguments in [["backup"], ["backup", "--keep", "3"], ["backup", d.stateDirectory.appendingPathComponent("b.sqlite").path]] {
+            let r = try obligctl(arguments, socket: d.socketPath)
+            #expect(r.status != 0, "\(arguments): \(r)")
+            #expect(r.stderr.contains("on PostgreSQL use the server's own tools"), "\(arguments): \(r)")
+            #expect(!r.stderr.contains("internal error"), "\(arguments): \(r)")
+        }
+        #expect(try stray() == before, "obligd made a directory named after the server in \(cwd)")
+    }
+
+    /// A backup directory that cannot be made is a clear refusal, not an internal error with
+    /// Foundation's domain and code.
+    @Test(.enabled(if: DaemonBackend.isSQLite, "the default backup directory is beside the SQLite file"))
+    func aBackupDirectoryThatCannotBeMadeIsNamedWithWhy() async throws {
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let blocker = d.stateDirectory.appendingPathComponent("backups").path
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a directory".utf8)))
+        let r = try obligctl(["backup"], socket: d.socketPath)
+        #expect(r.status != 0, "\(r)")
+        #expect(r.stderr.contains("cannot create the backup directory \(blocker): File exists"), "\(r)")
+        #expect(!r.stderr.contains("internal error") && !r.stderr.contains("NSCocoaErrorDomain"), "\(r)")
+        let (status, _) = try await d.request("GET", "/v1/health")
+        #expect(status == 200)
+    }
+
     @Test(.enabled(if: DaemonBackend.isSQLite, "backs up the SQLite file; on PostgreSQL backups are the server's (pg_dump)"))
     func aBackupTakenUnderLoadVerifiesAndRestores() async throws {
         let d = try DaemonProcess()
