@@ -18,7 +18,7 @@ struct ClientOptions: ParsableArguments {
             environment: env, isRoot: root, home: EnvironmentValue.value("HOME", in: env) ?? NSHomeDirectory())
         let own = SocketLocation.defaultPath(environment: env, isRoot: root, stateDirectory: state)
         // A user's own obligd if one runs, else the system service's socket.
-        if !FileManager.default.fileExists(atPath: own), FileManager.default.fileExists(atPath: SocketLocation.systemPath) {
+        if !FileManager.default.fileExists(atPath: own), DaemonClient.present(SocketLocation.systemPath) {
             return SocketLocation.systemPath
         }
         return own
@@ -49,6 +49,8 @@ struct DaemonClient {
 
     enum Failure: Error, CustomStringConvertible {
         case notRunning(String)
+        /// The socket is there but this user may not use it (not in group obligd).
+        case noAccess(String)
         case api(status: Int, body: APIErrorBody)
 
         var description: String {
@@ -56,6 +58,10 @@ struct DaemonClient {
             case let .notRunning(path):
                 return
                     "obligd is not running (nothing answers on \(path)). Start it with 'obligd' (or 'systemctl start obligd'), or point obligctl at its socket with --socket or OBLIGD_SOCKET."
+            case let .noAccess(path):
+                return "permission denied on obligd's socket \(path): root, obligd's own user and members of group obligd "
+                    + "may use it. Add yourself to the group (sudo usermod -aG obligd $USER, then log in again or run "
+                    + "'newgrp obligd'), or run obligctl with sudo."
             case let .api(status, body):
                 var s = body.field.map { "\($0): " } ?? ""
                 s += body.error
@@ -95,11 +101,26 @@ struct DaemonClient {
         try JSONDecoder().decode(T.self, from: try await send("POST", path, body: Optional<Int>.none, raw: body))
     }
 
+    /// Whether something is at `path`, as far as this user can tell: a socket in a directory this
+    /// user may not enter is there all the same (`fileExists` says no, and obligctl then pointed at
+    /// another socket and called obligd not running).
+    static func present(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 || errno == EACCES
+    }
+
+    /// Why `path` cannot be used, if the system says so: nothing there, or no permission.
+    static func unreachable(_ path: String) -> Failure? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return errno == EACCES ? .noAccess(path) : .notRunning(path) }
+        if access(path, R_OK | W_OK) != 0, errno == EACCES { return .noAccess(path) }
+        return nil
+    }
+
     /// The body of a 2xx answer; any other answer is a `Failure`.
     private func send<B: Encodable>(_ method: String, _ path: String, body: B?, raw: Data? = nil) async throws -> Data {
-        guard FileManager.default.fileExists(atPath: socketPath),
-            let url = URL(httpURLWithSocketPath: socketPath, uri: path)
-        else { throw Failure.notRunning(socketPath) }
+        if let failure = Self.unreachable(socketPath) { throw failure }
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "X-Obligd-Actor", value: ProcessInfo.processInfo.environment["USER"] ?? "uid:\(getuid())")
@@ -128,9 +149,8 @@ struct DaemonClient {
                 throw f
             } catch {
                 lastError = error
-                if !FileManager.default.fileExists(atPath: socketPath) || "\(error)".contains("connect") {
-                    throw Failure.notRunning(socketPath)
-                }
+                if let failure = Self.unreachable(socketPath) { throw failure }
+                if "\(error)".contains("connect") { throw Failure.notRunning(socketPath) }
                 if attempt == 0 { try await Task.sleep(for: .milliseconds(200)) }
             }
         }

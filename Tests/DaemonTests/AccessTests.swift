@@ -57,6 +57,30 @@ import Testing
         #expect(stranger.stderr.contains("add uid:65533 to group daemon or nogroup"), "\(stranger)")
     }
 
+    /// A user outside obligd's group (a new member who has not logged in again) was told obligd is
+    /// not running and how to start it: the kernel refused the socket, or its directory.
+    @Test func aUserTheSocketRefusesIsToldToJoinTheGroupNotToStartObligd() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let state = try makeTemporaryDirectory("obligd-access-state")
+        chmod(state.path, 0o755)
+        let bin = try makeTemporaryDirectory("obligd-access-bin").appendingPathComponent("obligctl").path
+        try FileManager.default.copyItem(atPath: Binaries.obligctl, toPath: bin)
+        chmod((bin as NSString).deletingLastPathComponent, 0o755)
+        chmod(bin, 0o755)
+        let d = try DaemonProcess(stateDirectory: state)
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        for mode in [0o755, 0o750] as [mode_t] {
+            // 0755: the socket (0660) refuses the connection; 0750: its directory refuses the lookup.
+            chmod(state.path, mode)
+            let r = try obligctlAs(65534, 65534, groups: [], ["status"], socket: d.socketPath, bin: bin)
+            #expect(r.status == 2, "\(mode): \(r)")
+            #expect(r.stderr.contains("permission denied on obligd's socket \(d.socketPath)"), "\(mode): \(r)")
+            #expect(r.stderr.contains("sudo usermod -aG obligd"), "\(mode): \(r)")
+            #expect(!r.stderr.contains("not running"), "\(mode): \(r)")
+        }
+    }
+
     @Test func aReadersGroupThatDoesNotExistStopsObligdWithTheReason() async throws {
         let conf = try makeTemporaryDirectory("obligd-access-bad")
         try #"{"access": {"readers": "no-such-group-here"}}"#.write(
