@@ -67,6 +67,11 @@ package struct Configuration: Sendable {
         return c
     }
 
+    /// The sections of obligd.json, each read by the part of obligd it configures (`reminders` here,
+    /// `receivers`, `delivery` and `people` by Delivery, `access` and `database` by the daemon). Listed
+    /// in one place so that a misspelled section ("reciever") is refused, not silently ignored.
+    static let mainSections: Set<String> = ["receivers", "delivery", "people", "reminders", "access", "database"]
+
     /// Loads the embedded defaults overlaid with `directory` (if given). Any bad file fails the whole load.
     package static func load(directory: String?) throws(ConfigError) -> Configuration {
         var files: [String: (data: Data, origin: String)] = [:]
@@ -78,7 +83,7 @@ package struct Configuration: Sendable {
             }
             let root = URL(fileURLWithPath: directory)
             for sub in ["calendars", "rules", "templates"] {
-                for rel in jsonFiles(under: root.appendingPathComponent(sub).path) {
+                for rel in try jsonFiles(under: root.appendingPathComponent(sub).path) {
                     let full = root.appendingPathComponent(sub).appendingPathComponent(rel).path
                     guard let data = FileManager.default.contents(atPath: full) else {
                         throw ConfigError(file: full, path: "", problem: "cannot read the file (check its permissions)")
@@ -87,7 +92,15 @@ package struct Configuration: Sendable {
                 }
             }
             let main = root.appendingPathComponent("obligd.json").path
-            if let data = FileManager.default.contents(atPath: main) { files["obligd.json"] = (data, main) }
+            if let data = FileManager.default.contents(atPath: main) {
+                files["obligd.json"] = (data, main)
+            } else if FileManager.default.fileExists(atPath: main)
+                || (try? FileManager.default.destinationOfSymbolicLink(atPath: main)) != nil
+            {
+                // There but unreadable (or a dangling link): skipping it would start obligd without
+                // its receivers, access policy or database.
+                throw ConfigError(file: main, path: "", problem: "cannot read the file (check its permissions: obligd runs as user obligd)")
+            }
         }
         return try build(files)
     }
@@ -104,14 +117,20 @@ package struct Configuration: Sendable {
     }
 
     /// JSON files under `dir`, following symbolic links (an operator may link a calendar in).
-    static func jsonFiles(under dir: String, depth: Int = 0) -> [String] {
-        guard depth < 16, let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+    /// A directory that is there but cannot be listed is an error: its files would be left out unsaid.
+    static func jsonFiles(under dir: String, depth: Int = 0) throws(ConfigError) -> [String] {
+        guard depth < 16 else { return [] }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+            throw ConfigError(file: dir, path: "", problem: "cannot read the directory (check its permissions: obligd runs as user obligd)")
+        }
         var out: [String] = []
         for name in names.sorted() {
             let full = dir + "/" + name
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue {
-                out += jsonFiles(under: full, depth: depth + 1).map { name + "/" + $0 }
+                out += try jsonFiles(under: full, depth: depth + 1).map { name + "/" + $0 }
             } else if name.hasSuffix(".json") {
                 out.append(name)  // a dangling link still fails loudly on read
             }
@@ -211,6 +230,7 @@ package struct Configuration: Sendable {
         var reminders = ReminderSettings()
         if let main = files["obligd.json"] {
             let label = main.origin == "embedded" ? "obligd.json (embedded)" : main.origin
+            try JSONObject.parse(main.data, file: label).onlyKeys(Self.mainSections, exceptPrefix: "$comment")
             reminders = try ReminderSettings.parse(main.data, file: label)
             for rule in reminders.rules.keys where !packs.contains(where: { $0.rules.contains { $0.id == rule } }) {
                 throw ConfigError(file: label, path: "reminders.rules.\(rule)", problem: "no rule '\(rule)'; see obligctl rules list")

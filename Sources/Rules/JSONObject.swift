@@ -39,8 +39,10 @@ package struct JSONObject {
     }
 
     /// Rejects keys outside `known`, so that a typo is not silently ignored.
-    package func onlyKeys(_ known: Set<String>) throws(ConfigError) {
+    /// Keys starting with `exceptPrefix` (obligd.json's `$comment`) are let through.
+    package func onlyKeys(_ known: Set<String>, exceptPrefix: String? = nil) throws(ConfigError) {
         for key in values.keys.sorted() where !known.contains(key) {
+            if let exceptPrefix, key.hasPrefix(exceptPrefix) { continue }
             throw error(key, "unknown key '\(key)'; known keys here: \(known.sorted().joined(separator: ", "))")
         }
     }
