@@ -50,17 +50,17 @@ enum APIError {
     }
 
     static func decoding(_ e: DecodingError) -> APIErrorBody {
-        func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        func path(_ c: [CodingKey]) -> String { KnownFields.path(c) }
         switch e {
         case let .keyNotFound(key, ctx):
             let p = path(ctx.codingPath + [key])
             return APIErrorBody(error: "missing field '\(p)'", field: p, fix: "add '\(p)' to the JSON body")
         case let .typeMismatch(type, ctx):
             let p = path(ctx.codingPath)
-            return APIErrorBody(error: "field '\(p)' has the wrong type", field: p, fix: "send \(type) there")
+            return APIErrorBody(error: "field '\(p)' has the wrong type", field: p, fix: "send \(kind(type)) there")
         case let .valueNotFound(type, ctx):
             let p = path(ctx.codingPath)
-            return APIErrorBody(error: "field '\(p)' is null", field: p, fix: "send \(type) there")
+            return APIErrorBody(error: "field '\(p)' is null", field: p, fix: "send \(kind(type)) there")
         case let .dataCorrupted(ctx):
             let p = path(ctx.codingPath)
             // The body is strict JSON by now (StrictJSON): a value that cannot be read is the field's fault
@@ -74,6 +74,18 @@ enum APIError {
                 fix: "send the kind of value openapi.yaml gives for it (a whole number for counts)")
         @unknown default:
             return APIErrorBody(error: "cannot decode the body", field: "body", fix: "send one JSON object")
+        }
+    }
+
+    /// A Swift type in the words of JSON ("a whole number", not "Int64").
+    static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is Int32.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is [String: String].Type: "an object of strings"
+        default: "\(type)".hasPrefix("Array") ? "an array" : "\(type)".hasPrefix("Dictionary") ? "an object" : "\(type)"
         }
     }
 

@@ -293,6 +293,7 @@ package struct APIServer: Sendable {
                         throw StoreError.invalid(
                             field: field, problem: "\(text) is not a whole number", fix: "send a whole number, e.g. 120000")
                     }
+                    try KnownFields.check(data, as: B.self)
                 }
                 let fingerprint = try signature.map { $0 + Self.digest(try Self.canonical.encode(decoded)) } ?? ""
                 return (decoded, fingerprint)

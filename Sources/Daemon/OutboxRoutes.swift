@@ -87,7 +87,9 @@ struct OutboxRoutes: Sendable {
         let data = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
         if data.isEmpty { return OutboxActionBody() }
         try StrictJSON.check(data)
-        return try JSONDecoder().decode(OutboxActionBody.self, from: data)
+        let body = try JSONDecoder().decode(OutboxActionBody.self, from: data)
+        try KnownFields.check(data, as: OutboxActionBody.self)
+        return body
     }
 
     static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }

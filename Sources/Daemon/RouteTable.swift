@@ -22,6 +22,24 @@ struct RouteTable: Sendable {
         return Array(Set(matching.map(\.method))).sorted()
     }
 
+    /// The route that takes `request`, as openapi.yaml names it ("GET /v1/obligations/{id}"); nil
+    /// when none does. A literal segment wins over a parameter, as in the router.
+    func route(of request: Request) -> String? {
+        let method = request.method.rawValue
+        let parts = request.uri.path.split(separator: "/")
+        let matching = routes.filter { route in
+            route.method == method && route.pattern.count == parts.count
+                && zip(route.pattern, parts).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
+        }
+        guard let best = matching.max(by: { literals($0.pattern) < literals($1.pattern) }) else { return nil }
+        let path = best.pattern.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+        return "\(method) /" + path.joined(separator: "/")
+    }
+
+    private func literals(_ pattern: [Substring]) -> Int {
+        pattern.filter { !$0.hasPrefix(":") && !$0.hasPrefix("{") }.count
+    }
+
     /// The answer to a request no route took.
     func unrouted(_ request: Request) -> Response {
         let allowed = methods(for: request.uri.path)
@@ -46,6 +64,9 @@ struct RouteTable: Sendable {
     func respond(
         _ request: Request, with responder: RouterResponder<BasicRequestContext>, context: BasicRequestContext
     ) async -> Response {
+        if let route = route(of: request), let refusal = QueryParameters.refusal(request, route: route) {
+            return Self.stamped(refusal)
+        }
         var response: Response
         do {
             response = try await responder.respond(to: request, context: context)

@@ -79,7 +79,10 @@ package struct Configuration: Sendable {
         if let directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-                throw ConfigError(file: directory, path: "", problem: "configuration directory does not exist")
+                throw ConfigError(
+                    file: directory, path: "",
+                    problem: "configuration directory does not exist (create it, or leave out --config and OBLIGD_CONFIG "
+                        + "to run on the embedded defaults)")
             }
             let root = URL(fileURLWithPath: directory)
             for sub in ["calendars", "rules", "templates"] {

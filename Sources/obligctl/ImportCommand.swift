@@ -27,14 +27,14 @@ struct ImportCommand: AsyncParsableCommand {
             let text = String(decoding: data, as: UTF8.self)
             let r: ImportResult
             if file.lowercased().hasSuffix(".csv") {
-                let records = try ImportParser.csv(text, file: file)
+                let (records, lines) = try ImportParser.csv(text, file: file)
                 guard !records.isEmpty else { throw UsageFailure("\(file): no records") }
-                r = try await send(client.client(), ImportBody(records: records), lines: nil)
+                r = try await send(client.client(), ImportBody(records: records), lines: lines, offsets: nil)
             } else {
                 // JSON Lines go to obligd as they are (no decode and re-encode here); obligd checks each
                 // record and names it, and the error is mapped back to the line.
-                let (body, lines) = try ImportParser.jsonLinesBody(text, file: file)
-                r = try await send(client.client(), RawJSON(data: body), lines: lines)
+                let (body, lines, offsets) = try ImportParser.jsonLinesBody(text, file: file)
+                r = try await send(client.client(), RawJSON(data: body), lines: lines, offsets: offsets)
             }
             if json { return try printJSON(r) }
             let again = r.duplicates > 0 ? "; \(r.duplicates) recorded before, nothing new for them" : ""
@@ -50,16 +50,24 @@ struct RawJSON: Encodable {
 }
 
 extension ImportCommand {
-    func send<B: Encodable>(_ c: DaemonClient, _ body: B, lines: [Int]?) async throws -> ImportResult {
+    /// Sends the import; an error obligd names by record (`records[3].metric`) or by byte of the body
+    /// is told by the file's line instead (`data.jsonl:5: metric: ...`), as the user wrote it.
+    /// - Parameters:
+    ///   - lines: the file's line of each record.
+    ///   - offsets: where each record starts in the body (JSON Lines, sent as they are).
+    func send<B: Encodable>(_ c: DaemonClient, _ body: B, lines: [Int], offsets: [Int]?) async throws -> ImportResult {
         do {
             if let raw = body as? RawJSON { return try await c.postRaw("/v1/import", raw.data, as: ImportResult.self) }
             return try await c.post("/v1/import", body, as: ImportResult.self)
         } catch let DaemonClient.Failure.api(status, err) {
             var e = err
-            if let lines, let field = e.field, field.hasPrefix("records["), let close = field.firstIndex(of: "]"),
-                let i = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]), i < lines.count
-            {
-                e.error = "\(file):\(lines[i]): " + e.error
+            if let (record, rest) = ImportParser.record(of: e.field), record < lines.count {
+                e.field = "\(file):\(lines[record])" + (rest.map { ": \($0)" } ?? "")
+            } else if e.field == "body", let offsets, let (at, byte) = ImportParser.byte(of: e.error) {
+                // A line that is not JSON: obligd names the byte of the whole body.
+                let record = max(0, (offsets.lastIndex { $0 <= byte } ?? 0))
+                e.field = "\(file):\(lines[record])"
+                e.error = String(e.error[..<at]) + " at byte \(byte - offsets[record] + 1) of the line"
             }
             throw DaemonClient.Failure.api(status: status, body: e)
         }
@@ -67,13 +75,30 @@ extension ImportCommand {
 }
 
 enum ImportParser {
-    /// `{"records":[line,line,...]}` from the non-empty lines, and the line number of each record.
-    static func jsonLinesBody(_ text: String, file: String) throws -> (Data, [Int]) {
+    /// The record (3) and the rest of the field (`metric`, nil for the record itself) of an error's
+    /// field `records[3].metric`; nil for a field of no record.
+    static func record(of field: String?) -> (Int, String?)? {
+        guard let field, field.hasPrefix("records["), let close = field.firstIndex(of: "]"),
+            let i = Int(field[field.index(field.startIndex, offsetBy: 8)..<close])
+        else { return nil }
+        let rest = field[field.index(after: close)...].drop { $0 == "." }
+        return (i, rest.isEmpty ? nil : String(rest))
+    }
+
+    /// Where " at byte N" starts in a strict-JSON error of obligd's, and N (0-based in the body).
+    static func byte(of error: String) -> (String.Index, Int)? {
+        guard let at = error.range(of: " at byte ", options: .backwards), let n = Int(error[at.upperBound...]) else { return nil }
+        return (at.lowerBound, n)
+    }
+
+    /// `{"records":[line,line,...]}` from the non-empty lines, the line number of each record, and
+    /// where each record starts in the body.
+    static func jsonLinesBody(_ text: String, file: String) throws -> (Data, [Int], [Int]) {
         // Bytes, not Strings: a few hundred thousand lines should cost milliseconds.
         let bytes = Array(text.utf8)
         var body = [UInt8]("{\"records\":[".utf8)
         body.reserveCapacity(bytes.count + 32)
-        var lines: [Int] = []
+        var lines: [Int] = [], offsets: [Int] = []
         var start = 0, lineNumber = 0
         func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 10 }
         while start <= bytes.count {
@@ -89,6 +114,7 @@ enum ImportParser {
                         "\(file):\(lineNumber): not a JSON object; expected one {\"type\":\"metric\"|\"event\",\"entity\":...} per line")
                 }
                 if !lines.isEmpty { body.append(UInt8(ascii: ",")) }
+                offsets.append(body.count)
                 body.append(contentsOf: bytes[a..<b])
                 lines.append(lineNumber)
             }
@@ -96,7 +122,7 @@ enum ImportParser {
         }
         guard !lines.isEmpty else { throw UsageFailure("\(file): no records") }
         body.append(contentsOf: "]}".utf8)
-        return (Data(body), lines)
+        return (Data(body), lines, offsets)
     }
 
     static func jsonLines(_ text: String, file: String) throws -> [ImportRecord] {
@@ -113,14 +139,16 @@ enum ImportParser {
         return out
     }
 
-    static func csv(_ text: String, file: String) throws -> [ImportRecord] {
+    /// The records of a CSV file, and the line of each.
+    static func csv(_ text: String, file: String) throws -> ([ImportRecord], [Int]) {
         let rows = parseCSV(text)
-        guard let header = rows.first else { return [] }
+        guard let header = rows.first else { return ([], []) }
         let known: Set<String> = ["type", "entity", "metric", "value", "kind", "at", "ref"]
         for h in header where !known.contains(h) && !h.hasPrefix("attr:") {
             throw UsageFailure("\(file):1: unknown column '\(h)'; use \(known.sorted().joined(separator: ",")) and attr:NAME")
         }
         var out: [ImportRecord] = []
+        var lines: [Int] = []
         for (n, row) in rows.dropFirst().enumerated() {
             if row.count == 1 && row[0].isEmpty { continue }
             let line = n + 2
@@ -144,8 +172,9 @@ enum ImportParser {
                 ImportRecord(
                     type: type, entity: entity, metric: f["metric"], value: value, kind: f["kind"], at: f["at"], ref: f["ref"],
                     attributes: attrs.isEmpty ? nil : attrs))
+            lines.append(line)
         }
-        return out
+        return (out, lines)
     }
 
     /// RFC 4180: fields separated by commas, optionally quoted with doubled quotes inside.

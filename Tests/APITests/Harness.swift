@@ -1,5 +1,4 @@
 import APIModel
-import Daemon
 import DeadlineKit
 import Foundation
 import Hummingbird
@@ -9,6 +8,8 @@ import Store
 import Telemetry
 import TestSupport
 import Testing
+
+@testable import Daemon
 
 /// The daemon's router in process: an `APIServer` on a fresh SQLite store in a temp directory, under
 /// the embedded configuration (as obligd runs without --config) and a clock fixed at `now`.
@@ -34,7 +35,12 @@ struct API {
     ) async throws {
         let server = APIServer(
             store: store, config: config, clock: { Self.now }, reload: { "reloaded" }, receivers: { receivers }, metrics: metrics)
-        let app = Application(router: server.router())
+        // As obligd's socket server answers: through the route table (JSON 404 and 405, query checks).
+        let router = server.router()
+        let routes = RouteTable(router)
+        let responder = router.buildResponder()
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { req, ctx in await routes.respond(req, with: responder, context: ctx) })
         try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 

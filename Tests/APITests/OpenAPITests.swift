@@ -35,6 +35,35 @@ import Testing
         return result
     }
 
+    /// "METHOD /path" to the names of its query parameters, for each operation in openapi.yaml.
+    static func documentedQueries() throws -> [String: Set<String>] {
+        let text = try String(contentsOf: repositoryRoot().appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        var result: [String: Set<String>] = [:]
+        var path: String?, operation: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "),
+                let method = ["get", "post", "put", "delete", "patch"].first(where: { line.hasPrefix("    \($0):") })
+            {
+                operation = "\(method.uppercased()) \(path)"
+                result[operation!] = []
+            } else if let operation, line.contains("in: query"),
+                let name = line.split(separator: "name: ").dropFirst().first?.split(separator: ",").first
+            {
+                result[operation, default: []].insert(String(name))
+            }
+        }
+        return result
+    }
+
+    /// The query parameters obligd takes (`QueryParameters.taken`) are those openapi.yaml documents.
+    @Test func everyQueryParameterIsDocumentedAndEveryDocumentedOneIsTaken() throws {
+        let documented = try Self.documentedQueries().filter { !$0.value.isEmpty }
+        #expect(documented.count >= 10)
+        #expect(documented == QueryParameters.taken, "openapi.yaml: \(documented.sorted { $0.key < $1.key })")
+    }
+
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteIsServed() async throws {
         let store = try makeTemporaryStore()
         let config = try ConfigHolder(directory: nil)

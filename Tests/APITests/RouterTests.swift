@@ -245,7 +245,8 @@ import Testing
                 headers: ["Idempotency-Key": "k-1"])
             #expect(other.status == 409, "\(other)")
             #expect((other.object["error"] as? String)?.contains("k-1") == true)
-            let elsewhere = try await c.post("/v1/obligations/1/done", body, headers: ["Idempotency-Key": "k-1"])
+            // A body /done takes (the event's fields are unknown there, refused as such before the key).
+            let elsewhere = try await c.post("/v1/obligations/1/done", #"{"note": "filed"}"#, headers: ["Idempotency-Key": "k-1"])
             #expect(elsewhere.status == 409, "the key is bound to method, path and body: \(elsewhere)")
             #expect(try await c.obligations("?status=all").count == 1)
             #expect(try await c.obligations("?status=all").first?.status == "open")
@@ -267,7 +268,7 @@ import Testing
         ("/v1/entities", #"{"id": 7, "name": "x"}"#, "id"),
         ("/v1/metrics", #"{"entity": "acme", "metric": "facial_recognition_individuals", "value": "many"}"#, "value"),
         ("/v1/import", #"{"records": [{"type": "metric", "entity": "acme"}]}"#, "records[0].metric"),
-        ("/v1/import", #"{"records": [{"entity": "acme"}]}"#, "records.[0].type")
+        ("/v1/import", #"{"records": [{"entity": "acme"}]}"#, "records[0].type")
     ])
     func malformedBodiesAreBadRequestsNamingTheField(path: String, body: String, field: String) async throws {
         let api = try API()
