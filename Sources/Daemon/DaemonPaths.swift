@@ -14,17 +14,28 @@ package struct DaemonPaths: Sendable {
     ) {
         let root = geteuid() == 0
         let home = EnvironmentValue.value("HOME", in: environment) ?? NSHomeDirectory()
-        let state = stateDirectory ?? SocketLocation.defaultStateDirectory(environment: environment, isRoot: root, home: home)
+        let state =
+            stateDirectory.map(Self.absolute) ?? SocketLocation.defaultStateDirectory(environment: environment, isRoot: root, home: home)
         self.stateDirectory = state
-        self.socketPath = socketPath ?? SocketLocation.defaultPath(environment: environment, isRoot: root, stateDirectory: state)
+        self.socketPath =
+            socketPath.map(Self.absolute) ?? SocketLocation.defaultPath(environment: environment, isRoot: root, stateDirectory: state)
         let conf =
-            configDirectory ?? EnvironmentValue.firstDirectory("CONFIGURATION_DIRECTORY", in: environment)
+            configDirectory.map(Self.absolute) ?? EnvironmentValue.firstDirectory("CONFIGURATION_DIRECTORY", in: environment)
             ?? (FileManager.default.fileExists(atPath: "/etc/obligd/calendars")
                 || FileManager.default.fileExists(atPath: "/etc/obligd/rules") ? "/etc/obligd" : nil)
         self.configDirectory = conf
     }
 
     package var databasePath: String { "\(stateDirectory)/obligd.sqlite" }
+
+    /// A path given on the command line, relative to the working directory as a shell user means it
+    /// (`--socket obligd.sock` was refused as a socket in a directory named ""), and absolute from
+    /// then on, so that the log's "ready on ..." names a path obligctl can be given anywhere.
+    static func absolute(_ path: String) -> String {
+        guard !path.isEmpty, !path.hasPrefix("/") else { return path }
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+            .standardizedFileURL.path
+    }
 
     /// Creates the state and socket directories (0750) if missing. A directory that cannot be made
     /// is refused with its path, the reason and the option that names it, not Foundation's error.

@@ -64,7 +64,10 @@ struct RouteTable: Sendable {
     func respond(
         _ request: Request, with responder: RouterResponder<BasicRequestContext>, context: BasicRequestContext
     ) async -> Response {
-        if let route = route(of: request), let refusal = QueryParameters.refusal(request, route: route) {
+        // Only a request with a query is looked up (reports and imports have none).
+        if request.uri.query?.isEmpty == false, let route = route(of: request),
+            let refusal = QueryParameters.refusal(request, route: route)
+        {
             return Self.stamped(refusal)
         }
         var response: Response

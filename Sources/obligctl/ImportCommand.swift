@@ -141,7 +141,7 @@ enum ImportParser {
 
     /// The records of a CSV file, and the line of each.
     static func csv(_ text: String, file: String) throws -> ([ImportRecord], [Int]) {
-        let rows = parseCSV(text)
+        let (rows, starts) = parseCSV(text)
         guard let header = rows.first else { return ([], []) }
         let known: Set<String> = ["type", "entity", "metric", "value", "kind", "at", "ref"]
         for h in header where !known.contains(h) && !h.hasPrefix("attr:") {
@@ -151,7 +151,7 @@ enum ImportParser {
         var lines: [Int] = []
         for (n, row) in rows.dropFirst().enumerated() {
             if row.count == 1 && row[0].isEmpty { continue }
-            let line = n + 2
+            let line = starts[n + 1]  // a quoted field may hold line breaks
             guard row.count == header.count else {
                 throw UsageFailure("\(file):\(line): \(row.count) fields, the header has \(header.count)")
             }
@@ -177,9 +177,12 @@ enum ImportParser {
         return (out, lines)
     }
 
-    /// RFC 4180: fields separated by commas, optionally quoted with doubled quotes inside.
-    static func parseCSV(_ text: String) -> [[String]] {
+    /// RFC 4180: fields separated by commas, optionally quoted with doubled quotes inside. Returns the
+    /// rows and the line each starts on.
+    static func parseCSV(_ text: String) -> ([[String]], [Int]) {
         var rows: [[String]] = []
+        var starts: [Int] = [1]
+        var line = 1
         var row: [String] = []
         var field = ""
         var quoted = false
@@ -200,6 +203,7 @@ enum ImportParser {
                         quoted = false
                     }
                 } else {
+                    if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
                 }
             } else if c == "\"" && field.isEmpty {
@@ -212,6 +216,8 @@ enum ImportParser {
                 field = ""
                 rows.append(row)
                 row = []
+                line += 1
+                starts.append(line)
             } else if c != "\r" {
                 field.unicodeScalars.append(c)
             }
@@ -220,7 +226,7 @@ enum ImportParser {
             row.append(field)
             rows.append(row)
         }
-        return rows
+        return (rows, Array(starts.prefix(rows.count)))
     }
 
     static func describe(_ e: Error) -> String {

@@ -1,5 +1,6 @@
 import APIModel
 import Daemon
+import Foundation
 import Testing
 
 /// Where obligd and obligctl look for state, socket and configuration when the environment names
@@ -34,6 +35,17 @@ import Testing
     @Test func aRelativeXDGDirectoryIsIgnoredAsTheSpecificationSays() {
         #expect(state(["XDG_STATE_HOME": "state"]) == "/home/officer/.local/state/obligd")
         #expect(socket(["XDG_RUNTIME_DIR": "run"]) == "/state/run/obligd.sock")
+    }
+
+    /// `obligd --socket obligd.sock` was refused: "the socket's directory is empty".
+    @Test func relativePathsOnTheCommandLineAreTakenFromTheWorkingDirectory() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        let paths = DaemonPaths(stateDirectory: "st", socketPath: "obligd.sock", configDirectory: "./conf/", environment: [:])
+        #expect(paths.socketPath == cwd + "/obligd.sock")
+        #expect(paths.stateDirectory == cwd + "/st")
+        #expect(paths.configDirectory == cwd + "/conf")
+        let absolute = DaemonPaths(socketPath: "/run/x/../obligd.sock", environment: [:])
+        #expect(absolute.socketPath == "/run/x/../obligd.sock", "an absolute path is taken as given")
     }
 
     @Test func daemonPathsTreatEmptyHomeAndConfigurationDirectoryAsUnset() {

@@ -214,6 +214,13 @@ import Testing
         // Named by the file's line and the field, not by the record's place in the request.
         #expect(r2.stderr.contains("bad.jsonl:2: kind: unknown event kind 'no_such_kind'"), "\(r2.stderr)")
         #expect(try await counts(d) == before)
+        // A CSV record is named by its line, counting the line breaks of a quoted field before it.
+        let badCSV = dir.appendingPathComponent("bad.csv")
+        try "type,entity,kind,ref,at\nevent,m,network_log_written,\"two\nlines\",2025-02-01\nevent,m,no_such_kind\n"
+            .write(to: badCSV, atomically: true, encoding: .utf8)
+        let r3 = try obligctl(["import", badCSV.path], socket: d.socketPath)
+        #expect(r3.status == 2 && r3.stderr.contains("bad.csv:4: 3 fields, the header has 5"), "\(r3.stderr)")
+        #expect(try await counts(d) == before)
     }
 
     /// Bodies over 256 KiB are decoded and hashed on the blocking pool; the result must be the same as inline.
