@@ -55,6 +55,9 @@ enum APIError {
         case let .keyNotFound(key, ctx):
             let p = path(ctx.codingPath + [key])
             return APIErrorBody(error: "missing field '\(p)'", field: p, fix: "add '\(p)' to the JSON body")
+        case let .typeMismatch(type, ctx) where ctx.codingPath.isEmpty:
+            return APIErrorBody(
+                error: "the body is not \(kind(type))", field: "body", fix: "send one JSON object with the fields openapi.yaml gives")
         case let .typeMismatch(type, ctx):
             let p = path(ctx.codingPath)
             return APIErrorBody(error: "field '\(p)' has the wrong type", field: p, fix: "send \(kind(type)) there")

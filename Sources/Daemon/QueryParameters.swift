@@ -23,11 +23,18 @@ enum QueryParameters {
         "GET /v1/outbox": ["status", "digest", "limit"]
     ]
 
-    /// The 400 for the first parameter of `request` that `route` ("GET /v1/obligations") does not
-    /// take, in order of the query; nil when it takes them all.
+    /// The 400 for a parameter of `request` given twice, or the first one that `route`
+    /// ("GET /v1/obligations") does not take, in order of the query; nil when it takes them all.
     static func refusal(_ request: Request, route: String) -> Response? {
         guard route.split(separator: " ").last?.hasPrefix("/v1/") == true else { return nil }
         let names = taken[route] ?? []
+        var seen: Set<Substring> = []
+        for (name, _) in request.uri.queryParameters where !seen.insert(name).inserted {
+            // As a repeated key in a body: which one would win is not the caller's to guess.
+            return APIError.json(
+                .badRequest,
+                APIErrorBody(error: "query parameter '\(name)' is given twice", field: String(name), fix: "give it once"))
+        }
         for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
             let fix =
                 names.isEmpty

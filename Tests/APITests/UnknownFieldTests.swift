@@ -78,6 +78,24 @@ import Testing
         }
     }
 
+    @Test func aParameterGivenTwiceIsRefused() async throws {
+        try await (try API()).test { c in
+            let r = try await c.get("/v1/obligations?status=open&status=done")
+            #expect(r.status == 400 && r.field == "status", "\(r)")
+            #expect((r.object["error"] as? String)?.contains("given twice") == true, "\(r)")
+        }
+    }
+
+    @Test func aBodyThatIsNotAnObjectIsNamedAsTheBody() async throws {
+        try await (try API()).test { c in
+            for body in ["[]", #""x""#, "7"] {
+                let r = try await c.post("/v1/entities", body)
+                #expect(r.status == 400 && r.field == "body", "\(body): \(r)")
+                #expect((r.object["error"] as? String) == "the body is not an object", "\(body): \(r)")
+            }
+        }
+    }
+
     @Test func knownParametersAndPathsOutsideTheAPIPass() async throws {
         try await (try API()).test { c in
             try await c.entity("acme")
