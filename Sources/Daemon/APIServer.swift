@@ -270,6 +270,13 @@ package struct APIServer: Sendable {
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
             let key = req.headers[.init("Idempotency-Key")!]
+            if let key, !(1...255).contains(key.utf8.count) || key.utf8.contains(where: { $0 < 0x21 || $0 > 0x7e }) {
+                // Stored with its request: a key of kilobytes, or one that cannot be told apart when
+                // printed, is no key a client means to retry with.
+                throw StoreError.invalid(
+                    field: "Idempotency-Key", problem: "must be 1 to 255 visible ASCII characters (\(key.utf8.count) bytes given)",
+                    fix: "send a fresh UUID per request, e.g. \(UUID().uuidString.lowercased())")
+            }
             let actor = try PeerIdentity.actor(of: req)
             // A retry must resend the same request: method, path and the SHA-256 of the body's meaning (the
             // decoded body encoded again with sorted keys), so key order, spacing and escapes do not matter.

@@ -228,6 +228,18 @@ import Testing
         #expect(try await api.storedObligations().count == 2)
     }
 
+    @Test(arguments: [String(repeating: "k", count: 256), "", "a key"])
+    func anIdempotencyKeyOfNoUseIsRefusedAndNothingIsWritten(key: String) async throws {
+        try await (try API()).test { c in
+            let r = try await c.post("/v1/entities", #"{"id": "acme", "name": "A"}"#, headers: ["Idempotency-Key": key])
+            #expect(r.status == 400 && r.field == "Idempotency-Key", "\(r)")
+            #expect((try await c.get("/v1/entities").json as? [Any])?.isEmpty == true, "nothing was written")
+            let fine = try await c.post(
+                "/v1/entities", #"{"id": "acme", "name": "A"}"#, headers: ["Idempotency-Key": String(key.prefix(255))])
+            #expect(key.isEmpty || key.contains(" ") || fine.status == 201, "255 characters are a key: \(fine)")
+        }
+    }
+
     @Test func aRetriedRequestWithTheSameIdempotencyKeyIsAnsweredFromTheRecordAndWritesOnce() async throws {
         let api = try API()
         try await api.test { c in
