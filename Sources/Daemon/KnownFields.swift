@@ -8,17 +8,18 @@ import Store
 /// created an entity in Asia/Shanghai, each deadline then counted in the wrong zone, all with 200.
 ///
 /// Which fields a type reads is learnt from the type itself, not from a list kept beside it: the
-/// decoded body's JSON is decoded once more through `Probe`, which notes every key the type asks
-/// for at each path (a dictionary, which asks for all its keys, accepts any). A key nobody asked
-/// for is unknown. A type the probe cannot follow is let through unchecked, as before.
+/// body's shape (`Shape`, each array's elements merged into one) is decoded once more through
+/// `Probe`, which notes every key the type asks for at each path (a dictionary, which asks for all
+/// its keys, accepts any). A key nobody asked for is unknown. A type the probe cannot follow is let
+/// through unchecked, as before.
 enum KnownFields {
     /// Throws `StoreError.invalid` naming the first unknown field of `data` (depth first, keys in
     /// order) and the fields known at its place; returns when every field is read by `B`.
     static func check<B: Decodable>(_ data: Data, as _: B.Type) throws {
-        guard let root = try? JSONDecoder().decode(JSONValue.self, from: data) else { return }
+        guard let shape = try? Shape.read(data) else { return }
         let asked = Asked()
-        guard (try? B(from: Probe(value: root, codingPath: [], asked: asked))) != nil else { return }
-        guard let (field, key, known) = asked.firstUnknown(in: root, at: "") else { return }
+        guard (try? B(from: Probe(value: shape.value, codingPath: [], asked: asked))) != nil else { return }
+        guard let (field, key, known) = asked.firstUnknown(in: shape) else { return }
         let fix =
             known.isEmpty
             ? "remove it; see openapi.yaml for the fields of this request"
@@ -42,26 +43,26 @@ enum KnownFields {
         /// Objects read as dictionaries: every key is theirs.
         var open: Set<String> = []
 
-        func firstUnknown(in value: JSONValue, at path: String) -> (field: String, key: String, known: [String])? {
-            switch value {
-            case let .object(fields):
-                let names = fields.keys.sorted()
-                if !open.contains(path) {
-                    let known = keys[path] ?? []
-                    if let key = names.first(where: { !known.contains($0) }) {
-                        return (joined(path, Key(key)), key, known.sorted())
+        /// The unknown key that comes first in the body, where it first appeared, and the keys known
+        /// at its place. `shape`'s arrays hold one merged element, which the probe saw as `[0]`.
+        func firstUnknown(in shape: Shape) -> (field: String, key: String, known: [String])? {
+            var first: (ordinal: Int, field: String, key: String, known: [String])?
+            func walk(_ shape: Shape, at path: String) {
+                switch shape {
+                case let .object(entries):
+                    let known = open.contains(path) ? nil : keys[path] ?? []
+                    for (name, entry) in entries {
+                        if let known, !known.contains(name), entry.ordinal < first?.ordinal ?? .max {
+                            first = (entry.ordinal, entry.path, name, known.sorted())
+                        }
+                        walk(entry.shape, at: joined(path, Key(name)))
                     }
+                case let .array(element?): walk(element, at: path + "[0]")
+                default: break
                 }
-                for name in names {
-                    if let found = firstUnknown(in: fields[name]!, at: joined(path, Key(name))) { return found }
-                }
-            case let .array(items):
-                for (i, item) in items.enumerated() {
-                    if let found = firstUnknown(in: item, at: path + "[\(i)]") { return found }
-                }
-            default: break
             }
-            return nil
+            walk(shape, at: "")
+            return first.map { ($0.field, $0.key, $0.known) }
         }
     }
 

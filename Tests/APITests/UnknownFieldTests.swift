@@ -40,6 +40,31 @@ import Testing
         }
     }
 
+    /// The check reads an import's records merged into one shape: an unknown key is still named by
+    /// the first record that has it, in the body's order, and a map or escaped key in a later record
+    /// is read as such.
+    @Test func anUnknownFieldIsNamedByTheFirstRecordThatHasIt() async throws {
+        @Sendable func record(_ n: Int, _ extra: String = "") -> String {
+            #"{"type": "event", "entity": "acme", "kind": "pi_export_certificate_issued", "at": "2026-01-0\#(n)""#
+                + #", "ref": "C-\#(n)"\#(extra)}"#
+        }
+        try await (try API()).test { c in
+            try await c.entity("acme")
+            let later = [
+                record(1), record(2, #", "attributes": {"expires": "2029-01-01"}"#), record(3, #", "zz": 1"#),
+                record(4, #", "aa": 1"#)
+            ]
+            let r = try await c.post("/v1/import", #"{"records": [\#(later.joined(separator: ", "))]}"#)
+            #expect(r.status == 400 && r.field == "records[2].zz", "\(r)")
+            // "\u0061ttributes" is "attributes": known, and its map takes the kind's attribute.
+            let escaped = [
+                record(1, #", "attributes": {"expires": "2029-01-01"}"#), record(2, #", "\u0061ttributes": {"expires": "2029-01-02"}"#)
+            ]
+            let fine = try await c.post("/v1/import", #"{"records": [\#(escaped.joined(separator: ", "))]}"#)
+            #expect(fine.status == 201 || fine.status == 200, "\(fine)")
+        }
+    }
+
     /// Maps accept any key, and a body with every field it takes is accepted.
     @Test func labelsAndAttributesTakeAnyKeyAndKnownFieldsPass() async throws {
         try await (try API()).test { c in
