@@ -2,6 +2,7 @@
 """One large POST /v1/import to a running obligd, for the cost of the general path (escaped strings,
 which the fast reader leaves to Foundation) against the fast one. Creates 200 entities e0..e199.
 Usage: import_general_path.py SOCKET ROWS ESCAPE(1|0); read VmHWM from /proc/PID/status after."""
+import http.client, json, socket, sys, time
 path, n, escape = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 class Unix(http.client.HTTPConnection):
     def __init__(self): super().__init__("localhost", timeout=600)
