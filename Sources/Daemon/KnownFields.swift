@@ -13,8 +13,8 @@ import Store
 /// its keys, accepts any). A key nobody asked for is unknown. A type the probe cannot follow is let
 /// through unchecked, as before.
 enum KnownFields {
-    /// Throws `StoreError.invalid` naming the first unknown field of `data` (depth first, keys in
-    /// order) and the fields known at its place; returns when every field is read by `B`.
+    /// Throws `StoreError.invalid` naming the first unknown field of `data` (in the body's order) and
+    /// the fields known at its place; returns when every field is read by `B`.
     static func check<B: Decodable>(_ data: Data, as _: B.Type) throws {
         guard let shape = try? Shape.read(data) else { return }
         let asked = Asked()
