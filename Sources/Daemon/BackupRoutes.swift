@@ -9,9 +9,7 @@ extension APIServer {
         router.post("/v1/backup") { req, _ in
             await self.handle {
                 let data = Data(try await req.body.collect(upTo: 1 << 16).readableBytesView)
-                if !data.isEmpty { try StrictJSON.check(data) }
-                let body = data.isEmpty ? BackupBody() : try JSONDecoder().decode(BackupBody.self, from: data)
-                if !data.isEmpty { try KnownFields.check(data, as: BackupBody.self) }
+                let body = data.isEmpty ? BackupBody() : try RequestBody.decode(BackupBody.self, from: data)
                 if let keep = body.keep, keep < 1 {
                     throw StoreError.invalid(field: "keep", problem: "\(keep) would keep no backup", fix: "keep at least 1")
                 }

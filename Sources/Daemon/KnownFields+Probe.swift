@@ -44,7 +44,7 @@ extension KnownFields {
             return fields.keys.compactMap { K(stringValue: $0) }
         }
 
-        private func note(_ key: K) {
+        private func note(_ key: some CodingKey) {
             asked.keys[KnownFields.path(codingPath), default: []].insert(key.stringValue)
         }
 
@@ -81,7 +81,7 @@ extension KnownFields {
         func superDecoder(forKey key: K) throws -> any Decoder { try decoder(key) }
 
         private func decoder(_ key: some CodingKey) throws -> Probe {
-            asked.keys[KnownFields.path(codingPath), default: []].insert(key.stringValue)
+            note(key)
             return Probe(value: fields[key.stringValue] ?? .null, codingPath: codingPath + [key], asked: asked)
         }
 

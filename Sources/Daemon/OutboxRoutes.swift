@@ -86,10 +86,7 @@ struct OutboxRoutes: Sendable {
     static func body(_ req: Request) async throws -> OutboxActionBody {
         let data = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
         if data.isEmpty { return OutboxActionBody() }
-        try StrictJSON.check(data)
-        let body = try JSONDecoder().decode(OutboxActionBody.self, from: data)
-        try KnownFields.check(data, as: OutboxActionBody.self)
-        return body
+        return try RequestBody.decode(OutboxActionBody.self, from: data)
     }
 
     static func ms(_ v: Int64?) -> String? { v.map { Instant(secondsSinceEpoch: $0 / 1000).description } }

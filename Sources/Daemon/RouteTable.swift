@@ -15,11 +15,12 @@ struct RouteTable: Sendable {
     /// The methods that `path` is served with, sorted; empty when no route has that path.
     func methods(for path: String) -> [String] {
         let parts = path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/") } ?? []
-        let matching = routes.filter { route in
-            route.pattern.count == parts.count
-                && zip(route.pattern, parts).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
-        }
-        return Array(Set(matching.map(\.method))).sorted()
+        return Array(Set(routes.filter { Self.matches($0.pattern, parts) }.map(\.method))).sorted()
+    }
+
+    /// Whether a route's pattern takes a path's segments: a parameter takes any segment.
+    private static func matches(_ pattern: [Substring], _ parts: [Substring]) -> Bool {
+        pattern.count == parts.count && zip(pattern, parts).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
     }
 
     /// The route that takes `request`, as openapi.yaml names it ("GET /v1/obligations/{id}"); nil
@@ -27,10 +28,7 @@ struct RouteTable: Sendable {
     func route(of request: Request) -> String? {
         let method = request.method.rawValue
         let parts = request.uri.path.split(separator: "/")
-        let matching = routes.filter { route in
-            route.method == method && route.pattern.count == parts.count
-                && zip(route.pattern, parts).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
-        }
+        let matching = routes.filter { $0.method == method && Self.matches($0.pattern, parts) }
         guard let best = matching.max(by: { literals($0.pattern) < literals($1.pattern) }) else { return nil }
         let path = best.pattern.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
         return "\(method) /" + path.joined(separator: "/")
