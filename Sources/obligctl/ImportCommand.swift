@@ -65,7 +65,7 @@ extension ImportCommand {
                 e.field = "\(file):\(lines[record])" + (rest.map { ": \($0)" } ?? "")
             } else if e.field == "body", let offsets, let (at, byte) = ImportParser.byte(of: e.error) {
                 // A line that is not JSON: obligd names the byte of the whole body.
-                let record = max(0, (offsets.lastIndex { $0 <= byte } ?? 0))
+                let record = offsets.lastIndex { $0 <= byte } ?? 0
                 e.field = "\(file):\(lines[record])"
                 e.error = String(e.error[..<at]) + " at byte \(byte - offsets[record] + 1) of the line"
             }
@@ -123,20 +123,6 @@ enum ImportParser {
         guard !lines.isEmpty else { throw UsageFailure("\(file): no records") }
         body.append(contentsOf: "]}".utf8)
         return (Data(body), lines, offsets)
-    }
-
-    static func jsonLines(_ text: String, file: String) throws -> [ImportRecord] {
-        var out: [ImportRecord] = []
-        let decoder = JSONDecoder()
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
-            do { out.append(try decoder.decode(ImportRecord.self, from: Data(trimmed.utf8))) } catch {
-                throw UsageFailure(
-                    "\(file):\(i + 1): not an import record (\(describe(error))); expected {\"type\":\"metric\"|\"event\",\"entity\":...}")
-            }
-        }
-        return out
     }
 
     /// The records of a CSV file, and the line of each.
@@ -227,13 +213,5 @@ enum ImportParser {
             rows.append(row)
         }
         return (rows, Array(starts.prefix(rows.count)))
-    }
-
-    static func describe(_ e: Error) -> String {
-        if case let DecodingError.keyNotFound(k, _) = e { return "missing '\(k.stringValue)'" }
-        if case let DecodingError.typeMismatch(_, ctx) = e {
-            return "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
-        }
-        return "not valid JSON"
     }
 }
