@@ -121,6 +121,8 @@ package struct ObligationView: Codable, Sendable {
     package var acknowledged: AcknowledgementView?
     /// In the answer to done: the next obligation of a recurring rule that this opened.
     package var opened: [ObligationView]?
+    /// In the answer for one obligation: its reminder plan, the stages sent and to come.
+    package var reminders: [ReminderView]?
     package init(
         id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
         dueWeekday: String, dueInstant: String, dueLocal: String, zone: String, timed: Bool, status: String, provisional: Bool,
@@ -147,6 +149,34 @@ package struct ObligationView: Codable, Sendable {
         self.closedNote = closedNote
         self.explanation = explanation
         self.acknowledged = acknowledged
+    }
+}
+
+/// One reminder of an obligation's plan: the stage, when it fires (UTC and in the entity's zone),
+/// when it was sent, and why it fires then when a rest day moved it.
+package struct ReminderView: Codable, Sendable, Equatable {
+    /// `before:-5wd`, `due`, `overdue:2`.
+    package var stage: String
+    /// `sent`, `planned` (to come) or `passed` (its time passed unsent: past when the obligation was
+    /// opened or moved, reduced by an acknowledgement, or collapsed into a later stage).
+    package var state: String
+    /// ISO 8601 UTC.
+    package var at: String
+    /// The same instant in the entity's zone with its offset.
+    package var local: String
+    /// When it was sent (ISO 8601 UTC); absent while it is to come.
+    package var sent: String?
+    package var late: Bool
+    /// "-1d fell on Monday 2026-02-23 (Spring Festival): sent on Saturday 2026-02-14, ...".
+    package var note: String?
+    package init(stage: String, state: String, at: String, local: String, sent: String?, late: Bool, note: String?) {
+        self.stage = stage
+        self.state = state
+        self.at = at
+        self.local = local
+        self.sent = sent
+        self.late = late
+        self.note = note
     }
 }
 

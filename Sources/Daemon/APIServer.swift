@@ -124,7 +124,8 @@ package struct APIServer: Sendable {
                 return try await self.snapshot { r in
                     guard let o = try r.findObligation(id) else { throw StoreError.notFound("obligation \(id)") }
                     let ack = try r.acknowledgements(of: [id])[id]
-                    return try Views.obligation(o, in: r, explanation: explain ? try r.explanation(of: o) : nil, acknowledgement: ack)
+                    return try Views.obligation(
+                        o, in: r, explanation: explain ? try r.explanation(of: o) : nil, acknowledgement: ack, reminders: true)
                 }
             }
         }

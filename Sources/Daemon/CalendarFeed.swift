@@ -49,7 +49,7 @@ enum CalendarFeed {
             for s in stages {
                 lines += [
                     "BEGIN:VALARM", "ACTION:DISPLAY",
-                    "DESCRIPTION:" + text("\(s.name == "due" ? "Due" : "Reminder") (\(s.name)): \(o.title)"),
+                    "DESCRIPTION:" + text("\(s.stage == .due ? "Due" : "Reminder") (\(s.name)): \(o.title)"),
                     "TRIGGER;VALUE=DATE-TIME:\(stamp(s.fireAt))", "END:VALARM"
                 ]
             }

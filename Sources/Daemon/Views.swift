@@ -12,11 +12,19 @@ enum Views {
     }
 
     static func obligation(
-        _ o: Obligation, in r: Recorder, explanation: [String]? = nil, acknowledgement: Acknowledgement?
+        _ o: Obligation, in r: Recorder, explanation: [String]? = nil, acknowledgement: Acknowledgement?, reminders: Bool = false
     ) throws -> ObligationView {
         var v = try obligation(o, in: r, explanation: explanation)
         v.acknowledged = acknowledgement.map {
             AcknowledgementView(by: $0.actor, note: $0.note, at: Instant(secondsSinceEpoch: $0.at).description, until: $0.until)
+        }
+        guard reminders else { return v }
+        let zone = try r.zone(ofEntity: o.entityId)
+        v.reminders = try r.plannedReminders(of: o).map {
+            ReminderView(
+                stage: $0.stage, state: $0.state.rawValue, at: $0.at.description, local: zone.local($0.at), sent: $0.sentAt?.description,
+                late: $0.late,
+                note: $0.note)
         }
         return v
     }

@@ -416,7 +416,8 @@ enum EmbeddedConfig {
     "  url: only for format standard; chat platforms' URLs carry their token and come from urlCredential (an absolute path, or the name of a systemd credential), else from $CREDENTIALS_DIRECTORY/<name>",
     "  secretFile: the signing secret (standard: whsec_<base64>, required; dingtalk SEC...; feishu), an absolute path or a credential name, else $CREDENTIALS_DIRECTORY/<name>.secret; never in this file",
     "  language: zh-CN | en (default zh-CN for dingtalk, feishu, wecom; en otherwise)",
-    "  routes: [{entities, rules, stages, severities, kinds}] lists; empty or absent = all; stages: due, before, overdue, before:-7d, overdue:1; severities: error, warning, notice, info",
+    "  routes: [{entities, rules, stages, severities, kinds, overdueFor}] lists; empty or absent = all; stages: due, before, overdue, before:-5wd, before:-7d, overdue:1; severities: error, warning, notice, info; overdueFor: +2wd, +1d or +4h (escalation)",
+    "  agenda: {at: \"09:00\", zone, region: cn, restDays: move | fire}: a daily list of what its routes admit, on the working days of region's calendar",
     "  ratePerMinute, burst: at most ratePerMinute requests in any minute, burst back to back, sustained ratePerMinute - burst; defaults dingtalk 20/1, wecom 20/1, feishu 100/3, slack 60/1, teams 60/1, standard 600/10; timeoutSeconds: default 10",
     "  example: {\"name\": \"ops\", \"format\": \"dingtalk\", \"urlCredential\": \"ops\", \"secretFile\": \"ops.secret\", \"routes\": [{\"severities\": [\"error\", \"warning\"]}]}",
     "delivery: retry budget (a delivery is dead-lettered once it has had maxAttempts tries AND failed for maxAgeHours), backoff, and the journal's language"
@@ -438,7 +439,10 @@ enum EmbeddedConfig {
   "region": "cn",
   "description": "PRC data-protection obligations (source: obligd legal reference, section 3). Citations name the instrument; check the article before quoting it to an authority.",
   "defaults": {
-    "reminders": { "before": ["-30d", "-7d", "-1d"], "dueDayAt": "09:00", "overdueEvery": "+1d" }
+    "reminders": {
+      "before": ["-20wd", "-5wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
+      "why": "Counted in working days of the entity's calendar, as the deadlines are: 20 working days (about four weeks) leave time to plan a filing or an assessment, 5 (a working week) to finish it, and 1 lands on the last working day before the due day. None falls on a weekend or holiday, and an overdue reminder repeats each working day, not on each day of a holiday when nobody can act."
+    }
   },
   "metrics": {
     "facial_recognition_individuals": "Individuals whose facial recognition data the entity stores",
@@ -550,7 +554,10 @@ enum EmbeddedConfig {
       "periodAttribute": "period",
       "addressee": "issuing authority",
       "citation": "Rectification notice of the Shanghai Communications Administration (as stated in the notice)",
-      "reminders": { "before": ["-3d", "-1d"], "dueDayAt": "09:00", "overdueEvery": "+1d" }
+      "reminders": {
+        "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
+        "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday."
+      }
     },
     {
       "id": "cn.liaoning.rectification",
@@ -561,7 +568,10 @@ enum EmbeddedConfig {
       "periodAttribute": "period",
       "addressee": "issuing authority",
       "citation": "Rectification notice (Liaoning), as stated in the notice",
-      "reminders": { "before": ["-3d", "-1d"], "dueDayAt": "09:00", "overdueEvery": "+1d" }
+      "reminders": {
+        "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
+        "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday."
+      }
     },
     {
       "id": "cn.zhejiang.incident-phone",

@@ -114,12 +114,17 @@ package struct ReminderPolicy: Sendable, Hashable {
     /// to the end of the first day, then daily (config `"overdueBackoff": false` keeps it fixed). An
     /// incident report missed by a week is then reminded daily, not every five minutes forever.
     package var overdueBackoff: Bool
+    /// What a stage of a day deadline does on a rest day of the entity's calendar (config `restDays`).
+    package var restDays: RestDays
 
-    package init(before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?, overdueBackoff: Bool = true) {
+    package init(
+        before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?, overdueBackoff: Bool = true, restDays: RestDays = .move
+    ) {
         self.before = before
         self.dueDayAtMinutes = dueDayAtMinutes
         self.overdueEvery = overdueEvery
         self.overdueBackoff = overdueBackoff
+        self.restDays = restDays
     }
 
     package var description: String {
@@ -129,6 +134,7 @@ package struct ReminderPolicy: Sendable, Hashable {
             let backsOff = overdueBackoff && (o.seconds.map { $0 < 86_400 } ?? false)
             parts.append("overdue every \(o.description.dropFirst())" + (backsOff ? " for an hour, then hourly, then daily" : ""))
         }
+        if restDays == .fire { parts.append("on rest days too") }
         return parts.joined(separator: ", ")
     }
 }

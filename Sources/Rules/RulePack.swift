@@ -116,13 +116,16 @@ package struct RulePack: Sendable {
     }
 
     static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {
-        try o.onlyKeys(["before", "dueDayAt", "overdueEvery", "overdueBackoff"])
+        // "why": the reason for the stages, for the people who read the pack; obligd does not use it.
+        try o.onlyKeys(["before", "dueDayAt", "overdueEvery", "overdueBackoff", "restDays", "why"])
+        _ = try o.optionalString("why")
         var before: [Period] = []
         for (i, s) in try o.strings("before", required: false).enumerated() {
             do throws(InputError) {
                 let p = try Period(parsing: s)
-                guard p.isBackward, p.unit != .workingDays else {
-                    throw InputError(token: s, problem: "is not a time before the deadline", accepted: "e.g. -30d, -7d, -1d, -2h, -5min")
+                guard p.isBackward else {
+                    throw InputError(
+                        token: s, problem: "is not a time before the deadline", accepted: "e.g. -20wd, -5wd, -30d, -7d, -1d, -2h, -5min")
                 }
                 before.append(p)
             } catch { throw o.error("before[\(i)]", error.description) }
@@ -137,8 +140,24 @@ package struct RulePack: Sendable {
             }
             at = h * 60 + m
         }
-        let overdue = o.has("overdueEvery") ? try o.period("overdueEvery") : nil
+        var overdue: Period?
+        if o.has("overdueEvery") {
+            let p = try o.period("overdueEvery")
+            guard p.amount > 0 else {
+                throw o.error("overdueEvery", "'\(p)' is not a time after the deadline; use e.g. +1wd, +1d, +1h or +5min")
+            }
+            overdue = p
+        }
         let backoff = try o.bool("overdueBackoff", default: true)
-        return ReminderPolicy(before: before, dueDayAtMinutes: at, overdueEvery: overdue, overdueBackoff: backoff)
+        var restDays = RestDays.move
+        if let text = try o.optionalString("restDays") {
+            guard let r = RestDays(rawValue: text) else {
+                throw o.error(
+                    "restDays",
+                    "'\(text)' is not a rest-day rule; use move (reminders leave rest days, the default) or fire (on the calendar day)")
+            }
+            restDays = r
+        }
+        return ReminderPolicy(before: before, dueDayAtMinutes: at, overdueEvery: overdue, overdueBackoff: backoff, restDays: restDays)
     }
 }

@@ -37,7 +37,20 @@ package struct Recomputation: Sendable {
             for y in calendar.yearCalendars { f["calendar:\(region)/\(y.year)"] = "\(y.sourceDescription) | \(y.holidays)" }
         }
         for rule in config.rules { f["rule:\(rule.id)"] = rule.derivationKey }
+        f["reminders"] = reminderKey(of: config)
         return f
+    }
+
+    /// What decides when reminders fire, apart from due days and calendars: every rule's stages, the
+    /// pack defaults and obligd.json's overrides, and the plan's own version (2: stages leave rest
+    /// days), so an upgrade to a new plan re-arms what the old one armed.
+    static func reminderKey(of config: Rules.Configuration) -> String {
+        var parts = ["plan 2"]
+        parts += config.packs.map { "pack \($0.name): \($0.defaultReminders)" }
+        parts += config.rules.map { "rule \($0.id): \($0.reminders)" }
+        parts += config.reminders.rules.sorted { $0.key < $1.key }.map { "rules.\($0.key): \($0.value)" }
+        parts += config.reminders.entities.sorted { $0.key < $1.key }.map { "entities.\($0.key): \($0.value)" }
+        return parts.joined(separator: "\n")
     }
 
     package struct Result: Sendable {
@@ -95,6 +108,9 @@ package struct Recomputation: Sendable {
                 ruleId: id, because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor,
                 into: &total)
         }
+        if !years.isEmpty || stored["reminders"] != current["reminders"] {
+            try await rearm(config: config, now: now, actor: actor)
+        }
         if stored != current {
             try await store.transaction(config: config, now: now, actor: actor) { r in try r.replaceDerivationFingerprints(current) }
         }
@@ -119,6 +135,19 @@ package struct Recomputation: Sendable {
                 "years": "\(years.joined(separator: " "))", "examined": "\(total.examined)",
                 "moved": "\(total.moved)", "confirmed": "\(total.confirmed)"
             ])
+    }
+
+    /// Points every open obligation at its next stage under the new plan (see `Recorder.rearmReminders`).
+    private func rearm(config: Rules.Configuration, now: Instant, actor: String) async throws {
+        progress("re-arming reminders of open obligations under the new reminder plan")
+        var rearmed = 0
+        try await batches(config: config, now: now, actor: actor) { r, after, limit in
+            let batch = try r.rearmReminders(afterId: after, limit: limit)
+            return (batch.lastId, batch.examined, batch.rearmed)
+        } each: { n in
+            rearmed += n
+        }
+        logger.notice("re-armed reminders", metadata: ["rearmed": "\(rearmed)"])
     }
 
     /// Re-derives the obligations of each new or changed rule from the metrics and events already

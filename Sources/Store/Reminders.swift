@@ -1,12 +1,13 @@
 import DeadlineKit
 import Rules
 
-/// The reminder plan of a stored obligation under the configuration in force.
+/// The reminder plan of a stored obligation under the configuration in force, on the working-day
+/// calendar of the entity's region (the one its due day was counted in).
 package enum Reminders {
     package static func plan(for o: Obligation, entity: Entity, config: Rules.Configuration, zone: Zone? = nil) throws -> ReminderPlan {
         let policy = config.reminderPolicy(rule: o.ruleId, entity: entity.id)
         return ReminderPlan(
             policy: policy, due: o.due, dueInstant: Instant(secondsSinceEpoch: o.dueInstant),
-            instantDeadline: o.period.unit.isInstant, zone: try zone ?? Zone(entity.zone))
+            instantDeadline: o.period.unit.isInstant, zone: try zone ?? Zone(entity.zone), calendar: config.calendars[entity.region])
     }
 }

@@ -1,4 +1,5 @@
 import APIModel
+import DeadlineKit
 import Foundation
 
 /// How obligctl shows when an obligation is due: a day deadline by its day, an instant deadline (an
@@ -26,6 +27,13 @@ enum DueText {
         guard let end = ISO8601DateFormatter().date(from: o.dueInstant) else { return "?" }
         let seconds = Int(end.timeIntervalSince(now).rounded(.down))
         return seconds < 0 ? "overdue \(span(-seconds))" : "in \(span(seconds))"
+    }
+
+    /// "2026-02-14 Sat 09:00" from a local RFC 3339 time (`2026-02-14T09:00:00+08:00`): a reminder's
+    /// day, weekday and time, the weekday because whether it is a working day is the point.
+    static func localMinute(_ t: String) -> String {
+        guard t.count >= 16, let day = try? CivilDate(parsing: String(t.prefix(10))) else { return t }
+        return "\(day) \(day.weekdayName.prefix(3)) \(t.dropFirst(11).prefix(5))"
     }
 
     /// A span at the precision that matters: days past two days, else hours and minutes.

@@ -100,6 +100,15 @@ struct ShowCommand: AsyncParsableCommand {
                 lines.append("explanation:")
                 lines += e.map { "  " + $0 }
             }
+            if let plan = o.reminders, !plan.isEmpty {
+                lines.append("reminders (\(o.zone)):")
+                for s in plan {
+                    let when = DueText.localMinute(s.local)
+                    let state = s.sent.map { "sent \($0)" + (s.late ? " (late)" : "") } ?? (s.state == "planned" ? "to come" : "not sent")
+                    lines.append("  \(s.stage.padding(toLength: 12, withPad: " ", startingAt: 0)) \(when)  \(state)")
+                    if let note = s.note { lines.append("      \(note)") }
+                }
+            }
             writeOut(lines.joined(separator: "\n") + "\n")
         }
     }

@@ -92,4 +92,38 @@ import Testing
         #expect((moved["sequence"] as? Int ?? 0) > (facial["sequence"] as? Int ?? 0), "\(moved) vs \(facial)")
         #expect(try obligctl(["ics", "--entity", "nosuch"], socket: socket).status == 2)
     }
+
+    /// The case on a real obligd: an important-data notice of 2025-12-24 is due Tuesday
+    /// 2026-02-24. The feed's alarms and `show --json`'s plan are the same plan, none on a rest day:
+    /// 20, 5 and 1 working days before (2026-02-14 is a make-up Saturday), then the due day.
+    @Test func theFeedsAlarmsAreThePlanThatShowSays() async throws {
+        let python = try #require(try Self.python())
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        let file = try makeTemporaryDirectory("obligd-ics").appendingPathComponent("plan.ics").path
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        #expect(try obligctl(["event", "add", "acme", "important_data_notified", "--at", "2025-12-24"], socket: socket).status == 0)
+        let show = try obligctl(["show", "1", "--json"], socket: socket)
+        #expect(show.status == 0, "\(show.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(o["due"] as? String == "2026-02-24")
+        let plan = try #require(o["reminders"] as? [[String: Any]])
+        let stages = plan.map { $0["stage"] as? String ?? "" }
+        #expect(Array(stages.prefix(4)) == ["before:-20wd", "before:-5wd", "before:-1wd", "due"], "\(plan)")
+        let local = plan.prefix(4).map { ($0["local"] as? String ?? "").prefix(16) }
+        #expect(local == ["2026-01-20T09:00", "2026-02-10T09:00", "2026-02-14T09:00", "2026-02-24T09:00"])
+        // Long overdue when the test runs: the overdue repeats are there, each on a working day.
+        #expect(stages.dropFirst(4).allSatisfy { $0.hasPrefix("overdue:") } && stages.count > 4, "\(stages)")
+        #expect(try obligctl(["ics", "-o", file], socket: socket).status == 0)
+        let event = try #require(try events(file, python: python).first)
+        let alarms = try #require(event["alarms"] as? [String])
+        let planned = plan.prefix(4).map { ($0["at"] as? String ?? "").replacingOccurrences(of: "Z", with: "+00:00") }
+        #expect(alarms == planned, "feed \(alarms) vs show \(planned)")
+        let text = try obligctl(["show", "1"], socket: socket)
+        #expect(text.stdout.contains("before:-1wd  2026-02-14 Sat 09:00  not sent"), "past when it opened: \(text.stdout)")
+        #expect(plan.prefix(4).allSatisfy { $0["state"] as? String == "passed" }, "\(plan)")
+        #expect(plan.last?["state"] as? String == "planned", "the next overdue repeat: \(plan)")
+    }
 }

@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Delivery
+@testable import Rules
 @testable import Store
 
 /// A receiver's daily agenda: at its local time, once a day, what is overdue, what falls due within a
@@ -28,7 +29,8 @@ import Testing
             try a.insert(db)
         }
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let receivers = "[\(standardReceiver("r", server, extra: #", "agenda": {"at": "09:00", "zone": "UTC"}"#))]"
+        // Every day (restDays fire): this test is about the time of day, whatever day of the week it runs.
+        let receivers = "[\(standardReceiver("r", server, extra: #", "agenda": {"at": "09:00", "zone": "UTC", "restDays": "fire"}"#))]"
         var d = try h.start(receivers: receivers)
         let t = try await step(h)
         #expect(t == (start + 30) * 1000, "at 09:00 UTC")
@@ -56,6 +58,40 @@ import Testing
         #expect(((server.requests.last?.json?["data"] as? [String: Any])?["day"] as? String) == plus1)
         let ledger = try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM agendaLedger") }
         #expect(ledger == 2)
+        await d.stop()
+        await server.stop()
+    }
+
+    /// By default no agenda on a rest day of the calendar (the next working day's covers it), and a
+    /// receiver's agenda lists only what its routes admit: a subsidiary's group never reads another's.
+    @Test func theAgendaKeepsToWorkingDaysAndToItsRoutes() async throws {
+        let h = try Harness()
+        try h.credential("hooks.secret", whsec)
+        // 08:59:30 UTC on the first Saturday at least two days ahead that the calendar rests on.
+        var first = Int64(Date().timeIntervalSince1970) / 86_400 + 2
+        let cn = RestDayCalendar(calendar: try Embedded.configuration.calendar("cn"), moves: true)
+        func civil(_ dayNumber: Int64) -> CivilDate { try! CivilDate(parsing: day(dayNumber * 86_400)) }
+        while !(civil(first).isoWeekday == 6 && cn.isRest(civil(first)) && cn.isRest(civil(first + 1))) { first += 1 }
+        let start = first * 86_400 + 32_370
+        h.clock.advance(to: start * 1000)
+        try await h.store.write { db in
+            try Entity(id: "globex", name: "Globex", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)
+                .insert(db)
+        }
+        try addObligations(h.store, 2...3, entity: "globex")
+        let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
+        let receivers = """
+            [\(standardReceiver("globex-group", server, extra: #", "agenda": {"at": "09:00", "zone": "UTC"}, "routes": [{"entities": ["globex"]}]"#))]
+            """
+        let d = try h.start(receivers: receivers)
+        #expect(try await step(h) == (start + 30) * 1000, "asleep until 09:00 Saturday")
+        #expect(try await step(h) == (start + 30 + 86_400) * 1000, "no agenda on Saturday: asleep until Sunday")
+        #expect(try await step(h) == (start + 30 + 2 * 86_400) * 1000, "none on Sunday either")
+        try await eventually("Monday's agenda") { accepted.all.count == 1 }
+        let data = try #require(server.requests.last?.json?["data"] as? [String: Any])
+        #expect(data["day"] as? String == day(start + 2 * 86_400))
+        #expect((data["overdue"] as? [String: Any])?["count"] as? Int == 2, "globex's two, not acme's obligation 1")
+        #expect(!"\(data["message"] ?? "")".contains("acme"))
         await d.stop()
         await server.stop()
     }

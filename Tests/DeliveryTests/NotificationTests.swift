@@ -19,7 +19,7 @@ import Testing
         #expect(n.due == "2025-10-10")
         #expect(n.dueInstant == 1_760_112_000)
         #expect(n.provisional == false)
-        #expect(n.stage == "overdue:2@2025-10-10")
+        #expect(n.stage == .overdue(2), "the ledger key's @day is not part of the stage")
         #expect(n.stageName == "overdue:2")
         #expect(n.overdueIndex == 2)
         #expect(n.late)

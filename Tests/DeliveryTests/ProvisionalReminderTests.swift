@@ -26,8 +26,8 @@ import Testing
         }
         #expect(o.due.description == "2027-03-15")
         #expect(o.provisional)
-        // The 30-days-before stage: 2027-02-13 09:00 in Asia/Shanghai.
-        let stage = try Instant(parsing: "2027-02-13T01:00:00Z")
+        // The due-day stage: 2027-03-15 09:00 in Asia/Shanghai.
+        let stage = try Instant(parsing: "2027-03-15T01:00:00Z")
         let (sent, _, _) = try await h.store.write { db in
             try Recorder(db: db, config: config, now: stage, actor: "scheduler").fireReminders()
         }

@@ -1,3 +1,4 @@
+import DeadlineKit
 import Foundation
 import Rules
 import TestSupport
@@ -50,7 +51,7 @@ import Testing
         #expect(ops.secret?.exposedValue == "SECdeadbeef")
         #expect(ops.language == .zhCN)
         #expect(ops.rate == RateLimit(perMinute: 20, burst: 2), "DingTalk: 18 a minute sustained, one token kept for reminders")
-        #expect(ops.routes == [Route(stages: ["overdue", "due"], severities: [.error, .warning])])
+        #expect(ops.routes == [Route(stages: [.family(.overdue), .family(.due)], severities: [.error, .warning])])
         let hooks = try #require(d.receiver(named: "hooks"))
         #expect(hooks.secret?.exposedValue == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(hooks.language == .zhCN)
@@ -77,18 +78,43 @@ import Testing
         }
     }
 
+    /// `overdueFor: "+2wd"` escalates after two working days late: a deadline on the Friday before a
+    /// holiday is not escalated over the holiday, however many calendar days pass.
+    @Test func escalationInWorkingDays() throws {
+        let creds = try TempDir()
+        _ = try creds.write("hook", "https://hooks.slack.com/services/T/B/x")
+        let d = try load(
+            #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"overdueFor": "+2wd"}]}]}"#,
+            credentials: creds)
+        let route = try #require(d.receivers.first?.routes.first)
+        #expect(route.overdueFor == .workingDays(2))
+        let due: Int64 = 1_760_112_000
+        func overdue(_ n: Int, days: Int64, working: Int?) throws -> Delivery.Notification {
+            try Delivery.Notification(
+                id: "\(n)", createdAt: 0,
+                payload: payload(stage: "overdue:\(n)", scheduledAt: due + days * 86_400, lateWorkingDays: working))
+        }
+        #expect(!route.matches(try overdue(9, days: 9, working: 1)), "nine days late, one of them a working day")
+        #expect(route.matches(try overdue(10, days: 10, working: 2)))
+        #expect(!route.matches(try overdue(1, days: 1, working: nil)), "an instant deadline: a day per working day")
+        #expect(route.matches(try overdue(3, days: 2, working: nil)))
+        let backward = #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"overdueFor": "-2wd"}]}]}"#
+        #expect(error(backward, credentials: creds)?.path == "receivers[0].routes[0].overdueFor")
+    }
+
     @Test func routesMatchOnEntityRuleStageSeverityAndKind() throws {
         let overdue = try Delivery.Notification(id: "1", createdAt: 0, payload: payload(stage: "overdue:3@2025-10-10"))
         let upcoming = try Delivery.Notification(id: "2", createdAt: 0, payload: payload(stage: "before:-7d"))
         let opened = try Delivery.Notification(id: "3", createdAt: 0, payload: payload(kind: "obligation.opened", rule: "", stage: nil))
         let other = try Delivery.Notification(id: "4", createdAt: 0, payload: payload(entity: "globex", stage: "due"))
         #expect(Route().matches(opened))
-        #expect(Route(stages: ["overdue"]).matches(overdue))
-        #expect(!Route(stages: ["overdue"]).matches(upcoming))
-        #expect(!Route(stages: ["overdue"]).matches(opened), "a stage route takes reminders only")
-        #expect(Route(stages: ["overdue:3"]).matches(overdue))
-        #expect(!Route(stages: ["overdue:1"]).matches(overdue))
-        #expect(Route(stages: ["before:-7d"]).matches(upcoming))
+        #expect(Route(stages: [.family(.overdue)]).matches(overdue))
+        #expect(!Route(stages: [.family(.overdue)]).matches(upcoming))
+        #expect(!Route(stages: [.family(.overdue)]).matches(opened), "a stage route takes reminders only")
+        #expect(Route(stages: [.stage(.overdue(3))]).matches(overdue))
+        #expect(!Route(stages: [.stage(.overdue(1))]).matches(overdue))
+        #expect(Route(stages: [.stage(.before(Period(amount: -7, unit: .days)))]).matches(upcoming))
+        #expect(!Route(stages: [.stage(.before(Period(amount: -7, unit: .workingDays)))]).matches(upcoming))
         #expect(Route(severities: [.error]).matches(overdue))
         #expect(!Route(severities: [.error]).matches(upcoming))
         #expect(Route(entities: ["globex"]).matches(other))
@@ -161,6 +187,12 @@ import Testing
                 #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"stages": ["soon"]}]}]}"#,
                 credentials: creds)?.path
                 == "receivers[0].routes[0].stages[0]")
+        // A typo that loaded and never matched: a before-stage is a time before the deadline.
+        let typo = error(
+            #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "routes": [{"stages": ["due", "before:7d"]}]}]}"#,
+            credentials: creds)
+        #expect(typo?.path == "receivers[0].routes[0].stages[1]")
+        #expect(typo?.problem.contains("'before:7d' is not a time before the deadline (write -7d)") == true, "\(String(describing: typo))")
         #expect(
             error(
                 #"{"receivers": [{"name": "a", "format": "slack", "urlCredential": "hook", "ratePerMinute": 10, "burst": 10}]}"#,

@@ -42,7 +42,7 @@ func payload(
     kind: String = "reminder", obligation: Int64 = 1, entity: String = "acme", rule: String = "cn.pipo.report",
     title: String = "Report the PI protection officer",
     due: String = "2025-10-10", dueInstant: Int64 = 1_760_112_000, provisional: Bool = false, stage: String? = "before:-7d",
-    late: Bool = false, scheduledAt: Int64? = nil, from: String? = nil, reason: String? = nil
+    late: Bool = false, scheduledAt: Int64? = nil, from: String? = nil, reason: String? = nil, lateWorkingDays: Int? = nil
 ) -> String {
     var p: [String: Any] = [
         "kind": kind, "obligation": obligation, "entity": entity, "rule": rule, "title": title, "due": due,
@@ -52,6 +52,7 @@ func payload(
         p["stage"] = stage
         p["late"] = late
         p["scheduledAt"] = scheduledAt ?? dueInstant - 7 * 86_400
+        if let lateWorkingDays { p["lateWorkingDays"] = lateWorkingDays }
     }
     if let from { p["from"] = from }
     if let reason { p["reason"] = reason }

@@ -11,7 +11,16 @@ import Testing
 
 /// The scheduler against a real SQLite store, with a clock moved by hand.
 struct SchedulerTests {
-    let config = Embedded.configuration
+    /// The scheduler's mechanics (once, on time, catch-up, clock jumps) on the calendar-day stages of
+    /// entity "s": -30d, -7d, -1d, due, then daily, on any day (`RestDays.fire`). The working-day plan
+    /// itself is RulesTests' `RestDayPlanTests`, and `upgradeKeepsTheLedger` below.
+    let config = {
+        var c = Embedded.configuration
+        c.reminders.entities["s"] = ReminderPolicy(
+            before: [try! Period(parsing: "-30d"), try! Period(parsing: "-7d"), try! Period(parsing: "-1d")],
+            dueDayAtMinutes: 9 * 60, overdueEvery: try! Period(parsing: "+1d"), restDays: .fire)
+        return c
+    }()
 
     func i(_ s: String) -> Instant { try! Instant(parsing: s) }
 
@@ -41,6 +50,60 @@ struct SchedulerTests {
     func scheduler(_ store: ObligationStore, _ clock: ManualClock) -> ReminderScheduler {
         let config = self.config
         return ReminderScheduler(store: store, configuration: { config }, clock: clock, logger: Logger(label: "test"))
+    }
+
+    /// An upgrade from the calendar-day plan: the ledger keys are the ones obligd always wrote
+    /// (`before:-30d@2026-02-24`), so a stage already sent is not sent again, and the open obligation is
+    /// re-armed under the new plan at start, so no stage of the old plan fires on a holiday and none of
+    /// the new is swallowed.
+    @Test func upgradeKeepsTheLedgerAndReplansOnWorkingDays() async throws {
+        let store = try makeTemporaryStore()
+        let clock = ManualClock(i("2026-01-01T00:00:00Z"))
+        let old = config
+        let pass = Recomputation(store: store, logger: Logger(label: "test"))
+        // The database as obligd wrote it before: derived, with the calendar-day stages on any day.
+        _ = try await pass.run(config: old, previous: nil, now: clock.now(), actor: "start")
+        let id = try await store.transaction(config: old, now: clock.now(), actor: "test") { r in
+            _ = try r.addEntity(id: "s", name: "S", zone: nil, region: nil, owner: nil, labels: [:])
+            return try r.addCustom(
+                entityId: "s", title: "assessment", start: .day(try CivilDate(parsing: "2025-12-24")), period: try Period(parsing: "+2mo"),
+                roll: nil
+            ).id!
+        }
+        let before = scheduler(store, clock)
+        clock.set(i("2026-01-25T01:00:00Z"))  // Sunday 09:00 in Shanghai: the old -30d
+        #expect(try await before.fireDue() == 1)
+        #expect(try await before.nextReminder() == i("2026-02-17T01:00:00Z"), "the old -7d: the first day of Spring Festival")
+
+        // The same stages, now moved off rest days: -30d is in the ledger under the same key and is not
+        // sent again; -7d and -1d meet on the make-up Saturday 02-14 and go once.
+        let moved = {
+            var c = old
+            c.reminders.entities["s"]?.restDays = .move
+            return c
+        }()
+        _ = try await pass.run(config: moved, previous: old, now: clock.now(), actor: "reload")
+        let keys = try await store.snapshot(config: moved, now: clock.now()) { r in
+            try r.plannedReminders(of: try #require(try r.findObligation(id)))
+        }
+        #expect(keys.map(\.stage) == ["before:-30d", "before:-1d", "due", "overdue:1"])
+        #expect(keys[0].sentAt == i("2026-01-25T01:00:00Z") && keys[0].at == i("2026-01-23T01:00:00Z"))
+        let s = ReminderScheduler(store: store, configuration: { moved }, clock: clock, logger: Logger(label: "test"))
+        #expect(try await s.nextReminder() == i("2026-02-14T01:00:00Z"))
+
+        // Upgraded to the shipped plan (working-day stages): re-armed at start to its next stage.
+        let shipped = Embedded.configuration
+        _ = try await pass.run(config: shipped, previous: moved, now: clock.now(), actor: "start")
+        let new = ReminderScheduler(store: store, configuration: { shipped }, clock: clock, logger: Logger(label: "test"))
+        #expect(try await new.nextReminder() == i("2026-02-10T01:00:00Z"), "-5wd: Tuesday 02-10")
+        for t in ["2026-02-10T01:00:00Z", "2026-02-14T01:00:00Z", "2026-02-24T01:00:00Z", "2026-02-25T01:00:00Z"] {
+            clock.set(i(t))
+            #expect(try await new.fireDue() == 1, "\(t)")
+            #expect(try await new.fireDue() == 0, "\(t): once")
+        }
+        let sent = try await reminders(store).map { $0["stage"] as? String ?? "" }
+        #expect(sent == ["before:-30d", "before:-5wd", "before:-1wd", "due", "overdue:1"])
+        #expect(try await new.nextReminder() == i("2026-02-26T01:00:00Z"), "the next working day")
     }
 
     @Test func eachStageFiresOnceOnTime() async throws {

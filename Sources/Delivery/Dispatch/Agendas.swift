@@ -3,22 +3,28 @@ import Foundation
 import Rules
 import Store
 
-/// Daily agendas: at its local time, each receiver that asks for one gets what is overdue, what falls
-/// due in the next seven days and what moved since its previous agenda, once a day.
+/// Daily agendas: at its local time on each working day, each receiver that asks for one gets what is
+/// overdue, what falls due in the next seven days and what moved since its previous agenda, of the
+/// obligations its routes admit.
 extension Dispatcher {
     /// Queues the agendas that are due at `now` (once per receiver and local day) and returns when the
     /// next one is due, for the dispatcher to sleep until.
     func queueAgendas(_ receivers: [Receiver], now: Int64) async throws -> Int64? {
         var next: Int64?
         let instant = Instant(secondsSinceEpoch: now / 1000)
+        let calendars = configuration().calendars
         for receiver in receivers {
-            guard let minutes = receiver.agenda?.minutes, let zone = receiver.agenda?.zone else { continue }
+            guard let schedule = receiver.agenda else { continue }
+            let minutes = schedule.minutes, zone = schedule.zone
             let today = zone.day(of: instant)
             let at = zone.instant(today, minutesAfterMidnight: minutes).secondsSinceEpoch * 1000
             if at <= now {
-                // One write per receiver and day (the ledger decides), not one per pass.
-                if agendaDays.withLock({ $0[receiver.name] }) != today.description {
-                    if try await leader.queueAgenda(receiver: receiver.name, day: today.description, now: now) {
+                // One write per receiver and day (the ledger decides), not one per pass; none on a rest day.
+                let rest = schedule.restDays == .move && RestDayCalendar(calendar: calendars[schedule.region], moves: true).isRest(today)
+                if !rest, agendaDays.withLock({ $0[receiver.name] }) != today.description {
+                    if try await leader.queueAgenda(
+                        receiver: receiver.name, day: today.description, now: now, scope: receiver.agendaScope)
+                    {
                         logger.info("agenda queued", metadata: ["receiver": "\(receiver.name)", "day": "\(today)"])
                         wakeup.signal()
                     }

@@ -21,12 +21,14 @@ package struct Notification: Sendable, Equatable {
     package var dueInstant: Int64
     package var provisional: Bool
     package var status: String
-    /// Reminders: the stage that fired, e.g. `before:-7d`, `due`, `overdue:2` (a `@day` suffix, if the
-    /// scheduler adds one to its ledger key, is kept here and ignored by `stageName`).
-    package var stage: String?
+    /// Reminders: the stage that fired (`before:-7d`, `due`, `overdue:2`), read once when the row is
+    /// (a `@day` suffix of a ledger key is not part of it).
+    package var stage: ReminderStage?
     /// Reminders: fired after its instant (the daemon was down, or caught up).
     package var late: Bool
     package var scheduledAt: Int64?
+    /// Overdue reminders of day deadlines: working days since the due day (see `Route`'s `overdueFor`).
+    package var lateWorkingDays: Int?
     /// Moves: the old due day and why it moved.
     package var from: String?
     package var reason: String?
@@ -77,7 +79,13 @@ package struct Notification: Sendable, Equatable {
             dueInstant = p.dueInstant
             provisional = p.provisional
             status = p.status
-            stage = p.detail.stage
+            if let text = p.detail.stage {
+                let name = text.split(separator: "@", maxSplits: 1).first.map(String.init) ?? text
+                do throws(InputError) { stage = try ReminderStage(parsing: name) } catch {
+                    throw NotificationError(outboxId: id, problem: "stage \(error.description)")
+                }
+            }
+            lateWorkingDays = p.detail.lateWorkingDays
             late = p.detail.late ?? false
             scheduledAt = p.detail.scheduledAt
             from = p.detail.from
@@ -87,17 +95,11 @@ package struct Notification: Sendable, Equatable {
         }
     }
 
-    /// The stage without the ledger's `@day` suffix: `before:-7d`, `due`, `overdue:3`.
-    package var stageName: String? {
-        guard let stage else { return nil }
-        return stage.split(separator: "@", maxSplits: 1).first.map(String.init) ?? stage
-    }
+    /// The stage as printed (`before:-7d`, `due`, `overdue:3`), for templates and the journal.
+    package var stageName: String? { stage?.description }
 
     /// The N of an `overdue:N` stage.
-    package var overdueIndex: Int? {
-        guard let s = stageName, s.hasPrefix("overdue:") else { return nil }
-        return Int(s.dropFirst("overdue:".count))
-    }
+    package var overdueIndex: Int? { stage?.overdueIndex }
 
     /// The journal class; nil for a digest, which is never journaled (each of its members was, on its
     /// own, when it was queued).
@@ -114,7 +116,11 @@ package struct Notification: Sendable, Equatable {
         case .deliveryFailing: .deliveryFailing
         case .digest, .agenda: nil
         case .reminder:
-            if overdueIndex != nil { .reminderOverdue } else if stageName == "due" { .reminderDue } else { .reminderUpcoming }
+            switch stage?.family {
+            case .overdue: .reminderOverdue
+            case .due: .reminderDue
+            case .before, nil: .reminderUpcoming
+            }
         }
     }
 
@@ -130,13 +136,12 @@ package struct Notification: Sendable, Equatable {
         // A classification changes which duties apply: someone should look.
         case .classificationBegan, .classificationEnded: return .notice
         case .reminder:
-            if overdueIndex != nil { return .error }
-            guard let s = stageName else { return .notice }
-            if s == "due" { return .warning }
-            if s.hasPrefix("before:"), let p = try? Period(parsing: String(s.dropFirst("before:".count))), p.seconds != nil {
-                return .warning
+            switch stage?.family {
+            case .overdue: return .error
+            case .due: return .warning
+            case .before: return stage?.isWithinTheDay == true ? .warning : .notice
+            case nil: return .notice
             }
-            return .notice
         }
     }
 }

@@ -241,7 +241,7 @@ package struct DeliveryConfiguration: Sendable {
         let digest = try r.optionalInt("digestSeconds", in: 0...86_400) ?? digestSeconds
         var agenda: AgendaSchedule?
         if let a = try r.optionalObject("agenda") {
-            try a.onlyKeys(["at", "zone"])
+            try a.onlyKeys(["at", "zone", "region", "restDays"])
             let text = try a.string("at")
             let parts = text.split(separator: ":")
             guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
@@ -250,7 +250,17 @@ package struct DeliveryConfiguration: Sendable {
                 throw a.error("at", "'\(text)' is not a time of day; use HH:MM, e.g. 09:00")
             }
             let zoneText = try a.optionalString("zone") ?? Zone.defaultIdentifier
-            do throws(InputError) { agenda = AgendaSchedule(minutes: h * 60 + m, zone: try Zone(zoneText)) } catch {
+            let region = try a.optionalString("region") ?? "cn"
+            var restDays = RestDays.move
+            if let text = try a.optionalString("restDays") {
+                guard let r = RestDays(rawValue: text) else {
+                    throw a.error("restDays", "'\(text)' is not a rest-day rule; use move (no agenda on rest days, the default) or fire")
+                }
+                restDays = r
+            }
+            do throws(InputError) {
+                agenda = AgendaSchedule(minutes: h * 60 + m, zone: try Zone(zoneText), region: region, restDays: restDays)
+            } catch {
                 throw a.error("zone", error.description)
             }
         }
@@ -276,10 +286,14 @@ package struct DeliveryConfiguration: Sendable {
         var route = Route()
         if o.has("overdueFor") {
             let p = try o.period("overdueFor")
-            guard !p.isBackward, let seconds = p.seconds ?? (p.unit == .days ? Int64(p.amount) * 86_400 : nil) else {
-                throw o.error("overdueFor", "use a time after the deadline in minutes, hours or days, e.g. +2h or +1d")
+            if !p.isBackward, p.unit == .workingDays {
+                route.overdueFor = .workingDays(p.amount)
+            } else if !p.isBackward, let seconds = p.seconds ?? (p.unit == .days ? Int64(p.amount) * 86_400 : nil) {
+                route.overdueFor = .seconds(seconds)
+            } else {
+                throw o.error(
+                    "overdueFor", "use a time after the deadline in working days, days, hours or minutes, e.g. +2wd, +1d or +2h")
             }
-            route.overdueForSeconds = seconds
         }
         route.entities = try o.stringList("entities")
         route.rules = try o.stringList("rules")
@@ -288,16 +302,9 @@ package struct DeliveryConfiguration: Sendable {
                 file: o.file, path: "\(o.at("rules"))[\(i)]",
                 problem: "no rule '\(rule)' (use a rule id from obligctl rules list, or 'custom')")
         }
-        route.stages = try o.stringList("stages")
-        for (i, stage) in route.stages.enumerated() {
-            let ok =
-                ["due", "before", "overdue"].contains(stage)
-                || (stage.hasPrefix("overdue:") && Int(stage.dropFirst(8)).map { $0 > 0 } == true)
-                || (stage.hasPrefix("before:") && stage.count > 7)
-            guard ok else {
-                throw ConfigError(
-                    file: o.file, path: "\(o.at("stages"))[\(i)]",
-                    problem: "unknown stage '\(stage)'; use due, before, overdue, before:-7d or overdue:1")
+        for (i, stage) in try o.stringList("stages").enumerated() {
+            do throws(InputError) { route.stages.append(try ReminderStageFilter(parsing: stage)) } catch {
+                throw ConfigError(file: o.file, path: "\(o.at("stages"))[\(i)]", problem: error.description)
             }
         }
         for (i, s) in try o.stringList("severities").enumerated() {

@@ -1,4 +1,5 @@
 import Rules
+import Store
 
 /// The wire formats obligd speaks.
 package enum FormatName: String, Sendable, CaseIterable {
@@ -104,16 +105,30 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
     package var description: String { "receiver \(name) (\(format.rawValue))" }
 }
 
-/// When a receiver's daily agenda goes: a local time (minutes after midnight) in a zone.
+/// When a receiver's daily agenda goes: a local time (minutes after midnight) in a zone, on the
+/// working days of a region's calendar (`RestDays.move`: none on a rest day; the first working day
+/// after covers it, its "moved" section reaching back to the previous agenda) or every day (`fire`).
 package struct AgendaSchedule: Sendable, Equatable {
     package var minutes: Int
     package var zone: Zone
-    package init(minutes: Int, zone: Zone) {
+    /// The calendar whose rest days have no agenda (`cn`).
+    package var region: String
+    package var restDays: RestDays
+    package init(minutes: Int, zone: Zone, region: String = "cn", restDays: RestDays = .move) {
         self.minutes = minutes
         self.zone = zone
+        self.region = region
+        self.restDays = restDays
     }
     package static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool {
-        a.minutes == b.minutes && a.zone.identifier == b.zone.identifier
+        a.minutes == b.minutes && a.zone.identifier == b.zone.identifier && a.region == b.region && a.restDays == b.restDays
+    }
+}
+
+extension Receiver {
+    /// What this receiver's agenda may list: what its routes admit by entity and rule.
+    package var agendaScope: AgendaScope {
+        AgendaScope(routes: routes.map { AgendaScope.Admits(entities: $0.entities, rules: $0.rules) })
     }
 }
 

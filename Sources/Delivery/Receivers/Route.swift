@@ -1,3 +1,4 @@
+import Rules
 import Store
 
 /// Which notifications a receiver takes. Each list narrows the match; an empty list matches everything.
@@ -8,24 +9,23 @@ package struct Route: Sendable, Equatable {
     package var rules: [String] = []
     /// Reminder stages: `due`, `before:-7d`, `overdue:1`, or a family: `before`, `overdue`. A route
     /// with stages matches only reminders.
-    package var stages: [String] = []
+    package var stages: [ReminderStageFilter] = []
     package var severities: [Severity] = []
     package var kinds: [NotificationKind] = []
-    /// Escalation: only overdue reminders at least this many seconds past the deadline (`overdueFor`,
-    /// e.g. "+1d"), so a receiver for managers hears of what is still open a day late, not of every
-    /// reminder.
-    package var overdueForSeconds: Int64?
+    /// Escalation: only overdue reminders at least this late (`overdueFor`, e.g. "+2wd" or "+4h"), so a
+    /// receiver for managers hears of what is still open two working days late, not of every reminder.
+    package var overdueFor: OverdueThreshold?
 
     package init(
-        entities: [String] = [], rules: [String] = [], stages: [String] = [], severities: [Severity] = [], kinds: [NotificationKind] = [],
-        overdueForSeconds: Int64? = nil
+        entities: [String] = [], rules: [String] = [], stages: [ReminderStageFilter] = [], severities: [Severity] = [],
+        kinds: [NotificationKind] = [], overdueFor: OverdueThreshold? = nil
     ) {
         self.entities = entities
         self.rules = rules
         self.stages = stages
         self.severities = severities
         self.kinds = kinds
-        self.overdueForSeconds = overdueForSeconds
+        self.overdueFor = overdueFor
     }
 
     package func matches(_ n: Notification) -> Bool {
@@ -33,13 +33,34 @@ package struct Route: Sendable, Equatable {
         if !rules.isEmpty, !rules.contains(n.rule.isEmpty ? "custom" : n.rule) { return false }
         if !severities.isEmpty, !severities.contains(n.severity) { return false }
         if !kinds.isEmpty, !kinds.contains(n.kind) { return false }
-        if let minimum = overdueForSeconds {
-            guard n.overdueIndex != nil, let at = n.scheduledAt, at - n.dueInstant >= minimum else { return false }
+        if let overdueFor {
+            guard n.overdueIndex != nil, overdueFor.isReached(by: n) else { return false }
         }
         if !stages.isEmpty {
-            guard let stage = n.stageName else { return false }
-            guard stages.contains(where: { stage == $0 || stage.hasPrefix($0 + ":") }) else { return false }
+            guard let stage = n.stage, stages.contains(where: { $0.matches(stage) }) else { return false }
         }
         return true
+    }
+}
+
+/// How late an overdue reminder must be for an escalation route: a time past the due instant, or
+/// working days past the due day (an overdue reminder of a day deadline carries how many).
+package enum OverdueThreshold: Sendable, Equatable {
+    case seconds(Int64)
+    case workingDays(Int)
+
+    func isReached(by n: Notification) -> Bool {
+        switch self {
+        case let .seconds(minimum):
+            guard let at = n.scheduledAt else { return false }
+            return at - n.dueInstant >= minimum
+        case let .workingDays(minimum):
+            // An instant deadline has no working days to count: its time past the instant decides, a
+            // day per working day.
+            guard let late = n.lateWorkingDays else {
+                return n.scheduledAt.map { $0 - n.dueInstant >= Int64(minimum) * 86_400 } ?? false
+            }
+            return late >= minimum
+        }
     }
 }

@@ -23,12 +23,62 @@ package struct AgendaContent: Codable, Sendable, Equatable {
     package var moved: Section
 }
 
+/// Which obligations a receiver's agenda may list: those its routes admit by entity and rule. A
+/// subsidiary's group must never read another subsidiary's deadlines in its agenda, as it never does
+/// in its reminders.
+package struct AgendaScope: Sendable, Equatable {
+    /// One per route: the entities and rule ids it names (empty: any); rule "custom" is an obligation
+    /// without a rule.
+    package struct Admits: Sendable, Equatable {
+        package var entities: [String]
+        package var rules: [String]
+        package init(entities: [String], rules: [String]) {
+            self.entities = entities
+            self.rules = rules
+        }
+    }
+    /// Empty: every obligation (a receiver with no routes takes everything).
+    package var routes: [Admits]
+    package init(routes: [Admits] = []) { self.routes = routes }
+
+    /// Everything, as a receiver without routes.
+    package static let everything = AgendaScope()
+
+    /// The SQL condition and its arguments; nil when every obligation is admitted.
+    func condition() -> (sql: String, arguments: [(any SQLColumn)?])? {
+        guard !routes.isEmpty, !routes.contains(where: { $0.entities.isEmpty && $0.rules.isEmpty }) else { return nil }
+        var clauses: [String] = []
+        var arguments: [(any SQLColumn)?] = []
+        for r in routes {
+            var parts: [String] = []
+            if !r.entities.isEmpty {
+                parts.append("entityId IN (\(Array(repeating: "?", count: r.entities.count).joined(separator: ", ")))")
+                arguments += r.entities.map { $0 }
+            }
+            if !r.rules.isEmpty {
+                let ids = r.rules.filter { $0 != "custom" }
+                var either: [String] = []
+                if !ids.isEmpty {
+                    either.append("ruleId IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))")
+                    arguments += ids.map { $0 }
+                }
+                if ids.count != r.rules.count { either.append("ruleId IS NULL") }
+                parts.append("(\(either.joined(separator: " OR ")))")
+            }
+            clauses.append("(\(parts.joined(separator: " AND ")))")
+        }
+        return ("(\(clauses.joined(separator: " OR ")))", arguments)
+    }
+}
+
 extension ObligationStore {
     /// Queues `receiver`'s agenda for `day` once: a ledger row per (receiver, day) and its outbox row
     /// in one transaction, so a restart or a second pass never sends a day's agenda twice.
     /// - Returns: whether it was queued now (false: already queued for that day).
     @discardableResult
-    package func queueAgenda(receiver: String, day: String, now: Int64, listed: Int = 10) async throws -> Bool {
+    package func queueAgenda(
+        receiver: String, day: String, now: Int64, listed: Int = 10, scope: AgendaScope = .everything
+    ) async throws -> Bool {
         try await writeSQL { sql in
             let queued = try sql.execute(
                 "INSERT INTO agendaLedger (receiver, day, queuedAt) VALUES (?, ?, ?) ON CONFLICT (receiver, day) DO NOTHING",
@@ -39,7 +89,10 @@ extension ObligationStore {
                     Int64.self, "SELECT max(queuedAt) AS previous FROM agendaLedger WHERE receiver = ? AND day < ?", [receiver, day])
                 ?? (now - 86_400_000)
             let seconds = now / 1000
+            let admitted = scope.condition()
             func section(_ condition: String, _ arguments: [(any SQLColumn)?]) throws -> AgendaContent.Section {
+                let condition = admitted.map { "\(condition) AND \($0.sql)" } ?? condition
+                let arguments = arguments + (admitted?.arguments ?? [])
                 let count = try sql.value(Int.self, "SELECT count(*) AS n FROM obligation WHERE \(condition)", arguments) ?? 0
                 let items = try sql.rows(
                     """

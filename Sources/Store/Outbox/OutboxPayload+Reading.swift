@@ -45,6 +45,7 @@ extension OutboxPayload {
         p.detail = Detail(
             stage: try r.optionalString("stage"), stageKey: try r.optionalString("stageKey"), late: try r.optionalBool("late"),
             scheduledAt: try r.optionalInt("scheduledAt"), collapsed: try r.optionalInt("collapsed").map { Int($0) },
+            lateWorkingDays: try r.optionalInt("lateWorkingDays").map { Int($0) },
             from: try r.optionalString("from"), reason: try r.optionalString("reason"),
             receiver: try r.optionalString("receiver"), error: try r.optionalString("error"))
         if kind == .reminder, p.detail.stage == nil {

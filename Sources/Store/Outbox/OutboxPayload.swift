@@ -13,6 +13,9 @@ package struct OutboxPayload: Sendable, Equatable {
         package var late: Bool?
         package var scheduledAt: Int64?
         package var collapsed: Int?
+        /// An overdue reminder of a day deadline: working days since the due day, up to the day it
+        /// fires, for routes that escalate after `+Nwd`.
+        package var lateWorkingDays: Int?
         package var from: String?
         package var reason: String?
         /// delivery.failing: the receiver that is not accepting notifications, and its answer.
@@ -21,13 +24,15 @@ package struct OutboxPayload: Sendable, Equatable {
 
         package init(
             stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
-            collapsed: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil, error: String? = nil
+            collapsed: Int? = nil, lateWorkingDays: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil,
+            error: String? = nil
         ) {
             self.stage = stage
             self.stageKey = stageKey
             self.late = late
             self.scheduledAt = scheduledAt
             self.collapsed = collapsed
+            self.lateWorkingDays = lateWorkingDays
             self.from = from
             self.reason = reason
             self.receiver = receiver
@@ -89,6 +94,7 @@ package struct OutboxPayload: Sendable, Equatable {
         if let v = detail.from { w.field("from", v) }
         w.field("kind", kind.rawValue)
         if let v = detail.late { w.field("late", v) }
+        if let v = detail.lateWorkingDays { w.field("lateWorkingDays", Int64(v)) }
         w.field("obligation", obligation)
         w.field("provisional", provisional)
         if let v = detail.reason { w.field("reason", v) }

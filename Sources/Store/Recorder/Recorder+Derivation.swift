@@ -62,7 +62,8 @@ extension Recorder {
         o.updatedAt = now.secondsSinceEpoch
     }
 
-    /// Points the obligation at its first reminder stage after now; stages already past when it is
+    /// The due day of `period` from `start` for entity `e`, on the calendar of the entity's region in
+    /// its zone; a start outside the calendar's years is refused naming the years it covers.
     package func compute(entity e: Entity, start: Start, period: Period, roll: Roll?) throws -> DueResult {
         let zone = try zone(e)
         let calendar = try config.calendar(e.region)

@@ -31,7 +31,10 @@ extension Recorder {
                 let late = now.secondsSinceEpoch - stage.fireAt.secondsSinceEpoch > lateAfterSeconds || collapsed > 0
                 // A stage an acknowledgement reduces is skipped, not recorded (see Acknowledgement).
                 if try !reducedByAcknowledgement(o, acks[id], stage: stage, plan: plan, zone: zone) {
-                    firing.append(Firing(obligation: o, stage: stage, late: late, collapsed: collapsed))
+                    firing.append(
+                        Firing(
+                            obligation: o, stage: stage, late: late, collapsed: collapsed,
+                            lateWorkingDays: stage.stage.family == .overdue ? plan.workingDaysLate(at: stage.fireAt) : nil))
                 }
                 following = plan.stage(stage.index + 1)
             } else {
@@ -45,7 +48,7 @@ extension Recorder {
             sent.map { f in
                 let detail = OutboxPayload.Detail(
                     stage: f.stage.name, stageKey: f.stage.key, late: f.late, scheduledAt: f.stage.fireAt.secondsSinceEpoch,
-                    collapsed: f.collapsed)
+                    collapsed: f.collapsed, lateWorkingDays: f.lateWorkingDays)
                 return (OutboxPayload(kind: .reminder, obligation: f.obligation, detail: detail), f.obligation.id)
             })
         try setNextStages(next)
@@ -58,6 +61,7 @@ extension Recorder {
         var stage: ReminderPlan.Stage
         var late: Bool
         var collapsed: Int
+        var lateWorkingDays: Int?
     }
 
     /// An obligation's next stage after a firing (none: nil).
@@ -112,10 +116,11 @@ extension Recorder {
         _ o: Obligation, _ ack: Acknowledgement?, stage: ReminderPlan.Stage, plan: ReminderPlan, zone: Zone
     ) throws -> Bool {
         guard let id = o.id, let ack, ack.holds(on: zone.day(of: now)) else { return false }
-        if stage.name.hasPrefix("before:") {
-            return plan.stage(stage.index + 1)?.name.hasPrefix("before:") == true
+        switch stage.stage.family {
+        case .before: return plan.stage(stage.index + 1)?.stage.family == .before
+        case .due: return false
+        case .overdue: break
         }
-        guard stage.name.hasPrefix("overdue:") else { return false }
         let last = try sql.value(Int64.self, "SELECT max(firedAt) AS last FROM reminderLedger WHERE obligationId = ?", [id])
         return last.map { now.secondsSinceEpoch - $0 < 86_400 } ?? false
     }
@@ -126,6 +131,7 @@ extension Recorder {
             .map { Instant(secondsSinceEpoch: $0) }
     }
 
+    /// Points the obligation at its first reminder stage after now; stages already past when it is
     /// opened or moved are not sent (the "opened" or "moved" notification says what is due).
     package func armReminders(_ o: inout Obligation) throws {
         let e = try entity(o.entityId)
@@ -142,13 +148,7 @@ extension Recorder {
     package func stagesUntilDue(of o: Obligation) throws -> [ReminderPlan.Stage] {
         let e = try entity(o.entityId)
         let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
-        var out: [ReminderPlan.Stage] = []
-        var i = 0
-        while let s = plan.stage(i), !s.name.hasPrefix("overdue:") {
-            out.append(s)
-            i += 1
-        }
-        return out
+        return plan.stages()
     }
 
     /// How many times `o` changed since it was opened (its audit rows after the first): the SEQUENCE of
@@ -156,5 +156,91 @@ extension Recorder {
     package func revision(of o: Obligation) throws -> Int {
         let rows = try sql.value(Int.self, "SELECT count(*) AS n FROM audit WHERE subject = ?", ["obligation:\(o.id ?? 0)"]) ?? 0
         return max(0, rows - 1)
+    }
+}
+
+/// One reminder of an obligation's plan as `obligctl show` and the API list it: when it comes (or came),
+/// whether it was sent, and why a rest day moved it.
+package struct PlannedReminder: Sendable, Equatable {
+    /// Where a stage stands.
+    package enum State: String, Sendable {
+        /// The ledger has it sent.
+        case sent
+        /// Still to come.
+        case planned
+        /// Its time passed without it: it was already past when the obligation was opened or moved,
+        /// an acknowledgement reduced it, or it collapsed into a later stage after downtime.
+        case passed
+    }
+    /// The stage as the ledger writes it (`before:-5wd`, `due`, `overdue:2`).
+    package var stage: String
+    package var state: State
+    /// When it fires, in UTC.
+    package var at: Instant
+    /// When it was sent, from the ledger; nil while it is still to come (or was skipped).
+    package var sentAt: Instant?
+    /// Sent after its time (obligd was down, or stages collapsed into it).
+    package var late: Bool
+    /// Why it fires when it does, when a rest day moved it or other stages merged into it.
+    package var note: String?
+}
+
+extension Recorder {
+    /// The reminder plan of `o` under the configuration in force: its before-stages and due stage, the
+    /// overdue repeats sent so far (the last `overdueShown`) and the next one while it is open; each
+    /// with whether the ledger has it sent. Why here: the plan and the ledger are both Store's, and
+    /// `show`, the API and the web view must say the same plan the scheduler fires.
+    package func plannedReminders(of o: Obligation, overdueShown: Int = 5) throws -> [PlannedReminder] {
+        guard let id = o.id else { return [] }
+        let e = try entity(o.entityId)
+        let plan = try Reminders.plan(for: o, entity: e, config: config, zone: try zone(e))
+        var sent: [String: (at: Int64, late: Bool)] = [:]
+        for row in try sql.rows("SELECT stage, firedAt, late FROM reminderLedger WHERE obligationId = ?", [id]) {
+            let key: String = try row.decode(0, "reminderLedger.stage")
+            sent[key] = (try row.decode(1, "reminderLedger.firedAt"), try row.decode(2, "reminderLedger.late"))
+        }
+        var stages = plan.stages()
+        var overdue: [ReminderPlan.Stage] = []
+        if let dueStage = stages.last, dueStage.stage == .due {
+            var i = dueStage.index + 1
+            while let s = plan.stage(i), s.fireAt <= now {
+                overdue.append(s)
+                if overdue.count > overdueShown { overdue.removeFirst() }
+                i = s.index + 1
+            }
+            if o.status == .open, let next = plan.stage(i) { overdue.append(next) }
+        }
+        stages += overdue
+        return stages.map { s in
+            let ledger = sent[s.key]
+            let state: PlannedReminder.State = ledger != nil ? .sent : s.fireAt > now ? .planned : .passed
+            return PlannedReminder(
+                stage: s.name, state: state, at: s.fireAt, sentAt: ledger.map { Instant(secondsSinceEpoch: $0.at) },
+                late: ledger?.late ?? false,
+                note: plan.note(for: s))
+        }
+    }
+
+    /// Points every open obligation from `afterId` on (up to `limit`) at the first stage of its plan
+    /// after now, under the configuration in force; returns the last id seen, how many were examined (0:
+    /// done) and how many now point elsewhere. Why: the
+    /// reminder settings or a calendar changed (a reload, an upgrade), and an armed stage of the old
+    /// plan may now fall on a rest day. An obligation whose armed stage is already due keeps it, so the
+    /// catch-up after downtime still sends its one late reminder.
+    package func rearmReminders(afterId: Int64, limit: Int = 5000) throws -> (lastId: Int64, examined: Int, rearmed: Int) {
+        let open = try sql.all(
+            Obligation.self, "SELECT * FROM obligation WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?", [afterId, limit])
+        var next: [NextStage] = []
+        for o in open {
+            guard let id = o.id else { continue }
+            if let at = o.nextReminderAt, at <= now.secondsSinceEpoch { continue }
+            var armed = o
+            try armReminders(&armed)
+            if armed.nextStageIndex != o.nextStageIndex || armed.nextReminderAt != o.nextReminderAt {
+                next.append(NextStage(id: id, index: armed.nextStageIndex, at: armed.nextReminderAt))
+            }
+        }
+        try setNextStages(next)
+        return (open.last?.id ?? afterId, open.count, next.count)
     }
 }
