@@ -108,8 +108,10 @@ package struct Recomputation: Sendable {
                 ruleId: id, because: "rule \(id) removed from the configuration", config: config, now: now, actor: actor,
                 into: &total)
         }
-        if !years.isEmpty || stored["reminders"] != current["reminders"] {
-            try await rearm(config: config, now: now, actor: actor)
+        if stored["reminders"] != current["reminders"] {
+            try await rearm(config: config, now: now, actor: actor, armedWithin: nil)
+        } else if let span = Self.stagesDecidedBy(years) {
+            try await rearm(config: config, now: now, actor: actor, armedWithin: span)
         }
         if stored != current {
             try await store.transaction(config: config, now: now, actor: actor) { r in try r.replaceDerivationFingerprints(current) }
@@ -137,12 +139,25 @@ package struct Recomputation: Sendable {
             ])
     }
 
-    /// Points every open obligation at its next stage under the new plan (see `Recorder.rearmReminders`).
-    private func rearm(config: Rules.Configuration, now: Instant, actor: String) async throws {
+    /// The instants (epoch seconds) whose reminder stages the calendar years `years` (`cn/2027`) can
+    /// move: the years themselves and 60 days on either side, as far as `-20wd` or an overdue repeat
+    /// in working days reaches across a year's end. Nil for no years.
+    static func stagesDecidedBy(_ years: [String]) -> ClosedRange<Int64>? {
+        let numbers = years.compactMap { $0.split(separator: "/").last.flatMap { Int($0) } }
+        guard let first = numbers.min(), let last = numbers.max(),
+            let start = CivilDate(year: first, month: 1, day: 1), let end = CivilDate(year: last, month: 12, day: 31)
+        else { return nil }
+        let day: Int64 = 86_400
+        return (Int64(start.dayNumber) - 61) * day...(Int64(end.dayNumber) + 61) * day
+    }
+
+    /// Points open obligations at their next stage under the new plan (see `Recorder.rearmReminders`):
+    /// all of them, or those armed within `armedWithin`.
+    private func rearm(config: Rules.Configuration, now: Instant, actor: String, armedWithin: ClosedRange<Int64>?) async throws {
         progress("re-arming reminders of open obligations under the new reminder plan")
         var rearmed = 0
         try await batches(config: config, now: now, actor: actor) { r, after, limit in
-            let batch = try r.rearmReminders(afterId: after, limit: limit)
+            let batch = try r.rearmReminders(afterId: after, limit: limit, armedWithin: armedWithin)
             return (batch.lastId, batch.examined, batch.rearmed)
         } each: { n in
             rearmed += n

@@ -106,6 +106,42 @@ struct SchedulerTests {
         #expect(try await new.nextReminder() == i("2026-02-26T01:00:00Z"), "the next working day")
     }
 
+    /// A calendar file that makes days holidays re-plans the reminders that fell on them, also of an
+    /// obligation the file does not decide: a deadline of 2026-12-30 whose overdue repeats run into
+    /// 2027 waits for the first working day of the new file.
+    @Test func aNewCalendarReplansStagesOnItsHolidays() async throws {
+        let store = try makeTemporaryStore()
+        let clock = ManualClock(i("2027-01-02T00:00:00Z"))
+        let policy = ReminderPolicy(before: [], dueDayAtMinutes: 9 * 60, overdueEvery: try Period(parsing: "+1d"))
+        let estimate = {
+            var c = Embedded.configuration
+            c.reminders.entities["s"] = policy
+            return c
+        }()
+        // A made-up 2027 file, clearly a test fixture: holidays on 2027-01-04..06, which the estimate
+        // has as working days.
+        let fixture = """
+            {"region": "cn", "year": 2027, "version": 1, "notice": {"title": "TEST FIXTURE, not a real notice"},
+             "holidays": [{"name": "Test Holiday", "from": "2027-01-01", "to": "2027-01-06", "makeUpDays": []}]}
+            """
+        var replaced = try estimate.replacing("calendars/cn/2027.json", with: Data(fixture.utf8), origin: "test")
+        replaced.reminders = estimate.reminders
+        let official = replaced
+        let pass = Recomputation(store: store, logger: Logger(label: "test"))
+        _ = try await pass.run(config: estimate, previous: nil, now: clock.now(), actor: "start")
+        _ = try await store.transaction(config: estimate, now: clock.now(), actor: "test") { r in
+            _ = try r.addEntity(id: "s", name: "S", zone: nil, region: nil, owner: nil, labels: [:])
+            return try r.addCustom(
+                entityId: "s", title: "t", start: .day(try CivilDate(parsing: "2026-12-15")), period: try Period(parsing: "+15d"), roll: nil
+            )
+        }
+        #expect(try await scheduler(store, clock).nextReminder() == i("2027-01-04T01:00:00Z"), "Monday, on the estimate")
+        let result = try await pass.run(config: official, previous: estimate, now: clock.now(), actor: "reload")
+        #expect(result.examined == 0, "the file does not decide the deadline")
+        let replanned = ReminderScheduler(store: store, configuration: { official }, clock: clock, logger: Logger(label: "test"))
+        #expect(try await replanned.nextReminder() == i("2027-01-07T01:00:00Z"), "the first working day of the file")
+    }
+
     @Test func eachStageFiresOnceOnTime() async throws {
         let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))

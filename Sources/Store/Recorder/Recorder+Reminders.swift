@@ -227,9 +227,24 @@ extension Recorder {
     /// reminder settings or a calendar changed (a reload, an upgrade), and an armed stage of the old
     /// plan may now fall on a rest day. An obligation whose armed stage is already due keeps it, so the
     /// catch-up after downtime still sends its one late reminder.
-    package func rearmReminders(afterId: Int64, limit: Int = 5000) throws -> (lastId: Int64, examined: Int, rearmed: Int) {
-        let open = try sql.all(
-            Obligation.self, "SELECT * FROM obligation WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?", [afterId, limit])
+    ///
+    /// `armedWithin` (epoch seconds) limits the pass to obligations armed in that span: after a calendar
+    /// change, only a stage near the changed years can move.
+    package func rearmReminders(
+        afterId: Int64, limit: Int = 5000, armedWithin: ClosedRange<Int64>? = nil
+    ) throws -> (lastId: Int64, examined: Int, rearmed: Int) {
+        let open =
+            if let span = armedWithin {
+                try sql.all(
+                    Obligation.self,
+                    """
+                    SELECT * FROM obligation WHERE status = 'open' AND id > ? AND nextReminderAt BETWEEN ? AND ?
+                    ORDER BY id LIMIT ?
+                    """, [afterId, span.lowerBound, span.upperBound, limit])
+            } else {
+                try sql.all(
+                    Obligation.self, "SELECT * FROM obligation WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?", [afterId, limit])
+            }
         var next: [NextStage] = []
         for o in open {
             guard let id = o.id else { continue }
