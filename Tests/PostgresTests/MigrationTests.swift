@@ -233,7 +233,9 @@ struct MigrationTests {
     @Test(.enabled(if: pg, TestPostgres.skipReason))
     func aSourceOfAnotherVersionIsRefused() async throws {
         let source = try await filledSource()
-        _ = try await source.writeSQL { sql in try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v12-delivery-superseded") }
+        _ = try await source.writeSQL { sql in
+            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v12-delivery-superseded")
+        }
         try await TestDatabase.with(migrated: false) { (db: TestDatabase) async throws in
             let error = await #expect(throws: MigrationError.self) {
                 try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
