@@ -42,8 +42,11 @@ package struct ClusterNodeView: Codable, Sendable, Equatable {
     package var name: String
     package var version: String
     package var fingerprint: String
-    /// Its role at its last heartbeat.
+    /// Its role: the one of its last heartbeat while it is live, `down` once it was not seen within
+    /// the lease, so a leader that died is never listed as a second leader during an incident.
     package var role: String
+    /// The role of its last heartbeat, for a node that is down (`down (was leader)`); nil while live.
+    package var lastRole: String?
     package var upSeconds: Double
     package var lastSeenSecondsAgo: Double
     /// Seen within the lease's length: running.
@@ -51,6 +54,10 @@ package struct ClusterNodeView: Codable, Sendable, Equatable {
     /// Its fingerprint is the cluster's.
     package var agrees: Bool
 
+    /// The role of a node not seen within the lease.
+    package static let down = "down"
+
+    /// `role` is the role of its last heartbeat; a node that is not `live` is listed as `down`.
     package init(
         name: String, version: String, fingerprint: String, role: String, upSeconds: Double, lastSeenSecondsAgo: Double,
         live: Bool, agrees: Bool
@@ -58,7 +65,8 @@ package struct ClusterNodeView: Codable, Sendable, Equatable {
         self.name = name
         self.version = version
         self.fingerprint = fingerprint
-        self.role = role
+        self.role = live ? role : Self.down
+        self.lastRole = live ? nil : role
         self.upSeconds = upSeconds
         self.lastSeenSecondsAgo = lastSeenSecondsAgo
         self.live = live

@@ -61,6 +61,11 @@ enum APIError {
         case let .typeMismatch(type, ctx):
             let p = path(ctx.codingPath)
             return APIErrorBody(error: "field '\(p)' has the wrong type", field: p, fix: "send \(kind(type)) there")
+        case let .valueNotFound(type, ctx) where ctx.codingPath.isEmpty:
+            // `null` as the whole body, named as an array or a string there is.
+            return APIErrorBody(
+                error: "the body is null, not \(kind(type))", field: "body",
+                fix: "send one JSON object with the fields openapi.yaml gives")
         case let .valueNotFound(type, ctx):
             let p = path(ctx.codingPath)
             return APIErrorBody(error: "field '\(p)' is null", field: p, fix: "send \(kind(type)) there")

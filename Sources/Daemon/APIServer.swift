@@ -120,7 +120,7 @@ package struct APIServer: Sendable {
         router.get("/v1/obligations/:id") { req, ctx in
             await self.handle {
                 let id = try obligationId(ctx)
-                let explain = req.uri.queryParameters["explain"].map { $0 == "true" || $0 == "1" } ?? false
+                let explain = try queryFlag(req.uri.queryParameters, "explain")
                 return try await self.snapshot { r in
                     guard let o = try r.findObligation(id) else { throw StoreError.notFound("obligation \(id)") }
                     let ack = try r.acknowledgements(of: [id])[id]
@@ -262,22 +262,10 @@ package struct APIServer: Sendable {
         _ body: @escaping @Sendable (Recorder, B) throws -> T
     ) async -> Response {
         do {
-            if let type = req.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-                throw APIFailure(
-                    status: .unsupportedMediaType,
-                    body: APIErrorBody(
-                        error: "Content-Type \(type) is not JSON", field: "Content-Type", fix: "send Content-Type: application/json"))
-            }
+            try Self.checkContentType(of: req)
             let buffer = try await req.body.collect(upTo: 64 << 20)
             let data = Data(buffer: buffer)
-            let key = req.headers[.init("Idempotency-Key")!]
-            if let key, !(1...255).contains(key.utf8.count) || key.utf8.contains(where: { $0 < 0x21 || $0 > 0x7e }) {
-                // Stored with its request: a key of kilobytes, or one that cannot be told apart when
-                // printed, is no key a client means to retry with.
-                throw StoreError.invalid(
-                    field: "Idempotency-Key", problem: "must be 1 to 255 visible ASCII characters (\(key.utf8.count) bytes given)",
-                    fix: "send a fresh UUID per request, e.g. \(UUID().uuidString.lowercased())")
-            }
+            let key = try Self.idempotencyKey(of: req)
             let actor = try PeerIdentity.actor(of: req)
             // A retry must resend the same request: method, path and the SHA-256 of the body's meaning (the
             // decoded body encoded again with sorted keys), so key order, spacing and escapes do not matter.
@@ -329,6 +317,33 @@ package struct APIServer: Sendable {
     }
 }
 
+extension APIServer {
+    /// A 415 for a POST whose `Content-Type` is not JSON: every body obligd takes is JSON.
+    static func checkContentType(of req: Request) throws {
+        guard req.method == .post, let type = req.headers[.contentType], !type.lowercased().hasPrefix("application/json") else {
+            return
+        }
+        throw APIFailure(
+            status: .unsupportedMediaType,
+            body: APIErrorBody(error: "Content-Type \(type) is not JSON", field: "Content-Type", fix: "send Content-Type: application/json")
+        )
+    }
+
+    /// The `Idempotency-Key` of `req`, nil when it has none, refused when it is outside openapi.yaml's
+    /// pattern. Checked for every request (`RouteTable.respond`), so no route takes a key another refuses.
+    static func idempotencyKey(of req: Request) throws -> String? {
+        guard let key = req.headers[.init("Idempotency-Key")!] else { return nil }
+        if !(1...255).contains(key.utf8.count) || key.utf8.contains(where: { $0 < 0x21 || $0 > 0x7e }) {
+            // Stored with its request: a key of kilobytes, or one that cannot be told apart when
+            // printed, is no key a client means to retry with.
+            throw StoreError.invalid(
+                field: "Idempotency-Key", problem: "must be 1 to 255 visible ASCII characters (\(key.utf8.count) bytes given)",
+                fix: "send a fresh UUID per request, e.g. \(UUID().uuidString.lowercased())")
+        }
+        return key
+    }
+}
+
 /// The whole-number query parameter `name` within `range`, `fallback` when it is absent; a 400 naming
 /// it (with `example`) otherwise. One check for every route's `limit` and cursor.
 func queryNumber<N: FixedWidthInteger & Sendable>(
@@ -340,6 +355,17 @@ func queryNumber<N: FixedWidthInteger & Sendable>(
         throw StoreError.invalid(field: name, problem: "'\(text)' is not a whole number from \(bounds)", fix: "e.g. \(name)=\(example)")
     }
     return n
+}
+
+/// The boolean query parameter `name`: `true` or `false` as openapi.yaml's `type: boolean` says,
+/// false when it is absent, and a 400 naming it otherwise (`?all=1` or `?all=AAA` was taken as false).
+func queryFlag(_ q: HummingbirdCore.FlatDictionary<Substring, Substring>, _ name: String) throws -> Bool {
+    switch q[Substring(name)] {
+    case nil, "false"?: return false
+    case "true"?: return true
+    case let text?:
+        throw StoreError.invalid(field: name, problem: "'\(text)' is not true or false", fix: "e.g. \(name)=true")
+    }
 }
 
 func start(_ text: String, field: String) throws -> Start {
@@ -367,7 +393,9 @@ func importRow(_ rec: ImportRecord) throws -> Recorder.ImportRow {
     switch rec.type {
     case "metric":
         guard let metric = rec.metric, let value = rec.value else {
-            throw StoreError.invalid(field: "metric", problem: "a metric record needs 'metric' and 'value'", fix: "add them")
+            // Named by the field that is missing (the first, when both are).
+            throw StoreError.invalid(
+                field: rec.metric == nil ? "metric" : "value", problem: "a metric record needs 'metric' and 'value'", fix: "add them")
         }
         return .metric(entity: rec.entity, metric: metric, value: value, at: at)
     case "event":

@@ -10,7 +10,7 @@ extension APIServer {
             await self.handle {
                 let q = req.uri.queryParameters
                 let entity = q["entity"].map(String.init), kind = q["kind"].map(String.init)
-                let all = q["all"].map { $0 == "true" || $0 == "1" } ?? false
+                let all = try queryFlag(q, "all")
                 let limit = try queryNumber(q, "limit", in: 1...100_000, fallback: 10_000, example: "1000")
                 return try await self.snapshot { r in
                     try r.events(entity: entity, kind: kind, includeRetracted: all, limit: limit).map { try Views.event($0, in: r) }
@@ -33,7 +33,7 @@ extension APIServer {
         router.get("/v1/classifications") { req, _ in
             await self.handle {
                 let q = req.uri.queryParameters
-                let entity = q["entity"].map(String.init), all = q["all"].map { $0 == "true" || $0 == "1" } ?? false
+                let entity = q["entity"].map(String.init), all = try queryFlag(q, "all")
                 let config = self.config.configuration
                 return try await self.snapshot { r in
                     try r.classifications(entity: entity, all: all).map { Views.classification($0, rule: config.rule($0.ruleId)) }

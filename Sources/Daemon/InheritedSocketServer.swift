@@ -14,6 +14,8 @@ import ServiceLifecycle
 struct InheritedSocketServer {
     let fd: Int32
     let logger: Logger
+    /// The API's routes, for the answer to a CONNECT (`ParseErrorResponder`).
+    var routes: RouteTable?
 
     /// `sd_listen_fds`: the first socket systemd passed to this process, nil when none.
     /// `LISTEN_*` is removed so no child process takes the socket for its own.
@@ -40,7 +42,9 @@ struct InheritedSocketServer {
     }
 
     func run(_ responder: @escaping HTTPChannelHandler.Responder, onRunning: @Sendable () async -> Void) async throws {
-        let child = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [ParseErrorResponder()]))
+        let routes = self.routes
+        let child = HTTP1Channel(
+            responder: responder, configuration: .init(additionalChannelHandlers: [ParseErrorResponder(routes: routes)]))
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let logger = self.logger

@@ -40,19 +40,20 @@ struct ReadOnlyListener: Service {
         let responder = router.buildResponder()
         let logger = self.logger
         let address = self.address
-        let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder()])).buildServer(
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "obligd"),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger,
-            responder: { request, responseWriter, channel in
-                let request = Request(head: request.head, body: request.body)
-                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
-                let response = await routes.respond(request, with: responder, context: context)
-                try await responseWriter.write(response: response.head, body: response.body)
-            },
-            onServerRunning: { channel in
-                logger.notice("read-only listener (metrics, calendar feeds) on \(channel.localAddress.map { "\($0)" } ?? "\(address)")")
-            })
+        let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder(routes: routes)]))
+            .buildServer(
+                configuration: .init(address: .hostname(address.host, port: address.port), serverName: "obligd"),
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                logger: logger,
+                responder: { request, responseWriter, channel in
+                    let request = Request(head: request.head, body: request.body)
+                    let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                    let response = await routes.respond(request, with: responder, context: context)
+                    try await responseWriter.write(response: response.head, body: response.body)
+                },
+                onServerRunning: { channel in
+                    logger.notice("read-only listener (metrics, calendar feeds) on \(channel.localAddress.map { "\($0)" } ?? "\(address)")")
+                })
         try await server.run()
     }
 }

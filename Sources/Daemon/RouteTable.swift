@@ -70,6 +70,10 @@ struct RouteTable: Sendable {
         }
         var response: Response
         do {
+            // The headers openapi.yaml bounds, on every route alike (the backup route once took any).
+            try APIServer.checkContentType(of: request)
+            _ = try APIServer.idempotencyKey(of: request)
+            _ = try PeerIdentity.actor(of: request)
             response = try await responder.respond(to: request, context: context)
         } catch let e as HTTPError where e.status == .notFound {
             response = unrouted(request)
@@ -84,8 +88,21 @@ struct RouteTable: Sendable {
     /// would wake it every second, so the date is stamped per response.
     static func stamped(_ response: Response) -> Response {
         var response = response
-        response.headers[.date] = Date().formatted(.iso8601)
+        response.headers[.date] = imfFixdate(Date())
         response.headers[.server] = "obligd"
         return response
+    }
+
+    /// `date` as HTTP's `Date` header takes it, IMF-fixdate (RFC 9110 §5.6.7), e.g.
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`: English names and GMT whatever the locale, never ISO 8601.
+    static func imfFixdate(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[Int(t.tm_wday)]), \(two(t.tm_mday)) \(months[Int(t.tm_mon)]) \(t.tm_year + 1900) "
+            + "\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)) GMT"
     }
 }

@@ -4,6 +4,11 @@ import Store
 /// A strict RFC 8259 check of a request body before it is decoded: Foundation's decoder accepts a
 /// trailing comma (`{"id":"x",}`) and lets a repeated key silently win, so a malformed or ambiguous
 /// body could be acted on. Errors name the byte offset, or the key path of a repeated key.
+///
+/// It is also the one place where text is refused for what no field may hold, so no route has to
+/// remember it: bytes that are not UTF-8 (RFC 8259 §8.1; Foundation would guess another encoding)
+/// and a NUL (`\u0000`) in any string or key, which SQLite's C API would cut the stored text at
+/// while the audit row kept all of it.
 enum StrictJSON {
     /// Nesting deeper than this is refused (no request of obligd's API needs more than a few levels).
     static let maxDepth = 32
@@ -71,7 +76,9 @@ enum StrictJSON {
             switch bytes[i] {
             case UInt8(ascii: "{"): try object(depth: depth)
             case UInt8(ascii: "["): try array(depth: depth)
-            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "\""):
+                let s = try string()
+                if s.nul { throw nulRefusal() }
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
             case UInt8(ascii: "n"): try literal("null")
@@ -119,16 +126,31 @@ enum StrictJSON {
 
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
-        /// Reads a string; returns its raw bytes between the quotes (escapes not decoded) and whether it had any.
-        mutating func string() throws -> (Range<Int>, escaped: Bool) {
+        /// The 400 for a NUL in the string just read, naming its key path (the key's own, for a key).
+        func nulRefusal() -> StoreError {
+            let field = path().replacingOccurrences(of: "\u{0}", with: "\\u0000")
+            return .invalid(
+                field: field.isEmpty ? "body" : field, problem: "contains a NUL character (\\u0000)",
+                fix: "remove it: no text obligd stores may hold U+0000")
+        }
+
+        /// Reads a string; returns its raw bytes between the quotes (escapes not decoded), whether it
+        /// had any escape, and whether one of them was a NUL (`\u0000`).
+        mutating func string() throws -> (Range<Int>, escaped: Bool, nul: Bool) {
             try expect(UInt8(ascii: "\""), "'\"'")
             let start = i
             var escaped = false
+            var nul = false
             while i < bytes.count {
                 let b = bytes[i]
                 if b == UInt8(ascii: "\"") {
                     i += 1
-                    return (start..<(i - 1), escaped)
+                    return (start..<(i - 1), escaped, nul)
+                }
+                if b >= 0x80 {
+                    guard let n = utf8Sequence(at: i) else { throw fail("a string is not UTF-8 (RFC 8259 §8.1)") }
+                    i += n
+                    continue
                 }
                 if b < 0x20 { throw fail("a control character (0x\(String(b, radix: 16))) must be escaped inside a string") }
                 if b == UInt8(ascii: "\\") {
@@ -143,6 +165,7 @@ enum StrictJSON {
                         guard i + 4 < bytes.count, (1...4).allSatisfy({ isHex(bytes[i + $0]) }) else {
                             throw fail("\\u needs four hex digits")
                         }
+                        if (1...4).allSatisfy({ bytes[i + $0] == UInt8(ascii: "0") }) { nul = true }
                         i += 5
                     default: throw fail("unknown escape \\\(describe())")
                     }
@@ -151,6 +174,26 @@ enum StrictJSON {
                 i += 1
             }
             throw fail("a string is not closed")
+        }
+
+        /// The length of the well-formed UTF-8 sequence that starts at `j` (a byte of 0x80 or more),
+        /// nil when it is not one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF,
+        /// or cut short): the table of Unicode's "well-formed UTF-8 byte sequences".
+        func utf8Sequence(at j: Int) -> Int? {
+            let b0 = bytes[j]
+            let (n, low, high): (Int, UInt8, UInt8) =
+                switch b0 {
+                case 0xC2...0xDF: (2, 0x80, 0xBF)
+                case 0xE0: (3, 0xA0, 0xBF)
+                case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80, 0xBF)
+                case 0xED: (3, 0x80, 0x9F)
+                case 0xF0: (4, 0x90, 0xBF)
+                case 0xF1...0xF3: (4, 0x80, 0xBF)
+                case 0xF4: (4, 0x80, 0x8F)
+                default: (0, 0, 0)
+                }
+            guard n > 0, j + n <= bytes.count, (low...high).contains(bytes[j + 1]) else { return nil }
+            return (2..<n).allSatisfy { (0x80...0xBF).contains(bytes[j + $0]) } ? n : nil
         }
 
         func isHex(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f")) }
@@ -175,7 +218,7 @@ enum StrictJSON {
         }
 
         /// Whether two keys are the same: their bytes, or their decoded text when either has escapes.
-        func same(_ a: (Range<Int>, escaped: Bool), _ b: (Range<Int>, escaped: Bool)) -> Bool {
+        func same(_ a: (Range<Int>, escaped: Bool, nul: Bool), _ b: (Range<Int>, escaped: Bool, nul: Bool)) -> Bool {
             if a.escaped || b.escaped { return key(a.0, escaped: a.escaped) == key(b.0, escaped: b.escaped) }
             return a.0.count == b.0.count
                 && memcmp(bytes.baseAddress! + a.0.lowerBound, bytes.baseAddress! + b.0.lowerBound, a.0.count) == 0
@@ -188,7 +231,7 @@ enum StrictJSON {
                 i += 1
                 return
             }
-            var keys: [(Range<Int>, escaped: Bool)] = []
+            var keys: [(Range<Int>, escaped: Bool, nul: Bool)] = []
             while true {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
@@ -196,6 +239,7 @@ enum StrictJSON {
                 }
                 let k = try string()
                 stack.append(.key(k.0, escaped: k.escaped))
+                if k.nul { throw nulRefusal() }
                 if keys.contains(where: { same($0, k) }) {
                     throw StoreError.invalid(
                         field: path(), problem: "is given twice in one object",

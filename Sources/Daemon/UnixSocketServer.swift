@@ -24,16 +24,18 @@ struct UnixSocketServer: Service {
 
     func run() async throws {
         let handler = self.handler()
+        let routes = self.routes
         if let inherited {
-            try await InheritedSocketServer(fd: inherited, logger: logger).run(handler, onRunning: onRunning)
+            try await InheritedSocketServer(fd: inherited, logger: logger, routes: routes).run(handler, onRunning: onRunning)
             return
         }
-        let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder()])).buildServer(
-            configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger,
-            responder: handler,
-            onServerRunning: { _ in await onRunning() })
+        let server = try HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ParseErrorResponder(routes: routes)]))
+            .buildServer(
+                configuration: .init(address: .unixDomainSocket(path: path), serverName: "obligd"),
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                logger: logger,
+                responder: handler,
+                onServerRunning: { _ in await onRunning() })
         try await server.run()
     }
 

@@ -660,6 +660,7 @@ enum EmbeddedConfig {
     "late": "Sent late: this reminder was scheduled for {scheduledAt}.",
     "customRule": "custom obligation",
     "digest.more": "… and {n} more. All of them: {command}",
+    "digest.superseded": "{n} reminder(s) about obligations closed meanwhile were left out.",
     "digest.obligation.opened": "{n} opened",
     "digest.obligation.moved": "{n} moved",
     "digest.obligation.done": "{n} done",
@@ -810,7 +811,7 @@ enum EmbeddedConfig {
       "title": "{count} changes to obligations: {breakdown}",
       "summary": "{count} changes to obligations: {breakdown}",
       "facts": [],
-      "note": "{more}"
+      "note": "{superseded} {more}"
     },
     "agenda": {
       "title": "Agenda {day}: {overdueCount} overdue, {weekCount} due within 7 days, {movedCount} moved",
@@ -841,6 +842,7 @@ enum EmbeddedConfig {
     "late": "延迟发送：本提醒原定于 {scheduledAt} 发送。",
     "customRule": "自定义义务",
     "digest.more": "……另有 {n} 项。全部列表：{command}",
+    "digest.superseded": "另有 {n} 条提醒未发送：其义务在此期间已关闭。",
     "digest.obligation.opened": "新增 {n} 项",
     "digest.obligation.moved": "截止日变更 {n} 项",
     "digest.obligation.done": "完成 {n} 项",
@@ -991,7 +993,7 @@ enum EmbeddedConfig {
       "title": "义务变更 {count} 项：{breakdown}",
       "summary": "义务变更 {count} 项：{breakdown}",
       "facts": [],
-      "note": "{more}"
+      "note": "{superseded} {more}"
     },
     "agenda": {
       "title": "{day} 待办：逾期 {overdueCount} 项，7 日内到期 {weekCount} 项，截止日变更 {movedCount} 项",

@@ -236,6 +236,34 @@ enum Schema {
                 t.column("revokedAt", .integer)
             }
         }
+        // A delivery may be superseded (a reminder whose obligation was closed before it could go, #34).
+        // SQLite cannot change a CHECK in place: the table is built again with the same columns and ids.
+        m.registerMigration("v12-delivery-superseded") { db in
+            try db.create(table: "delivery_new") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outboxId", .text).notNull().references("outbox", onDelete: .cascade)
+                t.column("receiver", .text).notNull()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                    .check { DeliveryStatus.allCases.map(\.rawValue).contains($0) }
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("createdAt", .integer).notNull()
+                t.column("firstAttemptAt", .integer)
+                t.column("lastAttemptAt", .integer)
+                t.column("nextAttemptAt", .integer).notNull()
+                t.column("lastError", .text)
+                t.column("lastHTTPStatus", .integer)
+                t.column("deliveredAt", .integer)
+                t.uniqueKey(["outboxId", "receiver"])
+                t.column("lane", .integer).notNull().defaults(to: DeliveryLane.change.rawValue)
+                t.column("digest", .text)
+            }
+            try db.execute(sql: "INSERT INTO delivery_new SELECT * FROM delivery")
+            try db.drop(table: "delivery")
+            try db.rename(table: "delivery_new", to: "delivery")
+            try db.create(index: "delivery_lane", on: "delivery", columns: ["receiver", "status", "lane", "id"])
+            try db.create(index: "delivery_status", on: "delivery", columns: ["status", "receiver"])
+            try db.execute(sql: "CREATE INDEX delivery_digest ON delivery(receiver, digest) WHERE digest IS NOT NULL")
+        }
         return m
     }
 }

@@ -42,7 +42,8 @@ struct ClusterCommand: AsyncParsableCommand {
             }
             let rows = c.nodes.map { n in
                 [
-                    n.name + (n.name == c.node ? " *" : ""), n.role, n.version, n.fingerprint + (n.agrees ? "" : " DIFFERS"),
+                    n.name + (n.name == c.node ? " *" : ""), n.role + (n.lastRole.map { " (was \($0))" } ?? ""), n.version,
+                    n.fingerprint + (n.agrees ? "" : " DIFFERS"),
                     n.live ? seconds(n.lastSeenSecondsAgo) + " ago" : "gone (" + seconds(n.lastSeenSecondsAgo) + " ago)",
                     seconds(n.upSeconds)
                 ]

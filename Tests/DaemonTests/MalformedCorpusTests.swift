@@ -135,6 +135,30 @@ import Testing
         add("retract unknown", request("POST", "/v1/events/999/retract", #"{"reason": "x"}"#))
         add("import nothing valid", request("POST", "/v1/import", #"{"records": [{"type": "metric", "entity": "acme"}]}"#))
         add("import unknown type", request("POST", "/v1/import", #"{"records": [{"type": "rumour", "entity": "acme"}]}"#))
+        // The classes of #34: CONNECT (NIO sends its answers without a body), a NUL in any text, a body
+        // that is not UTF-8, `null` for the whole body, a boolean that is neither, a header out of bounds.
+        add("CONNECT an authority", Array("CONNECT obligd:443 HTTP/1.1\r\nHost: obligd:443\r\n\r\n".utf8))
+        add("CONNECT a path", Array("CONNECT /v1/health HTTP/1.1\r\nHost: obligd\r\n\r\n".utf8))
+        add("zone with a NUL", request("POST", "/v1/entities", #"{"id": "nul", "name": "N", "zone": "Asia/Shanghai\u0000x"}"#))
+        add("label with a NUL", request("POST", "/v1/entities", #"{"id": "nul", "name": "N", "labels": {"a": "b\u0000"}}"#))
+        add("note with a NUL", request("POST", "/v1/obligations/1/waive", #"{"note": "\u0000"}"#))
+        add("feed label with a NUL", request("POST", "/v1/feeds", #"{"label": "x\u0000"}"#))
+        add("receiver with a NUL", request("POST", "/v1/outbox/nope/drop", #"{"receiver": "r\u0000", "reason": "x"}"#))
+        add(
+            "not UTF-8",
+            Array(#"POST /v1/entities HTTP/1.1\#r\#nContent-Type: application/json\#r\#nContent-Length: 24\#r\#n\#r\#n{"id":""#.utf8) + [
+                0xFF, 0xFE
+            ] + Array(#"","name":"x"}  "#.utf8))
+        add("null body", request("POST", "/v1/entities", "null"))
+        add("boolean AAA", request("GET", "/v1/events?all=AAA", ""))
+        add(
+            "backup with a long actor",
+            Array(
+                ("POST /v1/backup HTTP/1.1\r\nContent-Type: application/json\r\nX-Obligd-Actor: \(String(repeating: "x", count: 65))\r\nContent-Length: 2\r\n\r\n{}")
+                    .utf8))
+        add(
+            "backup with a bad key",
+            Array("POST /v1/backup HTTP/1.1\r\nContent-Type: application/json\r\nIdempotency-Key: a b\r\nContent-Length: 2\r\n\r\n{}".utf8))
         add("outbox retry unknown", request("POST", "/v1/outbox/nope/retry", "{}"))
         add("receiver resume unknown", request("POST", "/v1/receivers/nope/resume", "{}"))
         add(

@@ -124,6 +124,69 @@ import Testing
         await server.stop()
     }
 
+    /// The finding of #34: a DingTalk robot paused (errcode 310000) while obligation 1 is opened,
+    /// reminded four times and done got, once fixed, a digest "opened 1, done 1" and then the four
+    /// reminders, so the chat read "done" and then "due" and "overdue". Now the close supersedes the
+    /// reminders still queued (never sent) and the digest that carries the close says they were left out.
+    @Test func aPausedReceiverNeverHearsOfAClosedObligationAsOpenAfterItsClose() async throws {
+        let h = try Harness()
+        try addObligations(h.store, 2...2)
+        let broken = Mutex(true)
+        let ding = try await Platform.dingtalk(token: "tok", secret: "SECgood", clock: h.clock) { _ in
+            broken.withLock { $0 }
+                ? .respond(status: 200, body: #"{"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc.dingtalk.com]"}"#)
+                : nil
+        }
+        try h.credential("ding", ding.url("/robot/send?access_token=tok"))
+        try h.credential("ding.secret", "SECgood")
+        let other = try enqueue(h.store, [payload(obligation: 2, title: "Obligation 2", stage: "due")])
+        let d = try h.start(
+            receivers: #"[{"name": "ding", "format": "dingtalk", "language": "zh-CN"}]"#,
+            delivery: #"{"probeInitialSeconds": 30, "probeMaxSeconds": 30, "digestSeconds": 30}"#)
+        try await eventually("paused") { try h.pause("ding") != nil }
+
+        // While it is paused, obligation 1 is opened, reminded four times and done.
+        let opened = try enqueue(h.store, [payload(kind: "obligation.opened", stage: nil)])
+        let reminders = try enqueue(
+            h.store, ["before:-7d", "due", "overdue:1", "overdue:2"].map { payload(stage: $0) })
+        let done = try enqueue(h.store, [payload(kind: "obligation.done", stage: nil)])
+        d.dispatcher.wake()
+        try await eventually("routed") { try delivery(h.store, done[0], "ding") != nil }
+
+        // Fixed: the next probe is accepted and everything owed goes out.
+        broken.withLock { $0 = false }
+        let fixedAt = ding.requests.count
+        func caughtUp() throws -> Bool {
+            try deliveries(h.store, receiver: "ding").allSatisfy { $0.status != .pending } && h.pause("ding") == nil
+        }
+        // The probe, then the digest window: each timer the dispatcher sleeps on, until nothing is owed.
+        for _ in 0..<100 where try !caughtUp() {
+            if let t = h.clock.earliestSleeper { h.clock.advance(to: t) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try caughtUp())
+        try await Task.sleep(for: .milliseconds(200))
+        let texts = ding.requests.dropFirst(fixedAt).map { r in
+            ((r.json?["markdown"] as? [String: Any])?["text"] as? String) ?? ""
+        }
+        let title = "Report the PI protection officer"
+        // Per obligation 1: nothing that reads as open (a reminder) after the message that says it is done.
+        let closedAt = try #require(texts.firstIndex { $0.contains("完成 1 项") }, "the close was sent: \(texts)")
+        let remindedAfter = texts[(closedAt + 1)...].filter { $0.contains(title) && !$0.contains("义务变更") }
+        #expect(remindedAfter.count == 0, "reminders of obligation 1 sent after the message that says it is done")
+        #expect(texts.count == 2, "the other obligation's reminder (the probe), then one digest: \(texts)")
+        #expect(texts.first?.contains("Obligation 2") == true, "\(texts)")
+        let digest = texts[closedAt]
+        #expect(digest.contains("义务变更 2 项") && digest.contains("新增 1 项") && digest.contains("完成 1 项"), "\(digest)")
+        #expect(digest.contains("另有 4 条提醒未发送"), "the digest says the reminders were left out: \(digest)")
+        let states = try deliveries(h.store, receiver: "ding")
+        #expect(states.filter { reminders.contains($0.outboxId) }.map(\.status) == Array(repeating: .superseded, count: 4))
+        #expect(states.filter { (other + opened + done).contains($0.outboxId) }.allSatisfy { $0.status == .delivered })
+        #expect(try h.audit("delivery.dead").isEmpty)
+        await d.stop()
+        await ding.stop()
+    }
+
     /// A receiver failing transiently for ten minutes: the other receivers are told once, not per retry.
     @Test func aLongTransientFailureIsNoticedOnceByTheOthers() async throws {
         let h = try Harness()

@@ -80,6 +80,13 @@ struct ClusterTests {
             let nodes = (view["nodes"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["live"] as? Bool ?? false) }
             #expect(Set(nodes.map(\.0)) == [a.name, b.name, c.name], "\(json.stdout)")
             #expect(nodes.first { $0.0 == a.name }?.1 == false, "the killed node is not live")
+            // The killed leader is listed as down with its last role, not as a second leader (#34).
+            let killed = (view["nodes"] as? [[String: Any]] ?? []).first { $0["name"] as? String == a.name } ?? [:]
+            #expect(killed["role"] as? String == "down" && killed["lastRole"] as? String == "leader", "\(json.stdout)")
+            let leaders = (view["nodes"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "leader" }
+            #expect(leaders.map { $0["name"] as? String } == [c.name], "one leader listed: \(json.stdout)")
+            let line = status.stdout.split(separator: "\n").first { $0.hasPrefix(a.name) } ?? ""
+            #expect(line.contains("down (was leader)"), "\(status.stdout)")
             try await c.stop()
             try await b.stop()
             #expect(c.process.terminationStatus == 0 && b.process.terminationStatus == 0, "\(c.log)\n\(b.log)")

@@ -233,12 +233,14 @@ struct MigrationTests {
     @Test(.enabled(if: pg, TestPostgres.skipReason))
     func aSourceOfAnotherVersionIsRefused() async throws {
         let source = try await filledSource()
-        _ = try await source.writeSQL { sql in try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v11-feed") }
+        _ = try await source.writeSQL { sql in
+            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v12-delivery-superseded")
+        }
         try await TestDatabase.with(migrated: false) { (db: TestDatabase) async throws in
             let error = await #expect(throws: MigrationError.self) {
                 try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
             }
-            #expect(error?.description.contains("has the schema of another obligd version (migrations v1 to v10-classification") == true)
+            #expect(error?.description.contains("has the schema of another obligd version (migrations v1 to v11-feed") == true)
             #expect(try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true)
         }
     }

@@ -199,6 +199,9 @@ extension Dispatcher {
             logger.debug("delivered", metadata: attemptMeta)
         case .pending:
             logger.warning("delivery failed, retrying at \(d.nextAttemptAt): \(d.lastError ?? "")", metadata: attemptMeta)
+        case .superseded:
+            // Not an outcome of an attempt: a close superseded the reminder while it was in flight.
+            logger.debug("superseded", metadata: attemptMeta)
         case .dead, .dropped:
             logger.error("delivery given up: \(d.lastError ?? "")", metadata: attemptMeta)
             onReceiverChange()

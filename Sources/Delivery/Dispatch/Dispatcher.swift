@@ -293,7 +293,10 @@ package final class Dispatcher: Sendable {
             if let latency = Self.reminderLatency(n, at: now) { metrics?.reminderArrived(receiver: "journal", after: latency) }
             // A notice that a receiver is failing goes to the others, never back to the failing one.
             let receivers = setup.delivery.receivers.filter { $0.accepts(n) && !(n.kind == .deliveryFailing && $0.name == n.receiver) }
-            routings.append(.init(outboxId: n.id, receivers: receivers.map(\.name), lane: DeliveryLane.of(kind: n.kind)))
+            routings.append(
+                .init(
+                    outboxId: n.id, receivers: receivers.map(\.name), lane: DeliveryLane.of(kind: n.kind),
+                    closes: n.kind.closesObligation ? n.obligation : nil))
         }
         // Journaled before the commit: a crash in between journals these rows again on restart, which
         // is better than never.

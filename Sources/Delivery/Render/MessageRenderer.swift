@@ -61,7 +61,15 @@ package struct MessageRenderer: Sendable {
                     "command": "obligctl outbox list --digest \(c.id) --status all"
                 ])
             : ""
-        let values = ["count": String(c.count), "breakdown": breakdown, "more": more, "digest": c.id]
+        // Reminders a close in this digest superseded (never sent): said, so nobody waits for them. A
+        // digest template written before the placeholder existed gets it ahead of `more`.
+        let superseded =
+            c.superseded > 0 ? Placeholders.fill(t.phrases["digest.superseded"] ?? "", ["n": String(c.superseded)]) : ""
+        let mentionsSuperseded = k.note.contains("{superseded}") || k.summary.contains("{superseded}")
+        let values = [
+            "count": String(c.count), "breakdown": breakdown, "digest": c.id, "superseded": superseded,
+            "more": mentionsSuperseded || superseded.isEmpty ? more : superseded + " " + more
+        ]
         var facts = k.facts.map { RenderedMessage.Fact(label: $0.label, value: collapse(Placeholders.fill($0.value, values))) }
         facts += members.map { n, e in
             RenderedMessage.Fact(label: "#\(n.obligation)", value: render(n, entity: e, language: language, now: now).summary)

@@ -37,7 +37,7 @@ package struct TemplateSet: Sendable {
         "due", "weekday", "dueTime", "left", "stage", "from", "fromWeekday", "reason", "status",
         "provisional", "late", "receiver", "error", "kind", "duties",
         // Digests.
-        "count", "breakdown", "more", "digest",
+        "count", "breakdown", "more", "digest", "superseded",
         // Agendas.
         "day", "overdueCount", "weekCount", "movedCount"
     ]
@@ -59,6 +59,7 @@ package struct TemplateSet: Sendable {
         "late": ["scheduledAt"],
         "customRule": [],
         "digest.more": ["n", "command"],
+        "digest.superseded": ["n"],
         "digest.obligation.opened": ["n"],
         "digest.obligation.moved": ["n"],
         "digest.obligation.done": ["n"],

@@ -11,6 +11,10 @@ package enum DeliveryStatus: String, Codable, Sendable, CaseIterable {
     case dead
     /// An operator dropped it; audited.
     case dropped
+    /// A reminder still queued when the close (done, waived) of its obligation was routed to the same
+    /// receiver (a paused or backlogged receiver): not sent, since it would read "due" or "overdue"
+    /// after "done". The digest that carries the close counts it ("N reminders left out").
+    case superseded
 }
 
 /// The two queues of every receiver. A reminder never waits behind change notices: the reminder lane

@@ -5,10 +5,14 @@ package struct DeliveryRouting: Sendable {
     package var outboxId: String
     package var receivers: [String]
     package var lane: DeliveryLane
-    package init(outboxId: String, receivers: [String], lane: DeliveryLane) {
+    /// The obligation this notice closes (`NotificationKind.closesObligation`): its reminders still
+    /// queued for these receivers are superseded by it.
+    package var closes: Int64?
+    package init(outboxId: String, receivers: [String], lane: DeliveryLane, closes: Int64? = nil) {
         self.outboxId = outboxId
         self.receivers = receivers
         self.lane = lane
+        self.closes = closes
     }
 }
 
@@ -51,6 +55,8 @@ extension ObligationStore {
 
     /// Marks the rows dispatched and creates their delivery rows, in outbox order so that delivery ids
     /// give each lane's order. Rows already dispatched (a second daemon, a replay) are left alone.
+    /// A close supersedes the reminders about its obligation still pending for its receivers (queued
+    /// before it: a paused or backlogged receiver), so none is sent after the close as if it were open.
     package func dispatch(_ routings: [DeliveryRouting], invalid: [(id: String, error: String)], now: Int64) async throws {
         // No audit row and conditional updates only: no cluster-wide lock needed (`writeSQL`).
         try await writeSQL(serialized: false) { sql in
@@ -63,6 +69,17 @@ extension ObligationStore {
                         INSERT INTO delivery (outboxId, receiver, status, attempts, createdAt, nextAttemptAt, lane)
                         VALUES (?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (outboxId, receiver) DO NOTHING
                         """, r.outboxId, name, now, now, r.lane.rawValue)
+                }
+                guard let obligation = r.closes else { continue }
+                for name in r.receivers {
+                    try sql.execute(
+                        """
+                        UPDATE delivery SET status = ?, lastError = ? WHERE receiver = ? AND status = ? AND lane = ?
+                        AND outboxId IN (SELECT id FROM outbox WHERE obligationId = ? AND kind = ?)
+                        """, DeliveryStatus.superseded.rawValue,
+                        "superseded by outbox:\(r.outboxId), which closes obligation \(obligation)",
+                        name, DeliveryStatus.pending.rawValue, DeliveryLane.reminder.rawValue, obligation,
+                        NotificationKind.reminder.rawValue)
                 }
             }
             for (id, error) in invalid {
@@ -131,6 +148,14 @@ extension ObligationStore {
     static func record(
         _ updated: DeliveryRecord, auditNote: String?, resume: Bool = true, _ sql: any SQLSession
     ) throws -> ReceiverPause? {
+        var updated = updated
+        if updated.status != .delivered, let id = updated.id,
+            let stored = try sql.one(DeliveryRecord.self, "SELECT * FROM delivery WHERE id = ?", [id]), stored.status == .superseded
+        {
+            // A close superseded it while this attempt was under way: it stays left out, not queued again.
+            updated.status = .superseded
+            updated.lastError = stored.lastError
+        }
         try updated.update(sql)
         try sql.execute(
             "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?",

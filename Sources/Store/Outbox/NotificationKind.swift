@@ -28,4 +28,8 @@ package enum NotificationKind: String, Codable, Sendable, CaseIterable {
 
     /// Reminders, failure notices and agendas go in a receiver's reminder lane, ahead of change notices.
     package var isReminderLane: Bool { self == .reminder || self == .deliveryFailing || self == .agenda }
+
+    /// A notice that its obligation was closed (done or waived): the reminders about it still queued
+    /// when it is routed are superseded by it, never sent as if the obligation were open.
+    package var closesObligation: Bool { self == .done || self == .waived }
 }

@@ -3,7 +3,7 @@
 /// here, at the end; an entry that has shipped is never edited, since databases recorded it as applied.
 package enum PostgresSchema {
     /// Every migration, oldest first.
-    package static let migrations: [PostgresMigration] = [leaderLease, state, cluster]
+    package static let migrations: [PostgresMigration] = [leaderLease, state, cluster, deliverySuperseded]
 
     /// The leader's lease (issue #16): one row per lease name; `epoch` grows by one with each new
     /// holder, so a claim can check in its own transaction that its holder still leads (the fence).
@@ -140,6 +140,18 @@ package enum PostgresSchema {
                 started_at timestamptz NOT NULL,
                 seen_at timestamptz NOT NULL
             )
+            """
+        ])
+
+    /// A delivery may be superseded: a reminder whose obligation was closed before it could go (#34),
+    /// as SQLite's v12-delivery-superseded.
+    static let deliverySuperseded = PostgresMigration(
+        "004-delivery-superseded",
+        [
+            "ALTER TABLE delivery DROP CONSTRAINT delivery_status_check",
+            """
+            ALTER TABLE delivery ADD CONSTRAINT delivery_status_check
+              CHECK (status IN ('pending', 'delivered', 'dead', 'dropped', 'superseded'))
             """
         ])
 }

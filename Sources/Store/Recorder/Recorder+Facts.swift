@@ -243,9 +243,18 @@ extension Recorder {
             start = .day(zone.day(of: atInstant))
         }
         if case let .day(d) = start, attr == nil { start = .day(Evaluation.clockStart(trigger: d, rule: rule)) }
-        try upsert(
-            entity: e, rule: rule, title: rule.title, triggerKey: .event(ev.id!), start: start, period: period,
-            roll: rule.roll, reason: reason, outcome: &outcome)
+        do {
+            try upsert(
+                entity: e, rule: rule, title: rule.title, triggerKey: .event(ev.id!), start: start, period: period,
+                roll: rule.roll, reason: reason, outcome: &outcome)
+        } catch let StoreError.invalid(field, problem, fix) where field == "start" {
+            // The start is the attribute the user gave (a certificate's `expires`): name that field and
+            // value, not the day the rule derives from it, which the user never wrote.
+            guard let attr, let given = attributes[attr] else { throw StoreError.invalid(field: field, problem: problem, fix: fix) }
+            throw StoreError.invalid(
+                field: "attributes.\(attr)", problem: "'\(given)' cannot start rule \(rule.id) (\(period) from it): \(problem)",
+                fix: fix.replacingOccurrences(of: "a start", with: "a date"))
+        }
         return true
     }
 
