@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
@@ -70,11 +71,22 @@ let package = Package(
                 "Store", "Rules", "DeadlineKit", "CLinux", "Telemetry",
                 .product(name: "Logging", package: "swift-log")
             ]),
+        // The officer's web view on the TCP listener: pages (swift-mustache), sessions and invites (kept by
+        // Store), forms that call the same Store verbs as the API.
+        .target(
+            name: "Web",
+            dependencies: [
+                "Store", "Rules", "DeadlineKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types")
+            ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(
             name: "Daemon",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery", "Telemetry",
+                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery", "Telemetry", "Web",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,6 +125,13 @@ let package = Package(
             dependencies: [
                 "Store", "Rules", "DeadlineKit", "Scheduler", "Delivery"
             ], path: "Tests/TestSupport"),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Store", "Rules", "DeadlineKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird")
+            ]),
         .testTarget(name: "CLITests", dependencies: ["obligctl", "TestSupport"]),
         .testTarget(name: "DeadlineKitTests", dependencies: ["DeadlineKit"]),
         // Fixtures/: the published texts of holiday notices, read by path (HolidayNoticeTests).

@@ -65,6 +65,7 @@ package struct APIServer: Sendable {
         addFactRoutes(to: router)
         addBackupRoute(to: router)
         addFeedRoutes(to: router)
+        addWebAccessRoutes(to: router)
         addMetricsRoute(to: router)
         addCalendarPreviewRoute(to: router)
         addClusterRoute(to: router)

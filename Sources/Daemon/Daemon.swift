@@ -10,6 +10,7 @@ import ServiceLifecycle
 import Store
 import Synchronization
 import Telemetry
+import Web
 
 /// obligd's wiring: opens the store, loads the configuration, serves the API on a Unix socket and
 /// handles signals (SIGTERM/SIGINT graceful stop, SIGHUP reload).
@@ -55,6 +56,7 @@ package struct Daemon: Sendable {
                 _ = try DeliveryConfiguration.load(c)
                 _ = try TemplateSet.load(from: c)
                 _ = try AccessPolicy.load(c)
+                _ = try WebSettings.load(c)
                 // The section is checked only where it is used (no --database, no OBLIGD_DATABASE);
                 // its password file is read once, below.
                 if self.database == nil { _ = try DatabaseOption.load(c, flags: self.databaseFlags, readingPassword: false) }
@@ -174,7 +176,16 @@ package struct Daemon: Sendable {
             logger.notice("obligd ready on \(socketPath)\(inherited == nil ? "" : " (from systemd)"): \(status)")
             notifier.ready(status: status)
         }
-        let listener = httpListen.map { ReadOnlyListener(api: api, address: $0, logger: logger) }
+        // The web view rides on the TCP listener: its pages need a signed-in person, /metrics and the
+        // feeds stay anonymous and read-only.
+        let web = WebView(
+            environment: WebEnvironment(
+                store: store, configuration: { config.configuration }, now: clock,
+                afterWrite: {
+                    scheduler.wake()
+                    dispatcher.wake()
+                }))
+        let listener = httpListen.map { ReadOnlyListener(api: api, address: $0, logger: logger, web: web) }
         let group = ServiceGroup(
             configuration: .init(
                 // Stopped in reverse order: the duties stop before the lease is given up.

@@ -6,15 +6,19 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Web
 
 /// The optional TCP listener (`--http-listen HOST:PORT`, off by default) for what cannot reach a Unix
-/// socket: Prometheus (`GET /metrics`) and calendar clients (`GET /feeds/TOKEN.ics`, the feeds
-/// `obligctl feed add` creates). It has no route that writes and no peer credentials to trust, so it
-/// serves nothing else: every other path is 404, every other method 405.
+/// socket: Prometheus (`GET /metrics`), calendar clients (`GET /feeds/TOKEN.ics`, the feeds
+/// `obligctl feed add` creates) and the officers' web view (`Web`). It has no peer credentials to
+/// trust: `/metrics` and the feeds are read-only and anonymous, and every page of the web view needs
+/// a signed-in person, its forms a session's CSRF token. Every other path is 404.
 struct ReadOnlyListener: Service {
     let api: APIServer
     let address: ListenAddress
     let logger: Logger
+    /// The web view's routes, added beside the read-only ones.
+    var web: WebView?
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -31,6 +35,7 @@ struct ReadOnlyListener: Service {
                 return APIError.response(for: error)
             }
         }
+        web?.addRoutes(to: router)
         return router
     }
 
@@ -52,7 +57,8 @@ struct ReadOnlyListener: Service {
                     try await responseWriter.write(response: response.head, body: response.body)
                 },
                 onServerRunning: { channel in
-                    logger.notice("read-only listener (metrics, calendar feeds) on \(channel.localAddress.map { "\($0)" } ?? "\(address)")")
+                    let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
+                    logger.notice("TCP listener (metrics, calendar feeds, web view) on \(bound)")
                 })
         try await server.run()
     }

@@ -68,9 +68,9 @@ package struct Configuration: Sendable {
     }
 
     /// The sections of obligd.json, each read by the part of obligd it configures (`reminders` here,
-    /// `receivers`, `delivery` and `people` by Delivery, `access` and `database` by the daemon). Listed
+    /// `receivers`, `delivery` and `people` by Delivery, `access` and `database` by the daemon, `web` by Web). Listed
     /// in one place so that a misspelled section ("reciever") is refused, not silently ignored.
-    static let mainSections: Set<String> = ["receivers", "delivery", "people", "reminders", "access", "database"]
+    static let mainSections: Set<String> = ["receivers", "delivery", "people", "reminders", "access", "database", "web"]
 
     /// Loads the embedded defaults overlaid with `directory` (if given). Any bad file fails the whole load.
     package static func load(directory: String?) throws(ConfigError) -> Configuration {

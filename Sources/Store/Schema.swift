@@ -264,6 +264,31 @@ enum Schema {
             try db.create(index: "delivery_status", on: "delivery", columns: ["status", "receiver"])
             try db.execute(sql: "CREATE INDEX delivery_digest ON delivery(receiver, digest) WHERE digest IS NOT NULL")
         }
+        // The web view's invites and sessions (#36): only their tokens' hashes are kept.
+        m.registerMigration("v13-web") { db in
+            try db.create(table: "webInvite") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("person", .text).notNull()
+                t.column("role", .text).notNull().check { WebRole.allCases.map(\.rawValue).contains($0) }
+                t.column("createdAt", .integer).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("expiresAt", .integer).notNull()
+                t.column("usedAt", .integer)
+                t.column("revokedAt", .integer)
+            }
+            try db.create(table: "webSession") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("person", .text).notNull()
+                t.column("role", .text).notNull().check { WebRole.allCases.map(\.rawValue).contains($0) }
+                t.column("createdAt", .integer).notNull()
+                t.column("expiresAt", .integer).notNull()
+                t.column("endedAt", .integer)
+                t.column("inviteId", .integer).notNull().references("webInvite", onDelete: .restrict)
+            }
+            try db.create(index: "webSession_person", on: "webSession", columns: ["person"])
+        }
         return m
     }
 }

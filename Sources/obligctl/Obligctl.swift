@@ -17,7 +17,7 @@ struct Obligctl: AsyncParsableCommand {
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
             OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self, BackupCommand.self, MigrateCommand.self,
             ICSCommand.self,
-            FeedCommand.self, ClusterCommand.self
+            FeedCommand.self, WebCommand.self, ClusterCommand.self
         ]
     )
 

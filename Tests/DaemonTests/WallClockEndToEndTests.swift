@@ -111,8 +111,13 @@ extension SchedulerEndToEndTests {
     func berlinReminderOnTheDaylightSavingChangeDay(start: String, due: String, stageAt: Int64) async throws {
         let clock = MachineWallClock()
         defer { clock.restore() }
+        // The calendar-day stage on the Sunday itself: this test is about the time of day across the
+        // change, so the entity's stages fire on rest days too (the shipped plan moves them).
+        let conf = try makeTemporaryDirectory("obligd-berlin-conf")
+        try Data(#"{"reminders": {"entities": {"berlin": {"before": ["-1d"], "dueDayAt": "09:00", "restDays": "fire"}}}}"#.utf8)
+            .write(to: conf.appendingPathComponent("obligd.json"))
         try clock.set(Double(stageAt) - 8)
-        let d = try DaemonProcess()
+        let d = try DaemonProcess(configDirectory: conf.path)
         try await d.start()
         defer { d.signal(SIGKILL) }
         let (s, _) = try await d.request("POST", "/v1/entities", json: ["id": "berlin", "name": "Berlin GmbH", "zone": "Europe/Berlin"])

@@ -118,7 +118,8 @@ package struct DeliveryConfiguration: Sendable {
         if let people = try root.optionalObject("people") {
             for name in people.values.keys.sorted() {
                 let ids = try people.object(name)
-                try ids.onlyKeys(Set(FormatName.allCases.map(\.rawValue)))
+                // "name": how the web view shows the person (Web reads it).
+                try ids.onlyKeys(Set(FormatName.allCases.map(\.rawValue)).union(["name"]))
                 var byFormat: [FormatName: String] = [:]
                 for format in FormatName.allCases where ids.has(format.rawValue) {
                     byFormat[format] = try mentionId(try ids.string(format.rawValue), in: ids, key: format.rawValue)

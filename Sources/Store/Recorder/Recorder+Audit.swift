@@ -6,11 +6,15 @@ import Rules
 extension Recorder {
     /// Appends a row to the hash-chained trail. The chain's tip is read once per Recorder (a bulk move
     /// appends thousands of rows in one transaction) and carried from row to row.
-    func audit(_ action: String, subject: String, before: String?, after: String?, note: String? = nil) throws {
+    /// - Parameter actorOverride: the actor to name instead of the transaction's, when the one who acts
+    ///   is known only inside it (a web sign-in names the person its invite was for).
+    func audit(
+        _ action: String, subject: String, before: String?, after: String?, note: String? = nil, actorOverride: String? = nil
+    ) throws {
         let tip = try lookups.auditTip ?? AuditTrail.tip(sql)
         lookups.auditTip = try AuditTrail.append(
-            sql, after: tip, at: now.secondsSinceEpoch, actor: actor, action: action, subject: subject, before: before, after: after,
-            note: note)
+            sql, after: tip, at: now.secondsSinceEpoch, actor: actorOverride ?? actor, action: action, subject: subject,
+            before: before, after: after, note: note)
     }
 
     func notify(_ kind: NotificationKind, _ o: Obligation, _ detail: OutboxPayload.Detail = .init()) throws {

@@ -11,6 +11,13 @@ extension Recorder {
         package var status: Obligation.Status?
         /// Only those due before this day.
         package var dueBefore: CivilDate?
+        /// Only this rule's; "custom" for obligations without a rule.
+        package var rule: String?
+        /// Only those ending after, and at or before, these instants (epoch seconds).
+        package var dueAfter: Int64?
+        package var dueAtOrBefore: Int64?
+        /// Rows to skip, for pages.
+        package var offset = 0
         package var limit: Int
 
         package init(entity: String? = nil, status: Obligation.Status? = .open, dueBefore: CivilDate? = nil, limit: Int = 10_000) {
@@ -46,13 +53,31 @@ extension Recorder {
     /// The obligations `f` selects, soonest end first. An entity that does not exist is an error, not
     /// an empty list: a mistyped id must not read as "nothing is due".
     package func obligations(matching f: ObligationFilter) throws -> [Obligation] {
+        let (condition, arguments) = try whereClause(f)
+        return try sql.all(
+            Obligation.self, "SELECT * FROM obligation\(condition) ORDER BY dueInstant, id LIMIT ? OFFSET ?",
+            arguments + [f.limit, f.offset])
+    }
+
+    /// How many obligations `f` selects, whatever its limit and offset (a page's "of N").
+    package func obligationCount(matching f: ObligationFilter) throws -> Int {
+        let (condition, arguments) = try whereClause(f)
+        return try sql.value(Int.self, "SELECT count(*) AS n FROM obligation\(condition)", arguments) ?? 0
+    }
+
+    /// The WHERE clause of `f`.
+    private func whereClause(_ f: ObligationFilter) throws -> (String, [(any SQLColumn)?]) {
         if let e = f.entity, try findEntity(e) == nil { throw StoreError.notFound("entity '\(e)'") }
         var filters: [String] = [], arguments: [(any SQLColumn)?] = []
         if let e = f.entity { (filters, arguments) = (filters + ["entityId = ?"], arguments + [e]) }
         if let s = f.status { (filters, arguments) = (filters + ["status = ?"], arguments + [s]) }
         if let d = f.dueBefore { (filters, arguments) = (filters + ["due < ?"], arguments + [d]) }
-        let condition = filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")
-        return try sql.all(Obligation.self, "SELECT * FROM obligation\(condition) ORDER BY dueInstant, id LIMIT ?", arguments + [f.limit])
+        if let r = f.rule {
+            (filters, arguments) = r == "custom" ? (filters + ["ruleId IS NULL"], arguments) : (filters + ["ruleId = ?"], arguments + [r])
+        }
+        if let a = f.dueAfter { (filters, arguments) = (filters + ["dueInstant > ?"], arguments + [a]) }
+        if let b = f.dueAtOrBefore { (filters, arguments) = (filters + ["dueInstant <= ?"], arguments + [b]) }
+        return (filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND "), arguments)
     }
 
     /// The audit rows of obligation `id`, oldest first.

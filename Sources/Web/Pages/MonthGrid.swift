@@ -1,0 +1,65 @@
+import DeadlineKit
+
+/// The months a period runs through, drawn as calendar grids: the working days it counted, the rest
+/// days it skipped, the make-up days it worked, its start and its due day. Why drawn: "30 working
+/// days" across Spring Festival is easier to check by eye than by a list of holiday runs.
+enum MonthGrid {
+    /// At most this many months are drawn (a year's period is explained in words).
+    static let maxMonths = 14
+
+    /// The grids from the month of `start` through the month of `due` (either order), as template
+    /// values; empty when the calendar does not cover them or they are too many.
+    static func months(from start: CivilDate, to due: CivilDate, calendar: WorkingCalendar?, language: WebLanguage) -> [[String: Any]] {
+        guard let calendar else { return [] }
+        let first = min(start, due), last = max(start, due)
+        let count = (last.year - first.year) * 12 + last.month - first.month + 1
+        guard count <= maxMonths, calendar.contains(CivilDate(year: first.year, month: first.month, day: 1)!),
+            calendar.contains(CivilDate(year: last.year, month: last.month, day: 1)!.adding(months: 1).adding(days: -1))
+        else { return [] }
+        let weekdays = language.phrases["weekdays"]?.split(separator: " ").map(String.init) ?? []
+        var out: [[String: Any]] = []
+        for m in 0..<count {
+            let day1 = CivilDate(year: first.year, month: first.month, day: 1)!.adding(months: m)
+            let end = day1.adding(months: 1).adding(days: -1)
+            var weeks: [[String: Any]] = []
+            var week: [[String: Any]] = Array(repeating: ["day": "", "kind": "pad", "title": ""], count: day1.isoWeekday - 1)
+            var d = day1
+            while d <= end {
+                week.append(cell(d, start: start, due: due, first: first, last: last, calendar: calendar))
+                if week.count == 7 {
+                    weeks.append(["days": week])
+                    week = []
+                }
+                d = d.adding(days: 1)
+            }
+            if !week.isEmpty {
+                weeks.append(["days": week + Array(repeating: ["day": "", "kind": "pad", "title": ""], count: 7 - week.count)])
+            }
+            out.append(["name": "\(day1.year)-\(day1.month < 10 ? "0" : "")\(day1.month)", "weekdays": weekdays, "weeks": weeks])
+        }
+        return out
+    }
+
+    private static func cell(
+        _ d: CivilDate, start: CivilDate, due: CivilDate, first: CivilDate, last: CivilDate, calendar: WorkingCalendar
+    ) -> [String: Any] {
+        let working = (try? calendar.isWorkingDay(d)) ?? !d.isWeekend
+        var kind: String
+        var title = ""
+        if d == due {
+            kind = "due"
+        } else if d == start {
+            kind = "start"
+        } else if !working {
+            kind = "rest"
+            title = calendar.holiday(on: d)?.name ?? ""
+        } else if d.isWeekend {
+            kind = "makeup"
+            title = calendar.makeUpHoliday(on: d)?.name ?? ""
+        } else {
+            kind = d > first && d < last ? "counted" : "plain"
+        }
+        if kind == "makeup", !(d > first && d < last) { kind = "plain makeup" }
+        return ["day": String(d.day), "kind": kind, "title": title]
+    }
+}

@@ -1,0 +1,65 @@
+import Hummingbird
+
+/// The web view's languages, as the message templates have them: Simplified Chinese and English.
+enum WebLanguage: String, Sendable, CaseIterable {
+    case zhCN = "zh-CN"
+    case en
+
+    /// `?lang=` when given, else the first of `Accept-Language` obligd speaks, else Chinese.
+    static func of(_ request: Request) -> WebLanguage {
+        if let q = request.uri.queryParameters["lang"], let l = WebLanguage(rawValue: String(q)) { return l }
+        for field in request.headers[values: .acceptLanguage] {
+            for part in field.split(separator: ",") {
+                let tag = part.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                if tag.hasPrefix("zh") { return .zhCN }
+                if tag.hasPrefix("en") { return .en }
+            }
+        }
+        return .zhCN
+    }
+
+    /// Every phrase of the pages in this language, keyed as the templates use them (`{{t.overdue}}`).
+    var phrases: [String: String] {
+        switch self {
+        case .en: Self.english
+        case .zhCN: Self.chinese
+        }
+    }
+
+    static let english: [String: String] = [
+        "overview": "Deadlines", "signOut": "Sign out", "overdue": "Overdue", "week": "Due within 7 days",
+        "month": "Due within 30 days", "later": "Later", "closed": "Closed", "entity": "Entity", "rule": "Rule",
+        "status": "Status", "all": "All", "filter": "Show", "due": "Due", "left": "Left", "next": "Next reminder",
+        "title": "Obligation", "provisional": "provisional", "custom": "custom", "open": "open", "done": "done", "waived": "waived",
+        "trigger": "Trigger", "start": "Start", "period": "Period", "citation": "Legal basis", "explanation": "Why this day",
+        "history": "History", "reminders": "Reminder plan", "stage": "Stage", "when": "When", "sent": "Sent", "planned": "to come",
+        "passed": "not sent", "actor": "By", "action": "What", "note": "Note", "acknowledge": "I am on it",
+        "until": "until", "markDone": "Mark done", "doneOn": "Done on", "waive": "Waive", "reason": "Reason",
+        "acknowledged": "Acknowledged by", "readerNote": "You can read; ask for writer access to act.",
+        "signInTitle": "Sign in to obligd", "signInButton": "Sign in", "signInAs": "This link signs you in as",
+        "signInUsed": "This sign-in link is not valid: it was used, revoked or has expired. Ask for a new one (obligctl web invite).",
+        "signedOut": "You are signed out.", "needSignIn": "Sign in with the link obligd sent you (obligctl web invite NAME).",
+        "calendar": "Calendar", "counted": "working day counted", "rest": "rest day", "makeup": "make-up working day",
+        "page": "Page", "previous": "Previous", "nextPage": "Next", "of": "of", "nothing": "Nothing here.",
+        "role.reader": "reader", "role.writer": "writer", "weekdays": "Mo Tu We Th Fr Sa Su", "closedOn": "Closed on",
+        "notFound": "No such page.", "forbidden": "Readers cannot change obligations.", "badForm": "The form could not be used",
+        "tooMany": "Too many sign-in attempts; try again in a minute.", "actions": "Act"
+    ]
+
+    static let chinese: [String: String] = [
+        "overview": "期限", "signOut": "退出", "overdue": "已逾期", "week": "7 天内到期", "month": "30 天内到期", "later": "更晚",
+        "closed": "已关闭", "entity": "主体", "rule": "规则", "status": "状态", "all": "全部", "filter": "显示", "due": "到期日",
+        "left": "剩余", "next": "下次提醒", "title": "义务", "provisional": "暂定", "custom": "自定义", "open": "未完成",
+        "done": "已完成", "waived": "已豁免", "trigger": "触发", "start": "起算", "period": "期间", "citation": "法律依据",
+        "explanation": "为何是这一天", "history": "记录", "reminders": "提醒计划", "stage": "阶段", "when": "时间", "sent": "已发送",
+        "planned": "待发送", "passed": "未发送", "actor": "操作人", "action": "操作", "note": "备注", "acknowledge": "我来处理",
+        "until": "至", "markDone": "标记完成", "doneOn": "完成日期", "waive": "豁免", "reason": "理由", "acknowledged": "已由以下人员认领",
+        "readerNote": "您只能查看；如需操作，请申请写入权限。", "signInTitle": "登录 obligd", "signInButton": "登录",
+        "signInAs": "此链接将以下列身份登录", "signInUsed": "此登录链接无效：已使用、已撤销或已过期。请申请新的链接（obligctl web invite）。",
+        "signedOut": "您已退出。", "needSignIn": "请使用 obligd 发给您的链接登录（obligctl web invite NAME）。", "calendar": "日历",
+        "counted": "计入的工作日", "rest": "休息日", "makeup": "调休上班日", "page": "第", "previous": "上一页", "nextPage": "下一页",
+        "of": "页，共", "nothing": "无。", "role.reader": "只读", "role.writer": "可写", "weekdays": "一 二 三 四 五 六 日",
+        "closedOn": "关闭于", "notFound": "没有此页面。", "forbidden": "只读用户不能更改义务。", "badForm": "表单无法使用",
+        "tooMany": "登录尝试过多，请一分钟后再试。", "actions": "操作"
+    ]
+}

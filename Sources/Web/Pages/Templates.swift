@@ -1,0 +1,179 @@
+import Mustache
+
+/// The pages' templates (swift-mustache). `{{name}}` escapes HTML, and no template uses `{{{ }}}` or
+/// `{{& }}`: every text a user or a rule pack gave is rendered as text. A page fills `content` of
+/// `layout` (template inheritance), so the header, the language links and the stylesheet are one.
+enum Templates {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, text) in [
+            ("layout", layout), ("overview", overview), ("obligation", obligation), ("signin", signIn), ("message", message)
+        ] {
+            // The templates are fixed text checked by the tests; one that does not parse is a build defect.
+            try! library.register(text, named: name)
+        }
+        return library
+    }()
+
+    static let layout = """
+        <!doctype html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>{{pageTitle}} · obligd</title>
+        <link rel="stylesheet" href="/static/obligd.css">
+        </head>
+        <body>
+        <header class="top">
+          <a class="brand" href="/?lang={{lang}}">obligd</a>
+          {{#who}}
+          <nav><a href="/?lang={{lang}}">{{t.overview}}</a></nav>
+          <span class="who">{{name}} · {{role}}</span>
+          <form class="inline" method="post" action="/signout?lang={{lang}}">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <button type="submit" class="link">{{t.signOut}}</button>
+          </form>
+          {{/who}}
+          <span class="lang"><a href="?lang=zh-CN">中文</a> · <a href="?lang=en">English</a></span>
+        </header>
+        <main>
+        {{$content}}{{/content}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let overview = """
+        {{<layout}}{{$content}}
+        <h1>{{t.overview}}</h1>
+        <form class="filters" method="get" action="/">
+          <input type="hidden" name="lang" value="{{lang}}">
+          <label>{{t.entity}} <select name="entity"><option value="">{{t.all}}</option>
+            {{#entities}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/entities}}</select></label>
+          <label>{{t.rule}} <select name="rule"><option value="">{{t.all}}</option>
+            {{#rules}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/rules}}</select></label>
+          <label>{{t.status}} <select name="status">
+            {{#statuses}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
+          <button type="submit">{{t.filter}}</button>
+        </form>
+        <p class="counts">{{#counts}}<span class="count {{key}}">{{label}}: <b>{{n}}</b></span> {{/counts}}</p>
+        {{#sections}}
+        <section class="{{key}}">
+          <h2>{{label}} <span class="n">{{count}}</span></h2>
+          <table>
+            <thead><tr><th>#</th><th>{{t.entity}}</th><th>{{t.title}}</th><th>{{t.due}}</th><th>{{t.left}}</th><th>{{t.next}}</th></tr></thead>
+            <tbody>
+            {{#rows}}
+            <tr>
+              <td><a href="/obligations/{{id}}?lang={{lang}}">{{id}}</a></td>
+              <td>{{entity}}</td>
+              <td><a href="/obligations/{{id}}?lang={{lang}}">{{title}}</a>{{#provisional}} <span class="tag prov">{{t.provisional}}</span>{{/provisional}}{{#ack}} <span class="tag ack">✓ {{ack}}</span>{{/ack}}</td>
+              <td class="due">{{due}} <span class="wd">{{weekday}}</span></td>
+              <td>{{left}}</td>
+              <td>{{next}}</td>
+            </tr>
+            {{/rows}}
+            </tbody>
+          </table>
+        </section>
+        {{/sections}}
+        {{^sections}}<p>{{t.nothing}}</p>{{/sections}}
+        <nav class="pages">{{#previous}}<a href="{{previous}}">← {{t.previous}}</a>{{/previous}}
+          <span>{{t.page}} {{page}} {{t.of}} {{pages}}</span>
+          {{#nextPage}}<a href="{{nextPage}}">{{t.nextPage}} →</a>{{/nextPage}}</nav>
+        {{/content}}{{/layout}}
+        """
+
+    static let obligation = """
+        {{<layout}}{{$content}}
+        <p class="crumbs"><a href="/?lang={{lang}}">{{t.overview}}</a> › #{{o.id}}</p>
+        <h1>{{o.title}}</h1>
+        <p class="status {{o.status}}">{{o.statusLabel}}{{#o.provisional}} · <span class="tag prov">{{t.provisional}}</span>{{/o.provisional}}
+          {{#o.closedOn}} · {{t.closedOn}} {{o.closedOn}}{{/o.closedOn}}{{#o.ack}} · {{t.acknowledged}} {{o.ack}}{{/o.ack}}</p>
+        <dl class="facts">
+          <dt>{{t.due}}</dt><dd class="due">{{o.due}} ({{o.weekday}}) · {{o.left}}</dd>
+          <dt>{{t.entity}}</dt><dd>{{o.entity}}</dd>
+          <dt>{{t.rule}}</dt><dd>{{o.rule}}</dd>
+          {{#o.citation}}<dt>{{t.citation}}</dt><dd>{{o.citation}}</dd>{{/o.citation}}
+          <dt>{{t.trigger}}</dt><dd>{{o.trigger}}</dd>
+          <dt>{{t.start}} / {{t.period}}</dt><dd>{{o.start}} · {{o.period}}</dd>
+          {{#o.closedNote}}<dt>{{t.note}}</dt><dd>{{o.closedNote}}</dd>{{/o.closedNote}}
+        </dl>
+        {{#canAct}}
+        <section class="act">
+          <h2>{{t.actions}}</h2>
+          <form method="post" action="/obligations/{{o.id}}/acknowledge?lang={{lang}}">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label>{{t.note}} <input name="note" required maxlength="2000"></label>
+            <label>{{t.until}} <input name="until" type="date"></label>
+            <button type="submit">{{t.acknowledge}}</button>
+          </form>
+          <form method="post" action="/obligations/{{o.id}}/done?lang={{lang}}">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label>{{t.doneOn}} <input name="date" type="date" value="{{today}}"></label>
+            <label>{{t.note}} <input name="note" maxlength="2000"></label>
+            <button type="submit">{{t.markDone}}</button>
+          </form>
+          <form method="post" action="/obligations/{{o.id}}/waive?lang={{lang}}">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label>{{t.reason}} <input name="reason" required maxlength="2000"></label>
+            <button type="submit" class="secondary">{{t.waive}}</button>
+          </form>
+        </section>
+        {{/canAct}}
+        {{#readOnly}}<p class="note">{{t.readerNote}}</p>{{/readOnly}}
+        <section>
+          <h2>{{t.explanation}}</h2>
+          <ul class="explanation">{{#explanation}}<li>{{.}}</li>{{/explanation}}</ul>
+          <div class="months">
+          {{#months}}
+            <table class="month"><caption>{{name}}</caption>
+              <thead><tr>{{#weekdays}}<th>{{.}}</th>{{/weekdays}}</tr></thead>
+              <tbody>{{#weeks}}<tr>{{#days}}<td class="{{kind}}" title="{{title}}">{{day}}</td>{{/days}}</tr>{{/weeks}}</tbody>
+            </table>
+          {{/months}}
+          </div>
+          {{#hasMonths}}<p class="legend"><span class="counted">1</span> {{t.counted}} <span class="rest">1</span> {{t.rest}}
+            <span class="makeup">1</span> {{t.makeup}} <span class="due">1</span> {{t.due}}</p>{{/hasMonths}}
+        </section>
+        <section>
+          <h2>{{t.reminders}}</h2>
+          <table>
+            <thead><tr><th>{{t.stage}}</th><th>{{t.when}}</th><th>{{t.status}}</th></tr></thead>
+            <tbody>{{#reminders}}<tr class="{{state}}"><td>{{stage}}</td><td>{{local}}{{#note}}<div class="why">{{note}}</div>{{/note}}</td><td>{{stateLabel}}</td></tr>{{/reminders}}</tbody>
+          </table>
+        </section>
+        <section>
+          <h2>{{t.history}}</h2>
+          <table>
+            <thead><tr><th>{{t.when}}</th><th>{{t.actor}}</th><th>{{t.action}}</th><th>{{t.note}}</th></tr></thead>
+            <tbody>{{#history}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{note}}</td></tr>{{/history}}</tbody>
+          </table>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let signIn = """
+        {{<layout}}{{$content}}
+        <section class="signin">
+          <h1>{{t.signInTitle}}</h1>
+          {{#valid}}
+          <p>{{t.signInAs}} <b>{{person}}</b> ({{role}}).</p>
+          <form method="post" action="/signin?lang={{lang}}">
+            <input type="hidden" name="token" value="{{token}}">
+            <button type="submit">{{t.signInButton}}</button>
+          </form>
+          {{/valid}}
+          {{^valid}}<p>{{message}}</p>{{/valid}}
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let message = """
+        {{<layout}}{{$content}}
+        <section class="signin"><h1>{{heading}}</h1><p>{{message}}</p></section>
+        {{/content}}{{/layout}}
+        """
+}

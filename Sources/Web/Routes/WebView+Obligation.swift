@@ -1,0 +1,78 @@
+import DeadlineKit
+import Foundation
+import Hummingbird
+import Rules
+import Store
+
+/// One obligation: what it is, when it is due and why (in words and as month grids), its reminder
+/// plan with what was sent, its history with who acted, and, for a writer, the forms to act.
+extension WebView {
+    func obligationPage(_ req: Request, id text: String) async throws -> Response {
+        let language = WebLanguage.of(req)
+        guard let identity = try await WebIdentity.of(req, in: env) else { return needSignIn(language) }
+        let t = language.phrases
+        guard let id = Int64(text), id > 0 else {
+            return Page.message("404", t["notFound"] ?? "", language: language, status: .notFound, who: who(identity, language))
+        }
+        let now = env.now()
+        let config = env.configuration()
+        let found = try await env.read { r -> (Obligation, Entity, [String], [PlannedReminder], [AuditEntry], Acknowledgement?)? in
+            guard let o = try r.findObligation(id) else { return nil }
+            return (
+                o, try r.entity(o.entityId), try r.explanation(of: o), try r.plannedReminders(of: o), try r.history(of: id),
+                try r.acknowledgements(of: [id])[id]
+            )
+        }
+        guard let (o, entity, explanation, plan, history, ack) = found else {
+            return Page.message("404", t["notFound"] ?? "", language: language, status: .notFound, who: who(identity, language))
+        }
+        let zone = try Zone(entity.zone)
+        let rule = o.ruleId.flatMap { config.rule($0) }
+        var facts: [String: Any] = [
+            "id": id, "title": o.title, "status": o.status.rawValue, "statusLabel": t[o.status.rawValue] ?? o.status.rawValue,
+            "provisional": o.provisional, "due": o.due.description, "weekday": Wording.weekday(o.due, language: language),
+            "left": o.status == .open ? Wording.left(dueInstant: o.dueInstant, now: now, language: language) : "",
+            "entity": "\(entity.id) · \(entity.name)", "rule": rule.map { "\($0.id): \($0.title)" } ?? (t["custom"] ?? "custom"),
+            "trigger": o.triggerKey.description, "start": o.start.description, "period": o.period.description
+        ]
+        if let c = rule?.citation { facts["citation"] = c }
+        if let d = o.closedOn { facts["closedOn"] = d.description }
+        if let n = o.closedNote { facts["closedNote"] = n }
+        if let ack { facts["ack"] = "\(actorName(ack.actor)): \(ack.note)" + (ack.until.map { " (\(t["until"] ?? "") \($0))" } ?? "") }
+        let startDay: CivilDate =
+            switch o.start {
+            case let .day(d): d
+            case let .instant(i): zone.day(of: i)
+            }
+        let months =
+            o.period.unit.isInstant
+            ? [] : MonthGrid.months(from: startDay, to: o.due, calendar: config.calendars[entity.region], language: language)
+        let values: [String: Any] = [
+            "pageTitle": "#\(id) \(o.title)", "who": who(identity, language), "o": facts, "explanation": explanation,
+            "months": months, "hasMonths": !months.isEmpty,
+            "canAct": identity.role.canWrite && o.status == .open, "readOnly": !identity.role.canWrite, "csrf": identity.csrf,
+            "today": zone.day(of: now).description,
+            "reminders": plan.map { p -> [String: Any] in
+                var v: [String: Any] = [
+                    "stage": p.stage, "state": p.state.rawValue,
+                    "local": Wording.local(p.at, zone: zone) + " " + Wording.weekday(zone.day(of: p.at), language: language),
+                    "stateLabel": p.sentAt.map { (t["sent"] ?? "") + " " + Wording.local($0, zone: zone) } ?? (t[p.state.rawValue] ?? "")
+                ]
+                if let note = p.note { v["note"] = note }
+                return v
+            },
+            "history": history.map { a -> [String: Any] in
+                [
+                    "at": Wording.local(Instant(secondsSinceEpoch: a.at), zone: zone), "actor": actorName(a.actor), "action": a.action,
+                    "note": a.note ?? a.after ?? ""
+                ]
+            }
+        ]
+        return Page.render("obligation", values, language: language)
+    }
+
+    /// An audit actor as people read it: `web:li.wei` as obligd.json's name for li.wei.
+    func actorName(_ actor: String) -> String {
+        actor.hasPrefix("web:") ? displayName(String(actor.dropFirst(4))) + " (web)" : actor
+    }
+}

@@ -1,0 +1,42 @@
+import Rules
+
+/// obligd.json's `web` section: `{"web": {"baseURL": "https://obligd.example.com"}}`, the URL people
+/// reach the web view at through the TLS reverse proxy. With it, invites and chat messages carry
+/// links there, cookies are `Secure`, and forms must come from it. And the names `people` gives
+/// (`"people": {"li.wei": {"name": "Li Wei", "dingtalk": "..."}}`), shown for a person's id.
+package struct WebSettings: Sendable, Equatable {
+    package var baseURL: String?
+    package var names: [String: String] = [:]
+
+    package init(baseURL: String? = nil, names: [String: String] = [:]) {
+        self.baseURL = baseURL
+        self.names = names
+    }
+
+    /// Reads the settings from the configuration's obligd.json; a bad `web` section is refused at load
+    /// (the daemon checks it before it starts and on reload) naming the key.
+    package static func load(_ configuration: Configuration) throws(ConfigError) -> WebSettings {
+        var settings = WebSettings()
+        guard let data = configuration.files["obligd.json"] else { return settings }
+        let origin = configuration.sources["obligd.json"]
+        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
+        let root = try JSONObject.parse(data, file: label)
+        if let web = try root.optionalObject("web") {
+            try web.onlyKeys(["baseURL"], exceptPrefix: "$comment")
+            if let url = try web.optionalString("baseURL") {
+                let lower = url.lowercased()
+                guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.count > 8, !url.contains(" ") else {
+                    throw web.error(
+                        "baseURL", "'\(url)' is not an http(s) URL; use the address people open, e.g. https://obligd.example.com")
+                }
+                settings.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            }
+        }
+        if let people = try root.optionalObject("people") {
+            for name in people.values.keys {
+                if let n = try people.object(name).optionalString("name") { settings.names[name] = n }
+            }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,177 @@
+import DeadlineKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Rules
+import Store
+
+/// The compliance officer's web view, on the TCP listener (`--http-listen`): the overview of what is
+/// due, one obligation with why it is due that day, its reminder plan and history, and the forms to
+/// acknowledge, close and waive it. Every page needs a signed-in person (`obligctl web invite`); a
+/// GET never changes anything; a form changes state only by POST with its session's CSRF token and a
+/// same-origin `Origin`, through the same Store verbs the API calls, audited as `web:NAME`.
+package struct WebView: Sendable {
+    let env: WebEnvironment
+    let limiter = SignInLimiter()
+
+    package init(environment: WebEnvironment) { env = environment }
+
+    /// Adds the web view's routes to `router` (the listener's, beside `/metrics` and `/feeds`).
+    package func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/static/obligd.css") { _, _ in Page.stylesheet() }
+        router.get("/signin/:token") { req, ctx in
+            await self.guarded(req) { try await self.signInPage(req, token: ctx.parameters.get("token") ?? "") }
+        }
+        router.post("/signin") { req, _ in await self.guarded(req) { try await self.signIn(req) } }
+        router.post("/signout") { req, _ in await self.guarded(req) { try await self.signOut(req) } }
+        router.get("/") { req, _ in await self.guarded(req) { try await self.overview(req) } }
+        router.get("/obligations/:id") { req, ctx in
+            await self.guarded(req) { try await self.obligationPage(req, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.post("/obligations/:id/:action") { req, ctx in
+            await self.guarded(req) {
+                try await self.act(req, id: ctx.parameters.get("id") ?? "", action: ctx.parameters.get("action") ?? "")
+            }
+        }
+    }
+
+    /// Runs a handler; an error becomes a page that says what went wrong (never a stack of JSON), and
+    /// the listener stays up.
+    func guarded(_ req: Request, _ body: () async throws -> Response) async -> Response {
+        let language = WebLanguage.of(req)
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            let status: HTTPResponse.Status
+            switch error {
+            case .notFound: status = .notFound
+            case .conflict: status = .conflict
+            default: status = .badRequest
+            }
+            return Page.message(language.phrases["badForm"] ?? "", "\(error)", language: language, status: status)
+        } catch {
+            return Page.message("obligd", "\(error)", language: language, status: .internalServerError)
+        }
+    }
+
+    // MARK: signing in and out
+
+    func signInPage(_ req: Request, token: String) async throws -> Response {
+        let language = WebLanguage.of(req)
+        let t = language.phrases
+        guard limiter.allows(at: env.now().secondsSinceEpoch) else {
+            return Page.message(t["signInTitle"] ?? "", t["tooMany"] ?? "", language: language, status: .tooManyRequests)
+        }
+        let hash = WebToken.hash(token)
+        let invite = WebToken.isWellFormed(token) ? try await env.read { r in try r.liveWebInvite(tokenHash: hash) } : nil
+        guard let invite else {
+            limiter.failed(at: env.now().secondsSinceEpoch)
+            return Page.render(
+                "signin", ["pageTitle": t["signInTitle"] ?? "", "valid": false, "message": t["signInUsed"] ?? ""], language: language,
+                status: .notFound)
+        }
+        return Page.render(
+            "signin",
+            [
+                "pageTitle": t["signInTitle"] ?? "", "valid": true, "token": token, "person": displayName(invite.person),
+                "role": t["role.\(invite.role.rawValue)"] ?? invite.role.rawValue
+            ], language: language)
+    }
+
+    func signIn(_ req: Request) async throws -> Response {
+        let language = WebLanguage.of(req)
+        let t = language.phrases
+        let form = try await Form.read(req)
+        guard try sameOrigin(req) else { return forbidden(language) }
+        guard limiter.allows(at: env.now().secondsSinceEpoch) else {
+            return Page.message(t["signInTitle"] ?? "", t["tooMany"] ?? "", language: language, status: .tooManyRequests)
+        }
+        let token = form["token"] ?? ""
+        let sessionToken = WebToken.make()
+        let inviteHash = WebToken.hash(token), sessionHash = WebToken.hash(sessionToken)
+        let session =
+            WebToken.isWellFormed(token)
+            ? try await env.write(actor: "web") { r in try r.redeemWebInvite(inviteHash: inviteHash, sessionHash: sessionHash) } : nil
+        guard session != nil else {
+            limiter.failed(at: env.now().secondsSinceEpoch)
+            return Page.render(
+                "signin", ["pageTitle": t["signInTitle"] ?? "", "valid": false, "message": t["signInUsed"] ?? ""], language: language,
+                status: .notFound)
+        }
+        return Page.seeOther(
+            "/?lang=\(language.rawValue)", extraHeaders: [.setCookie: WebIdentity.setCookie(sessionToken, secure: env.secureCookies)])
+    }
+
+    func signOut(_ req: Request) async throws -> Response {
+        let language = WebLanguage.of(req)
+        guard let who = try await WebIdentity.of(req, in: env) else { return needSignIn(language) }
+        let form = try await Form.read(req)
+        guard try sameOrigin(req), WebToken.equal(form["csrf"] ?? "", who.csrf) else { return forbidden(language) }
+        let id = who.session.id ?? 0
+        try await env.write(actor: who.session.actor) { r in try r.endWebSession(id) }
+        var response = Page.message("obligd", language.phrases["signedOut"] ?? "", language: language, status: .ok)
+        response.headers[.setCookie] = WebIdentity.clearCookie(secure: env.secureCookies)
+        return response
+    }
+
+    // MARK: refusals
+
+    func needSignIn(_ language: WebLanguage) -> Response {
+        let t = language.phrases
+        return Page.message(t["signInTitle"] ?? "", t["needSignIn"] ?? "", language: language, status: .unauthorized)
+    }
+
+    func forbidden(_ language: WebLanguage) -> Response {
+        Page.message("403", language.phrases["forbidden"] ?? "", language: language, status: .forbidden)
+    }
+
+    /// A form's `Origin`, when the browser sends one, must be the web view's own: the configured URL,
+    /// else the `Host` the request came to. A form posted from another site is refused before its
+    /// token is even compared.
+    func sameOrigin(_ req: Request) throws -> Bool {
+        guard let origin = req.headers[.origin] else { return true }
+        if let base = env.baseURL {
+            return origin == Self.origin(of: base)
+        }
+        guard let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+
+    /// `https://obligd.example.com` of `https://obligd.example.com/path`.
+    static func origin(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let host = rest.prefix { $0 != "/" }
+        return String(url[..<scheme.upperBound]) + host
+    }
+
+    /// The person's name as obligd.json's `people` gives it, else the id.
+    func displayName(_ person: String) -> String { env.names[person] ?? person }
+
+    /// The header's "who" values for a signed-in page.
+    func who(_ identity: WebIdentity, _ language: WebLanguage) -> [String: Any] {
+        [
+            "name": displayName(identity.person), "role": language.phrases["role.\(identity.role.rawValue)"] ?? identity.role.rawValue,
+            "csrf": identity.csrf
+        ]
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body, as the pages' forms send it.
+enum Form {
+    /// The fields of `req`'s body (at most 64 KiB); a field given twice keeps the first.
+    static func read(_ req: Request) async throws -> [String: String] {
+        let buffer = try await req.body.collect(upTo: 64 << 10)
+        let text = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            let key = decode(parts[0])
+            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return fields
+    }
+}
