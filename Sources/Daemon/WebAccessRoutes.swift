@@ -1,6 +1,7 @@
 import APIModel
 import DeadlineKit
 import Hummingbird
+import Rules
 import Store
 import Web
 

@@ -18,6 +18,38 @@ import Testing
     /// 09:00 on `day` in Shanghai.
     func at(_ day: String) throws -> Instant { Zone.shanghai.instant(try CivilDate(parsing: day), minutesAfterMidnight: 540) }
 
+    /// With obligd.json's `web.baseURL`, every message names the obligation's page in its platform's
+    /// link form (a digest or an agenda the overview); without it, none does.
+    @Test func messagesLinkToTheWebViewInEachPlatformsForm() throws {
+        let c = try Embedded.configuration.replacing(
+            "obligd.json", with: Data(#"{"web": {"baseURL": "https://obligd.example.com/"}}"#.utf8), origin: "/etc/obligd/obligd.json")
+        let withWeb = MessageRenderer(templates: try TemplateSet.load(from: c), configuration: c)
+        let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(obligation: 12, stage: "due"))
+        let zh = withWeb.render(n, entity: acme, language: .zhCN, now: try at("2025-10-10"))
+        let url = "https://obligd.example.com/obligations/12?lang=zh-CN"
+        #expect(zh.link == .init(url: url, label: "在 obligd 中打开"))
+        #expect(try renderer().render(n, entity: acme, language: .en, now: try at("2025-10-10")).link == nil)
+        let m = OutgoingMessage(notification: n, rendered: zh)
+        func text(_ f: any WebhookFormat) throws -> String {
+            String(decoding: try f.request(for: m, now: 1_760_000_000_000).body, as: UTF8.self)
+        }
+        let hook = Secret("https://x.test/hook")
+        #expect(try text(DingTalkFormat(url: hook, secret: nil)).contains("[在 obligd 中打开](\(url))"))
+        #expect(try text(WeComFormat(url: hook)).contains("[在 obligd 中打开](\(url))"))
+        #expect(try text(SlackFormat(url: hook)).contains("<\(url)|在 obligd 中打开>"))
+        let feishu = try text(FeishuFormat(url: hook, secret: nil))
+        #expect(feishu.contains(#""tag":"button""#) && feishu.contains(#""url":"\#(url)""#), "\(feishu)")
+        let teams = try text(TeamsFormat(url: hook))
+        #expect(teams.contains(#""type":"Action.OpenUrl""#) && teams.contains(#""url":"\#(url)""#), "\(teams)")
+        #expect(try text(StandardFormat(url: hook, secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))).contains(#""url":"\#(url)""#))
+        // A URL that would end a markdown link is refused at load, naming the key.
+        #expect(throws: ConfigError.self) {
+            try WebSettings.load(
+                try Embedded.configuration.replacing("obligd.json", with: Data(#"{"web": {"baseURL": "https://x/a)b"}}"#.utf8), origin: "t")
+            )
+        }
+    }
+
     @Test func englishReminderCountsWorkingDaysOnTheRegionCalendar() throws {
         // 2025-09-26 (Friday) to 2025-10-10 (Friday): 14 calendar days; of 09-27..10-10 only 09-28 (a
         // make-up Sunday), 09-29, 09-30, 10-09 and 10-10 are working days (10-01..10-08 National Day).

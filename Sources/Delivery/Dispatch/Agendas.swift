@@ -67,6 +67,6 @@ extension MessageRenderer {
         return RenderedMessage(
             language: language, severity: a.overdue.count > 0 ? .warning : .info,
             title: Placeholders.fill(k.title, values), summary: Placeholders.fill(k.summary, values),
-            facts: facts, note: note.isEmpty ? nil : note)
+            facts: facts, note: note.isEmpty ? nil : note, link: webLink("/", language: language))
     }
 }

@@ -38,7 +38,16 @@ package struct MessageRenderer: Sendable {
             language: language, severity: n.severity,
             title: collapse(Placeholders.fill(k.title, values)),
             summary: collapse(Placeholders.fill(k.summary, values)),
-            facts: facts, note: note.isEmpty ? nil : note)
+            facts: facts, note: note.isEmpty ? nil : note,
+            link: webLink(n.obligation > 0 ? "/obligations/\(n.obligation)" : "/", language: language))
+    }
+
+    /// The web view's page at `path`, when obligd.json gives `web.baseURL`: reading a reminder and
+    /// acknowledging it are then two clicks for a signed-in officer. A GET of it changes nothing, so
+    /// a chat's link preview is harmless.
+    package func webLink(_ path: String, language: Language) -> RenderedMessage.Link? {
+        guard let base = (try? WebSettings.load(configuration))?.baseURL else { return nil }
+        return .init(url: "\(base)\(path)?lang=\(language.rawValue)", label: language == .zhCN ? "在 obligd 中打开" : "Open in obligd")
     }
 
     /// A digest of change notices: the count and a breakdown by kind in the title, one fact per listed
@@ -78,7 +87,7 @@ package struct MessageRenderer: Sendable {
         return RenderedMessage(
             language: language, severity: c.kinds[NotificationKind.underived.rawValue] != nil ? .warning : .info,
             title: collapse(Placeholders.fill(k.title, values)), summary: collapse(Placeholders.fill(k.summary, values)),
-            facts: facts, note: note.isEmpty ? nil : note)
+            facts: facts, note: note.isEmpty ? nil : note, link: webLink("/", language: language))
     }
 
     /// Trims and squeezes the runs of spaces an empty placeholder leaves behind.

@@ -27,6 +27,7 @@ package struct DingTalkFormat: WebhookFormat {
         var lines = ["#### \(e(r.title))", ""]
         lines += r.facts.map { "- **\(e($0.label))**: \(e($0.value))" }
         if let note = r.note { lines += ["", "> \(e(note))"] }
+        if let link = r.link { lines += ["", "[\(e(link.label))](\(link.url))"] }
         return lines.joined(separator: "\n")
     }
 

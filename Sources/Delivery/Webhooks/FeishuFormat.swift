@@ -42,6 +42,12 @@ package struct FeishuFormat: WebhookFormat {
         if let note = r.note {
             elements.append(["tag": "note", "elements": [["tag": "plain_text", "content": note]]])
         }
+        if let link = r.link {
+            elements.append([
+                "tag": "action",
+                "actions": [["tag": "button", "text": ["tag": "plain_text", "content": link.label], "type": "primary", "url": link.url]]
+            ])
+        }
         return [
             "config": ["wide_screen_mode": true],
             "header": ["title": ["tag": "plain_text", "content": r.title], "template": template(r.severity)],

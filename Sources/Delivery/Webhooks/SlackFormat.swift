@@ -33,6 +33,9 @@ package struct SlackFormat: WebhookFormat {
                 "type": "context", "elements": [["type": "mrkdwn", "text": Markup.truncate(characters: escape(note), max: 3000)]]
             ])
         }
+        if let link = r.link {
+            blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": "<\(link.url)|\(escape(link.label))>"]])
+        }
         return blocks
     }
 

@@ -31,6 +31,7 @@ package struct StandardFormat: WebhookFormat {
             "facts": r.facts.map { ["label": $0.label, "value": $0.value] }
         ]
         if let note = r.note { message["note"] = note }
+        if let link = r.link { message["url"] = link.url }
         data["message"] = message
         if !m.mentions.isEmpty { data["mentions"] = m.mentions }
         let f = ISO8601DateFormatter()

@@ -32,6 +32,7 @@ package struct TeamsFormat: WebhookFormat {
         var card: [String: Any] = [
             "type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4", "body": body
         ]
+        if let link = r.link { card["actions"] = [["type": "Action.OpenUrl", "title": link.label, "url": link.url]] }
         if !mentions.isEmpty {
             // A mention is "<at>name</at>" in the text plus an entity that says whom it names.
             body.append(["type": "TextBlock", "text": mentions.map { "<at>\($0)</at>" }.joined(separator: " "), "wrap": true])

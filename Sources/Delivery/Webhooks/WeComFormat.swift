@@ -34,6 +34,7 @@ package struct WeComFormat: WebhookFormat {
         var lines = ["**<font color=\"\(colour(r.severity))\">\(e(r.title))</font>**"]
         lines += r.facts.map { "> \(e($0.label)): <font color=\"comment\">\(e($0.value))</font>" }
         if let note = r.note { lines.append(e(note)) }
+        if let link = r.link { lines.append("[\(e(link.label))](\(link.url))") }
         return lines.joined(separator: "\n")
     }
 

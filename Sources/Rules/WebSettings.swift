@@ -1,8 +1,7 @@
-import Rules
-
 /// obligd.json's `web` section: `{"web": {"baseURL": "https://obligd.example.com"}}`, the URL people
 /// reach the web view at through the TLS reverse proxy. With it, invites and chat messages carry
-/// links there, cookies are `Secure`, and forms must come from it. And the names `people` gives
+/// links there, cookies are `Secure`, and forms must come from it. Read here, in Rules, because the
+/// web view and the chat messages (Delivery) both use it. And the names `people` gives
 /// (`"people": {"li.wei": {"name": "Li Wei", "dingtalk": "..."}}`), shown for a person's id.
 package struct WebSettings: Sendable, Equatable {
     package var baseURL: String?
@@ -25,7 +24,9 @@ package struct WebSettings: Sendable, Equatable {
             try web.onlyKeys(["baseURL"], exceptPrefix: "$comment")
             if let url = try web.optionalString("baseURL") {
                 let lower = url.lowercased()
-                guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.count > 8, !url.contains(" ") else {
+                // A link goes into chat markup as it is: no spaces, brackets or quotes that could end it.
+                let unsafe = url.unicodeScalars.contains { " \t\n()<>[]\"'`|".unicodeScalars.contains($0) }
+                guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.count > 8, !unsafe else {
                     throw web.error(
                         "baseURL", "'\(url)' is not an http(s) URL; use the address people open, e.g. https://obligd.example.com")
                 }
