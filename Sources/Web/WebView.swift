@@ -70,19 +70,25 @@ package struct WebView: Sendable {
                 "signin", ["pageTitle": t["signInTitle"] ?? "", "valid": false, "message": t["signInUsed"] ?? ""], language: language,
                 status: .notFound)
         }
+        // A nonce in a SameSite=Strict cookie and in the form: another site cannot post the form (and
+        // sign someone in as another person) without both. The page itself changes nothing.
+        let nonce = WebToken.make()
         return Page.render(
             "signin",
             [
-                "pageTitle": t["signInTitle"] ?? "", "valid": true, "token": token, "person": displayName(invite.person),
+                "pageTitle": t["signInTitle"] ?? "", "valid": true, "token": token, "nonce": nonce, "person": displayName(invite.person),
                 "role": t["role.\(invite.role.rawValue)"] ?? invite.role.rawValue
-            ], language: language)
+            ], language: language,
+            extraHeaders: [.setCookie: "\(WebIdentity.signInCookie)=\(nonce); Path=/signin; Max-Age=900; HttpOnly; SameSite=Strict"])
     }
 
     func signIn(_ req: Request) async throws -> Response {
         let language = WebLanguage.of(req)
         let t = language.phrases
         let form = try await Form.read(req)
-        guard try sameOrigin(req) else { return forbidden(language) }
+        guard try sameOrigin(req), let nonce = WebIdentity.cookie(WebIdentity.signInCookie, in: req),
+            WebToken.equal(form["nonce"] ?? "", nonce)
+        else { return refusedForm(language) }
         guard limiter.allows(at: env.now().secondsSinceEpoch) else {
             return Page.message(t["signInTitle"] ?? "", t["tooMany"] ?? "", language: language, status: .tooManyRequests)
         }
@@ -106,7 +112,7 @@ package struct WebView: Sendable {
         let language = WebLanguage.of(req)
         guard let who = try await WebIdentity.of(req, in: env) else { return needSignIn(language) }
         let form = try await Form.read(req)
-        guard try sameOrigin(req), WebToken.equal(form["csrf"] ?? "", who.csrf) else { return forbidden(language) }
+        guard try sameOrigin(req), WebToken.equal(form["csrf"] ?? "", who.csrf) else { return refusedForm(language) }
         let id = who.session.id ?? 0
         try await env.write(actor: who.session.actor) { r in try r.endWebSession(id) }
         var response = Page.message("obligd", language.phrases["signedOut"] ?? "", language: language, status: .ok)
@@ -121,15 +127,25 @@ package struct WebView: Sendable {
         return Page.message(t["signInTitle"] ?? "", t["needSignIn"] ?? "", language: language, status: .unauthorized)
     }
 
+    /// A reader's attempt to act.
     func forbidden(_ language: WebLanguage) -> Response {
         Page.message("403", language.phrases["forbidden"] ?? "", language: language, status: .forbidden)
+    }
+
+    /// A form without its token, with another's, or from another site.
+    func refusedForm(_ language: WebLanguage) -> Response {
+        Page.message("403", language.phrases["formRefused"] ?? "", language: language, status: .forbidden)
     }
 
     /// A form's `Origin`, when the browser sends one, must be the web view's own: the configured URL,
     /// else the `Host` the request came to. A form posted from another site is refused before its
     /// token is even compared.
+    ///
+    /// A page sent with `Referrer-Policy: no-referrer` makes the browser say `Origin: null` on its
+    /// forms; that says nothing either way, and the CSRF token (or, for signing in, the sign-in
+    /// cookie) decides.
     func sameOrigin(_ req: Request) throws -> Bool {
-        guard let origin = req.headers[.origin] else { return true }
+        guard let origin = req.headers[.origin], origin != "null" else { return true }
         if let base = env.baseURL {
             return origin == Self.origin(of: base)
         }

@@ -71,9 +71,31 @@ struct WebViewTests {
 
     static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
-    /// Signs in with `token` and returns the session cookie's token.
+    /// The sign-in page of `token`: the nonce its form carries and its cookie repeats (nil: no form).
+    static func signInNonce(_ client: any TestClientProtocol, _ token: String) async throws -> String? {
+        let page = try await client.execute(uri: "/signin/\(token)", method: .get)
+        guard page.status == .ok, let cookie = page.headers[.setCookie] else { return nil }
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "\(cookie)")
+        let html = String(buffer: page.body)
+        guard let r = html.range(of: #"name="nonce" value=""#) else { return nil }
+        return String(html[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Posts the sign-in form of `token` with `nonce` (in the form and, unless `cookie` is false, the
+    /// cookie).
+    static func postSignIn(
+        _ client: any TestClientProtocol, _ token: String, nonce: String, cookie: Bool = true
+    ) async throws -> TestResponse {
+        var headers = formHeaders
+        if cookie { headers[.cookie] = "obligd_signin=\(nonce)" }
+        return try await client.execute(uri: "/signin", method: .post, headers: headers, body: form(["token": token, "nonce": nonce]))
+    }
+
+    /// Signs in with `token` as a browser does (the page, then its form) and returns the session
+    /// cookie's token.
     static func signIn(_ client: any TestClientProtocol, _ token: String) async throws -> String {
-        let r = try await client.execute(uri: "/signin", method: .post, headers: formHeaders, body: form(["token": token]))
+        let nonce = try #require(try await signInNonce(client, token))
+        let r = try await postSignIn(client, token, nonce: nonce)
         #expect(r.status == .seeOther)
         let cookie = try #require(r.headers[.setCookie])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=2592000"), "\(cookie)")
@@ -116,12 +138,15 @@ struct WebViewTests {
             for _ in 0..<2 {
                 let page = try await client.execute(uri: "/signin/\(token)?lang=en", method: .get)
                 #expect(page.status == .ok)
-                #expect(page.headers[.setCookie] == nil)
+                #expect(page.headers[.setCookie]?.hasPrefix("obligd_signin=") == true, "only the form's nonce, no session")
                 #expect(String(buffer: page.body).contains("li.wei"))
             }
+            // Posted from another site: the sign-in cookie is SameSite=Strict, so it does not come along.
+            let nonce = try #require(try await Self.signInNonce(client, token))
+            let forged = try await Self.postSignIn(client, token, nonce: nonce, cookie: false)
+            #expect(forged.status == .forbidden && forged.headers[.setCookie] == nil)
             let session = try await Self.signIn(client, token)
-            let again = try await client.execute(
-                uri: "/signin", method: .post, headers: Self.formHeaders, body: Self.form(["token": token]))
+            let again = try await Self.postSignIn(client, token, nonce: nonce)
             #expect(again.status == .notFound, "an invite signs in once")
             #expect(again.headers[.setCookie] == nil)
             let overview = try await client.execute(uri: "/?lang=en", method: .get, headers: Self.cookie(session))
@@ -152,7 +177,7 @@ struct WebViewTests {
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
             #expect(html.contains("before:-1wd") && html.contains("2026-02-14 09:00"), "the reminder plan: \(html)")
-            #expect(html.contains(#"class="makeup""#), "the month grids mark 2026-02-14, a make-up day")
+            #expect(html.contains(#"class="g-makeup""#), "the month grids mark 2026-02-14, a make-up day")
             let csrf = try #require(Self.csrf(in: html))
             var headers = Self.cookie(session)
             headers.append(contentsOf: Self.formHeaders)
@@ -247,7 +272,8 @@ struct WebViewTests {
         let token = try await f.invite("late", .reader)
         f.clock.withLock { $0 = $0.adding(seconds: 7 * 86_400) }
         try await withWeb(f) { client in
-            let r = try await client.execute(uri: "/signin", method: .post, headers: Self.formHeaders, body: Self.form(["token": token]))
+            #expect(try await Self.signInNonce(client, token) == nil, "the page says the link is not valid")
+            let r = try await Self.postSignIn(client, token, nonce: WebToken.make())
             #expect(r.status == .notFound)
         }
     }

@@ -15,13 +15,18 @@ struct WebIdentity: Sendable {
     /// The session cookie's name. `__Host-` would bind it to https and the path, which a plain-http
     /// listener on loopback cannot have; `Secure` is set whenever the configured URL is https.
     static let cookie = "obligd_session"
+    /// The sign-in page's nonce, which its form must repeat.
+    static let signInCookie = "obligd_signin"
 
-    /// The cookie's token in `request`, if it carries one of the right shape.
-    static func token(in request: Request) -> String? {
+    /// The session cookie's token in `request`, if it carries one of the right shape.
+    static func token(in request: Request) -> String? { cookie(cookie, in: request) }
+
+    /// The value of cookie `name` in `request`, if it has the shape of a token.
+    static func cookie(_ name: String, in request: Request) -> String? {
         for field in request.headers[values: .cookie] {
             for part in field.split(separator: ";") {
                 let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if pair.count == 2, pair[0] == cookie, WebToken.isWellFormed(pair[1]) { return pair[1] }
+                if pair.count == 2, pair[0] == name, WebToken.isWellFormed(pair[1]) { return pair[1] }
             }
         }
         return nil

@@ -22,7 +22,7 @@ enum MonthGrid {
             let day1 = CivilDate(year: first.year, month: first.month, day: 1)!.adding(months: m)
             let end = day1.adding(months: 1).adding(days: -1)
             var weeks: [[String: Any]] = []
-            var week: [[String: Any]] = Array(repeating: ["day": "", "kind": "pad", "title": ""], count: day1.isoWeekday - 1)
+            var week: [[String: Any]] = Array(repeating: ["day": "", "kind": "g-pad", "title": ""], count: day1.isoWeekday - 1)
             var d = day1
             while d <= end {
                 week.append(cell(d, start: start, due: due, first: first, last: last, calendar: calendar))
@@ -33,7 +33,7 @@ enum MonthGrid {
                 d = d.adding(days: 1)
             }
             if !week.isEmpty {
-                weeks.append(["days": week + Array(repeating: ["day": "", "kind": "pad", "title": ""], count: 7 - week.count)])
+                weeks.append(["days": week + Array(repeating: ["day": "", "kind": "g-pad", "title": ""], count: 7 - week.count)])
             }
             out.append(["name": "\(day1.year)-\(day1.month < 10 ? "0" : "")\(day1.month)", "weekdays": weekdays, "weeks": weeks])
         }
@@ -47,19 +47,19 @@ enum MonthGrid {
         var kind: String
         var title = ""
         if d == due {
-            kind = "due"
+            kind = "g-due"
         } else if d == start {
-            kind = "start"
+            kind = "g-start"
         } else if !working {
-            kind = "rest"
+            kind = "g-rest"
             title = calendar.holiday(on: d)?.name ?? ""
         } else if d.isWeekend {
-            kind = "makeup"
+            kind = "g-makeup"
             title = calendar.makeUpHoliday(on: d)?.name ?? ""
         } else {
-            kind = d > first && d < last ? "counted" : "plain"
+            kind = d > first && d < last ? "g-counted" : "g-plain"
         }
-        if kind == "makeup", !(d > first && d < last) { kind = "plain makeup" }
+        if kind == "g-makeup", !(d > first && d < last) { kind = "g-plain g-makeup" }
         return ["day": String(d.day), "kind": kind, "title": title]
     }
 }

@@ -43,7 +43,8 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "page": "Page", "previous": "Previous", "nextPage": "Next", "of": "of", "nothing": "Nothing here.",
         "role.reader": "reader", "role.writer": "writer", "weekdays": "Mo Tu We Th Fr Sa Su", "closedOn": "Closed on",
         "notFound": "No such page.", "forbidden": "Readers cannot change obligations.", "badForm": "The form could not be used",
-        "tooMany": "Too many sign-in attempts; try again in a minute.", "actions": "Act"
+        "tooMany": "Too many sign-in attempts; try again in a minute.", "actions": "Act",
+        "formRefused": "This form has expired or came from another page; go back, reload it and try again."
     ]
 
     static let chinese: [String: String] = [
@@ -60,6 +61,7 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "counted": "计入的工作日", "rest": "休息日", "makeup": "调休上班日", "page": "第", "previous": "上一页", "nextPage": "下一页",
         "of": "页，共", "nothing": "无。", "role.reader": "只读", "role.writer": "可写", "weekdays": "一 二 三 四 五 六 日",
         "closedOn": "关闭于", "notFound": "没有此页面。", "forbidden": "只读用户不能更改义务。", "badForm": "表单无法使用",
-        "tooMany": "登录尝试过多，请一分钟后再试。", "actions": "操作"
+        "tooMany": "登录尝试过多，请一分钟后再试。", "actions": "操作",
+        "formRefused": "此表单已过期或来自其他页面；请返回、刷新后重试。"
     ]
 }

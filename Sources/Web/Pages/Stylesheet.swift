@@ -42,8 +42,9 @@ enum Stylesheet {
         table.month { width: auto; font-size: .8rem; }
         table.month caption { font-weight: 600; text-align: left; padding: .2rem 0; }
         table.month td, table.month th { width: 2rem; text-align: center; padding: .15rem; }
-        .counted { background: #dcebff; } .rest { background: #eee; color: #999; } .makeup { background: #fff0c2; font-weight: 700; }
-        td.start { outline: 2px solid var(--muted); } .due, td.due { background: var(--overdue); color: #fff; font-weight: 700; }
+        .g-counted { background: #dcebff; } .g-rest { background: #eee; color: #999; }
+        .g-makeup { background: #fff0c2; font-weight: 700; } .g-start { outline: 2px solid var(--muted); }
+        .g-due { background: var(--overdue); color: #fff; font-weight: 700; }
         .legend span { display: inline-block; width: 1.4rem; text-align: center; }
         section.signin { background: #fff; border: 1px solid var(--line); padding: 1.2rem; max-width: 32rem; margin: 3rem auto; }
         .note { color: var(--muted); }

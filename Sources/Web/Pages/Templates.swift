@@ -135,8 +135,8 @@ enum Templates {
             </table>
           {{/months}}
           </div>
-          {{#hasMonths}}<p class="legend"><span class="counted">1</span> {{t.counted}} <span class="rest">1</span> {{t.rest}}
-            <span class="makeup">1</span> {{t.makeup}} <span class="due">1</span> {{t.due}}</p>{{/hasMonths}}
+          {{#hasMonths}}<p class="legend"><span class="g-counted">1</span> {{t.counted}} <span class="g-rest">1</span> {{t.rest}}
+            <span class="g-makeup">1</span> {{t.makeup}} <span class="g-due">1</span> {{t.due}}</p>{{/hasMonths}}
         </section>
         <section>
           <h2>{{t.reminders}}</h2>
@@ -163,6 +163,7 @@ enum Templates {
           <p>{{t.signInAs}} <b>{{person}}</b> ({{role}}).</p>
           <form method="post" action="/signin?lang={{lang}}">
             <input type="hidden" name="token" value="{{token}}">
+            <input type="hidden" name="nonce" value="{{nonce}}">
             <button type="submit">{{t.signInButton}}</button>
           </form>
           {{/valid}}
