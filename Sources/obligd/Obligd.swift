@@ -44,8 +44,9 @@ struct Obligd: AsyncParsableCommand {
                 + "(one object per line, for log shippers).", valueName: "format")) var logFormat: String = "auto"
     @Option(
         help: ArgumentHelp(
-            "Also serve /metrics and calendar feeds (read-only) over TCP on this address, e.g. 127.0.0.1:9464; "
-                + "also $OBLIGD_HTTP_LISTEN. Off by default.", valueName: "host:port")) var httpListen: String?
+            "Also serve /metrics and calendar feeds (read-only) and the web view (signed-in people only) over TCP "
+                + "on this address, e.g. 127.0.0.1:9464; also $OBLIGD_HTTP_LISTEN. Off by default.", valueName: "host:port"))
+    var httpListen: String?
     @Option(
         help: ArgumentHelp(
             "Keep the state on this PostgreSQL server instead of SQLite in the state directory, e.g. "
