@@ -25,6 +25,9 @@ package struct WebView: Sendable {
         router.post("/signin") { req, _ in await self.guarded(req) { try await self.signIn(req) } }
         router.post("/signout") { req, _ in await self.guarded(req) { try await self.signOut(req) } }
         router.get("/") { req, _ in await self.guarded(req) { try await self.overview(req) } }
+        router.get("/entities/:id") { req, ctx in
+            await self.guarded(req) { try await self.entityPage(req, id: ctx.parameters.get("id") ?? "") }
+        }
         router.get("/obligations/:id") { req, ctx in
             await self.guarded(req) { try await self.obligationPage(req, id: ctx.parameters.get("id") ?? "") }
         }

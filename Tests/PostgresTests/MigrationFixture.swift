@@ -29,6 +29,9 @@ enum MigrationFixture {
             _ = try r.reportMetric(entityId: "p", metric: "registered_users", value: 60_000_000, at: try Self.day("2026-01-10"))
             _ = try r.reportMetric(entityId: "p", metric: "registered_users", value: 20_000_000, at: try Self.day("2026-02-10"))
             _ = try r.addFeed(label: "ops calendar", entity: "acme", tokenHash: String(repeating: "ab", count: 32))
+            // The web view: an invite used for a session (both tables are copied).
+            _ = try r.addWebInvite(person: "li.wei", role: .writer, tokenHash: String(repeating: "cd", count: 32))
+            _ = try r.redeemWebInvite(inviteHash: String(repeating: "cd", count: 32), sessionHash: String(repeating: "ef", count: 32))
             try r.replaceDerivationFingerprints(["rule:custom": "fp-1"])
             let custom = try r.addCustom(
                 entityId: "acme", title: "Board report", start: try Self.day("2026-03-02"), period: try Period(parsing: "+10wd"), roll: nil)

@@ -234,13 +234,14 @@ struct MigrationTests {
     func aSourceOfAnotherVersionIsRefused() async throws {
         let source = try await filledSource()
         _ = try await source.writeSQL { sql in
-            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v12-delivery-superseded")
+            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v13-web")
         }
         try await TestDatabase.with(migrated: false) { (db: TestDatabase) async throws in
             let error = await #expect(throws: MigrationError.self) {
                 try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
             }
-            #expect(error?.description.contains("has the schema of another obligd version (migrations v1 to v11-feed") == true)
+            let expected = "has the schema of another obligd version (migrations v1 to v12-delivery-superseded"
+            #expect(error?.description.contains(expected) == true)
             #expect(try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true)
         }
     }

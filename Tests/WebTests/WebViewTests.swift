@@ -112,7 +112,7 @@ struct WebViewTests {
 
     /// Escaping is the template engine's: no template asks for raw output.
     @Test func noTemplateRendersUnescaped() {
-        for text in [Templates.layout, Templates.overview, Templates.obligation, Templates.signIn, Templates.message] {
+        for text in [Templates.layout, Templates.overview, Templates.obligation, Templates.signIn, Templates.message, Templates.entity] {
             #expect(!text.contains("{{{") && !text.contains("{{&"))
         }
     }
@@ -120,7 +120,7 @@ struct WebViewTests {
     @Test func nothingShowsWithoutASession() async throws {
         let f = try await Fixture()
         try await withWeb(f) { client in
-            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme"] {
+            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme"] {
                 let r = try await client.execute(uri: uri, method: .get, headers: Self.cookie(WebToken.make()))
                 #expect(r.status == .unauthorized, "\(uri)")
                 let html = String(buffer: r.body)
@@ -154,6 +154,10 @@ struct WebViewTests {
             let html = String(buffer: overview.body)
             #expect(html.contains("File &lt;b&gt;the&lt;/b&gt; assessment &amp; report"), "user text is escaped: \(html)")
             #expect(!html.contains("<b>the</b>") && !html.contains("<script>"))
+            let entity = try await client.execute(uri: "/entities/acme?lang=en", method: .get, headers: Self.cookie(session))
+            #expect(entity.status == .ok)
+            #expect(String(buffer: entity.body).contains("&lt;script&gt;alert"), "the entity's name is text")
+            #expect(!String(buffer: entity.body).contains("<script>"))
             for (name, value) in [
                 ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
                 ("X-Content-Type-Options", "nosniff")

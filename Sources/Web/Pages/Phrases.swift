@@ -44,7 +44,9 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "role.reader": "reader", "role.writer": "writer", "weekdays": "Mo Tu We Th Fr Sa Su", "closedOn": "Closed on",
         "notFound": "No such page.", "forbidden": "Readers cannot change obligations.", "badForm": "The form could not be used",
         "tooMany": "Too many sign-in attempts; try again in a minute.", "actions": "Act",
-        "formRefused": "This form has expired or came from another page; go back, reload it and try again."
+        "formRefused": "This form has expired or came from another page; go back, reload it and try again.",
+        "zone": "Zone", "owner": "Owner", "classifications": "Classifications", "since": "Since", "metrics": "Latest reports",
+        "metric": "Metric", "value": "Value", "events": "Events", "event": "Event", "ref": "Reference"
     ]
 
     static let chinese: [String: String] = [
@@ -62,6 +64,8 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "of": "页，共", "nothing": "无。", "role.reader": "只读", "role.writer": "可写", "weekdays": "一 二 三 四 五 六 日",
         "closedOn": "关闭于", "notFound": "没有此页面。", "forbidden": "只读用户不能更改义务。", "badForm": "表单无法使用",
         "tooMany": "登录尝试过多，请一分钟后再试。", "actions": "操作",
-        "formRefused": "此表单已过期或来自其他页面；请返回、刷新后重试。"
+        "formRefused": "此表单已过期或来自其他页面；请返回、刷新后重试。",
+        "zone": "时区", "owner": "负责人", "classifications": "分类", "since": "起", "metrics": "最新报告", "metric": "指标",
+        "value": "数值", "events": "事件", "event": "事件", "ref": "编号"
     ]
 }

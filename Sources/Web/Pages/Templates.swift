@@ -7,7 +7,8 @@ enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in [
-            ("layout", layout), ("overview", overview), ("obligation", obligation), ("signin", signIn), ("message", message)
+            ("layout", layout), ("overview", overview), ("obligation", obligation), ("signin", signIn), ("message", message),
+            ("entity", entity)
         ] {
             // The templates are fixed text checked by the tests; one that does not parse is a build defect.
             try! library.register(text, named: name)
@@ -68,7 +69,7 @@ enum Templates {
             {{#rows}}
             <tr>
               <td><a href="/obligations/{{id}}?lang={{lang}}">{{id}}</a></td>
-              <td>{{entity}}</td>
+              <td><a href="/entities/{{entityPath}}?lang={{lang}}">{{entity}}</a></td>
               <td><a href="/obligations/{{id}}?lang={{lang}}">{{title}}</a>{{#provisional}} <span class="tag prov">{{t.provisional}}</span>{{/provisional}}{{#ack}} <span class="tag ack">✓ {{ack}}</span>{{/ack}}</td>
               <td class="due">{{due}} <span class="wd">{{weekday}}</span></td>
               <td>{{left}}</td>
@@ -94,7 +95,7 @@ enum Templates {
           {{#o.closedOn}} · {{t.closedOn}} {{o.closedOn}}{{/o.closedOn}}{{#o.ack}} · {{t.acknowledged}} {{o.ack}}{{/o.ack}}</p>
         <dl class="facts">
           <dt>{{t.due}}</dt><dd class="due">{{o.due}} ({{o.weekday}}) · {{o.left}}</dd>
-          <dt>{{t.entity}}</dt><dd>{{o.entity}}</dd>
+          <dt>{{t.entity}}</dt><dd><a href="/entities/{{o.entityPath}}?lang={{lang}}">{{o.entity}}</a></dd>
           <dt>{{t.rule}}</dt><dd>{{o.rule}}</dd>
           {{#o.citation}}<dt>{{t.citation}}</dt><dd>{{o.citation}}</dd>{{/o.citation}}
           <dt>{{t.trigger}}</dt><dd>{{o.trigger}}</dd>
@@ -151,6 +152,37 @@ enum Templates {
             <thead><tr><th>{{t.when}}</th><th>{{t.actor}}</th><th>{{t.action}}</th><th>{{t.note}}</th></tr></thead>
             <tbody>{{#history}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{note}}</td></tr>{{/history}}</tbody>
           </table>
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let entity = """
+        {{<layout}}{{$content}}
+        <p class="crumbs"><a href="/?lang={{lang}}">{{t.overview}}</a> › {{e.id}}</p>
+        <h1>{{e.name}}</h1>
+        <dl class="facts">
+          <dt>{{t.entity}}</dt><dd>{{e.id}}</dd>
+          <dt>{{t.zone}}</dt><dd>{{e.zone}} · {{e.region}}</dd>
+          <dt>{{t.owner}}</dt><dd>{{e.owner}}</dd>
+          <dt>{{t.open}}</dt><dd><a href="{{e.overview}}">{{e.open}}</a></dd>
+        </dl>
+        <section>
+          <h2>{{t.classifications}}</h2>
+          <table><thead><tr><th>{{t.rule}}</th><th>{{t.since}}</th><th>{{t.until}}</th></tr></thead>
+          <tbody>{{#classifications}}<tr{{^active}} class="passed"{{/active}}><td>{{rule}}</td><td>{{since}}</td><td>{{until}}</td></tr>{{/classifications}}</tbody></table>
+          {{^classifications}}<p>{{t.nothing}}</p>{{/classifications}}
+        </section>
+        <section>
+          <h2>{{t.metrics}}</h2>
+          <table><thead><tr><th>{{t.metric}}</th><th>{{t.value}}</th><th>{{t.when}}</th></tr></thead>
+          <tbody>{{#metrics}}<tr><td>{{metric}}</td><td>{{value}}</td><td>{{at}}</td></tr>{{/metrics}}</tbody></table>
+          {{^metrics}}<p>{{t.nothing}}</p>{{/metrics}}
+        </section>
+        <section>
+          <h2>{{t.events}}</h2>
+          <table><thead><tr><th>{{t.event}}</th><th>{{t.when}}</th><th>{{t.ref}}</th></tr></thead>
+          <tbody>{{#events}}<tr><td>{{kind}}</td><td>{{at}}</td><td>{{ref}}</td></tr>{{/events}}</tbody></table>
+          {{^events}}<p>{{t.nothing}}</p>{{/events}}
         </section>
         {{/content}}{{/layout}}
         """

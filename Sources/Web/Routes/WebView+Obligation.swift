@@ -32,7 +32,8 @@ extension WebView {
             "id": id, "title": o.title, "status": o.status.rawValue, "statusLabel": t[o.status.rawValue] ?? o.status.rawValue,
             "provisional": o.provisional, "due": o.due.description, "weekday": Wording.weekday(o.due, language: language),
             "left": o.status == .open ? Wording.left(dueInstant: o.dueInstant, now: now, language: language) : "",
-            "entity": "\(entity.id) · \(entity.name)", "rule": rule.map { "\($0.id): \($0.title)" } ?? (t["custom"] ?? "custom"),
+            "entity": "\(entity.id) · \(entity.name)", "entityPath": Self.percent(entity.id),
+            "rule": rule.map { "\($0.id): \($0.title)" } ?? (t["custom"] ?? "custom"),
             "trigger": o.triggerKey.description, "start": o.start.description, "period": o.period.description
         ]
         if let c = rule?.citation { facts["citation"] = c }

@@ -61,7 +61,7 @@ extension WebView {
         let (entities, counts, total, rows, acks, zones) = data
         func row(_ o: Obligation) -> [String: Any] {
             var v: [String: Any] = [
-                "id": o.id ?? 0, "entity": o.entityId, "title": o.title, "due": o.due.description,
+                "id": o.id ?? 0, "entity": o.entityId, "entityPath": Self.percent(o.entityId), "title": o.title, "due": o.due.description,
                 "weekday": Wording.weekday(o.due, language: language), "provisional": o.provisional,
                 "left": o.status == .open
                     ? Wording.left(dueInstant: o.dueInstant, now: now, language: language) : (t[o.status.rawValue] ?? ""),
