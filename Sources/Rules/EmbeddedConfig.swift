@@ -440,7 +440,9 @@ enum EmbeddedConfig {
   "description": "PRC data-protection obligations (source: obligd legal reference, section 3). Citations name the instrument; check the article before quoting it to an authority.",
   "defaults": {
     "reminders": {
-      "before": ["-20wd", "-5wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
+      "before": ["-20wd", "-5wd", "-1wd"],
+      "dueDayAt": "09:00",
+      "overdueEvery": "+1wd",
       "why": "Counted in working days of the entity's calendar, as the deadlines are: 20 working days (about four weeks) leave time to plan a filing or an assessment, 5 (a working week) to finish it, and 1 lands on the last working day before the due day. None falls on a weekend or holiday, and an overdue reminder repeats each working day, not on each day of a holiday when nobody can act."
     }
   },
@@ -450,7 +452,8 @@ enum EmbeddedConfig {
     "cross_border_pi_individuals_ytd": "Individuals whose PI was exported since 1 January (cumulative)",
     "registered_users": "Registered users of the platform",
     "monthly_active_users": "Monthly active users of the platform",
-    "telecom_pi_individuals": "Individuals whose PI a telecom operator holds"
+    "telecom_pi_individuals": "Individuals whose PI a telecom operator holds",
+    "cross_border_sensitive_pi_individuals_ytd": "Individuals whose sensitive PI was exported since 1 January (cumulative)"
   },
   "events": {
     "facial_recognition_filing_change": { "description": "Material change of the filed facial recognition information" },
@@ -469,7 +472,7 @@ enum EmbeddedConfig {
       "id": "cn.facial-recognition.filing",
       "title": "File facial recognition use with the provincial CAC",
       "kind": "deadline",
-      "trigger": { "metric": "facial_recognition_individuals", "conditions": [{ "op": ">=", "value": 100000 }] },
+      "trigger": { "metric": "facial_recognition_individuals", "conditions": [{ "op": ">=", "value": 100000, "basis": "人脸信息存储数量达到10万人: 达到 (reaches) includes the number; Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes it" }] },
       "period": "+30wd",
       "addressee": "provincial-level CAC",
       "effective": "2025-06-01",
@@ -500,7 +503,7 @@ enum EmbeddedConfig {
       "id": "cn.pipo.report",
       "title": "Report the personal information protection officer",
       "kind": "deadline",
-      "trigger": { "metric": "personal_information_individuals", "conditions": [{ "op": ">", "value": 1000000 }] },
+      "trigger": { "metric": "personal_information_individuals", "conditions": [{ "op": ">=", "value": 1000000, "basis": "处理100万人以上个人信息; 处理个人信息达到100万人的: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number, and 达到 (reaches) does too" }] },
       "period": "+30wd",
       "addressee": "municipal-level CAC",
       "effective": "2025-07-18",
@@ -535,15 +538,27 @@ enum EmbeddedConfig {
       "roll": "backward",
       "addressee": "certification body",
       "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01; certificates are valid 3 years",
-      "notes": "Certification route: cumulative PI exported since 1 January of over 100,000 and under 1,000,000 individuals, or under 10,000 sensitive PI."
+      "notes": "Certification route: cumulative PI exported since 1 January of 100,000 or more and under 1,000,000 individuals (non-sensitive), or under 10,000 sensitive PI."
     },
     {
       "id": "cn.pi-export.certification-scope",
-      "title": "PI export certification route applies",
+      "title": "PI export certification route applies (100,000 or more and under 1,000,000 individuals, no sensitive PI)",
       "kind": "classification",
-      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">", "value": 100000 }, { "op": "<", "value": 1000000 }] },
+      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 100000, "basis": "累计向境外提供10万人以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }, { "op": "<", "value": 1000000, "basis": "不满100万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "duties": ["Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "Assess the personal information protection impact before each export (PIPL art. 55)"],
+      "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01",
+      "effective": "2026-01-01",
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
+    },
+    {
+      "id": "cn.pi-export.certification-scope-sensitive",
+      "title": "PI export certification route applies (sensitive PI under 10,000 individuals)",
+      "kind": "classification",
+      "trigger": { "metric": "cross_border_sensitive_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 1, "basis": "或者不满1万人敏感个人信息: the branch is about sensitive PI actually exported, from the first individual; with none exported only the non-sensitive branch can apply" }, { "op": "<", "value": 10000, "basis": "不满1万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "effective": "2026-01-01",
       "duties": ["Export personal information under a personal information protection certification or a standard contract (the route for over 100,000 and under 1,000,000 individuals since 1 January)", "Assess the personal information protection impact before each export (PIPL art. 55)"],
-      "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01"
+      "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01",
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
     },
     {
       "id": "cn.shanghai.rectification-report",
@@ -554,10 +569,7 @@ enum EmbeddedConfig {
       "periodAttribute": "period",
       "addressee": "issuing authority",
       "citation": "Rectification notice of the Shanghai Communications Administration (as stated in the notice)",
-      "reminders": {
-        "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
-        "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday."
-      }
+      "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
     },
     {
       "id": "cn.liaoning.rectification",
@@ -568,10 +580,7 @@ enum EmbeddedConfig {
       "periodAttribute": "period",
       "addressee": "issuing authority",
       "citation": "Rectification notice (Liaoning), as stated in the notice",
-      "reminders": {
-        "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
-        "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday."
-      }
+      "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
     },
     {
       "id": "cn.zhejiang.incident-phone",
@@ -604,19 +613,21 @@ enum EmbeddedConfig {
     },
     {
       "id": "cn.platform.large-registered",
-      "title": "Large platform (registered users over 50,000,000)",
+      "title": "Large online platform by count (50,000,000 or more registered users)",
       "kind": "classification",
-      "trigger": { "metric": "registered_users", "conditions": [{ "op": ">", "value": 50000000 }] },
+      "trigger": { "metric": "registered_users", "conditions": [{ "op": ">=", "value": 50000000, "basis": "NDSMR art. 62: 注册用户5000万以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }] },
       "duties": ["Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "Publish personal information protection social responsibility reports regularly (PIPL art. 58)"],
-      "citation": "Large online platform thresholds (obligd legal reference, section 3)"
+      "citation": "Large online platform thresholds (obligd legal reference, section 3)",
+      "notes": "The count alone makes the entity a candidate: NDSMR art. 62 (网络数据安全管理条例第六十二条) also requires 业务类型复杂 (complex business types) and 网络数据处理活动对国家安全、经济运行、国计民生等具有重要影响 (important impact on national security, the economy or people's livelihood), which no count decides: confirm with the regulator's list before relying on the classification."
     },
     {
       "id": "cn.platform.large-active",
-      "title": "Large platform (monthly active users over 10,000,000)",
+      "title": "Large online platform by count (10,000,000 or more monthly active users)",
       "kind": "classification",
-      "trigger": { "metric": "monthly_active_users", "conditions": [{ "op": ">", "value": 10000000 }] },
+      "trigger": { "metric": "monthly_active_users", "conditions": [{ "op": ">=", "value": 10000000, "basis": "NDSMR art. 62: 月活跃用户1000万以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }] },
       "duties": ["Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "Publish personal information protection social responsibility reports regularly (PIPL art. 58)"],
-      "citation": "Large online platform thresholds (obligd legal reference, section 3)"
+      "citation": "Large online platform thresholds (obligd legal reference, section 3)",
+      "notes": "The count alone makes the entity a candidate: NDSMR art. 62 (网络数据安全管理条例第六十二条) also requires 业务类型复杂 (complex business types) and 网络数据处理活动对国家安全、经济运行、国计民生等具有重要影响 (important impact on national security, the economy or people's livelihood), which no count decides: confirm with the regulator's list before relying on the classification."
     },
     {
       "id": "cn.mlps.annual-assessment",
@@ -632,7 +643,7 @@ enum EmbeddedConfig {
       "id": "cn.telecom.focus",
       "title": "Telecom operator under closer supervision (PI of over 10,000,000 individuals)",
       "kind": "classification",
-      "trigger": { "metric": "telecom_pi_individuals", "conditions": [{ "op": ">", "value": 10000000 }] },
+      "trigger": { "metric": "telecom_pi_individuals", "conditions": [{ "op": ">", "value": 10000000, "basis": "The reference (section 3) gives 'PI of > 10,000,000 individuals' from an English newsletter; the Chinese text was not available to check the operator: kept as >, to be confirmed against the instrument" }] },
       "addressee": "sector regulator",
       "duties": ["Closer supervision by the sector regulator: expect inspections and keep personal information protection records ready"],
       "citation": "Telecom sector data-protection supervision focus (obligd legal reference, section 3)"

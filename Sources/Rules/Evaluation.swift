@@ -60,6 +60,20 @@ package enum Evaluation {
         return result
     }
 
+    /// The spans of a classification from the instant its rule took effect (`from`: the start of the
+    /// effective day in the entity's zone): a span that ended before then is dropped, and one that
+    /// held across it begins then. The PI export certification route (effective 2026-01-01) does
+    /// not classify an entity in 2025 however much it exported.
+    package static func spans(
+        _ spans: [(from: Instant, until: Instant?)], effectiveFrom from: Instant?
+    ) -> [(from: Instant, until: Instant?)] {
+        guard let from else { return spans }
+        return spans.compactMap { span in
+            if let until = span.until, until <= from { return nil }
+            return (max(span.from, from), span.until)
+        }
+    }
+
     /// The day a rule's clock starts: the trigger day, or the rule's effective date if that is later
     /// (a threshold reached before a rule took effect starts the clock on the effective date).
     package static func clockStart(trigger: CivilDate, rule: Rule) -> CivilDate {

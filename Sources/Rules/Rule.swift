@@ -12,6 +12,9 @@ package struct Rule: Sendable, Identifiable {
         case retention
     }
 
+    /// One comparison of a metric with a number. Civil Code art. 1259 decides the operator from the
+    /// Chinese words of the instrument (以上, 以下, 以内, 届满 include the number; 不满, 超过, 以外 do
+    /// not), so each condition carries those words as its `basis`: an English "over" is not enough.
     package struct Condition: Sendable, Hashable, CustomStringConvertible {
         package enum Operator: String, Sendable, CaseIterable {
             case atLeast = ">="
@@ -21,6 +24,14 @@ package struct Rule: Sendable, Identifiable {
         }
         package var op: Operator
         package var value: Int64
+        /// Why this operator: the words of the instrument it comes from (pack key `basis`).
+        package var basis: String
+
+        package init(op: Operator, value: Int64, basis: String = "") {
+            self.op = op
+            self.value = value
+            self.basis = basis
+        }
 
         package func holds(_ x: Int64) -> Bool {
             switch op {

@@ -73,12 +73,19 @@ package struct RulePack: Sendable {
                 guard metrics[metric] != nil else { throw t.error("metric", "unknown metric '\(metric)'; declare it under 'metrics'") }
                 var conditions: [Rule.Condition] = []
                 for c in try t.objects("conditions") {
-                    try c.onlyKeys(["op", "value"])
+                    try c.onlyKeys(["op", "value", "basis"])
                     let opText = try c.string("op")
                     guard let op = Rule.Condition.Operator(rawValue: opText) else {
                         throw c.error("op", "unknown operator '\(opText)'; use >=, >, <= or <")
                     }
-                    conditions.append(.init(op: op, value: Int64(try c.int("value"))))
+                    // Civil Code art. 1259: the operator follows the instrument's words, so they are written beside it.
+                    guard c.has("basis") else {
+                        throw c.error(
+                            "basis",
+                            "needs the words of the instrument the operator comes from, e.g. \"100万人以上: 以上 includes the number\"")
+                    }
+                    let basis = try c.string("basis")
+                    conditions.append(.init(op: op, value: Int64(try c.int("value")), basis: basis))
                 }
                 guard !conditions.isEmpty else { throw t.error("conditions", "needs at least one condition") }
                 trigger = .metric(name: metric, conditions: conditions, reopenOnRecross: try t.bool("reopenOnRecross", default: false))

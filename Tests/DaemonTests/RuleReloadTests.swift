@@ -162,7 +162,10 @@ import Testing
         var pack = try JSONSerialization.jsonObject(with: original) as! [String: Any]
         var rules = (pack["rules"] as! [[String: Any]]).filter { $0["id"] as? String != "cn.important-data.assessment" }
         for i in rules.indices where rules[i]["id"] as? String == "cn.facial-recognition.filing" {
-            rules[i]["trigger"] = ["metric": "facial_recognition_individuals", "conditions": [["op": ">=", "value": 200_000]]]
+            rules[i]["trigger"] = [
+                "metric": "facial_recognition_individuals",
+                "conditions": [["op": ">=", "value": 200_000, "basis": "test: a raised threshold"]]
+            ]
         }
         pack["rules"] = rules
         try JSONSerialization.data(withJSONObject: pack).write(to: packURL)

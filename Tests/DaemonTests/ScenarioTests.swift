@@ -32,15 +32,16 @@ import Testing
         _ = try await d.request(
             "POST", "/v1/metrics",
             json: ["entity": "acme", "metric": "facial_recognition_individuals", "value": 150_000, "at": "2025-09-01"])
-        // PIPO: exactly 1,000,000 is not "over"; 1,000,001 on 2025-06-30 is, before 2025-07-18: due 2025-08-29.
+        // PIPO: 999,999 is not 100万人以上; exactly 1,000,000 on 2025-06-30 is (以上 includes the number,
+        // Civil Code art. 1259), before 2025-07-18: due 2025-08-29.
         _ = try await d.request(
             "POST", "/v1/metrics",
-            json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_000, "at": "2025-06-01"])
+            json: ["entity": "acme", "metric": "personal_information_individuals", "value": 999_999, "at": "2025-06-01"])
         var list = try await obligations(d, entity: "acme")
         #expect(due(list, rule: "cn.pipo.report").isEmpty)
         _ = try await d.request(
             "POST", "/v1/metrics",
-            json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_001, "at": "2025-06-30"])
+            json: ["entity": "acme", "metric": "personal_information_individuals", "value": 1_000_000, "at": "2025-06-30"])
         // Important-data notice 2025-03-03 + 2mo = Sat 2025-05-03 in the Labour Day run -> 2025-05-06.
         _ = try await d.request("POST", "/v1/events", json: ["entity": "acme", "kind": "important_data_notified", "at": "2025-03-03"])
         // Certificate expiring 2026-08-31: -6mo = Sat 2026-02-28, a make-up working day, no roll.

@@ -49,7 +49,7 @@ enum Fixtures {
               "id": "test.widgets",
               "title": "Report widgets",
               "kind": "deadline",
-              "trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10 }] },
+              "trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10, "basis": "test basis" }] },
               "period": "+5wd",
               "citation": "Test citation"
             }

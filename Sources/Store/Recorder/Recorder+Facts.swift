@@ -120,20 +120,13 @@ extension Recorder {
         let classifies = only == nil && config.classifiedMetrics.contains(metric)
         guard !rules.isEmpty || classifies else { return outcome }
         let zone = try zone(e)
-        if rules.isEmpty, let newest, try isLatest(newest.id, at: newest.at, entity: e.id, metric: metric) {
+        if rules.isEmpty, let newest, classifiesIncrementally(e, metric: metric),
+            try isLatest(newest.id, at: newest.at, entity: e.id, metric: metric)
+        {
             try classify(e, metric: metric, newest: newest, zone: zone, outcome: &outcome)
             return outcome
         }
-        let history = try sql.rows(
-            "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
-            [e.id, metric]
-        )
-        .map {
-            Observation(
-                value: try $0.decode(1, "metricObservation.value"),
-                at: Instant(secondsSinceEpoch: try $0.decode(2, "metricObservation.observedAt")),
-                sequence: try $0.decode(0, "metricObservation.id"))
-        }
+        let history = try history(entity: e.id, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
             let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
@@ -151,6 +144,20 @@ extension Recorder {
             try flagVanishedCrossings(entity: e.id, metric: metric, rules: rules.map(\.id), kept: outcome.derived, outcome: &outcome)
         }
         return outcome
+    }
+
+    /// The reports of `metric` of `entity` that count (not retracted or superseded), in no order.
+    func history(entity: String, metric: String) throws -> [Observation] {
+        try sql.rows(
+            "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
+            [entity, metric]
+        )
+        .map {
+            Observation(
+                value: try $0.decode(1, "metricObservation.value"),
+                at: Instant(secondsSinceEpoch: try $0.decode(2, "metricObservation.observedAt")),
+                sequence: try $0.decode(0, "metricObservation.id"))
+        }
     }
 
     /// Records an event and derives its obligations. The same event again (same entity, kind,
