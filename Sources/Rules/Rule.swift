@@ -61,8 +61,29 @@ package struct Rule: Sendable, Identifiable {
         }
     }
 
+    /// What a rule says in one language: its title, who is told, the duties it brings and its
+    /// legal basis. The pack gives each in English and in the Chinese wording of the instrument
+    /// (e.g. 省级网信部门), and a load refuses a rule without both, so a Chinese message never
+    /// carries an English duty.
+    package struct Wording: Sendable, Hashable {
+        package var title: String
+        package var addressee: String?
+        /// What a classification brings with it (the duties that apply while it holds), shown with it.
+        package var duties: [String]
+        /// The instrument, its number or date, and the article.
+        package var citation: String
+
+        package init(title: String, addressee: String?, duties: [String], citation: String) {
+            self.title = title
+            self.addressee = addressee
+            self.duties = duties
+            self.citation = citation
+        }
+    }
+
     package var id: String
-    package var title: String
+    package var english: Wording
+    package var chinese: Wording
     package var kind: Kind
     package var region: String
     package var trigger: Trigger
@@ -70,17 +91,30 @@ package struct Rule: Sendable, Identifiable {
     /// An event attribute that may state the period instead (a rectification notice's own period).
     package var periodAttribute: String?
     package var roll: Roll?
-    package var addressee: String?
     /// A trigger before this day starts the clock on this day.
     package var effective: CivilDate?
-    package var citation: String
     package var notes: String?
     package var reminders: ReminderPolicy
     /// Recurring obligations open the next one this period after the current one's due day.
     package var recurrence: Period?
     package var pack: String
-    /// What a classification brings with it (the duties that apply while it holds), shown with it.
-    package var duties: [String] = []
+
+    /// The rule's wording in `language`: what a message, feed or page in that language shows.
+    package func wording(_ language: Language) -> Wording {
+        switch language {
+        case .en: english
+        case .zhCN: chinese
+        }
+    }
+
+    /// The English title, as obligations store it and audit notes name the rule.
+    package var title: String { english.title }
+    /// The English addressee; `wording(_:)` gives the Chinese.
+    package var addressee: String? { english.addressee }
+    /// The English citation; `wording(_:)` gives the Chinese.
+    package var citation: String { english.citation }
+    /// The English duties; `wording(_:)` gives the Chinese.
+    package var duties: [String] { english.duties }
 
     /// What decides the obligations this rule derives from facts (trigger, period, roll, effective
     /// date): two rules with the same key derive the same due dates, so a reload re-derives only rules

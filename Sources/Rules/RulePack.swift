@@ -107,15 +107,21 @@ package struct RulePack: Sendable {
                 guard let v = Roll(rawValue: rollText) else { throw r.error("roll", "use forward, backward or none") }
                 roll = v
             }
+            let title = try r.wording("title"), citation = try r.wording("citation")
+            let addressee = r.has("addressee") ? try r.wording("addressee") : nil
+            let duties = try r.wordings("duties")
+            func wording(_ language: Language) -> Rule.Wording {
+                Rule.Wording(
+                    title: title[language]!, addressee: addressee?[language], duties: duties.map { $0[language]! },
+                    citation: citation[language]!)
+            }
             let reminders = try r.optionalObject("reminders").map { o throws(ConfigError) in try parseReminders(o) } ?? defaultReminders
             rules.append(
                 Rule(
-                    id: id, title: try r.string("title"), kind: kind, region: region, trigger: trigger, period: period,
-                    periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
-                    addressee: try r.optionalString("addressee"), effective: try r.optionalDate("effective"),
-                    citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
-                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name,
-                    duties: try r.strings("duties", required: false)))
+                    id: id, english: wording(.en), chinese: wording(.zhCN), kind: kind, region: region, trigger: trigger,
+                    period: period, periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
+                    effective: try r.optionalDate("effective"), notes: try r.optionalString("notes"), reminders: reminders,
+                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
         }
         return RulePack(
             name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,

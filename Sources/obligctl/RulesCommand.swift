@@ -37,33 +37,62 @@ struct RulesCommand: ParsableCommand {
                 Self.fail(UsageFailure("no rule '\(id)'; see obligctl rules list for the ids"))
             }
             if json { return try printJSON(RuleJSON(r)) }
+            let zh = r.wording(.zhCN)
             var lines = [
                 "id:         \(r.id)",
                 "title:      \(r.title)",
+                "            \(zh.title)",
                 "kind:       \(r.kind.rawValue)",
                 "pack:       \(r.pack) (region \(r.region))",
                 "trigger:    \(r.trigger.description)"
             ]
+            if case let .metric(_, conditions, _) = r.trigger {
+                for c in conditions { lines.append("            \(c): \(c.basis)") }
+            }
             if let p = r.period { lines.append("period:     \(p) (\(p.humanDescription) the trigger)") }
             if let a = r.periodAttribute { lines.append("            or the period stated in the event's '\(a)'") }
             if let roll = r.roll { lines.append("roll:       \(roll.rawValue)") }
             if let e = r.effective { lines.append("effective:  \(e) (an earlier trigger starts the clock on this day)") }
-            if let a = r.addressee { lines.append("addressee:  \(a)") }
+            if let a = r.addressee { lines.append("addressee:  \(a) / \(zh.addressee ?? "")") }
             if let rec = r.recurrence { lines.append("recurs:     \(rec) after each due day") }
             lines.append("reminders:  \(r.reminders.description)")
             for (i, d) in r.duties.enumerated() { lines.append((i == 0 ? "brings:     " : "            ") + d) }
+            for d in zh.duties { lines.append("            " + d) }
             lines.append("citation:   \(r.citation)")
+            lines.append("            \(zh.citation)")
             if let n = r.notes { lines.append("notes:      \(n)") }
             writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
 }
 
-/// A rule as `rules show --json` prints it: the fields of the rule pack, periods in their grammar.
+/// A rule as `rules show --json` prints it: the fields of the rule pack, periods in their grammar;
+/// `title`, `addressee`, `duties` and `citation` in English, and all four in Chinese under `zh-CN`.
 struct RuleJSON: Encodable {
     var id, title, kind, pack, region, trigger, reminders, citation: String
     var period, periodAttribute, roll, effective, addressee, recurrence, notes: String?
     var duties: [String]
+    var chinese: Wording
+    /// Each threshold condition and the words of the instrument it comes from.
+    var conditions: [Condition]
+
+    struct Wording: Encodable {
+        var title, citation: String
+        var addressee: String?
+        var duties: [String]
+    }
+
+    struct Condition: Encodable {
+        var op: String
+        var value: Int64
+        var basis: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, kind, pack, region, trigger, reminders, citation, period, periodAttribute, roll, effective, addressee
+        case recurrence, notes, duties, conditions
+        case chinese = "zh-CN"
+    }
 
     init(_ r: Rule) {
         id = r.id
@@ -82,6 +111,13 @@ struct RuleJSON: Encodable {
         recurrence = r.recurrence?.description
         notes = r.notes
         duties = r.duties
+        let zh = r.wording(.zhCN)
+        chinese = Wording(title: zh.title, citation: zh.citation, addressee: zh.addressee, duties: zh.duties)
+        if case let .metric(_, cs, _) = r.trigger {
+            conditions = cs.map { Condition(op: $0.op.rawValue, value: $0.value, basis: $0.basis) }
+        } else {
+            conditions = []
+        }
     }
 }
 

@@ -55,9 +55,10 @@ import Testing
             if rules[i]["id"] as? String == "cn.facial-recognition.filing" { rules[i]["period"] = "+20wd" }
         }
         rules.append([
-            "id": "cn.test.important-data-notice", "title": "Acknowledge the important-data notice", "kind": "deadline",
-            "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": "internal",
-            "citation": "test rule"
+            "id": "cn.test.important-data-notice",
+            "title": ["en": "Acknowledge the important-data notice", "zh-CN": "确认重要数据通知"], "kind": "deadline",
+            "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": ["en": "internal", "zh-CN": "内部"],
+            "citation": ["en": "test rule", "zh-CN": "测试规则"]
         ])
         pack["rules"] = rules
         try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
