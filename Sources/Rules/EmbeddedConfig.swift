@@ -455,6 +455,9 @@ enum EmbeddedConfig {
     "telecom_pi_individuals": "Individuals whose PI a telecom operator holds",
     "cross_border_sensitive_pi_individuals_ytd": "Individuals whose sensitive PI was exported since 1 January (cumulative)"
   },
+  "scales": {
+    "severity": { "description": "Level of a data-security incident (Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial), 2025-05-30): 一般 < 较大 < 重大 < 特别重大", "levels": [["general", "一般"], ["relatively-significant", "较大"], ["significant", "重大"], ["particularly-significant", "特别重大"]] }
+  },
   "events": {
     "facial_recognition_filing_change": { "description": "Material change of the filed facial recognition information" },
     "facial_recognition_terminated": { "description": "Use of facial recognition terminated" },
@@ -463,7 +466,7 @@ enum EmbeddedConfig {
     "pi_export_certificate_issued": { "description": "PI export certification certificate issued", "attributes": { "expires": "date" } },
     "rectification_notice_shanghai": { "description": "Rectification notice from the Shanghai communications administration", "attributes": { "period": "period" } },
     "rectification_notice_liaoning": { "description": "Rectification notice (Liaoning)", "attributes": { "period": "period" } },
-    "telecom_security_incident": { "description": "Telecom network-security incident detected (Zhejiang)" },
+    "telecom_security_incident": { "description": "Telecom data-security incident detected (Zhejiang)", "attributes": { "severity": "scale:severity" } },
     "network_log_written": { "description": "Network logs written (retention starts)" },
     "mlps_system_registered": { "description": "Network system registered for MLPS classification" }
   },
@@ -586,7 +589,7 @@ enum EmbeddedConfig {
       "id": "cn.zhejiang.incident-phone",
       "title": { "en": "Report the telecom data-security incident by phone", "zh-CN": "电话报告电信领域数据安全事件" },
       "kind": "deadline",
-      "trigger": { "event": "telecom_security_incident" },
+      "trigger": { "event": "telecom_security_incident", "when": [{ "attribute": "severity", "atLeast": "relatively-significant", "basis": "较大及以上: an incident of level 较大 (relatively significant) or more severe; 以上 includes 较大 itself (Civil Code art. 1259). A general (一般) incident is not reported within these times" }] },
       "period": "+10min",
       "addressee": { "en": "Zhejiang Communications Administration", "zh-CN": "浙江省通信管理局" },
       "citation": { "en": "Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial) (浙江省电信领域数据安全事件应急预案（试行）), 2025-05-30: incidents of level 较大 (relatively significant) or above, by phone within 10 minutes", "zh-CN": "《浙江省电信领域数据安全事件应急预案（试行）》（2025年5月30日）：较大及以上数据安全事件，10分钟内电话报告" },
@@ -596,7 +599,7 @@ enum EmbeddedConfig {
       "id": "cn.zhejiang.incident-written",
       "title": { "en": "Report the telecom data-security incident in writing", "zh-CN": "书面报告电信领域数据安全事件" },
       "kind": "deadline",
-      "trigger": { "event": "telecom_security_incident" },
+      "trigger": { "event": "telecom_security_incident", "when": [{ "attribute": "severity", "atLeast": "relatively-significant", "basis": "较大及以上: an incident of level 较大 (relatively significant) or more severe; 以上 includes 较大 itself (Civil Code art. 1259). A general (一般) incident is not reported within these times" }] },
       "period": "+30min",
       "addressee": { "en": "Zhejiang Communications Administration", "zh-CN": "浙江省通信管理局" },
       "citation": { "en": "Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial) (浙江省电信领域数据安全事件应急预案（试行）), 2025-05-30: incidents of level 较大 (relatively significant) or above, in writing within 30 minutes", "zh-CN": "《浙江省电信领域数据安全事件应急预案（试行）》（2025年5月30日）：较大及以上数据安全事件，30分钟内书面报告" },

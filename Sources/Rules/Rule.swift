@@ -45,6 +45,27 @@ package struct Rule: Sendable, Identifiable {
         package var description: String { "\(op.rawValue) \(value)" }
     }
 
+    /// A condition on an attribute of the triggering event, on an ordered scale of the pack (the
+    /// Zhejiang reports are for incidents of severity 较大 or above). An event that does not state the
+    /// attribute still opens the obligation, flagged "condition not stated": a duty is never skipped
+    /// because a field was left out.
+    package struct EventCondition: Sendable, Hashable, CustomStringConvertible {
+        package var attribute: String
+        package var scale: Scale
+        package var atLeast: Scale.Level
+        /// Why: the words of the instrument (较大及以上).
+        package var basis: String
+
+        package init(attribute: String, scale: Scale, atLeast: Scale.Level, basis: String) {
+            self.attribute = attribute
+            self.scale = scale
+            self.atLeast = atLeast
+            self.basis = basis
+        }
+
+        package var description: String { "\(attribute) at least \(atLeast)" }
+    }
+
     package enum Trigger: Sendable {
         /// A metric of the entity meets all `conditions`; the clock starts the day it first does.
         case metric(name: String, conditions: [Condition], reopenOnRecross: Bool)
@@ -88,6 +109,8 @@ package struct Rule: Sendable, Identifiable {
     package var region: String
     package var trigger: Trigger
     package var period: Period?
+    /// Conditions on the triggering event's attributes (pack key `trigger.when`); all must hold.
+    package var eventConditions: [EventCondition] = []
     /// An event attribute that may state the period instead (a rectification notice's own period).
     package var periodAttribute: String?
     package var roll: Roll?
@@ -123,8 +146,16 @@ package struct Rule: Sendable, Identifiable {
         [
             kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
             roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"
-        ].joined(separator: "|")
+        ].joined(separator: "|") + eventConditionsKey
     }
+
+    /// The event conditions as the derivation key reads them; empty without any, so a rule without
+    /// conditions keeps the key it had before they existed.
+    private var eventConditionsKey: String {
+        eventConditions.isEmpty ? "" : "|when " + eventConditionsText
+    }
+
+    private var eventConditionsText: String { eventConditions.map(\.description).joined(separator: " and ") }
 
     private var reopensOnRecross: Bool {
         if case let .metric(_, _, r) = trigger { return r }
@@ -141,6 +172,9 @@ package struct Rule: Sendable, Identifiable {
         note("roll", old.roll?.rawValue, roll?.rawValue)
         note("effective", old.effective?.description, effective?.description)
         note("recurrence", old.recurrence?.description, recurrence?.description)
+        note(
+            "event conditions", old.eventConditions.isEmpty ? nil : old.eventConditionsText,
+            eventConditions.isEmpty ? nil : eventConditionsText)
         if old.kind != kind { parts.append("kind \(old.kind.rawValue) -> \(kind.rawValue)") }
         if old.region != region { parts.append("region \(old.region) -> \(region)") }
         note("reopen on re-crossing", "\(old.reopensOnRecross)", "\(reopensOnRecross)")

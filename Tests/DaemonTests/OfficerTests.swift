@@ -263,6 +263,13 @@ import Testing
             "\(all)")
 
         #expect(try obligctl(["event", "add", "acme", "network_log_written", "--at", "2026-05-31"], socket: socket).status == 0)
+        // An incident without a severity: both Zhejiang reports open, each flagged (issue 31).
+        let incident = try obligctl(["event", "add", "acme", "telecom_security_incident"], socket: socket)
+        #expect(incident.stdout.components(separatedBy: "condition not stated").count == 3, "\(incident)")
+        let general = try obligctl(["event", "add", "acme", "telecom_security_incident", "--attr", "severity=一般"], socket: socket)
+        #expect(general.status == 0 && !general.stdout.contains("opened obligation"), "\(general)")
+        let bad = try obligctl(["event", "add", "acme", "telecom_security_incident", "--attr", "severity=medium"], socket: socket)
+        #expect(bad.status != 0 && bad.stderr.contains("severity") && bad.stderr.contains("较大"), "\(bad)")
         let show = try obligctl(["entity", "show", "acme"], socket: socket)
         #expect(show.stdout.contains("classifications:") && show.stdout.contains("PI export certification route applies"), "\(show)")
         #expect(show.stdout.contains("keep until:") && show.stdout.contains("2026-11-30"), "\(show)")

@@ -59,9 +59,19 @@ import Testing
                 "entity": "acme", "kind": "rectification_notice_shanghai", "at": "2025-01-27",
                 "attributes": ["period": "+10wd"]
             ])
-        // Incident at an instant: +10min and +30min, no rolling.
-        _ = try await d.request(
+        // Incident at an instant: +10min and +30min, no rolling. It states no severity, so both reports
+        // open (the duty may apply) and are flagged "condition not stated" (issue 31).
+        let (_, incident) = try await d.request(
             "POST", "/v1/events", json: ["entity": "acme", "kind": "telecom_security_incident", "at": "2025-10-01T23:55:00+08:00"])
+        #expect(((incident as? [String: Any])?["unstated"] as? [[String: Any]])?.count == 2, "\(incident ?? "")")
+        // A general (一般) incident opens neither.
+        let (_, general) = try await d.request(
+            "POST", "/v1/events",
+            json: [
+                "entity": "acme", "kind": "telecom_security_incident", "at": "2025-10-01T23:56:00+08:00",
+                "attributes": ["severity": "一般"]
+            ])
+        #expect(((general as? [String: Any])?["opened"] as? [[String: Any]])?.isEmpty == true, "\(general ?? "")")
 
         list = try await obligations(d, entity: "acme")
         #expect(due(list, rule: "cn.facial-recognition.filing") == ["2025-07-14"])

@@ -181,12 +181,12 @@ extension Recorder {
                     field: "attributes.\(k)", problem: "event \(kind) has no attribute '\(k)'",
                     fix: spec.attributes.isEmpty ? "give no attributes" : "use: \(spec.attributes.keys.sorted().joined(separator: ", "))")
             }
-            if let error = Self.check(v, as: type) {
+            if let error = type.check(v) {
                 throw StoreError.invalid(field: "attributes.\(k)", problem: "'\(v)' " + error.problem, fix: "expected " + error.accepted)
             }
-            if type == "date", let day = try? CivilDate(parsing: v) { try Limits.check(day, field: "attributes.\(k)") }
+            if type == .date, let day = try? CivilDate(parsing: v) { try Limits.check(day, field: "attributes.\(k)") }
             // A period an event states (a rectification notice's own deadline) counts forward from it.
-            if type == "period", let p = try? Period(parsing: v), p.amount < 0 {
+            if type == .period, let p = try? Period(parsing: v), p.amount < 0 {
                 throw StoreError.invalid(
                     field: "attributes.\(k)", problem: "'\(v)' counts back, but this period runs forward from the event",
                     fix: "give it as the notice states it, e.g. +10wd")
@@ -230,13 +230,22 @@ extension Recorder {
     }
 
     /// Opens or moves the obligation `rule` derives from a recorded event. False when the event
-    /// lacks what the rule needs (a date attribute, or an instant for an hour period).
+    /// lacks what the rule needs (a date attribute, or an instant for an hour period) or states an
+    /// attribute that does not meet the rule's condition (a general incident). An event that does not
+    /// state a conditioned attribute derives it all the same, audited as
+    /// `obligation.condition-unstated` and listed in `outcome.unstated`.
     @discardableResult
     func derive(
         from ev: EventRecord, attributes: [String: String], rule: Rule, entity e: Entity, zone: Zone, reason: String,
         outcome: inout Outcome
     ) throws -> Bool {
         guard case let .event(_, attr) = rule.trigger, var period = rule.period else { return false }
+        var unstated: [String] = []
+        switch Evaluation.check(rule.eventConditions, attributes: attributes) {
+        case .met: break
+        case .notMet: return false
+        case let .notStated(names): unstated = names
+        }
         if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
         let atInstant = Instant(secondsSinceEpoch: ev.at)
         var start: Start
@@ -253,17 +262,22 @@ extension Recorder {
         try upsert(
             entity: e, rule: rule, title: rule.title, triggerKey: .event(ev.id!), start: start, period: period,
             roll: rule.roll, reason: reason, outcome: &outcome)
-        return true
-    }
-
-    static func check(_ value: String, as type: String) -> InputError? {
-        do throws(InputError) {
-            if type == "date" { _ = try CivilDate(parsing: value) }
-            if type == "period" { _ = try Period(parsing: value) }
-            return nil
-        } catch {
-            return error
+        if !unstated.isEmpty,
+            let o = try sql.one(
+                Obligation.self, "SELECT * FROM obligation WHERE entityId = ? AND ruleId = ? AND triggerKey = ?",
+                [e.id, rule.id, TriggerKey.event(ev.id!)]),
+            o.status == .open
+        {
+            let conditions = rule.eventConditions.filter { unstated.contains($0.attribute) }
+            let why =
+                "condition not stated: event \(ev.kind) #\(ev.id!) gives no "
+                + conditions.map { "\($0.attribute) (the rule applies at \($0.attribute) \($0.atLeast) or above: \($0.basis))" }
+                .joined(separator: ", no ")
+                + "; it is open in case it applies: record the event again with the attribute (retract this one), or waive it if it does not apply"
+            try audit("obligation.condition-unstated", subject: "obligation:\(o.id!)", before: nil, after: nil, note: why)
+            outcome.unstated.append(o)
         }
+        return true
     }
 
     package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
