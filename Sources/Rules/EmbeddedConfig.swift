@@ -463,12 +463,15 @@ enum EmbeddedConfig {
     "facial_recognition_terminated": { "description": "Use of facial recognition terminated" },
     "pipo_report_change": { "description": "Material change of the reported PI protection officer information" },
     "important_data_notified": { "description": "Notified (or identified) that the entity's data is important data" },
+    "important_data_processor_identified": { "description": "The entity processes important data (NDSMR art. 33 applies from this day; record it beside important_data_notified)" },
     "pi_export_certificate_issued": { "description": "PI export certification certificate issued", "attributes": { "expires": "date" } },
     "rectification_notice_shanghai": { "description": "Rectification notice from the Shanghai communications administration", "attributes": { "period": "period" } },
     "rectification_notice_liaoning": { "description": "Rectification notice (Liaoning)", "attributes": { "period": "period" } },
     "telecom_security_incident": { "description": "Telecom data-security incident detected (Zhejiang)", "attributes": { "severity": "scale:severity" } },
     "network_log_written": { "description": "Network logs written (retention starts)" },
-    "mlps_system_registered": { "description": "Network system registered for MLPS classification" }
+    "mlps_system_registered": { "description": "Network system registered for MLPS classification" },
+    "rectification_notice": { "description": "Rectification notice from any regulator (MIIT, MPS, CVERC, a city CAC, ...): its issuer and the time limit it states", "attributes": { "issuer": "string", "period": "period" } },
+    "regulator_interview": { "description": "Summoned to an interview (约谈) by a regulator or certification body over risks or incidents; recorded as a fact, no deadline of its own", "attributes": { "issuer": "string" } }
   },
   "rules": [
     {
@@ -533,6 +536,18 @@ enum EmbeddedConfig {
       "citation": { "en": "PRC data security rules on important data, as the obligd legal reference (section 3) gives them: +2 months, the period cannot be extended; the instrument and article are not named there and are still to be confirmed", "zh-CN": "重要数据相关数据安全规定（依obligd法律参考资料第3节：2个月，不得延长）；具体文件及条款尚待核实" }
     },
     {
+      "id": "cn.important-data.annual-risk-assessment",
+      "title": { "en": "Report the annual risk assessment of important-data processing", "zh-CN": "报送重要数据处理活动年度风险评估报告" },
+      "kind": "deadline",
+      "trigger": { "event": "important_data_processor_identified" },
+      "period": "+1y",
+      "recurrence": "+1y",
+      "addressee": { "en": "provincial-level or higher competent authority", "zh-CN": "省级以上有关主管部门" },
+      "effective": "2025-01-01",
+      "citation": { "en": "Network Data Security Management Regulations (网络数据安全管理条例), State Council Decree No. 790 of 2024-09-24, effective 2025-01-01, art. 33: 重要数据的处理者应当每年度对其网络数据处理活动开展风险评估，并向省级以上有关主管部门报送风险评估报告", "zh-CN": "《网络数据安全管理条例》（国务院令第790号，2024年9月24日公布，自2025年1月1日起施行）第三十三条：重要数据的处理者应当每年度对其网络数据处理活动开展风险评估，并向省级以上有关主管部门报送风险评估报告" },
+      "notes": "每年度 (each year): obligd opens the first a year after the entity was identified as a processor of important data (not before 2025-01-01, when NDSMR took effect) and the next a year after each due day. It is keyed on its own event kind, important_data_processor_identified, not on important_data_notified: record both."
+    },
+    {
       "id": "cn.pi-export.certificate-renewal",
       "title": { "en": "Apply to renew the PI export certificate", "zh-CN": "申请个人信息出境认证证书续期" },
       "kind": "deadline",
@@ -583,6 +598,17 @@ enum EmbeddedConfig {
       "periodAttribute": "period",
       "addressee": { "en": "issuing authority", "zh-CN": "发出整改通知的机关" },
       "citation": { "en": "Rectification notice (Liaoning) (辽宁整改通知): the time limit it states", "zh-CN": "辽宁整改通知载明的期限" },
+      "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
+    },
+    {
+      "id": "cn.rectification.notice",
+      "title": { "en": "Complete the rectification a regulator's notice orders, within the time limit it states", "zh-CN": "在整改通知载明的期限内完成整改" },
+      "kind": "deadline",
+      "trigger": { "event": "rectification_notice" },
+      "periodAttribute": "period",
+      "addressee": { "en": "the issuing authority (the notice's issuer)", "zh-CN": "发出整改通知的机关" },
+      "citation": { "en": "The rectification notice of the issuing authority (整改通知 / 责令改正通知; MIIT, MPS, CVERC or a CAC, as recorded in 'issuer'): the time limit it states, counted by Civil Code arts. 200-204 (民法典第二百条至第二百零四条)", "zh-CN": "发出机关的整改通知（责令改正通知，发出机关见 issuer）载明的期限，按《中华人民共和国民法典》第二百条至第二百零四条计算" },
+      "notes": "The notice's own period is required (attribute period, e.g. +15d or +10wd); a day period ending on a rest day rolls to the next working day. The Shanghai and Liaoning kinds remain for notices recorded under them.",
       "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
     },
     {

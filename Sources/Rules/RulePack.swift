@@ -95,6 +95,7 @@ package struct RulePack: Sendable {
             let t = try r.object("trigger")
             try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute", "when"])
             var eventConditions: [Rule.EventCondition] = []
+            var triggerEvent: EventKind?
             let trigger: Rule.Trigger
             if t.has("metric") {
                 let metric = try t.string("metric")
@@ -120,6 +121,7 @@ package struct RulePack: Sendable {
             } else if t.has("event") {
                 let kind = try t.string("event")
                 guard let ev = events[kind] else { throw t.error("event", "unknown event kind '\(kind)'; declare it under 'events'") }
+                triggerEvent = ev
                 let attr = try t.optionalString("startAttribute")
                 if let attr, ev.attributes[attr] != .date {
                     throw t.error("startAttribute", "event \(kind) has no date attribute '\(attr)'")
@@ -140,7 +142,15 @@ package struct RulePack: Sendable {
                 throw t.error(nil, "needs either 'metric' (with 'conditions') or 'event'")
             }
             let period = r.has("period") ? try r.period("period") : nil
-            if kind == .deadline, period == nil { throw r.error("period", "a deadline rule needs a period, e.g. +30wd") }
+            let periodAttribute = try r.optionalString("periodAttribute")
+            if let periodAttribute, triggerEvent?.attributes[periodAttribute] != .period {
+                throw r.error("periodAttribute", "the trigger event has no period attribute '\(periodAttribute)'")
+            }
+            // A rule without a period of its own takes the one each event states (a rectification
+            // notice's time limit): the event must then state it.
+            if kind == .deadline, period == nil, periodAttribute == nil {
+                throw r.error("period", "a deadline rule needs a period, e.g. +30wd, or a periodAttribute of its event")
+            }
             var roll: Roll?
             if let rollText = try r.optionalString("roll") {
                 guard let v = Roll(rawValue: rollText) else { throw r.error("roll", "use forward, backward or none") }
@@ -158,7 +168,7 @@ package struct RulePack: Sendable {
             rules.append(
                 Rule(
                     id: id, english: wording(.en), chinese: wording(.zhCN), kind: kind, region: region, trigger: trigger,
-                    period: period, periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
+                    period: period, periodAttribute: periodAttribute, roll: roll,
                     effective: try r.optionalDate("effective"), notes: try r.optionalString("notes"), reminders: reminders,
                     recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
             rules[rules.count - 1].eventConditions = eventConditions

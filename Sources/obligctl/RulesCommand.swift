@@ -18,7 +18,7 @@ struct RulesCommand: ParsableCommand {
             do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
             if json { return try printJSON(config.rules.map(RuleJSON.init)) }
             let rows = config.rules.map { r in
-                [r.id, r.kind.rawValue, r.period?.description ?? "-", r.trigger.description]
+                [r.id, r.kind.rawValue, r.period?.description ?? r.periodAttribute.map { "(\($0))" } ?? "-", RuleJSON.trigger(r)]
             }
             writeOut(Table(header: ["ID", "KIND", "PERIOD", "TRIGGER"], rows: rows).render())
         }
@@ -44,13 +44,16 @@ struct RulesCommand: ParsableCommand {
                 "            \(zh.title)",
                 "kind:       \(r.kind.rawValue)",
                 "pack:       \(r.pack) (region \(r.region))",
-                "trigger:    \(r.trigger.description)"
+                "trigger:    \(RuleJSON.trigger(r))"
             ]
+            for c in r.eventConditions { lines.append("            \(c): \(c.basis)") }
             if case let .metric(_, conditions, _) = r.trigger {
                 for c in conditions { lines.append("            \(c): \(c.basis)") }
             }
             if let p = r.period { lines.append("period:     \(p) (\(p.humanDescription) the trigger)") }
-            if let a = r.periodAttribute { lines.append("            or the period stated in the event's '\(a)'") }
+            if let a = r.periodAttribute {
+                lines.append((r.period == nil ? "period:     " : "            or ") + "the period stated in the event's '\(a)'")
+            }
             if let roll = r.roll { lines.append("roll:       \(roll.rawValue)") }
             if let e = r.effective { lines.append("effective:  \(e) (an earlier trigger starts the clock on this day)") }
             if let a = r.addressee { lines.append("addressee:  \(a) / \(zh.addressee ?? "")") }
@@ -76,15 +79,22 @@ struct RuleJSON: Encodable {
     /// Each threshold condition and the words of the instrument it comes from.
     var conditions: [Condition]
 
+    /// The trigger with the conditions on its event's attributes, as `rules list` and `show` print it.
+    static func trigger(_ r: Rule) -> String {
+        r.trigger.description
+            + (r.eventConditions.isEmpty ? "" : " when " + r.eventConditions.map(\.description).joined(separator: " and "))
+    }
+
     struct Wording: Encodable {
         var title, citation: String
         var addressee: String?
         var duties: [String]
     }
 
+    /// A threshold (`>=`, 1000000) or an event condition (`severity >=`, relatively-significant).
     struct Condition: Encodable {
         var op: String
-        var value: Int64
+        var value: String
         var basis: String
     }
 
@@ -100,7 +110,7 @@ struct RuleJSON: Encodable {
         kind = r.kind.rawValue
         pack = r.pack
         region = r.region
-        trigger = r.trigger.description
+        trigger = Self.trigger(r)
         reminders = r.reminders.description
         citation = r.citation
         period = r.period?.description
@@ -114,9 +124,9 @@ struct RuleJSON: Encodable {
         let zh = r.wording(.zhCN)
         chinese = Wording(title: zh.title, citation: zh.citation, addressee: zh.addressee, duties: zh.duties)
         if case let .metric(_, cs, _) = r.trigger {
-            conditions = cs.map { Condition(op: $0.op.rawValue, value: $0.value, basis: $0.basis) }
+            conditions = cs.map { Condition(op: $0.op.rawValue, value: "\($0.value)", basis: $0.basis) }
         } else {
-            conditions = []
+            conditions = r.eventConditions.map { Condition(op: "\($0.attribute) >=", value: $0.atLeast.description, basis: $0.basis) }
         }
     }
 }

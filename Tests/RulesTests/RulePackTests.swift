@@ -17,16 +17,17 @@ struct RulePackTests {
         #expect(
             ids == [
                 "cn.facial-recognition.filing", "cn.facial-recognition.change", "cn.facial-recognition.termination",
-                "cn.pipo.report", "cn.pipo.change", "cn.important-data.assessment", "cn.pi-export.certificate-renewal",
+                "cn.pipo.report", "cn.pipo.change", "cn.important-data.assessment", "cn.important-data.annual-risk-assessment",
+                "cn.pi-export.certificate-renewal",
                 "cn.pi-export.certification-scope", "cn.pi-export.certification-scope-sensitive",
-                "cn.shanghai.rectification-report", "cn.liaoning.rectification",
+                "cn.shanghai.rectification-report", "cn.liaoning.rectification", "cn.rectification.notice",
                 "cn.zhejiang.incident-phone", "cn.zhejiang.incident-written", "cn.network-log.retention",
                 "cn.platform.large-registered", "cn.platform.large-active", "cn.mlps.annual-assessment", "cn.telecom.focus"
             ])
         for r in config.rules {
             #expect(!r.citation.isEmpty, "\(r.id)")
             #expect(r.region == "cn")
-            if r.kind == .deadline { #expect(r.period != nil, "\(r.id)") }
+            if r.kind == .deadline { #expect(r.period != nil || r.periodAttribute != nil, "\(r.id)") }
             if case let .metric(name, conditions, _) = r.trigger {
                 #expect(config.packs[0].metrics[name] != nil, "\(r.id)")
                 #expect(!conditions.isEmpty)
@@ -130,6 +131,10 @@ struct RulePackTests {
         Bad(
             name: "deadline without a period", from: #""period": "+5wd","#, to: "",
             path: "rules[0].period", fragment: "a deadline rule needs a period"),
+        Bad(
+            name: "period attribute that is not a period of the trigger event", from: #""period": "+5wd","#,
+            to: #""period": "+5wd", "periodAttribute": "expires","#,
+            path: "rules[0].periodAttribute", fragment: "the trigger event has no period attribute 'expires'"),
         Bad(
             name: "bad period", from: #""period": "+5wd""#, to: #""period": "+5xd""#,
             path: "rules[0].period", fragment: "'+5xd' has an unknown unit 'xd'"),

@@ -205,9 +205,15 @@ extension Recorder {
                     field: "attributes.\(attr)", problem: "event \(kind) needs '\(attr)' for rule \(rule.id)",
                     fix: "give it as a date, e.g. \(attr)=2028-08-31")
             }
-            if rule.period?.seconds != nil, isDay {
+            if rule.period == nil, let pa = rule.periodAttribute, attributes[pa] == nil {
                 throw StoreError.invalid(
-                    field: "at", problem: "rule \(rule.id) counts \(rule.period!) from the instant of the event, but only a day was given",
+                    field: "attributes.\(pa)", problem: "event \(kind) needs '\(pa)' for rule \(rule.id): the time limit it states",
+                    fix: "give it as the notice states it, e.g. \(pa)=+15d or \(pa)=+10wd")
+            }
+            let stated = rule.periodAttribute.flatMap { attributes[$0] }.flatMap { try? Period(parsing: $0) }
+            if let period = stated ?? rule.period, period.seconds != nil, isDay {
+                throw StoreError.invalid(
+                    field: "at", problem: "rule \(rule.id) counts \(period) from the instant of the event, but only a day was given",
                     fix: "give the instant, e.g. 2025-03-03T14:05:00+08:00, or omit it to use now")
             }
         }
@@ -239,14 +245,15 @@ extension Recorder {
         from ev: EventRecord, attributes: [String: String], rule: Rule, entity e: Entity, zone: Zone, reason: String,
         outcome: inout Outcome
     ) throws -> Bool {
-        guard case let .event(_, attr) = rule.trigger, var period = rule.period else { return false }
+        guard case let .event(_, attr) = rule.trigger else { return false }
+        let stated = try rule.periodAttribute.flatMap { attributes[$0] }.map { try Period(parsing: $0) }
+        guard let period = stated ?? rule.period else { return false }
         var unstated: [String] = []
         switch Evaluation.check(rule.eventConditions, attributes: attributes) {
         case .met: break
         case .notMet: return false
         case let .notStated(names): unstated = names
         }
-        if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
         let atInstant = Instant(secondsSinceEpoch: ev.at)
         var start: Start
         if let attr {
