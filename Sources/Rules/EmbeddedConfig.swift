@@ -456,7 +456,8 @@ enum EmbeddedConfig {
     "cross_border_sensitive_pi_individuals_ytd": "Individuals whose sensitive PI was exported since 1 January (cumulative)"
   },
   "scales": {
-    "severity": { "description": "Level of a data-security incident (Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial), 2025-05-30): 一般 < 较大 < 重大 < 特别重大", "levels": [["general", "一般"], ["relatively-significant", "较大"], ["significant", "重大"], ["particularly-significant", "特别重大"]] }
+    "severity": { "description": "Level of a data-security incident (Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial), 2025-05-30): 一般 < 较大 < 重大 < 特别重大", "levels": [["general", "一般"], ["relatively-significant", "较大"], ["significant", "重大"], ["particularly-significant", "特别重大"]] },
+    "mlps_level": { "description": "MLPS protection level of a network system (网络安全等级保护): 第一级 < 第二级 < 第三级 < 第四级 < 第五级", "levels": [["1", "第一级", "level-1"], ["2", "第二级", "level-2"], ["3", "第三级", "level-3"], ["4", "第四级", "level-4"], ["5", "第五级", "level-5"]] }
   },
   "events": {
     "facial_recognition_filing_change": { "description": "Material change of the filed facial recognition information" },
@@ -469,7 +470,7 @@ enum EmbeddedConfig {
     "rectification_notice_liaoning": { "description": "Rectification notice (Liaoning)", "attributes": { "period": "period" } },
     "telecom_security_incident": { "description": "Telecom data-security incident detected (Zhejiang)", "attributes": { "severity": "scale:severity" } },
     "network_log_written": { "description": "Network logs written (retention starts)" },
-    "mlps_system_registered": { "description": "Network system registered for MLPS classification" },
+    "mlps_system_registered": { "description": "Network system registered (filed) for MLPS, with its protection level", "attributes": { "level": "scale:mlps_level" } },
     "rectification_notice": { "description": "Rectification notice from any regulator (MIIT, MPS, CVERC, a city CAC, ...): its issuer and the time limit it states", "attributes": { "issuer": "string", "period": "period" } },
     "regulator_interview": { "description": "Summoned to an interview (约谈) by a regulator or certification body over risks or incidents; recorded as a fact, no deadline of its own", "attributes": { "issuer": "string" } }
   },
@@ -660,13 +661,24 @@ enum EmbeddedConfig {
     },
     {
       "id": "cn.mlps.annual-assessment",
-      "title": { "en": "Annual MLPS classification assessment", "zh-CN": "年度网络安全等级测评" },
+      "title": { "en": "Annual MLPS classification assessment (level 3 or above)", "zh-CN": "年度网络安全等级测评（第三级以上）" },
       "kind": "deadline",
-      "trigger": { "event": "mlps_system_registered" },
+      "trigger": { "event": "mlps_system_registered", "when": [{ "attribute": "level", "atLeast": "3", "basis": "第三级以上: level 3 itself included (以上, Civil Code art. 1259); systems of levels 1 and 2 have no annual duty here" }] },
       "period": "+1y",
       "recurrence": "+1y",
       "addressee": { "en": "public security organ", "zh-CN": "公安机关" },
       "citation": { "en": "MPS Guiding Opinions on Implementing the Multi-Level Protection Scheme and the CII Security Protection Scheme (公安部关于落实网络安全等级保护制度和关键信息基础设施安全保护制度的指导意见), 公网安〔2020〕1960号: systems of level 3 or above are assessed once a year; the section is still to be confirmed", "zh-CN": "《贯彻落实网络安全等级保护制度和关键信息基础设施安全保护制度的指导意见》（公网安〔2020〕1960号）：第三级以上网络运营者应当每年开展一次网络安全等级测评；具体条款尚待核实" }
+    },
+    {
+      "id": "cn.mlps.annual-plan",
+      "title": { "en": "Submit the annual MLPS protection work plan (level 3 or above)", "zh-CN": "报送年度网络安全等级保护工作计划（第三级以上）" },
+      "kind": "deadline",
+      "trigger": { "event": "mlps_system_registered", "when": [{ "attribute": "level", "atLeast": "3", "basis": "第三级以上: level 3 itself included (以上, Civil Code art. 1259); systems of levels 1 and 2 have no annual duty here" }] },
+      "period": "+1y",
+      "recurrence": "+1y",
+      "addressee": { "en": "public security organ", "zh-CN": "公安机关" },
+      "citation": { "en": "MPS letter of 2025-05-06 on MLPS work, as summarised by the source newsletter (seed 001): systems of level 3 or above submit an annual protection plan; the letter's title, number and item, and the day in the year the plan is due, are still to be confirmed (obligd counts a year from the filing)", "zh-CN": "公安部2025年5月6日关于网络安全等级保护工作的函（据来源简报 seed 001）：第三级以上网络每年报送等级保护工作计划；函件标题、文号、条款及每年报送日期尚待核实（obligd自备案之日起按年计算）" },
+      "notes": "A change of level or a major modification of the system calls for re-filing; obligd has no period for it to cite yet."
     },
     {
       "id": "cn.telecom.focus",

@@ -42,19 +42,27 @@ import Testing
         #expect(rules == ["cn.facial-recognition.filing", "cn.pi-export.certificate-renewal", "cn.shanghai.rectification-report"])
     }
 
-    /// An MLPS assessment registered in January 2024: by November 2026 the 2025 and 2026 assessments
-    /// fell due, so the 2027 one is open; marking the first done opens nothing more and says so.
+    /// An MLPS assessment of a level-3 system registered in January 2024: by November 2026 the 2025
+    /// and 2026 assessments fell due, so the 2027 one is open; marking the first done opens nothing
+    /// more and says so. (The annual plan runs its own chain beside it; only the assessment's is read.)
+    /// The MLPS assessments of a `list --json`.
+    static func assessments(_ list: Any?) -> [[String: Any]] {
+        (list as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "cn.mlps.annual-assessment" }
+    }
+
     @Test func recurringObligationsOpenTheNextWhenTheyFallDue() async throws {
         let d = try DaemonProcess()
         try await d.start()
         defer { d.signal(SIGKILL) }
         let socket = d.socketPath
         #expect(try obligctl(["entity", "add", "gov", "Gov Systems"], socket: socket).status == 0)
-        #expect(try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2024-01-15"], socket: socket).status == 0)
+        #expect(
+            try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2024-01-15", "--attr", "level=3"], socket: socket)
+                .status == 0)
         var dues: [String] = []
         try await eventually("the chain is opened") {
             let r = try obligctl(["list", "--entity", "gov", "--json"], socket: socket)
-            dues = (try json(r.stdout) as? [[String: Any]] ?? []).compactMap { $0["due"] as? String }
+            dues = Self.assessments(try json(r.stdout)).compactMap { $0["due"] as? String }
             return dues.count == 3
         }
         #expect(dues == ["2025-01-15", "2026-01-15", "2027-01-15"])
@@ -66,14 +74,17 @@ import Testing
         _ = try await d.waitForExit()
         try await d.start()
         let all = try obligctl(["list", "--entity", "gov", "--status", "all", "--json"], socket: socket)
-        #expect((try json(all.stdout) as? [[String: Any]])?.count == 3)
+        #expect(Self.assessments(try json(all.stdout)).count == 3)
 
         // Done before the due day opens the next at once, and says so.
         #expect(
-            try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2026-06-01", "--ref", "sys-2"], socket: socket).status
+            try obligctl(
+                ["event", "add", "gov", "mlps_system_registered", "--at", "2026-06-01", "--ref", "sys-2", "--attr", "level=第三级"],
+                socket: socket
+            ).status
                 == 0)
         let open = try obligctl(["list", "--entity", "gov", "--json"], socket: socket)
-        let id = (try json(open.stdout) as? [[String: Any]] ?? []).first { $0["due"] as? String == "2027-06-01" }?["id"] as? Int
+        let id = Self.assessments(try json(open.stdout)).first { $0["due"] as? String == "2027-06-01" }?["id"] as? Int
         let early = try obligctl(["done", "\(try #require(id))", "--json"], socket: socket)
         let opened = (try json(early.stdout) as? [String: Any])?["opened"] as? [[String: Any]]
         #expect(opened?.first?["due"] as? String == "2028-06-01", "\(early)")

@@ -208,13 +208,16 @@ import Testing
         defer { d.signal(SIGKILL) }
         _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
         // 2025-03-03 + 1y = Tue 2026-03-03; done; the follow-up runs 2026-03-03 + 1y = Wed 2027-03-03.
-        let (_, ev) = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "mlps_system_registered", "at": "2025-03-03"])
+        let (_, ev) = try await d.request(
+            "POST", "/v1/events", json: ["entity": "r", "kind": "mlps_system_registered", "at": "2025-03-03", "attributes": ["level": "3"]])
         let first = try #require(((ev as? [String: Any])?["opened"] as? [[String: Any]])?.first)
         #expect(first["due"] as? String == "2026-03-03")
         let (s0, _) = try await d.request("POST", "/v1/obligations/\(first["id"] as! Int)/done", json: ["date": "2026-02-20"])
         #expect(s0 == 200)
         func followUp() async throws -> [String: Any]? {
-            try await obligations(d).first { $0["id"] as? Int != first["id"] as? Int }
+            try await obligations(d).first {
+                $0["id"] as? Int != first["id"] as? Int && $0["rule"] as? String == "cn.mlps.annual-assessment"
+            }
         }
         #expect(try await followUp()?["due"] as? String == "2027-03-03")
 

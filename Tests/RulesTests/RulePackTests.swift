@@ -22,7 +22,8 @@ struct RulePackTests {
                 "cn.pi-export.certification-scope", "cn.pi-export.certification-scope-sensitive",
                 "cn.shanghai.rectification-report", "cn.liaoning.rectification", "cn.rectification.notice",
                 "cn.zhejiang.incident-phone", "cn.zhejiang.incident-written", "cn.network-log.retention",
-                "cn.platform.large-registered", "cn.platform.large-active", "cn.mlps.annual-assessment", "cn.telecom.focus"
+                "cn.platform.large-registered", "cn.platform.large-active", "cn.mlps.annual-assessment", "cn.mlps.annual-plan",
+                "cn.telecom.focus"
             ])
         for r in config.rules {
             #expect(!r.citation.isEmpty, "\(r.id)")

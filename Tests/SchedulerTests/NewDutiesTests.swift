@@ -7,8 +7,8 @@ import TestSupport
 import Testing
 
 /// The duties issue 31 adds: a rectification notice from any regulator with the time limit it states,
-/// the important-data processors' annual risk assessment (NDSMR art. 33) and an interview summons
-/// recorded as a fact.
+/// the MLPS annual plan (level 3 or above, as the annual assessment now is), the important-data
+/// processors' annual risk assessment (NDSMR art. 33) and an interview summons recorded as a fact.
 struct NewDutiesTests {
     let now = try! Instant(parsing: "2026-04-15T02:00:00Z")
     let embedded = Embedded.configuration
@@ -71,6 +71,22 @@ struct NewDutiesTests {
             try r.events(entity: "e", kind: nil, includeRetracted: true, limit: 10)
         }
         #expect(events.isEmpty)
+    }
+
+    /// 第三级以上: a level-3 (or 第四级) system opens the annual assessment and plan, a level-2 one neither,
+    /// and one filed without its level both, flagged "condition not stated".
+    @Test func theMLPSAnnualDutiesAreForLevelThreeOrAbove() async throws {
+        let s = try await store(embedded)
+        let mlps: Set<String> = ["cn.mlps.annual-assessment", "cn.mlps.annual-plan"]
+        let three = try await event(s, embedded, "mlps_system_registered", at: "2025-03-03", ref: "a", ["level": "3"])
+        #expect(Set(three.opened.compactMap(\.ruleId)) == mlps && three.unstated.isEmpty)
+        #expect(three.opened.allSatisfy { $0.due.description == (try? due("2025-03-03", "+1y")) })
+        let four = try await event(s, embedded, "mlps_system_registered", at: "2025-03-03", ref: "b", ["level": "第四级"])
+        #expect(Set(four.opened.compactMap(\.ruleId)) == mlps)
+        let two = try await event(s, embedded, "mlps_system_registered", at: "2025-03-03", ref: "c", ["level": "第二级"])
+        #expect(two.opened.isEmpty)
+        let unknown = try await event(s, embedded, "mlps_system_registered", at: "2025-03-03", ref: "d")
+        #expect(Set(unknown.opened.compactMap(\.ruleId)) == mlps && unknown.unstated.count == 2)
     }
 
     /// NDSMR art. 33 (effective 2025-01-01): each year; an entity identified before 2025 starts on
