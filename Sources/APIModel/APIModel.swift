@@ -212,6 +212,10 @@ package struct FactResult: Codable, Sendable {
     package var moved: [ObligationView]
     /// Obligations the facts no longer give after a correction: left open for a person to close.
     package var flagged: [ObligationView]
+    /// Obligations opened from an event that does not state an attribute their rule's condition
+    /// reads (an incident without `severity`): open in case the duty applies, flagged "condition not
+    /// stated" so that nobody takes the opening for a decision that it does.
+    package var unstated: [ObligationView] = []
     /// True when the same fact was recorded before (`id` is that one): nothing new was written.
     package var duplicate: Bool
     /// The earlier report of the same instant this one superseded.
@@ -220,9 +224,10 @@ package struct FactResult: Codable, Sendable {
     package var classifications: [ClassificationView]
     package init(
         id: Int64, opened: [ObligationView], moved: [ObligationView], flagged: [ObligationView] = [], duplicate: Bool = false,
-        superseded: Int64? = nil, classifications: [ClassificationView] = []
+        superseded: Int64? = nil, classifications: [ClassificationView] = [], unstated: [ObligationView] = []
     ) {
         self.classifications = classifications
+        self.unstated = unstated
         self.id = id
         self.opened = opened
         self.moved = moved

@@ -46,7 +46,8 @@ enum Views {
             id: outcome.factId, opened: try outcome.opened.map { try obligation($0, in: r) },
             moved: try outcome.moved.map { try obligation($0, in: r) }, flagged: try outcome.flagged.map { try obligation($0, in: r) },
             duplicate: outcome.duplicate, superseded: outcome.superseded,
-            classifications: outcome.classifications.map { classification($0, rule: r.config.rule($0.ruleId)) })
+            classifications: outcome.classifications.map { classification($0, rule: r.config.rule($0.ruleId)) },
+            unstated: try outcome.unstated.map { try obligation($0, in: r) })
     }
 
     static func classification(_ c: ClassificationRecord, rule: Rule?) -> ClassificationView {

@@ -440,7 +440,9 @@ enum EmbeddedConfig {
   "description": "PRC data-protection obligations (source: obligd legal reference, section 3). Citations name the instrument; check the article before quoting it to an authority.",
   "defaults": {
     "reminders": {
-      "before": ["-20wd", "-5wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
+      "before": ["-20wd", "-5wd", "-1wd"],
+      "dueDayAt": "09:00",
+      "overdueEvery": "+1wd",
       "why": "Counted in working days of the entity's calendar, as the deadlines are: 20 working days (about four weeks) leave time to plan a filing or an assessment, 5 (a working week) to finish it, and 1 lands on the last working day before the due day. None falls on a weekend or holiday, and an overdue reminder repeats each working day, not on each day of a holiday when nobody can act."
     }
   },
@@ -450,192 +452,242 @@ enum EmbeddedConfig {
     "cross_border_pi_individuals_ytd": "Individuals whose PI was exported since 1 January (cumulative)",
     "registered_users": "Registered users of the platform",
     "monthly_active_users": "Monthly active users of the platform",
-    "telecom_pi_individuals": "Individuals whose PI a telecom operator holds"
+    "telecom_pi_individuals": "Individuals whose PI a telecom operator holds",
+    "cross_border_sensitive_pi_individuals_ytd": "Individuals whose sensitive PI was exported since 1 January (cumulative)"
+  },
+  "scales": {
+    "severity": { "description": "Level of a data-security incident (Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial), 2025-05-30): 一般 < 较大 < 重大 < 特别重大", "levels": [["general", "一般"], ["relatively-significant", "较大"], ["significant", "重大"], ["particularly-significant", "特别重大"]] },
+    "mlps_level": { "description": "MLPS protection level of a network system (网络安全等级保护): 第一级 < 第二级 < 第三级 < 第四级 < 第五级", "levels": [["1", "第一级", "level-1"], ["2", "第二级", "level-2"], ["3", "第三级", "level-3"], ["4", "第四级", "level-4"], ["5", "第五级", "level-5"]] }
   },
   "events": {
     "facial_recognition_filing_change": { "description": "Material change of the filed facial recognition information" },
     "facial_recognition_terminated": { "description": "Use of facial recognition terminated" },
     "pipo_report_change": { "description": "Material change of the reported PI protection officer information" },
     "important_data_notified": { "description": "Notified (or identified) that the entity's data is important data" },
+    "important_data_processor_identified": { "description": "The entity processes important data (NDSMR art. 33 applies from this day; record it beside important_data_notified)" },
     "pi_export_certificate_issued": { "description": "PI export certification certificate issued", "attributes": { "expires": "date" } },
     "rectification_notice_shanghai": { "description": "Rectification notice from the Shanghai communications administration", "attributes": { "period": "period" } },
     "rectification_notice_liaoning": { "description": "Rectification notice (Liaoning)", "attributes": { "period": "period" } },
-    "telecom_security_incident": { "description": "Telecom network-security incident detected (Zhejiang)" },
+    "telecom_security_incident": { "description": "Telecom data-security incident detected (Zhejiang)", "attributes": { "severity": "scale:severity" } },
     "network_log_written": { "description": "Network logs written (retention starts)" },
-    "mlps_system_registered": { "description": "Network system registered for MLPS classification" }
+    "mlps_system_registered": { "description": "Network system registered (filed) for MLPS, with its protection level", "attributes": { "level": "scale:mlps_level" } },
+    "rectification_notice": { "description": "Rectification notice from any regulator (MIIT, MPS, CVERC, a city CAC, ...): its issuer and the time limit it states", "attributes": { "issuer": "string", "period": "period" } },
+    "regulator_interview": { "description": "Summoned to an interview (约谈) by a regulator or certification body over risks or incidents; recorded as a fact, no deadline of its own", "attributes": { "issuer": "string" } }
   },
   "rules": [
     {
       "id": "cn.facial-recognition.filing",
-      "title": "File facial recognition use with the provincial CAC",
+      "title": { "en": "File facial recognition use with the provincial CAC", "zh-CN": "向所在地省级以上网信部门履行人脸识别技术应用备案手续" },
       "kind": "deadline",
-      "trigger": { "metric": "facial_recognition_individuals", "conditions": [{ "op": ">=", "value": 100000 }] },
+      "trigger": { "metric": "facial_recognition_individuals", "conditions": [{ "op": ">=", "value": 100000, "basis": "人脸信息存储数量达到10万人: 达到 (reaches) includes the number; Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes it" }] },
       "period": "+30wd",
-      "addressee": "provincial-level CAC",
+      "addressee": { "en": "provincial-level CAC", "zh-CN": "所在地省级以上网信部门" },
       "effective": "2025-06-01",
-      "citation": "Security Management Measures for the Application of Facial Recognition Technology (人脸识别技术应用安全管理办法), effective 2025-06-01",
+      "citation": { "en": "Security Management Measures for the Application of Facial Recognition Technology (人脸识别技术应用安全管理办法), CAC and MPS Order No. 19 of 2025-03-13, effective 2025-06-01, art. 15: 存储数量达到10万人的，应当在达到之日起30个工作日内备案", "zh-CN": "《人脸识别技术应用安全管理办法》（国家互联网信息办公室、公安部令第19号，2025年3月13日公布，自2025年6月1日起施行）第十五条：人脸信息存储数量达到10万人的，应当在达到之日起30个工作日内备案" },
       "notes": "Threshold reached before 2025-06-01 starts the clock on 2025-06-01, due 2025-07-14."
     },
     {
       "id": "cn.facial-recognition.change",
-      "title": "Update the facial recognition filing after a material change",
+      "title": { "en": "Update the facial recognition filing after a material change", "zh-CN": "人脸识别备案信息发生实质性变更后办理变更手续" },
       "kind": "deadline",
       "trigger": { "event": "facial_recognition_filing_change" },
       "period": "+30wd",
-      "addressee": "provincial-level CAC",
+      "addressee": { "en": "provincial-level CAC", "zh-CN": "所在地省级以上网信部门" },
       "effective": "2025-06-01",
-      "citation": "Security Management Measures for the Application of Facial Recognition Technology (人脸识别技术应用安全管理办法)"
+      "citation": { "en": "Security Management Measures for the Application of Facial Recognition Technology (人脸识别技术应用安全管理办法), CAC and MPS Order No. 19 of 2025-03-13, effective 2025-06-01, art. 15 (change of the filed information)", "zh-CN": "《人脸识别技术应用安全管理办法》（国家互联网信息办公室、公安部令第19号，2025年3月13日公布，自2025年6月1日起施行）第十五条（备案信息发生实质性变更）" }
     },
     {
       "id": "cn.facial-recognition.termination",
-      "title": "Cancel the facial recognition filing after terminating use",
+      "title": { "en": "Cancel the facial recognition filing after terminating use", "zh-CN": "终止应用人脸识别技术后办理注销备案手续" },
       "kind": "deadline",
       "trigger": { "event": "facial_recognition_terminated" },
       "period": "+30wd",
-      "addressee": "provincial-level CAC",
+      "addressee": { "en": "provincial-level CAC", "zh-CN": "所在地省级以上网信部门" },
       "effective": "2025-06-01",
-      "citation": "Security Management Measures for the Application of Facial Recognition Technology (人脸识别技术应用安全管理办法)"
+      "citation": { "en": "Security Management Measures for the Application of Facial Recognition Technology (人脸识别技术应用安全管理办法), CAC and MPS Order No. 19 of 2025-03-13, effective 2025-06-01, art. 15 (termination of use)", "zh-CN": "《人脸识别技术应用安全管理办法》（国家互联网信息办公室、公安部令第19号，2025年3月13日公布，自2025年6月1日起施行）第十五条（终止应用）" }
     },
     {
       "id": "cn.pipo.report",
-      "title": "Report the personal information protection officer",
+      "title": { "en": "Report the personal information protection officer", "zh-CN": "报送个人信息保护负责人信息" },
       "kind": "deadline",
-      "trigger": { "metric": "personal_information_individuals", "conditions": [{ "op": ">", "value": 1000000 }] },
+      "trigger": { "metric": "personal_information_individuals", "conditions": [{ "op": ">=", "value": 1000000, "basis": "处理100万人以上个人信息; 处理个人信息达到100万人的: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number, and 达到 (reaches) does too" }] },
       "period": "+30wd",
-      "addressee": "municipal-level CAC",
+      "addressee": { "en": "municipal-level CAC", "zh-CN": "所在地市级网信部门" },
       "effective": "2025-07-18",
-      "citation": "CAC announcement on reporting personal information protection officer information (国家网信办关于开展个人信息保护负责人信息报送工作的公告), 2025-07-18",
+      "citation": { "en": "CAC Announcement on Reporting Personal Information Protection Officer Information (国家互联网信息办公室关于开展个人信息保护负责人信息报送工作的公告), 2025-07-18: 处理个人信息达到100万人的，应当自数量达到之日起30个工作日内报送", "zh-CN": "《国家互联网信息办公室关于开展个人信息保护负责人信息报送工作的公告》（2025年7月18日）：处理个人信息达到100万人的，应当自数量达到之日起30个工作日内报送" },
       "notes": "Threshold reached before 2025-07-18 starts the clock on 2025-07-18, due 2025-08-29."
     },
     {
       "id": "cn.pipo.change",
-      "title": "Report a material change of the PI protection officer information",
+      "title": { "en": "Report a material change of the PI protection officer information", "zh-CN": "报送个人信息保护负责人信息的重大变更" },
       "kind": "deadline",
       "trigger": { "event": "pipo_report_change" },
       "period": "+30wd",
-      "addressee": "municipal-level CAC",
+      "addressee": { "en": "municipal-level CAC", "zh-CN": "所在地市级网信部门" },
       "effective": "2025-07-18",
-      "citation": "CAC announcement on reporting personal information protection officer information, 2025-07-18"
+      "citation": { "en": "CAC Announcement on Reporting Personal Information Protection Officer Information (国家互联网信息办公室关于开展个人信息保护负责人信息报送工作的公告), 2025-07-18 (change of the reported information)", "zh-CN": "《国家互联网信息办公室关于开展个人信息保护负责人信息报送工作的公告》（2025年7月18日）（报送信息发生重大变更）" }
     },
     {
       "id": "cn.important-data.assessment",
-      "title": "Declare the important-data security assessment",
+      "title": { "en": "Declare the important-data security assessment", "zh-CN": "申报重要数据安全评估" },
       "kind": "deadline",
       "trigger": { "event": "important_data_notified" },
       "period": "+2mo",
-      "addressee": "CAC via the provincial cyberspace office",
-      "citation": "PRC data security rules on important data (obligd legal reference, section 3); the period cannot be extended"
+      "addressee": { "en": "CAC via the provincial cyberspace office", "zh-CN": "经所在地省级网信办向国家网信部门申报" },
+      "citation": { "en": "PRC data security rules on important data, as the obligd legal reference (section 3) gives them: +2 months, the period cannot be extended; the instrument and article are not named there and are still to be confirmed", "zh-CN": "重要数据相关数据安全规定（依obligd法律参考资料第3节：2个月，不得延长）；具体文件及条款尚待核实" }
+    },
+    {
+      "id": "cn.important-data.annual-risk-assessment",
+      "title": { "en": "Report the annual risk assessment of important-data processing", "zh-CN": "报送重要数据处理活动年度风险评估报告" },
+      "kind": "deadline",
+      "trigger": { "event": "important_data_processor_identified" },
+      "period": "+1y",
+      "recurrence": "+1y",
+      "addressee": { "en": "provincial-level or higher competent authority", "zh-CN": "省级以上有关主管部门" },
+      "effective": "2025-01-01",
+      "citation": { "en": "Network Data Security Management Regulations (网络数据安全管理条例), State Council Decree No. 790 of 2024-09-24, effective 2025-01-01, art. 33: 重要数据的处理者应当每年度对其网络数据处理活动开展风险评估，并向省级以上有关主管部门报送风险评估报告", "zh-CN": "《网络数据安全管理条例》（国务院令第790号，2024年9月24日公布，自2025年1月1日起施行）第三十三条：重要数据的处理者应当每年度对其网络数据处理活动开展风险评估，并向省级以上有关主管部门报送风险评估报告" },
+      "notes": "每年度 (each year): obligd opens the first a year after the entity was identified as a processor of important data (not before 2025-01-01, when NDSMR took effect) and the next a year after each due day. It is keyed on its own event kind, important_data_processor_identified, not on important_data_notified: record both."
     },
     {
       "id": "cn.pi-export.certificate-renewal",
-      "title": "Apply to renew the PI export certificate",
+      "title": { "en": "Apply to renew the PI export certificate", "zh-CN": "申请个人信息出境认证证书续期" },
       "kind": "deadline",
       "trigger": { "event": "pi_export_certificate_issued", "startAttribute": "expires" },
       "period": "-6mo",
       "roll": "backward",
-      "addressee": "certification body",
-      "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01; certificates are valid 3 years",
-      "notes": "Certification route: cumulative PI exported since 1 January of over 100,000 and under 1,000,000 individuals, or under 10,000 sensitive PI."
+      "addressee": { "en": "certification body", "zh-CN": "专业认证机构" },
+      "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01; a certificate is valid 3 years", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）；认证证书有效期为3年" },
+      "notes": "Certification route: cumulative PI exported since 1 January of 100,000 or more and under 1,000,000 individuals (non-sensitive), or under 10,000 sensitive PI."
     },
     {
       "id": "cn.pi-export.certification-scope",
-      "title": "PI export certification route applies",
+      "title": { "en": "PI export certification route applies (100,000 or more and under 1,000,000 individuals, no sensitive PI)", "zh-CN": "适用个人信息出境认证方式（10万人以上、不满100万人个人信息，不含敏感个人信息）" },
       "kind": "classification",
-      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">", "value": 100000 }, { "op": "<", "value": 1000000 }] },
-      "duties": ["Export personal information under a personal information protection certification or a standard contract (the route for over 100,000 and under 1,000,000 individuals since 1 January)", "Assess the personal information protection impact before each export (PIPL art. 55)"],
-      "citation": "Measures for Personal Information Export Certification (个人信息出境认证办法), effective 2026-01-01"
+      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 100000, "basis": "累计向境外提供10万人以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }, { "op": "<", "value": 1000000, "basis": "不满100万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "duties": [{ "en": "Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "zh-CN": "通过个人信息保护认证或者订立标准合同向境外提供个人信息（自当年1月1日起累计10万人以上、不满100万人，或者不满1万人敏感个人信息的途径）" }, { "en": "Assess the personal information protection impact before each export (PIPL art. 55)", "zh-CN": "向境外提供个人信息前进行个人信息保护影响评估（个人信息保护法第五十五条）" }],
+      "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01: 自当年1月1日起累计向境外提供10万人以上、不满100万人个人信息（不含敏感个人信息）", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）：自当年1月1日起累计向境外提供10万人以上、不满100万人个人信息（不含敏感个人信息）" },
+      "effective": "2026-01-01",
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
+    },
+    {
+      "id": "cn.pi-export.certification-scope-sensitive",
+      "title": { "en": "PI export certification route applies (sensitive PI under 10,000 individuals)", "zh-CN": "适用个人信息出境认证方式（不满1万人敏感个人信息）" },
+      "kind": "classification",
+      "trigger": { "metric": "cross_border_sensitive_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 1, "basis": "或者不满1万人敏感个人信息: the branch is about sensitive PI actually exported, from the first individual; with none exported only the non-sensitive branch can apply" }, { "op": "<", "value": 10000, "basis": "不满1万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "effective": "2026-01-01",
+      "duties": [{ "en": "Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "zh-CN": "通过个人信息保护认证或者订立标准合同向境外提供个人信息（自当年1月1日起累计10万人以上、不满100万人，或者不满1万人敏感个人信息的途径）" }, { "en": "Assess the personal information protection impact before each export (PIPL art. 55)", "zh-CN": "向境外提供个人信息前进行个人信息保护影响评估（个人信息保护法第五十五条）" }],
+      "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01: 或者不满1万人敏感个人信息", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）：或者不满1万人敏感个人信息" },
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
     },
     {
       "id": "cn.shanghai.rectification-report",
-      "title": "Report on rectification to the Shanghai communications administration",
+      "title": { "en": "Report on rectification to the Shanghai communications administration", "zh-CN": "向上海市通信管理局报告整改情况" },
       "kind": "deadline",
       "trigger": { "event": "rectification_notice_shanghai" },
       "period": "+5wd",
       "periodAttribute": "period",
-      "addressee": "issuing authority",
-      "citation": "Rectification notice of the Shanghai Communications Administration (as stated in the notice)",
-      "reminders": {
-        "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
-        "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday."
-      }
+      "addressee": { "en": "issuing authority", "zh-CN": "发出整改通知的机关" },
+      "citation": { "en": "Rectification notice of the Shanghai Communications Administration (上海市通信管理局整改通知): the time limit it states", "zh-CN": "上海市通信管理局整改通知载明的期限" },
+      "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
     },
     {
       "id": "cn.liaoning.rectification",
-      "title": "Complete rectification (Liaoning)",
+      "title": { "en": "Complete rectification (Liaoning)", "zh-CN": "完成整改（辽宁）" },
       "kind": "deadline",
       "trigger": { "event": "rectification_notice_liaoning" },
       "period": "+7d",
       "periodAttribute": "period",
-      "addressee": "issuing authority",
-      "citation": "Rectification notice (Liaoning), as stated in the notice",
-      "reminders": {
-        "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd",
-        "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday."
-      }
+      "addressee": { "en": "issuing authority", "zh-CN": "发出整改通知的机关" },
+      "citation": { "en": "Rectification notice (Liaoning) (辽宁整改通知): the time limit it states", "zh-CN": "辽宁整改通知载明的期限" },
+      "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
+    },
+    {
+      "id": "cn.rectification.notice",
+      "title": { "en": "Complete the rectification a regulator's notice orders, within the time limit it states", "zh-CN": "在整改通知载明的期限内完成整改" },
+      "kind": "deadline",
+      "trigger": { "event": "rectification_notice" },
+      "periodAttribute": "period",
+      "addressee": { "en": "the issuing authority (the notice's issuer)", "zh-CN": "发出整改通知的机关" },
+      "citation": { "en": "The rectification notice of the issuing authority (整改通知 / 责令改正通知; MIIT, MPS, CVERC or a CAC, as recorded in 'issuer'): the time limit it states, counted by Civil Code arts. 200-204 (民法典第二百条至第二百零四条)", "zh-CN": "发出机关的整改通知（责令改正通知，发出机关见 issuer）载明的期限，按《中华人民共和国民法典》第二百条至第二百零四条计算" },
+      "notes": "The notice's own period is required (attribute period, e.g. +15d or +10wd); a day period ending on a rest day rolls to the next working day. The Shanghai and Liaoning kinds remain for notices recorded under them.",
+      "reminders": { "before": ["-3wd", "-1wd"], "dueDayAt": "09:00", "overdueEvery": "+1wd", "why": "A rectification period is days, not months: 3 working days ahead and the last working day before the due day, none in a holiday." }
     },
     {
       "id": "cn.zhejiang.incident-phone",
-      "title": "Report the telecom network-security incident by phone",
+      "title": { "en": "Report the telecom data-security incident by phone", "zh-CN": "电话报告电信领域数据安全事件" },
       "kind": "deadline",
-      "trigger": { "event": "telecom_security_incident" },
+      "trigger": { "event": "telecom_security_incident", "when": [{ "attribute": "severity", "atLeast": "relatively-significant", "basis": "较大及以上: an incident of level 较大 (relatively significant) or more severe; 以上 includes 较大 itself (Civil Code art. 1259). A general (一般) incident is not reported within these times" }] },
       "period": "+10min",
-      "addressee": "provincial communications administration",
-      "citation": "Zhejiang telecom network-security incident reporting rules",
+      "addressee": { "en": "Zhejiang Communications Administration", "zh-CN": "浙江省通信管理局" },
+      "citation": { "en": "Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial) (浙江省电信领域数据安全事件应急预案（试行）), 2025-05-30: incidents of level 较大 (relatively significant) or above, by phone within 10 minutes", "zh-CN": "《浙江省电信领域数据安全事件应急预案（试行）》（2025年5月30日）：较大及以上数据安全事件，10分钟内电话报告" },
       "reminders": { "before": ["-5min"], "overdueEvery": "+5min" }
     },
     {
       "id": "cn.zhejiang.incident-written",
-      "title": "Report the telecom network-security incident in writing",
+      "title": { "en": "Report the telecom data-security incident in writing", "zh-CN": "书面报告电信领域数据安全事件" },
       "kind": "deadline",
-      "trigger": { "event": "telecom_security_incident" },
+      "trigger": { "event": "telecom_security_incident", "when": [{ "attribute": "severity", "atLeast": "relatively-significant", "basis": "较大及以上: an incident of level 较大 (relatively significant) or more severe; 以上 includes 较大 itself (Civil Code art. 1259). A general (一般) incident is not reported within these times" }] },
       "period": "+30min",
-      "addressee": "provincial communications administration",
-      "citation": "Zhejiang telecom network-security incident reporting rules",
+      "addressee": { "en": "Zhejiang Communications Administration", "zh-CN": "浙江省通信管理局" },
+      "citation": { "en": "Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial) (浙江省电信领域数据安全事件应急预案（试行）), 2025-05-30: incidents of level 较大 (relatively significant) or above, in writing within 30 minutes", "zh-CN": "《浙江省电信领域数据安全事件应急预案（试行）》（2025年5月30日）：较大及以上数据安全事件，30分钟内书面报告" },
       "reminders": { "before": ["-10min"], "overdueEvery": "+10min" }
     },
     {
       "id": "cn.network-log.retention",
-      "title": "Keep network logs for at least 6 months",
+      "title": { "en": "Keep network logs for at least 6 months", "zh-CN": "留存网络日志不少于六个月" },
       "kind": "retention",
       "trigger": { "event": "network_log_written" },
       "period": "+6mo",
       "roll": "none",
-      "citation": "PRC Cybersecurity Law: network logs retained for no less than six months"
+      "citation": { "en": "PRC Cybersecurity Law (中华人民共和国网络安全法, 2016-11-07, effective 2017-06-01), art. 21(3): network logs retained for no less than six months", "zh-CN": "《中华人民共和国网络安全法》（2016年11月7日通过，自2017年6月1日起施行）第二十一条第（三）项：留存相关的网络日志不少于六个月" }
     },
     {
       "id": "cn.platform.large-registered",
-      "title": "Large platform (registered users over 50,000,000)",
+      "title": { "en": "Large online platform by count (50,000,000 or more registered users)", "zh-CN": "大型网络平台（按数量：注册用户5000万以上）" },
       "kind": "classification",
-      "trigger": { "metric": "registered_users", "conditions": [{ "op": ">", "value": 50000000 }] },
-      "duties": ["Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "Publish personal information protection social responsibility reports regularly (PIPL art. 58)"],
-      "citation": "Large online platform thresholds (obligd legal reference, section 3)"
+      "trigger": { "metric": "registered_users", "conditions": [{ "op": ">=", "value": 50000000, "basis": "NDSMR art. 62: 注册用户5000万以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }] },
+      "duties": [{ "en": "Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "zh-CN": "成立主要由外部成员组成的独立机构对个人信息保护情况进行监督（个人信息保护法第五十八条）" }, { "en": "Publish personal information protection social responsibility reports regularly (PIPL art. 58)", "zh-CN": "定期发布个人信息保护社会责任报告，接受社会监督（个人信息保护法第五十八条）" }],
+      "citation": { "en": "Network Data Security Management Regulations (网络数据安全管理条例), State Council Decree No. 790 of 2024-09-24, effective 2025-01-01, art. 62 (注册用户5000万以上); PIPL art. 58", "zh-CN": "《网络数据安全管理条例》（国务院令第790号，2024年9月24日公布，自2025年1月1日起施行）第六十二条（注册用户5000万以上）；《中华人民共和国个人信息保护法》第五十八条" },
+      "notes": "The count alone makes the entity a candidate: NDSMR art. 62 (网络数据安全管理条例第六十二条) also requires 业务类型复杂 (complex business types) and 网络数据处理活动对国家安全、经济运行、国计民生等具有重要影响 (important impact on national security, the economy or people's livelihood), which no count decides: confirm with the regulator's list before relying on the classification."
     },
     {
       "id": "cn.platform.large-active",
-      "title": "Large platform (monthly active users over 10,000,000)",
+      "title": { "en": "Large online platform by count (10,000,000 or more monthly active users)", "zh-CN": "大型网络平台（按数量：月活跃用户1000万以上）" },
       "kind": "classification",
-      "trigger": { "metric": "monthly_active_users", "conditions": [{ "op": ">", "value": 10000000 }] },
-      "duties": ["Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "Publish personal information protection social responsibility reports regularly (PIPL art. 58)"],
-      "citation": "Large online platform thresholds (obligd legal reference, section 3)"
+      "trigger": { "metric": "monthly_active_users", "conditions": [{ "op": ">=", "value": 10000000, "basis": "NDSMR art. 62: 月活跃用户1000万以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }] },
+      "duties": [{ "en": "Set up an independent body, mostly of outside members, to oversee personal information protection (PIPL art. 58)", "zh-CN": "成立主要由外部成员组成的独立机构对个人信息保护情况进行监督（个人信息保护法第五十八条）" }, { "en": "Publish personal information protection social responsibility reports regularly (PIPL art. 58)", "zh-CN": "定期发布个人信息保护社会责任报告，接受社会监督（个人信息保护法第五十八条）" }],
+      "citation": { "en": "Network Data Security Management Regulations (网络数据安全管理条例), State Council Decree No. 790 of 2024-09-24, effective 2025-01-01, art. 62 (月活跃用户1000万以上); PIPL art. 58", "zh-CN": "《网络数据安全管理条例》（国务院令第790号，2024年9月24日公布，自2025年1月1日起施行）第六十二条（月活跃用户1000万以上）；《中华人民共和国个人信息保护法》第五十八条" },
+      "notes": "The count alone makes the entity a candidate: NDSMR art. 62 (网络数据安全管理条例第六十二条) also requires 业务类型复杂 (complex business types) and 网络数据处理活动对国家安全、经济运行、国计民生等具有重要影响 (important impact on national security, the economy or people's livelihood), which no count decides: confirm with the regulator's list before relying on the classification."
     },
     {
       "id": "cn.mlps.annual-assessment",
-      "title": "Annual MLPS classification assessment",
+      "title": { "en": "Annual MLPS classification assessment (level 3 or above)", "zh-CN": "年度网络安全等级测评（第三级以上）" },
       "kind": "deadline",
-      "trigger": { "event": "mlps_system_registered" },
+      "trigger": { "event": "mlps_system_registered", "when": [{ "attribute": "level", "atLeast": "3", "basis": "第三级以上: level 3 itself included (以上, Civil Code art. 1259); systems of levels 1 and 2 have no annual duty here" }] },
       "period": "+1y",
       "recurrence": "+1y",
-      "addressee": "public security organ",
-      "citation": "Multi-Level Protection Scheme (MLPS): annual assessment"
+      "addressee": { "en": "public security organ", "zh-CN": "公安机关" },
+      "citation": { "en": "MPS Guiding Opinions on Implementing the Multi-Level Protection Scheme and the CII Security Protection Scheme (公安部关于落实网络安全等级保护制度和关键信息基础设施安全保护制度的指导意见), 公网安〔2020〕1960号: systems of level 3 or above are assessed once a year; the section is still to be confirmed", "zh-CN": "《贯彻落实网络安全等级保护制度和关键信息基础设施安全保护制度的指导意见》（公网安〔2020〕1960号）：第三级以上网络运营者应当每年开展一次网络安全等级测评；具体条款尚待核实" }
+    },
+    {
+      "id": "cn.mlps.annual-plan",
+      "title": { "en": "Submit the annual MLPS protection work plan (level 3 or above)", "zh-CN": "报送年度网络安全等级保护工作计划（第三级以上）" },
+      "kind": "deadline",
+      "trigger": { "event": "mlps_system_registered", "when": [{ "attribute": "level", "atLeast": "3", "basis": "第三级以上: level 3 itself included (以上, Civil Code art. 1259); systems of levels 1 and 2 have no annual duty here" }] },
+      "period": "+1y",
+      "recurrence": "+1y",
+      "addressee": { "en": "public security organ", "zh-CN": "公安机关" },
+      "citation": { "en": "MPS letter of 2025-05-06 on MLPS work, as summarised by the source newsletter (seed 001): systems of level 3 or above submit an annual protection plan; the letter's title, number and item, and the day in the year the plan is due, are still to be confirmed (obligd counts a year from the filing)", "zh-CN": "公安部2025年5月6日关于网络安全等级保护工作的函（据来源简报 seed 001）：第三级以上网络每年报送等级保护工作计划；函件标题、文号、条款及每年报送日期尚待核实（obligd自备案之日起按年计算）" },
+      "notes": "A change of level or a major modification of the system calls for re-filing; obligd has no period for it to cite yet."
     },
     {
       "id": "cn.telecom.focus",
-      "title": "Telecom operator under closer supervision (PI of over 10,000,000 individuals)",
+      "title": { "en": "Telecom operator under closer supervision (PI of over 10,000,000 individuals)", "zh-CN": "重点监管的电信业务经营者（处理1000万人以上个人信息）" },
       "kind": "classification",
-      "trigger": { "metric": "telecom_pi_individuals", "conditions": [{ "op": ">", "value": 10000000 }] },
-      "addressee": "sector regulator",
-      "duties": ["Closer supervision by the sector regulator: expect inspections and keep personal information protection records ready"],
-      "citation": "Telecom sector data-protection supervision focus (obligd legal reference, section 3)"
+      "trigger": { "metric": "telecom_pi_individuals", "conditions": [{ "op": ">", "value": 10000000, "basis": "The reference (section 3) gives 'PI of > 10,000,000 individuals' from an English newsletter; the Chinese text was not available to check the operator: kept as >, to be confirmed against the instrument" }] },
+      "addressee": { "en": "sector regulator", "zh-CN": "行业主管部门" },
+      "duties": [{ "en": "Closer supervision by the sector regulator: expect inspections and keep personal information protection records ready", "zh-CN": "行业主管部门重点监管：预期检查，备好个人信息保护记录" }],
+      "citation": { "en": "Telecom sector data-protection supervision focus, as the obligd legal reference (section 3) gives it; the instrument, its date and article are still to be confirmed", "zh-CN": "电信领域个人信息保护重点监管（依obligd法律参考资料第3节）；具体文件、日期及条款尚待核实" }
     }
   ]
 }

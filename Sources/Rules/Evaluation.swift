@@ -60,6 +60,44 @@ package enum Evaluation {
         return result
     }
 
+    /// The spans of a classification from the instant its rule took effect (`from`: the start of the
+    /// effective day in the entity's zone): a span that ended before then is dropped, and one that
+    /// held across it begins then. The PI export certification route (effective 2026-01-01) does
+    /// not classify an entity in 2025 however much it exported.
+    package static func spans(
+        _ spans: [(from: Instant, until: Instant?)], effectiveFrom from: Instant?
+    ) -> [(from: Instant, until: Instant?)] {
+        guard let from else { return spans }
+        return spans.compactMap { span in
+            if let until = span.until, until <= from { return nil }
+            return (max(span.from, from), span.until)
+        }
+    }
+
+    /// What an event's attributes say about a rule's event conditions.
+    package enum EventConditionResult: Sendable, Equatable {
+        case met
+        /// A stated attribute does not meet its condition (a general incident): the rule gives nothing.
+        case notMet(String)
+        /// The event does not state these attributes (or states a value the scale no longer has): the
+        /// obligation opens, flagged, since the duty may well apply.
+        case notStated([String])
+    }
+
+    /// Checks `conditions` against an event's `attributes`: one stated and not met decides `notMet`;
+    /// otherwise any not stated gives `notStated`.
+    package static func check(_ conditions: [Rule.EventCondition], attributes: [String: String]) -> EventConditionResult {
+        var missing: [String] = []
+        for c in conditions {
+            guard let text = attributes[c.attribute], let level = try? c.scale.level(parsing: text) else {
+                missing.append(c.attribute)
+                continue
+            }
+            if level < c.atLeast { return .notMet("\(c.attribute) \(level) is below \(c.atLeast)") }
+        }
+        return missing.isEmpty ? .met : .notStated(missing)
+    }
+
     /// The day a rule's clock starts: the trigger day, or the rule's effective date if that is later
     /// (a threshold reached before a rule took effect starts the clock on the effective date).
     package static func clockStart(trigger: CivilDate, rule: Rule) -> CivilDate {

@@ -47,6 +47,32 @@ package struct JSONObject {
         }
     }
 
+    /// A text of the rule pack in every language obligd writes, `{ "en": "...", "zh-CN": "..." }`:
+    /// both are required, so a rule cannot reach a Chinese reader in English only.
+    package func wording(_ key: String) throws(ConfigError) -> [Language: String] {
+        guard values[key] is [String: Any] else {
+            throw error(
+                key,
+                has(key)
+                    ? "needs its wording in every language: { \"en\": \"...\", \"zh-CN\": \"...\" }" : "missing (a wording is required)")
+        }
+        return try Self.wording(try object(key))
+    }
+
+    /// The texts of a list of wordings (a rule's duties), each `{ "en": "...", "zh-CN": "..." }`.
+    package func wordings(_ key: String) throws(ConfigError) -> [[Language: String]] {
+        var result: [[Language: String]] = []
+        for o in try objects(key, required: false) { result.append(try Self.wording(o)) }
+        return result
+    }
+
+    private static func wording(_ o: JSONObject) throws(ConfigError) -> [Language: String] {
+        try o.onlyKeys(Set(Language.allCases.map(\.rawValue)))
+        var texts: [Language: String] = [:]
+        for language in Language.allCases { texts[language] = try o.string(language.rawValue) }
+        return texts
+    }
+
     package func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
 
     package func string(_ key: String) throws(ConfigError) -> String {

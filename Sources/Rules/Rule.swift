@@ -12,6 +12,9 @@ package struct Rule: Sendable, Identifiable {
         case retention
     }
 
+    /// One comparison of a metric with a number. Civil Code art. 1259 decides the operator from the
+    /// Chinese words of the instrument (以上, 以下, 以内, 届满 include the number; 不满, 超过, 以外 do
+    /// not), so each condition carries those words as its `basis`: an English "over" is not enough.
     package struct Condition: Sendable, Hashable, CustomStringConvertible {
         package enum Operator: String, Sendable, CaseIterable {
             case atLeast = ">="
@@ -21,6 +24,14 @@ package struct Rule: Sendable, Identifiable {
         }
         package var op: Operator
         package var value: Int64
+        /// Why this operator: the words of the instrument it comes from (pack key `basis`).
+        package var basis: String
+
+        package init(op: Operator, value: Int64, basis: String = "") {
+            self.op = op
+            self.value = value
+            self.basis = basis
+        }
 
         package func holds(_ x: Int64) -> Bool {
             switch op {
@@ -32,6 +43,27 @@ package struct Rule: Sendable, Identifiable {
         }
 
         package var description: String { "\(op.rawValue) \(value)" }
+    }
+
+    /// A condition on an attribute of the triggering event, on an ordered scale of the pack (the
+    /// Zhejiang reports are for incidents of severity 较大 or above). An event that does not state the
+    /// attribute still opens the obligation, flagged "condition not stated": a duty is never skipped
+    /// because a field was left out.
+    package struct EventCondition: Sendable, Hashable, CustomStringConvertible {
+        package var attribute: String
+        package var scale: Scale
+        package var atLeast: Scale.Level
+        /// Why: the words of the instrument (较大及以上).
+        package var basis: String
+
+        package init(attribute: String, scale: Scale, atLeast: Scale.Level, basis: String) {
+            self.attribute = attribute
+            self.scale = scale
+            self.atLeast = atLeast
+            self.basis = basis
+        }
+
+        package var description: String { "\(attribute) at least \(atLeast)" }
     }
 
     package enum Trigger: Sendable {
@@ -50,26 +82,62 @@ package struct Rule: Sendable, Identifiable {
         }
     }
 
+    /// What a rule says in one language: its title, who is told, the duties it brings and its
+    /// legal basis. The pack gives each in English and in the Chinese wording of the instrument
+    /// (e.g. 省级网信部门), and a load refuses a rule without both, so a Chinese message never
+    /// carries an English duty.
+    package struct Wording: Sendable, Hashable {
+        package var title: String
+        package var addressee: String?
+        /// What a classification brings with it (the duties that apply while it holds), shown with it.
+        package var duties: [String]
+        /// The instrument, its number or date, and the article.
+        package var citation: String
+
+        package init(title: String, addressee: String?, duties: [String], citation: String) {
+            self.title = title
+            self.addressee = addressee
+            self.duties = duties
+            self.citation = citation
+        }
+    }
+
     package var id: String
-    package var title: String
+    package var english: Wording
+    package var chinese: Wording
     package var kind: Kind
     package var region: String
     package var trigger: Trigger
     package var period: Period?
+    /// Conditions on the triggering event's attributes (pack key `trigger.when`); all must hold.
+    package var eventConditions: [EventCondition] = []
     /// An event attribute that may state the period instead (a rectification notice's own period).
     package var periodAttribute: String?
     package var roll: Roll?
-    package var addressee: String?
     /// A trigger before this day starts the clock on this day.
     package var effective: CivilDate?
-    package var citation: String
     package var notes: String?
     package var reminders: ReminderPolicy
     /// Recurring obligations open the next one this period after the current one's due day.
     package var recurrence: Period?
     package var pack: String
-    /// What a classification brings with it (the duties that apply while it holds), shown with it.
-    package var duties: [String] = []
+
+    /// The rule's wording in `language`: what a message, feed or page in that language shows.
+    package func wording(_ language: Language) -> Wording {
+        switch language {
+        case .en: english
+        case .zhCN: chinese
+        }
+    }
+
+    /// The English title, as obligations store it and audit notes name the rule.
+    package var title: String { english.title }
+    /// The English addressee; `wording(_:)` gives the Chinese.
+    package var addressee: String? { english.addressee }
+    /// The English citation; `wording(_:)` gives the Chinese.
+    package var citation: String { english.citation }
+    /// The English duties; `wording(_:)` gives the Chinese.
+    package var duties: [String] { english.duties }
 
     /// What decides the obligations this rule derives from facts (trigger, period, roll, effective
     /// date): two rules with the same key derive the same due dates, so a reload re-derives only rules
@@ -78,8 +146,16 @@ package struct Rule: Sendable, Identifiable {
         [
             kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
             roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"
-        ].joined(separator: "|")
+        ].joined(separator: "|") + eventConditionsKey
     }
+
+    /// The event conditions as the derivation key reads them; empty without any, so a rule without
+    /// conditions keeps the key it had before they existed.
+    private var eventConditionsKey: String {
+        eventConditions.isEmpty ? "" : "|when " + eventConditionsText
+    }
+
+    private var eventConditionsText: String { eventConditions.map(\.description).joined(separator: " and ") }
 
     private var reopensOnRecross: Bool {
         if case let .metric(_, _, r) = trigger { return r }
@@ -96,6 +172,9 @@ package struct Rule: Sendable, Identifiable {
         note("roll", old.roll?.rawValue, roll?.rawValue)
         note("effective", old.effective?.description, effective?.description)
         note("recurrence", old.recurrence?.description, recurrence?.description)
+        note(
+            "event conditions", old.eventConditions.isEmpty ? nil : old.eventConditionsText,
+            eventConditions.isEmpty ? nil : eventConditionsText)
         if old.kind != kind { parts.append("kind \(old.kind.rawValue) -> \(kind.rawValue)") }
         if old.region != region { parts.append("region \(old.region) -> \(region)") }
         note("reopen on re-crossing", "\(old.reopensOnRecross)", "\(reopensOnRecross)")

@@ -14,15 +14,18 @@ package struct RulePack: Sendable {
     /// Reminder stages for rules that name none, and for custom obligations.
     package var defaultReminders: ReminderPolicy
 
+    /// Ordered scales event attributes are stated on (`scales`), by name.
+    package var scales: [String: Scale] = [:]
+
     package struct EventKind: Sendable, Hashable {
         package var description: String
-        /// Attribute name -> "date" | "period" | "string".
-        package var attributes: [String: String]
+        /// Attribute name -> its type.
+        package var attributes: [String: AttributeType]
     }
 
     package static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
         let root = try JSONObject.parse(data, file: file)
-        try root.onlyKeys(["pack", "version", "region", "description", "defaults", "metrics", "events", "rules"])
+        try root.onlyKeys(["pack", "version", "region", "description", "defaults", "metrics", "scales", "events", "rules"])
         let name = try root.string("pack")
         let version = try root.int("version")
         let region = try root.string("region")
@@ -35,19 +38,43 @@ package struct RulePack: Sendable {
         for key in metricsObject.values.keys {
             metrics[key] = try metricsObject.string(key)
         }
+        var scales: [String: Scale] = [:]
+        if let scalesObject = try root.optionalObject("scales") {
+            for key in scalesObject.values.keys.sorted() {
+                let s = try scalesObject.object(key)
+                try s.onlyKeys(["description", "levels"])
+                _ = try s.optionalString("description")
+                var levels: [Scale.Level] = []
+                for (i, item) in try s.array("levels").enumerated() {
+                    guard let names = item as? [String], !names.isEmpty,
+                        names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+                    else {
+                        throw s.error("levels[\(i)]", "expected a level's spellings, e.g. [\"relatively-significant\", \"较大\"]")
+                    }
+                    if let taken = names.first(where: { n in levels.contains { $0.names.contains(n) } }) {
+                        throw s.error("levels[\(i)]", "'\(taken)' already names a lower level")
+                    }
+                    levels.append(Scale.Level(rank: i, names: names))
+                }
+                guard levels.count >= 2 else { throw s.error("levels", "a scale needs at least two levels, lowest first") }
+                scales[key] = Scale(name: key, levels: levels)
+            }
+        }
         var events: [String: EventKind] = [:]
         let eventsObject = try root.object("events")
         for key in eventsObject.values.keys {
             let e = try eventsObject.object(key)
             try e.onlyKeys(["description", "attributes"])
-            var attrs: [String: String] = [:]
+            var attrs: [String: AttributeType] = [:]
             if let a = try e.optionalObject("attributes") {
                 for k in a.values.keys {
                     let t = try a.string(k)
-                    guard ["date", "period", "string"].contains(t) else {
-                        throw a.error(k, "unknown attribute type '\(t)'; use date, period or string")
+                    guard let type = AttributeType(parsing: t, scales: scales) else {
+                        let named = scales.keys.sorted().map { "scale:\($0)" }
+                        throw a.error(
+                            k, "unknown attribute type '\(t)'; use " + (["date", "period", "string"] + named).joined(separator: ", "))
                     }
-                    attrs[k] = t
+                    attrs[k] = type
                 }
             }
             events[key] = EventKind(description: try e.string("description"), attributes: attrs)
@@ -66,53 +93,89 @@ package struct RulePack: Sendable {
                 throw r.error("kind", "unknown kind '\(kindText)'; use \(Rule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let t = try r.object("trigger")
-            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute"])
+            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute", "when"])
+            var eventConditions: [Rule.EventCondition] = []
+            var triggerEvent: EventKind?
             let trigger: Rule.Trigger
             if t.has("metric") {
                 let metric = try t.string("metric")
                 guard metrics[metric] != nil else { throw t.error("metric", "unknown metric '\(metric)'; declare it under 'metrics'") }
                 var conditions: [Rule.Condition] = []
                 for c in try t.objects("conditions") {
-                    try c.onlyKeys(["op", "value"])
+                    try c.onlyKeys(["op", "value", "basis"])
                     let opText = try c.string("op")
                     guard let op = Rule.Condition.Operator(rawValue: opText) else {
                         throw c.error("op", "unknown operator '\(opText)'; use >=, >, <= or <")
                     }
-                    conditions.append(.init(op: op, value: Int64(try c.int("value"))))
+                    // Civil Code art. 1259: the operator follows the instrument's words, so they are written beside it.
+                    guard c.has("basis") else {
+                        throw c.error(
+                            "basis",
+                            "needs the words of the instrument the operator comes from, e.g. \"100万人以上: 以上 includes the number\"")
+                    }
+                    let basis = try c.string("basis")
+                    conditions.append(.init(op: op, value: Int64(try c.int("value")), basis: basis))
                 }
                 guard !conditions.isEmpty else { throw t.error("conditions", "needs at least one condition") }
                 trigger = .metric(name: metric, conditions: conditions, reopenOnRecross: try t.bool("reopenOnRecross", default: false))
             } else if t.has("event") {
                 let kind = try t.string("event")
                 guard let ev = events[kind] else { throw t.error("event", "unknown event kind '\(kind)'; declare it under 'events'") }
+                triggerEvent = ev
                 let attr = try t.optionalString("startAttribute")
-                if let attr, ev.attributes[attr] != "date" {
+                if let attr, ev.attributes[attr] != .date {
                     throw t.error("startAttribute", "event \(kind) has no date attribute '\(attr)'")
+                }
+                for c in try t.objects("when", required: false) {
+                    try c.onlyKeys(["attribute", "atLeast", "basis"])
+                    let name = try c.string("attribute")
+                    guard case let .scale(scale)? = ev.attributes[name] else {
+                        throw c.error("attribute", "event \(kind) has no scale attribute '\(name)'; declare it as \"scale:<name>\"")
+                    }
+                    let text = try c.string("atLeast")
+                    let level: Scale.Level
+                    do throws(InputError) { level = try scale.level(parsing: text) } catch { throw c.error("atLeast", error.description) }
+                    eventConditions.append(.init(attribute: name, scale: scale, atLeast: level, basis: try c.string("basis")))
                 }
                 trigger = .event(kind: kind, startAttribute: attr)
             } else {
                 throw t.error(nil, "needs either 'metric' (with 'conditions') or 'event'")
             }
             let period = r.has("period") ? try r.period("period") : nil
-            if kind == .deadline, period == nil { throw r.error("period", "a deadline rule needs a period, e.g. +30wd") }
+            let periodAttribute = try r.optionalString("periodAttribute")
+            if let periodAttribute, triggerEvent?.attributes[periodAttribute] != .period {
+                throw r.error("periodAttribute", "the trigger event has no period attribute '\(periodAttribute)'")
+            }
+            // A rule without a period of its own takes the one each event states (a rectification
+            // notice's time limit): the event must then state it.
+            if kind == .deadline, period == nil, periodAttribute == nil {
+                throw r.error("period", "a deadline rule needs a period, e.g. +30wd, or a periodAttribute of its event")
+            }
             var roll: Roll?
             if let rollText = try r.optionalString("roll") {
                 guard let v = Roll(rawValue: rollText) else { throw r.error("roll", "use forward, backward or none") }
                 roll = v
             }
+            let title = try r.wording("title"), citation = try r.wording("citation")
+            let addressee = r.has("addressee") ? try r.wording("addressee") : nil
+            let duties = try r.wordings("duties")
+            func wording(_ language: Language) -> Rule.Wording {
+                Rule.Wording(
+                    title: title[language]!, addressee: addressee?[language], duties: duties.map { $0[language]! },
+                    citation: citation[language]!)
+            }
             let reminders = try r.optionalObject("reminders").map { o throws(ConfigError) in try parseReminders(o) } ?? defaultReminders
             rules.append(
                 Rule(
-                    id: id, title: try r.string("title"), kind: kind, region: region, trigger: trigger, period: period,
-                    periodAttribute: try r.optionalString("periodAttribute"), roll: roll,
-                    addressee: try r.optionalString("addressee"), effective: try r.optionalDate("effective"),
-                    citation: try r.string("citation"), notes: try r.optionalString("notes"), reminders: reminders,
-                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name,
-                    duties: try r.strings("duties", required: false)))
+                    id: id, english: wording(.en), chinese: wording(.zhCN), kind: kind, region: region, trigger: trigger,
+                    period: period, periodAttribute: periodAttribute, roll: roll,
+                    effective: try r.optionalDate("effective"), notes: try r.optionalString("notes"), reminders: reminders,
+                    recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
+            rules[rules.count - 1].eventConditions = eventConditions
         }
         return RulePack(
             name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,
-            defaultReminders: defaultReminders)
+            defaultReminders: defaultReminders, scales: scales)
     }
 
     static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {

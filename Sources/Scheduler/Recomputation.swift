@@ -171,6 +171,9 @@ package struct Recomputation: Sendable {
         _ changed: [(rule: Rule, change: String)], config: Rules.Configuration, now: Instant, actor: String, into total: inout Result
     ) async throws {
         for (rule, change) in changed {
+            if rule.kind == .classification {
+                try await reclassify(rule, change: change, config: config, now: now, actor: actor)
+            }
             guard rule.kind == .deadline else {
                 // A rule that no longer sets deadlines gives none of the obligations it opened.
                 try await flagUnderived(ruleId: rule.id, because: change, config: config, now: now, actor: actor, into: &total)
@@ -231,6 +234,23 @@ package struct Recomputation: Sendable {
                 ruleId: rule.id, keep: derived, keepEntities: undecided, because: change,
                 config: config, now: now, actor: actor, into: &total)
         }
+    }
+
+    /// Re-derives the classifications a changed classification rule gives, 500 entities per
+    /// transaction: an entity that now meets (or no longer meets) its thresholds begins (or ends) it,
+    /// audited, as a report would have done.
+    private func reclassify(_ rule: Rule, change: String, config: Rules.Configuration, now: Instant, actor: String) async throws {
+        let subjects = try await store.snapshot(config: config, now: now) { r in try r.metricSubjects(of: [rule]) }
+        var changed = 0
+        for start in stride(from: 0, to: subjects.count, by: 500) {
+            let batch = Array(subjects[start..<min(start + 500, subjects.count)])
+            let outcome = try await store.transaction(config: config, now: now, actor: actor) { r in try r.reclassify(batch) }
+            changed += outcome.classifications.count
+            report("re-deriving classification \(rule.id): \(min(start + 500, subjects.count)) of \(subjects.count) entities")
+        }
+        logger.notice(
+            "re-derived classifications of a changed rule", metadata: ["rule": "\(rule.id)", "change": "\(change)", "changed": "\(changed)"]
+        )
     }
 
     /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).

@@ -76,6 +76,10 @@ enum FactOutput {
             out += "flagged obligation \(o.id): \(o.title) (due \(DueText.due(o))) is no longer given by the facts; "
             out += "it stays open: mark it done, or waive it\n"
         }
+        for o in r.unstated {
+            out += "flagged obligation \(o.id): \(o.title): condition not stated (the event lacks an attribute the rule's condition "
+            out += "reads; obligctl history \(o.id) says which): opened in case it applies; waive it if it does not\n"
+        }
         return out
     }
 }

@@ -18,7 +18,7 @@ struct RulesCommand: ParsableCommand {
             do { config = try configOptions.load() } catch let e as UsageFailure { Self.fail(e) }
             if json { return try printJSON(config.rules.map(RuleJSON.init)) }
             let rows = config.rules.map { r in
-                [r.id, r.kind.rawValue, r.period?.description ?? "-", r.trigger.description]
+                [r.id, r.kind.rawValue, r.period?.description ?? r.periodAttribute.map { "(\($0))" } ?? "-", RuleJSON.trigger(r)]
             }
             writeOut(Table(header: ["ID", "KIND", "PERIOD", "TRIGGER"], rows: rows).render())
         }
@@ -37,33 +37,72 @@ struct RulesCommand: ParsableCommand {
                 Self.fail(UsageFailure("no rule '\(id)'; see obligctl rules list for the ids"))
             }
             if json { return try printJSON(RuleJSON(r)) }
+            let zh = r.wording(.zhCN)
             var lines = [
                 "id:         \(r.id)",
                 "title:      \(r.title)",
+                "            \(zh.title)",
                 "kind:       \(r.kind.rawValue)",
                 "pack:       \(r.pack) (region \(r.region))",
-                "trigger:    \(r.trigger.description)"
+                "trigger:    \(RuleJSON.trigger(r))"
             ]
+            for c in r.eventConditions { lines.append("            \(c): \(c.basis)") }
+            if case let .metric(_, conditions, _) = r.trigger {
+                for c in conditions { lines.append("            \(c): \(c.basis)") }
+            }
             if let p = r.period { lines.append("period:     \(p) (\(p.humanDescription) the trigger)") }
-            if let a = r.periodAttribute { lines.append("            or the period stated in the event's '\(a)'") }
+            if let a = r.periodAttribute {
+                lines.append((r.period == nil ? "period:     " : "            or ") + "the period stated in the event's '\(a)'")
+            }
             if let roll = r.roll { lines.append("roll:       \(roll.rawValue)") }
             if let e = r.effective { lines.append("effective:  \(e) (an earlier trigger starts the clock on this day)") }
-            if let a = r.addressee { lines.append("addressee:  \(a)") }
+            if let a = r.addressee { lines.append("addressee:  \(a) / \(zh.addressee ?? "")") }
             if let rec = r.recurrence { lines.append("recurs:     \(rec) after each due day") }
             lines.append("reminders:  \(r.reminders.description)")
             for (i, d) in r.duties.enumerated() { lines.append((i == 0 ? "brings:     " : "            ") + d) }
+            for d in zh.duties { lines.append("            " + d) }
             lines.append("citation:   \(r.citation)")
+            lines.append("            \(zh.citation)")
             if let n = r.notes { lines.append("notes:      \(n)") }
             writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
 }
 
-/// A rule as `rules show --json` prints it: the fields of the rule pack, periods in their grammar.
+/// A rule as `rules show --json` prints it: the fields of the rule pack, periods in their grammar;
+/// `title`, `addressee`, `duties` and `citation` in English, and all four in Chinese under `zh-CN`.
 struct RuleJSON: Encodable {
     var id, title, kind, pack, region, trigger, reminders, citation: String
     var period, periodAttribute, roll, effective, addressee, recurrence, notes: String?
     var duties: [String]
+    var chinese: Wording
+    /// Each threshold condition and the words of the instrument it comes from.
+    var conditions: [Condition]
+
+    /// The trigger with the conditions on its event's attributes, as `rules list` and `show` print it.
+    static func trigger(_ r: Rule) -> String {
+        r.trigger.description
+            + (r.eventConditions.isEmpty ? "" : " when " + r.eventConditions.map(\.description).joined(separator: " and "))
+    }
+
+    struct Wording: Encodable {
+        var title, citation: String
+        var addressee: String?
+        var duties: [String]
+    }
+
+    /// A threshold (`>=`, 1000000) or an event condition (`severity >=`, relatively-significant).
+    struct Condition: Encodable {
+        var op: String
+        var value: String
+        var basis: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, kind, pack, region, trigger, reminders, citation, period, periodAttribute, roll, effective, addressee
+        case recurrence, notes, duties, conditions
+        case chinese = "zh-CN"
+    }
 
     init(_ r: Rule) {
         id = r.id
@@ -71,7 +110,7 @@ struct RuleJSON: Encodable {
         kind = r.kind.rawValue
         pack = r.pack
         region = r.region
-        trigger = r.trigger.description
+        trigger = Self.trigger(r)
         reminders = r.reminders.description
         citation = r.citation
         period = r.period?.description
@@ -82,6 +121,13 @@ struct RuleJSON: Encodable {
         recurrence = r.recurrence?.description
         notes = r.notes
         duties = r.duties
+        let zh = r.wording(.zhCN)
+        chinese = Wording(title: zh.title, citation: zh.citation, addressee: zh.addressee, duties: zh.duties)
+        if case let .metric(_, cs, _) = r.trigger {
+            conditions = cs.map { Condition(op: $0.op.rawValue, value: "\($0.value)", basis: $0.basis) }
+        } else {
+            conditions = r.eventConditions.map { Condition(op: "\($0.attribute) >=", value: $0.atLeast.description, basis: $0.basis) }
+        }
     }
 }
 

@@ -70,7 +70,7 @@ import Testing
         #expect(Set(byUID.keys) == ["obligation-1@obligd", "obligation-2@obligd", "obligation-3@obligd", "obligation-4@obligd"])
         let phone = try #require(byUID["obligation-1@obligd"])
         #expect(phone["allDay"] as? Bool == false && phone["start"] as? String == "2026-11-24T06:15:00+00:00", "\(phone)")
-        #expect(phone["summary"] as? String == "ACME, Ltd; 上海: Report the telecom network-security incident by phone")
+        #expect(phone["summary"] as? String == "ACME, Ltd; 上海: Report the telecom data-security incident by phone")
         #expect((phone["alarms"] as? [String])?.last == "2026-11-24T06:15:00+00:00")
         let facial = try #require(byUID["obligation-3@obligd"])
         #expect(facial["allDay"] as? Bool == true && facial["start"] as? String == "2026-11-17", "\(facial)")

@@ -42,19 +42,27 @@ import Testing
         #expect(rules == ["cn.facial-recognition.filing", "cn.pi-export.certificate-renewal", "cn.shanghai.rectification-report"])
     }
 
-    /// An MLPS assessment registered in January 2024: by November 2026 the 2025 and 2026 assessments
-    /// fell due, so the 2027 one is open; marking the first done opens nothing more and says so.
+    /// An MLPS assessment of a level-3 system registered in January 2024: by November 2026 the 2025
+    /// and 2026 assessments fell due, so the 2027 one is open; marking the first done opens nothing
+    /// more and says so. (The annual plan runs its own chain beside it; only the assessment's is read.)
+    /// The MLPS assessments of a `list --json`.
+    static func assessments(_ list: Any?) -> [[String: Any]] {
+        (list as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "cn.mlps.annual-assessment" }
+    }
+
     @Test func recurringObligationsOpenTheNextWhenTheyFallDue() async throws {
         let d = try DaemonProcess()
         try await d.start()
         defer { d.signal(SIGKILL) }
         let socket = d.socketPath
         #expect(try obligctl(["entity", "add", "gov", "Gov Systems"], socket: socket).status == 0)
-        #expect(try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2024-01-15"], socket: socket).status == 0)
+        #expect(
+            try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2024-01-15", "--attr", "level=3"], socket: socket)
+                .status == 0)
         var dues: [String] = []
         try await eventually("the chain is opened") {
             let r = try obligctl(["list", "--entity", "gov", "--json"], socket: socket)
-            dues = (try json(r.stdout) as? [[String: Any]] ?? []).compactMap { $0["due"] as? String }
+            dues = Self.assessments(try json(r.stdout)).compactMap { $0["due"] as? String }
             return dues.count == 3
         }
         #expect(dues == ["2025-01-15", "2026-01-15", "2027-01-15"])
@@ -66,14 +74,17 @@ import Testing
         _ = try await d.waitForExit()
         try await d.start()
         let all = try obligctl(["list", "--entity", "gov", "--status", "all", "--json"], socket: socket)
-        #expect((try json(all.stdout) as? [[String: Any]])?.count == 3)
+        #expect(Self.assessments(try json(all.stdout)).count == 3)
 
         // Done before the due day opens the next at once, and says so.
         #expect(
-            try obligctl(["event", "add", "gov", "mlps_system_registered", "--at", "2026-06-01", "--ref", "sys-2"], socket: socket).status
+            try obligctl(
+                ["event", "add", "gov", "mlps_system_registered", "--at", "2026-06-01", "--ref", "sys-2", "--attr", "level=第三级"],
+                socket: socket
+            ).status
                 == 0)
         let open = try obligctl(["list", "--entity", "gov", "--json"], socket: socket)
-        let id = (try json(open.stdout) as? [[String: Any]] ?? []).first { $0["due"] as? String == "2027-06-01" }?["id"] as? Int
+        let id = Self.assessments(try json(open.stdout)).first { $0["due"] as? String == "2027-06-01" }?["id"] as? Int
         let early = try obligctl(["done", "\(try #require(id))", "--json"], socket: socket)
         let opened = (try json(early.stdout) as? [String: Any])?["opened"] as? [[String: Any]]
         #expect(opened?.first?["due"] as? String == "2028-06-01", "\(early)")
@@ -242,7 +253,10 @@ import Testing
         #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
         let began = try obligctl(
             ["metric", "report", "acme", "cross_border_pi_individuals_ytd", "100001", "--at", "2026-02-01"], socket: socket)
-        #expect(began.stdout.contains("classified: PI export certification route applies since 2026-02-01"), "\(began)")
+        #expect(
+            began.stdout.contains(
+                "classified: PI export certification route applies (100,000 or more and under 1,000,000 individuals, no sensitive PI) since 2026-02-01"
+            ), "\(began)")
         #expect(
             try obligctl(["metric", "report", "acme", "registered_users", "60000000", "--at", "2026-03-01"], socket: socket).status == 0)
         let ended = try obligctl(
@@ -255,9 +269,18 @@ import Testing
         #expect(list.first?["rule"] as? String == "cn.pi-export.certification-scope" && list.first?["since"] as? String == "2026-02-01")
         #expect((list.first?["duties"] as? [String])?.isEmpty == false)
         let all = try obligctl(["classification", "list", "--all"], socket: socket)
-        #expect(all.stdout.contains("Large platform (registered users over 50,000,000) since 2026-03-01, ended 2026-06-01"), "\(all)")
+        #expect(
+            all.stdout.contains("Large online platform by count (50,000,000 or more registered users) since 2026-03-01, ended 2026-06-01"),
+            "\(all)")
 
         #expect(try obligctl(["event", "add", "acme", "network_log_written", "--at", "2026-05-31"], socket: socket).status == 0)
+        // An incident without a severity: both Zhejiang reports open, each flagged (issue 31).
+        let incident = try obligctl(["event", "add", "acme", "telecom_security_incident"], socket: socket)
+        #expect(incident.stdout.components(separatedBy: "condition not stated").count == 3, "\(incident)")
+        let general = try obligctl(["event", "add", "acme", "telecom_security_incident", "--attr", "severity=一般"], socket: socket)
+        #expect(general.status == 0 && !general.stdout.contains("opened obligation"), "\(general)")
+        let bad = try obligctl(["event", "add", "acme", "telecom_security_incident", "--attr", "severity=medium"], socket: socket)
+        #expect(bad.status != 0 && bad.stderr.contains("severity") && bad.stderr.contains("较大"), "\(bad)")
         let show = try obligctl(["entity", "show", "acme"], socket: socket)
         #expect(show.stdout.contains("classifications:") && show.stdout.contains("PI export certification route applies"), "\(show)")
         #expect(show.stdout.contains("keep until:") && show.stdout.contains("2026-11-30"), "\(show)")

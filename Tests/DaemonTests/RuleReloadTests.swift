@@ -55,9 +55,10 @@ import Testing
             if rules[i]["id"] as? String == "cn.facial-recognition.filing" { rules[i]["period"] = "+20wd" }
         }
         rules.append([
-            "id": "cn.test.important-data-notice", "title": "Acknowledge the important-data notice", "kind": "deadline",
-            "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": "internal",
-            "citation": "test rule"
+            "id": "cn.test.important-data-notice",
+            "title": ["en": "Acknowledge the important-data notice", "zh-CN": "确认重要数据通知"], "kind": "deadline",
+            "trigger": ["event": "important_data_notified"], "period": "+10wd", "addressee": ["en": "internal", "zh-CN": "内部"],
+            "citation": ["en": "test rule", "zh-CN": "测试规则"]
         ])
         pack["rules"] = rules
         try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
@@ -162,7 +163,10 @@ import Testing
         var pack = try JSONSerialization.jsonObject(with: original) as! [String: Any]
         var rules = (pack["rules"] as! [[String: Any]]).filter { $0["id"] as? String != "cn.important-data.assessment" }
         for i in rules.indices where rules[i]["id"] as? String == "cn.facial-recognition.filing" {
-            rules[i]["trigger"] = ["metric": "facial_recognition_individuals", "conditions": [["op": ">=", "value": 200_000]]]
+            rules[i]["trigger"] = [
+                "metric": "facial_recognition_individuals",
+                "conditions": [["op": ">=", "value": 200_000, "basis": "test: a raised threshold"]]
+            ]
         }
         pack["rules"] = rules
         try JSONSerialization.data(withJSONObject: pack).write(to: packURL)
@@ -204,13 +208,16 @@ import Testing
         defer { d.signal(SIGKILL) }
         _ = try await d.request("POST", "/v1/entities", json: ["id": "r", "name": "R"])
         // 2025-03-03 + 1y = Tue 2026-03-03; done; the follow-up runs 2026-03-03 + 1y = Wed 2027-03-03.
-        let (_, ev) = try await d.request("POST", "/v1/events", json: ["entity": "r", "kind": "mlps_system_registered", "at": "2025-03-03"])
+        let (_, ev) = try await d.request(
+            "POST", "/v1/events", json: ["entity": "r", "kind": "mlps_system_registered", "at": "2025-03-03", "attributes": ["level": "3"]])
         let first = try #require(((ev as? [String: Any])?["opened"] as? [[String: Any]])?.first)
         #expect(first["due"] as? String == "2026-03-03")
         let (s0, _) = try await d.request("POST", "/v1/obligations/\(first["id"] as! Int)/done", json: ["date": "2026-02-20"])
         #expect(s0 == 200)
         func followUp() async throws -> [String: Any]? {
-            try await obligations(d).first { $0["id"] as? Int != first["id"] as? Int }
+            try await obligations(d).first {
+                $0["id"] as? Int != first["id"] as? Int && $0["rule"] as? String == "cn.mlps.annual-assessment"
+            }
         }
         #expect(try await followUp()?["due"] as? String == "2027-03-03")
 

@@ -169,13 +169,15 @@ import Testing
         let texts = ding.requests.dropFirst(fixedAt).map { r in
             ((r.json?["markdown"] as? [String: Any])?["text"] as? String) ?? ""
         }
-        let title = "Report the PI protection officer"
+        // Each message names its obligation's number (义务编号 ＃N); zh-CN messages give the rule's
+        // Chinese title, not the stored one.
+        let one = "＃1"
         // Per obligation 1: nothing that reads as open (a reminder) after the message that says it is done.
         let closedAt = try #require(texts.firstIndex { $0.contains("完成 1 项") }, "the close was sent: \(texts)")
-        let remindedAfter = texts[(closedAt + 1)...].filter { $0.contains(title) && !$0.contains("义务变更") }
+        let remindedAfter = texts[(closedAt + 1)...].filter { $0.contains(one) && !$0.contains("义务变更") }
         #expect(remindedAfter.count == 0, "reminders of obligation 1 sent after the message that says it is done")
         #expect(texts.count == 2, "the other obligation's reminder (the probe), then one digest: \(texts)")
-        #expect(texts.first?.contains("Obligation 2") == true, "\(texts)")
+        #expect(texts.first?.contains("＃2") == true, "\(texts)")
         let digest = texts[closedAt]
         #expect(digest.contains("义务变更 2 项") && digest.contains("新增 1 项") && digest.contains("完成 1 项"), "\(digest)")
         #expect(digest.contains("另有 4 条提醒未发送"), "the digest says the reminders were left out: \(digest)")

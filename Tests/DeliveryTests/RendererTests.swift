@@ -74,8 +74,14 @@ import Testing
     @Test func chineseReminderSaysTheSameInChinese() throws {
         let n = try Delivery.Notification(id: "x", createdAt: 0, payload: payload(due: "2025-10-10"))
         let r = try renderer().render(n, entity: acme, language: .zhCN, now: try at("2025-09-26"))
-        #expect(r.summary == "Acme Data Ltd：Report the PI protection officer 截止 2025-10-10（星期五），还有 5 个工作日（14 个自然日）")
+        // The rule's Chinese wording, not the English title the obligation stores (issue 31).
+        #expect(r.summary == "Acme Data Ltd：报送个人信息保护负责人信息 截止 2025-10-10（星期五），还有 5 个工作日（14 个自然日）")
         #expect(r.facts.contains(.init(label: "截止", value: "2025-10-10（星期五）")))
+        let facts = Dictionary(uniqueKeysWithValues: r.facts.map { ($0.label, $0.value) })
+        #expect(facts["报送对象"] == "所在地市级网信部门")
+        #expect(facts["规则"] == "报送个人信息保护负责人信息 (cn.pipo.report)")
+        #expect(facts["依据"]?.hasPrefix("《国家互联网信息办公室关于开展个人信息保护负责人信息报送工作的公告》") == true)
+        #expect(!r.facts.contains { $0.value.contains("CAC") || $0.value.contains("Report the") }, "\(r.facts)")
         #expect(r.note == nil)
     }
 
@@ -194,7 +200,7 @@ import Testing
         #expect(facts["Why"] == reason)
         #expect(r.note?.contains("obligctl waive 1 --reason") == true)
         let zh = try renderer().render(n, entity: acme, language: .zhCN, now: try at("2025-09-26"))
-        #expect(zh.title == "Acme Data Ltd 的义务已不再由其规则产生：Report the PI protection officer")
+        #expect(zh.title == "Acme Data Ltd 的义务已不再由其规则产生：报送个人信息保护负责人信息")
         #expect(n.messageClass?.messageID.count == 32)
     }
 }

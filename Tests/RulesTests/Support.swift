@@ -47,11 +47,11 @@ enum Fixtures {
           "rules": [
             {
               "id": "test.widgets",
-              "title": "Report widgets",
+              "title": { "en": "Report widgets", "zh-CN": "报告小部件" },
               "kind": "deadline",
-              "trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10 }] },
+              "trigger": { "metric": "widgets", "conditions": [{ "op": ">=", "value": 10, "basis": "test basis" }] },
               "period": "+5wd",
-              "citation": "Test citation"
+              "citation": { "en": "Test citation", "zh-CN": "测试依据" }
             }
           ]
         }

@@ -21,7 +21,8 @@ struct RecurrenceTests {
             let r = Recorder(db: db, config: config, now: now, actor: "test")
             _ = try r.addEntity(id: "m", name: "M", zone: nil, region: nil, owner: nil, labels: [:])
             let outcome = try r.addEvent(
-                entityId: "m", kind: "mlps_system_registered", at: .day(try CivilDate(parsing: day)), ref: nil, attributes: [:])
+                entityId: "m", kind: "mlps_system_registered", at: .day(try CivilDate(parsing: day)), ref: nil,
+                attributes: ["level": "3"])
             return outcome.opened[0].id!
         }
     }

@@ -1,5 +1,6 @@
 import DeadlineKit
 import Logging
+import Rules
 import Store
 import Synchronization
 

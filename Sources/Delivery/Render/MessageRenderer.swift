@@ -24,7 +24,7 @@ package struct MessageRenderer: Sendable {
     ///   - now: the instant the message is rendered, i.e. sent.
     package func render(_ n: Notification, entity: Entity?, language: Language, now: Instant) -> RenderedMessage {
         let t = templates.templates(for: language)
-        let values = placeholderValues(n, entity: entity, templates: t, now: now)
+        let values = placeholderValues(n, entity: entity, templates: t, language: language, now: now)
         let k = t.kinds[n.kind]!
         let facts: [RenderedMessage.Fact] = k.facts.compactMap { fact in
             // A fact whose placeholders are all empty (no addressee, no citation) is left out rather than
@@ -106,26 +106,32 @@ package struct MessageRenderer: Sendable {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func placeholderValues(_ n: Notification, entity: Entity?, templates t: TemplateSet.LanguageTemplates, now: Instant) -> [String: String]
-    {
+    func placeholderValues(
+        _ n: Notification, entity: Entity?, templates t: TemplateSet.LanguageTemplates, language: Language, now: Instant
+    ) -> [String: String] {
         let zone = (try? Zone(entity?.zone ?? Zone.defaultIdentifier)) ?? Zone.shanghai
         let region = entity?.region ?? "cn"
         let calendar = configuration.calendars[region]
         let rule = n.rule.isEmpty ? nil : configuration.rule(n.rule)
+        // The rule's own wording in the message's language: a Chinese message reads 省级网信部门, not
+        // "provincial-level CAC". A custom obligation has only the title it was given.
+        let wording = rule?.wording(language)
         let phrase = { (key: String, values: [String: String]) in Placeholders.fill(t.phrases[key] ?? "", values) }
 
         var v: [String: String] = [:]
         v["kind"] = n.kind.rawValue
-        v["title"] = n.title
+        // An obligation stores its title in English (as its rule said when it opened, or as a person
+        // gave it); another language takes the rule's own wording of it.
+        v["title"] = language == .en ? n.title : wording?.title ?? n.title
         v["entity"] = entity?.name ?? n.entity
         v["entityId"] = n.entity
         v["obligation"] = String(n.obligation)
         v["rule"] = n.rule.isEmpty ? phrase("customRule", [:]) : n.rule
-        v["ruleTitle"] = rule?.title ?? ""
-        v["ruleName"] = n.rule.isEmpty ? phrase("customRule", [:]) : rule.map { "\($0.title) (\($0.id))" } ?? n.rule
-        v["citation"] = rule?.citation ?? ""
-        v["addressee"] = rule?.addressee ?? ""
-        v["duties"] = rule.map { $0.duties.isEmpty ? "-" : $0.duties.joined(separator: "; ") } ?? "-"
+        v["ruleTitle"] = wording?.title ?? ""
+        v["ruleName"] = n.rule.isEmpty ? phrase("customRule", [:]) : rule.map { "\($0.wording(language).title) (\($0.id))" } ?? n.rule
+        v["citation"] = wording?.citation ?? ""
+        v["addressee"] = wording?.addressee ?? ""
+        v["duties"] = wording.map { $0.duties.isEmpty ? "-" : $0.duties.joined(separator: language == .zhCN ? "；" : "; ") } ?? "-"
         v["status"] = n.status
         v["stage"] = n.stageName ?? ""
         v["reason"] = n.reason ?? ""

@@ -1,3 +1,5 @@
+import Rules
+
 /// A notification put into words, before any platform's markup: a title, a one-line summary (the
 /// journal's MESSAGE and the chat platforms' notification preview), labelled facts and an optional
 /// note. Every format wraps these same parts, so the wording lives in one template per language.

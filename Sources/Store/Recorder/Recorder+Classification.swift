@@ -11,7 +11,8 @@ extension Recorder {
         let rules = classificationRules(of: e, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, _) = rule.trigger else { continue }
-            let spans = Evaluation.spans(of: history, conditions: conditions).map { span in
+            let effective = rule.effective.map { zone.instant($0) }
+            let spans = Evaluation.spans(Evaluation.spans(of: history, conditions: conditions), effectiveFrom: effective).map { span in
                 ClassificationRecord(
                     entityId: e.id, ruleId: rule.id, since: zone.day(of: span.from), sinceInstant: span.from.secondsSinceEpoch,
                     until: span.until.map { zone.day(of: $0) }, untilInstant: span.until?.secondsSinceEpoch)
@@ -63,6 +64,13 @@ extension Recorder {
                                        AND retractedAt IS NULL)
                         THEN 1 ELSE 0 END AS later
             """, [entity, metric, at, entity, metric, at, id]) == false
+    }
+
+    /// Whether `classify(_:metric:newest:zone:outcome:)` may follow `metric` report by report: not when
+    /// a classification rule on it has an effective date (a span is then clipped to it, which needs the
+    /// whole history).
+    func classifiesIncrementally(_ e: Entity, metric: String) -> Bool {
+        classificationRules(of: e, metric: metric).allSatisfy { $0.effective == nil }
     }
 
     /// The classification spans after report `newest`, the latest of its history: a span opens when it

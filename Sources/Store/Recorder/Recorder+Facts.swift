@@ -120,20 +120,13 @@ extension Recorder {
         let classifies = only == nil && config.classifiedMetrics.contains(metric)
         guard !rules.isEmpty || classifies else { return outcome }
         let zone = try zone(e)
-        if rules.isEmpty, let newest, try isLatest(newest.id, at: newest.at, entity: e.id, metric: metric) {
+        if rules.isEmpty, let newest, classifiesIncrementally(e, metric: metric),
+            try isLatest(newest.id, at: newest.at, entity: e.id, metric: metric)
+        {
             try classify(e, metric: metric, newest: newest, zone: zone, outcome: &outcome)
             return outcome
         }
-        let history = try sql.rows(
-            "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
-            [e.id, metric]
-        )
-        .map {
-            Observation(
-                value: try $0.decode(1, "metricObservation.value"),
-                at: Instant(secondsSinceEpoch: try $0.decode(2, "metricObservation.observedAt")),
-                sequence: try $0.decode(0, "metricObservation.id"))
-        }
+        let history = try history(entity: e.id, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
             let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
@@ -151,6 +144,20 @@ extension Recorder {
             try flagVanishedCrossings(entity: e.id, metric: metric, rules: rules.map(\.id), kept: outcome.derived, outcome: &outcome)
         }
         return outcome
+    }
+
+    /// The reports of `metric` of `entity` that count (not retracted or superseded), in no order.
+    func history(entity: String, metric: String) throws -> [Observation] {
+        try sql.rows(
+            "SELECT id, value, observedAt FROM metricObservation WHERE entityId = ? AND metric = ? AND retractedAt IS NULL",
+            [entity, metric]
+        )
+        .map {
+            Observation(
+                value: try $0.decode(1, "metricObservation.value"),
+                at: Instant(secondsSinceEpoch: try $0.decode(2, "metricObservation.observedAt")),
+                sequence: try $0.decode(0, "metricObservation.id"))
+        }
     }
 
     /// Records an event and derives its obligations. The same event again (same entity, kind,
@@ -174,12 +181,12 @@ extension Recorder {
                     field: "attributes.\(k)", problem: "event \(kind) has no attribute '\(k)'",
                     fix: spec.attributes.isEmpty ? "give no attributes" : "use: \(spec.attributes.keys.sorted().joined(separator: ", "))")
             }
-            if let error = Self.check(v, as: type) {
+            if let error = type.check(v) {
                 throw StoreError.invalid(field: "attributes.\(k)", problem: "'\(v)' " + error.problem, fix: "expected " + error.accepted)
             }
-            if type == "date", let day = try? CivilDate(parsing: v) { try Limits.check(day, field: "attributes.\(k)") }
+            if type == .date, let day = try? CivilDate(parsing: v) { try Limits.check(day, field: "attributes.\(k)") }
             // A period an event states (a rectification notice's own deadline) counts forward from it.
-            if type == "period", let p = try? Period(parsing: v), p.amount < 0 {
+            if type == .period, let p = try? Period(parsing: v), p.amount < 0 {
                 throw StoreError.invalid(
                     field: "attributes.\(k)", problem: "'\(v)' counts back, but this period runs forward from the event",
                     fix: "give it as the notice states it, e.g. +10wd")
@@ -198,9 +205,15 @@ extension Recorder {
                     field: "attributes.\(attr)", problem: "event \(kind) needs '\(attr)' for rule \(rule.id)",
                     fix: "give it as a date, e.g. \(attr)=2028-08-31")
             }
-            if rule.period?.seconds != nil, isDay {
+            if rule.period == nil, let pa = rule.periodAttribute, attributes[pa] == nil {
                 throw StoreError.invalid(
-                    field: "at", problem: "rule \(rule.id) counts \(rule.period!) from the instant of the event, but only a day was given",
+                    field: "attributes.\(pa)", problem: "event \(kind) needs '\(pa)' for rule \(rule.id): the time limit it states",
+                    fix: "give it as the notice states it, e.g. \(pa)=+15d or \(pa)=+10wd")
+            }
+            let stated = rule.periodAttribute.flatMap { attributes[$0] }.flatMap { try? Period(parsing: $0) }
+            if let period = stated ?? rule.period, period.seconds != nil, isDay {
+                throw StoreError.invalid(
+                    field: "at", problem: "rule \(rule.id) counts \(period) from the instant of the event, but only a day was given",
                     fix: "give the instant, e.g. 2025-03-03T14:05:00+08:00, or omit it to use now")
             }
         }
@@ -223,14 +236,24 @@ extension Recorder {
     }
 
     /// Opens or moves the obligation `rule` derives from a recorded event. False when the event
-    /// lacks what the rule needs (a date attribute, or an instant for an hour period).
+    /// lacks what the rule needs (a date attribute, or an instant for an hour period) or states an
+    /// attribute that does not meet the rule's condition (a general incident). An event that does not
+    /// state a conditioned attribute derives it all the same, audited as
+    /// `obligation.condition-unstated` and listed in `outcome.unstated`.
     @discardableResult
     func derive(
         from ev: EventRecord, attributes: [String: String], rule: Rule, entity e: Entity, zone: Zone, reason: String,
         outcome: inout Outcome
     ) throws -> Bool {
-        guard case let .event(_, attr) = rule.trigger, var period = rule.period else { return false }
-        if let pa = rule.periodAttribute, let text = attributes[pa] { period = try Period(parsing: text) }
+        guard case let .event(_, attr) = rule.trigger else { return false }
+        let stated = try rule.periodAttribute.flatMap { attributes[$0] }.map { try Period(parsing: $0) }
+        guard let period = stated ?? rule.period else { return false }
+        var unstated: [String] = []
+        switch Evaluation.check(rule.eventConditions, attributes: attributes) {
+        case .met: break
+        case .notMet: return false
+        case let .notStated(names): unstated = names
+        }
         let atInstant = Instant(secondsSinceEpoch: ev.at)
         var start: Start
         if let attr {
@@ -255,17 +278,22 @@ extension Recorder {
                 field: "attributes.\(attr)", problem: "'\(given)' cannot start rule \(rule.id) (\(period) from it): \(problem)",
                 fix: fix.replacingOccurrences(of: "a start", with: "a date"))
         }
-        return true
-    }
-
-    static func check(_ value: String, as type: String) -> InputError? {
-        do throws(InputError) {
-            if type == "date" { _ = try CivilDate(parsing: value) }
-            if type == "period" { _ = try Period(parsing: value) }
-            return nil
-        } catch {
-            return error
+        if !unstated.isEmpty,
+            let o = try sql.one(
+                Obligation.self, "SELECT * FROM obligation WHERE entityId = ? AND ruleId = ? AND triggerKey = ?",
+                [e.id, rule.id, TriggerKey.event(ev.id!)]),
+            o.status == .open
+        {
+            let conditions = rule.eventConditions.filter { unstated.contains($0.attribute) }
+            let why =
+                "condition not stated: event \(ev.kind) #\(ev.id!) gives no "
+                + conditions.map { "\($0.attribute) (the rule applies at \($0.attribute) \($0.atLeast) or above: \($0.basis))" }
+                .joined(separator: ", no ")
+                + "; it is open in case it applies: record the event again with the attribute (retract this one), or waive it if it does not apply"
+            try audit("obligation.condition-unstated", subject: "obligation:\(o.id!)", before: nil, after: nil, note: why)
+            outcome.unstated.append(o)
         }
+        return true
     }
 
     package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {

@@ -8,7 +8,7 @@ extension Recorder {
     package func metricSubjects(of rules: [Rule]) throws -> [(entity: String, metric: String)] {
         var result: [(String, String)] = []
         for rule in rules {
-            guard rule.kind == .deadline, case let .metric(name, _, _) = rule.trigger else { continue }
+            guard rule.kind != .retention, case let .metric(name, _, _) = rule.trigger else { continue }
             let rows = try sql.rows(
                 """
                 SELECT DISTINCT o.entityId FROM metricObservation o JOIN entity e ON e.id = o.entityId
@@ -45,6 +45,21 @@ extension Recorder {
             }
         }
         return (outcome, failed)
+    }
+
+    /// Re-derives the classifications of each (entity, metric) subject from its whole history under
+    /// the rules in force (a classification rule that changed on reload: a threshold now read as the
+    /// instrument says, an effective date). A span that begins, ends or moves is audited
+    /// (`classification.changed`) and announced as when a report changes it.
+    package func reclassify(_ subjects: [(entity: String, metric: String)]) throws -> Outcome {
+        var outcome = Outcome(factId: 0)
+        for subject in subjects {
+            let e = try entity(subject.entity)
+            try classify(
+                e, metric: subject.metric, history: try history(entity: e.id, metric: subject.metric), zone: try zone(e),
+                outcome: &outcome)
+        }
+        return outcome
     }
 
     /// Re-derives, from events with id > `afterId` (up to `limit`), the obligations of `rules` (new or

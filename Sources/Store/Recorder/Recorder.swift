@@ -76,6 +76,9 @@ package struct Recorder {
         package var superseded: Int64?
         /// Obligations the facts no longer give after a correction: left open, flagged.
         package var flagged: [Obligation] = []
+        /// Open obligations derived from an event that does not state an attribute the rule's
+        /// condition reads (an incident without `severity`): opened in case it applies, and flagged.
+        package var unstated: [Obligation] = []
         /// Classifications this fact began or ended (the span as it now stands).
         package var classifications: [ClassificationRecord] = []
         /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation

@@ -1,4 +1,5 @@
 import Hummingbird
+import Rules
 
 /// The web view's languages, as the message templates have them: Simplified Chinese and English.
 enum WebLanguage: String, Sendable, CaseIterable {
@@ -16,6 +17,14 @@ enum WebLanguage: String, Sendable, CaseIterable {
             }
         }
         return .zhCN
+    }
+
+    /// The rule pack's language of the same name: a rule's title and citation in the page's language.
+    var rules: Language {
+        switch self {
+        case .en: .en
+        case .zhCN: .zhCN
+        }
     }
 
     /// Every phrase of the pages in this language, keyed as the templates use them (`{{t.overdue}}`).

@@ -35,7 +35,8 @@ extension WebView {
             ],
             "classifications": classifications.map { c -> [String: Any] in
                 [
-                    "rule": config.rule(c.ruleId).map { "\($0.title) (\(c.ruleId))" } ?? c.ruleId, "since": c.since.description,
+                    "rule": config.rule(c.ruleId).map { "\($0.wording(language.rules).title) (\(c.ruleId))" } ?? c.ruleId,
+                    "since": c.since.description,
                     "until": c.until?.description ?? "", "active": c.until == nil
                 ]
             },

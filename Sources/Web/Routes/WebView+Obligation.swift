@@ -33,10 +33,10 @@ extension WebView {
             "provisional": o.provisional, "due": o.due.description, "weekday": Wording.weekday(o.due, language: language),
             "left": o.status == .open ? Wording.left(dueInstant: o.dueInstant, now: now, language: language) : "",
             "entity": "\(entity.id) · \(entity.name)", "entityPath": Self.percent(entity.id),
-            "rule": rule.map { "\($0.id): \($0.title)" } ?? (t["custom"] ?? "custom"),
+            "rule": rule.map { "\($0.id): \($0.wording(language.rules).title)" } ?? (t["custom"] ?? "custom"),
             "trigger": o.triggerKey.description, "start": o.start.description, "period": o.period.description
         ]
-        if let c = rule?.citation { facts["citation"] = c }
+        if let c = rule?.wording(language.rules).citation { facts["citation"] = c }
         if let d = o.closedOn { facts["closedOn"] = d.description }
         if let n = o.closedNote { facts["closedNote"] = n }
         if let ack { facts["ack"] = "\(actorName(ack.actor)): \(ack.note)" + (ack.until.map { " (\(t["until"] ?? "") \($0))" } ?? "") }
