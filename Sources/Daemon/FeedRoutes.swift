@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Store
+import Web
 
 /// The calendar feed: `GET /v1/calendar.ics` on the socket, and feeds at token URLs for the read-only
 /// TCP listener, managed here (`POST /v1/feeds`, `GET /v1/feeds`, `POST /v1/feeds/:id/revoke`).
@@ -15,7 +16,7 @@ extension APIServer {
         }
         router.post("/v1/feeds") { req, _ in
             // The token goes only to this caller: the idempotency record keeps the answer without it.
-            let token = Self.newToken()
+            let token = SecretToken.make()
             let reveal: @Sendable (FeedView) -> FeedView = { view in
                 var view = view
                 view.token = token
@@ -24,7 +25,7 @@ extension APIServer {
                 return view
             }
             return await self.write(req, FeedBody.self, status: .created, revealOnce: reveal) { r, b in
-                Self.feedView(try r.addFeed(label: b.label, entity: b.entity, tokenHash: Self.digest(Data(token.utf8))))
+                Self.feedView(try r.addFeed(label: b.label, entity: b.entity, tokenHash: SecretToken.hash(token)))
             }
         }
         router.get("/v1/feeds") { _, _ in
@@ -64,16 +65,8 @@ extension APIServer {
     /// The feed a token URL's last path component (`TOKEN.ics`) names, nil when none is live.
     func feed(file: String) async throws -> Feed? {
         guard file.hasSuffix(".ics") else { return nil }
-        let hash = Self.digest(Data(file.dropLast(4).utf8))
+        let hash = SecretToken.hash(String(file.dropLast(4)))
         return try await snapshot { r in try r.feed(tokenHash: hash) }
-    }
-
-    /// 32 random bytes, base64url without padding (43 characters): unguessable, safe in a URL path.
-    static func newToken() -> String {
-        var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func feedView(_ f: Feed) -> FeedView {

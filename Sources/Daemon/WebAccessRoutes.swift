@@ -11,7 +11,7 @@ extension APIServer {
     func addWebAccessRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/web/invites") { req, _ in
             // The token goes only to this caller: the idempotency record keeps the answer without it.
-            let token = WebToken.make()
+            let token = SecretToken.make()
             let base = (try? WebSettings.load(self.config.configuration))?.baseURL ?? self.feedBaseURL
             let reveal: @Sendable (WebAccessView) -> WebAccessView = { view in
                 var view = view
@@ -24,7 +24,7 @@ extension APIServer {
                 guard let role = WebRole(rawValue: roleText) else {
                     throw StoreError.invalid(field: "role", problem: "'\(roleText)' is not a role", fix: "use reader or writer")
                 }
-                let invite = try r.addWebInvite(person: b.person, role: role, tokenHash: WebToken.hash(token))
+                let invite = try r.addWebInvite(person: b.person, role: role, tokenHash: SecretToken.hash(token))
                 return Self.webView(invite, now: r.now)
             }
         }

@@ -65,8 +65,8 @@ package struct WebView: Sendable {
         guard limiter.allows(at: env.now().secondsSinceEpoch) else {
             return Page.message(t["signInTitle"] ?? "", t["tooMany"] ?? "", language: language, status: .tooManyRequests)
         }
-        let hash = WebToken.hash(token)
-        let invite = WebToken.isWellFormed(token) ? try await env.read { r in try r.liveWebInvite(tokenHash: hash) } : nil
+        let hash = SecretToken.hash(token)
+        let invite = SecretToken.isWellFormed(token) ? try await env.read { r in try r.liveWebInvite(tokenHash: hash) } : nil
         guard let invite else {
             limiter.failed(at: env.now().secondsSinceEpoch)
             return Page.render(
@@ -75,7 +75,7 @@ package struct WebView: Sendable {
         }
         // A nonce in a SameSite=Strict cookie and in the form: another site cannot post the form (and
         // sign someone in as another person) without both. The page itself changes nothing.
-        let nonce = WebToken.make()
+        let nonce = SecretToken.make()
         return Page.render(
             "signin",
             [
@@ -90,16 +90,16 @@ package struct WebView: Sendable {
         let t = language.phrases
         let form = try await Form.read(req)
         guard try sameOrigin(req), let nonce = WebIdentity.cookie(WebIdentity.signInCookie, in: req),
-            WebToken.equal(form["nonce"] ?? "", nonce)
+            SecretToken.equal(form["nonce"] ?? "", nonce)
         else { return refusedForm(language) }
         guard limiter.allows(at: env.now().secondsSinceEpoch) else {
             return Page.message(t["signInTitle"] ?? "", t["tooMany"] ?? "", language: language, status: .tooManyRequests)
         }
         let token = form["token"] ?? ""
-        let sessionToken = WebToken.make()
-        let inviteHash = WebToken.hash(token), sessionHash = WebToken.hash(sessionToken)
+        let sessionToken = SecretToken.make()
+        let inviteHash = SecretToken.hash(token), sessionHash = SecretToken.hash(sessionToken)
         let session =
-            WebToken.isWellFormed(token)
+            SecretToken.isWellFormed(token)
             ? try await env.write(actor: "web") { r in try r.redeemWebInvite(inviteHash: inviteHash, sessionHash: sessionHash) } : nil
         guard session != nil else {
             limiter.failed(at: env.now().secondsSinceEpoch)
@@ -115,7 +115,7 @@ package struct WebView: Sendable {
         let language = WebLanguage.of(req)
         guard let who = try await WebIdentity.of(req, in: env) else { return needSignIn(language) }
         let form = try await Form.read(req)
-        guard try sameOrigin(req), WebToken.equal(form["csrf"] ?? "", who.csrf) else { return refusedForm(language) }
+        guard try sameOrigin(req), SecretToken.equal(form["csrf"] ?? "", who.csrf) else { return refusedForm(language) }
         let id = who.session.id ?? 0
         try await env.write(actor: who.session.actor) { r in try r.endWebSession(id) }
         var response = Page.message("obligd", language.phrases["signedOut"] ?? "", language: language, status: .ok)

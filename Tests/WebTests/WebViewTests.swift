@@ -43,8 +43,8 @@ struct WebViewTests {
 
         /// An invite's token for `person`.
         func invite(_ person: String, _ role: WebRole) async throws -> String {
-            let token = WebToken.make()
-            let hash = WebToken.hash(token)
+            let token = SecretToken.make()
+            let hash = SecretToken.hash(token)
             _ = try await store.transaction(config: config, now: clock.withLock { $0 }, actor: "root") { r in
                 try r.addWebInvite(person: person, role: role, tokenHash: hash)
             }
@@ -121,7 +121,7 @@ struct WebViewTests {
         let f = try await Fixture()
         try await withWeb(f) { client in
             for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme"] {
-                let r = try await client.execute(uri: uri, method: .get, headers: Self.cookie(WebToken.make()))
+                let r = try await client.execute(uri: uri, method: .get, headers: Self.cookie(SecretToken.make()))
                 #expect(r.status == .unauthorized, "\(uri)")
                 let html = String(buffer: r.body)
                 #expect(!html.contains("assessment") && !html.contains("acme"), "\(uri) shows data: \(html)")
@@ -263,10 +263,10 @@ struct WebViewTests {
         let f = try await Fixture()
         try await withWeb(f) { client in
             for _ in 0..<20 {
-                let r = try await client.execute(uri: "/signin/" + WebToken.make(), method: .get)
+                let r = try await client.execute(uri: "/signin/" + SecretToken.make(), method: .get)
                 #expect(r.status == .notFound)
             }
-            let r = try await client.execute(uri: "/signin/" + WebToken.make(), method: .get)
+            let r = try await client.execute(uri: "/signin/" + SecretToken.make(), method: .get)
             #expect(r.status == .tooManyRequests)
         }
     }
@@ -277,7 +277,7 @@ struct WebViewTests {
         f.clock.withLock { $0 = $0.adding(seconds: 7 * 86_400) }
         try await withWeb(f) { client in
             #expect(try await Self.signInNonce(client, token) == nil, "the page says the link is not valid")
-            let r = try await Self.postSignIn(client, token, nonce: WebToken.make())
+            let r = try await Self.postSignIn(client, token, nonce: SecretToken.make())
             #expect(r.status == .notFound)
         }
     }

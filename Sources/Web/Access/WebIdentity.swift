@@ -10,7 +10,7 @@ struct WebIdentity: Sendable {
 
     var person: String { session.person }
     var role: WebRole { session.role }
-    var csrf: String { WebToken.csrf(for: token) }
+    var csrf: String { SecretToken.csrf(for: token) }
 
     /// The session cookie's name. `__Host-` would bind it to https and the path, which a plain-http
     /// listener on loopback cannot have; `Secure` is set whenever the configured URL is https.
@@ -26,7 +26,7 @@ struct WebIdentity: Sendable {
         for field in request.headers[values: .cookie] {
             for part in field.split(separator: ";") {
                 let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if pair.count == 2, pair[0] == name, WebToken.isWellFormed(pair[1]) { return pair[1] }
+                if pair.count == 2, pair[0] == name, SecretToken.isWellFormed(pair[1]) { return pair[1] }
             }
         }
         return nil
@@ -35,7 +35,7 @@ struct WebIdentity: Sendable {
     /// The live session of `request`, or nil.
     static func of(_ request: Request, in env: WebEnvironment) async throws -> WebIdentity? {
         guard let token = token(in: request) else { return nil }
-        let hash = WebToken.hash(token)
+        let hash = SecretToken.hash(token)
         guard let session = try await env.read({ r in try r.webSession(tokenHash: hash) }) else { return nil }
         return WebIdentity(session: session, token: token)
     }

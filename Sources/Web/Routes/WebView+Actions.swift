@@ -16,7 +16,7 @@ extension WebView {
         let language = WebLanguage.of(req)
         guard let identity = try await WebIdentity.of(req, in: env) else { return needSignIn(language) }
         let form = try await Form.read(req)
-        guard try sameOrigin(req), WebToken.equal(form["csrf"] ?? "", identity.csrf) else { return refusedForm(language) }
+        guard try sameOrigin(req), SecretToken.equal(form["csrf"] ?? "", identity.csrf) else { return refusedForm(language) }
         guard identity.role.canWrite else { return forbidden(language) }
         guard let action = Action(rawValue: actionText), let id = Int64(idText), id > 0 else {
             return Page.message(

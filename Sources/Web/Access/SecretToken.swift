@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
 
-/// The secrets of the web view: invite and session tokens (256 random bits, URL-safe base64), kept
-/// by obligd only as their SHA-256, and the CSRF token a session's forms carry, derived from the
-/// session token so that nothing more is stored. Comparisons take the same time whatever matches.
-package enum WebToken {
+/// The secrets obligd hands out in URLs and cookies: calendar feed, invite and session tokens (256
+/// random bits, URL-safe base64), kept by obligd only as their SHA-256, and the CSRF token a
+/// session's forms carry, derived from the session token so that nothing more is stored.
+/// Comparisons take the same time whatever matches.
+package enum SecretToken {
     /// A fresh token.
     package static func make() -> String {
         var rng = SystemRandomNumberGenerator()
