@@ -181,6 +181,7 @@ struct WebViewTests {
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
             #expect(html.contains("before:-1wd") && html.contains("2026-02-14 09:00"), "the reminder plan: \(html)")
+            #expect(!html.contains("g-counted"), "+2mo counts no working days: none is shaded as counted")
             #expect(html.contains(#"class="g-makeup""#), "the month grids mark 2026-02-14, a make-up day")
             let csrf = try #require(Self.csrf(in: html))
             var headers = Self.cookie(session)

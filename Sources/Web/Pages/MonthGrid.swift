@@ -9,7 +9,11 @@ enum MonthGrid {
 
     /// The grids from the month of `start` through the month of `due` (either order), as template
     /// values; empty when the calendar does not cover them or they are too many.
-    static func months(from start: CivilDate, to due: CivilDate, calendar: WorkingCalendar?, language: WebLanguage) -> [[String: Any]] {
+    /// `countsWorkingDays`: the period is in working days, so the working days between are what it
+    /// counted (a month period only lands on its day and rolls).
+    static func months(
+        from start: CivilDate, to due: CivilDate, calendar: WorkingCalendar?, countsWorkingDays: Bool, language: WebLanguage
+    ) -> [[String: Any]] {
         guard let calendar else { return [] }
         let first = min(start, due), last = max(start, due)
         let count = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -25,7 +29,7 @@ enum MonthGrid {
             var week: [[String: Any]] = Array(repeating: ["day": "", "kind": "g-pad", "title": ""], count: day1.isoWeekday - 1)
             var d = day1
             while d <= end {
-                week.append(cell(d, start: start, due: due, first: first, last: last, calendar: calendar))
+                week.append(cell(d, start: start, due: due, first: first, last: last, calendar: calendar, counts: countsWorkingDays))
                 if week.count == 7 {
                     weeks.append(["days": week])
                     week = []
@@ -41,7 +45,8 @@ enum MonthGrid {
     }
 
     private static func cell(
-        _ d: CivilDate, start: CivilDate, due: CivilDate, first: CivilDate, last: CivilDate, calendar: WorkingCalendar
+        _ d: CivilDate, start: CivilDate, due: CivilDate, first: CivilDate, last: CivilDate, calendar: WorkingCalendar,
+        counts: Bool
     ) -> [String: Any] {
         let working = (try? calendar.isWorkingDay(d)) ?? !d.isWeekend
         var kind: String
@@ -57,7 +62,7 @@ enum MonthGrid {
             kind = "g-makeup"
             title = calendar.makeUpHoliday(on: d)?.name ?? ""
         } else {
-            kind = d > first && d < last ? "g-counted" : "g-plain"
+            kind = counts && d > first && d < last ? "g-counted" : "g-plain"
         }
         if kind == "g-makeup", !(d > first && d < last) { kind = "g-plain g-makeup" }
         return ["day": String(d.day), "kind": kind, "title": title]

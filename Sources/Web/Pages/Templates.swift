@@ -136,7 +136,7 @@ enum Templates {
             </table>
           {{/months}}
           </div>
-          {{#hasMonths}}<p class="legend"><span class="g-counted">1</span> {{t.counted}} <span class="g-rest">1</span> {{t.rest}}
+          {{#hasMonths}}<p class="legend">{{#countsWorkingDays}}<span class="g-counted">1</span> {{t.counted}} {{/countsWorkingDays}}<span class="g-rest">1</span> {{t.rest}}
             <span class="g-makeup">1</span> {{t.makeup}} <span class="g-due">1</span> {{t.due}}</p>{{/hasMonths}}
         </section>
         <section>

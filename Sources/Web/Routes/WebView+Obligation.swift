@@ -47,10 +47,13 @@ extension WebView {
             }
         let months =
             o.period.unit.isInstant
-            ? [] : MonthGrid.months(from: startDay, to: o.due, calendar: config.calendars[entity.region], language: language)
+            ? []
+            : MonthGrid.months(
+                from: startDay, to: o.due, calendar: config.calendars[entity.region],
+                countsWorkingDays: o.period.unit == .workingDays, language: language)
         let values: [String: Any] = [
             "pageTitle": "#\(id) \(o.title)", "who": who(identity, language), "o": facts, "explanation": explanation,
-            "months": months, "hasMonths": !months.isEmpty,
+            "months": months, "hasMonths": !months.isEmpty, "countsWorkingDays": o.period.unit == .workingDays,
             "canAct": identity.role.canWrite && o.status == .open, "readOnly": !identity.role.canWrite, "csrf": identity.csrf,
             "today": zone.day(of: now).description,
             "reminders": plan.map { p -> [String: Any] in
