@@ -16,6 +16,8 @@ package struct Configuration: Sendable {
     package var files: [String: Data] = [:]
     /// Per-rule and per-entity reminder overrides from obligd.json.
     package var reminders = ReminderSettings()
+    /// obligd.json's `web` and the people's names (`WebSettings`), read with the rest at load.
+    package var web = WebSettings()
 
     /// Every pack's rules, kept with an index by id: deriving and arming a million obligations looks a
     /// rule up for each, and flattening the packs every time showed in profiles.
@@ -231,16 +233,20 @@ package struct Configuration: Sendable {
             }
         }
         var reminders = ReminderSettings()
+        var web = WebSettings()
         if let main = files["obligd.json"] {
             let label = main.origin == "embedded" ? "obligd.json (embedded)" : main.origin
             try JSONObject.parse(main.data, file: label).onlyKeys(Self.mainSections, exceptPrefix: "$comment")
             reminders = try ReminderSettings.parse(main.data, file: label)
+            web = try WebSettings.parse(main.data, file: label)
             for rule in reminders.rules.keys where !packs.contains(where: { $0.rules.contains { $0.id == rule } }) {
                 throw ConfigError(file: label, path: "reminders.rules.\(rule)", problem: "no rule '\(rule)'; see obligctl rules list")
             }
         }
-        return Configuration(
+        var configuration = Configuration(
             calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders,
             knownMetrics: Set(packs.flatMap { $0.metrics.keys }))
+        configuration.web = web
+        return configuration
     }
 }

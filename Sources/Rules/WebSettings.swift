@@ -1,3 +1,5 @@
+import Foundation
+
 /// obligd.json's `web` section: `{"web": {"baseURL": "https://obligd.example.com"}}`, the URL people
 /// reach the web view at through the TLS reverse proxy. With it, invites and chat messages carry
 /// links there, cookies are `Secure`, and forms must come from it. Read here, in Rules, because the
@@ -12,13 +14,13 @@ package struct WebSettings: Sendable, Equatable {
         self.names = names
     }
 
-    /// Reads the settings from the configuration's obligd.json; a bad `web` section is refused at load
-    /// (the daemon checks it before it starts and on reload) naming the key.
-    package static func load(_ configuration: Configuration) throws(ConfigError) -> WebSettings {
+    /// The settings of the configuration in force, read once when it was loaded (a reload reads them
+    /// again): pages and chat messages ask for them on every request and every message.
+    package static func load(_ configuration: Configuration) throws(ConfigError) -> WebSettings { configuration.web }
+
+    /// Reads the settings from obligd.json's text; a bad `web` section is refused at load naming the key.
+    static func parse(_ data: Data, file label: String) throws(ConfigError) -> WebSettings {
         var settings = WebSettings()
-        guard let data = configuration.files["obligd.json"] else { return settings }
-        let origin = configuration.sources["obligd.json"]
-        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
         let root = try JSONObject.parse(data, file: label)
         if let web = try root.optionalObject("web") {
             try web.onlyKeys(["baseURL"], exceptPrefix: "$comment")
