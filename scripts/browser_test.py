@@ -13,7 +13,9 @@ import http.server, json, os, re, shutil, signal, socket, subprocess, sys, tempf
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 bindir = os.path.abspath(sys.argv[1])
 out = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".build/screenshots")
@@ -129,7 +131,13 @@ try:
     check("obligation" not in driver.page_source.lower() or "Renew" not in driver.page_source, "no data without a session")
     driver.get(invite_url)
     driver.find_element(By.CSS_SELECTOR, "form[action^='/signin'] button").click()
-    check(driver.current_url.startswith(base + "/?"), f"signed in and sent to the overview without the token: {driver.current_url}")
+    # The click returns before the POST's redirect is followed: wait for it (at most 10 s).
+    try:
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.startswith(base + "/?"))
+    except TimeoutException:
+        pass
+    url = driver.current_url
+    check(url.startswith(base + "/?"), f"signed in and sent to the overview without the token: {url}")
     html = driver.page_source
     check("Declare the important-data security assessment" in html, "the overview lists the obligation")
     check("Renew &lt;b&gt;certificate&lt;/b&gt; &amp; file" in html, "markup in a title is shown as text")
@@ -149,6 +157,10 @@ try:
     shot("obligation-en.png")
     driver.find_element(By.CSS_SELECTOR, "form[action^='/obligations/1/acknowledge'] input[name=note]").send_keys("李伟 files it on Friday")
     driver.find_element(By.CSS_SELECTOR, "form[action^='/obligations/1/acknowledge'] button").click()
+    try:
+        WebDriverWait(driver, 10).until(lambda d: "李伟 files it on Friday" in d.page_source)
+    except TimeoutException:
+        pass
     check("李伟 files it on Friday" in driver.page_source, "the acknowledgement shows on the page")
     history = obligctl("history", "1").stdout
     check("web:li.wei" in history and "obligation.acknowledged" in history, f"obligctl history names web:li.wei: {history[-300:]!r}")
@@ -159,6 +171,10 @@ try:
     driver.delete_all_cookies()
     driver.get(reader_url)
     driver.find_element(By.CSS_SELECTOR, "form[action^='/signin'] button").click()
+    try:
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.startswith(base + "/?"))
+    except TimeoutException:
+        pass
     driver.get(base + "/obligations/1?lang=en")
     check(not driver.find_elements(By.CSS_SELECTOR, "form[action*='/obligations/']") and "Declare" in driver.page_source,
           "a reader sees the obligation and no action")
