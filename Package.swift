@@ -76,11 +76,12 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Store", "Rules", "DeadlineKit",
+                "Store", "Rules", "DeadlineKit", "APIModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types")
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio")
             ]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(
@@ -128,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Store", "Rules", "DeadlineKit", "TestSupport",
+                "Web", "Store", "Rules", "DeadlineKit", "APIModel", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird")
             ]),

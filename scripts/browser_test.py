@@ -139,7 +139,7 @@ try:
     url = driver.current_url
     check(url.startswith(base + "/?"), f"signed in and sent to the overview without the token: {url}")
     html = driver.page_source
-    check("Declare the important-data security assessment" in html, "the overview lists the obligation")
+    check("/obligations/1?" in html, "the overview lists the obligation")
     check("Renew &lt;b&gt;certificate&lt;/b&gt; &amp; file" in html, "markup in a title is shown as text")
     check(len(driver.find_elements(By.CSS_SELECTOR, "section.overdue tr")) >= 2, "the overdue section has a row")
     driver.get(base + "/?lang=zh-CN")
@@ -164,6 +164,19 @@ try:
     check("李伟 files it on Friday" in driver.page_source, "the acknowledgement shows on the page")
     history = obligctl("history", "1").stdout
     check("web:li.wei" in history and "obligation.acknowledged" in history, f"obligctl history names web:li.wei: {history[-300:]!r}")
+    sent = driver.find_elements(By.CSS_SELECTOR, "table.sent tr.delivered")
+    check(any("officers" in r.text for r in sent), "the obligation page says what was delivered to the DingTalk receiver")
+
+    driver.set_window_size(1280, 1000)
+    driver.get(base + "/status?lang=en")
+    rows = driver.find_elements(By.CSS_SELECTOR, "table.receivers tr.r-ok")
+    check(any("officers" in r.text for r in rows) and "ready" in driver.page_source, "the status page shows the receiver ok")
+    shot("status-en.png")
+    driver.set_window_size(1280, 2000)
+    driver.get(base + "/calendar?lang=zh-CN&year=2026")
+    check("春节" in driver.page_source and "国办发明电" in driver.page_source, "the calendar page: holidays and their notice")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "table.month")) == 12, "the calendar page draws twelve months")
+    shot("calendar-zh-CN.png")
 
     # A reader: a fresh browser session from another invite sees no form.
     reader = obligctl("web", "invite", "auditor", "--role", "reader").stdout

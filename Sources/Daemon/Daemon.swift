@@ -184,7 +184,8 @@ package struct Daemon: Sendable {
                 afterWrite: {
                     scheduler.wake()
                     dispatcher.wake()
-                }))
+                },
+                health: { try await api.health() }))
         let listener = httpListen.map { ReadOnlyListener(api: api, address: $0, logger: logger, web: web) }
         let group = ServiceGroup(
             configuration: .init(

@@ -20,8 +20,8 @@ struct ReadOnlyListener: Service {
     /// The web view's routes, added beside the read-only ones.
     var web: WebView?
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    func router() -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
         router.get("/metrics") { _, _ in await api.metricsResponse() }
         router.get("/feeds/:file") { _, ctx in
             do {
@@ -52,7 +52,7 @@ struct ReadOnlyListener: Service {
                 logger: logger,
                 responder: { request, responseWriter, channel in
                     let request = Request(head: request.head, body: request.body)
-                    let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                    let context = WebRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
                     let response = await routes.respond(request, with: responder, context: context)
                     try await responseWriter.write(response: response.head, body: response.body)
                 },

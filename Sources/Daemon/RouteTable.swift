@@ -8,7 +8,7 @@ import Hummingbird
 struct RouteTable: Sendable {
     private let routes: [(pattern: [Substring], method: String)]
 
-    init(_ router: Router<BasicRequestContext>) {
+    init<Context: RequestContext>(_ router: Router<Context>) {
         routes = router.routes.map { (String(describing: $0.path).split(separator: "/"), $0.method.rawValue) }
     }
 
@@ -59,8 +59,8 @@ struct RouteTable: Sendable {
 
     /// The answer of `responder` to `request`, as both of obligd's servers give it: a request no route
     /// takes gets `unrouted`, an error its JSON answer, and every answer is stamped (`stamped`).
-    func respond(
-        _ request: Request, with responder: RouterResponder<BasicRequestContext>, context: BasicRequestContext
+    func respond<Context: RequestContext>(
+        _ request: Request, with responder: RouterResponder<Context>, context: Context
     ) async -> Response {
         // Only a request with a query is looked up (reports and imports have none).
         if request.uri.query?.isEmpty == false, let route = route(of: request),

@@ -1,4 +1,5 @@
 import GRDB
+import Rules
 
 /// The database schema as a sequence of migrations. Instants are INTEGER seconds since the Unix epoch
 /// (UTC); legal days are TEXT `YYYY-MM-DD` in the entity's zone.

@@ -1,24 +1,28 @@
+import APIModel
 import DeadlineKit
 import Rules
 import Store
 
 /// What the web view needs from the daemon, passed in so that Web depends on Store's API and not on
 /// the daemon: the store, the configuration in force (re-read per request, so a reload takes effect),
-/// the clock, and a wake-up for the dispatcher after a write (a close is notified like any other).
+/// the clock, a wake-up for the dispatcher after a write (a close is notified like any other), and
+/// the health the API reports (`GET /v1/health`), which the status page shows as it is.
 package struct WebEnvironment: Sendable {
     package var store: ObligationStore
     package var configuration: @Sendable () -> Configuration
     package var now: @Sendable () -> Instant
     package var afterWrite: @Sendable () -> Void
+    package var health: @Sendable () async throws -> Health?
 
     package init(
         store: ObligationStore, configuration: @escaping @Sendable () -> Configuration, now: @escaping @Sendable () -> Instant,
-        afterWrite: @escaping @Sendable () -> Void = {}
+        afterWrite: @escaping @Sendable () -> Void = {}, health: @escaping @Sendable () async throws -> Health? = { nil }
     ) {
         self.store = store
         self.configuration = configuration
         self.now = now
         self.afterWrite = afterWrite
+        self.health = health
     }
 
     /// obligd.json's `web` and the people's names, as the configuration in force has them (a reload

@@ -17,22 +17,24 @@ package struct WebView: Sendable {
     package init(environment: WebEnvironment) { env = environment }
 
     /// Adds the web view's routes to `router` (the listener's, beside `/metrics` and `/feeds`).
-    package func addRoutes(to router: Router<BasicRequestContext>) {
+    package func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/static/obligd.css") { _, _ in Page.stylesheet() }
         router.get("/signin/:token") { req, ctx in
-            await self.guarded(req) { try await self.signInPage(req, token: ctx.parameters.get("token") ?? "") }
+            await self.guarded(req, ctx) { try await self.signInPage(req, token: ctx.parameters.get("token") ?? "") }
         }
-        router.post("/signin") { req, _ in await self.guarded(req) { try await self.signIn(req) } }
-        router.post("/signout") { req, _ in await self.guarded(req) { try await self.signOut(req) } }
-        router.get("/") { req, _ in await self.guarded(req) { try await self.overview(req) } }
+        router.post("/signin") { req, ctx in await self.guarded(req, ctx) { try await self.signIn(req) } }
+        router.post("/signout") { req, ctx in await self.guarded(req, ctx) { try await self.signOut(req) } }
+        router.get("/") { req, ctx in await self.guarded(req, ctx) { try await self.overview(req) } }
+        router.get("/status") { req, ctx in await self.guarded(req, ctx) { try await self.statusPage(req) } }
+        router.get("/calendar") { req, ctx in await self.guarded(req, ctx) { try await self.calendarPage(req) } }
         router.get("/entities/:id") { req, ctx in
-            await self.guarded(req) { try await self.entityPage(req, id: ctx.parameters.get("id") ?? "") }
+            await self.guarded(req, ctx) { try await self.entityPage(req, id: ctx.parameters.get("id") ?? "") }
         }
         router.get("/obligations/:id") { req, ctx in
-            await self.guarded(req) { try await self.obligationPage(req, id: ctx.parameters.get("id") ?? "") }
+            await self.guarded(req, ctx) { try await self.obligationPage(req, id: ctx.parameters.get("id") ?? "") }
         }
         router.post("/obligations/:id/:action") { req, ctx in
-            await self.guarded(req) {
+            await self.guarded(req, ctx) {
                 try await self.act(req, id: ctx.parameters.get("id") ?? "", action: ctx.parameters.get("action") ?? "")
             }
         }
@@ -40,9 +42,11 @@ package struct WebView: Sendable {
 
     /// Runs a handler; an error becomes a page that says what went wrong (never a stack of JSON), and
     /// the listener stays up.
-    func guarded(_ req: Request, _ body: () async throws -> Response) async -> Response {
+    /// A request through the trusted proxy is signed in first (`proxySignIn`).
+    func guarded(_ req: Request, _ ctx: WebRequestContext, _ body: () async throws -> Response) async -> Response {
         let language = WebLanguage.of(req)
         do {
+            if let answer = try await proxySignIn(req, peer: ctx.remoteAddress?.ipAddress) { return answer }
             return try await body()
         } catch let error as StoreError {
             let status: HTTPResponse.Status

@@ -37,4 +37,28 @@ struct WebAccessTests {
             }
         }
     }
+
+    /// Two stores on one database are two nodes: a session the first started (through the trusted
+    /// proxy, as single sign-on does) is live on the second, and stays live after the first is gone,
+    /// as it does after a failover or a restart.
+    @Test func aSessionStartedOnOneNodeIsLiveOnAnotherAndAfterTheFirstStops() async throws {
+        try await TestDatabase.with { db in
+            let started = try await db.withStore { first in
+                try await first.transaction(config: config, now: now, actor: "web") { r in
+                    try r.startProxiedWebSession(person: "li.wei", role: .writer, sessionHash: "sso-hash", header: "X-Forwarded-User")
+                }
+            }
+            try await db.withStore { second in
+                let later = Instant(secondsSinceEpoch: now.secondsSinceEpoch + 86_400)
+                let live = try await second.snapshot(config: config, now: later) { r in try r.webSession(tokenHash: "sso-hash") }
+                #expect(live?.id == started.id && live?.person == "li.wei" && live?.role == .writer)
+                let expired = Instant(secondsSinceEpoch: now.secondsSinceEpoch + WebAccess.sessionLifetime)
+                #expect(try await second.snapshot(config: config, now: expired) { r in try r.webSession(tokenHash: "sso-hash") } == nil)
+                let access = try await second.snapshot(config: config, now: later) { r in try r.webAccess() }
+                #expect(access.invites.first?.createdBy == "proxy" && access.invites.first?.usedAt != nil, "the proxy's word is the invite")
+                let audit = try await second.snapshot(config: config, now: later) { r in try r.auditRows(after: 0, limit: 100) }
+                #expect(audit.first?.action == "web.signed-in" && audit.first?.actor == "web:li.wei")
+            }
+        }
+    }
 }

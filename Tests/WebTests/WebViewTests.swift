@@ -1,3 +1,4 @@
+import APIModel
 import DeadlineKit
 import Foundation
 import HTTPTypes
@@ -22,10 +23,13 @@ struct WebViewTests {
         let clock = Mutex(try! Instant(parsing: "2026-02-10T02:00:00Z"))
         let config: Configuration
         let obligation: Int64
+        let health: @Sendable () async throws -> Health?
 
-        init(config: Configuration = Embedded.configuration) async throws {
+        init(config: Configuration = Embedded.configuration, health: @escaping @Sendable () async throws -> Health? = { nil }) async throws
+        {
             store = try makeTemporaryStore()
             self.config = config
+            self.health = health
             let now = clock.withLock { $0 }
             obligation = try await store.transaction(config: config, now: now, actor: "test") { r in
                 _ = try r.addEntity(id: "acme", name: "<script>alert('acme')</script> Ltd", zone: nil, region: nil, owner: nil, labels: [:])
@@ -38,7 +42,9 @@ struct WebViewTests {
 
         var web: WebView {
             let config = self.config
-            return WebView(environment: WebEnvironment(store: store, configuration: { config }, now: { self.clock.withLock { $0 } }))
+            return WebView(
+                environment: WebEnvironment(
+                    store: store, configuration: { config }, now: { self.clock.withLock { $0 } }, health: health))
         }
 
         /// An invite's token for `person`.
@@ -57,10 +63,20 @@ struct WebViewTests {
     }
 
     /// Runs `test` against the web view's routes.
-    func withWeb(_ f: Fixture, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = Router()
+    /// `.router` runs in process with no peer address; `.live` listens on 127.0.0.1, so the peer is
+    /// loopback (what the trusted-proxy tests need).
+    static func withWeb(
+        _ f: Fixture, _ mode: TestingSetup = .router, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let router = Router(context: WebRequestContext.self)
         f.web.addRoutes(to: router)
-        try await Application(router: router).test(.router) { client in try await test(client) }
+        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(mode) { client in
+            try await test(client)
+        }
+    }
+
+    func withWeb(_ f: Fixture, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await Self.withWeb(f, .router, test)
     }
 
     static func form(_ fields: [String: String]) -> ByteBuffer {
@@ -112,7 +128,10 @@ struct WebViewTests {
 
     /// Escaping is the template engine's: no template asks for raw output.
     @Test func noTemplateRendersUnescaped() {
-        for text in [Templates.layout, Templates.overview, Templates.obligation, Templates.signIn, Templates.message, Templates.entity] {
+        for text in [
+            Templates.layout, Templates.overview, Templates.obligation, Templates.signIn, Templates.message, Templates.entity,
+            Templates.status, Templates.calendar, Templates.months
+        ] {
             #expect(!text.contains("{{{") && !text.contains("{{&"))
         }
     }
@@ -120,7 +139,7 @@ struct WebViewTests {
     @Test func nothingShowsWithoutASession() async throws {
         let f = try await Fixture()
         try await withWeb(f) { client in
-            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme"] {
+            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme", "/status", "/calendar?year=2026"] {
                 let r = try await client.execute(uri: uri, method: .get, headers: Self.cookie(SecretToken.make()))
                 #expect(r.status == .unauthorized, "\(uri)")
                 let html = String(buffer: r.body)

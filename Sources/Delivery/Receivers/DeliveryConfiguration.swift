@@ -118,8 +118,9 @@ package struct DeliveryConfiguration: Sendable {
         if let people = try root.optionalObject("people") {
             for name in people.values.keys.sorted() {
                 let ids = try people.object(name)
-                // "name": how the web view shows the person (Web reads it).
-                try ids.onlyKeys(Set(FormatName.allCases.map(\.rawValue)).union(["name"]))
+                // "name" and "webRole": how the web view shows the person and what a person the
+                // trusted proxy vouches for may do there (Rules' WebSettings reads them).
+                try ids.onlyKeys(Set(FormatName.allCases.map(\.rawValue)).union(["name", "webRole"]))
                 var byFormat: [FormatName: String] = [:]
                 for format in FormatName.allCases where ids.has(format.rawValue) {
                     byFormat[format] = try mentionId(try ids.string(format.rawValue), in: ids, key: format.rawValue)

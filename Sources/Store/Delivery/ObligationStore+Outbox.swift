@@ -4,8 +4,12 @@ import Foundation
 /// delivered, and an operator's decisions about it, each audited.
 extension ObligationStore {
     /// Outbox rows, newest first, with each receiver's delivery state.
-    /// - Parameter digest: only the members of this digest (the webhook-id a digest message carried).
-    package func listOutbox(filter: OutboxFilter = .all, digest: String? = nil, limit: Int = 100) async throws -> [OutboxItem] {
+    /// - Parameters:
+    ///   - digest: only the members of this digest (the webhook-id a digest message carried).
+    ///   - obligation: only what was said about this obligation (its page shows what was sent to whom).
+    package func listOutbox(
+        filter: OutboxFilter = .all, digest: String? = nil, obligation: Int64? = nil, limit: Int = 100
+    ) async throws -> [OutboxItem] {
         var condition: String =
             switch filter {
             case .all: "1 = 1"
@@ -18,6 +22,10 @@ extension ObligationStore {
         if let digest {
             condition += " AND EXISTS (SELECT 1 FROM delivery d WHERE d.outboxId = o.id AND d.digest = ?)"
             arguments.append(digest.sqlValue)
+        }
+        if let obligation {
+            condition += " AND o.obligationId = ?"
+            arguments.append(obligation.sqlValue)
         }
         arguments.append(max(1, min(limit, 10_000)).sqlValue)
         return try await readSQL { [arguments, condition] sql in

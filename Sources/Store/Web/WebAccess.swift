@@ -1,14 +1,9 @@
 import DeadlineKit
 import Foundation
+import Rules
 
 /// What a person signed in to the web view may do: read every page, or also acknowledge, close and
 /// waive obligations. The socket API and its roles are unchanged; this is the web view's own.
-package enum WebRole: String, Codable, Sendable, CaseIterable {
-    case reader, writer
-
-    /// A writer's role: the forms that change state are shown and accepted.
-    package var canWrite: Bool { self == .writer }
-}
 
 /// A one-time sign-in link for the web view, printed by `obligctl web invite`. Only the SHA-256 of its
 /// token is kept (as for feeds), so the database and its backups hold no working link; it is used once
@@ -103,6 +98,26 @@ extension Recorder {
         try audit(
             "web.signed-in", subject: "web:\(invite.person)", before: nil,
             after: "signed in to the web view as \(invite.role.rawValue) (session \(session.id ?? 0))", actorOverride: session.actor)
+        return session
+    }
+
+    /// Starts a session for `person`, whom the trusted reverse proxy named (single sign-on), as `role`.
+    /// The proxy's word stands in for an invite: it is recorded as an invite created by `proxy` and
+    /// used at once, so every session still points to how it began. Audited as the person.
+    package func startProxiedWebSession(person: String, role: WebRole, sessionHash: String, header: String) throws -> WebSession {
+        try WebAccess.checkPerson(person)
+        let t = now.secondsSinceEpoch
+        var invite = WebInvite(
+            tokenHash: sessionHash + ".proxy", person: person, role: role, createdAt: t, createdBy: "proxy", expiresAt: t, usedAt: t)
+        invite.id = try sql.insert(invite)
+        var session = WebSession(
+            tokenHash: sessionHash, person: person, role: role, createdAt: t, expiresAt: t + WebAccess.sessionLifetime,
+            inviteId: invite.id ?? 0)
+        session.id = try sql.insert(session)
+        try audit(
+            "web.signed-in", subject: "web:\(person)", before: nil,
+            after: "signed in to the web view as \(role.rawValue) through the trusted proxy (\(header)) (session \(session.id ?? 0))",
+            actorOverride: session.actor)
         return session
     }
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Rules
 import Store
 
 /// The person behind a request: a live session found by its cookie, with the cookie's token (for the

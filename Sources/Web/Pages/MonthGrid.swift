@@ -16,6 +16,33 @@ enum MonthGrid {
     ) -> [[String: Any]] {
         guard let calendar else { return [] }
         let first = min(start, due), last = max(start, due)
+        return grids(first: first, last: last, calendar: calendar, language: language) { d in
+            cell(d, start: start, due: due, first: first, last: last, calendar: calendar, counts: countsWorkingDays)
+        }
+    }
+
+    /// The twelve months of `year` as `calendar` has them: its holidays (named), its make-up working
+    /// days and its plain days, for the calendar page; empty when the calendar does not cover the year.
+    static func year(_ year: Int, calendar: WorkingCalendar, language: WebLanguage) -> [[String: Any]] {
+        let first = CivilDate(year: year, month: 1, day: 1)!, last = CivilDate(year: year, month: 12, day: 31)!
+        return grids(first: first, last: last, calendar: calendar, language: language) { d in
+            let working = (try? calendar.isWorkingDay(d)) ?? !d.isWeekend
+            if !working, let run = calendar.holiday(on: d) {
+                return ["day": String(d.day), "kind": "g-rest g-holiday", "title": run.localName ?? run.name]
+            }
+            if !working { return ["day": String(d.day), "kind": "g-rest", "title": ""] }
+            if d.isWeekend {
+                return ["day": String(d.day), "kind": "g-makeup", "title": calendar.makeUpHoliday(on: d)?.name ?? ""]
+            }
+            return ["day": String(d.day), "kind": "g-plain", "title": ""]
+        }
+    }
+
+    /// The month grids from the month of `first` through the month of `last`, each day drawn by `cell`.
+    private static func grids(
+        first: CivilDate, last: CivilDate, calendar: WorkingCalendar, language: WebLanguage,
+        cell: (CivilDate) -> [String: Any]
+    ) -> [[String: Any]] {
         let count = (last.year - first.year) * 12 + last.month - first.month + 1
         guard count <= maxMonths, calendar.contains(CivilDate(year: first.year, month: first.month, day: 1)!),
             calendar.contains(CivilDate(year: last.year, month: last.month, day: 1)!.adding(months: 1).adding(days: -1))
@@ -29,7 +56,7 @@ enum MonthGrid {
             var week: [[String: Any]] = Array(repeating: ["day": "", "kind": "g-pad", "title": ""], count: day1.isoWeekday - 1)
             var d = day1
             while d <= end {
-                week.append(cell(d, start: start, due: due, first: first, last: last, calendar: calendar, counts: countsWorkingDays))
+                week.append(cell(d))
                 if week.count == 7 {
                     weeks.append(["days": week])
                     week = []

@@ -55,7 +55,27 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "tooMany": "Too many sign-in attempts; try again in a minute.", "actions": "Act",
         "formRefused": "This form has expired or came from another page; go back, reload it and try again.",
         "zone": "Zone", "owner": "Owner", "classifications": "Classifications", "since": "Since", "metrics": "Latest reports",
-        "metric": "Metric", "value": "Value", "events": "Events", "event": "Event", "ref": "Reference"
+        "metric": "Metric", "value": "Value", "events": "Events", "event": "Event", "ref": "Reference",
+        "sentTitle": "Sent to receivers", "message": "Message", "receiver": "Receiver",
+        "outbox.dispatched": "journal only (no webhook receiver takes it)", "outbox.pending": "not yet routed",
+        "outbox.dropped": "dropped", "outbox.invalid": "not readable",
+        "delivery.pending": "queued", "delivery.delivered": "delivered", "delivery.dead": "failed", "delivery.dropped": "dropped",
+        "delivery.superseded": "not sent (closed before)",
+        "kind.obligation.opened": "opened", "kind.obligation.moved": "moved", "kind.obligation.done": "done",
+        "kind.obligation.waived": "waived", "kind.obligation.reopened": "reopened", "kind.obligation.underived": "no longer derived",
+        "kind.reminder": "reminder", "kind.digest": "digest", "kind.agenda": "agenda",
+        "statusTitle": "Status", "openCount": "Open obligations", "statusUnknown": "The daemon's health is not available here.", "health.ready": "ready",
+        "health.degraded": "degraded: a receiver needs attention", "role.standalone": "standalone", "role.leader": "cluster leader",
+        "role.follower": "cluster follower", "role.disagrees": "cluster: configuration differs",
+        "role.unreachable": "cluster: database unreachable", "nextDue": "Ends next", "rules": "Rules", "receivers": "Receivers",
+        "queued": "Queued", "oldest": "Oldest waits", "deadLetters": "Dead letters", "lastError": "Last error",
+        "nextProbe": "next probe", "noReceivers": "No webhook receivers are configured; reminders go to the journal only.",
+        "receiver.ok": "ok", "receiver.failing": "failing (retrying)", "receiver.paused": "paused (configuration rejected)",
+        "receiver.dead-letters": "has dead letters", "receiver.unconfigured": "no longer configured",
+        "noCalendar": "No calendar for", "notice": "Notice", "published": "published",
+        "estimated":
+            "No official notice loaded for this year: weekends and statutory holidays, estimated; deadlines reaching into it are provisional",
+        "holidays": "Holidays", "holiday": "Holiday", "from": "From", "to": "To", "days": "Days"
     ]
 
     static let chinese: [String: String] = [
@@ -75,6 +95,23 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "tooMany": "登录尝试过多，请一分钟后再试。", "actions": "操作",
         "formRefused": "此表单已过期或来自其他页面；请返回、刷新后重试。",
         "zone": "时区", "owner": "负责人", "classifications": "分类", "since": "起", "metrics": "最新报告", "metric": "指标",
-        "value": "数值", "events": "事件", "event": "事件", "ref": "编号"
+        "value": "数值", "events": "事件", "event": "事件", "ref": "编号",
+        "sentTitle": "已发送的消息", "message": "消息", "receiver": "接收方", "outbox.dispatched": "仅记入日志（没有 webhook 接收方接收）",
+        "outbox.pending": "尚未路由", "outbox.dropped": "已丢弃", "outbox.invalid": "无法读取",
+        "delivery.pending": "排队中", "delivery.delivered": "已送达", "delivery.dead": "发送失败", "delivery.dropped": "已丢弃",
+        "delivery.superseded": "未发送（已先关闭）",
+        "kind.obligation.opened": "新义务", "kind.obligation.moved": "期限变更", "kind.obligation.done": "已完成",
+        "kind.obligation.waived": "已豁免", "kind.obligation.reopened": "重新打开", "kind.obligation.underived": "不再由规则产生",
+        "kind.reminder": "提醒", "kind.digest": "汇总", "kind.agenda": "日程",
+        "statusTitle": "状态", "openCount": "未完成义务", "statusUnknown": "此处无法获取守护进程的健康状态。", "health.ready": "正常",
+        "health.degraded": "降级：有接收方需要处理", "role.standalone": "单机", "role.leader": "集群主节点",
+        "role.follower": "集群从节点", "role.disagrees": "集群：配置不一致", "role.unreachable": "集群：数据库不可达",
+        "nextDue": "最近到期", "rules": "规则", "receivers": "接收方", "queued": "排队", "oldest": "最久等待", "deadLetters": "死信",
+        "lastError": "最近错误", "nextProbe": "下次探测", "noReceivers": "未配置 webhook 接收方；提醒仅写入日志。",
+        "receiver.ok": "正常", "receiver.failing": "失败（重试中）", "receiver.paused": "已暂停（配置被拒）",
+        "receiver.dead-letters": "有死信", "receiver.unconfigured": "已不在配置中",
+        "noCalendar": "没有日历：", "notice": "通知", "published": "发布于",
+        "estimated": "本年度尚未载入官方通知：按周末和法定节假日估算；涉及本年的期限为暂定",
+        "holidays": "节假日", "holiday": "节日", "from": "起", "to": "止", "days": "天数"
     ]
 }

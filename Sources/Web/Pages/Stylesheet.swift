@@ -48,7 +48,12 @@ enum Stylesheet {
         .legend span { display: inline-block; width: 1.4rem; text-align: center; }
         section.signin { background: #fff; border: 1px solid var(--line); padding: 1.2rem; max-width: 32rem; margin: 3rem auto; }
         .note { color: var(--muted); }
-        nav.pages { display: flex; gap: 1rem; margin: 1rem 0; }
+        nav.pages { display: flex; gap: 1rem; margin: 1rem 0; } nav.pages a.selected { font-weight: 700; }
+        header.top nav a { margin-right: .6rem; }
+        .g-holiday { background: #ffd9d6; color: var(--overdue); }
+        .problem { color: var(--overdue); } .status.degraded { color: var(--overdue); } .source { color: var(--muted); }
+        tr.r-paused td, tr.r-failing td, tr.r-dead-letters td, tr.dead td { color: var(--overdue); }
+        tr.delivered td:last-child { color: var(--ok); }
         @media print { header.top, section.act, form.filters, nav.pages { display: none; } body { background: #fff; } }
         """
 }

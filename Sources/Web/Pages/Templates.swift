@@ -8,7 +8,7 @@ enum Templates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("overview", overview), ("obligation", obligation), ("signin", signIn), ("message", message),
-            ("entity", entity)
+            ("entity", entity), ("status", status), ("calendar", calendar), ("months", months)
         ] {
             // The templates are fixed text checked by the tests; one that does not parse is a build defect.
             try! library.register(text, named: name)
@@ -30,7 +30,8 @@ enum Templates {
         <header class="top">
           <a class="brand" href="/?lang={{lang}}">obligd</a>
           {{#who}}
-          <nav><a href="/?lang={{lang}}">{{t.overview}}</a></nav>
+          <nav><a href="/?lang={{lang}}">{{t.overview}}</a> <a href="/calendar?lang={{lang}}">{{t.calendar}}</a>
+            <a href="/status?lang={{lang}}">{{t.statusTitle}}</a></nav>
           <span class="who">{{name}} · {{role}}</span>
           <form class="inline" method="post" action="/signout?lang={{lang}}">
             <input type="hidden" name="csrf" value="{{csrf}}">
@@ -128,14 +129,7 @@ enum Templates {
         <section>
           <h2>{{t.explanation}}</h2>
           <ul class="explanation">{{#explanation}}<li>{{.}}</li>{{/explanation}}</ul>
-          <div class="months">
-          {{#months}}
-            <table class="month"><caption>{{name}}</caption>
-              <thead><tr>{{#weekdays}}<th>{{.}}</th>{{/weekdays}}</tr></thead>
-              <tbody>{{#weeks}}<tr>{{#days}}<td class="{{kind}}" title="{{title}}">{{day}}</td>{{/days}}</tr>{{/weeks}}</tbody>
-            </table>
-          {{/months}}
-          </div>
+          {{>months}}
           {{#hasMonths}}<p class="legend">{{#countsWorkingDays}}<span class="g-counted">1</span> {{t.counted}} {{/countsWorkingDays}}<span class="g-rest">1</span> {{t.rest}}
             <span class="g-makeup">1</span> {{t.makeup}} <span class="g-due">1</span> {{t.due}}</p>{{/hasMonths}}
         </section>
@@ -145,6 +139,16 @@ enum Templates {
             <thead><tr><th>{{t.stage}}</th><th>{{t.when}}</th><th>{{t.status}}</th></tr></thead>
             <tbody>{{#reminders}}<tr class="{{state}}"><td>{{stage}}</td><td>{{local}}{{#note}}<div class="why">{{note}}</div>{{/note}}</td><td>{{stateLabel}}</td></tr>{{/reminders}}</tbody>
           </table>
+        </section>
+        <section>
+          <h2>{{t.sentTitle}}</h2>
+          <table class="sent">
+            <thead><tr><th>{{t.when}}</th><th>{{t.message}}</th><th>{{t.receiver}}</th><th>{{t.status}}</th></tr></thead>
+            <tbody>{{#sent}}{{#receivers}}<tr class="{{status}}"><td>{{at}}</td><td>{{kind}}</td><td>{{receiver}}</td>
+              <td>{{statusLabel}} {{when}}{{#error}}<div class="why">{{error}}</div>{{/error}}</td></tr>{{/receivers}}
+              {{#journalOnly}}<tr><td>{{at}}</td><td>{{kind}}</td><td>{{outbox}}</td><td></td></tr>{{/journalOnly}}{{/sent}}</tbody>
+          </table>
+          {{^sent}}<p>{{t.nothing}}</p>{{/sent}}
         </section>
         <section>
           <h2>{{t.history}}</h2>
@@ -208,5 +212,63 @@ enum Templates {
         {{<layout}}{{$content}}
         <section class="signin"><h1>{{heading}}</h1><p>{{message}}</p></section>
         {{/content}}{{/layout}}
+        """
+
+    static let status = """
+        {{<layout}}{{$content}}
+        <h1>{{t.statusTitle}}</h1>
+        <p class="status {{#ready}}open{{/ready}}{{^ready}}degraded{{/ready}}"><b>{{statusLabel}}</b> · obligd {{version}} · {{role}}</p>
+        {{#cluster}}<p class="problem">{{cluster}}</p>{{/cluster}}
+        {{#problems}}<p class="problem">{{.}}</p>{{/problems}}
+        <dl class="facts">
+          <dt>{{t.openCount}}</dt><dd><a href="/?lang={{lang}}">{{open}}</a></dd>
+          <dt>{{t.overdue}}</dt><dd>{{overdue}}</dd>
+          {{#next}}<dt>{{t.nextDue}}</dt><dd><a href="/obligations/{{id}}?lang={{lang}}">#{{id}} {{title}}</a> · {{entity}} · {{due}}</dd>{{/next}}
+          <dt>{{t.rules}}</dt><dd>{{rules}}</dd>
+        </dl>
+        <section>
+          <h2>{{t.receivers}}</h2>
+          <table class="receivers">
+            <thead><tr><th>{{t.receiver}}</th><th>{{t.status}}</th><th>{{t.queued}}</th><th>{{t.oldest}}</th><th>{{t.deadLetters}}</th>
+              <th>{{t.since}}</th><th>{{t.lastError}}</th></tr></thead>
+            <tbody>{{#receivers}}<tr class="r-{{state}}"><td>{{name}}</td><td>{{stateLabel}}</td><td>{{pending}}</td><td>{{oldest}}</td>
+              <td>{{dead}}</td><td>{{since}}</td><td>{{error}}{{#probe}}<div class="why">{{t.nextProbe}} {{probe}}</div>{{/probe}}</td></tr>{{/receivers}}</tbody>
+          </table>
+          {{^receivers}}<p>{{t.noReceivers}}</p>{{/receivers}}
+        </section>
+        {{/content}}{{/layout}}
+        """
+
+    static let calendar = """
+        {{<layout}}{{$content}}
+        <h1>{{t.calendar}} {{region}} {{year}}</h1>
+        <nav class="pages">{{#previous}}<a href="{{href}}">← {{year}}</a>{{/previous}}
+          {{#regions}}<a href="{{href}}"{{#selected}} class="selected"{{/selected}}>{{label}}</a> {{/regions}}
+          {{#nextYear}}<a href="{{href}}">{{year}} →</a>{{/nextYear}}</nav>
+        {{#source.official}}<p class="source">{{t.notice}}: {{source.notice}}{{#source.published}} ({{t.published}} {{source.published}}){{/source.published}}
+          · {{source.file}} v{{source.version}}</p>{{/source.official}}
+        {{^source.official}}<p class="problem"><span class="tag prov">{{t.provisional}}</span> {{t.estimated}} ({{source.method}})</p>{{/source.official}}
+        <section>
+          <h2>{{t.holidays}}</h2>
+          <table class="holidays">
+            <thead><tr><th>{{t.holiday}}</th><th>{{t.from}}</th><th>{{t.to}}</th><th>{{t.days}}</th><th>{{t.makeup}}</th></tr></thead>
+            <tbody>{{#holidays}}<tr><td>{{name}}</td><td>{{first}}</td><td>{{last}}</td><td>{{days}}</td><td>{{makeUp}}</td></tr>{{/holidays}}</tbody>
+          </table>
+        </section>
+        {{>months}}
+        <p class="legend"><span class="g-rest">1</span> {{t.rest}} <span class="g-makeup">1</span> {{t.makeup}}</p>
+        {{/content}}{{/layout}}
+        """
+
+    /// The month grids (`MonthGrid`), a partial of the obligation and calendar pages.
+    static let months = """
+        <div class="months">
+        {{#months}}
+          <table class="month"><caption>{{name}}</caption>
+            <thead><tr>{{#weekdays}}<th>{{.}}</th>{{/weekdays}}</tr></thead>
+            <tbody>{{#weeks}}<tr>{{#days}}<td class="{{kind}}" title="{{title}}">{{day}}</td>{{/days}}</tr>{{/weeks}}</tbody>
+          </table>
+        {{/months}}
+        </div>
         """
 }

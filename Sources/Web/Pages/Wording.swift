@@ -34,3 +34,13 @@ enum Wording {
         return "\(t.prefix(10)) \(t.dropFirst(11).prefix(5))"
     }
 }
+
+extension Wording {
+    /// How long ago, coarsely: "3 min", "2 h", "4 d" (English) or "3 分钟", "2 小时", "4 天".
+    static func age(seconds: Int64, language: WebLanguage) -> String {
+        let (n, en, zh): (Int64, String, String) =
+            seconds >= 2 * 86_400
+            ? (seconds / 86_400, "d", "天") : seconds >= 3600 ? (seconds / 3600, "h", "小时") : (max(seconds / 60, 0), "min", "分钟")
+        return "\(n) \(language == .en ? en : zh)"
+    }
+}

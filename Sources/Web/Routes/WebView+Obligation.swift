@@ -28,8 +28,10 @@ extension WebView {
         }
         let zone = try Zone(entity.zone)
         let rule = o.ruleId.flatMap { config.rule($0) }
+        let sent = try await env.store.listOutbox(obligation: id, limit: 200)
         var facts: [String: Any] = [
-            "id": id, "title": o.title, "status": o.status.rawValue, "statusLabel": t[o.status.rawValue] ?? o.status.rawValue,
+            "id": id, "title": title(of: o, rule: rule, language), "status": o.status.rawValue,
+            "statusLabel": t[o.status.rawValue] ?? o.status.rawValue,
             "provisional": o.provisional, "due": o.due.description, "weekday": Wording.weekday(o.due, language: language),
             "left": o.status == .open ? Wording.left(dueInstant: o.dueInstant, now: now, language: language) : "",
             "entity": "\(entity.id) · \(entity.name)", "entityPath": Self.percent(entity.id),
@@ -52,7 +54,8 @@ extension WebView {
                 from: startDay, to: o.due, calendar: config.calendars[entity.region],
                 countsWorkingDays: o.period.unit == .workingDays, language: language)
         let values: [String: Any] = [
-            "pageTitle": "#\(id) \(o.title)", "who": who(identity, language), "o": facts, "explanation": explanation,
+            "pageTitle": "#\(id) \(title(of: o, rule: rule, language))", "who": who(identity, language), "o": facts,
+            "explanation": explanation,
             "months": months, "hasMonths": !months.isEmpty, "countsWorkingDays": o.period.unit == .workingDays,
             "canAct": identity.role.canWrite && o.status == .open, "readOnly": !identity.role.canWrite, "csrf": identity.csrf,
             "today": zone.day(of: now).description,
@@ -65,6 +68,25 @@ extension WebView {
                 if let note = p.note { v["note"] = note }
                 return v
             },
+            "sent": sent.map { item -> [String: Any] in
+                [
+                    "at": Wording.local(Instant(secondsSinceEpoch: item.createdAt), zone: zone),
+                    "kind": t["kind.\(item.kind)"] ?? item.kind,
+                    "receivers": item.deliveries.map { d -> [String: Any] in
+                        var v: [String: Any] = [
+                            "receiver": d.receiver, "status": d.status.rawValue,
+                            "statusLabel": t["delivery.\(d.status.rawValue)"] ?? d.status.rawValue,
+                            "when": (d.deliveredAt ?? d.lastAttemptAt).map { Wording.local(Instant(secondsSinceEpoch: $0), zone: zone) }
+                                ?? "",
+                            "attempts": d.attempts
+                        ]
+                        // Absent, not empty: a section tag shows its block for any string, "" included.
+                        if let e = d.lastError { v["error"] = e }
+                        return v
+                    },
+                    "journalOnly": item.deliveries.isEmpty, "outbox": t["outbox.\(item.status)"] ?? item.status
+                ]
+            },
             "history": history.map { a -> [String: Any] in
                 [
                     "at": Wording.local(Instant(secondsSinceEpoch: a.at), zone: zone), "actor": actorName(a.actor), "action": a.action,
@@ -73,6 +95,13 @@ extension WebView {
             }
         ]
         return Page.render("obligation", values, language: language)
+    }
+
+    /// An obligation's title in the page's language, as the chat messages say it: the stored title is
+    /// English (as its rule said when it opened, or as a person gave it), so a Chinese page takes the
+    /// rule's own wording; a custom obligation keeps the title it was given.
+    func title(of o: Obligation, rule: Rule?, _ language: WebLanguage) -> String {
+        language == .en ? o.title : rule?.wording(language.rules).title ?? o.title
     }
 
     /// An audit actor as people read it: `web:li.wei` as obligd.json's name for li.wei.

@@ -61,7 +61,8 @@ extension WebView {
         let (entities, counts, total, rows, acks, zones) = data
         func row(_ o: Obligation) -> [String: Any] {
             var v: [String: Any] = [
-                "id": o.id ?? 0, "entity": o.entityId, "entityPath": Self.percent(o.entityId), "title": o.title, "due": o.due.description,
+                "id": o.id ?? 0, "entity": o.entityId, "entityPath": Self.percent(o.entityId),
+                "title": title(of: o, rule: o.ruleId.flatMap { config.rule($0) }, language), "due": o.due.description,
                 "weekday": Wording.weekday(o.due, language: language), "provisional": o.provisional,
                 "left": o.status == .open
                     ? Wording.left(dueInstant: o.dueInstant, now: now, language: language) : (t[o.status.rawValue] ?? ""),
@@ -99,7 +100,9 @@ extension WebView {
             "entities": entities.map { ["id": $0.id, "label": "\($0.id) · \($0.name)", "selected": $0.id == entity] },
             "rules": config.rules.map { ["id": $0.id, "label": $0.id, "selected": $0.id == rule] }
                 + [["id": "custom", "label": t["custom"] ?? "custom", "selected": rule == "custom"]],
-            "statuses": ["open", "done", "waived", "all"].map { ["id": $0, "label": t[$0] ?? $0, "selected": $0 == statusText] },
+            "statuses": (Obligation.Status.allCases.map(\.rawValue) + ["all"]).map {
+                ["id": $0, "label": t[$0] ?? $0, "selected": $0 == statusText]
+            },
             "counts": counts.map { ["key": $0.0.rawValue, "label": t[$0.0.rawValue] ?? "", "n": $0.1] }
         ]
         if page > 1 { values["previous"] = link(page - 1) }
