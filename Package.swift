@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Rules", "DeadlineKit", "AuditChain", "CLinux",
+                "Rules", "DeadlineKit", "AuditChain", "CLinux", "APIModel",
                 // Crypto: the checksums `migrate` compares on both databases.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -377,7 +377,7 @@ package struct ImportResult: Codable, Sendable {
 /// `status` is `ready`, or `degraded` while a receiver is paused, failing or holds dead letters: a
 /// reminder may then not be reaching the people who rely on that receiver.
 package struct Health: Codable, Sendable {
-    package var status: String
+    package var status: HealthStatus
     package var version: String
     package var openObligations: Int
     package var overdue: Int
@@ -391,7 +391,7 @@ package struct Health: Codable, Sendable {
     /// cluster's, the database is unreachable); nil when nothing is.
     package var cluster: String?
     package init(
-        status: String, version: String, openObligations: Int, overdue: Int, nextDue: ObligationView?, rules: Int,
+        status: HealthStatus, version: String, openObligations: Int, overdue: Int, nextDue: ObligationView?, rules: Int,
         receivers: [ReceiverView] = [], role: String? = nil, cluster: String? = nil
     ) {
         self.role = role
@@ -407,7 +407,7 @@ package struct Health: Codable, Sendable {
 
     /// One line per receiver that is not ok, e.g. "receiver ops paused since 2026-11-24T10:02:00Z: errcode 310000 ...".
     package var receiverProblems: [String] {
-        receivers.filter { $0.state != "ok" && $0.state != "unconfigured" }.map { $0.problem }
+        receivers.filter { $0.state.needsAttention }.map { $0.problem }
     }
 }
 
@@ -417,7 +417,7 @@ package struct Health: Codable, Sendable {
 /// in obligd.json, with messages still kept for it). Instants are ISO 8601 UTC.
 package struct ReceiverView: Codable, Sendable, Equatable {
     package var name: String
-    package var state: String
+    package var state: ReceiverState
     /// Messages queued for it, and when the oldest was queued and how long ago (seconds).
     package var pending: Int
     package var oldestPendingAt: String?
@@ -431,7 +431,7 @@ package struct ReceiverView: Codable, Sendable, Equatable {
     package var probes: Int?
 
     package init(
-        name: String, state: String, pending: Int, oldestPendingAt: String?, oldestPendingAgeSeconds: Int64?, dead: Int,
+        name: String, state: ReceiverState, pending: Int, oldestPendingAt: String?, oldestPendingAgeSeconds: Int64?, dead: Int,
         since: String?, lastError: String?, nextProbeAt: String?, probes: Int?
     ) {
         self.name = name
@@ -449,9 +449,9 @@ package struct ReceiverView: Codable, Sendable, Equatable {
     /// A sentence for status lines and STATUS=.
     package var problem: String {
         switch state {
-        case "paused": "receiver \(name) paused since \(since ?? "?"): \(lastError ?? "")"
-        case "failing": "receiver \(name) failing since \(since ?? "?"): \(lastError ?? "")"
-        case "dead-letters":
+        case .paused: "receiver \(name) paused since \(since ?? "?"): \(lastError ?? "")"
+        case .failing: "receiver \(name) failing since \(since ?? "?"): \(lastError ?? "")"
+        case .deadLetters:
             "receiver \(name) has \(dead) dead letter\(dead == 1 ? "" : "s") (obligctl outbox retry --receiver \(name) --all)"
         default: "receiver \(name) ok"
         }

@@ -200,9 +200,9 @@ package struct APIServer: Sendable {
             case .disagrees, .unreachable: role.summary
             default: nil
             }
-        let healthy = receivers.allSatisfy { $0.state == "ok" || $0.state == "unconfigured" } && clusterProblem == nil
+        let healthy = !receivers.contains { $0.state.needsAttention } && clusterProblem == nil
         return Health(
-            status: healthy ? "ready" : "degraded", version: Self.version,
+            status: healthy ? .ready : .degraded, version: Self.version,
             openObligations: summary.open, overdue: summary.overdue, nextDue: next, rules: rules, receivers: receivers,
             role: role.name, cluster: clusterProblem)
     }

@@ -1,3 +1,4 @@
+import APIModel
 import DeadlineKit
 import Hummingbird
 import NIOCore
@@ -65,10 +66,10 @@ extension APIServer {
             let age = q.oldestPendingAt.map { max(0, now.secondsSinceEpoch * 1000 - $0) / 1000 } ?? 0
             gauge("outbox_oldest_pending_age_seconds", "Age of a receiver's oldest waiting message (0 when none waits)", r, Double(age))
             gauge("outbox_dead", "Messages given up for a receiver that nobody has retried or dropped", r, Double(q.dead))
-            for state in ["ok", "failing", "paused", "dead-letters", "unconfigured"] {
+            for state in ReceiverState.allCases {
                 gauge(
                     "receiver_state", "A receiver's state: 1 for the state it is in (ok, failing, paused, dead-letters, unconfigured)",
-                    r + [("state", state)], q.state == state ? 1 : 0)
+                    r + [("state", state.rawValue)], q.state == state ? 1 : 0)
             }
         }
         addCalendarGauges(config: config, now: now, latestOpenDue: latest, gauge: gauge)

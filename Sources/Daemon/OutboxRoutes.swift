@@ -94,7 +94,7 @@ struct OutboxRoutes: Sendable {
     static func view(_ o: OutboxItem) -> OutboxView {
         OutboxView(
             id: o.id, createdAt: Instant(secondsSinceEpoch: o.createdAt).description, kind: o.kind, obligation: o.obligationId,
-            status: o.status, lastError: o.lastError,
+            status: o.status.rawValue, lastError: o.lastError,
             deliveries: o.deliveries.map { d in
                 DeliveryView(
                     receiver: d.receiver, status: d.status.rawValue, attempts: d.attempts, lastError: d.lastError,

@@ -168,7 +168,7 @@ package struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecor
     package var kind: String
     package var obligationId: Int64?
     package var payload: String
-    package var status: String
+    package var status: OutboxStatus
     package var attempts: Int
     package var lastError: String?
 }

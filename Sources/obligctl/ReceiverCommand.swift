@@ -18,7 +18,7 @@ struct ReceiverCommand: AsyncParsableCommand {
     static func table(_ receivers: [ReceiverView]) -> String {
         let rows = receivers.map { r in
             [
-                r.name, r.state, String(r.pending), r.oldestPendingAgeSeconds.map(age) ?? "-", String(r.dead),
+                r.name, r.state.rawValue, String(r.pending), r.oldestPendingAgeSeconds.map(age) ?? "-", String(r.dead),
                 r.since ?? "-", r.nextProbeAt ?? "-", r.lastError.map { String($0.prefix(100)) } ?? ""
             ]
         }

@@ -298,7 +298,7 @@ import Testing
         let due = try Self.facialDue()
         try await api.test { c in
             let empty = try await c.get("/v1/health").decode(Health.self)
-            #expect(empty.status == "ready" && empty.openObligations == 0 && empty.overdue == 0 && empty.nextDue == nil)
+            #expect(empty.status == .ready && empty.openObligations == 0 && empty.overdue == 0 && empty.nextDue == nil)
             #expect(empty.rules == Embedded.configuration.rules.count && empty.version == APIServer.version)
             _ = try await seedThree(c)
             let r = try await c.get("/v1/health")

@@ -84,7 +84,7 @@ import Testing
         #expect(began.nextProbeAt - began.since == 30_000)
         #expect(began.reason == "HTTP 401: unknown endpoint key (check the receiver's URL and credentials)")
         let queues = try await d.dispatcher.receiverQueues()
-        #expect(queues.map(\.state) == ["paused"] && queues.first?.pending == 3)
+        #expect(queues.map(\.state) == [.paused] && queues.first?.pending == 3)
 
         // While paused nothing but the probe goes out, even a new reminder.
         let during = try enqueue(h.store, [payload(stage: "due")])
@@ -208,7 +208,7 @@ import Testing
             try await eventually("retried") { down.requests.count > before }
         }
         try await eventually("ok heard that down is failing") { okAccepted.all.count == 2 }
-        #expect(try await d.dispatcher.receiverQueues().first { $0.receiver == "down" }?.state == "failing")
+        #expect(try await d.dispatcher.receiverQueues().first { $0.receiver == "down" }?.state == .failing)
         let notice = try #require(ok.requests.last?.json?["data"] as? [String: Any])
         #expect(notice["kind"] as? String == "delivery.failing" && notice["receiver"] as? String == "down")
         #expect(down.requests.count > 8, "retried all along: \(down.requests.count)")
@@ -233,7 +233,7 @@ import Testing
 
         // Still broken: resume probes now, the receiver stays paused, the probe backs off.
         let q = try await d.dispatcher.resume(receiver: "r", actor: "alice")
-        #expect(q.state == "paused")
+        #expect(q.state == .paused)
         try await eventually("probed without moving the clock") { server.requests.count == 2 }
         try await eventually("still paused") { try h.pause("r")?.probes == 1 }
 
@@ -261,7 +261,7 @@ import Testing
         let dead = try enqueue(h.store, [moved(2), moved(3), moved(4)])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]")
         try await eventually("all dead") { try deliveries(h.store, receiver: "r").filter { $0.status == .dead }.count == 3 }
-        #expect(try await d.dispatcher.receiverQueues().map(\.state) == ["dead-letters"])
+        #expect(try await d.dispatcher.receiverQueues().map(\.state) == [.deadLetters])
         reject.withLock { $0 = false }
         let later = try enqueue(h.store, [moved(1)])
         d.dispatcher.wake()
@@ -270,7 +270,7 @@ import Testing
         try await eventually("retried") { accepted.all.count == 4 }
         #expect(accepted.all == later + dead, "the dead letters in the order they were first queued")
         #expect(try h.audit("delivery.retry").count == 3)
-        #expect(try await d.dispatcher.receiverQueues().map(\.state) == ["ok"])
+        #expect(try await d.dispatcher.receiverQueues().map(\.state) == [.ok])
         await #expect(throws: StoreError.conflict("there are no dead deliveries to r to retry")) {
             try await d.dispatcher.retryAll(receiver: "r", actor: "alice")
         }

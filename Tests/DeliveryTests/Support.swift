@@ -74,7 +74,7 @@ func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 
             let e = OutboxEntry(
                 id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: object["kind"] as? String ?? "reminder",
                 obligationId: (object["obligation"] as? NSNumber)?.int64Value ?? 1, payload: p,
-                status: "pending", attempts: 0, lastError: nil)
+                status: .pending, attempts: 0, lastError: nil)
             try e.insert(db)
             return e.id
         }

@@ -28,15 +28,15 @@ struct WebPagesTests {
 
     @Test func theStatusPageShowsReceiversAndWhyOneIsPaused() async throws {
         let health = Health(
-            status: "degraded", version: "9.9", openObligations: 1, overdue: 0, nextDue: nil, rules: 17,
+            status: .degraded, version: "9.9", openObligations: 1, overdue: 0, nextDue: nil, rules: 17,
             receivers: [
                 ReceiverView(
-                    name: "officers", state: "paused", pending: 3, oldestPendingAt: "2026-02-10T01:00:00Z", oldestPendingAgeSeconds: 3600,
+                    name: "officers", state: .paused, pending: 3, oldestPendingAt: "2026-02-10T01:00:00Z", oldestPendingAgeSeconds: 3600,
                     dead: 0, since: "2026-02-10T01:00:00Z", lastError: "errcode 310000 <keyword missing>",
                     nextProbeAt: "2026-02-10T02:05:00Z",
                     probes: 2),
                 ReceiverView(
-                    name: "ops", state: "ok", pending: 0, oldestPendingAt: nil, oldestPendingAgeSeconds: nil, dead: 0, since: nil,
+                    name: "ops", state: .ok, pending: 0, oldestPendingAt: nil, oldestPendingAgeSeconds: nil, dead: 0, since: nil,
                     lastError: nil, nextProbeAt: nil, probes: nil)
             ], role: "standalone")
         let f = try await Fixture(health: { health })

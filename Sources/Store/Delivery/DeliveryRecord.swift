@@ -62,8 +62,7 @@ package struct OutboxItem: Sendable, Equatable {
     package var createdAt: Int64
     package var kind: String
     package var obligationId: Int64?
-    /// `pending` (not yet journaled and routed), `dispatched`, `invalid` (undecodable payload) or `dropped`.
-    package var status: String
+    package var status: OutboxStatus
     package var lastError: String?
     package var deliveries: [DeliveryRecord]
 }

@@ -121,7 +121,7 @@ extension ObligationStore {
                 OutboxEntry(
                     id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: seconds, kind: NotificationKind.agenda.rawValue,
                     obligationId: nil,
-                    payload: String(decoding: try encoder.encode(content), as: UTF8.self), status: "pending", attempts: 0,
+                    payload: String(decoding: try encoder.encode(content), as: UTF8.self), status: .pending, attempts: 0,
                     lastError: nil),
                 returningID: false)
             return true

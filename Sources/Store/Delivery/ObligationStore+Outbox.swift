@@ -77,7 +77,8 @@ extension ObligationStore {
             for d in dead {
                 tip = try AuditTrail.append(
                     sql, after: tip, at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
-                    before: "dead", after: "pending", note: "receiver \(d.receiver); last error: \(d.lastError ?? "none")")
+                    before: DeliveryStatus.dead.rawValue, after: DeliveryStatus.pending.rawValue,
+                    note: "receiver \(d.receiver); last error: \(d.lastError ?? "none")")
             }
             return dead.count
         }
@@ -89,11 +90,11 @@ extension ObligationStore {
     package func dropDeliveries(outboxId: String, receiver: String?, actor: String, reason: String?, now: Int64) async throws -> Int {
         try await writeSQL { sql -> Int in
             guard let o = try Self.outboxEntry(outboxId, sql) else { throw StoreError.notFound("outbox \(outboxId)") }
-            if o.status == "pending", receiver == nil {
+            if o.status == .pending, receiver == nil {
                 try sql.execute("UPDATE outbox SET status = 'dropped' WHERE id = ?", outboxId)
                 let a = AuditEntry(
                     at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
-                    before: "pending", after: "dropped", note: reason)
+                    before: OutboxStatus.pending.rawValue, after: OutboxStatus.dropped.rawValue, note: reason)
                 try AuditTrail.append(sql, a)
                 return 0
             }
@@ -116,7 +117,8 @@ extension ObligationStore {
             for d in open {
                 tip = try AuditTrail.append(
                     sql, after: tip, at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
-                    before: d.status, after: "dropped", note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
+                    before: d.status, after: DeliveryStatus.dropped.rawValue,
+                    note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
             }
             return open.count
         }

@@ -68,7 +68,7 @@ extension ObligationStore {
             OutboxEntry(
                 id: OutboxID.make(milliseconds: UInt64(max(now, 0))), createdAt: now / 1000, kind: payload.kind.rawValue, obligationId: id,
                 payload: payload.json,
-                status: "pending", attempts: 0, lastError: nil),
+                status: .pending, attempts: 0, lastError: nil),
             returningID: false)
     }
 
@@ -118,7 +118,7 @@ extension ObligationStore {
             for row in rows {
                 let name: String = try row.decode(0, "delivery.receiver")
                 var q = queues[name] ?? ReceiverQueue(receiver: name, configured: false)
-                if (try row.decode(1, "delivery.status") as String) == "pending" {
+                if DeliveryStatus(rawValue: try row.decode(1, "delivery.status")) == .pending {
                     q.pending = try row.decode(2, "n")
                     q.oldestPendingAt = try row.decode(3, "oldest")
                 } else {

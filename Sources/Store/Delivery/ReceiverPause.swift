@@ -1,3 +1,4 @@
+import APIModel
 import GRDB
 
 /// A receiver that answered that its configuration is wrong (a bad signature or token, an IP or keyword
@@ -47,11 +48,11 @@ package struct ReceiverQueue: Sendable, Equatable {
 
     /// `ok`, `failing` (transient errors, retried), `paused` (misconfigured, probed), `dead-letters`
     /// (messages given up that nobody has retried or dropped yet) or `unconfigured`.
-    package var state: String {
-        if !configured { return "unconfigured" }
-        if pause != nil { return "paused" }
-        if failingSince != nil { return "failing" }
-        if dead > 0 { return "dead-letters" }
-        return "ok"
+    package var state: ReceiverState {
+        if !configured { return .unconfigured }
+        if pause != nil { return .paused }
+        if failingSince != nil { return .failing }
+        if dead > 0 { return .deadLetters }
+        return .ok
     }
 }

@@ -84,7 +84,7 @@ extension WebView {
                         if let e = d.lastError { v["error"] = e }
                         return v
                     },
-                    "journalOnly": item.deliveries.isEmpty, "outbox": t["outbox.\(item.status)"] ?? item.status
+                    "journalOnly": item.deliveries.isEmpty, "outbox": t["outbox.\(item.status.rawValue)"] ?? item.status.rawValue
                 ]
             },
             "history": history.map { a -> [String: Any] in

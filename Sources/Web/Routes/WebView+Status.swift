@@ -18,14 +18,16 @@ extension WebView {
         }
         var values: [String: Any] = [
             "pageTitle": t["statusTitle"] ?? "", "who": who(identity, language),
-            "ready": health.status == "ready", "statusLabel": t["health.\(health.status)"] ?? health.status,
+            "ready": health.status == .ready,
+            "statusLabel": t["health.\(health.status.rawValue)"] ?? health.status.rawValue,
             "version": health.version, "role": t["role.\(health.role ?? "standalone")"] ?? health.role ?? "",
             "open": health.openObligations, "overdue": health.overdue, "rules": health.rules,
             "problems": health.receiverProblems,
             "receivers": health.receivers.map { r -> [String: Any] in
                 // Absent, not empty: a section tag shows its block for any string, "" included.
                 var v: [String: Any] = [
-                    "name": r.name, "state": r.state, "stateLabel": t["receiver.\(r.state)"] ?? r.state, "pending": r.pending,
+                    "name": r.name, "state": r.state.rawValue, "stateLabel": t["receiver.\(r.state.rawValue)"] ?? r.state.rawValue,
+                    "pending": r.pending,
                     "oldest": r.oldestPendingAgeSeconds.map { Wording.age(seconds: $0, language: language) } ?? "–",
                     "dead": r.dead, "since": r.since ?? "", "error": r.lastError ?? ""
                 ]
