@@ -55,7 +55,7 @@ extension Recorder {
                 ack.until, id)
         }
         try audit(
-            "obligation.acknowledged", subject: "obligation:\(id)", before: before.map { "acknowledged by \($0.actor): \($0.note)" },
+            .obligationAcknowledged, subject: "obligation:\(id)", before: before.map { "acknowledged by \($0.actor): \($0.note)" },
             after: "acknowledged by \(actor)" + (until.map { " until \($0)" } ?? ""), note: note)
         return (o, ack)
     }

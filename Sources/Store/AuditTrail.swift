@@ -21,27 +21,27 @@ enum AuditTrail {
     /// Appends one row after `tip` and returns the new tip.
     @discardableResult
     static func append(
-        _ sql: any SQLSession, after tip: Tip, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?,
+        _ sql: any SQLSession, after tip: Tip, at: Int64, actor: String, action: AuditAction, subject: String, before: String?,
+        after: String?,
         note: String?
     ) throws -> Tip {
         let row = AuditChain.Row(
-            id: tip.id + 1, at: at, actor: actor, action: action, subject: subject, before: before, after: after, note: note)
+            id: tip.id + 1, at: at, actor: actor, action: action.rawValue, subject: subject, before: before, after: after, note: note)
         let hash = AuditChain.hash(row, previous: tip.hash)
         try sql.execute(
             "INSERT INTO audit (id, at, actor, action, subject, before, after, note, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            row.id, at, actor, action, subject, before, after, note, hash)
+            row.id, at, actor, action.rawValue, subject, before, after, note, hash)
         return Tip(id: row.id, hash: hash)
     }
 
-    /// Appends `entry` after the current last row (paths that write one row at a time).
-    static func append(_ sql: any SQLSession, _ entry: AuditEntry) throws {
+    /// Appends one row after the current last row (paths that write one row at a time).
+    static func append(
+        _ sql: any SQLSession, at: Int64, actor: String, action: AuditAction, subject: String, before: String?, after: String?,
+        note: String?
+    ) throws {
         try append(
-            sql, after: try tip(sql), at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject,
-            before: entry.before, after: entry.after, note: entry.note)
+            sql, after: try tip(sql), at: at, actor: actor, action: action, subject: subject, before: before, after: after, note: note)
     }
-
-    /// `append(_:_:)` on a GRDB connection (the SQLite migrations and the files still on GRDB).
-    static func append(_ db: Database, _ entry: AuditEntry) throws { try append(SQLiteSession(db), entry) }
 
     /// Fills the hash of rows written before the chain existed, in id order (the v7 migration).
     static func chainExistingRows(_ db: Database) throws {

@@ -37,7 +37,7 @@ extension Recorder {
             tokenHash: tokenHash, label: label, entityId: entity, createdAt: now.secondsSinceEpoch, createdBy: actor)
         feed.id = try sql.insert(feed)
         try audit(
-            "feed.added", subject: "feed:\(feed.id ?? 0)", before: nil,
+            .feedAdded, subject: "feed:\(feed.id ?? 0)", before: nil,
             after: "calendar feed \"\(label)\" of " + (entity.map { "entity \($0)" } ?? "every entity"))
         return feed
     }
@@ -56,7 +56,7 @@ extension Recorder {
         guard feed.revokedAt == nil else { throw StoreError.conflict("feed \(id) (\(feed.label)) is already revoked") }
         feed.revokedAt = now.secondsSinceEpoch
         try sql.execute("UPDATE feed SET revokedAt = ? WHERE id = ?", feed.revokedAt, id)
-        try audit("feed.revoked", subject: "feed:\(id)", before: "calendar feed \"\(feed.label)\"", after: "revoked")
+        try audit(.feedRevoked, subject: "feed:\(id)", before: "calendar feed \"\(feed.label)\"", after: "revoked")
         return feed
     }
 }

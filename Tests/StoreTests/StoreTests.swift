@@ -248,8 +248,8 @@ struct ObligationOracle: Encodable {
         try Schema.migrator.migrate(db)
         try db.write { db in
             try AuditTrail.append(
-                db,
-                AuditEntry(at: 9, actor: "bob", action: "obligation.done", subject: "obligation:1", before: nil, after: nil, note: "filed"))
+                SQLiteSession(db), at: 9, actor: "bob", action: .obligationDone, subject: "obligation:1", before: nil, after: nil,
+                note: "filed")
         }
         let rows = try db.read { db in try AuditEntry.order(Column("id")).fetchAll(db) }
         #expect(rows.count == 4 && rows.allSatisfy { $0.hash?.count == 64 })

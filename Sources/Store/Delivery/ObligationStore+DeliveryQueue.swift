@@ -173,20 +173,18 @@ extension ObligationStore {
         }
         let at = (updated.lastAttemptAt ?? 0) / 1000
         if let auditNote {
-            let a = AuditEntry(
-                at: at, actor: "obligd", action: "delivery.dead", subject: "outbox:\(updated.outboxId)",
+            try AuditTrail.append(
+                sql, at: at, actor: "obligd", action: .deliveryDead, subject: "outbox:\(updated.outboxId)",
                 before: nil, after: nil, note: auditNote)
-            try AuditTrail.append(sql, a)
         }
         guard resume, updated.status == .delivered,
             let pause = try sql.one(ReceiverPause.self, "SELECT * FROM receiverPause WHERE receiver = ?", [updated.receiver])
         else { return nil }
         try sql.execute("DELETE FROM receiverPause WHERE receiver = ?", pause.receiver)
-        let a = AuditEntry(
-            at: at, actor: "obligd", action: "receiver.resumed", subject: "receiver:\(updated.receiver)",
+        try AuditTrail.append(
+            sql, at: at, actor: "obligd", action: .receiverResumed, subject: "receiver:\(updated.receiver)",
             before: "paused", after: "active",
             note: "accepted a message after \(pause.probes + 1) probe(s); paused because: \(pause.reason)")
-        try AuditTrail.append(sql, a)
         return pause
     }
 }

@@ -76,7 +76,7 @@ extension ObligationStore {
             var tip = try AuditTrail.tip(sql)
             for d in dead {
                 tip = try AuditTrail.append(
-                    sql, after: tip, at: now / 1000, actor: actor, action: "delivery.retry", subject: "outbox:\(d.outboxId)",
+                    sql, after: tip, at: now / 1000, actor: actor, action: .deliveryRetry, subject: "outbox:\(d.outboxId)",
                     before: DeliveryStatus.dead.rawValue, after: DeliveryStatus.pending.rawValue,
                     note: "receiver \(d.receiver); last error: \(d.lastError ?? "none")")
             }
@@ -92,10 +92,9 @@ extension ObligationStore {
             guard let o = try Self.outboxEntry(outboxId, sql) else { throw StoreError.notFound("outbox \(outboxId)") }
             if o.status == .pending, receiver == nil {
                 try sql.execute("UPDATE outbox SET status = 'dropped' WHERE id = ?", outboxId)
-                let a = AuditEntry(
-                    at: now / 1000, actor: actor, action: "outbox.dropped", subject: "outbox:\(outboxId)",
+                try AuditTrail.append(
+                    sql, at: now / 1000, actor: actor, action: .outboxDropped, subject: "outbox:\(outboxId)",
                     before: OutboxStatus.pending.rawValue, after: OutboxStatus.dropped.rawValue, note: reason)
-                try AuditTrail.append(sql, a)
                 return 0
             }
             var condition = "outboxId = ? AND status IN ('pending', 'dead')"
@@ -116,7 +115,7 @@ extension ObligationStore {
             var tip = try AuditTrail.tip(sql)
             for d in open {
                 tip = try AuditTrail.append(
-                    sql, after: tip, at: now / 1000, actor: actor, action: "delivery.dropped", subject: "outbox:\(outboxId)",
+                    sql, after: tip, at: now / 1000, actor: actor, action: .deliveryDropped, subject: "outbox:\(outboxId)",
                     before: d.status, after: DeliveryStatus.dropped.rawValue,
                     note: "receiver \(d.receiver)" + (reason.map { ": \($0)" } ?? ""))
             }

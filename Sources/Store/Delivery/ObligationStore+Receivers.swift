@@ -41,10 +41,9 @@ extension ObligationStore {
             try d.update(sql)
             try sql.execute("UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE id = ?", reason, d.outboxId)
             guard began else { return (pause, began) }
-            let a = AuditEntry(
-                at: now / 1000, actor: "obligd", action: "receiver.paused", subject: "receiver:\(attempt.receiver)",
+            try AuditTrail.append(
+                sql, at: now / 1000, actor: "obligd", action: .receiverPaused, subject: "receiver:\(attempt.receiver)",
                 before: "active", after: "paused", note: reason)
-            try AuditTrail.append(sql, a)
             try Self.queueFailingNotice(sql, about: attempt, reason: reason, notice: notice, now: now)
             return (pause, began)
         }
@@ -96,7 +95,7 @@ extension ObligationStore {
                     now, p.receiver, now)
                 if let actor {
                     tip = try AuditTrail.append(
-                        sql, after: tip ?? AuditTrail.tip(sql), at: now / 1000, actor: actor, action: "receiver.resume",
+                        sql, after: tip ?? AuditTrail.tip(sql), at: now / 1000, actor: actor, action: .receiverResumeRequested,
                         subject: "receiver:\(p.receiver)", before: "paused", after: "probing",
                         note: "paused since \(p.since / 1000) because: \(p.reason)")
                 }

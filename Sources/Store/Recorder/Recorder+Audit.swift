@@ -9,7 +9,7 @@ extension Recorder {
     /// - Parameter actorOverride: the actor to name instead of the transaction's, when the one who acts
     ///   is known only inside it (a web sign-in names the person its invite was for).
     func audit(
-        _ action: String, subject: String, before: String?, after: String?, note: String? = nil, actorOverride: String? = nil
+        _ action: AuditAction, subject: String, before: String?, after: String?, note: String? = nil, actorOverride: String? = nil
     ) throws {
         let tip = try lookups.auditTip ?? AuditTrail.tip(sql)
         lookups.auditTip = try AuditTrail.append(

@@ -26,7 +26,7 @@ extension Recorder {
             for span in spans { try sql.insert(span, returningID: false) }
             let was = stored.last.flatMap { $0.until == nil ? $0 : nil }, now = spans.last.flatMap { $0.until == nil ? $0 : nil }
             try audit(
-                "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: try json(stored), after: try json(spans),
+                .classificationChanged, subject: "classification:\(e.id):\(rule.id)", before: try json(stored), after: try json(spans),
                 note: now.map { "\(rule.title) since \($0.since)" } ?? "not \(rule.title)")
             if let now, was?.since != now.since {
                 try announce(.classificationBegan, rule: rule, entity: e, day: now.since, at: now.sinceInstant)
@@ -104,7 +104,7 @@ extension Recorder {
                     entityId: e.id, ruleId: rule.id, since: zone.day(of: instant), sinceInstant: at, until: nil, untilInstant: nil)
                 try sql.insert(span, returningID: false)
                 try audit(
-                    "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: nil, after: try json([span]),
+                    .classificationChanged, subject: "classification:\(e.id):\(rule.id)", before: nil, after: try json([span]),
                     note: "\(rule.title) since \(span.since)")
                 try announce(.classificationBegan, rule: rule, entity: e, day: span.since, at: at)
                 outcome.classifications.append(span)
@@ -121,7 +121,7 @@ extension Recorder {
                 span.untilInstant = at
                 try storeUntil(of: span)
                 try audit(
-                    "classification.changed", subject: "classification:\(e.id):\(rule.id)", before: before, after: try json([span]),
+                    .classificationChanged, subject: "classification:\(e.id):\(rule.id)", before: before, after: try json([span]),
                     note: "not \(rule.title)")
                 try announce(.classificationEnded, rule: rule, entity: e, day: span.until!, at: at)
                 outcome.classifications.append(span)

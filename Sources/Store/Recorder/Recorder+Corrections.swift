@@ -32,7 +32,7 @@ extension Recorder {
             "UPDATE metricObservation SET retractedAt = ?, retractedNote = ?, supersededBy = ? WHERE id = ?", now.secondsSinceEpoch,
             note, id, earlier.id)
         try audit(
-            "metric.superseded", subject: "metric:\(earlier.id)", before: #"{"value":\#(earlier.value)}"#,
+            .metricSuperseded, subject: "metric:\(earlier.id)", before: #"{"value":\#(earlier.value)}"#,
             after: #"{"supersededBy":\#(id),"value":\#(value)}"#, note: note)
     }
 
@@ -74,7 +74,7 @@ extension Recorder {
     /// changed rule and a corrected fact).
     func flag(_ o: Obligation, because: String) throws {
         let reason = "\(because). It stays open: mark it done, or waive it if it no longer applies"
-        try audit("obligation.underived", subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
+        try audit(.obligationUnderived, subject: "obligation:\(o.id!)", before: nil, after: nil, note: reason)
         try notify(.underived, o, .init(reason: reason))
     }
 
@@ -111,7 +111,7 @@ extension Recorder {
             try sql.execute(
                 "UPDATE metricObservation SET retractedAt = ?, retractedNote = ? WHERE id = ?", now.secondsSinceEpoch, reason, id)
             try audit(
-                "metric.retracted", subject: "metric:\(id)", before: #"{"value":\#(row.value)}"#, after: nil,
+                .metricRetracted, subject: "metric:\(id)", before: #"{"value":\#(row.value)}"#, after: nil,
                 note: "\(row.metric) of \(row.entityId): \(reason)")
             var outcome = try evaluateMetric(
                 entityId: row.entityId, metric: row.metric, because: "report #\(id) of \(row.metric) was retracted: \(reason)",
@@ -124,7 +124,7 @@ extension Recorder {
             }
             guard ev.retractedAt == nil else { throw StoreError.conflict("event \(id) was already retracted: \(ev.retractedNote ?? "")") }
             try sql.execute("UPDATE event SET retractedAt = ?, retractedNote = ? WHERE id = ?", now.secondsSinceEpoch, reason, id)
-            try audit("event.retracted", subject: "event:\(id)", before: nil, after: nil, note: "\(ev.kind) of \(ev.entityId): \(reason)")
+            try audit(.eventRetracted, subject: "event:\(id)", before: nil, after: nil, note: "\(ev.kind) of \(ev.entityId): \(reason)")
             var outcome = Outcome(factId: id)
             let open = try sql.all(
                 Obligation.self, "SELECT * FROM obligation WHERE entityId = ? AND triggerKey = ? AND status = 'open' ORDER BY id",

@@ -26,12 +26,12 @@ extension Recorder {
             guard o.due != from || o.dueInstant != fromInstant else {
                 // A new start or rule that lands on the same day: recorded, but nobody needs telling.
                 try audit(
-                    "obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                    .obligationRecomputed, subject: "obligation:\(o.id!)", before: before, after: try json(o),
                     note: "due \(o.due) unchanged: \(reason)")
                 return
             }
             try audit(
-                "obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                .obligationMoved, subject: "obligation:\(o.id!)", before: before, after: try json(o),
                 note: "moved from \(from) to \(o.due): \(reason)")
             try notify(.moved, o, .init(from: from.description, reason: reason))
             outcome.moved.append(o)
@@ -44,7 +44,7 @@ extension Recorder {
             updatedAt: now.secondsSinceEpoch)
         try apply(computed, start: start, period: period, to: &o)
         o.id = try sql.insert(o)
-        try audit("obligation.opened", subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
+        try audit(.obligationOpened, subject: "obligation:\(o.id!)", before: nil, after: try json(o), note: reason)
         try notify(.opened, o)
         outcome.opened.append(o)
     }

@@ -37,7 +37,7 @@ extension Recorder {
         let e = Entity(
             id: id, name: name, zone: zoneId, region: regionId, owner: owner, labels: StringMap(labels), createdAt: now.secondsSinceEpoch)
         try sql.insert(e, returningID: false)
-        try audit("entity.created", subject: "entity:\(id)", before: nil, after: json(e))
+        try audit(.entityCreated, subject: "entity:\(id)", before: nil, after: json(e))
         return e
     }
 }

@@ -290,7 +290,7 @@ extension Recorder {
                 + conditions.map { "\($0.attribute) (the rule applies at \($0.attribute) \($0.atLeast) or above: \($0.basis))" }
                 .joined(separator: ", no ")
                 + "; it is open in case it applies: record the event again with the attribute (retract this one), or waive it if it does not apply"
-            try audit("obligation.condition-unstated", subject: "obligation:\(o.id!)", before: nil, after: nil, note: why)
+            try audit(.obligationConditionUnstated, subject: "obligation:\(o.id!)", before: nil, after: nil, note: why)
             outcome.unstated.append(o)
         }
         return true

@@ -65,13 +65,13 @@ extension Recorder {
         try save(o)
         // Closing ends an acknowledgement (the audit keeps it); a reopened obligation starts unclaimed.
         try sql.execute("DELETE FROM acknowledgement WHERE obligationId = ?", id)
-        let kind: NotificationKind =
+        let (kind, action): (NotificationKind, AuditAction) =
             switch status {
-            case .open: .reopened
-            case .done: .done
-            case .waived: .waived
+            case .open: (.reopened, .obligationReopened)
+            case .done: (.done, .obligationDone)
+            case .waived: (.waived, .obligationWaived)
             }
-        try audit(kind.rawValue, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
+        try audit(action, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
         try notify(kind, o)
         let successor = status == .done ? try openSuccessor(of: o, because: "recurs: obligation \(id) was done on \(o.closedOn!)") : nil
         return (o, successor)

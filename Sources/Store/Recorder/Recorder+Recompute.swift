@@ -28,12 +28,12 @@ extension Recorder {
             try save(o)
             if c.moved {
                 let note = "moved from \(c.oldDue) to \(o.due): \(reason)"
-                try audit("obligation.moved", subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
+                try audit(.obligationMoved, subject: "obligation:\(o.id!)", before: before, after: try json(o), note: note)
                 try notify(.moved, o, .init(from: c.oldDue.description, reason: reason))
                 result.moved += 1
             } else {
                 try audit(
-                    "obligation.recomputed", subject: "obligation:\(o.id!)", before: before, after: try json(o),
+                    .obligationRecomputed, subject: "obligation:\(o.id!)", before: before, after: try json(o),
                     note: "due \(o.due) unchanged\(o.provisional ? "" : ", no longer provisional"): \(reason)")
                 result.confirmed += 1
             }

@@ -73,7 +73,7 @@ extension Recorder {
             expiresAt: now.secondsSinceEpoch + WebAccess.inviteLifetime)
         invite.id = try sql.insert(invite)
         try audit(
-            "web.invited", subject: "web:\(person)", before: nil,
+            .webInvited, subject: "web:\(person)", before: nil,
             after: "invited to the web view as \(role.rawValue), until \(Instant(secondsSinceEpoch: invite.expiresAt))")
         return invite
     }
@@ -96,7 +96,7 @@ extension Recorder {
             expiresAt: now.secondsSinceEpoch + WebAccess.sessionLifetime, inviteId: inviteId)
         session.id = try sql.insert(session)
         try audit(
-            "web.signed-in", subject: "web:\(invite.person)", before: nil,
+            .webSignedIn, subject: "web:\(invite.person)", before: nil,
             after: "signed in to the web view as \(invite.role.rawValue) (session \(session.id ?? 0))", actorOverride: session.actor)
         return session
     }
@@ -115,7 +115,7 @@ extension Recorder {
             inviteId: invite.id ?? 0)
         session.id = try sql.insert(session)
         try audit(
-            "web.signed-in", subject: "web:\(person)", before: nil,
+            .webSignedIn, subject: "web:\(person)", before: nil,
             after: "signed in to the web view as \(role.rawValue) through the trusted proxy (\(header)) (session \(session.id ?? 0))",
             actorOverride: session.actor)
         return session
@@ -132,7 +132,7 @@ extension Recorder {
     package func endWebSession(_ id: Int64) throws {
         guard let s = try sql.one(WebSession.self, "SELECT * FROM webSession WHERE id = ? AND endedAt IS NULL", [id]) else { return }
         try sql.execute("UPDATE webSession SET endedAt = ? WHERE id = ?", now.secondsSinceEpoch, id)
-        try audit("web.signed-out", subject: "web:\(s.person)", before: nil, after: "signed out (session \(id))", actorOverride: s.actor)
+        try audit(.webSignedOut, subject: "web:\(s.person)", before: nil, after: "signed out (session \(id))", actorOverride: s.actor)
     }
 
     /// Revokes every live session and unused invite of `person`; returns how many. Audited.
@@ -146,7 +146,7 @@ extension Recorder {
             t, person, t)
         guard sessions + invites > 0 else { throw StoreError.notFound("live web session or invite of '\(person)'") }
         try audit(
-            "web.revoked", subject: "web:\(person)", before: nil,
+            .webRevoked, subject: "web:\(person)", before: nil,
             after: "revoked \(sessions) session(s) and \(invites) invite(s) of the web view")
         return sessions + invites
     }
