@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "obligctl",
             dependencies: [
-                // Store only for `backup verify`, which checks a backup file without obligd.
+                // Store for `backup verify` and `migrate`, which work on files and servers without obligd.
                 "DeadlineKit", "Rules", "APIModel", "AuditChain", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client")

@@ -51,10 +51,4 @@ extension WorkingCalendar {
         d.provisional = touchesEstimate(d.decidingDays.lowerBound, d.decidingDays.upperBound)
         return d
     }
-
-    /// The due day only, for hot loops: no explanation, no provisional flag.
-    @inlinable
-    public func dueDay(from start: CivilDate, workingDays n: Int) throws(Error) -> CivilDate {
-        try addingWorkingDays(n, to: start)
-    }
 }

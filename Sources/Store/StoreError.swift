@@ -30,3 +30,11 @@ extension StoreError {
     static let sqliteOnly = StoreError.conflict(
         "this needs obligd's SQLite database; on PostgreSQL use the server's own tools (pg_dump, pg_basebackup)")
 }
+
+/// A statement did not do what the database promises it does (an INSERT ... RETURNING id with no
+/// row): a fault of obligd or the server, not of the request, so it answers 500 and is logged, never
+/// a 400 that tells the caller to fix an input that was fine.
+package struct StoreFault: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}

@@ -29,12 +29,13 @@ struct ImportCommand: AsyncParsableCommand {
             if file.lowercased().hasSuffix(".csv") {
                 let (records, lines) = try ImportParser.csv(text, file: file)
                 guard !records.isEmpty else { throw UsageFailure("\(file): no records") }
-                r = try await send(client.client(), ImportBody(records: records), lines: lines, offsets: nil)
+                let body = try DaemonClient.encoder.encode(ImportBody(records: records))
+                r = try await send(client.client(), body, lines: lines, offsets: nil)
             } else {
                 // JSON Lines go to obligd as they are (no decode and re-encode here); obligd checks each
                 // record and names it, and the error is mapped back to the line.
                 let (body, lines, offsets) = try ImportParser.jsonLinesBody(text, file: file)
-                r = try await send(client.client(), RawJSON(data: body), lines: lines, offsets: offsets)
+                r = try await send(client.client(), body, lines: lines, offsets: offsets)
             }
             if json { return try printJSON(r) }
             let again = r.duplicates > 0 ? "; \(r.duplicates) recorded before, nothing new for them" : ""
@@ -43,22 +44,16 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// A request body that is already JSON.
-struct RawJSON: Encodable {
-    let data: Data
-    func encode(to encoder: Encoder) throws { fatalError("RawJSON is sent as bytes") }
-}
-
 extension ImportCommand {
     /// Sends the import; an error obligd names by record (`records[3].metric`) or by byte of the body
     /// is told by the file's line instead (`data.jsonl:5: metric: ...`), as the user wrote it.
     /// - Parameters:
     ///   - lines: the file's line of each record.
+    ///   - body: the request body, JSON already: JSON Lines go as they are, a CSV file's records encoded.
     ///   - offsets: where each record starts in the body (JSON Lines, sent as they are).
-    func send<B: Encodable>(_ c: DaemonClient, _ body: B, lines: [Int], offsets: [Int]?) async throws -> ImportResult {
+    func send(_ c: DaemonClient, _ body: Data, lines: [Int], offsets: [Int]?) async throws -> ImportResult {
         do {
-            if let raw = body as? RawJSON { return try await c.postRaw("/v1/import", raw.data, as: ImportResult.self) }
-            return try await c.post("/v1/import", body, as: ImportResult.self)
+            return try await c.postRaw("/v1/import", body, as: ImportResult.self)
         } catch let DaemonClient.Failure.api(status, err) {
             var e = err
             if let (record, rest) = ImportParser.record(of: e.field), record < lines.count {

@@ -127,11 +127,4 @@ extension ObligationStore {
             return true
         }
     }
-
-    /// Whether `receiver`'s agenda for `day` was queued already.
-    package func agendaQueued(receiver: String, day: String) async throws -> Bool {
-        try await readSQL { sql in
-            try sql.row("SELECT 1 AS queued FROM agendaLedger WHERE receiver = ? AND day = ?", [receiver, day]) != nil
-        }
-    }
 }

@@ -73,7 +73,7 @@ extension Recorder {
             let id = try sql.insertReturningID(
                 "INSERT INTO metricObservation (entityId, metric, value, observedAt, recordedAt) VALUES (?, ?, ?, ?, ?)",
                 e.id, metric, value, observedAt.secondsSinceEpoch, now.secondsSinceEpoch)
-        else { throw StoreError.invalid(field: "metric", problem: "the report was not stored", fix: "retry") }
+        else { throw StoreFault("INSERT INTO metricObservation ... RETURNING id returned no row") }
         let key = MetricKey(entity: e.id, metric: metric)
         if let latest = lookups.latestObserved[key], latest < observedAt.secondsSinceEpoch {
             lookups.latestObserved[key] = observedAt.secondsSinceEpoch
