@@ -58,8 +58,7 @@ package struct AccessPolicy: Sendable, Equatable {
     package static func load(_ configuration: Configuration, serviceUID: uid_t = geteuid()) throws(ConfigError) -> AccessPolicy {
         var policy = AccessPolicy(writers: ("obligd", gid(of: "obligd")), readers: nil, serviceUID: serviceUID)
         guard let data = configuration.files["obligd.json"] else { return policy }
-        let origin = configuration.sources["obligd.json"]
-        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
+        let label = configuration.label("obligd.json")
         let root = try JSONObject.parse(data, file: label)
         guard let access = try root.optionalObject("access") else { return policy }
         try access.onlyKeys(["writers", "readers"])

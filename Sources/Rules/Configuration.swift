@@ -10,6 +10,19 @@ package struct Configuration: Sendable {
 
     package var calendars: [String: WorkingCalendar]
     package var packs: [RulePack] { didSet { indexRules() } }
+    /// The origin of a file obligd carries in its binary (`config/`, embedded by scripts/embed-config).
+    package static let embeddedOrigin = "embedded"
+
+    /// How an error names the file at `path` given its `origin`: the absolute path it was read from,
+    /// or `path (embedded)` for a built-in file. One place, so every config error names files alike.
+    package static func label(_ path: String, origin: String?) -> String {
+        guard let origin, origin != embeddedOrigin else { return "\(path) (embedded)" }
+        return origin
+    }
+
+    /// How an error names the file at `path` of this configuration.
+    package func label(_ path: String) -> String { Self.label(path, origin: sources[path]) }
+
     /// Relative path -> where it was read from ("embedded" or an absolute path).
     package var sources: [String: String]
     /// Every file read, by relative path, for subsystems that parse their own files (templates, obligd.json).
@@ -77,7 +90,7 @@ package struct Configuration: Sendable {
     /// Loads the embedded defaults overlaid with `directory` (if given). Any bad file fails the whole load.
     package static func load(directory: String?) throws(ConfigError) -> Configuration {
         var files: [String: (data: Data, origin: String)] = [:]
-        for (path, text) in EmbeddedConfig.files { files[path] = (Data(text.utf8), "embedded") }
+        for (path, text) in EmbeddedConfig.files { files[path] = (Data(text.utf8), Self.embeddedOrigin) }
         if let directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
@@ -116,7 +129,7 @@ package struct Configuration: Sendable {
     /// before it is written. `origin` names it in errors and explanations.
     package func replacing(_ path: String, with data: Data, origin: String) throws(ConfigError) -> Configuration {
         var all: [String: (data: Data, origin: String)] = [:]
-        for (p, d) in files { all[p] = (d, sources[p] ?? "embedded") }
+        for (p, d) in files { all[p] = (d, sources[p] ?? Self.embeddedOrigin) }
         all[path] = (data, origin)
         return try Self.build(all)
     }
@@ -181,7 +194,7 @@ package struct Configuration: Sendable {
         var sources: [String: String] = [:]
         for path in files.keys.sorted() {
             let (data, origin) = files[path]!
-            let label = origin == "embedded" ? "\(path) (embedded)" : origin
+            let label = Self.label(path, origin: origin)
             sources[path] = origin
             let parts = path.split(separator: "/")
             if parts.first == "calendars" {
@@ -235,7 +248,7 @@ package struct Configuration: Sendable {
         var reminders = ReminderSettings()
         var web = WebSettings()
         if let main = files["obligd.json"] {
-            let label = main.origin == "embedded" ? "obligd.json (embedded)" : main.origin
+            let label = Self.label("obligd.json", origin: main.origin)
             try JSONObject.parse(main.data, file: label).onlyKeys(Self.mainSections, exceptPrefix: "$comment")
             reminders = try ReminderSettings.parse(main.data, file: label)
             web = try WebSettings.parse(main.data, file: label)

@@ -30,8 +30,7 @@ extension DatabaseOption {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> DatabaseOption? {
         guard let data = configuration.files["obligd.json"] else { return nil }
-        let origin = configuration.sources["obligd.json"]
-        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
+        let label = configuration.label("obligd.json")
         guard let section = try JSONObject.parse(data, file: label).optionalObject("database") else { return nil }
         try section.onlyKeys(["url", "passwordFile", "leaseSeconds"])
         let text = try section.string("url")

@@ -81,8 +81,7 @@ package struct DeliveryConfiguration: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> DeliveryConfiguration {
         guard let data = configuration.files["obligd.json"] else { return DeliveryConfiguration() }
-        let origin = configuration.sources["obligd.json"]
-        let label = origin == nil || origin == "embedded" ? "obligd.json (embedded)" : origin!
+        let label = configuration.label("obligd.json")
         return try parse(data, file: label, ruleIds: Set(configuration.rules.map(\.id)), environment: environment)
     }
 

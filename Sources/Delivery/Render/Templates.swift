@@ -84,8 +84,7 @@ package struct TemplateSet: Sendable {
         var languages: [Language: LanguageTemplates] = [:]
         for language in Language.allCases {
             let path = "templates/\(language.rawValue).json"
-            let origin = configuration.sources[path]
-            let label = origin == nil || origin == "embedded" ? "\(path) (embedded)" : origin!
+            let label = configuration.label(path)
             guard let data = configuration.files[path] else {
                 throw ConfigError(
                     file: path, path: "",
