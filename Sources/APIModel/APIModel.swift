@@ -216,6 +216,10 @@ package struct FactResult: Codable, Sendable {
     /// reads (an incident without `severity`): open in case the duty applies, flagged "condition not
     /// stated" so that nobody takes the opening for a decision that it does.
     package var unstated: [ObligationView] = []
+    /// Obligations the event lapsed (a certificate suspended or revoked): neither done nor waived.
+    package var lapsed: [ObligationView] = []
+    /// Lapsed obligations reopened (a suspension lifted, or the event that lapsed them retracted).
+    package var reinstated: [ObligationView] = []
     /// True when the same fact was recorded before (`id` is that one): nothing new was written.
     package var duplicate: Bool
     /// The earlier report of the same instant this one superseded.
@@ -224,10 +228,13 @@ package struct FactResult: Codable, Sendable {
     package var classifications: [ClassificationView]
     package init(
         id: Int64, opened: [ObligationView], moved: [ObligationView], flagged: [ObligationView] = [], duplicate: Bool = false,
-        superseded: Int64? = nil, classifications: [ClassificationView] = [], unstated: [ObligationView] = []
+        superseded: Int64? = nil, classifications: [ClassificationView] = [], unstated: [ObligationView] = [],
+        lapsed: [ObligationView] = [], reinstated: [ObligationView] = []
     ) {
         self.classifications = classifications
         self.unstated = unstated
+        self.lapsed = lapsed
+        self.reinstated = reinstated
         self.id = id
         self.opened = opened
         self.moved = moved

@@ -213,7 +213,7 @@ package struct APIServer: Sendable {
         if let e = q["entity"] { filter.entity = String(e) }
         if let s = q["status"], s != "all" {
             guard let status = Obligation.Status(rawValue: String(s)) else {
-                throw StoreError.invalid(field: "status", problem: "'\(s)' is not a status", fix: "use open, done, waived or all")
+                throw StoreError.invalid(field: "status", problem: "'\(s)' is not a status", fix: "use open, done, waived, lapsed or all")
             }
             filter.status = status
         }

@@ -118,6 +118,9 @@ package struct Rule: Sendable, Identifiable {
     package var effective: CivilDate?
     package var notes: String?
     package var reminders: ReminderPolicy
+    /// The trigger metric starts from zero each year (`"resets": "yearly"` on the metric): crossings
+    /// and classification spans are counted within each year of the entity's zone.
+    package var resets: MetricReset?
     /// Recurring obligations open the next one this period after the current one's due day.
     package var recurrence: Period?
     package var pack: String
@@ -146,7 +149,7 @@ package struct Rule: Sendable, Identifiable {
         [
             kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
             roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"
-        ].joined(separator: "|") + eventConditionsKey
+        ].joined(separator: "|") + eventConditionsKey + (resets.map { "|resets \($0.rawValue)" } ?? "")
     }
 
     /// The event conditions as the derivation key reads them; empty without any, so a rule without
@@ -175,11 +178,18 @@ package struct Rule: Sendable, Identifiable {
         note(
             "event conditions", old.eventConditions.isEmpty ? nil : old.eventConditionsText,
             eventConditions.isEmpty ? nil : eventConditionsText)
+        note("metric resets", old.resets?.rawValue, resets?.rawValue)
         if old.kind != kind { parts.append("kind \(old.kind.rawValue) -> \(kind.rawValue)") }
         if old.region != region { parts.append("region \(old.region) -> \(region)") }
         note("reopen on re-crossing", "\(old.reopensOnRecross)", "\(reopensOnRecross)")
         return parts.joined(separator: ", ")
     }
+}
+
+/// When a metric's count starts again from zero (pack key `resets` on a metric).
+package enum MetricReset: String, Sendable, CaseIterable {
+    /// On 1 January in the entity's zone: a count "自当年1月1日起" (since 1 January of the year).
+    case yearly
 }
 
 /// When to remind about an obligation: offsets before the due day, the due day itself, then overdue.

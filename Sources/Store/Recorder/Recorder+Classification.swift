@@ -12,7 +12,12 @@ extension Recorder {
         for rule in rules {
             guard case let .metric(_, conditions, _) = rule.trigger else { continue }
             let effective = rule.effective.map { zone.instant($0) }
-            let spans = Evaluation.spans(Evaluation.spans(of: history, conditions: conditions), effectiveFrom: effective).map { span in
+            // A year-to-date metric starts from zero each year: a span ends with its year.
+            let derived =
+                rule.resets == .yearly
+                ? Evaluation.yearlySpans(of: history, conditions: conditions, zone: zone, now: now)
+                : Evaluation.spans(of: history, conditions: conditions)
+            let spans = Evaluation.spans(derived, effectiveFrom: effective).map { span in
                 ClassificationRecord(
                     entityId: e.id, ruleId: rule.id, since: zone.day(of: span.from), sinceInstant: span.from.secondsSinceEpoch,
                     until: span.until.map { zone.day(of: $0) }, untilInstant: span.until?.secondsSinceEpoch)
@@ -68,9 +73,9 @@ extension Recorder {
 
     /// Whether `classify(_:metric:newest:zone:outcome:)` may follow `metric` report by report: not when
     /// a classification rule on it has an effective date (a span is then clipped to it, which needs the
-    /// whole history).
+    /// whole history), nor when its metric starts from zero each year (a span ends with its year).
     func classifiesIncrementally(_ e: Entity, metric: String) -> Bool {
-        classificationRules(of: e, metric: metric).allSatisfy { $0.effective == nil }
+        classificationRules(of: e, metric: metric).allSatisfy { $0.effective == nil && $0.resets == nil }
     }
 
     /// The classification spans after report `newest`, the latest of its history: a span opens when it

@@ -129,7 +129,10 @@ extension Recorder {
         let history = try history(entity: e.id, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
-            let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
+            let crossings =
+                rule.resets == .yearly
+                ? Evaluation.yearlyCrossings(of: history, conditions: conditions, reopenOnRecross: reopen, zone: zone)
+                : Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
             for (i, crossing) in crossings.enumerated() {
                 let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
                 try upsert(
@@ -195,6 +198,7 @@ extension Recorder {
         let zone = try zone(e)
         let atInstant = instant(of: at, zone: zone)
         let isDay: Bool = if case .day = at { true } else { false }
+        if let effect = spec.effect { try checkEffect(effect, kind: kind, entity: e.id, ref: ref, at: atInstant) }
         let rules = config.rules.filter { r in
             if case let .event(k, _) = r.trigger { return k == kind && r.kind == .deadline && r.region == e.region }
             return false
@@ -221,7 +225,7 @@ extension Recorder {
             id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
             attributes: StringMap(attributes),
             recordedAt: now.secondsSinceEpoch)
-        if let same = try sameEvent(as: ev, zone: zone, inImport: inImport) {
+        if let same = try sameEvent(as: ev, zone: zone, inImport: inImport, refNamesIssuer: spec.effect != nil) {
             var outcome = Outcome(factId: same)
             outcome.duplicate = true
             return outcome
@@ -231,6 +235,9 @@ extension Recorder {
         for rule in rules {
             try derive(
                 from: ev, attributes: attributes, rule: rule, entity: e, zone: zone, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
+        }
+        if let effect = spec.effect, let ref {
+            try applyEffects(issuedBy: effect.issuedBy, entity: e, ref: ref, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
         }
         return outcome
     }

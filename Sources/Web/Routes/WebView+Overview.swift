@@ -99,7 +99,7 @@ extension WebView {
             "entities": entities.map { ["id": $0.id, "label": "\($0.id) · \($0.name)", "selected": $0.id == entity] },
             "rules": config.rules.map { ["id": $0.id, "label": $0.id, "selected": $0.id == rule] }
                 + [["id": "custom", "label": t["custom"] ?? "custom", "selected": rule == "custom"]],
-            "statuses": ["open", "done", "waived", "all"].map { ["id": $0, "label": t[$0] ?? $0, "selected": $0 == statusText] },
+            "statuses": ["open", "done", "waived", "lapsed", "all"].map { ["id": $0, "label": t[$0] ?? $0, "selected": $0 == statusText] },
             "counts": counts.map { ["key": $0.0.rawValue, "label": t[$0.0.rawValue] ?? "", "n": $0.1] }
         ]
         if page > 1 { values["previous"] = link(page - 1) }
