@@ -8,7 +8,7 @@ enum Views {
     static func entity(_ e: Entity) -> EntityView {
         return EntityView(
             id: e.id, name: e.name, zone: e.zone, region: e.region, owner: e.owner, labels: e.labels.values,
-            createdAt: Instant(secondsSinceEpoch: e.createdAt).description)
+            createdAt: Instant(secondsSinceEpoch: e.createdAt).description, attributes: e.attributes.values)
     }
 
     static func obligation(

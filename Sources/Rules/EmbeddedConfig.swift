@@ -459,6 +459,10 @@ enum EmbeddedConfig {
     "severity": { "description": "Level of a data-security incident (Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial), 2025-05-30): 一般 < 较大 < 重大 < 特别重大", "levels": [["general", "一般"], ["relatively-significant", "较大"], ["significant", "重大"], ["particularly-significant", "特别重大"]] },
     "mlps_level": { "description": "MLPS protection level of a network system (网络安全等级保护): 第一级 < 第二级 < 第三级 < 第四级 < 第五级", "levels": [["1", "第一级", "level-1"], ["2", "第二级", "level-2"], ["3", "第三级", "level-3"], ["4", "第四级", "level-4"], ["5", "第五级", "level-5"]] }
   },
+  "entityAttributes": {
+    "ciio": "The entity is a critical information infrastructure operator (关键信息基础设施运营者): true or false (obligctl entity set E ciio true)",
+    "important_data": "The PI the entity exports includes important data (向境外提供的个人信息中包括重要数据): true or false"
+  },
   "events": {
     "facial_recognition_filing_change": { "description": "Material change of the filed facial recognition information" },
     "facial_recognition_terminated": { "description": "Use of facial recognition terminated" },
@@ -568,21 +572,21 @@ enum EmbeddedConfig {
       "id": "cn.pi-export.certification-scope",
       "title": { "en": "PI export certification route applies (100,000 or more and under 1,000,000 individuals, no sensitive PI)", "zh-CN": "适用个人信息出境认证方式（10万人以上、不满100万人个人信息，不含敏感个人信息）" },
       "kind": "classification",
-      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 100000, "basis": "累计向境外提供10万人以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }, { "op": "<", "value": 1000000, "basis": "不满100万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 100000, "basis": "累计向境外提供10万人以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }, { "op": "<", "value": 1000000, "basis": "不满100万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }], "entity": [{ "attribute": "ciio", "is": false, "basis": "非关键信息基础设施运营者: only an operator that is not a CIIO (个人信息出境认证办法)" }, { "attribute": "important_data", "is": false, "basis": "且向境外提供的个人信息中不包括重要数据: only when the exported PI includes no important data" }] },
       "duties": [{ "en": "Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "zh-CN": "通过个人信息保护认证或者订立标准合同向境外提供个人信息（自当年1月1日起累计10万人以上、不满100万人，或者不满1万人敏感个人信息的途径）" }, { "en": "Assess the personal information protection impact before each export (PIPL art. 55)", "zh-CN": "向境外提供个人信息前进行个人信息保护影响评估（个人信息保护法第五十五条）" }],
       "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01: 自当年1月1日起累计向境外提供10万人以上、不满100万人个人信息（不含敏感个人信息）", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）：自当年1月1日起累计向境外提供10万人以上、不满100万人个人信息（不含敏感个人信息）" },
       "effective": "2026-01-01",
-      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据): the entity attributes ciio and important_data (obligctl entity set). An entity that has not stated them is classified all the same and flagged \"condition not stated\"; one with ciio or important_data true is not classified."
     },
     {
       "id": "cn.pi-export.certification-scope-sensitive",
       "title": { "en": "PI export certification route applies (sensitive PI under 10,000 individuals)", "zh-CN": "适用个人信息出境认证方式（不满1万人敏感个人信息）" },
       "kind": "classification",
-      "trigger": { "metric": "cross_border_sensitive_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 1, "basis": "或者不满1万人敏感个人信息: the branch is about sensitive PI actually exported, from the first individual; with none exported only the non-sensitive branch can apply" }, { "op": "<", "value": 10000, "basis": "不满1万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "trigger": { "metric": "cross_border_sensitive_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 1, "basis": "或者不满1万人敏感个人信息: the branch is about sensitive PI actually exported, from the first individual; with none exported only the non-sensitive branch can apply" }, { "op": "<", "value": 10000, "basis": "不满1万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }], "entity": [{ "attribute": "ciio", "is": false, "basis": "非关键信息基础设施运营者: only an operator that is not a CIIO (个人信息出境认证办法)" }, { "attribute": "important_data", "is": false, "basis": "且向境外提供的个人信息中不包括重要数据: only when the exported PI includes no important data" }] },
       "effective": "2026-01-01",
       "duties": [{ "en": "Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "zh-CN": "通过个人信息保护认证或者订立标准合同向境外提供个人信息（自当年1月1日起累计10万人以上、不满100万人，或者不满1万人敏感个人信息的途径）" }, { "en": "Assess the personal information protection impact before each export (PIPL art. 55)", "zh-CN": "向境外提供个人信息前进行个人信息保护影响评估（个人信息保护法第五十五条）" }],
       "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01: 或者不满1万人敏感个人信息", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）：或者不满1万人敏感个人信息" },
-      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据): the entity attributes ciio and important_data (obligctl entity set). An entity that has not stated them is classified all the same and flagged \"condition not stated\"; one with ciio or important_data true is not classified."
     },
     {
       "id": "cn.shanghai.rectification-report",

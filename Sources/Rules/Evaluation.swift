@@ -139,6 +139,20 @@ package enum Evaluation {
         return missing.isEmpty ? .met : .notStated(missing)
     }
 
+    /// Checks a rule's entity conditions against the entity's `attributes` (`true`/`false`): one stated
+    /// and not met decides `notMet`; otherwise any not stated gives `notStated` (opened, flagged).
+    package static func check(_ conditions: [Rule.EntityCondition], entity attributes: [String: String]) -> EventConditionResult {
+        var missing: [String] = []
+        for c in conditions {
+            guard let text = attributes[c.attribute], let value = Bool(text) else {
+                missing.append(c.attribute)
+                continue
+            }
+            if value != c.value { return .notMet("entity \(c.attribute) is \(value), not \(c.value)") }
+        }
+        return missing.isEmpty ? .met : .notStated(missing)
+    }
+
     /// The day a rule's clock starts: the trigger day, or the rule's effective date if that is later
     /// (a threshold reached before a rule took effect starts the clock on the effective date).
     package static func clockStart(trigger: CivilDate, rule: Rule) -> CivilDate {

@@ -17,6 +17,10 @@ package struct RulePack: Sendable {
     /// Reminder stages for rules that name none, and for custom obligations.
     package var defaultReminders: ReminderPolicy
 
+    /// Attributes an entity may be given (`entityAttributes`, each true or false), with a description:
+    /// what rules' `trigger.entity` conditions read (`ciio`, `important_data`).
+    package var entityAttributes: [String: String] = [:]
+
     /// Ordered scales event attributes are stated on (`scales`), by name.
     package var scales: [String: Scale] = [:]
 
@@ -51,7 +55,13 @@ package struct RulePack: Sendable {
 
     package static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
         let root = try JSONObject.parse(data, file: file)
-        try root.onlyKeys(["pack", "version", "region", "description", "defaults", "metrics", "scales", "events", "rules"])
+        try root.onlyKeys([
+            "pack", "version", "region", "description", "defaults", "metrics", "scales", "events", "rules", "entityAttributes"
+        ])
+        var entityAttributes: [String: String] = [:]
+        if let a = try root.optionalObject("entityAttributes") {
+            for key in a.values.keys { entityAttributes[key] = try a.string(key) }
+        }
         let name = try root.string("pack")
         let version = try root.int("version")
         let region = try root.string("region")
@@ -156,7 +166,17 @@ package struct RulePack: Sendable {
                 throw r.error("kind", "unknown kind '\(kindText)'; use \(Rule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let t = try r.object("trigger")
-            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute", "when"])
+            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute", "when", "entity"])
+            var entityConditions: [Rule.EntityCondition] = []
+            for c in try t.objects("entity", required: false) {
+                try c.onlyKeys(["attribute", "is", "basis"])
+                let name = try c.string("attribute")
+                guard entityAttributes[name] != nil else {
+                    throw c.error("attribute", "unknown entity attribute '\(name)'; declare it under 'entityAttributes'")
+                }
+                guard c.has("is") else { throw c.error("is", "missing: the value the rule needs, true or false") }
+                entityConditions.append(.init(attribute: name, value: try c.bool("is", default: false), basis: try c.string("basis")))
+            }
             var eventConditions: [Rule.EventCondition] = []
             var resets: MetricReset?
             var triggerEvent: EventKind?
@@ -238,11 +258,13 @@ package struct RulePack: Sendable {
                     recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
             rules[rules.count - 1].eventConditions = eventConditions
             rules[rules.count - 1].resets = resets
+            rules[rules.count - 1].entityConditions = entityConditions
         }
         var pack = RulePack(
             name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,
             defaultReminders: defaultReminders, scales: scales)
         pack.metricResets = metricResets
+        pack.entityAttributes = entityAttributes
         return pack
     }
 

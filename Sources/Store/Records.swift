@@ -11,6 +11,9 @@ package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord, SQ
     package var owner: String?
     package var labels: StringMap
     package var createdAt: Int64
+    /// What the entity has stated about itself that rules read (`ciio`, `important_data`: `true` or
+    /// `false`; `obligctl entity set`), as the pack's `entityAttributes` declares them.
+    package var attributes = StringMap()
 
     package static var tableName: String { "entity" }
 }

@@ -291,17 +291,18 @@ enum Schema {
             try db.create(index: "webSession_person", on: "webSession", columns: ["person"])
         }
         // v14 belongs to evidence (another branch); the lead merges it before this one.
-        // An obligation may lapse (#31): a certificate suspended or revoked ends its renewal duty, neither
-        // done nor waived. SQLite cannot change a CHECK in place: the table is built again from its own
+        // Issue #31: an obligation may lapse (a certificate suspended or revoked ends its renewal duty,
+        // neither done nor waived), and an entity has attributes rules read (ciio, important_data).
+        // SQLite cannot change a CHECK in place: the obligation table is built again from its own
         // definition (with every column later migrations added), the same rows and ids, and its indexes.
-        m.registerMigration("v15-obligation-lapsed") { db in
+        m.registerMigration("v15-lapsed-entity-attributes") { db in
             let statuses = "('open', 'done', 'waived')"
             guard
                 let create = try String.fetchOne(
                     db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'obligation'"),
                 create.contains(statuses), create.hasPrefix("CREATE TABLE \"obligation\"")
             else {
-                throw DatabaseError(message: "v15-obligation-lapsed: the obligation table is not as v1 created it")
+                throw DatabaseError(message: "v15-lapsed-entity-attributes: the obligation table is not as v1 created it")
             }
             let indexes = try String.fetchAll(
                 db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'obligation' AND sql IS NOT NULL")
@@ -314,6 +315,7 @@ enum Schema {
             try db.drop(table: "obligation")
             try db.rename(table: "obligation_new", to: "obligation")
             for index in indexes { try db.execute(sql: index) }
+            try db.alter(table: "entity") { t in t.add(column: "attributes", .text).notNull().defaults(to: "{}") }
         }
         return m
     }

@@ -234,7 +234,7 @@ struct MigrationTests {
     func aSourceOfAnotherVersionIsRefused() async throws {
         let source = try await filledSource()
         _ = try await source.writeSQL { sql in
-            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v15-obligation-lapsed")
+            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v15-lapsed-entity-attributes")
         }
         try await TestDatabase.with(migrated: false) { (db: TestDatabase) async throws in
             let error = await #expect(throws: MigrationError.self) {

@@ -176,15 +176,17 @@ package enum PostgresSchema {
             "CREATE INDEX webSession_person ON webSession(person)"
         ])
 
-    /// An obligation may lapse (#31): a certificate suspended or revoked ends its renewal duty, neither
-    /// done nor waived; as SQLite's v15-obligation-lapsed.
+    /// Issue #31: an obligation may lapse (a certificate suspended or revoked ends its renewal duty,
+    /// neither done nor waived), and an entity has attributes rules read; as SQLite's
+    /// v15-lapsed-entity-attributes.
     static let obligationLapsed = PostgresMigration(
-        "007-obligation-lapsed",
+        "007-lapsed-entity-attributes",
         [
             "ALTER TABLE obligation DROP CONSTRAINT obligation_status_check",
             """
             ALTER TABLE obligation ADD CONSTRAINT obligation_status_check
               CHECK (status IN ('open', 'done', 'waived', 'lapsed'))
-            """
+            """,
+            "ALTER TABLE entity ADD COLUMN attributes \(text) NOT NULL DEFAULT '{}'"
         ])
 }
