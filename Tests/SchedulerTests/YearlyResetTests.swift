@@ -1,5 +1,7 @@
 import DeadlineKit
+import Logging
 import Rules
+import Scheduler
 import Store
 import TestSupport
 import Testing
@@ -53,5 +55,22 @@ struct YearlyResetTests {
         try await report(store, "f", 150_000, on: "2026-12-10", now: "2026-12-15T02:00:00Z")
         try await report(store, "f", 120_000, on: "2027-01-15", now: "2027-01-20T02:00:00Z")
         #expect(try await spans(store, "f") == ["2026-12-10..2027-01-01", "2027-01-15.."])
+    }
+
+    /// No report in the new year: obligd's start (or a reload) after 1 January ends December's
+    /// classification at the year's end all the same, audited, as the count starts from zero.
+    @Test func aStartInTheNewYearEndsLastYearsClassificationWithoutAReport() async throws {
+        let store = try makeTemporaryStore()
+        let pass = Recomputation(store: store, logger: Logger(label: "test"))
+        _ = try await pass.run(config: config, previous: nil, now: try Instant(parsing: "2026-12-01T00:00:00Z"), actor: "start")
+        try await report(store, "g", 150_000, on: "2026-12-10", now: "2026-12-15T02:00:00Z")
+        _ = try await pass.run(config: config, previous: config, now: try Instant(parsing: "2026-12-31T15:59:59Z"), actor: "start")
+        #expect(try await spans(store, "g") == ["2026-12-10.."], "23:59:59 on 31 December in Shanghai: still 2026")
+        _ = try await pass.run(config: config, previous: config, now: try Instant(parsing: "2027-01-02T02:00:00Z"), actor: "start")
+        #expect(try await spans(store, "g") == ["2026-12-10..2027-01-01"])
+        let audit = try await store.snapshot(config: config, now: try Instant(parsing: "2027-01-02T02:00:00Z")) { r in
+            try r.auditRows(after: 0, limit: 1000)
+        }
+        #expect(audit.last { $0.subject == "classification:g:\(rule)" }?.note?.hasPrefix("not ") == true)
     }
 }
