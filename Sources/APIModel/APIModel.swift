@@ -27,7 +27,13 @@ package struct EntityView: Codable, Sendable {
     package var owner: String?
     package var labels: [String: String]
     package var createdAt: String
-    package init(id: String, name: String, zone: String, region: String, owner: String?, labels: [String: String], createdAt: String) {
+    /// What the entity has stated about itself that rules read (`ciio`: `true`), `entity set`.
+    package var attributes: [String: String] = [:]
+    package init(
+        id: String, name: String, zone: String, region: String, owner: String?, labels: [String: String], createdAt: String,
+        attributes: [String: String] = [:]
+    ) {
+        self.attributes = attributes
         self.id = id
         self.name = name
         self.zone = zone
@@ -35,6 +41,33 @@ package struct EntityView: Codable, Sendable {
         self.owner = owner
         self.labels = labels
         self.createdAt = createdAt
+    }
+}
+
+/// `POST /v1/entities/{id}/attributes`: sets an attribute rules read (`ciio`, `important_data`) to
+/// true or false; null clears it (the rules then treat it as not stated).
+package struct EntityAttributeBody: Codable, Sendable {
+    package var attribute: String
+    package var value: Bool?
+    package init(attribute: String, value: Bool?) {
+        self.attribute = attribute
+        self.value = value
+    }
+}
+
+/// What setting an entity attribute did: the entity as it now stands, and the classifications and
+/// obligations the rules conditioned on the attribute began, ended, opened or flagged.
+package struct EntityAttributeResult: Codable, Sendable {
+    package var entity: EntityView
+    package var classifications: [ClassificationView]
+    package var opened: [ObligationView]
+    /// Obligations opened while an attribute their rule reads is still not stated: flagged.
+    package var unstated: [ObligationView]
+    package init(entity: EntityView, classifications: [ClassificationView], opened: [ObligationView], unstated: [ObligationView]) {
+        self.entity = entity
+        self.classifications = classifications
+        self.opened = opened
+        self.unstated = unstated
     }
 }
 
@@ -216,6 +249,10 @@ package struct FactResult: Codable, Sendable {
     /// reads (an incident without `severity`): open in case the duty applies, flagged "condition not
     /// stated" so that nobody takes the opening for a decision that it does.
     package var unstated: [ObligationView] = []
+    /// Obligations the event lapsed (a certificate suspended or revoked): neither done nor waived.
+    package var lapsed: [ObligationView] = []
+    /// Lapsed obligations reopened (a suspension lifted, or the event that lapsed them retracted).
+    package var reinstated: [ObligationView] = []
     /// True when the same fact was recorded before (`id` is that one): nothing new was written.
     package var duplicate: Bool
     /// The earlier report of the same instant this one superseded.
@@ -224,10 +261,13 @@ package struct FactResult: Codable, Sendable {
     package var classifications: [ClassificationView]
     package init(
         id: Int64, opened: [ObligationView], moved: [ObligationView], flagged: [ObligationView] = [], duplicate: Bool = false,
-        superseded: Int64? = nil, classifications: [ClassificationView] = [], unstated: [ObligationView] = []
+        superseded: Int64? = nil, classifications: [ClassificationView] = [], unstated: [ObligationView] = [],
+        lapsed: [ObligationView] = [], reinstated: [ObligationView] = []
     ) {
         self.classifications = classifications
         self.unstated = unstated
+        self.lapsed = lapsed
+        self.reinstated = reinstated
         self.id = id
         self.opened = opened
         self.moved = moved

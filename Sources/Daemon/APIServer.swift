@@ -75,6 +75,17 @@ package struct APIServer: Sendable {
                     try r.addEntity(id: b.id, name: b.name, zone: b.zone, region: b.region, owner: b.owner, labels: b.labels ?? [:]))
             }
         }
+        router.post("/v1/entities/:id/attributes") { req, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            return await self.write(req, EntityAttributeBody.self, status: .ok) { r, b in
+                let (e, outcome) = try r.setEntityAttribute(id, name: b.attribute, value: b.value)
+                return EntityAttributeResult(
+                    entity: Views.entity(e),
+                    classifications: outcome.classifications.map { Views.classification($0, rule: r.config.rule($0.ruleId)) },
+                    opened: try outcome.opened.map { try Views.obligation($0, in: r) },
+                    unstated: try outcome.unstated.map { try Views.obligation($0, in: r) })
+            }
+        }
         router.get("/v1/entities") { _, _ in
             await self.handle { try await self.snapshot { r in try r.entities().map(Views.entity) } }
         }
@@ -213,7 +224,7 @@ package struct APIServer: Sendable {
         if let e = q["entity"] { filter.entity = String(e) }
         if let s = q["status"], s != "all" {
             guard let status = Obligation.Status(rawValue: String(s)) else {
-                throw StoreError.invalid(field: "status", problem: "'\(s)' is not a status", fix: "use open, done, waived or all")
+                throw StoreError.invalid(field: "status", problem: "'\(s)' is not a status", fix: "use open, done, waived, lapsed or all")
             }
             filter.status = status
         }

@@ -37,6 +37,7 @@ enum CalendarFeed {
                 description.append("Custom obligation")
             }
             description.append("Counted: \(o.period) from \(o.start)")
+            if o.status == .lapsed { description.append("LAPSED: \(o.closedNote ?? "ended by an event")") }
             if o.provisional {
                 description.append("PROVISIONAL: the due day rests on an estimated holiday calendar and may move")
             }
@@ -44,7 +45,9 @@ enum CalendarFeed {
             lines.append("DESCRIPTION:" + text(description.joined(separator: "\n")))
             lines.append(
                 "CATEGORIES:" + text(["obligd", o.ruleId ?? "custom"].joined(separator: ",")).replacingOccurrences(of: "\\,", with: ","))
-            lines.append("STATUS:\(o.provisional ? "TENTATIVE" : "CONFIRMED")")
+            // A lapsed obligation (its certificate suspended or revoked) is cancelled, not deleted: a
+            // calendar that showed it takes it off by its UID.
+            lines.append("STATUS:\(o.status == .lapsed ? "CANCELLED" : o.provisional ? "TENTATIVE" : "CONFIRMED")")
             lines.append("TRANSP:TRANSPARENT")
             for s in stages {
                 lines += [

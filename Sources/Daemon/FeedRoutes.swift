@@ -42,15 +42,17 @@ extension APIServer {
         }
     }
 
-    /// The open obligations (of `entity`, if given) as an iCalendar response.
+    /// The open obligations (of `entity`, if given) as an iCalendar response, with the lapsed ones as
+    /// cancelled events, so a calendar that showed a renewal takes it off when the certificate lapses.
     func calendarResponse(entity: String?) async -> Response {
         do {
             let config = self.config.configuration
             let now = self.clock()
             let text = try await self.snapshot { r in
                 let open = try r.obligations(matching: .init(entity: entity, status: .open, limit: 100_000))
-                let items: [CalendarFeed.Item] = try open.map { o in
-                    (o, try r.entity(o.entityId), try r.stagesUntilDue(of: o), try r.revision(of: o))
+                let lapsed = try r.obligations(matching: .init(entity: entity, status: .lapsed, limit: 100_000))
+                let items: [CalendarFeed.Item] = try (open + lapsed).map { o in
+                    (o, try r.entity(o.entityId), o.status == .open ? try r.stagesUntilDue(of: o) : [], try r.revision(of: o))
                 }
                 return CalendarFeed.render(items, config: config, now: now)
             }

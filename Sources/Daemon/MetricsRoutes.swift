@@ -41,7 +41,7 @@ extension APIServer {
             (labels.isEmpty ? gauges.makeGauge(descriptor: d) : gauges.makeGauge(descriptor: d, labels: labels)).set(to: value)
         }
         gauge("build_info", "obligd's version (always 1)", [("version", Self.version)], 1)
-        let obligations = "Obligations by rule (\"\" for custom obligations) and status: open, done, waived"
+        let obligations = "Obligations by rule (\"\" for custom obligations) and status: open, done, waived, lapsed"
         let overdue = "Open obligations past their due instant, by rule"
         // Every deadline rule has an open and an overdue series, zero included: an alert on growth
         // then starts from zero instead of from nothing.

@@ -8,7 +8,7 @@ enum Views {
     static func entity(_ e: Entity) -> EntityView {
         return EntityView(
             id: e.id, name: e.name, zone: e.zone, region: e.region, owner: e.owner, labels: e.labels.values,
-            createdAt: Instant(secondsSinceEpoch: e.createdAt).description)
+            createdAt: Instant(secondsSinceEpoch: e.createdAt).description, attributes: e.attributes.values)
     }
 
     static func obligation(
@@ -47,7 +47,9 @@ enum Views {
             moved: try outcome.moved.map { try obligation($0, in: r) }, flagged: try outcome.flagged.map { try obligation($0, in: r) },
             duplicate: outcome.duplicate, superseded: outcome.superseded,
             classifications: outcome.classifications.map { classification($0, rule: r.config.rule($0.ruleId)) },
-            unstated: try outcome.unstated.map { try obligation($0, in: r) })
+            unstated: try outcome.unstated.map { try obligation($0, in: r) },
+            lapsed: try outcome.lapsed.map { try obligation($0, in: r) },
+            reinstated: try outcome.reinstated.map { try obligation($0, in: r) })
     }
 
     static func classification(_ c: ClassificationRecord, rule: Rule?) -> ClassificationView {

@@ -449,15 +449,19 @@ enum EmbeddedConfig {
   "metrics": {
     "facial_recognition_individuals": "Individuals whose facial recognition data the entity stores",
     "personal_information_individuals": "Individuals whose personal information the entity processes",
-    "cross_border_pi_individuals_ytd": "Individuals whose PI was exported since 1 January (cumulative)",
+    "cross_border_pi_individuals_ytd": { "description": "Individuals whose PI was exported since 1 January (cumulative; 自当年1月1日起累计: starts from zero each year)", "resets": "yearly" },
     "registered_users": "Registered users of the platform",
     "monthly_active_users": "Monthly active users of the platform",
     "telecom_pi_individuals": "Individuals whose PI a telecom operator holds",
-    "cross_border_sensitive_pi_individuals_ytd": "Individuals whose sensitive PI was exported since 1 January (cumulative)"
+    "cross_border_sensitive_pi_individuals_ytd": { "description": "Individuals whose sensitive PI was exported since 1 January (cumulative; 自当年1月1日起累计: starts from zero each year)", "resets": "yearly" }
   },
   "scales": {
     "severity": { "description": "Level of a data-security incident (Zhejiang Telecom Sector Data Security Emergency Response Plan (Trial), 2025-05-30): 一般 < 较大 < 重大 < 特别重大", "levels": [["general", "一般"], ["relatively-significant", "较大"], ["significant", "重大"], ["particularly-significant", "特别重大"]] },
     "mlps_level": { "description": "MLPS protection level of a network system (网络安全等级保护): 第一级 < 第二级 < 第三级 < 第四级 < 第五级", "levels": [["1", "第一级", "level-1"], ["2", "第二级", "level-2"], ["3", "第三级", "level-3"], ["4", "第四级", "level-4"], ["5", "第五级", "level-5"]] }
+  },
+  "entityAttributes": {
+    "ciio": "The entity is a critical information infrastructure operator (关键信息基础设施运营者): true or false (obligctl entity set E ciio true)",
+    "important_data": "The PI the entity exports includes important data (向境外提供的个人信息中包括重要数据): true or false"
   },
   "events": {
     "facial_recognition_filing_change": { "description": "Material change of the filed facial recognition information" },
@@ -466,11 +470,16 @@ enum EmbeddedConfig {
     "important_data_notified": { "description": "Notified (or identified) that the entity's data is important data" },
     "important_data_processor_identified": { "description": "The entity processes important data (NDSMR art. 33 applies from this day; record it beside important_data_notified)" },
     "pi_export_certificate_issued": { "description": "PI export certification certificate issued", "attributes": { "expires": "date" } },
+    "pi_export_certificate_suspended": { "description": "The certification body suspended the PI export certificate with this ref (暂停其使用): its renewal obligation lapses until the suspension is lifted", "lapses": "pi_export_certificate_issued" },
+    "pi_export_certificate_revoked": { "description": "The certification body revoked the PI export certificate with this ref (撤销): its renewal obligation lapses for good; a new certificate is a new pi_export_certificate_issued", "lapses": "pi_export_certificate_issued", "final": true },
+    "pi_export_certificate_reinstated": { "description": "The suspension of the PI export certificate with this ref was lifted: its lapsed renewal obligation reopens", "reinstates": "pi_export_certificate_issued" },
     "rectification_notice_shanghai": { "description": "Rectification notice from the Shanghai communications administration", "attributes": { "period": "period" } },
     "rectification_notice_liaoning": { "description": "Rectification notice (Liaoning)", "attributes": { "period": "period" } },
     "telecom_security_incident": { "description": "Telecom data-security incident detected (Zhejiang)", "attributes": { "severity": "scale:severity" } },
     "network_log_written": { "description": "Network logs written (retention starts)" },
     "mlps_system_registered": { "description": "Network system registered (filed) for MLPS, with its protection level", "attributes": { "level": "scale:mlps_level" } },
+    "mlps_level_changed": { "description": "The protection level of an MLPS-filed network system was determined anew (a grade change): re-file within 30 days of the new level", "attributes": { "level": "scale:mlps_level" } },
+    "mlps_system_modified": { "description": "Major modification (改建) of an MLPS-filed network system; recorded as a fact, no deadline of its own: if it changes the protection level, record mlps_level_changed too", "attributes": { "system": "string" } },
     "rectification_notice": { "description": "Rectification notice from any regulator (MIIT, MPS, CVERC, a city CAC, ...): its issuer and the time limit it states", "attributes": { "issuer": "string", "period": "period" } },
     "regulator_interview": { "description": "Summoned to an interview (约谈) by a regulator or certification body over risks or incidents; recorded as a fact, no deadline of its own", "attributes": { "issuer": "string" } }
   },
@@ -557,27 +566,27 @@ enum EmbeddedConfig {
       "roll": "backward",
       "addressee": { "en": "certification body", "zh-CN": "专业认证机构" },
       "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01; a certificate is valid 3 years", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）；认证证书有效期为3年" },
-      "notes": "Certification route: cumulative PI exported since 1 January of 100,000 or more and under 1,000,000 individuals (non-sensitive), or under 10,000 sensitive PI."
+      "notes": "Certification route: cumulative PI exported since 1 January of 100,000 or more and under 1,000,000 individuals (non-sensitive), or under 10,000 sensitive PI. A suspension or revocation of the certificate (pi_export_certificate_suspended / _revoked with the certificate's ref; 个人信息出境认证办法: 暂停其使用直至撤销) lapses the renewal obligation (status lapsed, neither done nor waived); pi_export_certificate_reinstated reopens it after a suspension."
     },
     {
       "id": "cn.pi-export.certification-scope",
       "title": { "en": "PI export certification route applies (100,000 or more and under 1,000,000 individuals, no sensitive PI)", "zh-CN": "适用个人信息出境认证方式（10万人以上、不满100万人个人信息，不含敏感个人信息）" },
       "kind": "classification",
-      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 100000, "basis": "累计向境外提供10万人以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }, { "op": "<", "value": 1000000, "basis": "不满100万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "trigger": { "metric": "cross_border_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 100000, "basis": "累计向境外提供10万人以上: Civil Code art. 1259 (民法典第一千二百五十九条): 以上 includes the number" }, { "op": "<", "value": 1000000, "basis": "不满100万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }], "entity": [{ "attribute": "ciio", "is": false, "basis": "非关键信息基础设施运营者: only an operator that is not a CIIO (个人信息出境认证办法)" }, { "attribute": "important_data", "is": false, "basis": "且向境外提供的个人信息中不包括重要数据: only when the exported PI includes no important data" }] },
       "duties": [{ "en": "Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "zh-CN": "通过个人信息保护认证或者订立标准合同向境外提供个人信息（自当年1月1日起累计10万人以上、不满100万人，或者不满1万人敏感个人信息的途径）" }, { "en": "Assess the personal information protection impact before each export (PIPL art. 55)", "zh-CN": "向境外提供个人信息前进行个人信息保护影响评估（个人信息保护法第五十五条）" }],
       "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01: 自当年1月1日起累计向境外提供10万人以上、不满100万人个人信息（不含敏感个人信息）", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）：自当年1月1日起累计向境外提供10万人以上、不满100万人个人信息（不含敏感个人信息）" },
       "effective": "2026-01-01",
-      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据): the entity attributes ciio and important_data (obligctl entity set). An entity that has not stated them is classified all the same and flagged \"condition not stated\"; one with ciio or important_data true is not classified."
     },
     {
       "id": "cn.pi-export.certification-scope-sensitive",
       "title": { "en": "PI export certification route applies (sensitive PI under 10,000 individuals)", "zh-CN": "适用个人信息出境认证方式（不满1万人敏感个人信息）" },
       "kind": "classification",
-      "trigger": { "metric": "cross_border_sensitive_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 1, "basis": "或者不满1万人敏感个人信息: the branch is about sensitive PI actually exported, from the first individual; with none exported only the non-sensitive branch can apply" }, { "op": "<", "value": 10000, "basis": "不满1万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }] },
+      "trigger": { "metric": "cross_border_sensitive_pi_individuals_ytd", "conditions": [{ "op": ">=", "value": 1, "basis": "或者不满1万人敏感个人信息: the branch is about sensitive PI actually exported, from the first individual; with none exported only the non-sensitive branch can apply" }, { "op": "<", "value": 10000, "basis": "不满1万人: Civil Code art. 1259 (民法典第一千二百五十九条): 不满 excludes the number" }], "entity": [{ "attribute": "ciio", "is": false, "basis": "非关键信息基础设施运营者: only an operator that is not a CIIO (个人信息出境认证办法)" }, { "attribute": "important_data", "is": false, "basis": "且向境外提供的个人信息中不包括重要数据: only when the exported PI includes no important data" }] },
       "effective": "2026-01-01",
       "duties": [{ "en": "Export personal information under a personal information protection certification or a standard contract (the route for 100,000 or more and under 1,000,000 individuals, or under 10,000 sensitive, since 1 January)", "zh-CN": "通过个人信息保护认证或者订立标准合同向境外提供个人信息（自当年1月1日起累计10万人以上、不满100万人，或者不满1万人敏感个人信息的途径）" }, { "en": "Assess the personal information protection impact before each export (PIPL art. 55)", "zh-CN": "向境外提供个人信息前进行个人信息保护影响评估（个人信息保护法第五十五条）" }],
       "citation": { "en": "Measures for the Certification of Personal Information Export (个人信息出境认证办法), CAC and SAMR Order No. 20 of 2025-10-14, effective 2026-01-01: 或者不满1万人敏感个人信息", "zh-CN": "《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局令第20号，2025年10月14日公布，自2026年1月1日起施行）：或者不满1万人敏感个人信息" },
-      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据); obligd cannot check either yet (no entity attributes), so a CIIO or an exporter of important data is classified here too and must disregard it."
+      "notes": "Only for a processor that is not a critical information infrastructure operator (非关键信息基础设施运营者) and whose exported PI includes no important data (且向境外提供的个人信息中不包括重要数据): the entity attributes ciio and important_data (obligctl entity set). An entity that has not stated them is classified all the same and flagged \"condition not stated\"; one with ciio or important_data true is not classified."
     },
     {
       "id": "cn.shanghai.rectification-report",
@@ -678,7 +687,17 @@ enum EmbeddedConfig {
       "recurrence": "+1y",
       "addressee": { "en": "public security organ", "zh-CN": "公安机关" },
       "citation": { "en": "MPS letter of 2025-05-06 on MLPS work, as summarised by the source newsletter (seed 001): systems of level 3 or above submit an annual protection plan; the letter's title, number and item, and the day in the year the plan is due, are still to be confirmed (obligd counts a year from the filing)", "zh-CN": "公安部2025年5月6日关于网络安全等级保护工作的函（据来源简报 seed 001）：第三级以上网络每年报送等级保护工作计划；函件标题、文号、条款及每年报送日期尚待核实（obligd自备案之日起按年计算）" },
-      "notes": "A change of level or a major modification of the system calls for re-filing; obligd has no period for it to cite yet."
+      "notes": "A change of level calls for re-filing within 30 days (cn.mlps.refiling, event mlps_level_changed); a major modification that keeps the level is recorded as the fact mlps_system_modified, without a deadline: no period for it could be cited."
+    },
+    {
+      "id": "cn.mlps.refiling",
+      "title": { "en": "Re-file the MLPS protection level after it was determined anew (level 2 or above)", "zh-CN": "安全保护等级重新确定后办理备案手续（第二级以上）" },
+      "kind": "deadline",
+      "trigger": { "event": "mlps_level_changed", "when": [{ "attribute": "level", "atLeast": "2", "basis": "第二级以上: level 2 itself included (以上, Civil Code art. 1259); a level-1 system is not filed with the public security organ" }] },
+      "period": "+30d",
+      "addressee": { "en": "public security organ at or above the level of a districted city where the operator is", "zh-CN": "所在地设区的市级以上公安机关" },
+      "citation": { "en": "Administrative Measures for the Multi-Level Protection of Information Security (信息安全等级保护管理办法), MPS, State Secrets Bureau, State Cryptography Administration and State Council Informatization Office, 公通字〔2007〕43号 of 2007-06-22, art. 15: a system of level 2 or above is filed within 30 days after its protection level is determined", "zh-CN": "《信息安全等级保护管理办法》（公通字〔2007〕43号，2007年6月22日）第十五条：已运营（运行）的第二级以上信息系统，应当在安全保护等级确定后30日内，由其运营、使用单位到所在地设区的市级以上公安机关办理备案手续" },
+      "notes": "30日 are calendar days (a day period, rolled forward off a rest day). The clock runs from the day the new level was determined (the event's day). A major modification that keeps the level (mlps_system_modified) opens nothing: no period for it could be cited."
     },
     {
       "id": "cn.telecom.focus",
@@ -717,6 +736,7 @@ enum EmbeddedConfig {
     "digest.obligation.moved": "{n} moved",
     "digest.obligation.done": "{n} done",
     "digest.obligation.waived": "{n} waived",
+    "digest.obligation.lapsed": "{n} lapsed",
     "digest.obligation.reopened": "{n} reopened",
     "digest.obligation.underived": "{n} no longer given by their rule",
     "digest.classification.began": "{n} classifications began",
@@ -780,6 +800,19 @@ enum EmbeddedConfig {
         { "label": "Obligation", "value": "#{obligation}" }
       ],
       "note": ""
+    },
+    "obligation.lapsed": {
+      "title": "Lapsed for {entity}: {title}",
+      "summary": "Lapsed for {entity}: {title} (was due {due}): {reason}",
+      "facts": [
+        { "label": "What", "value": "{title}" },
+        { "label": "For", "value": "{entity}" },
+        { "label": "Was due", "value": "{due} ({weekday})" },
+        { "label": "Why", "value": "{reason}" },
+        { "label": "Rule", "value": "{ruleName}" },
+        { "label": "Obligation", "value": "#{obligation}" }
+      ],
+      "note": "Neither done nor waived: the event ended the duty. Lifting a suspension reopens it."
     },
     "obligation.reopened": {
       "title": "Reopened for {entity}: {title}",
@@ -899,6 +932,7 @@ enum EmbeddedConfig {
     "digest.obligation.moved": "截止日变更 {n} 项",
     "digest.obligation.done": "完成 {n} 项",
     "digest.obligation.waived": "豁免 {n} 项",
+    "digest.obligation.lapsed": "失效 {n} 项",
     "digest.obligation.reopened": "重新打开 {n} 项",
     "digest.obligation.underived": "规则不再适用 {n} 项",
     "digest.classification.began": "新类别 {n} 项",
@@ -962,6 +996,19 @@ enum EmbeddedConfig {
         { "label": "义务编号", "value": "#{obligation}" }
       ],
       "note": ""
+    },
+    "obligation.lapsed": {
+      "title": "{entity} 已失效：{title}",
+      "summary": "{entity} 已失效：{title}（原截止 {due}）：{reason}",
+      "facts": [
+        { "label": "事项", "value": "{title}" },
+        { "label": "主体", "value": "{entity}" },
+        { "label": "原截止", "value": "{due}（{weekday}）" },
+        { "label": "原因", "value": "{reason}" },
+        { "label": "规则", "value": "{ruleName}" },
+        { "label": "义务编号", "value": "#{obligation}" }
+      ],
+      "note": "既非已完成，也非已豁免：该事件终止了此项义务。暂停解除后将重新打开。"
     },
     "obligation.reopened": {
       "title": "{entity} 重新打开：{title}",

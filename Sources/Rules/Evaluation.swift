@@ -74,6 +74,47 @@ package enum Evaluation {
         }
     }
 
+    /// A year-to-date metric's history split by the year of each report in `zone`, oldest year first,
+    /// with the instant each year ends (1 January of the next, 00:00 in `zone`). A count "since 1
+    /// January" (自当年1月1日起) starts from zero each year, so no report compares with last year's.
+    package static func years(of history: [Observation], zone: Zone) -> [(reports: [Observation], end: Instant)] {
+        var byYear: [Int: [Observation]] = [:]
+        for o in history { byYear[zone.day(of: o.at).year, default: []].append(o) }
+        return byYear.keys.sorted().map { year in
+            (byYear[year]!, zone.instant(CivilDate(year: year + 1, month: 1, day: 1)!))
+        }
+    }
+
+    /// The crossings of a metric that starts from zero each year (`MetricReset.yearly`): within each
+    /// year of `zone`, as `crossings(of:conditions:reopenOnRecross:)` gives them; without
+    /// `reopenOnRecross` the first of each year counts, since each year is counted anew.
+    package static func yearlyCrossings(
+        of history: [Observation], conditions: [Rule.Condition], reopenOnRecross: Bool, zone: Zone
+    ) -> [Instant] {
+        years(of: history, zone: zone).flatMap { crossings(of: $0.reports, conditions: conditions, reopenOnRecross: reopenOnRecross) }
+    }
+
+    /// The spans of a classification on a metric that starts from zero each year: within each year of
+    /// `zone`, a span still holding at the year's end ends then, once `now` has reached it, unless a
+    /// report of the new year at its very first instant meets the conditions again (the span goes
+    /// on). Last year's count never carries a classification into the new year.
+    package static func yearlySpans(
+        of history: [Observation], conditions: [Rule.Condition], zone: Zone, now: Instant
+    ) -> [(from: Instant, until: Instant?)] {
+        var result: [(from: Instant, until: Instant?)] = []
+        for year in years(of: history, zone: zone) {
+            for var span in spans(of: year.reports, conditions: conditions) {
+                if span.until == nil, year.end <= now { span.until = year.end }
+                if let last = result.last, last.until == span.from {
+                    result[result.count - 1].until = span.until
+                } else {
+                    result.append(span)
+                }
+            }
+        }
+        return result
+    }
+
     /// What an event's attributes say about a rule's event conditions.
     package enum EventConditionResult: Sendable, Equatable {
         case met
@@ -94,6 +135,20 @@ package enum Evaluation {
                 continue
             }
             if level < c.atLeast { return .notMet("\(c.attribute) \(level) is below \(c.atLeast)") }
+        }
+        return missing.isEmpty ? .met : .notStated(missing)
+    }
+
+    /// Checks a rule's entity conditions against the entity's `attributes` (`true`/`false`): one stated
+    /// and not met decides `notMet`; otherwise any not stated gives `notStated` (opened, flagged).
+    package static func check(_ conditions: [Rule.EntityCondition], entity attributes: [String: String]) -> EventConditionResult {
+        var missing: [String] = []
+        for c in conditions {
+            guard let text = attributes[c.attribute], let value = Bool(text) else {
+                missing.append(c.attribute)
+                continue
+            }
+            if value != c.value { return .notMet("entity \(c.attribute) is \(value), not \(c.value)") }
         }
         return missing.isEmpty ? .met : .notStated(missing)
     }

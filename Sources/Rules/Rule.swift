@@ -66,6 +66,25 @@ package struct Rule: Sendable, Identifiable {
         package var description: String { "\(attribute) at least \(atLeast)" }
     }
 
+    /// A condition on an attribute of the entity (`obligctl entity set E ciio true`): the PI export
+    /// certification route is only for a non-CIIO whose exported PI includes no important data. An
+    /// entity that has not stated the attribute is treated as meeting it and flagged "condition not
+    /// stated": a duty or classification is never skipped because a fact was not recorded.
+    package struct EntityCondition: Sendable, Hashable, CustomStringConvertible {
+        package var attribute: String
+        package var value: Bool
+        /// Why: the words of the instrument (非关键信息基础设施运营者).
+        package var basis: String
+
+        package init(attribute: String, value: Bool, basis: String) {
+            self.attribute = attribute
+            self.value = value
+            self.basis = basis
+        }
+
+        package var description: String { "entity \(attribute) is \(value)" }
+    }
+
     package enum Trigger: Sendable {
         /// A metric of the entity meets all `conditions`; the clock starts the day it first does.
         case metric(name: String, conditions: [Condition], reopenOnRecross: Bool)
@@ -111,6 +130,8 @@ package struct Rule: Sendable, Identifiable {
     package var period: Period?
     /// Conditions on the triggering event's attributes (pack key `trigger.when`); all must hold.
     package var eventConditions: [EventCondition] = []
+    /// Conditions on the entity's attributes (pack key `trigger.entity`); all must hold.
+    package var entityConditions: [EntityCondition] = []
     /// An event attribute that may state the period instead (a rectification notice's own period).
     package var periodAttribute: String?
     package var roll: Roll?
@@ -118,6 +139,9 @@ package struct Rule: Sendable, Identifiable {
     package var effective: CivilDate?
     package var notes: String?
     package var reminders: ReminderPolicy
+    /// The trigger metric starts from zero each year (`"resets": "yearly"` on the metric): crossings
+    /// and classification spans are counted within each year of the entity's zone.
+    package var resets: MetricReset?
     /// Recurring obligations open the next one this period after the current one's due day.
     package var recurrence: Period?
     package var pack: String
@@ -146,7 +170,8 @@ package struct Rule: Sendable, Identifiable {
         [
             kind.rawValue, region, trigger.description, "\(reopensOnRecross)", period?.description ?? "-", periodAttribute ?? "-",
             roll?.rawValue ?? "-", effective?.description ?? "-", recurrence?.description ?? "-"
-        ].joined(separator: "|") + eventConditionsKey
+        ].joined(separator: "|") + eventConditionsKey + (resets.map { "|resets \($0.rawValue)" } ?? "")
+            + (entityConditions.isEmpty ? "" : "|entity " + entityConditions.map(\.description).joined(separator: " and "))
     }
 
     /// The event conditions as the derivation key reads them; empty without any, so a rule without
@@ -175,11 +200,21 @@ package struct Rule: Sendable, Identifiable {
         note(
             "event conditions", old.eventConditions.isEmpty ? nil : old.eventConditionsText,
             eventConditions.isEmpty ? nil : eventConditionsText)
+        note("metric resets", old.resets?.rawValue, resets?.rawValue)
+        note(
+            "entity conditions", old.entityConditions.isEmpty ? nil : old.entityConditions.map(\.description).joined(separator: " and "),
+            entityConditions.isEmpty ? nil : entityConditions.map(\.description).joined(separator: " and "))
         if old.kind != kind { parts.append("kind \(old.kind.rawValue) -> \(kind.rawValue)") }
         if old.region != region { parts.append("region \(old.region) -> \(region)") }
         note("reopen on re-crossing", "\(old.reopensOnRecross)", "\(reopensOnRecross)")
         return parts.joined(separator: ", ")
     }
+}
+
+/// When a metric's count starts again from zero (pack key `resets` on a metric).
+package enum MetricReset: String, Sendable, CaseIterable {
+    /// On 1 January in the entity's zone: a count "自当年1月1日起" (since 1 January of the year).
+    case yearly
 }
 
 /// When to remind about an obligation: offsets before the due day, the due day itself, then overdue.

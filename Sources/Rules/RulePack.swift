@@ -9,10 +9,17 @@ package struct RulePack: Sendable {
     package var rules: [Rule]
     /// Metric names the pack knows, with a description.
     package var metrics: [String: String]
+    /// Metrics that count from a day of each year (`"resets": "yearly"`): a year-to-date count such as
+    /// the PI exported "自当年1月1日起" starts from zero on 1 January in the entity's zone.
+    package var metricResets: [String: MetricReset] = [:]
     /// Event kinds the pack knows, with a description.
     package var events: [String: EventKind]
     /// Reminder stages for rules that name none, and for custom obligations.
     package var defaultReminders: ReminderPolicy
+
+    /// Attributes an entity may be given (`entityAttributes`, each true or false), with a description:
+    /// what rules' `trigger.entity` conditions read (`ciio`, `important_data`).
+    package var entityAttributes: [String: String] = [:]
 
     /// Ordered scales event attributes are stated on (`scales`), by name.
     package var scales: [String: Scale] = [:]
@@ -21,11 +28,40 @@ package struct RulePack: Sendable {
         package var description: String
         /// Attribute name -> its type.
         package var attributes: [String: AttributeType]
+        /// What an event of this kind does to the obligations of an earlier event it names by `ref`
+        /// (a certificate suspended, revoked or reinstated); nil for an event that only derives.
+        package var effect: EventEffect? = nil
+    }
+
+    /// What an event does to the open obligations of the event that issued something it names (by
+    /// the same `ref`): a certificate suspended or revoked by the certification body (个人信息出境认证办法:
+    /// 暂停其使用直至撤销) no longer needs renewing, so its renewal obligation lapses, neither done
+    /// nor waived; lifting a suspension reopens it. Pack keys `lapses` (with `final` for a revocation)
+    /// and `reinstates`, each naming the issuing event kind.
+    package enum EventEffect: Sendable, Hashable {
+        /// Lapses the open obligations of the `issuedBy` event with the same ref; `final` (revoked)
+        /// cannot be reinstated.
+        case lapses(issuedBy: String, final: Bool)
+        /// Reopens the obligations of the `issuedBy` event with the same ref that a suspension lapsed.
+        case reinstates(issuedBy: String)
+
+        /// The event kind whose obligations it acts on.
+        package var issuedBy: String {
+            switch self {
+            case let .lapses(kind, _), let .reinstates(kind): kind
+            }
+        }
     }
 
     package static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
         let root = try JSONObject.parse(data, file: file)
-        try root.onlyKeys(["pack", "version", "region", "description", "defaults", "metrics", "scales", "events", "rules"])
+        try root.onlyKeys([
+            "pack", "version", "region", "description", "defaults", "metrics", "scales", "events", "rules", "entityAttributes"
+        ])
+        var entityAttributes: [String: String] = [:]
+        if let a = try root.optionalObject("entityAttributes") {
+            for key in a.values.keys { entityAttributes[key] = try a.string(key) }
+        }
         let name = try root.string("pack")
         let version = try root.int("version")
         let region = try root.string("region")
@@ -34,9 +70,24 @@ package struct RulePack: Sendable {
         let defaultReminders = try parseReminders(try defaults.object("reminders"))
 
         var metrics: [String: String] = [:]
+        var metricResets: [String: MetricReset] = [:]
         let metricsObject = try root.object("metrics")
         for key in metricsObject.values.keys {
-            metrics[key] = try metricsObject.string(key)
+            // A description, or { "description": ..., "resets": "yearly" } for a count that starts each year.
+            guard metricsObject.values[key] is [String: Any] else {
+                metrics[key] = try metricsObject.string(key)
+                continue
+            }
+            let m = try metricsObject.object(key)
+            try m.onlyKeys(["description", "resets"])
+            metrics[key] = try m.string("description")
+            if let text = try m.optionalString("resets") {
+                guard let reset = MetricReset(rawValue: text) else {
+                    throw m.error(
+                        "resets", "unknown reset '\(text)'; use \(MetricReset.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                metricResets[key] = reset
+            }
         }
         var scales: [String: Scale] = [:]
         if let scalesObject = try root.optionalObject("scales") {
@@ -64,7 +115,7 @@ package struct RulePack: Sendable {
         let eventsObject = try root.object("events")
         for key in eventsObject.values.keys {
             let e = try eventsObject.object(key)
-            try e.onlyKeys(["description", "attributes"])
+            try e.onlyKeys(["description", "attributes", "lapses", "final", "reinstates"])
             var attrs: [String: AttributeType] = [:]
             if let a = try e.optionalObject("attributes") {
                 for k in a.values.keys {
@@ -77,7 +128,29 @@ package struct RulePack: Sendable {
                     attrs[k] = type
                 }
             }
-            events[key] = EventKind(description: try e.string("description"), attributes: attrs)
+            var effect: EventEffect?
+            if let issuer = try e.optionalString("lapses") {
+                guard !e.has("reinstates") else { throw e.error("reinstates", "an event either lapses or reinstates, not both") }
+                effect = .lapses(issuedBy: issuer, final: try e.bool("final", default: false))
+            } else if let issuer = try e.optionalString("reinstates") {
+                guard !e.has("final") else { throw e.error("final", "only an event that lapses can be final") }
+                effect = .reinstates(issuedBy: issuer)
+            } else if e.has("final") {
+                throw e.error("final", "only an event that lapses can be final; add \"lapses\": \"<issuing event kind>\"")
+            }
+            events[key] = EventKind(description: try e.string("description"), attributes: attrs, effect: effect)
+        }
+        // The issuing kind an effect names must be an event of the pack (checked once all are read).
+        for key in eventsObject.values.keys.sorted() {
+            guard let effect = events[key]?.effect else { continue }
+            let issuer = effect.issuedBy
+            guard events[issuer] != nil, events[issuer]?.effect == nil else {
+                let field: String
+                if case .lapses = effect { field = "lapses" } else { field = "reinstates" }
+                let e = try eventsObject.object(key)
+                throw e.error(
+                    field, "'\(issuer)' is not an issuing event kind of this pack; name the event that issued it, declared under 'events'")
+            }
         }
 
         var rules: [Rule] = []
@@ -93,8 +166,19 @@ package struct RulePack: Sendable {
                 throw r.error("kind", "unknown kind '\(kindText)'; use \(Rule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let t = try r.object("trigger")
-            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute", "when"])
+            try t.onlyKeys(["metric", "conditions", "reopenOnRecross", "event", "startAttribute", "when", "entity"])
+            var entityConditions: [Rule.EntityCondition] = []
+            for c in try t.objects("entity", required: false) {
+                try c.onlyKeys(["attribute", "is", "basis"])
+                let name = try c.string("attribute")
+                guard entityAttributes[name] != nil else {
+                    throw c.error("attribute", "unknown entity attribute '\(name)'; declare it under 'entityAttributes'")
+                }
+                guard c.has("is") else { throw c.error("is", "missing: the value the rule needs, true or false") }
+                entityConditions.append(.init(attribute: name, value: try c.bool("is", default: false), basis: try c.string("basis")))
+            }
             var eventConditions: [Rule.EventCondition] = []
+            var resets: MetricReset?
             var triggerEvent: EventKind?
             let trigger: Rule.Trigger
             if t.has("metric") {
@@ -118,6 +202,7 @@ package struct RulePack: Sendable {
                 }
                 guard !conditions.isEmpty else { throw t.error("conditions", "needs at least one condition") }
                 trigger = .metric(name: metric, conditions: conditions, reopenOnRecross: try t.bool("reopenOnRecross", default: false))
+                resets = metricResets[metric]
             } else if t.has("event") {
                 let kind = try t.string("event")
                 guard let ev = events[kind] else { throw t.error("event", "unknown event kind '\(kind)'; declare it under 'events'") }
@@ -172,10 +257,15 @@ package struct RulePack: Sendable {
                     effective: try r.optionalDate("effective"), notes: try r.optionalString("notes"), reminders: reminders,
                     recurrence: r.has("recurrence") ? try r.period("recurrence") : nil, pack: name))
             rules[rules.count - 1].eventConditions = eventConditions
+            rules[rules.count - 1].resets = resets
+            rules[rules.count - 1].entityConditions = entityConditions
         }
-        return RulePack(
+        var pack = RulePack(
             name: name, version: version, file: file, rules: rules, metrics: metrics, events: events,
             defaultReminders: defaultReminders, scales: scales)
+        pack.metricResets = metricResets
+        pack.entityAttributes = entityAttributes
+        return pack
     }
 
     static func parseReminders(_ o: JSONObject) throws(ConfigError) -> ReminderPolicy {

@@ -116,6 +116,7 @@ package struct Recomputation: Sendable {
         if stored != current {
             try await store.transaction(config: config, now: now, actor: actor) { r in try r.replaceDerivationFingerprints(current) }
         }
+        try await endYearlySpans(config: config, now: now, actor: actor)
         return total
     }
 
@@ -251,6 +252,20 @@ package struct Recomputation: Sendable {
         logger.notice(
             "re-derived classifications of a changed rule", metadata: ["rule": "\(rule.id)", "change": "\(change)", "changed": "\(changed)"]
         )
+    }
+
+    /// Ends the classifications of year-to-date metrics (`resets: yearly`) still holding from a year
+    /// that has ended with no report since (a count since 1 January starts from zero), on every start
+    /// and reload, audited as `classification.changed`, 500 subjects per transaction.
+    private func endYearlySpans(config: Rules.Configuration, now: Instant, actor: String) async throws {
+        let subjects = try await store.snapshot(config: config, now: now) { r in try r.yearlySpansPastTheirYear() }
+        guard !subjects.isEmpty else { return }
+        progress("ending \(subjects.count) year-to-date classification(s) of a year that has ended")
+        for start in stride(from: 0, to: subjects.count, by: 500) {
+            let batch = Array(subjects[start..<min(start + 500, subjects.count)])
+            _ = try await store.transaction(config: config, now: now, actor: actor) { r in try r.reclassify(batch) }
+        }
+        logger.notice("ended year-to-date classifications of a past year", metadata: ["subjects": "\(subjects.count)"])
     }
 
     /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).

@@ -9,6 +9,8 @@ package enum AuditAction: String, Sendable, CaseIterable {
     case obligationDone = "obligation.done"
     case obligationWaived = "obligation.waived"
     case obligationReopened = "obligation.reopened"
+    /// Its certificate was suspended or revoked: neither done nor waived, and reopened if reinstated.
+    case obligationLapsed = "obligation.lapsed"
     /// Its rule or fact no longer gives it; flagged and left open for a person.
     case obligationUnderived = "obligation.underived"
     /// Opened although a condition of its rule was not stated by the fact (e.g. no severity).
@@ -18,10 +20,14 @@ package enum AuditAction: String, Sendable, CaseIterable {
     case obligationAcknowledged = "obligation.acknowledged"
     // Facts.
     case entityCreated = "entity.created"
+    /// An entity attribute a rule may be conditioned on (`ciio`, `important_data`) was set or cleared.
+    case entityAttributeSet = "entity.attribute-set"
     case eventRetracted = "event.retracted"
     case metricRetracted = "metric.retracted"
     case metricSuperseded = "metric.superseded"
     case classificationChanged = "classification.changed"
+    /// Classified although an entity attribute the rule is conditioned on was not stated.
+    case classificationConditionUnstated = "classification.condition-unstated"
     // Calendar feeds and the web view's access.
     case feedAdded = "feed.added"
     case feedRevoked = "feed.revoked"

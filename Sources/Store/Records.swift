@@ -11,6 +11,9 @@ package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord, SQ
     package var owner: String?
     package var labels: StringMap
     package var createdAt: Int64
+    /// What the entity has stated about itself that rules read (`ciio`, `important_data`: `true` or
+    /// `false`; `obligctl entity set`), as the pack's `entityAttributes` declares them.
+    package var attributes = StringMap()
 
     package static var tableName: String { "entity" }
 }
@@ -57,7 +60,9 @@ package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistab
 /// Its values are typed columns (`Columns+GRDB.swift`), parsed once when the row is read.
 package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static var tableName: String { "obligation" }
-    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived }
+    /// Open, closed by a person (done, waived), or lapsed: ended by an event (a certificate
+    /// suspended or revoked), so the duty no longer runs though nobody did or waived it.
+    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived, lapsed }
 
     package var id: Int64?
     package var entityId: String

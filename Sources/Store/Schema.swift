@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Rules
 
@@ -289,6 +290,33 @@ enum Schema {
                 t.column("inviteId", .integer).notNull().references("webInvite", onDelete: .restrict)
             }
             try db.create(index: "webSession_person", on: "webSession", columns: ["person"])
+        }
+        // v14 belongs to evidence (another branch); the lead merges it before this one.
+        // Issue #31: an obligation may lapse (a certificate suspended or revoked ends its renewal duty,
+        // neither done nor waived), and an entity has attributes rules read (ciio, important_data).
+        // SQLite cannot change a CHECK in place: the obligation table is built again from its own
+        // definition (with every column later migrations added), the same rows and ids, and its indexes.
+        m.registerMigration("v15-lapsed-entity-attributes") { db in
+            let statuses = "('open', 'done', 'waived')"
+            guard
+                let create = try String.fetchOne(
+                    db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'obligation'"),
+                create.contains(statuses), create.hasPrefix("CREATE TABLE \"obligation\"")
+            else {
+                throw DatabaseError(message: "v15-lapsed-entity-attributes: the obligation table is not as v1 created it")
+            }
+            let indexes = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'obligation' AND sql IS NOT NULL")
+            let rebuilt =
+                "CREATE TABLE \"obligation_new\""
+                + create.dropFirst("CREATE TABLE \"obligation\"".count)
+                .replacingOccurrences(of: statuses, with: "('open', 'done', 'waived', 'lapsed')")
+            try db.execute(sql: rebuilt)
+            try db.execute(sql: "INSERT INTO obligation_new SELECT * FROM obligation")
+            try db.drop(table: "obligation")
+            try db.rename(table: "obligation_new", to: "obligation")
+            for index in indexes { try db.execute(sql: index) }
+            try db.alter(table: "entity") { t in t.add(column: "attributes", .text).notNull().defaults(to: "{}") }
         }
         return m
     }

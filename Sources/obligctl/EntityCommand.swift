@@ -4,8 +4,49 @@ import Foundation
 
 struct EntityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "entity", abstract: "Add, list and show the entities obligd tracks.",
-        subcommands: [Add.self, List.self, Show.self])
+        commandName: "entity", abstract: "Add, list and show the entities obligd tracks, and set what rules read of them.",
+        subcommands: [Add.self, List.self, Show.self, SetAttribute.self])
+
+    struct SetAttribute: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set", abstract: "Set an attribute rules read, e.g. obligctl entity set acme ciio true (audited).",
+            discussion: """
+                The attributes are those the rule pack declares (entityAttributes): ciio (a critical information \
+                infrastructure operator) and important_data (the PI it exports includes important data), each true \
+                or false; 'none' clears one. The PI export certification route is only for an entity with both \
+                false: one with either true is not classified, one that has not stated them is classified and \
+                flagged "condition not stated".
+                """)
+        @OptionGroup var client: WriteOptions
+        @Argument(help: "Entity id.") var id: String
+        @Argument(help: "Attribute, e.g. ciio or important_data.") var attribute: String
+        @Argument(help: "true, false, or none to clear it.") var value: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runClient {
+                let parsed: Bool?
+                switch value {
+                case "true": parsed = true
+                case "false": parsed = false
+                case "none": parsed = nil
+                default: throw ValidationError("value '\(value)' is not true, false or none")
+                }
+                let path = "/v1/entities/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/attributes"
+                let r = try await client.client().post(
+                    path, EntityAttributeBody(attribute: attribute, value: parsed), as: EntityAttributeResult.self)
+                if json { return try printJSON(r) }
+                var out = "entity \(r.entity.id): \(attribute) " + (parsed.map { "= \($0)" } ?? "cleared") + "\n"
+                for c in r.classifications {
+                    out += c.active ? "classified: \(c.title) since \(c.since)\n" : "no longer classified: \(c.title)\n"
+                }
+                for o in r.unstated {
+                    out += "flagged obligation \(o.id): \(o.title): condition not stated (obligctl history \(o.id))\n"
+                }
+                writeOut(out)
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an entity (a company or unit).")
@@ -67,6 +108,11 @@ struct EntityCommand: AsyncParsableCommand {
                         EntityDetail(entity: e, obligations: obligations, classifications: classifications, retention: retention))
                 }
                 writeOut("\(e.id): \(e.name)\nzone \(e.zone), region \(e.region), owner \(e.owner ?? "-")\n")
+                if !e.attributes.isEmpty {
+                    writeOut(
+                        "attributes: " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                            + "\n")
+                }
                 if !e.labels.isEmpty {
                     writeOut("labels: " + e.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
                 }

@@ -45,7 +45,10 @@ struct EventCommand: AsyncParsableCommand {
         @Argument(help: "Entity id.") var entity: String
         @Argument(help: "Event kind (obligctl rules show lists the kinds a rule uses).") var kind: String
         @Option(help: "When: YYYY-MM-DD (entity's zone) or an instant with offset; default now.") var at: String?
-        @Option(help: "Your reference (notice number, ticket).") var ref: String?
+        @Option(
+            help:
+                "Your reference (notice number, ticket); for a certificate suspended, revoked or reinstated, the ref of its issuing event.")
+        var ref: String?
         @Option(name: .customLong("attr"), help: "An attribute key=value, e.g. expires=2028-08-31 (repeatable).") var attributes: [String] =
             []
         @Flag(help: "Print JSON.") var json = false
@@ -76,6 +79,11 @@ enum FactOutput {
             out += "flagged obligation \(o.id): \(o.title) (due \(DueText.due(o))) is no longer given by the facts; "
             out += "it stays open: mark it done, or waive it\n"
         }
+        for o in r.lapsed {
+            out += "lapsed obligation \(o.id): \(o.title) (was due \(DueText.due(o))): \(o.closedNote ?? "ended by this event"); "
+            out += "neither done nor waived, no further reminders\n"
+        }
+        for o in r.reinstated { out += "reopened obligation \(o.id): \(o.title), due \(DueText.due(o))\n" }
         for o in r.unstated {
             out += "flagged obligation \(o.id): \(o.title): condition not stated (the event lacks an attribute the rule's condition "
             out += "reads; obligctl history \(o.id) says which): opened in case it applies; waive it if it does not\n"

@@ -33,7 +33,8 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Obligations, soonest due first (open ones by default).")
     @OptionGroup var client: ClientOptions
     @Option(help: "Only this entity.") var entity: String?
-    @Option(help: "open, done, waived or all.") var status: String = "open"
+    @Option(help: "open, done, waived, lapsed (ended by an event, e.g. a certificate revoked) or all.")
+    var status: String = "open"
     @Option(help: "Only those due before this day (YYYY-MM-DD).") var dueBefore: String?
     @Option(help: "At most this many.") var limit: Int?
     @Flag(help: "Print a JSON array.") var json = false

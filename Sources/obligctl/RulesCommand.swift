@@ -50,6 +50,9 @@ struct RulesCommand: ParsableCommand {
             if case let .metric(_, conditions, _) = r.trigger {
                 for c in conditions { lines.append("            \(c): \(c.basis)") }
             }
+            if r.resets == .yearly {
+                lines.append("            the metric starts from zero on 1 January in the entity's zone: what it gives ends with its year")
+            }
             if let p = r.period { lines.append("period:     \(p) (\(p.humanDescription) the trigger)") }
             if let a = r.periodAttribute {
                 lines.append((r.period == nil ? "period:     " : "            or ") + "the period stated in the event's '\(a)'")
@@ -74,6 +77,8 @@ struct RulesCommand: ParsableCommand {
 struct RuleJSON: Encodable {
     var id, title, kind, pack, region, trigger, reminders, citation: String
     var period, periodAttribute, roll, effective, addressee, recurrence, notes: String?
+    /// `yearly` when the trigger metric starts from zero each year (a year-to-date count).
+    var resets: String?
     var duties: [String]
     var chinese: Wording
     /// Each threshold condition and the words of the instrument it comes from.
@@ -100,7 +105,7 @@ struct RuleJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, title, kind, pack, region, trigger, reminders, citation, period, periodAttribute, roll, effective, addressee
-        case recurrence, notes, duties, conditions
+        case recurrence, notes, duties, conditions, resets
         case chinese = "zh-CN"
     }
 
@@ -120,6 +125,7 @@ struct RuleJSON: Encodable {
         addressee = r.addressee
         recurrence = r.recurrence?.description
         notes = r.notes
+        resets = r.resets?.rawValue
         duties = r.duties
         let zh = r.wording(.zhCN)
         chinese = Wording(title: zh.title, citation: zh.citation, addressee: zh.addressee, duties: zh.duties)

@@ -126,4 +126,38 @@ import Testing
         #expect(plan.prefix(4).allSatisfy { $0["state"] as? String == "passed" }, "\(plan)")
         #expect(plan.last?["state"] as? String == "planned", "the next overdue repeat: \(plan)")
     }
+
+    /// A PI export certificate suspended (#31): its renewal is lapsed, neither done nor waived, as
+    /// `list --status lapsed`, `show` and the API say, and the feed keeps it as a cancelled event
+    /// (same UID, no alarms), so a subscribed calendar takes it off; lifting the suspension brings it back.
+    @Test func aLapsedRenewalIsCancelledInTheFeed() async throws {
+        let python = try #require(try Self.python())
+        let d = try DaemonProcess()
+        try await d.start()
+        defer { d.signal(SIGKILL) }
+        let socket = d.socketPath
+        let file = try makeTemporaryDirectory("obligd-ics").appendingPathComponent("lapsed.ics").path
+        #expect(try obligctl(["entity", "add", "acme", "ACME"], socket: socket).status == 0)
+        let issued = ["event", "add", "acme", "pi_export_certificate_issued", "--at", "2026-01-05", "--ref", "PIC-1"]
+        #expect(try obligctl(issued + ["--attr", "expires=2029-01-04"], socket: socket).status == 0)
+        let suspended = try obligctl(
+            ["event", "add", "acme", "pi_export_certificate_suspended", "--at", "2026-03-02", "--ref", "PIC-1"], socket: socket)
+        #expect(suspended.status == 0 && suspended.stdout.contains("lapsed obligation 1"), "\(suspended.stdout)\(suspended.stderr)")
+        let listed = try obligctl(["list", "--status", "lapsed", "--json"], socket: socket)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["status"] as? String } == ["lapsed"], "\(listed.stdout)")
+        #expect(try obligctl(["list"], socket: socket).stdout.contains("PI export certificate") == false)
+        #expect(try obligctl(["show", "1"], socket: socket).stdout.contains("status:     lapsed on 2026-03-02: event pi_export"))
+        #expect(try obligctl(["ics", "-o", file], socket: socket).status == 0)
+        let event = try #require(try events(file, python: python).first)
+        #expect(event["uid"] as? String == "obligation-1@obligd" && event["status"] as? String == "CANCELLED", "\(event)")
+        #expect((event["alarms"] as? [String])?.isEmpty == true)
+        let lifted = try obligctl(
+            ["event", "add", "acme", "pi_export_certificate_reinstated", "--at", "2026-03-20", "--ref", "PIC-1"], socket: socket)
+        #expect(lifted.status == 0 && lifted.stdout.contains("reopened obligation 1"), "\(lifted.stdout)\(lifted.stderr)")
+        #expect(try obligctl(["ics", "-o", file], socket: socket).status == 0)
+        let back = try #require(try events(file, python: python).first)
+        // TENTATIVE: the due day (2028-07-04) rests on the estimated 2028 calendar.
+        #expect(back["status"] as? String == "TENTATIVE" && (back["sequence"] as? Int ?? 0) > (event["sequence"] as? Int ?? 0), "\(back)")
+    }
 }

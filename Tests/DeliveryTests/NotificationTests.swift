@@ -72,7 +72,7 @@ import Testing
             throws: NotificationError(
                 outboxId: "n1",
                 problem:
-                    "unknown kind 'reminded'; known: obligation.opened, obligation.moved, obligation.done, obligation.waived, obligation.reopened, obligation.underived, reminder, classification.began, classification.ended, delivery.failing, agenda"
+                    "unknown kind 'reminded'; known: obligation.opened, obligation.moved, obligation.done, obligation.waived, obligation.reopened, obligation.lapsed, obligation.underived, reminder, classification.began, classification.ended, delivery.failing, agenda"
             )
         ) {
             try decode(#"{"kind":"reminded"}"#)

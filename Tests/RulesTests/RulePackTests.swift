@@ -23,6 +23,7 @@ struct RulePackTests {
                 "cn.shanghai.rectification-report", "cn.liaoning.rectification", "cn.rectification.notice",
                 "cn.zhejiang.incident-phone", "cn.zhejiang.incident-written", "cn.network-log.retention",
                 "cn.platform.large-registered", "cn.platform.large-active", "cn.mlps.annual-assessment", "cn.mlps.annual-plan",
+                "cn.mlps.refiling",
                 "cn.telecom.focus"
             ])
         for r in config.rules {
@@ -161,6 +162,18 @@ struct RulePackTests {
         Bad(
             name: "value not a number", from: #""value": 10"#, to: #""value": "10""#,
             path: "rules[0].trigger.conditions[0].value", fragment: "expected a whole number"),
+        Bad(
+            name: "unknown metric reset", from: #""widgets": "Widgets made""#,
+            to: #""widgets": { "description": "Widgets made", "resets": "monthly" }"#, path: "metrics.widgets.resets",
+            fragment: "unknown reset 'monthly'; use yearly"),
+        Bad(
+            name: "an event that lapses an unknown kind", from: #""events": { "#,
+            to: #""events": { "widget_revoked": { "description": "Revoked", "lapses": "gadget_notice" }, "#,
+            path: "events.widget_revoked.lapses", fragment: "'gadget_notice' is not an issuing event kind"),
+        Bad(
+            name: "final without lapses", from: #""events": { "#,
+            to: #""events": { "widget_revoked": { "description": "Revoked", "final": true }, "#,
+            path: "events.widget_revoked.final", fragment: "only an event that lapses can be final"),
         Bad(name: "invalid JSON", from: #""rules": ["#, to: #""rules": [["#, path: "", fragment: "not valid JSON")
     ]
 

@@ -89,6 +89,28 @@ struct NewDutiesTests {
         #expect(Set(unknown.opened.compactMap(\.ruleId)) == mlps && unknown.unstated.count == 2)
     }
 
+    /// 公通字〔2007〕43号 art. 15: a level determined anew (level 2 or above) is filed within 30 days
+    /// (calendar days, rolled off a rest day); level 1 opens nothing, an unstated level opens it
+    /// flagged, and a major modification that keeps the level is a fact without a deadline.
+    @Test func aGradeChangeIsReFiledWithinThirtyDays() async throws {
+        let s = try await store(embedded)
+        let rule = "cn.mlps.refiling"
+        let three = try await event(s, embedded, "mlps_level_changed", at: "2026-01-20", ref: "sys-1", ["level": "第三级"])
+        #expect(three.opened.map(\.ruleId) == [rule])
+        #expect(three.opened.first?.due.description == (try due("2026-01-20", "+30d")))
+        #expect(three.opened.first?.due.description == "2026-02-24", "2026-02-19 falls in Spring Festival: rolled to 02-24")
+        let two = try await event(s, embedded, "mlps_level_changed", at: "2026-01-20", ref: "sys-2", ["level": "2"])
+        #expect(two.opened.map(\.ruleId) == [rule], "第二级以上 includes level 2")
+        let one = try await event(s, embedded, "mlps_level_changed", at: "2026-01-20", ref: "sys-3", ["level": "第一级"])
+        #expect(one.opened.isEmpty)
+        let unstated = try await event(s, embedded, "mlps_level_changed", at: "2026-01-20", ref: "sys-4")
+        #expect(unstated.opened.map(\.ruleId) == [rule] && unstated.unstated.count == 1)
+        let modified = try await event(s, embedded, "mlps_system_modified", at: "2026-01-20", ref: "sys-5", ["system": "OA"])
+        #expect(modified.opened.isEmpty && modified.factId > 0)
+        #expect(embedded.rule(rule)?.citation.contains("art. 15") == true)
+        #expect(embedded.rule(rule)?.wording(.zhCN).citation.contains("第十五条") == true)
+    }
+
     /// NDSMR art. 33 (effective 2025-01-01): each year; an entity identified before 2025 starts on
     /// 2025-01-01, one identified later a year after that day; the next one follows each due day.
     @Test func importantDataProcessorsReportAnAnnualRiskAssessment() async throws {

@@ -88,15 +88,18 @@ struct ThresholdTests {
     }
 
     /// The certification route takes effect on 2026-01-01: a 2025 figure in the band classifies nothing
-    /// in 2025, and one that still holds then classifies from 2026-01-01.
+    /// in 2025, nor in 2026 (the count starts from zero on 1 January: a year-to-date metric resets
+    /// yearly); a 2026 one classifies from its day.
     @Test func theCertificationRouteBeginsOnItsEffectiveDate() async throws {
         let store = try makeTemporaryStore()
         let config = embedded
         try await store.transaction(config: config, now: now, actor: "test") { r in
-            for id in ["early", "ended", "late"] {
+            for id in ["early", "ended", "late", "lastYear"] {
                 _ = try r.addEntity(id: id, name: id, zone: nil, region: nil, owner: nil, labels: [:])
             }
-            _ = try r.reportMetric(entityId: "early", metric: "cross_border_pi_individuals_ytd", value: 100_000, at: try day("2025-06-01"))
+            _ = try r.reportMetric(
+                entityId: "lastYear", metric: "cross_border_pi_individuals_ytd", value: 100_000, at: try day("2025-06-01"))
+            _ = try r.reportMetric(entityId: "early", metric: "cross_border_pi_individuals_ytd", value: 100_000, at: try day("2026-01-05"))
             _ = try r.reportMetric(entityId: "ended", metric: "cross_border_pi_individuals_ytd", value: 200_000, at: try day("2025-06-01"))
             _ = try r.reportMetric(
                 entityId: "ended", metric: "cross_border_pi_individuals_ytd", value: 2_000_000, at: try day("2025-09-01"))
@@ -105,9 +108,11 @@ struct ThresholdTests {
         }
         #expect(
             try await classified(store, config) == [
-                "early cn.pi-export.certification-scope 2026-01-01", "late cn.pi-export.certification-scope-sensitive 2026-03-02"
+                "early cn.pi-export.certification-scope 2026-01-05", "late cn.pi-export.certification-scope-sensitive 2026-03-02"
             ])
-        let all = try await store.snapshot(config: config, now: now) { r in try r.classifications(entity: "ended", all: true) }
-        #expect(all.isEmpty)
+        for id in ["ended", "lastYear"] {
+            let all = try await store.snapshot(config: config, now: now) { r in try r.classifications(entity: id, all: true) }
+            #expect(all.isEmpty, "\(id)")
+        }
     }
 }

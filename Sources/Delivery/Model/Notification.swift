@@ -110,6 +110,7 @@ package struct Notification: Sendable, Equatable {
         case .done: .done
         case .waived: .waived
         case .reopened: .reopened
+        case .lapsed: .lapsed
         case .underived: .underived
         case .classificationBegan: .classificationBegan
         case .classificationEnded: .classificationEnded
@@ -133,6 +134,8 @@ package struct Notification: Sendable, Equatable {
         // Someone has to decide whether the duty lapsed.
         case .underived: return .warning
         case .opened, .moved, .done, .waived, .reopened, .digest, .agenda: return .info
+        // A duty ended without anyone doing it: someone should know the certificate no longer stands.
+        case .lapsed: return .notice
         // A classification changes which duties apply: someone should look.
         case .classificationBegan, .classificationEnded: return .notice
         case .reminder:

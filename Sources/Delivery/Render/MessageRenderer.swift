@@ -56,7 +56,7 @@ package struct MessageRenderer: Sendable {
         let t = templates.templates(for: language)
         let k = t.kinds[.digest]!
         let order: [NotificationKind] = [
-            .opened, .moved, .underived, .reopened, .done, .waived, .classificationBegan, .classificationEnded
+            .opened, .moved, .underived, .reopened, .done, .waived, .lapsed, .classificationBegan, .classificationEnded
         ]
         let breakdown = order.compactMap { kind in
             c.kinds[kind.rawValue].map { Placeholders.fill(t.phrases["digest.\(kind.rawValue)"] ?? "", ["n": String($0)]) }

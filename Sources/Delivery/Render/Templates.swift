@@ -64,6 +64,7 @@ package struct TemplateSet: Sendable {
         "digest.obligation.moved": ["n"],
         "digest.obligation.done": ["n"],
         "digest.obligation.waived": ["n"],
+        "digest.obligation.lapsed": ["n"],
         "digest.obligation.reopened": ["n"],
         "digest.obligation.underived": ["n"],
         "digest.classification.began": ["n"],

@@ -5,6 +5,8 @@ package enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case done = "obligation.done"
     case waived = "obligation.waived"
     case reopened = "obligation.reopened"
+    /// An event ended the duty (a certificate suspended or revoked): neither done nor waived.
+    case lapsed = "obligation.lapsed"
     /// A changed or removed rule no longer gives this open obligation; it is left open for a person.
     case underived = "obligation.underived"
     case reminder
@@ -29,7 +31,7 @@ package enum NotificationKind: String, Codable, Sendable, CaseIterable {
     /// Reminders, failure notices and agendas go in a receiver's reminder lane, ahead of change notices.
     package var isReminderLane: Bool { self == .reminder || self == .deliveryFailing || self == .agenda }
 
-    /// A notice that its obligation was closed (done or waived): the reminders about it still queued
-    /// when it is routed are superseded by it, never sent as if the obligation were open.
-    package var closesObligation: Bool { self == .done || self == .waived }
+    /// A notice that its obligation was closed (done, waived or lapsed): the reminders about it still
+    /// queued when it is routed are superseded by it, never sent as if the obligation were open.
+    package var closesObligation: Bool { self == .done || self == .waived || self == .lapsed }
 }

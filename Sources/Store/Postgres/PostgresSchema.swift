@@ -3,7 +3,11 @@
 /// here, at the end; an entry that has shipped is never edited, since databases recorded it as applied.
 package enum PostgresSchema {
     /// Every migration, oldest first.
-    package static let migrations: [PostgresMigration] = [leaderLease, state, cluster, deliverySuperseded, web]
+    package static let migrations: [PostgresMigration] = [
+        leaderLease, state, cluster, deliverySuperseded, web,
+        // 006 belongs to evidence (another branch); the lead merges it before this one.
+        obligationLapsed
+    ]
 
     /// The leader's lease (issue #16): one row per lease name; `epoch` grows by one with each new
     /// holder, so a claim can check in its own transaction that its holder still leads (the fence).
@@ -170,5 +174,19 @@ package enum PostgresSchema {
               expiresAt BIGINT NOT NULL, endedAt BIGINT, inviteId BIGINT NOT NULL REFERENCES webInvite(id))
             """,
             "CREATE INDEX webSession_person ON webSession(person)"
+        ])
+
+    /// Issue #31: an obligation may lapse (a certificate suspended or revoked ends its renewal duty,
+    /// neither done nor waived), and an entity has attributes rules read; as SQLite's
+    /// v15-lapsed-entity-attributes.
+    static let obligationLapsed = PostgresMigration(
+        "007-lapsed-entity-attributes",
+        [
+            "ALTER TABLE obligation DROP CONSTRAINT obligation_status_check",
+            """
+            ALTER TABLE obligation ADD CONSTRAINT obligation_status_check
+              CHECK (status IN ('open', 'done', 'waived', 'lapsed'))
+            """,
+            "ALTER TABLE entity ADD COLUMN attributes \(text) NOT NULL DEFAULT '{}'"
         ])
 }

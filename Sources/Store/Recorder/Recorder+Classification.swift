@@ -12,7 +12,15 @@ extension Recorder {
         for rule in rules {
             guard case let .metric(_, conditions, _) = rule.trigger else { continue }
             let effective = rule.effective.map { zone.instant($0) }
-            let spans = Evaluation.spans(Evaluation.spans(of: history, conditions: conditions), effectiveFrom: effective).map { span in
+            // A year-to-date metric starts from zero each year: a span ends with its year.
+            let derived =
+                rule.resets == .yearly
+                ? Evaluation.yearlySpans(of: history, conditions: conditions, zone: zone, now: now)
+                : Evaluation.spans(of: history, conditions: conditions)
+            // An entity that says it is outside the rule (a CIIO for the certification route) is not classified.
+            var applies = true
+            if case .notMet = Evaluation.check(rule.entityConditions, entity: e.attributes.values) { applies = false }
+            let spans = (applies ? Evaluation.spans(derived, effectiveFrom: effective) : []).map { span in
                 ClassificationRecord(
                     entityId: e.id, ruleId: rule.id, since: zone.day(of: span.from), sinceInstant: span.from.secondsSinceEpoch,
                     until: span.until.map { zone.day(of: $0) }, untilInstant: span.until?.secondsSinceEpoch)
@@ -31,6 +39,15 @@ extension Recorder {
             if let now, was?.since != now.since {
                 try announce(.classificationBegan, rule: rule, entity: e, day: now.since, at: now.sinceInstant)
                 outcome.classifications.append(now)
+                let unstated = unstatedEntityConditions(rule, entity: e)
+                if !unstated.isEmpty {
+                    try audit(
+                        .classificationConditionUnstated, subject: "classification:\(e.id):\(rule.id)", before: nil, after: nil,
+                        note: "condition not stated: entity \(e.id) has not stated "
+                            + unstated.map { "\($0.attribute) (the rule applies when it is \($0.value): \($0.basis))" }
+                            .joined(separator: ", nor ")
+                            + "; classified in case it applies: obligctl entity set \(e.id) ATTRIBUTE true|false")
+                }
             } else if now == nil, was != nil, let ended = spans.last(where: { $0.since == was?.since }) ?? spans.last,
                 let until = ended.until, let untilInstant = ended.untilInstant
             {
@@ -68,9 +85,9 @@ extension Recorder {
 
     /// Whether `classify(_:metric:newest:zone:outcome:)` may follow `metric` report by report: not when
     /// a classification rule on it has an effective date (a span is then clipped to it, which needs the
-    /// whole history).
+    /// whole history), nor when its metric starts from zero each year (a span ends with its year).
     func classifiesIncrementally(_ e: Entity, metric: String) -> Bool {
-        classificationRules(of: e, metric: metric).allSatisfy { $0.effective == nil }
+        classificationRules(of: e, metric: metric).allSatisfy { $0.effective == nil && $0.resets == nil && $0.entityConditions.isEmpty }
     }
 
     /// The classification spans after report `newest`, the latest of its history: a span opens when it

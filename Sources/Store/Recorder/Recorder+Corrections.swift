@@ -37,8 +37,9 @@ extension Recorder {
     }
 
     /// The id of an event recorded before that `ev` repeats, nil when it is new. A reference already
-    /// used for an event of that kind with another instant or attributes is a conflict.
-    func sameEvent(as ev: EventRecord, zone: Zone, inImport: Bool) throws -> Int64? {
+    /// used for an event of that kind with another instant or attributes is a conflict, unless the
+    /// reference names what another event issued (`refNamesIssuer`: a certificate suspended twice).
+    func sameEvent(as ev: EventRecord, zone: Zone, inImport: Bool, refNamesIssuer: Bool = false) throws -> Int64? {
         let candidates = try sql.all(
             EventRecord.self,
             "SELECT * FROM event WHERE entityId = ? AND kind = ? AND ref IS NOT DISTINCT FROM ? AND retractedAt IS NULL ORDER BY id",
@@ -46,7 +47,7 @@ extension Recorder {
         if let same = candidates.first(where: { $0.at == ev.at && $0.atIsDay == ev.atIsDay && $0.attributes == ev.attributes }) {
             return same.id
         }
-        guard let ref = ev.ref, let other = candidates.first else { return nil }
+        guard let ref = ev.ref, let other = candidates.first, !refNamesIssuer else { return nil }
         let when =
             other.atIsDay
             ? zone.day(of: Instant(secondsSinceEpoch: other.at)).description : zone.local(Instant(secondsSinceEpoch: other.at))
@@ -132,6 +133,12 @@ extension Recorder {
             for o in open {
                 try flag(o, because: "event #\(id) (\(ev.kind)) it came from was retracted: \(reason)")
                 outcome.flagged.append(o)
+            }
+            // A retracted suspension or reinstatement no longer counts: what it lapsed reopens, or lapses again.
+            if let effect = config.packs.lazy.compactMap({ $0.events[ev.kind]?.effect }).first, let ref = ev.ref {
+                try applyEffects(
+                    issuedBy: effect.issuedBy, entity: try entity(ev.entityId), ref: ref,
+                    reason: "event #\(id) (\(ev.kind)) was retracted: \(reason)", outcome: &outcome)
             }
             return outcome
         }

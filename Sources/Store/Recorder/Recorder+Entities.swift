@@ -40,4 +40,54 @@ extension Recorder {
         try audit(.entityCreated, subject: "entity:\(id)", before: nil, after: json(e))
         return e
     }
+
+    /// Sets (or, with nil, clears) attribute `name` of entity `id` to `true` or `false`, audited, and
+    /// derives again what rules conditioned on it give: the PI export certification route ends for an
+    /// entity that says it is a CIIO, and stops being flagged "condition not stated" once both
+    /// attributes are stated. Only attributes the rule packs declare (`entityAttributes`) are taken.
+    package func setEntityAttribute(_ id: String, name: String, value: Bool?) throws -> (entity: Entity, outcome: Outcome) {
+        var e = try entity(id)
+        let declared = config.packs.reduce(into: [String: String]()) { all, pack in
+            all.merge(pack.entityAttributes) { a, _ in a }
+        }
+        guard declared[name] != nil else {
+            throw StoreError.invalid(
+                field: "attribute", problem: "unknown entity attribute '\(name)'",
+                fix: declared.isEmpty ? "the rule packs declare none" : "use one of: \(declared.keys.sorted().joined(separator: ", "))")
+        }
+        let before = try json(e)
+        var values = e.attributes.values
+        values[name] = value.map { $0 ? "true" : "false" }
+        guard values != e.attributes.values else { return (e, Outcome(factId: 0)) }
+        e.attributes = StringMap(values)
+        try sql.execute("UPDATE entity SET attributes = ? WHERE id = ?", e.attributes, e.id)
+        lookups.entities[e.id] = e
+        try audit(
+            .entityAttributeSet, subject: "entity:\(e.id)", before: before, after: try json(e),
+            note: value.map { "\(name) = \($0)" } ?? "\(name) cleared")
+        // What rules conditioned on the attribute give, derived again from the recorded reports.
+        var outcome = Outcome(factId: 0)
+        let metrics = Set(
+            config.rules.compactMap { r -> String? in
+                guard r.region == e.region, r.entityConditions.contains(where: { $0.attribute == name }),
+                    case let .metric(metric, _, _) = r.trigger
+                else { return nil }
+                return metric
+            })
+        for metric in metrics.sorted() {
+            let o = try evaluateMetric(entityId: e.id, metric: metric, because: "entity \(e.id): \(name) set")
+            outcome.classifications += o.classifications
+            outcome.opened += o.opened
+            outcome.moved += o.moved
+            outcome.unstated += o.unstated
+        }
+        return (e, outcome)
+    }
+
+    /// The attributes a rule's entity conditions read that `e` has not stated, with the words of the
+    /// instrument behind each: an obligation or classification given under them is flagged.
+    package func unstatedEntityConditions(_ rule: Rule, entity e: Entity) -> [Rule.EntityCondition] {
+        guard case let .notStated(names) = Evaluation.check(rule.entityConditions, entity: e.attributes.values) else { return [] }
+        return rule.entityConditions.filter { names.contains($0.attribute) }
+    }
 }

@@ -129,13 +129,21 @@ extension Recorder {
         let history = try history(entity: e.id, metric: metric)
         for rule in rules {
             guard case let .metric(_, conditions, reopen) = rule.trigger, let period = rule.period else { continue }
-            let crossings = Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
+            if case .notMet = Evaluation.check(rule.entityConditions, entity: e.attributes.values) { continue }
+            let crossings =
+                rule.resets == .yearly
+                ? Evaluation.yearlyCrossings(of: history, conditions: conditions, reopenOnRecross: reopen, zone: zone)
+                : Evaluation.crossings(of: history, conditions: conditions, reopenOnRecross: reopen)
             for (i, crossing) in crossings.enumerated() {
                 let day = Evaluation.clockStart(trigger: zone.day(of: crossing), rule: rule)
+                let opened = outcome.opened.count
                 try upsert(
                     entity: e, rule: rule, title: rule.title, triggerKey: .metric(metric, crossing: i + 1),
                     start: .day(day), period: period, roll: rule.roll,
                     reason: because ?? "metric \(metric) crossed on \(zone.day(of: crossing))", outcome: &outcome)
+                if outcome.opened.count > opened {
+                    try flagUnstatedEntity(outcome.opened[opened], rule: rule, entity: e, outcome: &outcome)
+                }
             }
         }
         if classifies { try classify(e, metric: metric, history: history, zone: zone, outcome: &outcome) }
@@ -195,6 +203,7 @@ extension Recorder {
         let zone = try zone(e)
         let atInstant = instant(of: at, zone: zone)
         let isDay: Bool = if case .day = at { true } else { false }
+        if let effect = spec.effect { try checkEffect(effect, kind: kind, entity: e.id, ref: ref, at: atInstant) }
         let rules = config.rules.filter { r in
             if case let .event(k, _) = r.trigger { return k == kind && r.kind == .deadline && r.region == e.region }
             return false
@@ -221,7 +230,7 @@ extension Recorder {
             id: nil, entityId: e.id, kind: kind, at: atInstant.secondsSinceEpoch, atIsDay: isDay, ref: ref,
             attributes: StringMap(attributes),
             recordedAt: now.secondsSinceEpoch)
-        if let same = try sameEvent(as: ev, zone: zone, inImport: inImport) {
+        if let same = try sameEvent(as: ev, zone: zone, inImport: inImport, refNamesIssuer: spec.effect != nil) {
             var outcome = Outcome(factId: same)
             outcome.duplicate = true
             return outcome
@@ -231,6 +240,9 @@ extension Recorder {
         for rule in rules {
             try derive(
                 from: ev, attributes: attributes, rule: rule, entity: e, zone: zone, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
+        }
+        if let effect = spec.effect, let ref {
+            try applyEffects(issuedBy: effect.issuedBy, entity: e, ref: ref, reason: "event \(kind) #\(ev.id!)", outcome: &outcome)
         }
         return outcome
     }
@@ -254,6 +266,7 @@ extension Recorder {
         case .notMet: return false
         case let .notStated(names): unstated = names
         }
+        if case .notMet = Evaluation.check(rule.entityConditions, entity: e.attributes.values) { return false }
         let atInstant = Instant(secondsSinceEpoch: ev.at)
         var start: Start
         if let attr {
@@ -293,7 +306,23 @@ extension Recorder {
             try audit(.obligationConditionUnstated, subject: "obligation:\(o.id!)", before: nil, after: nil, note: why)
             outcome.unstated.append(o)
         }
+        if let o = outcome.opened.last, o.triggerKey == .event(ev.id!), o.ruleId == rule.id {
+            try flagUnstatedEntity(o, rule: rule, entity: e, outcome: &outcome)
+        }
         return true
+    }
+
+    /// Flags obligation `o`, just opened by `rule`, when `e` has not stated an attribute the rule's
+    /// entity conditions read: audited as `obligation.condition-unstated`, listed in `outcome.unstated`.
+    func flagUnstatedEntity(_ o: Obligation, rule: Rule, entity e: Entity, outcome: inout Outcome) throws {
+        let unstated = unstatedEntityConditions(rule, entity: e)
+        guard !unstated.isEmpty else { return }
+        let why =
+            "condition not stated: entity \(e.id) has not stated "
+            + unstated.map { "\($0.attribute) (the rule applies when it is \($0.value): \($0.basis))" }.joined(separator: ", nor ")
+            + "; it is open in case it applies: obligctl entity set \(e.id) ATTRIBUTE true|false, or waive it if it does not apply"
+        try audit(.obligationConditionUnstated, subject: "obligation:\(o.id!)", before: nil, after: nil, note: why)
+        if !outcome.unstated.contains(where: { $0.id == o.id }) { outcome.unstated.append(o) }
     }
 
     package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {

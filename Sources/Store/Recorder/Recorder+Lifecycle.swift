@@ -49,6 +49,10 @@ extension Recorder {
             }
         case .open:
             guard o.status != .open else { throw StoreError.conflict("obligation \(id) is already open") }
+        case .lapsed:
+            throw StoreError.invalid(
+                field: "status", problem: "an obligation lapses only by an event that ends its duty (a certificate suspended or revoked)",
+                fix: "record that event with the issuing event's --ref, or mark it done or waive it")
         }
         let e = try entity(o.entityId)
         let zone = try zone(e)
@@ -70,6 +74,7 @@ extension Recorder {
             case .open: (.reopened, .obligationReopened)
             case .done: (.done, .obligationDone)
             case .waived: (.waived, .obligationWaived)
+            case .lapsed: (.lapsed, .obligationLapsed)
             }
         try audit(action, subject: "obligation:\(id)", before: before, after: try json(o), note: note)
         try notify(kind, o)

@@ -47,6 +47,29 @@ extension Recorder {
         return (outcome, failed)
     }
 
+    /// The (entity, metric) subjects whose classification by a yearly-reset rule still holds from a
+    /// year that has ended in the entity's zone (no report since 1 January): `reclassify` ends such a
+    /// span at the year's end, as a count since 1 January starts from zero.
+    package func yearlySpansPastTheirYear() throws -> [(entity: String, metric: String)] {
+        let metrics = config.rules.reduce(into: [String: String]()) { all, r in
+            if r.kind == .classification, r.resets == .yearly, case let .metric(name, _, _) = r.trigger { all[r.id] = name }
+        }
+        guard !metrics.isEmpty else { return [] }
+        var subjects: Set<String> = []
+        var result: [(entity: String, metric: String)] = []
+        for row in try sql.rows("SELECT entityId, ruleId, sinceInstant FROM classification WHERE until IS NULL ORDER BY entityId, ruleId") {
+            let entityId: String = try row.decode(0, "classification.entityId")
+            let ruleId: String = try row.decode(1, "classification.ruleId")
+            let since: Int64 = try row.decode(2, "classification.sinceInstant")
+            guard let metric = metrics[ruleId], !subjects.contains(entityId + "\u{0}" + metric) else { continue }
+            let zone = try zone(try entity(entityId))
+            guard zone.day(of: Instant(secondsSinceEpoch: since)).year < zone.day(of: now).year else { continue }
+            subjects.insert(entityId + "\u{0}" + metric)
+            result.append((entityId, metric))
+        }
+        return result
+    }
+
     /// Re-derives the classifications of each (entity, metric) subject from its whole history under
     /// the rules in force (a classification rule that changed on reload: a threshold now read as the
     /// instrument says, an effective date). A span that begins, ends or moves is audited

@@ -79,6 +79,10 @@ package struct Recorder {
         /// Open obligations derived from an event that does not state an attribute the rule's
         /// condition reads (an incident without `severity`): opened in case it applies, and flagged.
         package var unstated: [Obligation] = []
+        /// Obligations an event lapsed (a certificate suspended or revoked): neither done nor waived.
+        package var lapsed: [Obligation] = []
+        /// Lapsed obligations reopened (a suspension lifted, or the event that lapsed them retracted).
+        package var reinstated: [Obligation] = []
         /// Classifications this fact began or ended (the span as it now stands).
         package var classifications: [ClassificationRecord] = []
         /// Every (entity, trigger) a rule derived, whether opened, moved or unchanged: a re-derivation

@@ -27,7 +27,7 @@ enum Stylesheet {
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; background: #fff;
                    border: 1px solid var(--line); padding: .8rem 1rem; }
         dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-        .status.open { color: var(--fg); } .status.done { color: var(--ok); } .status.waived { color: var(--muted); }
+        .status.open { color: var(--fg); } .status.done { color: var(--ok); } .status.waived { color: var(--muted); } .status.lapsed { color: var(--muted); }
         section.act { display: grid; gap: .6rem; }
         section.act form, form.filters { background: #fff; border: 1px solid var(--line); padding: .6rem .8rem; }
         section.act form { display: flex; gap: .6rem; flex-wrap: wrap; align-items: end; }
