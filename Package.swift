@@ -124,7 +124,9 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "Scheduler", "Delivery"
+                "Store", "Rules", "DeadlineKit", "Scheduler", "Delivery",
+                // The loopback webhook receiver (WebhookReceiver) is a Hummingbird server.
+                .product(name: "Hummingbird", package: "hummingbird")
             ], path: "Tests/TestSupport"),
         .testTarget(
             name: "WebTests",
