@@ -1,6 +1,4 @@
-import Crypto
 import Foundation
-import Hummingbird
 import Synchronization
 import TestSupport
 import Testing
@@ -8,62 +6,15 @@ import Testing
 /// Webhooks from a real obligd process to a Standard Webhooks receiver on 127.0.0.1 that verifies
 /// signatures and deduplicates by webhook-id, as real receivers do.
 @Suite(.serialized) struct DeliveryEndToEndTests {
-    final class Receiver: Sendable {
-        struct Seen: Sendable {
-            var id: String
-            var body: String
-        }
-        let secret: Data
-        let seen = Mutex<[Seen]>([])
-        let accepted = Mutex<Set<String>>([])
-        let badSignatures = Mutex(0)
-        /// When true, answer 503 (a receiver that is down).
-        let down = Mutex(false)
-
-        init(secret: Data) { self.secret = secret }
-
-        func router() -> Router<BasicRequestContext> {
-            let router = Router()
-            router.post("/hook") { req, _ -> Response in
-                let body = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
-                let id = req.headers[.init("webhook-id")!] ?? ""
-                let ts = req.headers[.init("webhook-timestamp")!] ?? ""
-                let sig = req.headers[.init("webhook-signature")!] ?? ""
-                let mac = HMAC<SHA256>.authenticationCode(for: Data("\(id).\(ts).".utf8) + body, using: SymmetricKey(data: self.secret))
-                guard sig.split(separator: " ").contains(where: { $0 == "v1,\(Data(mac).base64EncodedString())" }) else {
-                    self.badSignatures.withLock { $0 += 1 }
-                    return Response(status: .unauthorized)
-                }
-                if self.down.withLock({ $0 }) { return Response(status: .serviceUnavailable) }
-                self.seen.withLock { $0.append(Seen(id: id, body: String(decoding: body, as: UTF8.self))) }
-                self.accepted.withLock { _ = $0.insert(id) }
-                return Response(status: .ok)
-            }
-            return router
-        }
-    }
-
-    /// Starts the receiver on an ephemeral loopback port; returns its port.
-    func serve(_ r: Receiver, in group: inout [Task<Void, Error>]) async throws -> Int {
-        let port = Mutex<Int?>(nil)
-        let app = Application(
-            router: r.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
-        group.append(Task { try await app.runService(gracefulShutdownSignals: []) })
-        for _ in 0..<200 {
-            if let p = port.withLock({ $0 }) { return p }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw TestFailure("receiver did not start")
-    }
+    /// Starts `r` for the test; the caller stops it.
+    func serve(_ r: WebhookReceiver) async throws -> Int { try await r.start() }
 
     /// A due reminder at the same moment as a reload that moves 500 deadlines: the reminder reaches
     /// the receiver within a second of its instant, the moves arrive as a handful of digests.
     @Test func aReminderAtTheMomentOf500MovesIsOnTimeAndTheMovesComeAsDigests() async throws {
-        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
-        var tasks: [Task<Void, Error>] = []
-        defer { tasks.forEach { $0.cancel() } }
-        let port = try await serve(receiver, in: &tasks)
+        let receiver = WebhookReceiver()
+        defer { receiver.stop() }
+        let port = try await serve(receiver)
         // PostgreSQL (from this debug build) takes about 2.5 s for the import of 500 events and 1.8 s
         // for the reload's 500 moves, a few round trips per row where SQLite takes a tenth of that:
         // a longer digest window keeps the 501 openings in one digest, and the reminder may be later
@@ -132,10 +83,9 @@ import Testing
     /// obligd killed (SIGKILL) in the middle of a digest window: after the restart every change notice
     /// reaches the receiver in a digest, once.
     @Test func killedInADigestWindowLosesNothingAndSendsNothingTwice() async throws {
-        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
-        var tasks: [Task<Void, Error>] = []
-        defer { tasks.forEach { $0.cancel() } }
-        let port = try await serve(receiver, in: &tasks)
+        let receiver = WebhookReceiver()
+        defer { receiver.stop() }
+        let port = try await serve(receiver)
         let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret, digestSeconds: 3))
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "k", "name": "Kill"])
@@ -182,10 +132,9 @@ import Testing
     }
 
     @Test func notificationsReachTheReceiverSignedAndOnTime() async throws {
-        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
-        var tasks: [Task<Void, Error>] = []
-        defer { tasks.forEach { $0.cancel() } }
-        let port = try await serve(receiver, in: &tasks)
+        let receiver = WebhookReceiver()
+        defer { receiver.stop() }
+        let port = try await serve(receiver)
         let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret))
         try await d.start()
         defer { d.signal(SIGKILL) }
@@ -232,11 +181,10 @@ import Testing
     }
 
     @Test func aReceiverDownThenBackGetsEverythingOnceInOrder() async throws {
-        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        let receiver = WebhookReceiver()
         receiver.down.withLock { $0 = true }
-        var tasks: [Task<Void, Error>] = []
-        defer { tasks.forEach { $0.cancel() } }
-        let port = try await serve(receiver, in: &tasks)
+        defer { receiver.stop() }
+        let port = try await serve(receiver)
         let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret))
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "o", "name": "O"])
@@ -252,10 +200,10 @@ import Testing
         receiver.down.withLock { $0 = false }
         let expected = try await outboxIds(d)
         for _ in 0..<300 {
-            if receiver.accepted.withLock({ $0 }) == expected { break }
+            if receiver.accepted == expected { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let missing = expected.subtracting(receiver.accepted.withLock { $0 })
+        let missing = expected.subtracting(receiver.accepted)
         #expect(missing.isEmpty, "\(missing.count) of \(expected.count) notifications never arrived")
         let order = receiver.seen.withLock { $0 }.compactMap { s -> Int? in
             guard let r = s.body.range(of: #""title":"n(\d+)""#, options: .regularExpression) else { return nil }
@@ -267,10 +215,9 @@ import Testing
     }
 
     @Test func killDuringDeliveriesLosesNothing() async throws {
-        let receiver = Receiver(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
-        var tasks: [Task<Void, Error>] = []
-        defer { tasks.forEach { $0.cancel() } }
-        let port = try await serve(receiver, in: &tasks)
+        let receiver = WebhookReceiver()
+        defer { receiver.stop() }
+        let port = try await serve(receiver)
         let d = try DaemonProcess(configDirectory: try config(port: port, secret: receiver.secret))
         try await d.start()
         _ = try await d.request("POST", "/v1/entities", json: ["id": "x", "name": "X"])
@@ -280,18 +227,18 @@ import Testing
         }
         _ = try await d.request("POST", "/v1/import", json: ["records": body])
         // Kill while the 150 notifications are being delivered.
-        for _ in 0..<200 where receiver.accepted.withLock({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<200 where receiver.accepted.count < 20 { try await Task.sleep(for: .milliseconds(5)) }
         try await d.kill9()
-        let before = receiver.accepted.withLock { $0.count }
+        let before = receiver.accepted.count
         try await d.start()
         defer { d.signal(SIGKILL) }
         let expected = try await outboxIds(d)
         for _ in 0..<400 {
-            if receiver.accepted.withLock({ $0 }) == expected { break }
+            if receiver.accepted == expected { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(before < expected.count, "the kill came mid-delivery (\(before) of \(expected.count))")
-        let accepted = receiver.accepted.withLock { $0 }
+        let accepted = receiver.accepted
         #expect(expected.subtracting(accepted).isEmpty, "lost: \(expected.subtracting(accepted).count) of \(expected.count)")
         #expect(accepted.subtracting(expected).isEmpty, "unknown ids: \(accepted.subtracting(expected).count)")
         // A resend after the crash carries the same webhook-id, so the receiver can accept each id once.

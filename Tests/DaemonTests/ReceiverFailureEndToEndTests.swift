@@ -1,6 +1,4 @@
-import Crypto
 import Foundation
-import Hummingbird
 import Synchronization
 import TestSupport
 import Testing
@@ -9,38 +7,6 @@ import Testing
 /// dead-lettered), the failure is loud (health, status, the other receiver), every command the catalog
 /// and the notice recommend works, and once fixed it gets what it was owed.
 @Suite(.serialized) struct ReceiverFailureEndToEndTests {
-    /// Two Standard Webhooks endpoints on loopback: /hook accepts, /broken answers 401 while `broken`.
-    final class Receivers: Sendable {
-        let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
-        let broken = Mutex(true)
-        let seen = Mutex<[(path: String, body: String)]>([])
-
-        func router() -> Router<BasicRequestContext> {
-            let router = Router()
-            for path in ["/hook", "/broken"] {
-                router.post(.init(stringLiteral: path)) { req, _ -> Response in
-                    let body = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
-                    let id = req.headers[.init("webhook-id")!] ?? ""
-                    let ts = req.headers[.init("webhook-timestamp")!] ?? ""
-                    let sig = req.headers[.init("webhook-signature")!] ?? ""
-                    let mac = HMAC<SHA256>.authenticationCode(for: Data("\(id).\(ts).".utf8) + body, using: SymmetricKey(data: self.secret))
-                    guard sig == "v1,\(Data(mac).base64EncodedString())" else { return Response(status: .badRequest) }
-                    if path == "/broken", self.broken.withLock({ $0 }) { return Response(status: .unauthorized) }
-                    let text = String(decoding: body, as: UTF8.self)
-                    self.seen.withLock { $0.append((path, text)) }
-                    return Response(status: .noContent)
-                }
-            }
-            return router
-        }
-
-        func bodies(_ path: String) -> [[String: Any]] {
-            seen.withLock { $0.filter { $0.path == path }.map(\.body) }.compactMap {
-                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-            }
-        }
-    }
-
     /// The backticked `obligctl ...` commands in `text`.
     static func commands(in text: String) -> [String] {
         text.replacingOccurrences(of: "\n", with: " ").components(separatedBy: "`").enumerated().compactMap { i, part in
@@ -49,15 +15,11 @@ import Testing
     }
 
     @Test func aMisconfiguredReceiverIsPausedLoudlyAndCatchesUpOnceFixed() async throws {
-        let receivers = Receivers()
-        let port = Mutex<Int?>(nil)
-        let app = Application(
-            router: receivers.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { ch in port.withLock { $0 = ch.localAddress?.port } })
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        for _ in 0..<200 where port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-        let p = try #require(port.withLock { $0 })
+        // Two Standard Webhooks endpoints on one loopback server: /hook accepts, /broken answers 401.
+        let receivers = WebhookReceiver()
+        receivers.rejecting.withLock { $0 = ["/broken"] }
+        let p = try await receivers.start()
+        defer { receivers.stop() }
 
         let dir = try makeTemporaryDirectory("obligd-pause")
         try "whsec_\(receivers.secret.base64EncodedString())".write(
@@ -115,7 +77,7 @@ import Testing
                 "obligctl receiver resume broken", "obligctl notify test broken",
                 "obligctl outbox retry --receiver broken --all"
             ]), "\(recommended)")
-        receivers.broken.withLock { $0 = false }
+        receivers.rejecting.withLock { $0 = [] }
         var resumed = false
         for command in recommended {
             // Quoted placeholders ('...') stay one argument.

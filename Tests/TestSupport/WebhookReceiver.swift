@@ -4,10 +4,13 @@ import Hummingbird
 import Synchronization
 
 /// A Standard Webhooks receiver on 127.0.0.1, as real receivers behave: it checks each signature and
-/// records every request it accepted (id, body, when), so a test can tell a message sent twice
-/// under one webhook-id (a resend) from one sent twice under two (a duplicate).
+/// records every request it accepted (path, id, body, when), so a test can tell a message sent twice
+/// under one webhook-id (a resend) from one sent twice under two (a duplicate). It serves any path,
+/// so one server can be several receivers (`/hook`, `/broken`), and can be told to fail as real
+/// ones do: down (503) or, for some paths, misconfigured (401, which obligd pauses on).
 package final class WebhookReceiver: Sendable {
     package struct Seen: Sendable {
+        package var path: String
         package var id: String
         package var body: String
         package var at: Date
@@ -15,9 +18,23 @@ package final class WebhookReceiver: Sendable {
     package let secret: Data
     package let seen = Mutex<[Seen]>([])
     package let badSignatures = Mutex(0)
+    /// While true, every request gets 503 (a receiver that is down), after its signature is checked.
+    package let down = Mutex(false)
+    /// Paths that answer 401 (a receiver whose credentials or URL are wrong) while listed.
+    package let rejecting = Mutex<Set<String>>([])
     private let task = Mutex<Task<Void, Error>?>(nil)
 
     package init() { secret = Data((0..<32).map { _ in UInt8.random(in: 0...255) }) }
+
+    /// The webhook-ids it accepted.
+    package var accepted: Set<String> { Set(seen.withLock { $0.map(\.id) }) }
+
+    /// The JSON bodies it accepted on `path`.
+    package func bodies(_ path: String) -> [[String: Any]] {
+        seen.withLock { $0.filter { $0.path == path }.map(\.body) }.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
 
     /// Starts serving on an ephemeral loopback port; returns the port. `stop()` ends it.
     package func start() async throws -> Int {
@@ -51,7 +68,7 @@ package final class WebhookReceiver: Sendable {
 
     private func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.post("/hook") { req, _ -> Response in
+        router.post("/:path") { req, _ -> Response in
             let body = Data(try await req.body.collect(upTo: 1 << 20).readableBytesView)
             let id = req.headers[.init("webhook-id")!] ?? ""
             let ts = req.headers[.init("webhook-timestamp")!] ?? ""
@@ -61,7 +78,10 @@ package final class WebhookReceiver: Sendable {
                 self.badSignatures.withLock { $0 += 1 }
                 return Response(status: .unauthorized)
             }
-            self.seen.withLock { $0.append(Seen(id: id, body: String(decoding: body, as: UTF8.self), at: Date())) }
+            let path = req.uri.path
+            if self.down.withLock({ $0 }) { return Response(status: .serviceUnavailable) }
+            if self.rejecting.withLock({ $0.contains(path) }) { return Response(status: .unauthorized) }
+            self.seen.withLock { $0.append(Seen(path: path, id: id, body: String(decoding: body, as: UTF8.self), at: Date())) }
             return Response(status: .ok)
         }
         return router
