@@ -234,13 +234,13 @@ struct MigrationTests {
     func aSourceOfAnotherVersionIsRefused() async throws {
         let source = try await filledSource()
         _ = try await source.writeSQL { sql in
-            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v13-web")
+            try sql.execute("DELETE FROM grdb_migrations WHERE identifier = ?", "v14-evidence")
         }
         try await TestDatabase.with(migrated: false) { (db: TestDatabase) async throws in
             let error = await #expect(throws: MigrationError.self) {
                 try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
             }
-            let expected = "has the schema of another obligd version (migrations v1 to v12-delivery-superseded"
+            let expected = "has the schema of another obligd version (migrations v1 to v13-web"
             #expect(error?.description.contains(expected) == true)
             #expect(try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true)
         }
