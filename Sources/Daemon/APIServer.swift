@@ -70,6 +70,7 @@ package struct APIServer: Sendable {
         addCalendarPreviewRoute(to: router)
         addClusterRoute(to: router)
         addEvidenceRoutes(to: router)
+        addReportRoutes(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(
