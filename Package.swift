@@ -83,11 +83,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio")
             ]),
+        // Audit packs (#32): what obligd recorded about an entity's obligations in a period, as JSON or one
+        // self-contained HTML file (swift-mustache), and the check of a pack against the live audit trail.
+        .target(
+            name: "AuditPack",
+            dependencies: ["Store", "Rules", "DeadlineKit", .product(name: "Mustache", package: "swift-mustache")]),
         // The daemon: HTTP API over a Unix socket, services, signals.
         .target(
             name: "Daemon",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery", "Telemetry", "Web",
+                "Store", "Rules", "DeadlineKit", "APIModel", "CSystemd", "Scheduler", "Delivery", "Telemetry", "Web", "AuditPack",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,8 +117,9 @@ let package = Package(
         .executableTarget(
             name: "obligctl",
             dependencies: [
-                // Store for `backup verify` and `migrate`, which work on files and servers without obligd.
-                "DeadlineKit", "Rules", "APIModel", "AuditChain", "Store",
+                // Store for `backup verify` and `migrate`, which work on files and servers without obligd;
+                // AuditPack to read a pack file and compare an HTML pack with its data (`report verify`).
+                "DeadlineKit", "Rules", "APIModel", "AuditChain", "Store", "AuditPack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client")
             ]),
@@ -183,6 +189,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")
             ]),
+        // Audit packs built from a real store (SQLite), rendered, read back and verified.
+        .testTarget(name: "AuditPackTests", dependencies: ["AuditPack", "Store", "Rules", "DeadlineKit", "TestSupport"]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", .product(name: "GRDB", package: "GRDB.swift")]
         )

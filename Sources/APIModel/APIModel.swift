@@ -120,9 +120,15 @@ package struct CloseBody: Codable, Sendable {
     package var date: String?
     /// A note for done and reopen; the reason for a waiver (required there).
     package var note: String?
-    package init(date: String? = nil, note: String? = nil) {
+    /// Files attached as evidence with a done or a waiver (`EvidenceFileBody`), in the same transaction.
+    package var evidence: [EvidenceFileBody]?
+    /// A reference (a filing number) kept as evidence with them, or alone.
+    package var reference: String?
+    package init(date: String? = nil, note: String? = nil, evidence: [EvidenceFileBody]? = nil, reference: String? = nil) {
         self.date = date
         self.note = note
+        self.evidence = evidence
+        self.reference = reference
     }
 }
 

@@ -69,6 +69,8 @@ package struct APIServer: Sendable {
         addMetricsRoute(to: router)
         addCalendarPreviewRoute(to: router)
         addClusterRoute(to: router)
+        addEvidenceRoutes(to: router)
+        addReportRoutes(to: router)
         router.post("/v1/entities") { req, _ in
             await self.write(req, EntityBody.self, status: .created) { r, b in
                 Views.entity(
@@ -152,7 +154,17 @@ package struct APIServer: Sendable {
             router.post("/v1/obligations/:id/\(verb)") { req, ctx in
                 await self.write(req, CloseBody.self, status: .ok) { r, b in
                     let day = try b.date.map { text in try parsed("date", text) { (t) throws(InputError) in try CivilDate(parsing: t) } }
-                    let (o, successor) = try r.close(try obligationId(ctx), as: status, on: day, note: b.note)
+                    let id = try obligationId(ctx)
+                    if status == .open, b.evidence != nil || b.reference != nil {
+                        throw StoreError.invalid(
+                            field: b.evidence != nil ? "evidence" : "reference", problem: "a reopen takes no evidence",
+                            fix: "add evidence with done or waive, or later with POST /v1/obligations/\(id)/evidence")
+                    }
+                    let (o, successor) = try r.close(id, as: status, on: day, note: b.note)
+                    // In the same transaction: a file refused (too large) leaves the obligation open.
+                    if b.evidence?.isEmpty == false || b.reference != nil {
+                        try r.addEvidence(to: id, files: try Self.uploads(b.evidence ?? []), reference: b.reference)
+                    }
                     var view = try Views.obligation(o, in: r)
                     view.opened = try successor.map { [try Views.obligation($0, in: r)] }
                     return view

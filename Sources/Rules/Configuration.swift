@@ -31,6 +31,8 @@ package struct Configuration: Sendable {
     package var reminders = ReminderSettings()
     /// obligd.json's `web` and the people's names (`WebSettings`), read with the rest at load.
     package var web = WebSettings()
+    /// obligd.json's `evidence` limits (`EvidenceSettings`), read with the rest at load.
+    package var evidence = EvidenceSettings()
 
     /// Every pack's rules, kept with an index by id: deriving and arming a million obligations looks a
     /// rule up for each, and flattening the packs every time showed in profiles.
@@ -85,7 +87,7 @@ package struct Configuration: Sendable {
     /// The sections of obligd.json, each read by the part of obligd it configures (`reminders` here,
     /// `receivers`, `delivery` and `people` by Delivery, `access` and `database` by the daemon, `web` by Web). Listed
     /// in one place so that a misspelled section ("reciever") is refused, not silently ignored.
-    static let mainSections: Set<String> = ["receivers", "delivery", "people", "reminders", "access", "database", "web"]
+    static let mainSections: Set<String> = ["receivers", "delivery", "people", "reminders", "access", "database", "web", "evidence"]
 
     /// Loads the embedded defaults overlaid with `directory` (if given). Any bad file fails the whole load.
     package static func load(directory: String?) throws(ConfigError) -> Configuration {
@@ -247,11 +249,13 @@ package struct Configuration: Sendable {
         }
         var reminders = ReminderSettings()
         var web = WebSettings()
+        var evidence = EvidenceSettings()
         if let main = files["obligd.json"] {
             let label = Self.label("obligd.json", origin: main.origin)
             try JSONObject.parse(main.data, file: label).onlyKeys(Self.mainSections, exceptPrefix: "$comment")
             reminders = try ReminderSettings.parse(main.data, file: label)
             web = try WebSettings.parse(main.data, file: label)
+            evidence = try EvidenceSettings.parse(main.data, file: label)
             for rule in reminders.rules.keys where !packs.contains(where: { $0.rules.contains { $0.id == rule } }) {
                 throw ConfigError(file: label, path: "reminders.rules.\(rule)", problem: "no rule '\(rule)'; see obligctl rules list")
             }
@@ -260,6 +264,7 @@ package struct Configuration: Sendable {
             calendars: calendars, packs: packs, sources: sources, files: files.mapValues(\.data), reminders: reminders,
             knownMetrics: Set(packs.flatMap { $0.metrics.keys }))
         configuration.web = web
+        configuration.evidence = evidence
         return configuration
     }
 }

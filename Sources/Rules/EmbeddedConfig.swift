@@ -420,7 +420,8 @@ enum EmbeddedConfig {
     "  agenda: {at: \"09:00\", zone, region: cn, restDays: move | fire}: a daily list of what its routes admit, on the working days of region's calendar",
     "  ratePerMinute, burst: at most ratePerMinute requests in any minute, burst back to back, sustained ratePerMinute - burst; defaults dingtalk 20/1, wecom 20/1, feishu 100/3, slack 60/1, teams 60/1, standard 600/10; timeoutSeconds: default 10",
     "  example: {\"name\": \"ops\", \"format\": \"dingtalk\", \"urlCredential\": \"ops\", \"secretFile\": \"ops.secret\", \"routes\": [{\"severities\": [\"error\", \"warning\"]}]}",
-    "delivery: retry budget (a delivery is dead-lettered once it has had maxAttempts tries AND failed for maxAgeHours), backoff, and the journal's language"
+    "delivery: retry budget (a delivery is dead-lettered once it has had maxAttempts tries AND failed for maxAgeHours), backoff, and the journal's language",
+    "evidence: the largest evidence file taken and the most one obligation's files may add up to, in bytes (defaults 20 MiB and 100 MiB)"
   ],
   "receivers": [],
   "delivery": {
@@ -429,6 +430,10 @@ enum EmbeddedConfig {
     "backoffInitialSeconds": 5,
     "backoffMaxSeconds": 3600,
     "journalLanguage": "en"
+  },
+  "evidence": {
+    "maxFileBytes": 20971520,
+    "maxPerObligationBytes": 104857600
   }
 }
 """####,

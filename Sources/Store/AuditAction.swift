@@ -35,6 +35,8 @@ package enum AuditAction: String, Sendable, CaseIterable {
     case webSignedIn = "web.signed-in"
     case webSignedOut = "web.signed-out"
     case webRevoked = "web.revoked"
+    /// A file or reference added to an obligation as evidence; `after` holds its SHA-256.
+    case evidenceAdded = "evidence.added"
     // Delivery: operators' decisions and what obligd decided about a receiver.
     case outboxDropped = "outbox.dropped"
     case deliveryRetry = "delivery.retry"

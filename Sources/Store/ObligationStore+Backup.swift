@@ -13,7 +13,8 @@ package struct BackupReport: Sendable, Equatable {
 }
 
 /// Online, consistent copies of the database (SQLite's backup API, while obligd keeps serving), each
-/// checked before it is reported: `PRAGMA integrity_check` and the whole audit chain on the copy.
+/// checked before it is reported: `PRAGMA integrity_check`, the whole audit chain and every evidence
+/// file's hash on the copy.
 extension ObligationStore {
     /// The directory backups go to when no path is given: `backups/` beside the database, which a
     /// systemd service can write (it is in its StateDirectory).
@@ -136,6 +137,9 @@ extension ObligationStore {
                     throw StoreError.conflict("\(path): audit row \(row.id) (\(row.action) \(row.subject)) does not match its hash")
                 }
             }
+            // Every evidence file against the audit row that recorded its hash (the chain above
+            // vouches for the rows).
+            if let problem = try Evidence.check(SQLiteSession(db)).problem { throw StoreError.conflict("\(path): \(problem)") }
             let obligations = try Int.fetchOne(db, sql: "SELECT count(*) FROM obligation") ?? 0
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
             return BackupReport(path: path, bytes: bytes, auditRows: walk.count, lastHash: walk.previous, obligations: obligations)

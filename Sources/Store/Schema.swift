@@ -291,7 +291,38 @@ enum Schema {
             }
             try db.create(index: "webSession_person", on: "webSession", columns: ["person"])
         }
-        // v14 belongs to evidence (another branch); the lead merges it before this one.
+        // Evidence (#32): files kept once per SHA-256 (`evidenceBlob`, content-addressed) and each
+        // obligation's numbered items naming one, with the audit row that recorded the addition.
+        // Append-only, as the audit trail: evidence is never removed or replaced.
+        m.registerMigration("v14-evidence") { db in
+            try db.create(table: "evidenceBlob") { t in
+                t.primaryKey("sha256", .text)
+                t.column("size", .integer).notNull()
+                t.column("content", .blob).notNull()
+            }
+            try db.create(table: "evidence") { t in
+                t.column("obligationId", .integer).notNull().references("obligation", onDelete: .restrict)
+                t.column("number", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("mediaType", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text).notNull().references("evidenceBlob", onDelete: .restrict)
+                t.column("reference", .text)
+                t.column("addedAt", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("auditId", .integer).notNull()
+                t.primaryKey(["obligationId", "number"])
+            }
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+                    CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+                    CREATE TRIGGER evidenceBlob_no_update BEFORE UPDATE ON evidenceBlob
+                      BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+                    CREATE TRIGGER evidenceBlob_no_delete BEFORE DELETE ON evidenceBlob
+                      BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+                    """)
+        }
         // Issue #31: an obligation may lapse (a certificate suspended or revoked ends its renewal duty,
         // neither done nor waived), and an entity has attributes rules read (ciio, important_data).
         // SQLite cannot change a CHECK in place: the obligation table is built again from its own

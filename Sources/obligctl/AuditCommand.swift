@@ -2,6 +2,7 @@ import APIModel
 import ArgumentParser
 import AuditChain
 import Foundation
+import Store
 
 /// `obligctl audit export|verify`: the audit trail with its hash chain, for an auditor.
 struct AuditCommand: AsyncParsableCommand {
@@ -44,8 +45,12 @@ struct AuditExport: AsyncParsableCommand {
 
 struct AuditVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Recompute the audit trail's hash chain; exit 1 naming the first row that does not match.",
-        discussion: "With --file, verifies an exported trail (JSON Lines from 'audit export') without a daemon.")
+        commandName: "verify",
+        abstract: "Recompute the audit trail's hash chain and evidence hashes; exit 1 naming the first that does not match.",
+        discussion: """
+            Against the daemon, also fetches every evidence file the trail recorded and checks its SHA-256. \
+            With --file, verifies an exported trail (JSON Lines from 'audit export') without a daemon (no files then).
+            """)
     @OptionGroup var client: ClientOptions
     @Option(help: ArgumentHelp("An exported trail to verify instead of the daemon's.", valueName: "file")) var file: String?
     @Flag(help: "Print JSON on success: rows checked and the last hash (a failure is still one line on stderr, exit 1).") var json = false
@@ -63,10 +68,16 @@ struct AuditVerify: AsyncParsableCommand {
                     try verifier.check([record])
                 }
             } else {
-                try await auditPages(try client.client()) { try verifier.check($0) }
+                let c = try client.client()
+                try await auditPages(c) { try verifier.check($0) }
+                try await verifier.checkEvidence(c)
             }
-            if json { return try printJSON(VerifyJSON(intact: true, rows: verifier.count, lastHash: verifier.previous)) }
-            writeOut("audit trail intact: \(verifier.count) rows, last hash \(verifier.previous)\n")
+            if json {
+                return try printJSON(
+                    VerifyJSON(intact: true, rows: verifier.count, lastHash: verifier.previous, evidence: verifier.evidence))
+            }
+            let files = file == nil ? ", \(verifier.evidence) evidence files match their recorded SHA-256" : ""
+            writeOut("audit trail intact: \(verifier.count) rows, last hash \(verifier.previous)\(files)\n")
         }
     }
 }
@@ -77,8 +88,34 @@ struct ChainVerifier {
     var previous: String { walk.previous }
     var count: Int { walk.count }
 
+    /// The evidence additions the chain recorded: obligation, number, SHA-256 and the row.
+    private var added: [(obligation: Int64, record: Evidence.AddedRecord, row: Int64)] = []
+    /// Evidence files fetched and found to match.
+    private(set) var evidence = 0
+
+    /// Fetches every evidence file the chain recorded and hashes it: a byte changed in the database
+    /// after the addition makes the file differ from the SHA-256 its (chained) audit row holds.
+    mutating func checkEvidence(_ client: DaemonClient) async throws {
+        for (obligation, record, row) in added {
+            let (data, _) = try await client.getBytes("/v1/obligations/\(obligation)/evidence/\(record.number)")
+            let actual = Evidence.sha256(data)
+            guard actual == record.sha256 else {
+                throw UsageFailure(
+                    "evidence \(record.number) of obligation \(obligation) (\(record.name)) hashes to \(actual), but audit row \(row) "
+                        + "recorded \(record.sha256): the file was changed in the database outside obligd",
+                    code: 1)
+            }
+            evidence += 1
+        }
+    }
+
     mutating func check(_ page: [AuditRecord]) throws {
         for r in page {
+            if r.action == Evidence.auditAction.rawValue, r.subject.hasPrefix("obligation:"), let id = Int64(r.subject.dropFirst(11)),
+                let record = Evidence.AddedRecord.read(r.after)
+            {
+                added.append((id, record, r.id))
+            }
             let row = AuditChain.Row(
                 id: r.id, at: r.at, actor: r.actor, action: r.action, subject: r.subject, before: r.before, after: r.after, note: r.note)
             if let expected = walk.take(row, stored: r.hash) {
@@ -96,4 +133,6 @@ struct VerifyJSON: Encodable {
     var intact: Bool
     var rows: Int
     var lastHash: String
+    /// Evidence files fetched and hashed (0 with --file: an exported trail holds no files).
+    var evidence: Int
 }

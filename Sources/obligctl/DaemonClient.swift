@@ -117,8 +117,20 @@ struct DaemonClient {
         return nil
     }
 
+    /// A GET whose answer is bytes (an evidence file), with the answer's headers.
+    func getBytes(_ path: String) async throws -> (data: Data, headers: [String: String]) {
+        try await exchange("GET", path, body: Optional<Int>.none)
+    }
+
     /// The body of a 2xx answer; any other answer is a `Failure`.
     private func send<B: Encodable>(_ method: String, _ path: String, body: B?, raw: Data? = nil) async throws -> Data {
+        try await exchange(method, path, body: body, raw: raw).data
+    }
+
+    /// The body and headers of a 2xx answer; any other answer is a `Failure`.
+    private func exchange<B: Encodable>(
+        _ method: String, _ path: String, body: B?, raw: Data? = nil
+    ) async throws -> (data: Data, headers: [String: String]) {
         if let failure = Self.unreachable(socketPath) { throw failure }
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw Failure.notRunning(socketPath) }
         var request = HTTPClientRequest(url: url.absoluteString)
@@ -144,7 +156,10 @@ struct DaemonClient {
                         ?? APIErrorBody(error: String(decoding: data, as: UTF8.self))
                     throw Failure.api(status: Int(response.status.code), body: err)
                 }
-                return data
+                // Names in lower case (HTTP's are case-insensitive).
+                var headers: [String: String] = [:]
+                for (name, value) in response.headers { headers[name.lowercased()] = value }
+                return (data, headers)
             } catch let f as Failure {
                 throw f
             } catch {

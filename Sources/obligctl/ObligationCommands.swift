@@ -120,14 +120,22 @@ struct DoneCommand: AsyncParsableCommand {
     @OptionGroup var client: WriteOptions
     @Argument(help: "Obligation id.") var id: Int64
     @Option(help: "Day it was done (YYYY-MM-DD); default today.") var date: String?
-    @Option(help: "A note for the audit log (e.g. filing number).") var note: String?
+    @Option(help: "A note for the audit log.") var note: String?
+    @Option(help: ArgumentHelp("A file kept as evidence (a filing receipt); repeat for several.", valueName: "file"))
+    var evidence: [String] = []
+    @Option(help: "A reference kept as evidence (a filing number).") var reference: String?
     @Flag(help: "Print JSON (the obligation; `opened` holds the next one of a recurring rule).") var json = false
 
     func run() async throws {
         try await runClient {
-            let o = try await client.client().post("/v1/obligations/\(id)/done", CloseBody(date: date, note: note), as: ObligationView.self)
+            let files = try EvidenceFiles.bodies(evidence)
+            let body = CloseBody(date: date, note: note, evidence: files.isEmpty ? nil : files, reference: reference)
+            let o = try await client.client().post("/v1/obligations/\(id)/done", body, as: ObligationView.self)
             if json { return try printJSON(o) }
             writeOut("obligation \(o.id) done on \(o.closedOn ?? "?")\n")
+            if !files.isEmpty || reference != nil {
+                writeOut("evidence kept: \(files.map(\.name).joined(separator: ", "))\(reference.map { " reference \($0)" } ?? "")\n")
+            }
             for next in o.opened ?? [] {
                 writeOut("opened obligation \(next.id): \(next.title), due \(DueText.due(next))\(next.provisional ? " PROVISIONAL" : "")\n")
             }

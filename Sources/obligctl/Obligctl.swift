@@ -13,9 +13,10 @@ struct Obligctl: AsyncParsableCommand {
         subcommands: [
             Calc.self, RulesCommand.self, CalendarCommand.self, StatusCommand.self, EntityCommand.self, MetricCommand.self,
             EventCommand.self, FactCommand.self, ClassificationCommand.self, RetentionCommand.self, ObligationCommand.self,
-            ListCommand.self, ShowCommand.self, DoneCommand.self,
+            ListCommand.self, ShowCommand.self, DoneCommand.self, EvidenceCommand.self,
             WaiveCommand.self, ReopenCommand.self, AckCommand.self, HistoryCommand.self, ReloadCommand.self, ImportCommand.self,
-            OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self, BackupCommand.self, MigrateCommand.self,
+            OutboxCommand.self, ReceiverCommand.self, NotifyCommand.self, AuditCommand.self, ReportCommand.self, BackupCommand.self,
+            MigrateCommand.self,
             ICSCommand.self,
             FeedCommand.self, WebCommand.self, ClusterCommand.self
         ]

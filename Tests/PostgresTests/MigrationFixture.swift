@@ -7,7 +7,7 @@ import Testing
 @testable import Store
 
 /// A SQLite state with rows in every table, written through the Store API the way obligd writes it:
-/// facts and what they open, a fired reminder, an acknowledgement, a closed obligation, deliveries
+/// facts and what they open, a fired reminder, an acknowledgement, a closed obligation with evidence, deliveries
 /// (one delivered, a receiver paused), an agenda, a feed, an idempotent request. Why the API and not
 /// SQL: the copy must carry what obligd really stores, audit chain included.
 enum MigrationFixture {
@@ -43,6 +43,10 @@ enum MigrationFixture {
         _ = try await store.transaction(config: config, now: later, actor: "li.wei") { r in
             _ = try r.acknowledge(notified.id!, note: "Li Wei drafts it", until: nil)
             _ = try r.close(custom.id!, as: .done, on: nil, note: "filed")
+            // Evidence: a file (bytes with every value, so the copy of a blob is checked) and a reference.
+            _ = try r.addEvidence(
+                to: custom.id!, files: [EvidenceUpload(name: "回执.pdf", mediaType: "application/pdf", content: (0...255).map { UInt8($0) })],
+                reference: "44-0192")
         }
         _ = try await store.transaction(config: config, now: later, actor: "ops", idempotencyKey: "k-1", request: "POST /v1/entities q") {
             r in

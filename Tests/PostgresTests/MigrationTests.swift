@@ -240,7 +240,7 @@ struct MigrationTests {
             let error = await #expect(throws: MigrationError.self) {
                 try await ObligationStore.migrate(sqlite: source.path, to: db.url, password: nil)
             }
-            let expected = "has the schema of another obligd version (migrations v1 to v13-web"
+            let expected = "has the schema of another obligd version (migrations v1 to v14-evidence"
             #expect(error?.description.contains(expected) == true)
             #expect(try await db.value("SELECT to_regclass('schema_migrations') IS NULL", as: Bool.self) == true)
         }

@@ -18,6 +18,7 @@ enum QueryParameters {
         "GET /v1/obligations": ["entity", "status", "dueBefore", "limit"],
         "GET /v1/obligations/{id}": ["explain"],
         "GET /v1/audit": ["after", "limit"],
+        "GET /v1/reports": ["entity", "from", "to", "format", "lang"],
         "GET /v1/calendar.ics": ["entity"],
         "POST /v1/calendar/preview": ["limit"],
         "GET /v1/outbox": ["status", "digest", "limit"]

@@ -33,6 +33,15 @@ package struct AccessPolicy: Sendable, Equatable {
         return .none
     }
 
+    /// Whether a request reads only, whatever its method: a GET or HEAD, and the POST that checks an
+    /// audit pack (its body is too large for a query), which writes nothing, so an auditor in the
+    /// readers group may verify a pack.
+    package static func isRead(_ method: String, path: String?) -> Bool {
+        if method == "GET" || method == "HEAD" { return true }
+        let route = path?.split(separator: "?", maxSplits: 1).first.map(String.init)
+        return method == "POST" && route == "/v1/reports/verify"
+    }
+
     /// The 403 for `peer` doing `method`, nil when it may.
     package func refusal(of peer: PeerIdentity, method: String) -> APIErrorBody? {
         let role = role(of: peer)

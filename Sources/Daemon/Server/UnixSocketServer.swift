@@ -53,7 +53,10 @@ struct UnixSocketServer: Service {
             let request = Request(head: head, body: request.body)
             let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
             let refusal =
-                peer.map { access.refusal(of: $0, method: head.method.rawValue) }
+                peer.map {
+                    access.refusal(
+                        of: $0, method: AccessPolicy.isRead(head.method.rawValue, path: head.path) ? "GET" : head.method.rawValue)
+                }
                 ?? APIErrorBody(error: "the caller's credentials cannot be read", fix: "connect over obligd's Unix socket")
             let response =
                 if let refusal {

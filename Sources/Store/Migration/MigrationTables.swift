@@ -9,7 +9,8 @@ package enum MigrationTables {
     /// Every table of the state, parents first.
     package static let copied = [
         "entity", "metricObservation", "event", "obligation", "reminderLedger", "acknowledgement", "classification", "feed",
-        "webInvite", "webSession", "audit", "outbox", "delivery", "receiverPause", "agendaLedger", "derivationState", "idempotency"
+        "webInvite", "webSession", "audit",
+        "evidenceBlob", "evidence", "outbox", "delivery", "receiverPause", "agendaLedger", "derivationState", "idempotency"
     ]
     /// The tables of either schema that are not copied, each with the reason. Why a list with
     /// reasons and not a filter: a new table must be placed in `copied` or here on purpose

@@ -4,9 +4,7 @@
 package enum PostgresSchema {
     /// Every migration, oldest first.
     package static let migrations: [PostgresMigration] = [
-        leaderLease, state, cluster, deliverySuperseded, web,
-        // 006 belongs to evidence (another branch); the lead merges it before this one.
-        obligationLapsed
+        leaderLease, state, cluster, deliverySuperseded, web, evidence, obligationLapsed
     ]
 
     /// The leader's lease (issue #16): one row per lease name; `epoch` grows by one with each new
@@ -174,6 +172,32 @@ package enum PostgresSchema {
               expiresAt BIGINT NOT NULL, endedAt BIGINT, inviteId BIGINT NOT NULL REFERENCES webInvite(id))
             """,
             "CREATE INDEX webSession_person ON webSession(person)"
+        ])
+
+    /// Evidence (#32), as SQLite's v14-evidence: files once per SHA-256, numbered items per
+    /// obligation, both append-only.
+    static let evidence = PostgresMigration(
+        "006-evidence",
+        [
+            "CREATE TABLE evidenceBlob (sha256 \(text) PRIMARY KEY, size BIGINT NOT NULL, content BYTEA NOT NULL)",
+            """
+            CREATE TABLE evidence (obligationId BIGINT NOT NULL REFERENCES obligation(id) ON DELETE RESTRICT,
+              number BIGINT NOT NULL, name \(text) NOT NULL, mediaType \(text) NOT NULL, size BIGINT NOT NULL,
+              sha256 \(text) NOT NULL REFERENCES evidenceBlob(sha256) ON DELETE RESTRICT, reference \(text),
+              addedAt BIGINT NOT NULL, actor \(text) NOT NULL, auditId BIGINT NOT NULL, PRIMARY KEY (obligationId, number))
+            """,
+            """
+            CREATE FUNCTION evidence_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'evidence is append-only'; END $$
+            """,
+            """
+            CREATE TRIGGER evidence_no_change BEFORE UPDATE OR DELETE ON evidence
+              FOR EACH ROW EXECUTE FUNCTION evidence_append_only()
+            """,
+            """
+            CREATE TRIGGER evidenceBlob_no_change BEFORE UPDATE OR DELETE ON evidenceBlob
+              FOR EACH ROW EXECUTE FUNCTION evidence_append_only()
+            """
         ])
 
     /// Issue #31: an obligation may lapse (a certificate suspended or revoked ends its renewal duty,

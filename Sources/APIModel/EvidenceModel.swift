@@ -1,0 +1,63 @@
+import Foundation
+
+/// One evidence file in a request: its name, media type and bytes in standard base64 (JSON has no
+/// bytes). Why base64 in JSON and not multipart: every body obligd takes is strict JSON, checked and
+/// fingerprinted for `Idempotency-Key` the same way.
+package struct EvidenceFileBody: Codable, Sendable, Equatable {
+    package var name: String
+    package var mediaType: String
+    /// The file's bytes, base64 (RFC 4648, with padding).
+    package var content: String
+    package init(name: String, mediaType: String, content: String) {
+        self.name = name
+        self.mediaType = mediaType
+        self.content = content
+    }
+}
+
+/// `POST /v1/obligations/{id}/evidence`: files and/or a reference added to an obligation's evidence.
+package struct EvidenceBody: Codable, Sendable, Equatable {
+    package var files: [EvidenceFileBody]?
+    package var reference: String?
+    package init(files: [EvidenceFileBody]? = nil, reference: String? = nil) {
+        self.files = files
+        self.reference = reference
+    }
+}
+
+/// One item of an obligation's evidence as listed (`GET /v1/obligations/{id}/evidence`).
+package struct EvidenceView: Codable, Sendable, Equatable {
+    package var obligation: Int64
+    package var number: Int64
+    package var name: String
+    package var mediaType: String
+    package var size: Int64
+    package var sha256: String
+    package var reference: String?
+    /// When it was added (UTC, RFC 3339) and by whom.
+    package var addedAt: String
+    package var actor: String
+    /// The audit row that recorded the addition (and the SHA-256), and its hash.
+    package var auditId: Int64
+    package var auditHash: String?
+    package init(
+        obligation: Int64, number: Int64, name: String, mediaType: String, size: Int64, sha256: String, reference: String?,
+        addedAt: String, actor: String, auditId: Int64, auditHash: String?
+    ) {
+        self.obligation = obligation
+        self.number = number
+        self.name = name
+        self.mediaType = mediaType
+        self.size = size
+        self.sha256 = sha256
+        self.reference = reference
+        self.addedAt = addedAt
+        self.actor = actor
+        self.auditId = auditId
+        self.auditHash = auditHash
+    }
+}
+
+/// The header that carries an evidence file's recorded SHA-256 with its bytes
+/// (`GET /v1/obligations/{id}/evidence/{n}`), so a client can check what it received.
+package let evidenceSHA256Header = "X-Obligd-SHA256"
