@@ -9,6 +9,7 @@ to OUT (default .build/screenshots) for a person to look at.
 
 Usage: scripts/browser_test.py BIN_DIR [OUT]   (run by scripts/test-browser, which makes the venv)
 Exits 0 when every check passed; prints 'browser: N passed, M failed'."""
+import hashlib
 import http.server, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
 from selenium import webdriver
@@ -166,6 +167,22 @@ try:
     check("web:li.wei" in history and "obligation.acknowledged" in history, f"obligctl history names web:li.wei: {history[-300:]!r}")
     sent = driver.find_elements(By.CSS_SELECTOR, "table.sent tr.delivered")
     check(any("officers" in r.text for r in sent), "the obligation page says what was delivered to the DingTalk receiver")
+
+    # Done with a receipt: the file input of the done form, then the page lists it with its SHA-256.
+    receipt = os.path.join(work, "receipt-回执.pdf")
+    with open(receipt, "wb") as f:
+        f.write(b"%PDF-1.4 filing receipt 2026-17\n")
+    digest = hashlib.sha256(open(receipt, "rb").read()).hexdigest()
+    driver.get(base + "/obligations/1?lang=en")
+    driver.find_element(By.CSS_SELECTOR, "form[action^='/obligations/1/done'] input[type=file]").send_keys(receipt)
+    driver.find_element(By.CSS_SELECTOR, "form[action^='/obligations/1/done'] input[name=reference]").send_keys("备案 2026-17")
+    driver.find_element(By.CSS_SELECTOR, "form[action^='/obligations/1/done'] button").click()
+    try:
+        WebDriverWait(driver, 10).until(lambda d: digest in d.page_source)
+    except TimeoutException:
+        pass
+    check(digest in driver.page_source and "receipt-回执.pdf" in driver.page_source, "done with a file: the page lists it and its SHA-256")
+    shot("obligation-done-evidence-en.png")
 
     driver.set_window_size(1280, 1000)
     driver.get(base + "/status?lang=en")

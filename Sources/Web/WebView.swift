@@ -33,6 +33,11 @@ package struct WebView: Sendable {
         router.get("/obligations/:id") { req, ctx in
             await self.guarded(req, ctx) { try await self.obligationPage(req, id: ctx.parameters.get("id") ?? "") }
         }
+        router.get("/obligations/:id/evidence/:number") { req, ctx in
+            await self.guarded(req, ctx) {
+                try await self.evidenceFile(req, id: ctx.parameters.get("id") ?? "", number: ctx.parameters.get("number") ?? "")
+            }
+        }
         router.post("/obligations/:id/:action") { req, ctx in
             await self.guarded(req, ctx) {
                 try await self.act(req, id: ctx.parameters.get("id") ?? "", action: ctx.parameters.get("action") ?? "")
@@ -177,24 +182,5 @@ package struct WebView: Sendable {
             "name": displayName(identity.person), "role": language.phrases["role.\(identity.role.rawValue)"] ?? identity.role.rawValue,
             "csrf": identity.csrf
         ]
-    }
-}
-
-/// An `application/x-www-form-urlencoded` body, as the pages' forms send it.
-enum Form {
-    /// The fields of `req`'s body (at most 64 KiB); a field given twice keeps the first.
-    static func read(_ req: Request) async throws -> [String: String] {
-        let buffer = try await req.body.collect(upTo: 64 << 10)
-        let text = String(buffer: buffer)
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String {
-                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            let key = decode(parts[0])
-            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-        return fields
     }
 }

@@ -54,6 +54,9 @@ enum Stylesheet {
         .problem { color: var(--overdue); } .status.degraded { color: var(--overdue); } .source { color: var(--muted); }
         tr.r-paused td, tr.r-failing td, tr.r-dead-letters td, tr.dead td { color: var(--overdue); }
         tr.delivered td:last-child { color: var(--ok); }
+        td.hash { font-family: monospace; font-size: .75rem; word-break: break-all; max-width: 16rem; }
+        form.act { display: flex; gap: .6rem; flex-wrap: wrap; align-items: end; background: #fff; border: 1px solid var(--line);
+                   padding: .6rem .8rem; margin-top: .6rem; }
         @media print { header.top, section.act, form.filters, nav.pages { display: none; } body { background: #fff; } }
         """
 }

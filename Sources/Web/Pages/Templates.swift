@@ -112,10 +112,12 @@ enum Templates {
             <label>{{t.until}} <input name="until" type="date"></label>
             <button type="submit">{{t.acknowledge}}</button>
           </form>
-          <form method="post" action="/obligations/{{o.id}}/done?lang={{lang}}">
+          <form method="post" action="/obligations/{{o.id}}/done?lang={{lang}}" enctype="multipart/form-data">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label>{{t.doneOn}} <input name="date" type="date" value="{{today}}"></label>
             <label>{{t.note}} <input name="note" maxlength="2000"></label>
+            <label>{{t.evidenceFiles}} <input name="evidence" type="file" multiple></label>
+            <label>{{t.reference}} <input name="reference" maxlength="200"></label>
             <button type="submit">{{t.markDone}}</button>
           </form>
           <form method="post" action="/obligations/{{o.id}}/waive?lang={{lang}}">
@@ -126,6 +128,23 @@ enum Templates {
         </section>
         {{/canAct}}
         {{#readOnly}}<p class="note">{{t.readerNote}}</p>{{/readOnly}}
+        <section>
+          <h2>{{t.evidence}}</h2>
+          <table class="evidence">
+            <thead><tr><th>#</th><th>{{t.file}}</th><th>{{t.size}}</th><th>SHA-256</th><th>{{t.when}}</th><th>{{t.actor}}</th></tr></thead>
+            <tbody>{{#evidence}}<tr><td>{{number}}</td><td><a href="{{href}}">{{name}}</a>{{#reference}}<div class="why">{{reference}}</div>{{/reference}}</td>
+              <td>{{size}}</td><td class="hash">{{sha256}}</td><td>{{at}}</td><td>{{actor}}</td></tr>{{/evidence}}</tbody>
+          </table>
+          {{^evidence}}<p>{{t.noEvidence}}</p>{{/evidence}}
+          {{#canAddEvidence}}
+          <form class="act" method="post" action="/obligations/{{o.id}}/evidence?lang={{lang}}" enctype="multipart/form-data">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label>{{t.evidenceFiles}} <input name="evidence" type="file" multiple></label>
+            <label>{{t.reference}} <input name="reference" maxlength="200"></label>
+            <button type="submit">{{t.addEvidence}}</button>
+          </form>
+          {{/canAddEvidence}}
+        </section>
         <section>
           <h2>{{t.explanation}}</h2>
           <ul class="explanation">{{#explanation}}<li>{{.}}</li>{{/explanation}}</ul>

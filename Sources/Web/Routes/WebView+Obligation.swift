@@ -16,14 +16,15 @@ extension WebView {
         }
         let now = env.now()
         let config = env.configuration()
-        let found = try await env.read { r -> (Obligation, Entity, [String], [PlannedReminder], [AuditEntry], Acknowledgement?)? in
+        let found = try await env.read {
+            r -> (Obligation, Entity, [String], [PlannedReminder], [AuditEntry], Acknowledgement?, [EvidenceItem])? in
             guard let o = try r.findObligation(id) else { return nil }
             return (
                 o, try r.entity(o.entityId), try r.explanation(of: o), try r.plannedReminders(of: o), try r.history(of: id),
-                try r.acknowledgements(of: [id])[id]
+                try r.acknowledgements(of: [id])[id], try r.evidence(of: id)
             )
         }
-        guard let (o, entity, explanation, plan, history, ack) = found else {
+        guard let (o, entity, explanation, plan, history, ack, evidence) = found else {
             return Page.message("404", t["notFound"] ?? "", language: language, status: .notFound, who: who(identity, language))
         }
         let zone = try Zone(entity.zone)
@@ -66,6 +67,16 @@ extension WebView {
                     "stateLabel": p.sentAt.map { (t["sent"] ?? "") + " " + Wording.local($0, zone: zone) } ?? (t[p.state.rawValue] ?? "")
                 ]
                 if let note = p.note { v["note"] = note }
+                return v
+            },
+            "canAddEvidence": identity.role.canWrite && o.status != .open,
+            "evidence": evidence.map { e -> [String: Any] in
+                var v: [String: Any] = [
+                    "number": e.number, "name": e.name, "size": Evidence.size(e.size), "sha256": e.sha256,
+                    "at": Wording.local(Instant(secondsSinceEpoch: e.addedAt), zone: zone), "actor": actorName(e.actor),
+                    "href": "/obligations/\(id)/evidence/\(e.number)"
+                ]
+                if let reference = e.reference { v["reference"] = reference }
                 return v
             },
             "sent": sent.map { item -> [String: Any] in
