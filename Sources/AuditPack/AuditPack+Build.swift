@@ -49,7 +49,8 @@ package enum AuditPack {
         for o in list {
             guard let oid = o.id else { continue }
             let rows = histories[oid] ?? []
-            guard let source = rows.last(where: { ObligationState.read($0.after) != nil }), let state = ObligationState.read(source.after)
+            // The last row that recorded the state, decoded once.
+            guard let (source, state) = rows.reversed().lazy.compactMap({ a in ObligationState.read(a.after).map { (a, $0) } }).first
             else {
                 throw StoreError.conflict("obligation \(oid) has no audit row that records its state; run obligctl audit verify")
             }
@@ -88,7 +89,10 @@ package enum AuditPack {
             p.due = after.due
             p.status = after.status
             p.closedOn = after.closedOn
-            if let before = ObligationState.read(a.before), before.due != after.due { p.dueBefore = before.due }
+            // Only a move changes the due day (a recompute that keeps it is `obligation.recomputed`).
+            if a.action == NotificationKind.moved.rawValue, let before = ObligationState.read(a.before), before.due != after.due {
+                p.dueBefore = before.due
+            }
         } else if let added = Evidence.AddedRecord.read(a.after) {
             p.file = added.name
             p.sha256 = added.sha256
@@ -171,7 +175,11 @@ struct ObligationState: Decodable, Equatable {
 
     /// Reads a row's JSON; nil when it is not an obligation's state.
     static func read(_ json: String?) -> ObligationState? {
-        guard let json, json.hasPrefix("{") else { return nil }
-        return try? JSONDecoder().decode(ObligationState.self, from: Data(json.utf8))
+        // An obligation's state has its due day; other rows' JSON (evidence) does not.
+        guard let json, json.hasPrefix("{"), json.contains("\"due\":") else { return nil }
+        return try? decoder.decode(ObligationState.self, from: Data(json.utf8))
     }
+
+    /// One decoder for every row: a pack of 10,000 obligations reads tens of thousands.
+    private static let decoder = JSONDecoder()
 }

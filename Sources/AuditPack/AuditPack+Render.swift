@@ -54,9 +54,26 @@ extension AuditPack {
             "none": pack.obligations.isEmpty
         ]
         if let owner = pack.entity.owner { context["owner"] = owner }
-        context["obligations"] = pack.obligations.map { obligation($0, t) }
+        context["sections"] = sections(pack.obligations, t)
         context["packJSON"] = embeddedJSON(pack)
-        return Templates.library.render(context, withTemplate: "pack") ?? ""
+        return Templates.library.render(context, withTemplate: "pack-\(language.rawValue)") ?? ""
+    }
+
+    /// The obligations' sections in order, rendered on every core in a few chunks (the same text as
+    /// one after the other: each section depends on its obligation alone).
+    private static func sections(_ obligations: [PackObligation], _ t: PackPhrases) -> String {
+        let name = "obligation-\(t.language.rawValue)"
+        let count = obligations.count
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 250))
+        let parts = SectionParts(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var text = ""
+            for o in obligations[(count * c / chunks)..<(count * (c + 1) / chunks)] {
+                text += Templates.library.render(obligation(o, t), withTemplate: name) ?? ""
+            }
+            parts.set(c, text)
+        }
+        return parts.joined()
     }
 
     /// The JSON for the `<script type="application/json">` element: `<`, `>` and `&` written as
@@ -138,4 +155,16 @@ extension AuditPack {
         if let note = row.note { parts.append("\(t["reason"]): \(note)") }
         return parts.joined(separator: "; ")
     }
+}
+
+/// The chunks of sections rendered in parallel, each stored by its index under a lock.
+private final class SectionParts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [String]
+
+    init(count: Int) { parts = Array(repeating: "", count: count) }
+
+    func set(_ index: Int, _ text: String) { lock.withLock { parts[index] = text } }
+
+    func joined() -> String { lock.withLock { parts.joined() } }
 }
