@@ -27,7 +27,8 @@ struct WebEvidenceTests {
         }
         for f in files {
             b.writeString(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"\(f.name)\"\r\nContent-Type: \(f.type)\r\n\r\n")
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"\(f.name)\"\r\nContent-Type: \(f.type)\r\n\r\n"
+            )
             b.writeBytes(f.bytes)
             b.writeString("\r\n")
         }
@@ -62,15 +63,19 @@ struct WebEvidenceTests {
                     ["csrf": csrf, "date": "2026-02-10", "note": "filed", "reference": "浙网信备〔2026〕17号"],
                     files: [("receipt <1> 回执.pdf", "application/pdf", receipt)]))
             #expect(done.status == .seeOther)
-            let closed = String(buffer: try await client.execute(
-                uri: "/obligations/\(id)?lang=en", method: .get, headers: WebViewTests.cookie(session)).body)
+            let closed = String(
+                buffer: try await client.execute(
+                    uri: "/obligations/\(id)?lang=en", method: .get, headers: WebViewTests.cookie(session)
+                ).body)
             #expect(closed.contains("receipt &lt;1&gt; 回执.pdf") && closed.contains(Self.hex(receipt)), "\(closed)")
             #expect(closed.contains("浙网信备〔2026〕17号"))
             #expect(closed.contains("/obligations/\(id)/evidence?lang=en"), "a writer may add more to a closed obligation")
             // The reader downloads the same bytes, as an attachment the browser does not render.
             let readerSession = try await WebViewTests.signIn(client, reader)
-            let readerPage = String(buffer: try await client.execute(
-                uri: "/obligations/\(id)?lang=en", method: .get, headers: WebViewTests.cookie(readerSession)).body)
+            let readerPage = String(
+                buffer: try await client.execute(
+                    uri: "/obligations/\(id)?lang=en", method: .get, headers: WebViewTests.cookie(readerSession)
+                ).body)
             #expect(readerPage.contains(Self.hex(receipt)) && !readerPage.contains("/obligations/\(id)/evidence?"))
             let file = try await client.execute(
                 uri: "/obligations/\(id)/evidence/1", method: .get, headers: WebViewTests.cookie(readerSession))
@@ -100,7 +105,8 @@ struct WebEvidenceTests {
             for size in [1500, 4 << 20] {
                 let r = try await client.execute(
                     uri: "/obligations/\(id)/done", method: .post, headers: Self.headers(session),
-                    body: Self.multipart(["csrf": csrf], files: [("big.bin", "application/octet-stream", Array(repeating: 7, count: size))]))
+                    body: Self.multipart(["csrf": csrf], files: [("big.bin", "application/octet-stream", Array(repeating: 7, count: size))])
+                )
                 #expect(r.status == .badRequest, "\(size)")
                 #expect(String(buffer: r.body).contains("evidence"), "\(String(buffer: r.body))")
             }
