@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Store", "Rules", "DeadlineKit", "APIModel",
+                "Store", "Rules", "DeadlineKit", "APIModel", "AuditPack",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -26,6 +26,7 @@ package struct WebView: Sendable {
         router.post("/signout") { req, ctx in await self.guarded(req, ctx) { try await self.signOut(req) } }
         router.get("/") { req, ctx in await self.guarded(req, ctx) { try await self.overview(req) } }
         router.get("/status") { req, ctx in await self.guarded(req, ctx) { try await self.statusPage(req) } }
+        router.get("/report") { req, ctx in await self.guarded(req, ctx) { try await self.reportPage(req) } }
         router.get("/calendar") { req, ctx in await self.guarded(req, ctx) { try await self.calendarPage(req) } }
         router.get("/entities/:id") { req, ctx in
             await self.guarded(req, ctx) { try await self.entityPage(req, id: ctx.parameters.get("id") ?? "") }

@@ -111,4 +111,26 @@ struct WebPagesTests {
             #expect(en.contains("not yet routed"))
         }
     }
+
+    @Test func aReaderMakesTheAuditPackOfAnEntityAsAFile() async throws {
+        let f = try await Fixture()
+        try await WebViewTests.withWeb(f) { client in
+            let headers = try await Self.session(f, client, "auditor", .reader)
+            let form = String(buffer: try await client.execute(uri: "/report?lang=en", method: .get, headers: headers).body)
+            #expect(form.contains(#"<form class="filters" method="get" action="/report">"#) && form.contains("acme · &lt;script&gt;"))
+            let json = try await client.execute(
+                uri: "/report?lang=en&entity=acme&from=2025-01-01&to=2026-12-31&format=json", method: .get, headers: headers)
+            #expect(json.status == .ok && json.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            let pack = try #require(try JSONSerialization.jsonObject(with: Data(json.body.readableBytesView)) as? [String: Any])
+            let obligations = try #require(pack["obligations"] as? [[String: Any]])
+            #expect(obligations.count == 1 && "\(obligations[0])".contains("File <b>the</b> assessment"), "\(pack)")
+            let html = try await client.execute(
+                uri: "/report?lang=zh-CN&entity=acme&from=2025-01-01&to=2026-12-31", method: .get, headers: headers)
+            #expect(html.status == .ok && String(buffer: html.body).hasPrefix("<!doctype html>"))
+            #expect(!String(buffer: html.body).contains("<b>the</b>"), "the pack escapes titles too")
+            let bad = try await client.execute(
+                uri: "/report?lang=en&entity=acme&from=2026-13-01&to=2026-12-31", method: .get, headers: headers)
+            #expect(bad.status == .badRequest && String(buffer: bad.body).contains("from"))
+        }
+    }
 }

@@ -130,7 +130,7 @@ struct WebViewTests {
     @Test func noTemplateRendersUnescaped() {
         for text in [
             Templates.layout, Templates.overview, Templates.obligation, Templates.signIn, Templates.message, Templates.entity,
-            Templates.status, Templates.calendar, Templates.months
+            Templates.status, Templates.calendar, Templates.months, Templates.report
         ] {
             #expect(!text.contains("{{{") && !text.contains("{{&"))
         }
@@ -139,7 +139,7 @@ struct WebViewTests {
     @Test func nothingShowsWithoutASession() async throws {
         let f = try await Fixture()
         try await withWeb(f) { client in
-            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme", "/status", "/calendar?year=2026"] {
+            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme", "/status", "/calendar?year=2026", "/report?entity=acme&from=2025-01-01&to=2026-12-31"] {
                 let r = try await client.execute(uri: uri, method: .get, headers: Self.cookie(SecretToken.make()))
                 #expect(r.status == .unauthorized, "\(uri)")
                 let html = String(buffer: r.body)

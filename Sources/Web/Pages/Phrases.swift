@@ -67,6 +67,9 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "kind.reminder": "reminder", "kind.digest": "digest", "kind.agenda": "agenda",
         "evidence": "Evidence", "evidenceFiles": "Evidence files", "reference": "Filing number",
         "file": "File", "size": "Size", "noEvidence": "No evidence attached.", "addEvidence": "Add evidence",
+        "reportTitle": "Audit pack", "format": "Format", "makeReport": "Make the pack",
+        "reportNote":
+            "Everything obligd recorded about an entity's obligations in a period, with the audit rows it comes from: hand the file to an auditor, who checks it with obligctl report verify.",
         "statusTitle": "Status", "openCount": "Open obligations", "statusUnknown": "The daemon's health is not available here.",
         "health.ready": "ready",
         "health.degraded": "degraded: a receiver needs attention", "role.standalone": "standalone", "role.leader": "cluster leader",
@@ -109,6 +112,8 @@ enum WebLanguage: String, Sendable, CaseIterable {
         "kind.reminder": "提醒", "kind.digest": "汇总", "kind.agenda": "日程",
         "evidence": "证明材料", "evidenceFiles": "证明文件", "reference": "备案编号", "file": "文件",
         "size": "大小", "noEvidence": "尚无证明材料。", "addEvidence": "添加证明材料",
+        "reportTitle": "审计包", "format": "格式", "makeReport": "生成审计包",
+        "reportNote": "obligd 记录的某主体在一段期间内全部义务的情况，并附每项所依据的审计记录：可将文件交给审计人员，用 obligctl report verify 核验。",
         "statusTitle": "状态", "openCount": "未完成义务", "statusUnknown": "此处无法获取守护进程的健康状态。", "health.ready": "正常",
         "health.degraded": "降级：有接收方需要处理", "role.standalone": "单机", "role.leader": "集群主节点",
         "role.follower": "集群从节点", "role.disagrees": "集群：配置不一致", "role.unreachable": "集群：数据库不可达",

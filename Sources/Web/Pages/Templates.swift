@@ -8,7 +8,7 @@ enum Templates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("overview", overview), ("obligation", obligation), ("signin", signIn), ("message", message),
-            ("entity", entity), ("status", status), ("calendar", calendar), ("months", months)
+            ("entity", entity), ("status", status), ("calendar", calendar), ("months", months), ("report", report)
         ] {
             // The templates are fixed text checked by the tests; one that does not parse is a build defect.
             try! library.register(text, named: name)
@@ -31,7 +31,7 @@ enum Templates {
           <a class="brand" href="/?lang={{lang}}">obligd</a>
           {{#who}}
           <nav><a href="/?lang={{lang}}">{{t.overview}}</a> <a href="/calendar?lang={{lang}}">{{t.calendar}}</a>
-            <a href="/status?lang={{lang}}">{{t.statusTitle}}</a></nav>
+            <a href="/report?lang={{lang}}">{{t.reportTitle}}</a> <a href="/status?lang={{lang}}">{{t.statusTitle}}</a></nav>
           <span class="who">{{name}} · {{role}}</span>
           <form class="inline" method="post" action="/signout?lang={{lang}}">
             <input type="hidden" name="csrf" value="{{csrf}}">
@@ -289,5 +289,21 @@ enum Templates {
           </table>
         {{/months}}
         </div>
+        """
+
+    /// The audit pack's form: a GET, since making a pack changes nothing.
+    static let report = """
+        {{<layout}}{{$content}}
+        <h1>{{t.reportTitle}}</h1>
+        <p class="note">{{t.reportNote}}</p>
+        <form class="filters" method="get" action="/report">
+          <input type="hidden" name="lang" value="{{lang}}">
+          <label>{{t.entity}} <select name="entity" required>{{#entities}}<option value="{{id}}">{{label}}</option>{{/entities}}</select></label>
+          <label>{{t.from}} <input name="from" type="date" value="{{from}}" required></label>
+          <label>{{t.to}} <input name="to" type="date" value="{{to}}" required></label>
+          <label>{{t.format}} <select name="format"><option value="html">HTML</option><option value="json">JSON</option></select></label>
+          <button type="submit">{{t.makeReport}}</button>
+        </form>
+        {{/content}}{{/layout}}
         """
 }
