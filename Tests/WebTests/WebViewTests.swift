@@ -139,7 +139,10 @@ struct WebViewTests {
     @Test func nothingShowsWithoutASession() async throws {
         let f = try await Fixture()
         try await withWeb(f) { client in
-            for uri in ["/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme", "/status", "/calendar?year=2026", "/report?entity=acme&from=2025-01-01&to=2026-12-31"] {
+            for uri in [
+                "/", "/obligations/\(f.obligation)", "/?entity=acme", "/entities/acme", "/status", "/calendar?year=2026",
+                "/report?entity=acme&from=2025-01-01&to=2026-12-31"
+            ] {
                 let r = try await client.execute(uri: uri, method: .get, headers: Self.cookie(SecretToken.make()))
                 #expect(r.status == .unauthorized, "\(uri)")
                 let html = String(buffer: r.body)
