@@ -9,6 +9,7 @@ to OUT (default .build/screenshots) for a person to look at.
 
 Usage: scripts/browser_test.py BIN_DIR [OUT]   (run by scripts/test-browser, which makes the venv)
 Exits 0 when every check passed; prints 'browser: N passed, M failed'."""
+import base64
 import hashlib
 import http.server, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
@@ -194,6 +195,24 @@ try:
     check("春节" in driver.page_source and "国办发明电" in driver.page_source, "the calendar page: holidays and their notice")
     check(len(driver.find_elements(By.CSS_SELECTOR, "table.month")) == 12, "the calendar page draws twelve months")
     shot("calendar-zh-CN.png")
+
+    # The audit pack as an auditor gets it: one HTML file that renders offline, loads nothing else,
+    # prints to PDF, and verifies against the trail.
+    pack = os.path.join(work, "pack.html")
+    made = obligctl("report", "--entity", "acme", "--from", "2025-01-01", "--to", "2027-12-31", "--lang", "zh-CN", "-o", pack)
+    check(made.returncode == 0 and os.path.exists(pack), f"obligctl report writes the pack: {made.stderr[-300:]!r}")
+    driver.get("file://" + pack)
+    check(digest in driver.page_source and "ACME &lt;Data&gt; 有限公司" in driver.page_source,
+          "the HTML pack renders the entity (escaped) and the evidence's SHA-256")
+    loaded = driver.execute_script("return performance.getEntriesByType('resource').length")
+    check(loaded == 0, f"the HTML pack loads no other resource ({loaded})")
+    pdf = base64.b64decode(driver.print_page())
+    check(pdf.startswith(b"%PDF"), "the HTML pack prints to PDF")
+    with open(os.path.join(out, "audit-pack-zh-CN.pdf"), "wb") as f:
+        f.write(pdf)
+    shot("audit-pack-zh-CN.png")
+    verified = obligctl("report", "verify", pack)
+    check(verified.returncode == 0, f"obligctl report verify passes on the untouched pack: {verified.stdout[-200:]!r}")
 
     # A reader: a fresh browser session from another invite sees no form.
     reader = obligctl("web", "invite", "auditor", "--role", "reader").stdout
