@@ -1,7 +1,9 @@
 import APIModel
 import ArgumentParser
 import AuditPack
+import DeadlineKit
 import Foundation
+import Rules
 import Store
 
 /// `obligctl report`: the audit pack of an entity for a period, and `report verify` of a pack file.
@@ -58,7 +60,13 @@ struct ReportVerify: AsyncParsableCommand {
             be as recorded; an HTML pack's text must be what its embedded data renders to.
             """)
     @OptionGroup var client: ClientOptions
+    @OptionGroup var configuration: ConfigOptions
     @Argument(help: "The pack file.") var file: String
+    @Option(
+        help: ArgumentHelp(
+            "Check against this backup file (obligctl backup) instead of the live trail, without obligd; it is not changed.",
+            valueName: "path"))
+    var backup: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
@@ -68,8 +76,12 @@ struct ReportVerify: AsyncParsableCommand {
             do { (pack, format) = try AuditPack.read(bytes, file: file) } catch let e as StoreError {
                 throw UsageFailure("\(e)", code: 1)
             }
-            var result = try await client.client().postRaw(
-                "/v1/reports/verify", try JSONEncoder().encode(pack), as: PackVerification.self)
+            var result =
+                if let backup {
+                    try await Self.verify(pack, backup: backup, config: try configuration.load())
+                } else {
+                    try await client.client().postRaw("/v1/reports/verify", try JSONEncoder().encode(pack), as: PackVerification.self)
+                }
             if format == .html, let difference = AuditPack.renderingDifference(bytes, of: pack) {
                 result.problems.insert(difference, at: 0)
             }
@@ -82,6 +94,28 @@ struct ReportVerify: AsyncParsableCommand {
             }
             if !result.chainIntact { writeErr("note: the audit chain does not verify now: \(result.chainProblem ?? "")\n") }
             if !result.intact { throw ExitCode(1) }
+        }
+    }
+
+    /// Checks `pack` against a backup: the backup is checked first (integrity, chain, evidence), then
+    /// copied and opened, so the file handed to the auditor is never written (opening may migrate an
+    /// older schema, which happens on the copy).
+    static func verify(_ pack: AuditPackDocument, backup: String, config: Configuration) async throws -> PackVerification {
+        do { _ = try ObligationStore.verify(backup) } catch let e as StoreError { throw UsageFailure("\(backup): \(e)", code: 1) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obligctl-pack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("backup.db").path
+        try FileManager.default.copyItem(atPath: backup, toPath: copy)
+        let store = try ObligationStore(path: copy)
+        let now = Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+        do {
+            let result = try await AuditPack.verify(pack, store: store, config: config, now: now)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
         }
     }
 }

@@ -62,8 +62,19 @@ import Testing
         let refused = try obligctl(["report", "verify", packJSON], socket: socket)
         #expect(refused.status == 1 && refused.stderr.contains("obligation \(id)") && refused.stderr.contains("2026-01-02"), "\(refused)")
 
-        // One byte of the stored receipt changed behind obligd's back (SQLite: the file is at hand).
         guard DaemonBackend.isSQLite else { return }
+        // The same checks against a backup (SQLite: a backup is a file), without obligd, and the backup
+        // is not written.
+        let saved = dir.appendingPathComponent("b0.sqlite").path
+        let took = try obligctl(["backup", saved], socket: socket)
+        #expect(took.status == 0, "\(took)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: saved))
+        let fromBackup = try obligctl(["report", "verify", html, "--backup", saved], socket: "/nonexistent/obligd.sock")
+        #expect(fromBackup.status == 0 && fromBackup.stdout.contains("intact"), "\(fromBackup)")
+        let editedFromBackup = try obligctl(["report", "verify", packJSON, "--backup", saved], socket: "/nonexistent/obligd.sock")
+        #expect(editedFromBackup.status == 1 && editedFromBackup.stderr.contains("2026-01-02"), "\(editedFromBackup)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: saved)) == before, "the backup is read, never written")
+        // One byte of the stored receipt changed behind obligd's back (SQLite: the file is at hand).
         let db = try DatabaseQueue(path: d.databasePath)
         try await db.write { db in
             try db.execute(sql: "DROP TRIGGER evidenceBlob_no_update")
