@@ -168,6 +168,9 @@ try:
     check("web:li.wei" in history and "obligation.acknowledged" in history, f"obligctl history names web:li.wei: {history[-300:]!r}")
     sent = driver.find_elements(By.CSS_SELECTOR, "table.sent tr.delivered")
     check(any("officers" in r.text for r in sent), "the obligation page says what was delivered to the DingTalk receiver")
+    year = time.strftime("%Y")
+    check(any(re.search(r"\b" + year + r"-\d\d-\d\d \d\d:\d\d\b", r.text) for r in sent),
+          f"the delivery's time is a local time of this year: {[r.text for r in sent]}")
 
     # Done with a receipt: the file input of the done form, then the page lists it with its SHA-256.
     receipt = os.path.join(work, "receipt-回执.pdf")

@@ -87,7 +87,10 @@ extension WebView {
                         var v: [String: Any] = [
                             "receiver": d.receiver, "status": d.status.rawValue,
                             "statusLabel": t["delivery.\(d.status.rawValue)"] ?? d.status.rawValue,
-                            "when": (d.deliveredAt ?? d.lastAttemptAt).map { Wording.local(Instant(secondsSinceEpoch: $0), zone: zone) }
+                            // Delivery times are kept in milliseconds.
+                            "when": (d.deliveredAt ?? d.lastAttemptAt).map {
+                                Wording.local(Instant(secondsSinceEpoch: $0 / 1000), zone: zone)
+                            }
                                 ?? "",
                             "attempts": d.attempts
                         ]
