@@ -254,18 +254,14 @@ package struct Recomputation: Sendable {
         )
     }
 
-    /// Ends the classifications of year-to-date metrics (`resets: yearly`) still holding from a year
-    /// that has ended with no report since (a count since 1 January starts from zero), on every start
-    /// and reload, audited as `classification.changed`, 500 subjects per transaction.
+    /// Ends the classifications of year-to-date metrics still holding from a year that has ended
+    /// (`ObligationStore.endYearToDateSpans`), on every start and reload: obligd may have been down
+    /// over New Year.
     private func endYearlySpans(config: Rules.Configuration, now: Instant, actor: String) async throws {
-        let subjects = try await store.snapshot(config: config, now: now) { r in try r.yearlySpansPastTheirYear() }
-        guard !subjects.isEmpty else { return }
-        progress("ending \(subjects.count) year-to-date classification(s) of a year that has ended")
-        for start in stride(from: 0, to: subjects.count, by: 500) {
-            let batch = Array(subjects[start..<min(start + 500, subjects.count)])
-            _ = try await store.transaction(config: config, now: now, actor: actor) { r in try r.reclassify(batch) }
-        }
-        logger.notice("ended year-to-date classifications of a past year", metadata: ["subjects": "\(subjects.count)"])
+        let ended = try await store.endYearToDateSpans(config: config, now: now, actor: actor)
+        guard ended > 0 else { return }
+        progress("ended \(ended) year-to-date classification(s) of a year that has ended")
+        logger.notice("ended year-to-date classifications of a past year", metadata: ["subjects": "\(ended)"])
     }
 
     /// Flags, in batches, the open obligations of `ruleId` outside `keep` (see `Recorder.flagUnderived`).

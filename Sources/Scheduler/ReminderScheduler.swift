@@ -59,6 +59,12 @@ package final class ReminderScheduler: Sendable {
             successors += opened
             if !more { break }
         }
+        // A year ended in some entity's zone: its year-to-date classifications end with it.
+        let ended = try await store.endYearToDateSpans(config: configuration(), now: clock.now(), actor: "scheduler")
+        if ended > 0 {
+            logger.notice("ended year-to-date classifications at the end of their year", metadata: ["subjects": "\(ended)"])
+            onSent(ended)
+        }
         if successors > 0 {
             logger.info("recurring obligations opened", metadata: ["count": "\(successors)"])
             onSent(successors)
@@ -70,13 +76,14 @@ package final class ReminderScheduler: Sendable {
         return total
     }
 
-    /// The next instant the scheduler has work: a reminder stage, or a recurring obligation falling due.
+    /// The next instant the scheduler has work: a reminder stage, a recurring obligation falling due,
+    /// or a year-to-date classification reaching the end of its year.
     package func nextReminder() async throws -> Instant? {
         let config = configuration()
         let now = clock.now()
         return try await store.snapshot(config: config, now: now) { r in
-            let reminder = try r.nextReminder(), recurrence = try r.nextRecurrence()
-            return [reminder, recurrence].compactMap { $0 }.min()
+            let reminder = try r.nextReminder(), recurrence = try r.nextRecurrence(), yearEnd = try r.nextYearlySpanEnd()
+            return [reminder, recurrence, yearEnd].compactMap { $0 }.min()
         }
     }
 

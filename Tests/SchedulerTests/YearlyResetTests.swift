@@ -73,4 +73,25 @@ struct YearlyResetTests {
         }
         #expect(audit.last { $0.subject == "classification:g:\(rule)" }?.note?.hasPrefix("not ") == true)
     }
+
+    /// obligd running over New Year: the scheduler wakes at 00:00 on 1 January in Shanghai (16:00
+    /// UTC), with no report, reload or restart, and ends December's classification then; a second
+    /// before, it still holds.
+    @Test func theSchedulerEndsItAtMidnightWhileRunning() async throws {
+        let store = try makeTemporaryStore()
+        try await report(store, "h", 150_000, on: "2026-12-10", now: "2026-12-15T02:00:00Z")
+        let clock = ManualClock(try Instant(parsing: "2026-12-31T15:00:00Z"))
+        let scheduler = ReminderScheduler(store: store, configuration: { config }, clock: clock, logger: Logger(label: "test"))
+        #expect(try await scheduler.nextReminder() == (try Instant(parsing: "2026-12-31T16:00:00Z")))
+        let running = Task { try await scheduler.run() }
+        defer { running.cancel() }
+        clock.set(try Instant(parsing: "2026-12-31T15:59:59Z"))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await spans(store, "h") == ["2026-12-10.."], "23:59:59 in Shanghai: still 2026")
+        clock.set(try Instant(parsing: "2026-12-31T16:00:00Z"))
+        try await eventually("the classification ends with 2026") {
+            try await spans(store, "h") == ["2026-12-10..2027-01-01"]
+        }
+        #expect(try await scheduler.nextReminder() == nil, "nothing open is left to end")
+    }
 }

@@ -51,21 +51,45 @@ extension Recorder {
     /// year that has ended in the entity's zone (no report since 1 January): `reclassify` ends such a
     /// span at the year's end, as a count since 1 January starts from zero.
     package func yearlySpansPastTheirYear() throws -> [(entity: String, metric: String)] {
+        var subjects: Set<String> = []
+        var result: [(entity: String, metric: String)] = []
+        for span in try openYearlySpans() where span.yearEnds <= now {
+            guard subjects.insert(span.entity + "\u{0}" + span.metric).inserted else { continue }
+            result.append((span.entity, span.metric))
+        }
+        return result
+    }
+
+    /// When the next open year-to-date classification reaches the end of its year (00:00 on 1 January
+    /// in its entity's zone), so the scheduler wakes then and ends it without waiting for a report or
+    /// a restart; a past instant when one is already due; nil when none is open.
+    package func nextYearlySpanEnd() throws -> Instant? {
+        try openYearlySpans().map(\.yearEnds).min()
+    }
+
+    /// The open classifications of yearly-reset rules, each with the instant its year ends.
+    private func openYearlySpans() throws -> [(entity: String, metric: String, yearEnds: Instant)] {
         let metrics = config.rules.reduce(into: [String: String]()) { all, r in
             if r.kind == .classification, r.resets == .yearly, case let .metric(name, _, _) = r.trigger { all[r.id] = name }
         }
         guard !metrics.isEmpty else { return [] }
-        var subjects: Set<String> = []
-        var result: [(entity: String, metric: String)] = []
-        for row in try sql.rows("SELECT entityId, ruleId, sinceInstant FROM classification WHERE until IS NULL ORDER BY entityId, ruleId") {
+        let rules = Array(metrics.keys).sorted()
+        let marks = rules.map { _ in "?" }.joined(separator: ", ")
+        var zones: [String: Zone] = [:]
+        var result: [(entity: String, metric: String, yearEnds: Instant)] = []
+        let rows = try sql.rows(
+            "SELECT entityId, ruleId, sinceInstant FROM classification WHERE until IS NULL AND ruleId IN (\(marks)) ORDER BY entityId, ruleId",
+            rules)
+        for row in rows {
             let entityId: String = try row.decode(0, "classification.entityId")
             let ruleId: String = try row.decode(1, "classification.ruleId")
             let since: Int64 = try row.decode(2, "classification.sinceInstant")
-            guard let metric = metrics[ruleId], !subjects.contains(entityId + "\u{0}" + metric) else { continue }
-            let zone = try zone(try entity(entityId))
-            guard zone.day(of: Instant(secondsSinceEpoch: since)).year < zone.day(of: now).year else { continue }
-            subjects.insert(entityId + "\u{0}" + metric)
-            result.append((entityId, metric))
+            guard let metric = metrics[ruleId] else { continue }
+            let zone = try zones[entityId] ?? zone(try entity(entityId))
+            zones[entityId] = zone
+            let year = zone.day(of: Instant(secondsSinceEpoch: since)).year
+            guard let newYear = CivilDate(year: year + 1, month: 1, day: 1) else { continue }
+            result.append((entityId, metric, zone.instant(newYear)))
         }
         return result
     }
