@@ -79,9 +79,20 @@ extension AuditPack {
     /// The JSON for the `<script type="application/json">` element: `<`, `>` and `&` written as
     /// `\u003c`, `\u003e`, `\u0026` (the same JSON), so no text in it can end the element.
     package static func embeddedJSON(_ pack: AuditPackDocument) -> String {
-        let text = String(decoding: (try? json(pack)) ?? Data("{}".utf8), as: UTF8.self)
-        return text.replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
+        let json = (try? json(pack)) ?? Data("{}".utf8)
+        // Byte by byte: the three are ASCII, so no UTF-8 sequence is split. (Foundation's
+        // replacingOccurrences took a third of a 10,000-obligation pack's time.)
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + json.count / 64)
+        for byte in json {
+            switch byte {
+            case UInt8(ascii: "&"): out.append(contentsOf: Array("\\u0026".utf8))
+            case UInt8(ascii: "<"): out.append(contentsOf: Array("\\u003c".utf8))
+            case UInt8(ascii: ">"): out.append(contentsOf: Array("\\u003e".utf8))
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func totals(_ totals: PackTotals, _ t: PackPhrases) -> [[String: Any]] {

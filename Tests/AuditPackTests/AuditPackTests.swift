@@ -124,6 +124,26 @@ struct AuditPackTests {
         #expect(try AuditPack.read(json, file: "pack.json").pack.obligations.contains { $0.id == moved })
     }
 
+    /// Every text a user gave is text in the HTML pack: a title and a note holding each of the five
+    /// characters HTML gives meaning to are written escaped, in the section and in the embedded data.
+    @Test func userTextIsEscapedInTheHTMLPack() async throws {
+        let store = try makeTemporaryStore()
+        let title = "<script>alert('x')</script> & \"q\""
+        let id = try await store.transaction(config: config, now: at("2025-09-03T02:00:00Z"), actor: "ops") { r in
+            _ = try r.addEntity(id: "acme", name: "Acme <b>", zone: nil, region: nil, owner: nil, labels: [:])
+            let id = try r.addCustom(
+                entityId: "acme", title: title, start: .day(day("2025-09-03")), period: try Period(parsing: "+7d"), roll: nil
+            ).id!
+            _ = try r.acknowledge(id, note: "<img src=x onerror=alert(1)>", until: nil)
+            return id
+        }
+        let html = String(decoding: try AuditPack.render(try await pack(store), as: .html), as: UTF8.self)
+        #expect(html.contains("o\(id)"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"))
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(!html.contains("<script>alert") && !html.contains("<img") && !html.contains("<b>"))
+    }
+
     @Test func verifyPassesUntouchedAndNamesAnEditedDate() async throws {
         let (store, moved, late, _, _) = try await scenario()
         let pack = try await pack(store)
