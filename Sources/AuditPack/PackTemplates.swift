@@ -99,7 +99,7 @@ enum Templates {
     /// HTML this template made, every value in it escaped.
     static let obligation = """
         {{% CONTENT_TYPE: \(HTMLBytes.name)}}<section class="obligation" id="o{{id}}">
-        <h2>{{t.obligation}} {{id}}: {{title}}</h2>
+        <h2>{{t.obligation}} {{id}}: {{#rule}}{{title}}{{/rule}}{{^rule}}{{title}}{{/rule}}</h2>
         <dl>
         {{#rule}}<dt>{{t.rule}}</dt><dd>{{id}} · {{title}}</dd><dt>{{t.legalBasis}}</dt><dd>{{citation}}</dd>{{/rule}}
         <dt>{{t.trigger}}</dt><dd>{{trigger}}</dd>

@@ -114,6 +114,9 @@ struct AuditPackTests {
             #expect(html.contains("@media print") && html.contains("break-before:page"))
             #expect(html.contains(Evidence.sha256(receipt)))
             #expect(html.contains(language == .zhCN ? "合规审计包" : "Audit pack"))
+            // A rule's obligation is headed by the rule's title in the pack's language.
+            let title = try #require(config.rule("cn.facial-recognition.filing")).wording(language).title
+            #expect(html.contains("\(moved): \(title)</h2>"))
             let (back, format) = try AuditPack.read(Array(html.utf8), file: "pack.html")
             #expect(back == pack && format == .html)
             #expect(AuditPack.renderingDifference(Array(html.utf8), of: pack) == nil)
