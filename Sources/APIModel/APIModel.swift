@@ -150,7 +150,7 @@ package struct ObligationView: Codable, Sendable {
     package var zone: String
     /// True for an instant deadline (+Nh, +Nmin, +Ns): its time matters, not only its day.
     package var timed: Bool
-    package var status: String
+    package var status: ObligationStatus
     package var provisional: Bool
     package var calendars: [String]
     package var closedOn: String?
@@ -164,7 +164,7 @@ package struct ObligationView: Codable, Sendable {
     package var reminders: [ReminderView]?
     package init(
         id: Int64, entity: String, rule: String?, title: String, trigger: String, start: String, period: String, due: String,
-        dueWeekday: String, dueInstant: String, dueLocal: String, zone: String, timed: Bool, status: String, provisional: Bool,
+        dueWeekday: String, dueInstant: String, dueLocal: String, zone: String, timed: Bool, status: ObligationStatus, provisional: Bool,
         calendars: [String], closedOn: String?, closedNote: String?, explanation: [String]? = nil,
         acknowledged: AcknowledgementView? = nil
     ) {

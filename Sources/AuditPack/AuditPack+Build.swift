@@ -113,7 +113,7 @@ package enum AuditPack {
         PackReminder(
             stage: l.stage, dueAt: Instant(secondsSinceEpoch: l.dueAt).description,
             firedAt: Instant(secondsSinceEpoch: l.firedAt).description,
-            late: l.late, notice: notice?.id, journal: notice?.status,
+            late: l.late, notice: notice?.id, journal: notice?.status.rawValue,
             deliveries: (notice?.deliveries ?? []).map {
                 PackDelivery(
                     receiver: $0.receiver, status: $0.status.rawValue, attempts: $0.attempts,
@@ -121,7 +121,7 @@ package enum AuditPack {
             })
     }
 
-    /// On time or late (working days after the due day on the entity's calendar), waived, or still
+    /// On time or late (working days after the due day on the entity's calendar), waived, lapsed, or still
     /// open (overdue when past its due day on `asOf`). Computed from the stated due and closing days,
     /// so a verifier gets the same answer from the same statements.
     static func outcome(of p: PackObligation, asOf: CivilDate, calendar: WorkingCalendar?) -> PackOutcome {
@@ -132,6 +132,7 @@ package enum AuditPack {
         }
         switch p.status {
         case Obligation.Status.waived.rawValue: return PackOutcome(kind: .waived)
+        case Obligation.Status.lapsed.rawValue: return PackOutcome(kind: .lapsed)
         case Obligation.Status.done.rawValue:
             guard let closed = p.closedOn.flatMap({ try? CivilDate(parsing: $0) }), closed > due else { return PackOutcome(kind: .onTime) }
             let (working, days) = late(closed)
@@ -153,6 +154,7 @@ extension PackTotals {
         case .waived: waived += 1
         case .open: open += 1
         case .overdue: overdue += 1
+        case .lapsed: lapsed += 1
         }
     }
 }

@@ -99,7 +99,8 @@ extension AuditPack {
         [
             ["label": t["obligations"], "n": "\(totals.obligations)"], ["label": t["onTime"], "n": "\(totals.onTime)"],
             ["label": t["late"], "n": "\(totals.late)"], ["label": t["waived"], "n": "\(totals.waived)"],
-            ["label": t["open"], "n": "\(totals.open)"], ["label": t["overdue"], "n": "\(totals.overdue)"]
+            ["label": t["open"], "n": "\(totals.open)"], ["label": t["overdue"], "n": "\(totals.overdue)"],
+            ["label": t["lapsed"], "n": "\(totals.lapsed)"]
         ]
     }
 
@@ -107,6 +108,7 @@ extension AuditPack {
         switch o.kind {
         case .onTime: return t["onTime"]
         case .waived: return t["waived"]
+        case .lapsed: return t["lapsed"]
         case .open: return t["open"]
         case .late, .overdue:
             let label = o.kind == .late ? t["late"] : t["overdue"]

@@ -110,12 +110,14 @@ extension AuditPack {
                 // A delivery still pending when the pack was made may have gone since: compare what it says now only
                 // for those that had an outcome then.
                 recorded.deliveries = recorded.deliveries.map { d in
-                    guard let then = reminder.deliveries.first(where: { $0.receiver == d.receiver }), then.status == "pending" else {
+                    guard let then = reminder.deliveries.first(where: { $0.receiver == d.receiver }),
+                        DeliveryStatus(rawValue: then.status) == .pending
+                    else {
                         return d
                     }
                     return then
                 }
-                if reminder.journal == "pending" { recorded.journal = reminder.journal }
+                if reminder.journal.flatMap(OutboxStatus.init(rawValue:)) == .pending { recorded.journal = reminder.journal }
                 for field in differences(reminder, recorded) { problems.append("\(what): \(field)") }
             }
         }

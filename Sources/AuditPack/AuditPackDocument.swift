@@ -53,14 +53,18 @@ package struct PackTotals: Codable, Sendable, Equatable {
     package var waived = 0
     package var open = 0
     package var overdue = 0
+    package var lapsed = 0
 
-    package init(obligations: Int = 0, onTime: Int = 0, late: Int = 0, waived: Int = 0, open: Int = 0, overdue: Int = 0) {
+    package init(
+        obligations: Int = 0, onTime: Int = 0, late: Int = 0, waived: Int = 0, open: Int = 0, overdue: Int = 0, lapsed: Int = 0
+    ) {
         self.obligations = obligations
         self.onTime = onTime
         self.late = late
         self.waived = waived
         self.open = open
         self.overdue = overdue
+        self.lapsed = lapsed
     }
 }
 
@@ -89,6 +93,8 @@ package enum PackOutcomeKind: String, Codable, Sendable, Equatable, CaseIterable
     case open
     /// Still open and past its due day at the end of the period.
     case overdue
+    /// Ended by an event (a certificate suspended or revoked): neither done nor late.
+    case lapsed
 }
 
 package struct PackOutcome: Codable, Sendable, Equatable {

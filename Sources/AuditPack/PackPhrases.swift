@@ -23,7 +23,7 @@ struct PackPhrases {
         "chain": "Audit chain", "chainRows": "rows", "chainHead": "head row", "chainIntact": "verified intact when this pack was made",
         "chainBroken": "NOT intact when this pack was made:", "evidenceFiles": "evidence files hashed",
         "summary": "Summary", "obligations": "Obligations", "onTime": "On time", "late": "Late", "waived": "Waived",
-        "open": "Open", "overdue": "Overdue", "none": "No obligation of this entity was open in the period.",
+        "open": "Open", "overdue": "Overdue", "lapsed": "Lapsed", "none": "No obligation of this entity was open in the period.",
         "obligation": "Obligation", "rule": "Rule", "legalBasis": "Legal basis", "trigger": "Trigger", "start": "Start",
         "periodLength": "Period", "roll": "Roll", "due": "Due", "calendars": "Calendars that decided it",
         "provisional": "provisional: decided by an estimated calendar year", "status": "Status", "closedOn": "Closed on",
@@ -38,9 +38,10 @@ struct PackPhrases {
         `obligctl report verify FILE` checks every row against the live audit trail. It proves what obligd \
         recorded, not that a regulator received a filing.
         """,
-        "status.open": "open", "status.done": "done", "status.waived": "waived",
+        "status.open": "open", "status.done": "done", "status.waived": "waived", "status.lapsed": "lapsed",
         "action.obligation.opened": "opened", "action.obligation.moved": "moved", "action.obligation.recomputed": "recomputed",
         "action.obligation.done": "done", "action.obligation.waived": "waived", "action.obligation.reopened": "reopened",
+        "action.obligation.lapsed": "lapsed",
         "action.obligation.acknowledged": "acknowledged", "action.evidence.added": "evidence added",
         "action.obligation.underived": "no longer derived", "action.obligation.condition-unstated": "condition unstated"
     ]
@@ -51,7 +52,7 @@ struct PackPhrases {
         "chain": "审计链", "chainRows": "行", "chainHead": "链头", "chainIntact": "生成本审计包时校验完整",
         "chainBroken": "生成本审计包时校验未通过：", "evidenceFiles": "已校验的证据文件",
         "summary": "概要", "obligations": "义务", "onTime": "按时", "late": "逾期完成", "waived": "豁免",
-        "open": "未完成", "overdue": "已逾期", "none": "该主体在此期间没有未完成的义务。",
+        "open": "未完成", "overdue": "已逾期", "lapsed": "已失效", "none": "该主体在此期间没有未完成的义务。",
         "obligation": "义务", "rule": "规则", "legalBasis": "法律依据", "trigger": "触发事实", "start": "起算",
         "periodLength": "期限", "roll": "顺延", "due": "截止日", "calendars": "决定截止日的日历",
         "provisional": "暂定：由估算的年度日历决定", "status": "状态", "closedOn": "完成日",
@@ -65,9 +66,10 @@ struct PackPhrases {
         本审计包陈述 obligd 的记录：每一行注明其来源审计行及该行的哈希。`obligctl report verify FILE` \
         会将每一行与当前审计链核对。它证明 obligd 记录了什么，而不证明监管机构已收到报送。
         """,
-        "status.open": "未完成", "status.done": "已完成", "status.waived": "已豁免",
+        "status.open": "未完成", "status.done": "已完成", "status.waived": "已豁免", "status.lapsed": "已失效",
         "action.obligation.opened": "产生", "action.obligation.moved": "截止日变更", "action.obligation.recomputed": "重新计算",
         "action.obligation.done": "完成", "action.obligation.waived": "豁免", "action.obligation.reopened": "重新打开",
+        "action.obligation.lapsed": "失效",
         "action.obligation.acknowledged": "认领", "action.evidence.added": "添加证据",
         "action.obligation.underived": "不再由规则产生", "action.obligation.condition-unstated": "条件未说明"
     ]

@@ -1,3 +1,4 @@
+import APIModel
 import DeadlineKit
 import GRDB
 import Rules
@@ -60,9 +61,8 @@ package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistab
 /// Its values are typed columns (`Columns+GRDB.swift`), parsed once when the row is read.
 package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, SQLRecord {
     package static var tableName: String { "obligation" }
-    /// Open, closed by a person (done, waived), or lapsed: ended by an event (a certificate
-    /// suspended or revoked), so the duty no longer runs though nobody did or waived it.
-    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case open, done, waived, lapsed }
+    /// Open, closed by a person (done, waived), or lapsed (`ObligationStatus`, shared with the API).
+    package typealias Status = ObligationStatus
 
     package var id: Int64?
     package var entityId: String

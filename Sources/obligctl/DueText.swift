@@ -23,7 +23,7 @@ enum DueText {
 
     /// "in 3 h 40 min", "overdue 12 d", "-" once closed: from now to the end of the deadline.
     static func left(_ o: ObligationView, now: Date = Date()) -> String {
-        guard o.status == "open" else { return "-" }
+        guard o.status == .open else { return "-" }
         guard let end = ISO8601DateFormatter().date(from: o.dueInstant) else { return "?" }
         let seconds = Int(end.timeIntervalSince(now).rounded(.down))
         return seconds < 0 ? "overdue \(span(-seconds))" : "in \(span(seconds))"

@@ -59,7 +59,7 @@ enum ObligationTable {
         return Table(
             header: ["ID", "ENTITY", "DUE", "LEFT", "STATUS", "RULE / TITLE"],
             rows: list.map { o in
-                let status = o.status + (o.acknowledged.map { " (ack \($0.by))" } ?? "")
+                let status = o.status.rawValue + (o.acknowledged.map { " (ack \($0.by))" } ?? "")
                 return [
                     String(o.id), o.entity, DueText.column(o) + (o.provisional ? " (prov.)" : ""), DueText.left(o, now: now), status,
                     o.rule ?? o.title

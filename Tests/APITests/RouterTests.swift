@@ -62,7 +62,7 @@ import Testing
             let list = try await c.obligations()
             #expect(list.count == 1)
             let o = try #require(list.first)
-            #expect(o.rule == "cn.facial-recognition.filing" && o.entity == "acme" && o.status == "open")
+            #expect(o.rule == "cn.facial-recognition.filing" && o.entity == "acme" && o.status == .open)
             #expect(o.due == due)
             #expect(o.start == "2025-06-01", "reached before the rule took effect: the clock starts on the effective day")
             #expect(o.provisional == false)
@@ -166,14 +166,14 @@ import Testing
             let done = try await c.post("/v1/obligations/\(id)/done", #"{"date": "2025-06-10", "note": "filed"}"#)
             #expect(done.status == 200, "\(done)")
             let doneView = try done.decode(ObligationView.self)
-            #expect(doneView.status == "done" && doneView.closedOn == "2025-06-10" && doneView.closedNote == "filed")
+            #expect(doneView.status == .done && doneView.closedOn == "2025-06-10" && doneView.closedNote == "filed")
             let again = try await c.post("/v1/obligations/\(id)/done")
             #expect(again.status == 409, "\(again)")
             #expect(try await c.post("/v1/obligations/\(id)/waive", #"{"note": "not in scope"}"#).status == 409)
 
             let reopened = try await c.post("/v1/obligations/\(id)/reopen")
             #expect(reopened.status == 200, "\(reopened)")
-            #expect(try reopened.decode(ObligationView.self).status == "open")
+            #expect(try reopened.decode(ObligationView.self).status == .open)
             #expect(try reopened.decode(ObligationView.self).closedOn == nil)
             #expect(try await c.post("/v1/obligations/\(id)/reopen").status == 409)
 
@@ -184,7 +184,7 @@ import Testing
             #expect(try await api.storedObligations().first { $0.id == id }?.status == .open, "a refused waiver writes nothing")
             let waived = try await c.post("/v1/obligations/\(id)/waive", #"{"note": "not in scope: no facial data stored"}"#)
             #expect(waived.status == 200, "\(waived)")
-            #expect(try waived.decode(ObligationView.self).status == "waived")
+            #expect(try waived.decode(ObligationView.self).status == .waived)
 
             let trail = try await c.get("/v1/obligations/\(id)/history").decode([AuditView].self)
             #expect(trail.map(\.action) == ["obligation.opened", "obligation.done", "obligation.reopened", "obligation.waived"])
@@ -261,7 +261,7 @@ import Testing
             let elsewhere = try await c.post("/v1/obligations/1/done", #"{"note": "filed"}"#, headers: ["Idempotency-Key": "k-1"])
             #expect(elsewhere.status == 409, "the key is bound to method, path and body: \(elsewhere)")
             #expect(try await c.obligations("?status=all").count == 1)
-            #expect(try await c.obligations("?status=all").first?.status == "open")
+            #expect(try await c.obligations("?status=all").first?.status == .open)
 
             // A new key is a new request: the same event again is recognised as recorded before (#14),
             // another one (its own ref) is recorded.

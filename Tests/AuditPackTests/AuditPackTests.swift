@@ -147,6 +147,30 @@ struct AuditPackTests {
         #expect(!html.contains("<script>alert") && !html.contains("<img") && !html.contains("<b>"))
     }
 
+    /// A renewal whose certificate was suspended lapsed: the pack counts it as lapsed, in words of the
+    /// pack's language, never as open or overdue (its due day passed while it lay lapsed).
+    @Test func aLapsedRenewalIsLapsedInThePack() async throws {
+        let store = try makeTemporaryStore()
+        let id = try await store.transaction(config: config, now: at("2025-09-03T02:00:00Z"), actor: "ops") { r in
+            _ = try r.addEntity(id: "acme", name: "Acme", zone: nil, region: nil, owner: nil, labels: [:])
+            let issued = try r.addEvent(
+                entityId: "acme", kind: "pi_export_certificate_issued", at: .day(day("2025-09-01")), ref: "PIC-1",
+                attributes: ["expires": "2026-01-15"])
+            _ = try r.addEvent(
+                entityId: "acme", kind: "pi_export_certificate_suspended", at: .day(day("2025-09-02")), ref: "PIC-1", attributes: [:])
+            return try #require(issued.opened.first { $0.ruleId == "cn.pi-export.certificate-renewal" }?.id)
+        }
+        for language in [Language.en, .zhCN] {
+            let pack = try await pack(store, language)
+            let o = try #require(pack.obligations.first { $0.id == id })
+            #expect(o.status == "lapsed" && o.outcome == PackOutcome(kind: .lapsed))
+            #expect(pack.totals.lapsed == 1 && pack.totals.open + pack.totals.overdue == pack.obligations.count - 1)
+            let html = String(decoding: try AuditPack.render(pack, as: .html), as: UTF8.self)
+            #expect(html.contains(language == .zhCN ? "已失效" : "Lapsed"))
+            #expect(AuditPack.renderingDifference(Array(html.utf8), of: pack) == nil)
+        }
+    }
+
     @Test func verifyPassesUntouchedAndNamesAnEditedDate() async throws {
         let (store, moved, late, _, _) = try await scenario()
         let pack = try await pack(store)

@@ -37,7 +37,7 @@ enum Views {
             id: o.id ?? 0, entity: o.entityId, rule: o.ruleId, title: o.title, trigger: o.triggerKey.description,
             start: o.start.description, period: o.period.description, due: o.due.description,
             dueWeekday: o.due.weekdayName, dueInstant: end.description, dueLocal: zone.local(end), zone: zone.identifier,
-            timed: o.period.unit.isInstant, status: o.status.rawValue, provisional: o.provisional, calendars: o.calendars.years,
+            timed: o.period.unit.isInstant, status: o.status, provisional: o.provisional, calendars: o.calendars.years,
             closedOn: o.closedOn?.description, closedNote: o.closedNote, explanation: explanation)
     }
 

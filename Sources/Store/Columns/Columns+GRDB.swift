@@ -1,3 +1,4 @@
+import APIModel
 import DeadlineKit
 import GRDB
 import Rules
@@ -20,6 +21,7 @@ extension Period: DatabaseValueConvertible {
 }
 
 extension Roll: DatabaseValueConvertible {}
+extension ObligationStatus: DatabaseValueConvertible {}
 
 extension Start: DatabaseValueConvertible {
     /// The stored form (`sqlValue`) as a GRDB value.

@@ -1,3 +1,4 @@
+import APIModel
 import DeadlineKit
 import Rules
 
@@ -56,4 +57,7 @@ extension StringMap: SQLColumn {
     }
 }
 
-extension Obligation.Status: SQLTextEnum {}
+extension ObligationStatus: SQLTextEnum {}
+
+/// Read from `outbox.status` by typed queries (`Recorder.notices(ofAll:)`).
+extension OutboxStatus: SQLTextEnum {}

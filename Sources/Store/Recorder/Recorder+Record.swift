@@ -15,7 +15,7 @@ extension Recorder {
         /// The ledger key of a reminder's stage (`before:-7d@2026-02-24`), from its payload.
         package var stageKey: String?
         /// The outbox row's own status: `dispatched` once journaled and routed.
-        package var status: String
+        package var status: OutboxStatus
         package var deliveries: [DeliveryRecord]
     }
 
