@@ -158,6 +158,7 @@ package struct CustomObligationBody: Codable, Sendable {
     }
 }
 
+/// `POST /v1/obligations/{id}/done`, `/waive` and `/reopen`: when and why, and the evidence kept with it.
 package struct CloseBody: Codable, Sendable {
     /// The day it was done (YYYY-MM-DD); default today in the entity's zone.
     package var date: String?
