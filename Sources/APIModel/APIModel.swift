@@ -99,7 +99,7 @@ package struct EntityAttributeResult: Codable, Sendable {
 package struct MetricReport: Codable, Sendable {
     /// The entity's id; it must have been added first.
     package var entity: String
-    /// The metric's name as the rule pack declares it (`pi_subjects`).
+    /// The metric's name as the rule pack declares it (`registered_users`).
     package var metric: String
     /// The observed count; negative values are refused.
     package var value: Int64
@@ -118,7 +118,7 @@ package struct MetricReport: Codable, Sendable {
 package struct EventBody: Codable, Sendable {
     /// The entity's id the event happened to; it must have been added first.
     package var entity: String
-    /// The event kind as the rule pack declares it (`incident`); another is refused.
+    /// The event kind as the rule pack declares it (`rectification_notice`); another is refused.
     package var kind: String
     /// When it happened: a day (YYYY-MM-DD, in the entity's zone) or an instant with offset; absent: now.
     package var at: String?
@@ -216,7 +216,8 @@ package struct ObligationView: Codable, Sendable {
     package var closedOn: String?
     /// The note given when it was closed (a waiver's reason, the event that lapsed it).
     package var closedNote: String?
-    /// With `?explain=true`: how the due day was computed, one step a line (rolls and rest days included).
+    /// With `?explain=true`: how the due day follows from its rule, start, period and calendars, in lines an
+    /// auditor can check by hand.
     package var explanation: [String]?
     /// Who has taken it (`obligctl ack`), while that holds.
     package var acknowledged: AcknowledgementView?
@@ -305,7 +306,7 @@ package struct AcknowledgementView: Codable, Sendable, Equatable {
 
 /// `POST /v1/obligations/{id}/ack`.
 package struct AckBody: Codable, Sendable {
-    /// Who takes it and why; recorded with the acknowledgement and in the audit trail.
+    /// Why, or what the taker will do; kept with the acknowledgement and in the audit trail.
     package var note: String?
     /// The last day (YYYY-MM-DD) it holds; absent: until the obligation is closed.
     package var until: String?
@@ -891,7 +892,7 @@ package struct BackupView: Codable, Sendable, Equatable {
     package var bytes: Int64
     /// How many audit rows it holds.
     package var auditRows: Int
-    /// The hash of its last audit row: what a later `audit verify` of it must reach.
+    /// The hash of the copy's last audit row: the chain was verified up to there.
     package var lastHash: String
     /// How many obligations it holds.
     package var obligations: Int
