@@ -68,7 +68,7 @@ package struct EntityAttributeBody: Codable, Sendable {
     package var attribute: String
     /// True or false; nil clears it.
     package var value: Bool?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(attribute: String, value: Bool?) {
         self.attribute = attribute
         self.value = value
@@ -86,7 +86,7 @@ package struct EntityAttributeResult: Codable, Sendable {
     package var opened: [ObligationView]
     /// Obligations opened while an attribute their rule reads is still not stated: flagged.
     package var unstated: [ObligationView]
-    /// Builds the answer.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(entity: EntityView, classifications: [ClassificationView], opened: [ObligationView], unstated: [ObligationView]) {
         self.entity = entity
         self.classifications = classifications
@@ -105,7 +105,7 @@ package struct MetricReport: Codable, Sendable {
     package var value: Int64
     /// A date (YYYY-MM-DD, in the entity's zone) or an instant with offset; default now.
     package var at: String?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(entity: String, metric: String, value: Int64, at: String? = nil) {
         self.entity = entity
         self.metric = metric
@@ -126,7 +126,7 @@ package struct EventBody: Codable, Sendable {
     package var ref: String?
     /// Per the kind in the rule pack: a date, a period, free text or a level of a pack scale.
     package var attributes: [String: String]?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(entity: String, kind: String, at: String? = nil, ref: String? = nil, attributes: [String: String]? = nil) {
         self.entity = entity
         self.kind = kind
@@ -148,7 +148,7 @@ package struct CustomObligationBody: Codable, Sendable {
     package var period: String
     /// `forward`, `backward` or `none`: where a due day on a rest day goes; absent: the period's usual roll.
     package var roll: String?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(entity: String, title: String, start: String, period: String, roll: String? = nil) {
         self.entity = entity
         self.title = title
@@ -295,7 +295,7 @@ package struct AcknowledgementView: Codable, Sendable, Equatable {
     package var at: String
     /// The last day (YYYY-MM-DD) it holds; absent: until the obligation is closed.
     package var until: String?
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(by: String, note: String, at: String, until: String?) {
         self.by = by
         self.note = note
@@ -310,7 +310,7 @@ package struct AckBody: Codable, Sendable {
     package var note: String?
     /// The last day (YYYY-MM-DD) it holds; absent: until the obligation is closed.
     package var until: String?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(note: String?, until: String?) {
         self.note = note
         self.until = until
@@ -364,7 +364,7 @@ package struct FactResult: Codable, Sendable {
 package struct RetractBody: Codable, Sendable {
     /// Why it is retracted; required and kept in the audit trail, since a retraction undoes what the fact did.
     package var reason: String
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(reason: String) { self.reason = reason }
 }
 
@@ -376,7 +376,7 @@ package struct RetractionView: Codable, Sendable, Equatable {
     package var note: String
     /// The report that superseded this one; nil for a retraction.
     package var supersededBy: Int64?
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(at: String, note: String, supersededBy: Int64? = nil) {
         self.at = at
         self.note = note
@@ -475,7 +475,7 @@ package struct AuditView: Codable, Sendable {
     package var before: JSONValue?
     /// The obligation after the change.
     package var after: JSONValue?
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(at: String, actor: String, action: String, note: String?, before: JSONValue?, after: JSONValue?) {
         self.at = at
         self.actor = actor
@@ -524,7 +524,7 @@ package struct ImportRecord: Codable, Sendable {
 package struct ImportBody: Codable, Sendable {
     /// The lines in order.
     package var records: [ImportRecord]
-    /// Builds the request body.
+    /// What obligctl sends (a file's lines, in order); the daemon refuses, by name, a member it does not take.
     package init(records: [ImportRecord]) { self.records = records }
 }
 
@@ -538,7 +538,7 @@ package struct ImportResult: Codable, Sendable {
     package var opened: Int
     /// Open obligations whose due day the import moved.
     package var moved: Int
-    /// Builds the answer.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(imported: Int, duplicates: Int = 0, opened: Int, moved: Int) {
         self.imported = imported
         self.duplicates = duplicates
@@ -678,7 +678,7 @@ package struct DeliveryView: Codable, Sendable {
     package var nextAttemptAt: String?
     /// When it was delivered, ISO 8601 UTC.
     package var deliveredAt: String?
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(
         receiver: String, status: String, attempts: Int, lastError: String?, lastHTTPStatus: Int?, nextAttemptAt: String?,
         deliveredAt: String?
@@ -709,7 +709,7 @@ package struct OutboxView: Codable, Sendable {
     package var lastError: String?
     /// Its delivery to each receiver.
     package var deliveries: [DeliveryView]
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(
         id: String, createdAt: String, kind: String, obligation: Int64?, status: String, lastError: String?, deliveries: [DeliveryView]
     ) {
@@ -740,7 +740,7 @@ package struct OutboxActionBody: Codable, Sendable {
 package struct OutboxActionResult: Codable, Sendable {
     /// How many deliveries it retried or dropped.
     package var changed: Int
-    /// Builds the answer.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(changed: Int) { self.changed = changed }
 }
 
@@ -758,7 +758,7 @@ package struct TestSendView: Codable, Sendable {
     package var verdict: String
     /// How long the attempt took, in milliseconds.
     package var milliseconds: Int64
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(receiver: String, delivered: Bool, httpStatus: Int?, answer: String, verdict: String, milliseconds: Int64) {
         self.receiver = receiver
         self.delivered = delivered
@@ -858,7 +858,7 @@ package struct RetentionView: Codable, Sendable, Equatable {
     package var keepUntil: String
     /// The legal basis the rule cites.
     package var citation: String
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(entity: String, rule: String, title: String, event: Int64, from: String, keepUntil: String, citation: String) {
         self.entity = entity
         self.rule = rule
@@ -877,7 +877,7 @@ package struct BackupBody: Codable, Sendable {
     package var path: String?
     /// With the default place, keep only the newest this many; at least 1.
     package var keep: Int?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(path: String? = nil, keep: Int? = nil) {
         self.path = path
         self.keep = keep
@@ -898,7 +898,7 @@ package struct BackupView: Codable, Sendable, Equatable {
     package var obligations: Int
     /// Older backups removed to keep the newest `keep`.
     package var removed: [String]
-    /// Builds the answer.
+    /// Filled by the backup route, or by `obligctl backup verify` when it checks a file itself.
     package init(path: String, bytes: Int64, auditRows: Int, lastHash: String, obligations: Int, removed: [String]) {
         self.path = path
         self.bytes = bytes
@@ -916,7 +916,7 @@ package struct FeedBody: Codable, Sendable {
     package var label: String
     /// The one entity it shows; nil: every entity.
     package var entity: String?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(label: String, entity: String? = nil) {
         self.label = label
         self.entity = entity

@@ -51,7 +51,7 @@ package struct CalendarPreviewMove: Codable, Sendable, Equatable {
     /// Whether the new day would still be provisional (it rests on another estimated year).
     package var provisional: Bool
 
-    /// Builds one move.
+    /// Filled by the calendar preview route; obligctl only decodes it.
     package init(id: Int64, entity: String, rule: String?, title: String, from: String, to: String, provisional: Bool) {
         self.id = id
         self.entity = entity

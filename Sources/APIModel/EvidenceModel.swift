@@ -10,7 +10,7 @@ package struct EvidenceFileBody: Codable, Sendable, Equatable {
     package var mediaType: String
     /// The file's bytes, base64 (RFC 4648, with padding).
     package var content: String
-    /// Builds one file of a request body.
+    /// What obligctl sends for each file it reads: its base name, and `content` already in base64.
     package init(name: String, mediaType: String, content: String) {
         self.name = name
         self.mediaType = mediaType
@@ -24,7 +24,7 @@ package struct EvidenceBody: Codable, Sendable, Equatable {
     package var files: [EvidenceFileBody]?
     /// A reference (a filing number) kept as evidence, with the files or alone; at most 256 characters.
     package var reference: String?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(files: [EvidenceFileBody]? = nil, reference: String? = nil) {
         self.files = files
         self.reference = reference
@@ -55,7 +55,7 @@ package struct EvidenceView: Codable, Sendable, Equatable {
     package var auditId: Int64
     /// That row's hash, which ties the file to the audit chain.
     package var auditHash: String?
-    /// Builds the view.
+    /// Filled by the daemon's routes; obligctl and other clients only decode it.
     package init(
         obligation: Int64, number: Int64, name: String, mediaType: String, size: Int64, sha256: String, reference: String?,
         addedAt: String, actor: String, auditId: Int64, auditHash: String?

@@ -4,7 +4,7 @@ package struct WebInviteBody: Codable, Sendable {
     package var person: String
     /// `reader` (the default) or `writer`.
     package var role: String?
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(person: String, role: String? = nil) {
         self.person = person
         self.role = role
@@ -15,7 +15,7 @@ package struct WebInviteBody: Codable, Sendable {
 package struct WebRevokeBody: Codable, Sendable {
     /// The person whose sessions and unused invites end.
     package var person: String
-    /// Builds the request body.
+    /// What obligctl sends; the daemon refuses, by name, a member it does not take.
     package init(person: String) { self.person = person }
 }
 
