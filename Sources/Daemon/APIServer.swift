@@ -35,7 +35,7 @@ package struct APIServer: Sendable {
     /// This node's place in the cluster (standalone on SQLite).
     let node: ClusterNode
 
-    /// Builds a standalone API server (SQLite, no cluster); the daemon passes its node on PostgreSQL.
+    /// A server whose node is standalone, as the API tests run it; the daemon passes its own node.
     package init(
         store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
         reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
