@@ -25,5 +25,6 @@ package enum ReceiverState: String, Codable, Sendable, CaseIterable {
 /// obligd as a whole, in `/v1/health` and `STATUS=`: `degraded` while a receiver needs attention
 /// (`ReceiverState.needsAttention`) or the cluster has a problem, else `ready`.
 package enum HealthStatus: String, Codable, Sendable {
+    /// `ready`: nothing needs attention; `degraded`: a receiver or the cluster does.
     case ready, degraded
 }

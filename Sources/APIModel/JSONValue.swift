@@ -1,14 +1,22 @@
 /// Any JSON value, for the parts of an answer whose shape depends on what they describe: an audit
 /// row's `before` and `after` are an obligation, an entity or an acknowledgement.
 package indirect enum JSONValue: Codable, Sendable, Equatable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without a fraction that fits in 64 bits; decoded before `number` so ids stay exact.
     case integer(Int64)
+    /// Any other number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object; its key order is not kept.
     case object([String: JSONValue])
 
+    /// Decodes whichever JSON value comes, trying the cases in order (a whole number as `integer`).
     package init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
@@ -28,6 +36,7 @@ package indirect enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// Encodes the value as it came, `integer` without a fraction.
     package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

@@ -18,15 +18,24 @@ package enum AuditChain {
 
     /// The fields of one audit row that its hash covers.
     package struct Row: Sendable, Equatable {
+        /// The row's id, written in decimal; Store gives each new row the id after its predecessor's.
         package var id: Int64
+        /// When it was written, epoch seconds in decimal (not a formatted time, which could be written two ways).
         package var at: Int64
+        /// Who made the change, as recorded (the socket peer's user, with any on-behalf-of name).
         package var actor: String
+        /// What happened, e.g. `obligation.done`.
         package var action: String
+        /// What it is about, e.g. `obligation:42`.
         package var subject: String
+        /// The subject before, as stored text; nil (hashed as `-`) when there is none.
         package var before: String?
+        /// The subject after, as stored text; nil when there is none.
         package var after: String?
+        /// The note given with the change; nil when none.
         package var note: String?
 
+        /// Builds a row from the stored fields, unchanged: any normalisation would change the hash.
         package init(
             id: Int64, at: Int64, actor: String, action: String, subject: String, before: String?, after: String?, note: String?
         ) {
@@ -68,9 +77,12 @@ package enum AuditChain {
     /// Follows a chain row by row, so a verifier can take rows as they come (pages, a file, a
     /// database cursor): how many held and the hash the next row chains on.
     package struct Walk: Sendable {
+        /// The hash the next row must chain on: the last taken row's, or the starting one.
         package private(set) var previous: String
+        /// How many rows were taken so far, each holding.
         package private(set) var count = 0
 
+        /// Starts at `genesis` for a whole trail, or at a known row's hash to verify from there on.
         package init(previous: String = genesis) { self.previous = previous }
 
         /// Takes the next row when `stored` is the hash its content and predecessor give; otherwise

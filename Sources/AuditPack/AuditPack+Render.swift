@@ -17,6 +17,7 @@ package enum PackFormat: String, Sendable, CaseIterable {
         return f
     }
 
+    /// The Content-Type a pack of this form is served and written with.
     package var mediaType: String { self == .html ? "text/html; charset=utf-8" : "application/json" }
 }
 

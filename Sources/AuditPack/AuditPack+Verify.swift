@@ -11,8 +11,11 @@ package struct PackVerification: Codable, Sendable, Equatable {
     package var problems: [String]
     /// The chain as verified now (a pack from an intact chain may be checked against one broken since).
     package var chainIntact: Bool
+    /// What does not hold in the chain now, when `chainIntact` is false.
     package var chainProblem: String?
 
+    /// Every statement matches the trail. The chain's state now is apart (`chainIntact`): `report verify`
+    /// only notes it, since a pack made from an intact chain still states what was recorded then.
     package var intact: Bool { problems.isEmpty }
 }
 

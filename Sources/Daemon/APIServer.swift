@@ -14,9 +14,15 @@ import Telemetry
 /// The local JSON API: facts in, obligations out. Every write runs in one transaction with its
 /// idempotency record, so a retried request (same `Idempotency-Key`) never writes twice.
 package struct APIServer: Sendable {
+    /// Where every route reads and writes; the routes never touch SQL themselves.
     package let store: ObligationStore
+    /// The configuration in force, read per request so a reload takes effect at the next one.
     package let config: ConfigHolder
+    /// The time the routes stamp records with and compute "now" from: the daemon's wall clock, a fixed
+    /// one in tests.
     package let clock: @Sendable () -> Instant
+    /// Reloads the configuration and recomputes what it changed (`POST /v1/reload`); returns the summary
+    /// the route answers with.
     package let reload: @Sendable () async throws -> String
     /// Called after every committed write (wakes the scheduler and delivery).
     package let onWrite: @Sendable () -> Void
@@ -29,6 +35,7 @@ package struct APIServer: Sendable {
     /// This node's place in the cluster (standalone on SQLite).
     let node: ClusterNode
 
+    /// A server whose node is standalone, as the API tests run it; the daemon passes its own node.
     package init(
         store: ObligationStore, config: ConfigHolder, clock: @escaping @Sendable () -> Instant,
         reload: @escaping @Sendable () async throws -> String, onWrite: @escaping @Sendable () -> Void = {},
@@ -57,8 +64,10 @@ package struct APIServer: Sendable {
         self.receivers = receivers
     }
 
+    /// obligd's version: `/v1/health`, the cluster's heartbeats and the calendar feed's PRODID carry it.
     package static let version = "0.1.0"
 
+    /// The API's routes, for the socket server; every error answers as `APIErrorBody`.
     package func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/v1/health") { _, _ in await self.handle { try await self.health() } }

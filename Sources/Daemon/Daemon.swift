@@ -15,7 +15,9 @@ import Web
 /// obligd's wiring: opens the store, loads the configuration, serves the API on a Unix socket and
 /// handles signals (SIGTERM/SIGINT graceful stop, SIGHUP reload).
 package struct Daemon: Sendable {
+    /// The state directory, the socket and the configuration directory it runs with.
     package let paths: DaemonPaths
+    /// Where obligd logs (the journal under systemd); notices go to `journal`, not here.
     package let logger: Logger
     /// The read-only TCP listener's address (`--http-listen`); nil: none.
     package let httpListen: ListenAddress?
@@ -27,6 +29,7 @@ package struct Daemon: Sendable {
     /// `--database-password-file` and `--lease-seconds`, for a server named in obligd.json.
     package let databaseFlags: DatabaseOption.Flags
 
+    /// Builds the daemon; nothing is opened until `run`.
     package init(
         paths: DaemonPaths, logger: Logger, httpListen: ListenAddress? = nil, journal: JournalWriter = JournalWriter(),
         database: DatabaseOption? = nil, databaseFlags: DatabaseOption.Flags = .init()
@@ -39,6 +42,9 @@ package struct Daemon: Sendable {
         self.journal = journal
     }
 
+    /// Runs obligd until SIGTERM or SIGINT: takes the state lock, loads the configuration (refusing to
+    /// start on a bad one), opens the store, catches up on changes made while stopped, then serves and
+    /// schedules; throws, naming what to fix, when it cannot start.
     package func run() async throws {
         let notifier = SystemdNotifier()
         try paths.prepare()

@@ -4,10 +4,15 @@ import Foundation
 /// Where obligd keeps its state and its socket, following systemd's and XDG's conventions so that it
 /// runs the same under a unit, as root, and as an ordinary user.
 package struct DaemonPaths: Sendable {
+    /// Absolute; holds the SQLite database, the state lock and backups.
     package var stateDirectory: String
+    /// The API's Unix socket, absolute.
     package var socketPath: String
+    /// Where calendars, rules and obligd.json are read; nil: the embedded defaults alone.
     package var configDirectory: String?
 
+    /// Resolves each path: the argument (made absolute), else systemd's or XDG's variable, else root's or a user's
+    /// default (for the configuration, `/etc/obligd` when it holds calendars or rules).
     package init(
         stateDirectory: String? = nil, socketPath: String? = nil, configDirectory: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -26,6 +31,7 @@ package struct DaemonPaths: Sendable {
         self.configDirectory = conf
     }
 
+    /// The SQLite database in the state directory (unused when the state is on PostgreSQL).
     package var databasePath: String { "\(stateDirectory)/obligd.sqlite" }
 
     /// A path given on the command line, relative to the working directory as a shell user means it

@@ -19,6 +19,7 @@ package struct Recomputation: Sendable {
     let progress: @Sendable (String) -> Void
     private let throttle = Throttle()
 
+    /// A pass over `store`; `progress` gets at most one line a second (the daemon extends systemd's timeout with it).
     package init(store: ObligationStore, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.logger = logger
@@ -53,12 +54,14 @@ package struct Recomputation: Sendable {
         return parts.joined(separator: "\n")
     }
 
+    /// What one pass did, for the log line and `POST /v1/reload`'s answer.
     package struct Result: Sendable {
         /// Obligations recomputed because a calendar year that decided them changed; of those, moved
         /// to another day, and confirmed (no longer provisional on the same day).
         package var examined = 0, moved = 0, confirmed = 0
         /// Obligations of new or changed rules: opened from facts already recorded, and moved.
         package var ruleOpened = 0, ruleMoved = 0
+        /// Ids of the rules found new or changed since the fingerprints were last saved.
         package var rulesChanged: [String] = []
         /// Open obligations of changed or removed rules that the facts no longer give: flagged, left open.
         package var underived = 0

@@ -10,6 +10,7 @@ import Telemetry
 package final class ReminderScheduler: Sendable {
     let store: ObligationStore
     let configuration: @Sendable () -> Rules.Configuration
+    /// Its view of time: `WallClock` in the daemon, a hand-moved one in tests; `wake()` on it ends a sleep early.
     package let clock: any SchedulerClock
     let logger: Logger
     /// Called after reminders were committed (to wake delivery).
@@ -20,6 +21,8 @@ package final class ReminderScheduler: Sendable {
     /// Counts reminders fired, late or not (nil: not counted).
     let metrics: EventMetrics?
 
+    /// Builds the scheduler; it does nothing until its loop runs. `heartbeat` runs at least every
+    /// `heartbeatIntervalSeconds` while it sleeps.
     package init(
         store: ObligationStore, configuration: @escaping @Sendable () -> Rules.Configuration, clock: any SchedulerClock,
         logger: Logger, heartbeat: (@Sendable () -> Void)? = nil, heartbeatIntervalSeconds: Int64? = nil,

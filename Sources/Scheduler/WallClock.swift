@@ -11,6 +11,7 @@ package final class WallClock: SchedulerClock {
     private let eventFD: Int32
     private let waiting = Mutex(false)
 
+    /// Creates the timerfd and eventfd; throws the errno when the kernel refuses (out of descriptors).
     package init() throws {
         timerFD = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
         eventFD = eventfd(0, Int32(EFD_CLOEXEC))
@@ -24,13 +25,17 @@ package final class WallClock: SchedulerClock {
         close(eventFD)
     }
 
+    /// The wall clock, whole seconds since the epoch (rounded down).
     package func now() -> Instant { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
 
+    /// Ends the current sleep with `.woken`; a wake with no sleep pending ends the next one at once.
     package func wake() {
         var one: UInt64 = 1
         _ = write(eventFD, &one, 8)
     }
 
+    /// Sleeps until `deadline` (nil: until a clock change, a wake or cancellation), on a thread of its
+    /// own so the cooperative pool is never blocked.
     package func sleep(until deadline: Instant?) async -> WakeReason {
         // Far in the future when idle: the timer still reports clock changes.
         let target = deadline?.secondsSinceEpoch ?? (Int64(Date().timeIntervalSince1970) + 10 * 365 * 86_400)

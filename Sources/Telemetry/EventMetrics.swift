@@ -22,6 +22,7 @@ package final class EventMetrics: Sendable {
         .seconds(21600), .seconds(86400)
     ]
 
+    /// Registers the families on `registry`, a fresh one by default.
     package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         let fired = Self.name(

@@ -8,12 +8,18 @@ import Store
 /// the clock, a wake-up for the dispatcher after a write (a close is notified like any other), and
 /// the health the API reports (`GET /v1/health`), which the status page shows as it is.
 package struct WebEnvironment: Sendable {
+    /// The store the pages read and the forms write through, by Store's typed API.
     package var store: ObligationStore
+    /// The configuration in force, read per request so a reload takes effect at the next page.
     package var configuration: @Sendable () -> Configuration
+    /// The clock that stamps writes and decides what is due and overdue on a page.
     package var now: @Sendable () -> Instant
+    /// Called after each committed write, to wake the dispatcher (a close is notified like any other).
     package var afterWrite: @Sendable () -> Void
+    /// The health `GET /v1/health` reports; nil when the daemon gives none (tests).
     package var health: @Sendable () async throws -> Health?
 
+    /// Builds the environment; the daemon passes its own store, configuration, clock, dispatcher wake-up and health.
     package init(
         store: ObligationStore, configuration: @escaping @Sendable () -> Configuration, now: @escaping @Sendable () -> Instant,
         afterWrite: @escaping @Sendable () -> Void = {}, health: @escaping @Sendable () async throws -> Health? = { nil }

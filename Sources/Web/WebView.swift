@@ -14,6 +14,7 @@ package struct WebView: Sendable {
     let env: WebEnvironment
     let limiter = SignInLimiter()
 
+    /// A web view over `environment`; nothing is served until its routes are added to a router.
     package init(environment: WebEnvironment) { env = environment }
 
     /// Adds the web view's routes to `router` (the listener's, beside `/metrics` and `/feeds`).

@@ -6,9 +6,12 @@ extension DatabaseOption {
     /// What obligd's command line says about the database when it names no server: the password
     /// file and the lease, which also apply to a server named in obligd.json.
     package struct Flags: Sendable {
+        /// `--database-password-file`: overrides the section's `passwordFile`.
         package var passwordFile: String?
+        /// `--lease-seconds`: overrides the section's `leaseSeconds`; 3 to 600.
         package var leaseSeconds: Int64?
 
+        /// Builds the flags; nil members leave the section's keys (or the defaults) in force.
         package init(passwordFile: String? = nil, leaseSeconds: Int64? = nil) {
             self.passwordFile = passwordFile
             self.leaseSeconds = leaseSeconds

@@ -6,7 +6,9 @@ import Store
 /// `$OBLIGD_DATABASE` or obligd.json's `database`), with the password from `--database-password-file` or systemd's credential
 /// `obligd-db-password` (never from the URL, which shows in `ps` and logs).
 package struct DatabaseOption: Sendable {
+    /// The server and database, checked; it carries no password.
     package let url: PostgresURL
+    /// The password, from the file or systemd's credential; nil when neither is given (peer or trust auth).
     package let password: PostgresPassword?
     /// How long the lease lasts without renewal (`--lease-seconds`): a leader that stops renewing
     /// (dead, hung, cut off) is taken over after at most this long, plus a third of it.

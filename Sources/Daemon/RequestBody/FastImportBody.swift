@@ -16,6 +16,7 @@ package protocol FastDecodedBody {
 }
 
 extension ImportBody: FastDecodedBody {
+    /// Reads the common shape of an import (`ImportBodyReader`); nil hands the body to the general path.
     package static func fastDecode(_ data: Data, canonical: Bool) -> (body: ImportBody, canonical: [UInt8])? {
         data.withUnsafeBytes { raw in
             var reader = ImportBodyReader(bytes: raw.bindMemory(to: UInt8.self), canonical: canonical)

@@ -11,12 +11,18 @@ import Rules
 /// for every request. With a readers group the socket is mode 0666 so that its members can connect;
 /// without one it is 0660 and only the socket's group (and root) can.
 package struct AccessPolicy: Sendable, Equatable {
+    /// What a caller may do: `writer` everything, `reader` only reads, `none` nothing (403).
     package enum Role: String, Sendable { case writer, reader, none }
 
+    /// The writers group; its gid is nil only when the default `obligd` group does not exist, and then
+    /// only root and obligd's user write.
     package var writers: (name: String, gid: gid_t?)
+    /// The optional readers group, with its gid; nil when obligd.json names none.
     package var readers: (name: String, gid: gid_t)?
+    /// The uid obligd runs as: it may always write.
     package var serviceUID: uid_t
 
+    /// Equal when the groups and the service user are; written out because tuples are not `Equatable`.
     package static func == (a: AccessPolicy, b: AccessPolicy) -> Bool {
         a.writers.name == b.writers.name && a.writers.gid == b.writers.gid && a.readers?.name == b.readers?.name
             && a.readers?.gid == b.readers?.gid && a.serviceUID == b.serviceUID
@@ -25,6 +31,8 @@ package struct AccessPolicy: Sendable, Equatable {
     /// The socket's mode: 0666 when a readers group must be able to connect, else 0660.
     package var socketMode: mode_t { readers == nil ? 0o660 : 0o666 }
 
+    /// The caller's role from its credentials: root and obligd's user write, then the writers group,
+    /// then the readers group.
     package func role(of peer: PeerIdentity) -> Role {
         if peer.uid == 0 || peer.uid == serviceUID { return .writer }
         let groups = peer.groups()

@@ -18,10 +18,13 @@ private let soPeerCred: Int32 = 17
 /// says: the audit trail's actor. A client may add whom it acts for (`X-Obligd-Actor`), recorded as
 /// "on behalf of" beside the verified user.
 package struct PeerIdentity: Sendable, Equatable {
+    /// The peer's uid as SO_PEERCRED gives it; what `AccessPolicy` checks first.
     package var uid: uid_t
+    /// The uid's user name, or `uid:N` when it has none: the audit trail's actor.
     package var user: String
     /// The peer process and its primary group, for `groups()`.
     package var pid: Int32 = 0
+    /// Its primary group.
     package var gid: gid_t = 0
 
     /// The peer process's groups (primary and supplementary), as the kernel holds them: what decides the

@@ -66,9 +66,12 @@ struct ReadOnlyListener: Service {
 
 /// `HOST:PORT` or `[IPv6]:PORT`, as `--http-listen` takes it.
 package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    /// The host or address to bind, without brackets.
     package var host: String
+    /// The TCP port; 0 lets the kernel choose one.
     package var port: Int
 
+    /// Parses `HOST:PORT` or `[IPv6]:PORT`; throws `ListenAddressError` naming the accepted forms.
     package init(parsing text: String) throws(ListenAddressError) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
         else { throw ListenAddressError(text: text) }
@@ -79,6 +82,7 @@ package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
+    /// As it was given, with brackets around an IPv6 address.
     package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     /// The base of the URLs it serves, e.g. `http://127.0.0.1:9464`.
     package var baseURL: String { "http://\(description)" }
@@ -87,6 +91,7 @@ package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 /// A `--http-listen` value that is not `HOST:PORT`.
 package struct ListenAddressError: Error, CustomStringConvertible {
     var text: String
+    /// The error as obligd prints it, with an example of what it takes.
     package var description: String {
         "--http-listen '\(text)' is not HOST:PORT; use e.g. 127.0.0.1:9464 or [::1]:9464 (a port from 0 to 65535)"
     }

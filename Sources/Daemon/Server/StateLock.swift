@@ -2,6 +2,7 @@ import Foundation
 
 /// Why obligd refused to start; says what holds the resource and what to do.
 package struct StartupError: Error, CustomStringConvertible {
+    /// What holds the resource and what to do, in one line obligd logs before it exits.
     package var description: String
 }
 
@@ -11,6 +12,7 @@ package struct StartupError: Error, CustomStringConvertible {
 package final class StateLock: Sendable {
     private let fd: Int32
 
+    /// Takes the lock on `directory/obligd.lock`, or throws `StartupError` naming the obligd (its pid) that holds it.
     package init(directory: String) throws {
         let path = "\(directory)/obligd.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
