@@ -35,7 +35,8 @@ package struct TemplateSet: Sendable {
         package var weekdays: [String]
         /// Reusable phrases by key (`left.future`, `digest.more`, ...), each with the placeholders `phrases` allows.
         package var phrases: [String: String]
-        /// The template of every notification kind; a kind an operator's older file lacks comes from the compiled-in one.
+        /// The template of every notification kind; a kind an operator's older file lacks comes from the
+        /// compiled-in one.
         package var kinds: [NotificationKind: KindTemplate]
     }
 
