@@ -69,7 +69,7 @@ package struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     package var entityId: String
     /// The event's kind as the rule packs name it; rules with an event trigger of this kind derive from it.
     package var kind: String
-    /// When it happened (epoch seconds); the start of the periods it triggers.
+    /// When it happened (epoch seconds); the periods it triggers start here unless the rule reads a date attribute.
     package var at: Int64
     /// The event was given as a day (its `at` is the start of that day in the entity's zone).
     package var atIsDay: Bool
@@ -106,8 +106,8 @@ package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, 
     package var ruleId: String?
     /// What must be done, in the words of the rule (or the person who entered it).
     package var title: String
-    /// What opened it (a metric crossing, an event, a recurrence, a custom entry); one open obligation per key and
-    /// rule.
+    /// What opened it (a metric crossing, an event, a recurrence, a custom entry); unique with entity and rule, so
+    /// deriving the same trigger again updates this row instead of adding one.
     package var triggerKey: TriggerKey
     /// The day or instant the period runs from (after any effective-date clamp).
     package var start: Start
@@ -136,7 +136,7 @@ package struct Obligation: Sendable, FetchableRecord, MutablePersistableRecord, 
     package var closedNote: String?
     /// When obligd opened it (epoch seconds).
     package var createdAt: Int64
-    /// When it last changed (epoch seconds): moved, closed, reopened or re-armed.
+    /// When the row last changed (epoch seconds).
     package var updatedAt: Int64
 
     /// Every column given; Store builds it when it derives or reads one, never with defaults that could hide a missing
@@ -242,7 +242,7 @@ package struct OutboxEntry: Codable, Sendable, FetchableRecord, PersistableRecor
     /// know (written by a newer obligd) is reported on that row by the strict payload reader instead
     /// of failing the fetch of the whole queue.
     package var kind: String
-    /// The obligation it is about; nil for notices about no single obligation (a digest, an agenda).
+    /// The obligation it is about; nil for a notice about none (an agenda, a classification).
     package var obligationId: Int64?
     /// The notice as JSON (`OutboxPayload.json`), read back only through `OutboxPayload.read`.
     package var payload: String

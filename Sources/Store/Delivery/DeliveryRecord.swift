@@ -55,7 +55,8 @@ package struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, Mu
     package var firstAttemptAt: Int64?
     /// When it was last sent (epoch milliseconds); nil until then.
     package var lastAttemptAt: Int64?
-    /// Not to be sent before this instant (epoch milliseconds): the backoff after a failure, or the route's time.
+    /// Not to be sent before this instant (epoch milliseconds): the backoff after a failure, or a paused
+    /// receiver's next probe.
     package var nextAttemptAt: Int64
     /// The receiver's or the transport's last error; shown by `obligctl outbox list` and kept on a dead letter.
     package var lastError: String?
@@ -80,7 +81,7 @@ package struct OutboxItem: Sendable, Equatable {
     package var createdAt: Int64
     /// A `NotificationKind`'s raw value, as stored (a newer obligd's kind is listed, not refused).
     package var kind: String
-    /// The obligation it is about; nil for a digest or agenda.
+    /// The obligation it is about; nil for a notice about none (an agenda, a classification).
     package var obligationId: Int64?
     /// Whether it was routed to receivers yet, or set aside.
     package var status: OutboxStatus

@@ -4,7 +4,7 @@ import Foundation
 package struct DeliveryRouting: Sendable {
     /// The outbox row routed.
     package var outboxId: String
-    /// The receivers whose routes take it; empty: nobody is told but the journal.
+    /// The receivers whose routes take it; empty when none does.
     package var receivers: [String]
     /// The lane its deliveries wait in, by the notice's kind.
     package var lane: DeliveryLane

@@ -59,7 +59,7 @@ extension Bool: SQLColumn {
 extension Double: SQLColumn {
     /// A double precision real.
     package var sqlValue: SQLValue { .real(self) }
-    /// A real, or an integer widened: a column declared real may hold an integer on SQLite.
+    /// A real, or an integer widened, since SQL arithmetic may give either.
     package init?(sqlValue: SQLValue) {
         switch sqlValue {
         case let .real(v): self = v
