@@ -158,7 +158,8 @@ package struct Rule: Sendable, Identifiable {
     package var region: String
     /// What starts the clock.
     package var trigger: Trigger
-    /// How long after the trigger the obligation falls due; nil for a classification, or when an event states it.
+    /// How long after the trigger the obligation falls due; nil when the event states it (`periodAttribute`) or the
+    /// rule has no due date (a classification).
     package var period: Period?
     /// Conditions on the triggering event's attributes (pack key `trigger.when`); all must hold.
     package var eventConditions: [EventCondition] = []
@@ -268,7 +269,7 @@ package struct ReminderPolicy: Sendable, Hashable {
     /// What a stage of a day deadline does on a rest day of the entity's calendar (config `restDays`).
     package var restDays: RestDays
 
-    /// A policy; the defaults back off sub-day overdue repeats and move rest-day stages, as config does.
+    /// A policy; by default sub-day overdue repeats back off and stages move off rest days.
     package init(
         before: [Period], dueDayAtMinutes: Int?, overdueEvery: Period?, overdueBackoff: Bool = true, restDays: RestDays = .move
     ) {

@@ -15,7 +15,7 @@ package struct Scale: Sendable, Hashable {
         /// The level's first spelling, as messages print it.
         package var description: String { names[0] }
 
-        /// Lower rank is less severe.
+        /// Lower rank is lower on the scale.
         package static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
     }
 

@@ -28,7 +28,7 @@ package struct RetryPolicy: Sendable, Equatable {
     /// The longest wait between probes of a paused receiver.
     package var probeMax: Duration
 
-    /// obligd.json's defaults: 12 tries over 48 hours, backoff 5 s to an hour, probes 30 s to 10 minutes.
+    /// The defaults: 12 tries over 48 hours, backoff 5 s to an hour, probes 30 s to 10 minutes.
     package init(
         maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
         initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600),

@@ -58,7 +58,8 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
     package var name: String
     /// The wire format, which decides the body, signing, rate and default language.
     package var format: FormatName
-    /// Where messages are POSTed; a chat platform's URL holds its token, so it comes from a credential file.
+    /// Where messages are POSTed; a chat platform's URL holds its token, so it comes from a credential, never
+    /// from obligd.json.
     package var url: Secret
     /// The signing secret (`standard`: required; DingTalk and Feishu: optional); nil when unsigned.
     package var secret: Secret?
@@ -82,7 +83,7 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
     /// A daily agenda, if configured.
     package var agenda: AgendaSchedule?
 
-    /// A receiver as configured; a missing rate is the format's default, so tests and config agree.
+    /// A receiver as configured; without a rate, the format's default applies.
     package init(
         name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
         rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,

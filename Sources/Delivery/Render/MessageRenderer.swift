@@ -15,7 +15,7 @@ package struct MessageRenderer: Sendable {
     /// The configuration in force: rules for titles and citations, calendars for days left.
     package let configuration: Configuration
 
-    /// A renderer for one configuration; a reload makes a new one.
+    /// A renderer for one configuration and its templates.
     package init(templates: TemplateSet, configuration: Configuration) {
         self.templates = templates
         self.configuration = configuration
