@@ -10,7 +10,9 @@ import DeadlineKit
 package struct CalendarChanges: Sendable, Equatable {
     /// A day whose status changes, and why, in words.
     package struct Day: Sendable, Equatable {
+        /// The day whose status changes.
         package var day: CivilDate
+        /// Why, for the operator reviewing the import ("Spring Festival (春节)", "was a day off").
         package var why: String
     }
 
@@ -21,6 +23,7 @@ package struct CalendarChanges: Sendable, Equatable {
     /// Weekend days that become make-up working days.
     package var makeUpDays: [Day] = []
 
+    /// True when the new year changes no day's status, so no deadline can move.
     package var isEmpty: Bool { newDaysOff.isEmpty && newWorkingDays.isEmpty && makeUpDays.isEmpty }
 
     /// The changes of `year` (and of the days before it its notice may name) from `old` to `new`.

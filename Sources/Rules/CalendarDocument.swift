@@ -11,10 +11,14 @@ import Foundation
 package struct CalendarDocument: Codable, Equatable, Sendable {
     /// A notice as the file cites it; dates as `YYYY-MM-DD`.
     package struct Notice: Codable, Equatable, Sendable {
+        /// The notice's title, as published (the State Council's own words).
         package var title: String
+        /// Its document number (国办发明电...), if it has one.
         package var reference: String?
+        /// The day it was published, if known.
         package var published: String?
 
+        /// A citation; number and day may be unknown.
         package init(title: String, reference: String? = nil, published: String? = nil) {
             self.title = title
             self.reference = reference
@@ -24,12 +28,18 @@ package struct CalendarDocument: Codable, Equatable, Sendable {
 
     /// One run of days off with its make-up working days; dates as `YYYY-MM-DD`.
     package struct Holiday: Codable, Equatable, Sendable {
+        /// The holiday's English name (`Spring Festival`), as explanations show it.
         package var name: String
+        /// Its Chinese name (春节), shown beside the English one; nil in files that give none.
         package var localName: String?
+        /// The first day off.
         package var from: String
+        /// The last day off, inclusive.
         package var to: String
+        /// Weekend days worked instead (调休), which count as working days; empty when none.
         package var makeUpDays: [String]
 
+        /// The run as the calendar holds it.
         package init(_ run: HolidayRun) {
             name = run.name
             localName = run.localName
@@ -38,6 +48,7 @@ package struct CalendarDocument: Codable, Equatable, Sendable {
             makeUpDays = run.makeUpDays.map(\.description)
         }
 
+        /// Reads a shipped file's entry; `makeUpDays` may be left out, meaning none.
         package init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.decode(String.self, forKey: .name)
@@ -48,13 +59,20 @@ package struct CalendarDocument: Codable, Equatable, Sendable {
         }
     }
 
+    /// The calendar region (`cn`); must match the folder the file lives in.
     package var region: String
+    /// The calendar year the file decides.
     package var year: Int
+    /// 1 or more, raised on each correction; a due day's explanation names the version in force.
     package var version: Int
+    /// The notice that decided the year's holidays.
     package var notice: Notice
+    /// Later notices that changed the year, in order; nil or empty when there were none.
     package var amendments: [Notice]?
+    /// The year's runs of days off, in order.
     package var holidays: [Holiday]
 
+    /// A document from its parts; `text` gives the file, and `CalendarFile` checks it.
     package init(region: String, year: Int, version: Int, notice: Notice, amendments: [Notice]? = nil, holidays: [Holiday]) {
         self.region = region
         self.year = year

@@ -17,6 +17,7 @@ package enum CalendarFile {
     /// The first day a file for `year` may name: December 25 of the year before.
     package static func earliestDay(of year: Int) -> CivilDate { CivilDate(year: year - 1, month: 12, day: 25)! }
 
+    /// Reads and checks one calendar file (`calendars/<region>/<year>.json`); every error names the file and the key.
     package static func parse(_ data: Data, file: String) throws(ConfigError) -> (region: String, year: YearCalendar) {
         let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys(["region", "year", "version", "notice", "amendments", "holidays"])

@@ -6,9 +6,12 @@ import Foundation
 /// The defaults are compiled in; a configuration directory overlays them file by file (same relative
 /// path replaces, new paths add), so an operator can drop in `calendars/cn/2027.json` and nothing else.
 package struct Configuration: Sendable {
+    /// The calendar years a calendar file or holiday notice may decide; outside them a file is refused.
     package static let supportedYears = 2008...2099
 
+    /// Each region's working calendar (`cn`, ...), built from its year files and the estimate for the rest.
     package var calendars: [String: WorkingCalendar]
+    /// The rule packs in load order; setting them re-indexes `rules`.
     package var packs: [RulePack] { didSet { indexRules() } }
     /// The origin of a file obligd carries in its binary (`config/`, embedded by scripts/embed-config).
     package static let embeddedOrigin = "embedded"
@@ -42,6 +45,7 @@ package struct Configuration: Sendable {
     /// Every metric the packs know, for validating reports.
     package var knownMetrics: Set<String> = []
 
+    /// A configuration from parts already read; `load` is the usual way, tests build one directly.
     package init(
         calendars: [String: WorkingCalendar], packs: [RulePack], sources: [String: String], files: [String: Data] = [:],
         reminders: ReminderSettings = ReminderSettings(), knownMetrics: Set<String> = []
@@ -70,11 +74,13 @@ package struct Configuration: Sendable {
         for (i, rule) in rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = i }
     }
 
+    /// The rule with `id`, or nil when no pack has it (a rule removed since an obligation was derived).
     package func rule(_ id: String) -> Rule? { ruleIndex[id].map { rules[$0] } }
 
     /// A compiled-in default file, for subsystems that complete an operator's older copy of it.
     package static func embeddedFile(_ path: String) -> Data? { EmbeddedConfig.files[path].map { Data($0.utf8) } }
 
+    /// Region `region`'s calendar; an unknown region is an error listing the known ones.
     package func calendar(_ region: String) throws(ConfigError) -> WorkingCalendar {
         guard let c = calendars[region] else {
             throw ConfigError(

@@ -2,11 +2,14 @@ import DeadlineKit
 
 /// One reported value of a metric (a gauge: the count at that moment).
 package struct Observation: Sendable, Hashable {
+    /// The metric's count at that moment.
     package var value: Int64
+    /// When the value held (not when it was reported).
     package var at: Instant
     /// Report order, to break ties between observations at the same instant (the later report wins).
     package var sequence: Int64
 
+    /// An observation; Store gives its row id as `sequence`.
     package init(value: Int64, at: Instant, sequence: Int64) {
         self.value = value
         self.at = at

@@ -18,6 +18,7 @@ package struct EvidenceSettings: Sendable, Equatable {
     /// The most all files of one obligation may add up to, in bytes.
     package var maxPerObligationBytes: Int
 
+    /// Limits as given, defaults otherwise; `parse` checks that one file fits within the per-obligation limit.
     package init(maxFileBytes: Int = defaultMaxFileBytes, maxPerObligationBytes: Int = defaultMaxPerObligationBytes) {
         self.maxFileBytes = maxFileBytes
         self.maxPerObligationBytes = maxPerObligationBytes

@@ -6,17 +6,20 @@ import Foundation
 /// from Foundation's Chinese calendar and Qingming from the solar-term formula. No make-up days are
 /// guessed, so the estimate is neither an upper nor a lower bound: results are marked provisional.
 package struct HolidayEstimator: Sendable {
+    /// How a year from 2025 on is estimated (the 2024 measures), as a provisional due day's explanation cites it.
     package static let method =
         "weekends plus statutory holidays of the National Holidays Measures (2024): New Year 1 day, Spring Festival 4 (eve to day 3), Qingming 1, Labour Day 2, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
     /// The measures as revised in 2013 (in force 2014-2024) and 2007 (in force 2008-2013).
     package static let method2014 =
         "weekends plus statutory holidays of the National Holidays Measures (2013 revision, in force 2014-2024): New Year 1, Spring Festival 3 (days 1-3), Qingming 1, Labour Day 1, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
+    /// How a year from 2008 to 2013 is estimated.
     package static let method2008 =
         "weekends plus statutory holidays of the National Holidays Measures (2007 revision, in force 2008-2013): New Year 1, Spring Festival 3 (eve to day 2), Qingming 1, Labour Day 1, Dragon Boat 1, Mid-Autumn 1, National Day 3; lunar dates derived"
 
     private let gregorian: Calendar
     private let chinese: Calendar
 
+    /// An estimator whose Gregorian and Chinese calendars reckon lunar dates in Asia/Shanghai.
     package init() {
         let zone = TimeZone(identifier: "Asia/Shanghai")!
         var g = Calendar(identifier: .gregorian)
@@ -27,6 +30,8 @@ package struct HolidayEstimator: Sendable {
         chinese = c
     }
 
+    /// `year`'s estimated calendar (weekends and statutory holidays, no make-up days), marked estimated with its
+    /// method.
     package func estimate(year: Int) -> YearCalendar {
         let newYearsDay = CivilDate(year: year, month: 1, day: 1)!
         let springFestival = lunar(month: 1, day: 1, onOrAfter: CivilDate(year: year, month: 1, day: 19)!)

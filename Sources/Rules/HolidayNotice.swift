@@ -29,6 +29,7 @@ package struct HolidayNotice: Sendable, Equatable {
     /// Sentences of holiday lines that advise rather than decide (鼓励…在除夕休息): not imported, shown.
     package var notes: [String]
 
+    /// A notice from its parts; `HolidayNotice.parse` reads one from the published text.
     package init(title: String, reference: String?, published: CivilDate, year: Int, holidays: [HolidayRun], notes: [String] = []) {
         self.title = title
         self.reference = reference
@@ -135,12 +136,16 @@ package struct HolidayNotice: Sendable, Equatable {
 
 /// Why a notice was refused: the line (1-based, in the text as given), the problem and the fix.
 package struct NoticeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The 1-based line of the text the problem is on; nil for a problem with the notice as a whole.
     package var line: Int?
     /// The line as given (trimmed), to find it in the text.
     package var text: String?
+    /// What is wrong with it.
     package var problem: String
+    /// What the operator can do about it, printed after the problem.
     package var fix: String
 
+    /// An error on `line` (with its `text`), or on the whole notice when both are nil.
     package init(line: Int?, text: String?, problem: String, fix: String) {
         self.line = line
         self.text = text
@@ -148,6 +153,7 @@ package struct NoticeError: Error, Equatable, Sendable, CustomStringConvertible 
         self.fix = fix
     }
 
+    /// `line N 「text」: problem (fix: ...)`, as `obligctl calendar import-notice` prints it.
     package var description: String {
         var s = line.map { "line \($0)" } ?? "the notice"
         if let text {

@@ -12,10 +12,13 @@ import DeadlineKit
 /// once (the stage nearest the deadline is kept; the others are listed as merged into it). The due
 /// stage stays on the due day. Deadlines of hours and minutes keep their exact offsets on any day.
 package struct ReminderPlan: Sendable {
+    /// One stage of the plan, placed in time.
     package struct Stage: Sendable, Hashable {
         /// The stage's place in the plan: the scheduler's cursor (`nextStageIndex`).
         package var index: Int
+        /// Which stage it is (`before:-7d`, `due`, `overdue:3`).
         package var stage: ReminderStage
+        /// When it fires, after any move off a rest day.
         package var fireAt: Instant
         /// The ledger key: name and due day.
         package var key: String
@@ -27,11 +30,15 @@ package struct ReminderPlan: Sendable {
         package var name: String { stage.description }
     }
 
+    /// The reminder policy in force for the obligation (override, rule or pack default).
     package let policy: ReminderPolicy
+    /// The due day in the entity's zone.
     package let due: CivilDate
+    /// The instant the obligation ends; instant deadlines count their stages from it.
     package let dueInstant: Instant
     /// Hour/minute/second deadlines: stages are offsets from the instant, not times of day.
     package let instantDeadline: Bool
+    /// The entity's zone, in which stage times of day are read.
     package let zone: Zone
     /// The entity's working-day calendar, which `-Nwd` and `+Nwd` count in; nil: every day is one.
     package let calendar: WorkingCalendar?
@@ -41,8 +48,11 @@ package struct ReminderPlan: Sendable {
     private let dueAt: Instant
     private let minutes: Int
 
+    /// 09:00, as minutes after midnight: when day stages fire unless the policy gives `dueDayAt`.
     package static let defaultTimeOfDay = 9 * 60
 
+    /// The plan of one obligation; pass the entity's `calendar` so working-day stages count its working days and move
+    /// off rest days.
     package init(
         policy: ReminderPolicy, due: CivilDate, dueInstant: Instant, instantDeadline: Bool, zone: Zone,
         calendar: WorkingCalendar? = nil

@@ -3,9 +3,12 @@ import Foundation
 /// Reminder stages overridden in `obligd.json` (key `reminders`), per rule and per entity:
 /// `{"reminders": {"rules": {"cn.pipo.report": {"before": ["-14d"], "dueDayAt": "10:00"}}, "entities": {"acme": {...}}}}`.
 package struct ReminderSettings: Sendable {
+    /// Policies by rule id; they replace the rule's own stages.
     package var rules: [String: ReminderPolicy] = [:]
+    /// Policies by entity id; they win over rule overrides, for every obligation of that entity.
     package var entities: [String: ReminderPolicy] = [:]
 
+    /// No overrides: every obligation uses its rule's or the pack's stages.
     package init() {}
 
     static func parse(_ data: Data, file: String) throws(ConfigError) -> ReminderSettings {

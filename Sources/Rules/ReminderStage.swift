@@ -89,6 +89,7 @@ package enum ReminderStageFilter: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `before`, `overdue`, or the one stage, as `init(parsing:)` reads it back.
     package var description: String {
         switch self {
         case let .family(f): f.rawValue

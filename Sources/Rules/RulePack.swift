@@ -3,9 +3,13 @@ import Foundation
 
 /// A rule pack file (`rules/<name>.json`): the obligations of a jurisdiction with their sources.
 package struct RulePack: Sendable {
+    /// The pack's name (pack key `pack`); each rule names it as its `pack`.
     package var name: String
+    /// The pack's version as its file states it (pack key `version`).
     package var version: Int
+    /// The file it was read from, as config errors name it.
     package var file: String
+    /// The pack's rules, in file order.
     package var rules: [Rule]
     /// Metric names the pack knows, with a description.
     package var metrics: [String: String]
@@ -24,7 +28,9 @@ package struct RulePack: Sendable {
     /// Ordered scales event attributes are stated on (`scales`), by name.
     package var scales: [String: Scale] = [:]
 
+    /// An event kind a pack declares: what it is, the attributes it may state, and its effect on earlier events.
     package struct EventKind: Sendable, Hashable {
+        /// What such an event is, for people reading `obligctl rules`.
         package var description: String
         /// Attribute name -> its type.
         package var attributes: [String: AttributeType]
@@ -53,6 +59,7 @@ package struct RulePack: Sendable {
         }
     }
 
+    /// Reads and checks a pack file; any unknown key, bad value or missing wording is an error naming file and path.
     package static func parse(_ data: Data, file: String) throws(ConfigError) -> RulePack {
         let root = try JSONObject.parse(data, file: file)
         try root.onlyKeys([

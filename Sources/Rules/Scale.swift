@@ -5,18 +5,23 @@ import DeadlineKit
 /// `scales`. A value is accepted in any of a level's spellings (English or the instrument's Chinese,
 /// 一般 < 较大 < 重大 < 特别重大) and printed by its first, so a rule can ask for "at least 较大".
 package struct Scale: Sendable, Hashable {
+    /// One level of the scale; levels compare by rank.
     package struct Level: Sendable, Hashable, Comparable, CustomStringConvertible {
         /// Position on the scale, from 0 (the lowest).
         package var rank: Int
         /// The spellings accepted, the first being the one printed.
         package var names: [String]
 
+        /// The level's first spelling, as messages print it.
         package var description: String { names[0] }
 
+        /// Lower rank is lower on the scale.
         package static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
     }
 
+    /// The scale's name, as `scale:<name>` attribute types refer to it.
     package var name: String
+    /// The levels from lowest to highest.
     package var levels: [Level]
 
     /// The level `text` names, in any of its spellings.
@@ -51,6 +56,7 @@ package enum AttributeType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The type as the pack writes it (`date`, `scale:severity`).
     package var description: String {
         switch self {
         case .date: "date"

@@ -11,7 +11,9 @@ import Foundation
 /// the `webRole` the people map gives them (reader unless it says writer). The header of a request from
 /// anywhere else is ignored, so nobody can name themselves by sending it directly.
 package struct WebSettings: Sendable, Equatable {
+    /// The address people open the web view at, without a trailing slash; nil: no links, no `Secure` cookies.
     package var baseURL: String?
+    /// People's display names by id (`people.<id>.name`), shown instead of the bare id.
     package var names: [String: String] = [:]
     /// The reverse proxies' addresses, canonical (as `inet_ntop` writes them), whose user header is believed.
     package var trustedProxies: Set<String> = []
@@ -20,6 +22,7 @@ package struct WebSettings: Sendable, Equatable {
     /// The web roles the people map gives (`"webRole": "writer"`), for people the proxy vouches for.
     package var roles: [String: WebRole] = [:]
 
+    /// Settings as given; the rest are off (no proxy, no header, no roles).
     package init(baseURL: String? = nil, names: [String: String] = [:]) {
         self.baseURL = baseURL
         self.names = names

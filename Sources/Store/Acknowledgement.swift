@@ -7,11 +7,15 @@ import GRDB
 /// at most once a day; the due-day reminder always goes. Closing the obligation ends it; the audit
 /// keeps it. One row per obligation (migration v5).
 package struct Acknowledgement: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, SQLRecord {
+    /// GRDB's table name; kept equal to `tableName` so both backends read the same table.
     package static let databaseTableName = "acknowledgement"
+    /// The SQL table its rows live in, for `SQLRecord`'s statements on both backends.
     package static var tableName: String { databaseTableName }
+    /// The obligation taken; one acknowledgement per obligation, a new one replaces it.
     package var obligationId: Int64
     /// The actor who acknowledged it (the API caller).
     package var actor: String
+    /// Who does what about it (required, e.g. "Li Wei files it on Friday"); the audit row keeps it too.
     package var note: String
     /// Epoch seconds.
     package var at: Int64

@@ -6,8 +6,11 @@ import GRDB
 /// read-only TCP listener. Only the SHA-256 of the URL's token is stored, so the database and its
 /// backups do not hold working URLs; the token is shown once, when the feed is added. Migration v11.
 package struct Feed: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord, SQLRecord {
+    /// GRDB's table name; kept equal to `tableName` so both backends read the same table.
     package static let databaseTableName = "feed"
+    /// The SQL table its rows live in, for `SQLRecord`'s statements on both backends.
     package static var tableName: String { databaseTableName }
+    /// Store's row id; nil until inserted. `obligctl feed revoke` names the feed by it.
     package var id: Int64?
     /// Hex SHA-256 of the token.
     package var tokenHash: String
@@ -17,10 +20,12 @@ package struct Feed: Codable, Sendable, Equatable, FetchableRecord, MutablePersi
     package var entityId: String?
     /// Epoch seconds, and the actor who added it.
     package var createdAt: Int64
+    /// The actor who added it.
     package var createdBy: String
     /// Epoch seconds; a revoked feed answers 404 like a token that never existed.
     package var revokedAt: Int64?
 
+    /// Keeps the id the database assigned.
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

@@ -4,11 +4,15 @@ import GRDB
 
 /// What a verified backup holds.
 package struct BackupReport: Sendable, Equatable {
+    /// The backup file written.
     package var path: String
+    /// Its size in bytes.
     package var bytes: Int64
+    /// Audit rows in the copy, each of whose hashes held.
     package var auditRows: Int
     /// The hash of the last audit row: an auditor can compare it with `obligctl audit verify` later.
     package var lastHash: String
+    /// Obligations in the copy, so the operator sees it is not empty.
     package var obligations: Int
 }
 

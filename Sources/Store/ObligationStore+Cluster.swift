@@ -11,6 +11,7 @@ extension ObligationStore {
         /// `leader`, `follower` or `disagrees`.
         package var role: String
 
+        /// A node's report of itself, as its heartbeat writes it.
         package init(name: String, version: String, fingerprint: String, role: String) {
             self.name = name
             self.version = version
@@ -21,15 +22,19 @@ extension ObligationStore {
 
     /// A node as the database last saw it.
     package struct NodeStatus: Sendable, Equatable {
+        /// What the node last said of itself.
         package var report: NodeReport
         /// Seconds since the node started, and since its last heartbeat (database clock).
         package var upSeconds: Double
+        /// Seconds since its last heartbeat, on the database's clock.
         package var seenSecondsAgo: Double
     }
 
     /// The cluster: the lease (nil before any node led) and every node seen in the last hour.
     package struct ClusterStatus: Sendable, Equatable {
+        /// The lease as it stands: holder, epoch and expiry.
         package var lease: LeaseStatus?
+        /// The nodes seen in the last hour.
         package var nodes: [NodeStatus]
     }
 

@@ -73,6 +73,8 @@ package final class ObligationStore: Sendable {
         fencing = false
     }
 
+    /// Store on the SQLite file at `path` (created if absent, migrated to the current schema), committing with
+    /// `synchronous = FULL`.
     package init(path: String) throws {
         var config = Configuration()
         config.prepareDatabase { db in

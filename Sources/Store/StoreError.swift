@@ -5,6 +5,7 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     case conflict(String)
 
+    /// One line for the API's error body and obligctl: the field, the problem and the fix for `invalid`.
     package var description: String {
         switch self {
         case let .invalid(field, problem, fix): "\(field): \(problem); \(fix)"
@@ -35,6 +36,8 @@ extension StoreError {
 /// row): a fault of obligd or the server, not of the request, so it answers 500 and is logged, never
 /// a 400 that tells the caller to fix an input that was fine.
 package struct StoreFault: Error, CustomStringConvertible {
+    /// What the database failed to do, for the log.
     package var description: String
+    /// A fault described by `description`.
     package init(_ description: String) { self.description = description }
 }

@@ -2,9 +2,12 @@
 /// `initial * 2^(n-1)` (capped at `max`). The random half spreads retries of many messages and daemons so
 /// that a receiver coming back is not hit by all of them at once; the fixed half keeps the growth.
 package struct Backoff: Sendable {
+    /// The base wait after the first failure.
     package var initial: Duration
+    /// The most the base wait grows to, however many failures.
     package var max: Duration
 
+    /// A backoff from the retry policy's (or a probe's) initial and largest waits.
     package init(initial: Duration, max: Duration) {
         self.initial = initial
         self.max = max

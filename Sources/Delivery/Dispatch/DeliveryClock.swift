@@ -13,10 +13,14 @@ package protocol DeliveryClock: Sendable {
 /// The system clock. Sleeps are timers on NIO's event loops rather than `Task.sleep`, whose delayed
 /// jobs go through libdispatch's global queues and would start its 1 Hz workqueue monitor for good.
 package struct SystemDeliveryClock: DeliveryClock {
+    /// The wall clock; the daemon's only one for delivery.
     package init() {}
 
+    /// Milliseconds since the Unix epoch, rounded down.
     package func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
+    /// Waits on an NIO timer until `deadline` (epoch milliseconds); cancelling the task cancels the timer and throws
+    /// CancellationError.
     package func sleep(until deadline: Int64) async throws {
         let wait = deadline - now()
         guard wait > 0 else { return try Task.checkCancellation() }

@@ -5,13 +5,17 @@ import Store
 
 /// What a receiver answered to `sendTest`.
 package struct TestSendResult: Sendable, Equatable {
+    /// The receiver the sample was sent to.
     package var receiver: String
     /// nil when no answer came (timeout, refused connection).
     package var httpStatus: Int?
     /// The answer's body (up to 2 KiB), or the transport error.
     package var answer: String
+    /// What the answer means, as a real delivery would read it (delivered, retry, pause, failed).
     package var verdict: DeliveryVerdict
+    /// How long the send took, from building the request to the answer.
     package var milliseconds: Int64
+    /// Whether the receiver accepted the sample.
     package var delivered: Bool { verdict == .delivered }
 }
 

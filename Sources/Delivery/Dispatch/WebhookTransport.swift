@@ -15,8 +15,11 @@ package struct HTTPClientTransport: WebhookTransport {
     let client: HTTPClient
     static let maxBody = 64 * 1024
 
+    /// A transport on `client`, which the caller owns and shuts down.
     package init(client: HTTPClient) { self.client = client }
 
+    /// POSTs `request` within `timeout` (connect to last byte); a failure to get an answer throws, an error status does
+    /// not.
     package func send(_ request: WebhookRequest, timeout: Duration) async throws -> WebhookResponse {
         var r = HTTPClientRequest(url: request.url)
         r.method = .POST

@@ -8,8 +8,10 @@ import Foundation
 /// presence: without `/run/systemd/journal/socket` (a container, a test) the same fields go to stderr
 /// as one `KEY=value` line. It never throws and never crashes the daemon.
 package struct JournalWriter: Sendable {
+    /// systemd-journald's native protocol socket.
     package static let defaultSocketPath = "/run/systemd/journal/socket"
 
+    /// The socket whose presence, checked at each write, decides between journald and the fallback.
     package let socketPath: String
     /// `journal` (the journal, else `KEY=value` lines), or human `text` or `json` lines on stderr.
     package let format: LogFormat
@@ -130,6 +132,8 @@ extension JournalWriter {
         return f
     }
 
+    /// Writes notification `n` to the journal as `fields(for:rendered:citation:)` gives them, `citation` being the
+    /// rule's legal basis.
     package func record(_ n: Notification, rendered: RenderedMessage, citation: String) {
         send(Self.fields(for: n, rendered: rendered, citation: citation))
     }

@@ -8,32 +8,42 @@ import Store
 package struct Notification: Sendable, Equatable {
     /// The outbox id: the webhook-id every retry repeats, so receivers can deduplicate.
     package var id: String
+    /// When the notice was queued (epoch seconds, as the outbox keeps it).
     package var createdAt: Int64
+    /// Which notice it is; decides lane, severity, template and journal MESSAGE_ID.
     package var kind: NotificationKind
+    /// The obligation's id; 0 for a digest, an agenda or a classification notice.
     package var obligation: Int64
+    /// The entity's id; routes match on it.
     package var entity: String
     /// The rule id; "" for a custom obligation.
     package var rule: String
+    /// The obligation's title when the notice was written.
     package var title: String
     /// The due day, `YYYY-MM-DD` in the entity's zone.
     package var due: String
     /// The due instant, epoch seconds UTC.
     package var dueInstant: Int64
+    /// The due day rests on an estimated calendar year and may move; messages say so.
     package var provisional: Bool
+    /// The obligation's status when written (`open`, `done`, ...), as the payload carries it.
     package var status: String
     /// Reminders: the stage that fired (`before:-7d`, `due`, `overdue:2`), read once when the row is
     /// (a `@day` suffix of a ledger key is not part of it).
     package var stage: ReminderStage?
     /// Reminders: fired after its instant (the daemon was down, or caught up).
     package var late: Bool
+    /// Reminders: when the stage was due to fire (epoch seconds); escalation routes compare it with `dueInstant`.
     package var scheduledAt: Int64?
     /// Overdue reminders of day deadlines: working days since the due day (see `Route`'s `overdueFor`).
     package var lateWorkingDays: Int?
     /// Moves: the old due day and why it moved.
     package var from: String?
+    /// Moves: why it moved, in words.
     package var reason: String?
     /// delivery.failing: the receiver that gave up and its last error.
     package var receiver: String?
+    /// delivery.failing: the receiver's last error.
     package var error: String?
     /// The JSON payload as stored; the `standard` format forwards it unchanged.
     package var payload: String
@@ -55,10 +65,13 @@ package struct Notification: Sendable, Equatable {
         self.payload = payload
     }
 
+    /// Reads an outbox row strictly; a payload that does not read is an error naming the row.
     package init(outbox entry: OutboxEntry) throws(NotificationError) {
         try self.init(id: entry.id, createdAt: entry.createdAt, payload: entry.payload)
     }
 
+    /// Reads `payload` strictly (`OutboxPayload.read`); an unknown kind or a missing field is an error naming outbox
+    /// row `id`.
     package init(id: String, createdAt: Int64, payload: String) throws(NotificationError) {
         switch try OutboxPayload.read(payload, outboxId: id) {
         case let .agenda(receiver, day):

@@ -12,18 +12,23 @@ import Store
 /// the messages queued behind it keep their whole budget: a receiver down for a day gets everything once
 /// it is back, in order.
 package struct RetryPolicy: Sendable, Equatable {
+    /// Tries before a failing delivery may be given up (with `maxAge` also spent).
     package var maxAttempts: Int
+    /// How long a delivery must have been failing, since its first try, before it may be given up.
     package var maxAge: Duration
     /// The wait after the first failure; it doubles with each further failure up to `maxBackoff`.
     package var initialBackoff: Duration
+    /// The longest wait between tries, however many failures.
     package var maxBackoff: Duration
 
     /// A paused receiver's first probe comes after `probeInitial`; each failed probe doubles the wait
     /// up to `probeMax`, so a receiver fixed on the platform's side resumes within `probeMax` by itself
     /// (`obligctl receiver resume` or a reload probes at once).
     package var probeInitial: Duration
+    /// The longest wait between probes of a paused receiver.
     package var probeMax: Duration
 
+    /// The defaults: 12 tries over 48 hours, backoff 5 s to an hour, probes 30 s to 10 minutes.
     package init(
         maxAttempts: Int = 12, maxAge: Duration = .seconds(48 * 3600),
         initialBackoff: Duration = .seconds(5), maxBackoff: Duration = .seconds(3600),
@@ -58,19 +63,24 @@ package struct RetryPolicy: Sendable, Equatable {
 /// URL, which carries its token, from `urlCredential` (same rules) or else
 /// `$CREDENTIALS_DIRECTORY/<name>`.
 package struct DeliveryConfiguration: Sendable {
+    /// The configured receivers, in file order; names are unique.
     package var receivers: [Receiver]
+    /// How failing deliveries are retried and paused receivers probed.
     package var retry: RetryPolicy
+    /// The language of the journal's MESSAGE for each notification (`delivery.journalLanguage`).
     package var journalLanguage: Language
     /// Who is who on each platform, for `mentionOwner`: `"people": {"alice": {"dingtalk": "13800000000",
     /// "slack": "U024BE7LH"}}`; an entity whose owner is `alice` gets her mentioned.
     package var people: [String: [FormatName: String]] = [:]
 
+    /// A configuration from parts; `load` reads obligd.json. The default has no receivers: the journal only.
     package init(receivers: [Receiver] = [], retry: RetryPolicy = RetryPolicy(), journalLanguage: Language = .en) {
         self.receivers = receivers
         self.retry = retry
         self.journalLanguage = journalLanguage
     }
 
+    /// The receiver named `name`, or nil when none is configured with it.
     package func receiver(named name: String) -> Receiver? { receivers.first { $0.name == name } }
 
     /// Parses `obligd.json` from the configuration (absent: no receivers, default policy) and reads every

@@ -54,12 +54,20 @@ package enum FormatName: String, Sendable, CaseIterable {
 /// A webhook that notifications are delivered to, as configured in obligd.json `receivers`.
 /// Its URL and secret are `Secret`s: printing a receiver never shows them.
 package struct Receiver: Sendable, Equatable, CustomStringConvertible {
+    /// The receiver's name (obligd.json key); delivery rows, metrics and `obligctl outbox` name it.
     package var name: String
+    /// The wire format, which decides the body, signing, rate and default language.
     package var format: FormatName
+    /// Where messages are POSTed; a chat platform's URL holds its token, so it comes from a credential, never
+    /// from obligd.json.
     package var url: Secret
+    /// The signing secret (`standard`: required; DingTalk and Feishu: optional); nil when unsigned.
     package var secret: Secret?
+    /// The language messages are written in; the format's default unless obligd.json says otherwise.
     package var language: Language
+    /// Which notifications it takes; empty: all of them.
     package var routes: [Route]
+    /// The most it is sent per minute, and the burst allowed.
     package var rate: RateLimit
     /// How long one request may take, connect to last byte.
     package var timeout: Duration
@@ -75,6 +83,7 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
     /// A daily agenda, if configured.
     package var agenda: AgendaSchedule?
 
+    /// A receiver as configured; without a rate, the format's default applies.
     package init(
         name: String, format: FormatName, url: Secret, secret: Secret?, language: Language, routes: [Route] = [],
         rate: RateLimit? = nil, timeout: Duration = .seconds(10), digestWindow: Duration? = nil,
@@ -98,10 +107,12 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
     /// message, short enough that people hear of a change within the minute.
     package static let defaultDigestSeconds = 30
 
+    /// Whether notification `n` is routed here: some route matches, or there are no routes.
     package func accepts(_ n: Notification) -> Bool {
         routes.isEmpty || routes.contains { $0.matches(n) }
     }
 
+    /// `receiver NAME (format)`: the URL and secret are never printed.
     package var description: String { "receiver \(name) (\(format.rawValue))" }
 }
 
@@ -109,17 +120,22 @@ package struct Receiver: Sendable, Equatable, CustomStringConvertible {
 /// working days of a region's calendar (`RestDays.move`: none on a rest day; the first working day
 /// after covers it, its "moved" section reaching back to the previous agenda) or every day (`fire`).
 package struct AgendaSchedule: Sendable, Equatable {
+    /// The local time it goes, as minutes after midnight.
     package var minutes: Int
+    /// The zone that local time and the day are read in.
     package var zone: Zone
     /// The calendar whose rest days have no agenda (`cn`).
     package var region: String
+    /// `move`: no agenda on a rest day of `region`; `fire`: every day.
     package var restDays: RestDays
+    /// A schedule; by default on the working days of `cn`.
     package init(minutes: Int, zone: Zone, region: String = "cn", restDays: RestDays = .move) {
         self.minutes = minutes
         self.zone = zone
         self.region = region
         self.restDays = restDays
     }
+    /// Equal schedules: `Zone` is compared by its identifier.
     package static func == (a: AgendaSchedule, b: AgendaSchedule) -> Bool {
         a.minutes == b.minutes && a.zone.identifier == b.zone.identifier && a.region == b.region && a.restDays == b.restDays
     }
@@ -138,9 +154,12 @@ extension Receiver {
 /// window over the platform's limit (DingTalk throttles a robot for 10 minutes when it is exceeded).
 /// The price is a sustained rate of `perMinute - burst`, hence small default bursts.
 package struct RateLimit: Sendable, Equatable {
+    /// The most requests in any 60 s window, as the platform documents it.
     package var perMinute: Int
+    /// How many may go back to back; the sustained rate is `perMinute - burst`.
     package var burst: Int
 
+    /// A limit; obligd.json's values are checked when the receiver is read.
     package init(perMinute: Int, burst: Int) {
         self.perMinute = perMinute
         self.burst = burst

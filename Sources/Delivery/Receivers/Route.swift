@@ -4,18 +4,22 @@ import Store
 /// Which notifications a receiver takes. Each list narrows the match; an empty list matches everything.
 /// A receiver with several routes takes a notification if any route matches; one with none takes all.
 package struct Route: Sendable, Equatable {
+    /// Entity ids the route takes.
     package var entities: [String] = []
     /// Rule ids; "custom" matches obligations without a rule.
     package var rules: [String] = []
     /// Reminder stages: `due`, `before:-7d`, `overdue:1`, or a family: `before`, `overdue`. A route
     /// with stages matches only reminders.
     package var stages: [ReminderStageFilter] = []
+    /// Severities the route takes (e.g. only `error` and `warning`).
     package var severities: [Severity] = []
+    /// Notification kinds the route takes (e.g. only `reminder`).
     package var kinds: [NotificationKind] = []
     /// Escalation: only overdue reminders at least this late (`overdueFor`, e.g. "+2wd" or "+4h"), so a
     /// receiver for managers hears of what is still open two working days late, not of every reminder.
     package var overdueFor: OverdueThreshold?
 
+    /// A route; every list left empty matches everything.
     package init(
         entities: [String] = [], rules: [String] = [], stages: [ReminderStageFilter] = [], severities: [Severity] = [],
         kinds: [NotificationKind] = [], overdueFor: OverdueThreshold? = nil
@@ -28,6 +32,7 @@ package struct Route: Sendable, Equatable {
         self.overdueFor = overdueFor
     }
 
+    /// Whether every non-empty list of the route (and `overdueFor`) admits notification `n`.
     package func matches(_ n: Notification) -> Bool {
         if !entities.isEmpty, !entities.contains(n.entity) { return false }
         if !rules.isEmpty, !rules.contains(n.rule.isEmpty ? "custom" : n.rule) { return false }

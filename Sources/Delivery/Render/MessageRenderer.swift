@@ -10,9 +10,12 @@ import Store
 /// Rendering never fails: the templates were checked when loaded, and a missing rule or entity degrades
 /// to the ids carried in the notification.
 package struct MessageRenderer: Sendable {
+    /// The wording, checked at load.
     package let templates: TemplateSet
+    /// The configuration in force: rules for titles and citations, calendars for days left.
     package let configuration: Configuration
 
+    /// A renderer for one configuration and its templates.
     package init(templates: TemplateSet, configuration: Configuration) {
         self.templates = templates
         self.configuration = configuration

@@ -15,20 +15,32 @@ import Store
 /// ```
 /// Placeholders are `{name}`; an unknown name is a configuration error, not a blank in a message.
 package struct TemplateSet: Sendable {
+    /// The wording of one notification kind in one language, with `{name}` placeholders.
     package struct KindTemplate: Sendable {
+        /// The message's heading.
         package var title: String
+        /// The one line that stands alone (journal MESSAGE, chat preview).
         package var summary: String
+        /// Labelled lines in order; a fact whose placeholders all render empty is left out.
         package var facts: [(label: String, value: String)]
+        /// The caveat line (provisional, late); empty when it renders to nothing.
         package var note: String
     }
 
+    /// Everything one `templates/<language>.json` gives.
     package struct LanguageTemplates: Sendable {
+        /// The language the file is for.
         package var language: Language
+        /// Weekday names, Monday first.
         package var weekdays: [String]
+        /// Reusable phrases by key (`left.future`, `digest.more`, ...), each with the placeholders `phrases` allows.
         package var phrases: [String: String]
+        /// The template of every notification kind; a kind an operator's older file lacks comes from the
+        /// compiled-in one.
         package var kinds: [NotificationKind: KindTemplate]
     }
 
+    /// The templates of each language obligd writes; load guarantees all are present.
     package var languages: [Language: LanguageTemplates]
 
     /// Placeholders a kind template may use; `MessageRenderer` fills each of them.
@@ -75,6 +87,7 @@ package struct TemplateSet: Sendable {
         "agenda.more": ["n"]
     ]
 
+    /// The templates of `language`; every language is present once loaded.
     package func templates(for language: Language) -> LanguageTemplates {
         // load() guarantees every language is present.
         languages[language]!

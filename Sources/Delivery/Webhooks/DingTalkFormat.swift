@@ -14,6 +14,7 @@ package struct DingTalkFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
 
+    /// A robot at `url` (with its access_token); `secret` (`SEC...`) when the robot has 加签 on.
     package init(url: Secret, secret: Secret?) {
         self.url = url
         self.secret = secret
@@ -31,6 +32,8 @@ package struct DingTalkFormat: WebhookFormat {
         return lines.joined(separator: "\n")
     }
 
+    /// A markdown message fitted under 20,000 bytes, with mentions in `at`; with a secret, `timestamp` and `sign` are
+    /// added to the URL at send time.
     package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         var address = url.exposedValue
         if let secret {
@@ -53,6 +56,7 @@ package struct DingTalkFormat: WebhookFormat {
         return WebhookRequest(url: address, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }
 
+    /// Reads `errcode` from the body (DingTalk answers 200 even on failure), as the type's comment lists.
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         if let v = HTTPSemantics.verdict(for: r) { return v }
         guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["errcode"]) else {

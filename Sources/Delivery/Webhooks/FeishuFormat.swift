@@ -12,6 +12,7 @@ package struct FeishuFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
 
+    /// A bot at `url` (with its hook token); `secret` when the bot has 签名校验 on.
     package init(url: Secret, secret: Secret?) {
         self.url = url
         self.secret = secret
@@ -55,6 +56,8 @@ package struct FeishuFormat: WebhookFormat {
         ]
     }
 
+    /// An interactive card fitted under 20 KB; with a secret, `timestamp` and `sign` are in the body, made at send
+    /// time.
     package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
             var object: [String: Any] = ["msg_type": "interactive", "card": Self.card(r, mentions: m.mentions)]
@@ -68,6 +71,7 @@ package struct FeishuFormat: WebhookFormat {
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json; charset=utf-8")], body: body)
     }
 
+    /// Reads `code` (or `StatusCode`) from the body, as the type's comment lists; 429, 408 and 5xx are retried first.
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         // Feishu may put its code in a 4xx answer too; the code decides when it is there.
         if r.status == 429 || r.status >= 500 || r.status == 408 { return HTTPSemantics.verdict(for: r)! }

@@ -4,6 +4,7 @@ import Foundation
 /// The HMAC-SHA256 signatures the platforms use, in one place so the test servers can be checked
 /// against an independent implementation (the `standardwebhooks` PyPI package) rather than this one.
 package enum Signing {
+    /// HMAC-SHA256 of `message` under `key`, the primitive every platform's signature is built on.
     package static func hmacSHA256(key: Data, message: Data) -> Data {
         Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }

@@ -8,6 +8,7 @@ import Foundation
 package struct SlackFormat: WebhookFormat {
     let url: Secret
 
+    /// A webhook at `url`, which is itself the credential (no signing).
     package init(url: Secret) { self.url = url }
 
     static func escape(_ s: String) -> String { Markup.slack(s) }
@@ -39,6 +40,7 @@ package struct SlackFormat: WebhookFormat {
         return blocks
     }
 
+    /// Block Kit blocks plus the summary as `text`; mentions as `<@id>` before the text and in a block of their own.
     package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let at = m.mentions.map { "<@\($0)>" }.joined(separator: " ")
         var text = Markup.truncate(characters: Self.escape(Markup.oneLine(m.rendered.summary)), max: Self.maxTextCharacters)
@@ -52,6 +54,7 @@ package struct SlackFormat: WebhookFormat {
             body: try JSONBody.encode(["text": text, "blocks": blocks]))
     }
 
+    /// Success only for the body `ok`; Slack's error words decide between pause, retry and dead letter.
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         let text = r.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         if r.status == 400, text == "user_not_found" { return .pause(reason: "HTTP 400: user_not_found (check the webhook in Slack)") }

@@ -10,6 +10,7 @@ package struct StandardFormat: WebhookFormat {
     let url: Secret
     let secret: Secret?
 
+    /// An endpoint at `url`; `secret` (`whsec_<base64>`) is required, checked when the request is built.
     package init(url: Secret, secret: Secret?) {
         self.url = url
         self.secret = secret
@@ -20,6 +21,7 @@ package struct StandardFormat: WebhookFormat {
     /// payload's own fields are sent whole.
     static let maxBodyBytes = 20_000
 
+    /// The JSON body `{type, timestamp, data}`, the rendered message shortened to keep it under 20 kB.
     package func body(for m: OutgoingMessage) throws -> Data {
         try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in try body(for: m, rendered: r) }
     }
@@ -40,6 +42,7 @@ package struct StandardFormat: WebhookFormat {
         return try JSONBody.encode(["type": m.notification.kind.rawValue, "timestamp": timestamp, "data": data])
     }
 
+    /// Signs `webhook-id.timestamp.body` at send time; a secret that is not `whsec_<base64>` throws `FormatError`.
     package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try body(for: m)
         let ts = now / 1000
@@ -56,6 +59,7 @@ package struct StandardFormat: WebhookFormat {
             ], body: body)
     }
 
+    /// Any 2xx is delivered; 410 pauses the receiver; other statuses by their HTTP meaning.
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         if r.status == 410 { return .pause(reason: "HTTP 410 Gone: the endpoint is disabled" + HTTPSemantics.detail(r)) }
         return HTTPSemantics.verdict(for: r) ?? .delivered
@@ -64,6 +68,8 @@ package struct StandardFormat: WebhookFormat {
 
 /// A request that cannot be built (a broken secret); the delivery is dead-lettered with this reason.
 package struct FormatError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong with the receiver's configuration, as the dead letter records it.
     package var description: String
+    /// An error saying `d`.
     package init(_ d: String) { description = d }
 }

@@ -7,6 +7,7 @@ import Foundation
 package struct TeamsFormat: WebhookFormat {
     let url: Secret
 
+    /// A Workflows flow at `url`, which carries the flow's key and so is the credential (no signing).
     package init(url: Secret) { self.url = url }
 
     static func colour(_ s: Severity) -> String {
@@ -44,6 +45,7 @@ package struct TeamsFormat: WebhookFormat {
         return card
     }
 
+    /// An Adaptive Card in a message attachment, kept under 24,000 bytes, with mentions as card entities.
     package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         let body = try Markup.fit(m.rendered, maxBytes: Self.maxBodyBytes) { r in
             try JSONBody.encode([
@@ -59,6 +61,7 @@ package struct TeamsFormat: WebhookFormat {
         return WebhookRequest(url: url.exposedValue, headers: [("content-type", "application/json")], body: body)
     }
 
+    /// Any 2xx (the flow answers 202) is delivered; other statuses by their HTTP meaning.
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         HTTPSemantics.verdict(for: r) ?? .delivered
     }

@@ -9,6 +9,7 @@ import Foundation
 package struct WeComFormat: WebhookFormat {
     let url: Secret
 
+    /// A robot at `url`, whose `key` is the credential (WeCom has no signing).
     package init(url: Secret) { self.url = url }
 
     static let maxContentBytes = 4096
@@ -38,6 +39,7 @@ package struct WeComFormat: WebhookFormat {
         return lines.joined(separator: "\n")
     }
 
+    /// A markdown message fitted in 4,096 bytes of content, mentions as `<@id>` after it.
     package func request(for m: OutgoingMessage, now: Int64) throws -> WebhookRequest {
         // Markdown mentions are <@userid> in the content (mentioned_list works for text messages only).
         let at = m.mentions.isEmpty ? "" : "\n" + m.mentions.map { "<@\($0)>" }.joined(separator: " ")
@@ -47,6 +49,7 @@ package struct WeComFormat: WebhookFormat {
             body: try JSONBody.encode(["msgtype": "markdown", "markdown": ["content": content]]))
     }
 
+    /// Reads `errcode` from the body, as the type's comment lists.
     package func interpret(_ r: WebhookResponse) -> DeliveryVerdict {
         if let v = HTTPSemantics.verdict(for: r) { return v }
         guard let json = HTTPSemantics.json(r), let code = HTTPSemantics.int(json["errcode"]) else {

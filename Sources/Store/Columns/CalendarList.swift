@@ -5,8 +5,10 @@ import Rules
 /// them, and a reload finds the obligations a changed year affects by them. Stored as a JSON array
 /// of strings (the reload's filter matches `"cn/2027 ` inside it).
 package struct CalendarList: Hashable, Sendable, CustomStringConvertible {
+    /// Each year as `region/year vN` or `region/year estimated`, in the order they were consulted.
     package var years: [String]
 
+    /// A list of years as written.
     package init(_ years: [String]) { self.years = years }
 
     /// The years of the calendars that decided `r` on `calendar`.
@@ -33,6 +35,7 @@ package struct CalendarList: Hashable, Sendable, CustomStringConvertible {
         years = inner.isEmpty ? [] : inner.split(separator: ",").map { String($0.trimmingCharacters(in: "\"")) }
     }
 
+    /// The years separated by commas, as explanations and audit notes show them.
     package var description: String { years.joined(separator: ", ") }
 }
 

@@ -8,6 +8,7 @@ import Rules
 extension CivilDate: SQLColumn {
     /// `YYYY-MM-DD`: sorts as text in day order, so `due < ?` compares days.
     package var sqlValue: SQLValue { .text(description) }
+    /// Nil for anything but text that parses as a day, which the row reports naming the column.
     package init?(sqlValue: SQLValue) {
         guard case let .text(t) = sqlValue, let d = try? CivilDate(parsing: t) else { return nil }
         self = d
@@ -17,6 +18,7 @@ extension CivilDate: SQLColumn {
 extension Period: SQLColumn {
     /// `+30wd`, `+2mo`, `-6mo`: the form rules and obligctl use.
     package var sqlValue: SQLValue { .text(description) }
+    /// Nil for anything but text that parses as a period, which the row reports naming the column.
     package init?(sqlValue: SQLValue) {
         guard case let .text(t) = sqlValue, let p = try? Period(parsing: t) else { return nil }
         self = p
@@ -26,7 +28,9 @@ extension Period: SQLColumn {
 extension Roll: SQLTextEnum {}
 
 extension Start: SQLColumn {
+    /// The start's text form (a day, or an instant), as `Start(parsing:)` reads it back.
     package var sqlValue: SQLValue { .text(description) }
+    /// Nil for anything but text that parses as a start, which the row reports naming the column.
     package init?(sqlValue: SQLValue) {
         guard case let .text(t) = sqlValue, let s = try? Start(parsing: t) else { return nil }
         self = s
@@ -34,7 +38,9 @@ extension Start: SQLColumn {
 }
 
 extension TriggerKey: SQLColumn {
+    /// `metric:<name>#<n>`, `event:<id>`, `recurrence:<id>`, `custom:<uuid>`: the unique key with the rule.
     package var sqlValue: SQLValue { .text(description) }
+    /// Nil for anything but text; the text itself is read by `TriggerKey(_:)`.
     package init?(sqlValue: SQLValue) {
         guard case let .text(t) = sqlValue else { return nil }
         self.init(t)
@@ -42,7 +48,9 @@ extension TriggerKey: SQLColumn {
 }
 
 extension CalendarList: SQLColumn {
+    /// The JSON list of the calendar years that decided the due day; reloads filter on it.
     package var sqlValue: SQLValue { .text(json) }
+    /// Nil for anything but text that reads as such a list.
     package init?(sqlValue: SQLValue) {
         guard case let .text(t) = sqlValue else { return nil }
         self.init(json: t)
@@ -50,7 +58,9 @@ extension CalendarList: SQLColumn {
 }
 
 extension StringMap: SQLColumn {
+    /// The map as a JSON object with sorted keys, so equal maps are equal text.
     package var sqlValue: SQLValue { .text(json) }
+    /// Nil for anything but text that reads as such an object.
     package init?(sqlValue: SQLValue) {
         guard case let .text(t) = sqlValue else { return nil }
         self.init(json: t)

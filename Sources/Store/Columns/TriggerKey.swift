@@ -14,6 +14,7 @@ package enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
     /// A new custom obligation's key.
     package static func newCustom() -> TriggerKey { .custom(UUID().uuidString.lowercased()) }
 
+    /// Reads a stored key; a form this version does not know is kept as `.other`, never refused.
     package init(_ text: String) {
         if let rest = Self.after("event:", text), let id = Int64(rest) {
             self = .event(id)
@@ -29,6 +30,7 @@ package enum TriggerKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The stored form (`metric:<name>#<n>`, `event:<id>`, ...), which `init(_:)` reads back.
     package var description: String {
         switch self {
         case let .metric(name, n): "metric:\(name)#\(n)"

@@ -3,23 +3,37 @@ import Foundation
 /// A receiver's daily agenda, as queued: what is overdue, what falls due in the next seven days, and
 /// what moved since the previous agenda, each counted with the first few listed (soonest first).
 package struct AgendaContent: Codable, Sendable, Equatable {
+    /// One obligation as an agenda lists it: enough to name it and link to it.
     package struct Item: Codable, Sendable, Equatable {
+        /// The obligation's id.
         package var obligation: Int64
+        /// The entity that owes it.
         package var entity: String
+        /// What must be done.
         package var title: String
+        /// The due day (YYYY-MM-DD) in the entity's zone.
         package var due: String
+        /// The instant it falls due (epoch seconds); the sort key, soonest first.
         package var dueInstant: Int64
     }
+    /// A heading of the agenda: how many obligations it covers, and the first few of them.
     package struct Section: Codable, Sendable, Equatable {
+        /// All the obligations in the section, though only the first few are listed.
         package var count: Int
+        /// The first few, soonest due first.
         package var items: [Item]
     }
+    /// Always `agenda`, so the payload names its kind like every other outbox payload.
     package var kind = NotificationKind.agenda.rawValue
+    /// The receiver it is for; each has its own agenda, scoped by its routes.
     package var receiver: String
     /// The receiver's local day it is for.
     package var day: String
+    /// Open obligations past their due instant.
     package var overdue: Section
+    /// Open obligations falling due in the next seven days.
     package var week: Section
+    /// Open obligations whose due day moved since the previous agenda (the last 24 hours for the first).
     package var moved: Section
 }
 
@@ -30,8 +44,11 @@ package struct AgendaScope: Sendable, Equatable {
     /// One per route: the entities and rule ids it names (empty: any); rule "custom" is an obligation
     /// without a rule.
     package struct Admits: Sendable, Equatable {
+        /// The entity ids the route names; empty: any entity.
         package var entities: [String]
+        /// The rule ids the route names (`custom` for obligations without a rule); empty: any rule.
         package var rules: [String]
+        /// A route's admission as obligd.json states it.
         package init(entities: [String], rules: [String]) {
             self.entities = entities
             self.rules = rules
@@ -39,6 +56,7 @@ package struct AgendaScope: Sendable, Equatable {
     }
     /// Empty: every obligation (a receiver with no routes takes everything).
     package var routes: [Admits]
+    /// A receiver's scope from its routes; no routes admits everything.
     package init(routes: [Admits] = []) { self.routes = routes }
 
     /// Everything, as a receiver without routes.

@@ -2,12 +2,16 @@ import Foundation
 
 /// A routed outbox row: which receivers take it, and in which lane.
 package struct DeliveryRouting: Sendable {
+    /// The outbox row routed.
     package var outboxId: String
+    /// The receivers whose routes take it; empty when none does.
     package var receivers: [String]
+    /// The lane its deliveries wait in, by the notice's kind.
     package var lane: DeliveryLane
     /// The obligation this notice closes (`NotificationKind.closesObligation`): its reminders still
     /// queued for these receivers are superseded by it.
     package var closes: Int64?
+    /// A routing decision, as Delivery makes it from the receivers' routes.
     package init(outboxId: String, receivers: [String], lane: DeliveryLane, closes: Int64? = nil) {
         self.outboxId = outboxId
         self.receivers = receivers
@@ -18,8 +22,11 @@ package struct DeliveryRouting: Sendable {
 
 /// The message a receiver is to be sent next, with its outbox row and entity.
 package struct DeliveryHead: Sendable {
+    /// The receiver's delivery row to send.
     package var delivery: DeliveryRecord
+    /// The outbox row it delivers (kind, payload).
     package var outbox: OutboxEntry
+    /// The entity the payload names, for the wording and mentions; nil when it names none or it is gone.
     package var entity: Entity?
     /// A change notice that goes now because a reminder about the same obligation waits behind it.
     package var aheadOfReminder = false
@@ -129,6 +136,7 @@ extension ObligationStore {
         (try? JSONSerialization.jsonObject(with: Data(o.payload.utf8)) as? [String: Any])?["entity"] as? String
     }
 
+    /// Entity `id` on a read snapshot, or nil when there is none; Delivery uses it to word a message.
     package func entity(_ id: String) async throws -> Entity? {
         try await readSQL { sql in try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [id]) }
     }

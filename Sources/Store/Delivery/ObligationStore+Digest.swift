@@ -3,9 +3,13 @@ import Foundation
 /// What one digest holds, for rendering it: how many change notices, how many of each kind, the
 /// first few by due date with their entities, and how many reminders its closes superseded.
 package struct DigestContent: Sendable {
+    /// The digest's id, which is its webhook-id on every retry.
     package var id: String
+    /// How many change notices it carries.
     package var count: Int
+    /// How many of each notification kind (raw value), for the breakdown line.
     package var kinds: [String: Int]
+    /// The first few notices by due date, with their entities, to be listed in full.
     package var first: [(outbox: OutboxEntry, entity: Entity?)]
     /// Reminders left out because their obligation was closed before they could go (`superseded`).
     package var superseded = 0

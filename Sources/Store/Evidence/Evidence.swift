@@ -4,10 +4,14 @@ import Foundation
 /// A file offered as evidence of an obligation (a filing receipt, a certificate, the report that was
 /// submitted): its name and media type as the client gives them, and its bytes.
 package struct EvidenceUpload: Sendable, Equatable {
+    /// The file's name as the client gave it (e.g. receipt.pdf); checked non-empty and within the name limit.
     package var name: String
+    /// `type/subtype` with optional parameters; refused otherwise, with the field named.
     package var mediaType: String
+    /// The file's bytes; at most the limit `EvidenceSettings` reads from obligd.json.
     package var content: [UInt8]
 
+    /// An upload as received; nothing is checked until `Recorder` adds it.
     package init(name: String, mediaType: String, content: [UInt8]) {
         self.name = name
         self.mediaType = mediaType
@@ -20,19 +24,25 @@ package struct EvidenceUpload: Sendable, Equatable {
 /// added it and when, and the audit row that recorded the addition (whose hash chains the SHA-256
 /// into the trail, so `audit verify` covers the file).
 package struct EvidenceItem: Codable, Sendable, Equatable, SQLRecord {
+    /// The SQL table its rows live in, for `SQLRecord`'s statements on both backends.
     package static var tableName: String { "evidence" }
+    /// The obligation it is evidence of.
     package var obligationId: Int64
     /// 1, 2, 3, ... per obligation, in the order added; never reused (evidence is never removed).
     package var number: Int64
+    /// The file's name as the client gave it.
     package var name: String
+    /// The media type as the client gave it, served back with the file.
     package var mediaType: String
     /// In bytes.
     package var size: Int64
     /// Lowercase hex SHA-256 of the bytes: the key the bytes are stored under (`evidenceBlob`).
     package var sha256: String
+    /// The reference given with it (a filing or receipt number); nil when none was.
     package var reference: String?
     /// Epoch seconds.
     package var addedAt: Int64
+    /// Who added it (the peer's user or `web:NAME`).
     package var actor: String
     /// The `evidence.added` audit row.
     package var auditId: Int64
@@ -42,7 +52,9 @@ package struct EvidenceItem: Codable, Sendable, Equatable, SQLRecord {
 
 /// An evidence item with its bytes, as stored.
 package struct StoredEvidence: Sendable, Equatable {
+    /// What is listed about the file.
     package var item: EvidenceItem
+    /// The bytes as stored in `evidenceBlob`.
     package var content: [UInt8]
 
     /// Whether the bytes still hash to what was recorded: false only if the database was edited
@@ -57,6 +69,7 @@ package enum Evidence {
     package static let auditAction = AuditAction.evidenceAdded
     /// The name and media type of an item made of a reference alone (`done --reference` with no file).
     package static let referenceName = "reference.txt"
+    /// The media type of such an item: its bytes are the reference as UTF-8 text.
     package static let referenceMediaType = "text/plain; charset=utf-8"
 
     /// Lowercase hex SHA-256 of `bytes`.
@@ -73,11 +86,17 @@ package enum Evidence {
 
     /// What an `evidence.added` audit row's `after` states; `JSONDecoder` reads it back.
     package struct AddedRecord: Codable, Sendable, Equatable {
+        /// The item's number within its obligation.
         package var number: Int64
+        /// The file's name.
         package var name: String
+        /// The file's media type.
         package var mediaType: String
+        /// The file's size in bytes.
         package var size: Int64
+        /// Lowercase hex SHA-256 of the bytes: what chains the file into the audit trail.
         package var sha256: String
+        /// The reference given with it, if any.
         package var reference: String?
 
         /// The audit row's `after`: sorted keys, as every audit row's JSON.
@@ -128,6 +147,7 @@ package enum Evidence {
         package var items = 0
         /// Distinct files (blobs) hashed, and their bytes.
         package var files = 0
+        /// Bytes hashed over those files.
         package var bytes: Int64 = 0
         /// The first item whose bytes, size or audit row do not agree; nil when all do.
         package var problem: String?

@@ -7,10 +7,13 @@ package struct TrailVerification: Sendable, Equatable, Codable {
     package var rows: Int
     /// The last row that held: its id and hash (the chain's head when `intact`).
     package var headId: Int64
+    /// That row's hash, which an auditor compares with a later `obligctl audit verify`.
     package var headHash: String
     /// Evidence items checked, and the distinct files and bytes hashed.
     package var evidenceItems: Int
+    /// Distinct files (blobs) hashed; an identical file added twice is stored and hashed once.
     package var evidenceFiles: Int
+    /// The bytes of those files.
     package var evidenceBytes: Int64
     /// The first thing that does not hold (a row whose hash does not match, a changed file); nil when
     /// everything does.

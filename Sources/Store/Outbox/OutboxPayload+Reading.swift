@@ -57,12 +57,16 @@ extension OutboxPayload {
 
 /// An outbox row that cannot be turned into a notification.
 package struct NotificationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The row that does not read, so the operator can drop or inspect it.
     package var outboxId: String
+    /// What is wrong with its payload (a missing field, a kind this version does not know).
     package var problem: String
+    /// An error on row `outboxId`.
     package init(outboxId: String, problem: String) {
         self.outboxId = outboxId
         self.problem = problem
     }
+    /// `outbox ID: problem`: the row named first, so a log line leads to it.
     package var description: String { "outbox \(outboxId): \(problem)" }
 }
 

@@ -8,20 +8,29 @@ import Foundation
 package struct OutboxPayload: Sendable, Equatable {
     /// What a kind adds: the reminder stage, or where a moved deadline came from and why.
     package struct Detail: Sendable, Equatable {
+        /// A reminder: its stage as written (`before:-5wd`, `due`, `overdue:3`).
         package var stage: String?
+        /// A reminder: the stage's ledger key (`before:-7d@2026-02-24`), stable across versions.
         package var stageKey: String?
+        /// A reminder: it fired past its time or stood in for stages missed while obligd was down.
         package var late: Bool?
+        /// A reminder: when the stage was due to fire (epoch seconds).
         package var scheduledAt: Int64?
+        /// A reminder: how many earlier stages, missed meanwhile, it stands in for.
         package var collapsed: Int?
         /// An overdue reminder of a day deadline: working days since the due day, up to the day it
         /// fires, for routes that escalate after `+Nwd`.
         package var lateWorkingDays: Int?
+        /// A moved deadline: the due day it had before (YYYY-MM-DD).
         package var from: String?
+        /// A moved deadline: why it moved (a calendar or rule change, a corrected fact), in words.
         package var reason: String?
         /// delivery.failing: the receiver that is not accepting notifications, and its answer.
         package var receiver: String?
+        /// delivery.failing: what the receiver or transport last answered.
         package var error: String?
 
+        /// Only the fields a kind sets are given; the rest stay nil and are left out of the JSON.
         package init(
             stage: String? = nil, stageKey: String? = nil, late: Bool? = nil, scheduledAt: Int64? = nil,
             collapsed: Int? = nil, lateWorkingDays: Int? = nil, from: String? = nil, reason: String? = nil, receiver: String? = nil,
@@ -40,17 +49,29 @@ package struct OutboxPayload: Sendable, Equatable {
         }
     }
 
+    /// Which notice this is; decides the lane, the wording and the template.
     package var kind: NotificationKind
+    /// The obligation's id; 0 for a classification notice, which is about the entity and no obligation.
     package var obligation: Int64
+    /// The entity's id.
     package var entity: String
+    /// The rule's id; empty for a custom obligation.
     package var rule: String
+    /// The obligation's title, as it read when the notice was written.
     package var title: String
+    /// The due day (YYYY-MM-DD) in the entity's zone.
     package var due: String
+    /// The instant it falls due (epoch seconds).
     package var dueInstant: Int64
+    /// The due day rests on an estimated calendar year and may still move.
     package var provisional: Bool
+    /// The obligation's status (`Obligation.Status`'s raw value) when written.
     package var status: String
+    /// What this kind adds (stage, previous due day, failing receiver).
     package var detail: Detail
 
+    /// A payload from its fields as read back or built by hand (tests, digests); Store's writers use
+    /// `init(kind:obligation:detail:)`.
     package init(
         kind: NotificationKind, obligation: Int64, entity: String, rule: String, title: String, due: String,
         dueInstant: Int64, provisional: Bool, status: String, detail: Detail = .init()

@@ -59,6 +59,8 @@ package struct LeaseLost: Error, Equatable, Sendable, CustomStringConvertible {
 /// A leader's write or check on a node that holds no lease (it never led, or stepped down): what
 /// `LeaseLost` is for a lease that was held.
 package struct NotLeading: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The error; it carries nothing, since there is no lease to name.
     package init() {}
+    /// Says the node must not act as leader, for the log of the refused write.
     package var description: String { "this node does not hold the lease, so it must not act as leader" }
 }

@@ -17,13 +17,16 @@ package final class PostgresSession: SQLSession {
         self.logger = logger
     }
 
+    /// PostgreSQL, for the few statements that branch on it.
     package var dialect: SQLDialect { .postgres }
 
+    /// Runs a statement with `?` placeholders numbered for PostgreSQL; returns the rows it changed.
     @discardableResult
     package func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try run(sql, arguments).metadata.rows ?? 0
     }
 
+    /// Runs a query and hands each row to `body`, column names read once from the first row.
     package func forEach(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
         let result = try run(sql, arguments)
         var columns: [String]?
@@ -35,6 +38,8 @@ package final class PostgresSession: SQLSession {
         }
     }
 
+    /// Runs `body` in a numbered savepoint: released when it returns, rolled back to (and the error rethrown) when it
+    /// throws.
     package func savepoint<T>(_ body: () throws -> T) throws -> T {
         savepoints += 1
         let name = "s\(savepoints)"
@@ -121,7 +126,9 @@ package final class PostgresSession: SQLSession {
 /// A statement PostgreSQL refused, as Store reports it: the server's message and SQLSTATE (which `PSQLError`'s
 /// description hides), and whether it broke a constraint (a conflict with stored data, HTTP 409).
 package struct PostgresStatementError: Error, CustomStringConvertible {
+    /// The SQLSTATE (e.g. `23505`, a unique violation); empty when the server sent none.
     package let code: String
+    /// The server's message.
     package let message: String
 
     init(_ error: PSQLError) {
@@ -132,5 +139,6 @@ package struct PostgresStatementError: Error, CustomStringConvertible {
     /// Class 23: integrity constraint violation (unique, foreign key, not null, check).
     package var isConstraint: Bool { code.hasPrefix("23") }
 
+    /// `PostgreSQL SQLSTATE: message`: both, since the SQLSTATE is what tells a constraint from a fault.
     package var description: String { "PostgreSQL \(code): \(message)" }
 }

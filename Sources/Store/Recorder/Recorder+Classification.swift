@@ -175,10 +175,15 @@ extension Recorder {
 
     /// What a retention rule keeps: from an event, until a day.
     package struct Retention: Sendable, Equatable {
+        /// The entity that must keep the records.
         package var entity: String
+        /// The retention rule.
         package var rule: String
+        /// The event the keeping period runs from.
         package var event: Int64
+        /// The event's day in the entity's zone.
         package var from: CivilDate
+        /// The last day the records must be kept, computed as a deadline is.
         package var keepUntil: CivilDate
     }
 

@@ -5,8 +5,11 @@ import Rules
 /// What recording a fact did: its id, whether it was recorded before (nothing new written), and the
 /// earlier report of the same instant it superseded.
 package struct RecordedFact: Sendable, Equatable {
+    /// The fact's row id (the earlier one's when it was a duplicate).
     package var id: Int64
+    /// The same fact was recorded before; nothing new was written.
     package var duplicate = false
+    /// The earlier report of the same instant this one replaced, if any.
     package var superseded: Int64?
     /// The instant it was observed (epoch seconds).
     package var observedAt: Int64 = 0
@@ -84,6 +87,7 @@ extension Recorder {
         case event(Int64)
         case metric(Int64)
 
+        /// `event:12` or `metric:7`, the form `obligctl fact retract` takes.
         package var description: String {
             switch self {
             case let .event(id): "event:\(id)"

@@ -3,8 +3,11 @@
 extension Recorder {
     /// The obligations of one rule ("" for custom obligations) in one status.
     package struct ObligationCount: Sendable, Equatable {
+        /// The rule's id; "" for custom obligations.
         package var rule: String
+        /// The status counted.
         package var status: Obligation.Status
+        /// How many obligations of the rule are in that status.
         package var count: Int
         /// Of those, due at or before `now` (only open obligations are overdue).
         package var overdue: Int

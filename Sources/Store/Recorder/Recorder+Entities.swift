@@ -3,6 +3,8 @@ import Foundation
 import Rules
 
 extension Recorder {
+    /// Adds an entity, audited. A bad id, an unknown zone or a region without a calendar is an invalid field with the
+    /// fix; an id in use is a conflict. Zone defaults to Asia/Shanghai, region to `cn`.
     package func addEntity(
         id: String, name: String, zone: String?, region: String?, owner: String?, labels: [String: String]
     ) throws -> Entity {

@@ -325,6 +325,8 @@ extension Recorder {
         if !outcome.unstated.contains(where: { $0.id == o.id }) { outcome.unstated.append(o) }
     }
 
+    /// Opens an obligation entered by hand (no rule) for `entityId`, due `period` after `start`; an empty title is
+    /// refused.
     package func addCustom(entityId: String, title: String, start: Start, period: Period, roll: Roll?) throws -> Obligation {
         try Limits.check(start, field: "start")
         let e = try entity(entityId)

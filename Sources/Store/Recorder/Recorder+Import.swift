@@ -10,10 +10,13 @@ extension Recorder {
 
     /// What an import wrote and derived.
     package struct ImportSummary: Sendable, Equatable {
+        /// Rows recorded.
         package var imported = 0
         /// Rows recorded before (an import run twice): recognised, nothing written for them.
         package var duplicates = 0
+        /// Obligations the import opened: its events', then its metrics' (derived once all rows are recorded).
         package var opened = 0
+        /// Obligations the import moved, counted as `opened` is.
         package var moved = 0
     }
 

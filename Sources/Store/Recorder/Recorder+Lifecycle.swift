@@ -4,6 +4,7 @@ import Rules
 
 /// Reading, saving and closing obligations.
 extension Recorder {
+    /// Obligation `id`; `StoreError.notFound` when there is none.
     package func obligation(_ id: Int64) throws -> Obligation {
         guard let o = try sql.one(Obligation.self, "SELECT * FROM obligation WHERE id = ?", [id]) else {
             throw StoreError.notFound("obligation \(id)")

@@ -6,6 +6,7 @@ import Rules
 extension Recorder {
     /// Which obligations `obligations(matching:)` lists, soonest due first.
     package struct ObligationFilter: Sendable {
+        /// Only this entity's; nil for all.
         package var entity: String?
         /// nil lists every status.
         package var status: Obligation.Status?
@@ -15,11 +16,14 @@ extension Recorder {
         package var rule: String?
         /// Only those ending after, and at or before, these instants (epoch seconds).
         package var dueAfter: Int64?
+        /// The span's upper end, inclusive; nil for no upper end.
         package var dueAtOrBefore: Int64?
         /// Rows to skip, for pages.
         package var offset = 0
+        /// The most rows returned.
         package var limit: Int
 
+        /// A filter; by default the open obligations of every entity, up to 10,000.
         package init(entity: String? = nil, status: Obligation.Status? = .open, dueBefore: CivilDate? = nil, limit: Int = 10_000) {
             self.entity = entity
             self.status = status
@@ -30,11 +34,15 @@ extension Recorder {
 
     /// Open and overdue counts and the next open deadline, as of `now`.
     package struct Summary: Sendable {
+        /// Open obligations.
         package var open: Int
+        /// Open obligations whose due instant has passed.
         package var overdue: Int
+        /// The open obligation due soonest that is not yet overdue; nil when none is.
         package var next: Obligation?
     }
 
+    /// Every entity, by id.
     package func entities() throws -> [Entity] {
         try sql.all(Entity.self, "SELECT * FROM entity ORDER BY id")
     }
@@ -46,6 +54,7 @@ extension Recorder {
         return try sql.one(Entity.self, "SELECT * FROM entity WHERE id = ?", [id])
     }
 
+    /// Obligation `id`, or nil when there is none.
     package func findObligation(_ id: Int64) throws -> Obligation? {
         try sql.one(Obligation.self, "SELECT * FROM obligation WHERE id = ?", [id])
     }
@@ -86,6 +95,7 @@ extension Recorder {
         return try sql.all(AuditEntry.self, "SELECT * FROM audit WHERE subject = ? ORDER BY id", ["obligation:\(id)"])
     }
 
+    /// The counts and next deadline as of the transaction's `now`.
     package func summary() throws -> Summary {
         let t = now.secondsSinceEpoch
         return Summary(

@@ -4,10 +4,15 @@ import Rules
 
 /// Recomputing stored due days under the calendars in force.
 extension Recorder {
+    /// What one batch of `recompute` did, and where the next batch starts.
     package struct RecomputeResult: Sendable {
+        /// The last obligation id examined: the next batch's `afterId`.
         package var lastId: Int64
+        /// Open obligations examined in the batch.
         package var examined = 0
+        /// Those whose due day moved (audited and notified).
         package var moved = 0
+        /// Those that kept their day and stopped being provisional (audited).
         package var confirmed = 0
     }
 
@@ -42,14 +47,18 @@ extension Recorder {
         return result
     }
 
+    /// What one batch of `recompute` would do, for a reload's preview.
     package struct PreviewResult: Sendable {
+        /// The last obligation id examined: the next batch's `afterId`.
         package var lastId: Int64
+        /// Open obligations examined in the batch.
         package var examined = 0
         /// The obligations that would move, as stored, with the due day they would get and whether it
         /// would still be provisional: the first `keep` of them.
         package var moves: [(obligation: Obligation, due: CivilDate, provisional: Bool)] = []
         /// All that would move, and all that would keep their day and change only their provisional mark.
         package var moved = 0
+        /// Those that would keep their day and only change their provisional mark.
         package var confirmed = 0
     }
 

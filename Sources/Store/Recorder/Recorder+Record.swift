@@ -8,7 +8,9 @@ extension Recorder {
     package struct Notice: Sendable, Equatable {
         /// The outbox id (also the webhook-id receivers saw).
         package var id: String
+        /// The obligation it is about.
         package var obligationId: Int64
+        /// A `NotificationKind`'s raw value, as stored.
         package var kind: String
         /// Epoch seconds.
         package var createdAt: Int64
@@ -16,6 +18,7 @@ extension Recorder {
         package var stageKey: String?
         /// The outbox row's own status: `dispatched` once journaled and routed.
         package var status: OutboxStatus
+        /// Each receiver's copy; empty until routed, or when no receiver took it.
         package var deliveries: [DeliveryRecord]
     }
 

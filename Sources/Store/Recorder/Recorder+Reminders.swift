@@ -174,6 +174,7 @@ package struct PlannedReminder: Sendable, Equatable {
     }
     /// The stage as the ledger writes it (`before:-5wd`, `due`, `overdue:2`).
     package var stage: String
+    /// Whether it was sent, is still to come, or passed without being sent.
     package var state: State
     /// When it fires, in UTC.
     package var at: Instant

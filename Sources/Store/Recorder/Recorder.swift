@@ -8,8 +8,11 @@ import Rules
 package struct Recorder {
     /// The transaction's statements, on whichever backend runs it.
     let sql: any SQLSession
+    /// The configuration the transaction derives under (calendars, rule packs, reminder settings).
     package let config: Rules.Configuration
+    /// The transaction's time, passed in: Store never reads the clock, so tests drive the same code.
     package let now: Instant
+    /// Who the audit rows name (the peer's user, `web:NAME`, or obligd for derived changes).
     package let actor: String
     /// Entities and zones already looked up in this transaction (imports touch the same few many times).
     let lookups = Lookups()
@@ -54,6 +57,7 @@ package struct Recorder {
     /// The zone entity `id` counts its legal days in (looked up once per transaction).
     package func zone(ofEntity id: String) throws -> Zone { try zone(entity(id)) }
 
+    /// Entity `id`, looked up once per transaction; an unknown id is an invalid `field` with how to add it.
     package func entity(_ id: String, field: String = "entity") throws -> Entity {
         if let e = lookups.entities[id] { return e }
         // A NUL would end the id early in SQLite's C API: "acme\0x" must not find "acme".
@@ -65,10 +69,15 @@ package struct Recorder {
         return e
     }
 
+    /// What a Recorder verb did, for the API's answer and the CLI: what it opened, moved, flagged or lapsed.
     package struct Outcome: Sendable {
+        /// The id of the fact recorded (or of the earlier one it duplicated); 0 for a pass that recorded none.
         package var factId: Int64
+        /// An outcome that has done nothing yet beyond recording fact `factId`.
         package init(factId: Int64) { self.factId = factId }
+        /// Obligations opened by it.
         package var opened: [Obligation] = []
+        /// Open obligations whose due day it moved.
         package var moved: [Obligation] = []
         /// The fact was recorded before (same event or report): nothing new was written.
         package var duplicate = false
@@ -92,8 +101,11 @@ package struct Recorder {
 
     /// An obligation's identity within its rule.
     package struct DerivedKey: Hashable, Sendable {
+        /// The entity's id.
         package var entity: String
+        /// What opened the obligation.
         package var trigger: TriggerKey
+        /// The key of the obligation derived for `entity` from `trigger`.
         package init(entity: String, trigger: TriggerKey) {
             self.entity = entity
             self.trigger = trigger

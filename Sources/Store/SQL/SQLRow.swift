@@ -8,6 +8,7 @@ package struct SQLRow: Sendable {
     /// The values, by position.
     package let values: [SQLValue]
 
+    /// A row of `values` under `columns`, in the statement's column order.
     package init(columns: [String], values: [SQLValue]) {
         self.columns = columns
         self.values = values

@@ -24,7 +24,9 @@ package protocol SQLColumn: Sendable {
 }
 
 extension Int64: SQLColumn {
+    /// An integer as both backends store it (PostgreSQL BIGINT).
     package var sqlValue: SQLValue { .integer(self) }
+    /// Also takes a whole-numbered real within Int64's range, as an aggregate may return one.
     package init?(sqlValue: SQLValue) {
         switch sqlValue {
         case let .integer(v): self = v
@@ -35,7 +37,9 @@ extension Int64: SQLColumn {
 }
 
 extension Int: SQLColumn {
+    /// Stored as a 64-bit integer.
     package var sqlValue: SQLValue { .integer(Int64(self)) }
+    /// Reads what `Int64` reads.
     package init?(sqlValue: SQLValue) {
         guard let v = Int64(sqlValue: sqlValue) else { return nil }
         self = Int(v)
@@ -45,6 +49,7 @@ extension Int: SQLColumn {
 extension Bool: SQLColumn {
     /// 0 or 1, as SQLite stores booleans; the PostgreSQL schema uses integer columns for them too.
     package var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+    /// Any integer: 0 is false, anything else true.
     package init?(sqlValue: SQLValue) {
         guard let v = Int64(sqlValue: sqlValue) else { return nil }
         self = v != 0
@@ -52,7 +57,9 @@ extension Bool: SQLColumn {
 }
 
 extension Double: SQLColumn {
+    /// A double precision real.
     package var sqlValue: SQLValue { .real(self) }
+    /// A real, or an integer widened, since SQL arithmetic may give either.
     package init?(sqlValue: SQLValue) {
         switch sqlValue {
         case let .real(v): self = v
@@ -63,7 +70,9 @@ extension Double: SQLColumn {
 }
 
 extension String: SQLColumn {
+    /// Text, unchanged.
     package var sqlValue: SQLValue { .text(self) }
+    /// Text only: an integer is not silently turned into its digits.
     package init?(sqlValue: SQLValue) {
         guard case let .text(v) = sqlValue else { return nil }
         self = v
@@ -71,7 +80,9 @@ extension String: SQLColumn {
 }
 
 extension [UInt8]: SQLColumn {
+    /// A blob (PostgreSQL bytea): evidence files, idempotent responses.
     package var sqlValue: SQLValue { .blob(self) }
+    /// A blob only.
     package init?(sqlValue: SQLValue) {
         guard case let .blob(v) = sqlValue else { return nil }
         self = v
@@ -79,6 +90,7 @@ extension [UInt8]: SQLColumn {
 }
 
 extension Optional: SQLColumn where Wrapped: SQLColumn {
+    /// nil is NULL.
     package var sqlValue: SQLValue { self?.sqlValue ?? .null }
     /// NULL is nil; anything else must be a `Wrapped`.
     package init?(sqlValue: SQLValue) {
@@ -95,7 +107,9 @@ extension Optional: SQLColumn where Wrapped: SQLColumn {
 package protocol SQLTextEnum: SQLColumn, RawRepresentable where RawValue == String {}
 
 extension SQLTextEnum {
+    /// The raw value as text: the form the column always held.
     package var sqlValue: SQLValue { .text(rawValue) }
+    /// Nil for anything but text naming one of the cases.
     package init?(sqlValue: SQLValue) {
         guard case let .text(v) = sqlValue else { return nil }
         self.init(rawValue: v)

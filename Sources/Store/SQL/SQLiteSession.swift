@@ -13,8 +13,10 @@ package final class SQLiteSession: SQLSession {
 
     init(_ db: Database) { self.db = db }
 
+    /// SQLite, for the few statements that branch on it.
     package var dialect: SQLDialect { .sqlite }
 
+    /// Runs a statement through SQLite's C API on the transaction's connection; returns the rows it changed.
     @discardableResult
     package func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         let s = try prepared(sql, arguments)
@@ -27,6 +29,7 @@ package final class SQLiteSession: SQLSession {
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
+    /// Runs a query and hands each row to `body` as it is stepped, one at a time.
     package func forEach(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
         let s = try prepared(sql, arguments)
         defer { sqlite3_reset(s) }
@@ -50,6 +53,7 @@ package final class SQLiteSession: SQLSession {
         return sqlite3_last_insert_rowid(db.sqliteConnection)
     }
 
+    /// Runs `body` in a GRDB savepoint: undone if it throws, and the error rethrown.
     package func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
         try db.inSavepoint {

@@ -9,31 +9,44 @@ import Rules
 /// token is kept (as for feeds), so the database and its backups hold no working link; it is used once
 /// and expires unused after `WebAccess.inviteLifetime`.
 package struct WebInvite: Codable, Sendable, Equatable, SQLRecord {
+    /// The SQL table its rows live in, on both backends.
     package static let tableName = "webInvite"
+    /// Store's row id; nil until inserted. A session names the invite it came from by this id.
     package var id: Int64?
     /// Hex SHA-256 of the token.
     package var tokenHash: String
     /// Who it is for (`li.wei`); web actions are audited as `web:li.wei`.
     package var person: String
+    /// What the session it becomes may do (read only, or also act on obligations).
     package var role: WebRole
     /// Epoch seconds, and the actor who created it.
     package var createdAt: Int64
+    /// The actor who ran `obligctl web invite`, for the audit trail.
     package var createdBy: String
+    /// After this instant (epoch seconds) the invite no longer signs anyone in, used or not.
     package var expiresAt: Int64
     /// When it was exchanged for a session; a used invite never signs anyone in again.
     package var usedAt: Int64?
+    /// When `obligctl web revoke` withdrew it (epoch seconds); a revoked invite never signs anyone in.
     package var revokedAt: Int64?
 }
 
 /// A signed-in browser: the cookie holds its token, obligd only the token's SHA-256. Kept by Store,
 /// so any node of a cluster serves it and it survives a restart or a failover.
 package struct WebSession: Codable, Sendable, Equatable, SQLRecord {
+    /// The SQL table its rows live in, on both backends.
     package static let tableName = "webSession"
+    /// Store's row id; nil until inserted.
     package var id: Int64?
+    /// Hex SHA-256 of the cookie's token: a stolen database or backup holds no working session.
     package var tokenHash: String
+    /// Who signed in (the invite's person).
     package var person: String
+    /// What this person may do in the web view, from the invite.
     package var role: WebRole
+    /// When the person signed in (epoch seconds).
     package var createdAt: Int64
+    /// After this instant (epoch seconds) the cookie gets the sign-in page again.
     package var expiresAt: Int64
     /// Signed out, or revoked by `obligctl web revoke`: the cookie then gets the sign-in page.
     package var endedAt: Int64?
