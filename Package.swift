@@ -180,7 +180,6 @@ let package = Package(
             name: "SchedulerTests",
             dependencies: [
                 "Scheduler", "Store", "Rules", "DeadlineKit", "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log")
             ]),
         // Store's PostgreSQL backend (issue #16) against a real server, one database per test; skipped
@@ -196,7 +195,8 @@ let package = Package(
         // Audit packs built from a real store (SQLite), rendered, read back and verified.
         .testTarget(name: "AuditPackTests", dependencies: ["AuditPack", "Store", "Rules", "DeadlineKit", "TestSupport"]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "StoreTests",
+            dependencies: ["Store", "Rules", "DeadlineKit", "AuditChain", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         )
     ]
 )

@@ -1,13 +1,11 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Logging
 import Rules
 import Scheduler
+import Store
 import TestSupport
 import Testing
-
-@testable import Store
 
 /// A recurring obligation (the annual MLPS assessment) opens its successor when it is done or falls
 /// due, whichever comes first, exactly once (`../shared/legal/periods-and-calendars.md`, MLPS row).
@@ -17,8 +15,7 @@ struct RecurrenceTests {
 
     func register(_ store: ObligationStore, at day: String, now: Instant) async throws -> Int64 {
         let config = self.config
-        return try await store.write { db in
-            let r = Recorder(db: db, config: config, now: now, actor: "test")
+        return try await store.transaction(config: config, now: now, actor: "test") { r in
             _ = try r.addEntity(id: "m", name: "M", zone: nil, region: nil, owner: nil, labels: [:])
             let outcome = try r.addEvent(
                 entityId: "m", kind: "mlps_system_registered", at: .day(try CivilDate(parsing: day)), ref: nil,
@@ -28,12 +25,11 @@ struct RecurrenceTests {
     }
 
     func mlps(_ store: ObligationStore) async throws -> [(due: String, status: String, trigger: String)] {
-        try await store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT due, status, triggerKey FROM obligation WHERE ruleId = 'cn.mlps.annual-assessment' ORDER BY due"
-            )
-            .map { ($0["due"], $0["status"], $0["triggerKey"]) }
+        let config = self.config
+        return try await store.snapshot(config: config, now: i("2030-01-01T00:00:00Z")) { r in
+            try r.obligations(matching: .init(entity: "m", status: nil)).filter { $0.ruleId == "cn.mlps.annual-assessment" }
         }
+        .sorted { $0.due < $1.due }.map { ($0.due.description, $0.status.rawValue, $0.triggerKey.description) }
     }
 
     func scheduler(_ store: ObligationStore, _ clock: ManualClock) -> ReminderScheduler {
@@ -61,8 +57,8 @@ struct RecurrenceTests {
         // Done later opens nothing more and says so.
         let config = self.config
         let now: Instant = clock.now()
-        let successor = try await store.write { db in
-            try Recorder(db: db, config: config, now: now, actor: "t").close(first, as: .done, on: nil, note: "assessed").successor
+        let successor = try await store.transaction(config: config, now: now, actor: "t") { r in
+            try r.close(first, as: .done, on: nil, note: "assessed").successor
         }
         #expect(successor == nil)
         #expect(try await mlps(store).count == 2)
@@ -75,8 +71,8 @@ struct RecurrenceTests {
         clock.set(i("2026-02-01T02:00:00Z"))
         let config = self.config
         let now: Instant = clock.now()
-        let successor = try await store.write { db in
-            try Recorder(db: db, config: config, now: now, actor: "t").close(first, as: .done, on: nil, note: "assessed").successor
+        let successor = try await store.transaction(config: config, now: now, actor: "t") { r in
+            try r.close(first, as: .done, on: nil, note: "assessed").successor
         }
         #expect(successor?.due.description == "2027-03-10")
         clock.set(i("2026-03-11T00:00:00Z"))

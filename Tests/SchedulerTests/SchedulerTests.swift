@@ -1,13 +1,11 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Logging
 import Rules
 import Scheduler
+import Store
 import TestSupport
 import Testing
-
-@testable import Store
 
 /// The scheduler against a real SQLite store, with a clock moved by hand.
 struct SchedulerTests {
@@ -27,9 +25,8 @@ struct SchedulerTests {
     /// An obligation due 2025-07-14 (Shanghai) with the default stages -30d, -7d, -1d, due, overdue daily.
     func seed(_ store: ObligationStore, now: Instant, count: Int = 1) async throws -> [Int64] {
         let config = self.config
-        return try await store.write { db in
-            let r = Recorder(db: db, config: config, now: now, actor: "test")
-            if try Entity.fetchOne(db, key: "s") == nil {
+        return try await store.transaction(config: config, now: now, actor: "test") { r in
+            if try r.findEntity("s") == nil {
                 _ = try r.addEntity(id: "s", name: "S", zone: nil, region: nil, owner: nil, labels: [:])
             }
             return try (0..<count).map { n in
@@ -41,10 +38,17 @@ struct SchedulerTests {
         }
     }
 
+    /// The reminders the scheduler queued, oldest first (no dispatcher runs here, so all are still
+    /// undispatched), as the JSON payloads delivery will read.
     func reminders(_ store: ObligationStore) async throws -> [[String: Any]] {
-        try await store.read { db in
-            try String.fetchAll(db, sql: "SELECT payload FROM outbox WHERE kind = 'reminder' ORDER BY rowid")
-        }.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        try await store.undispatchedOutbox(limit: 100_000).filter { $0.kind == NotificationKind.reminder.rawValue }
+            .map { try JSONSerialization.jsonObject(with: Data($0.payload.utf8)) as! [String: Any] }
+    }
+
+    /// How many stages the reminder ledger holds for each of `ids`.
+    func ledgerCounts(_ store: ObligationStore, _ ids: [Int64], now: Instant) async throws -> [Int64: Int] {
+        let config = self.config
+        return try await store.snapshot(config: config, now: now) { r in try r.ledger(ofAll: ids) }.mapValues(\.count)
     }
 
     func scheduler(_ store: ObligationStore, _ clock: ManualClock) -> ReminderScheduler {
@@ -177,7 +181,7 @@ struct SchedulerTests {
     @Test func wallClockJumpsNeitherRepeatNorLoseStages() async throws {
         let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-07-06T00:00:00Z"))
-        _ = try await seed(store, now: i("2025-06-01T00:00:00Z"))
+        let ids = try await seed(store, now: i("2025-06-01T00:00:00Z"))
         let s = scheduler(store, clock)
         // The -30d stage (2025-06-14) is past when the scheduler first runs: sent late once.
         #expect(try await s.fireDue() == 1)
@@ -191,20 +195,19 @@ struct SchedulerTests {
         #expect(try await s.fireDue() == 0)
         let stages = try await reminders(store).compactMap { $0["stage"] as? String }
         #expect(stages == ["before:-30d", "before:-1d"])
-        let ledger = try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reminderLedger") }
-        #expect(ledger == 2)
+        #expect(try await ledgerCounts(store, ids, now: clock.now()) == [ids[0]: 2])
     }
 
     @Test func manyRemindersDueInTheSameSecondAreAllRecordedOnce() async throws {
         let store = try makeTemporaryStore()
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
-        _ = try await seed(store, now: clock.now(), count: 2_500)
+        let ids = try await seed(store, now: clock.now(), count: 2_500)
         let s = scheduler(store, clock)
         clock.set(i("2025-06-14T01:00:00Z"))
         #expect(try await s.fireDue() == 2_500)
         #expect(try await s.fireDue() == 0)
-        let distinct = try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT obligationId) FROM reminderLedger") }
-        #expect(distinct == 2_500)
+        let counts = try await ledgerCounts(store, ids, now: clock.now())
+        #expect(counts.count == 2_500 && counts.values.allSatisfy { $0 == 1 })
     }
 
     @Test func runLoopSleepsUntilTheNextStageAndWakesOnNewObligations() async throws {
@@ -228,8 +231,8 @@ struct SchedulerTests {
         let clock = ManualClock(i("2025-06-01T00:00:00Z"))
         let ids = try await seed(store, now: clock.now())
         let config = self.config
-        _ = try await store.write { db in
-            try Recorder(db: db, config: config, now: clock.now(), actor: "t").close(ids[0], as: .done, on: nil, note: "filed")
+        _ = try await store.transaction(config: config, now: clock.now(), actor: "t") { r in
+            try r.close(ids[0], as: .done, on: nil, note: "filed")
         }
         clock.set(i("2025-09-01T00:00:00Z"))
         #expect(try await scheduler(store, clock).fireDue() == 0)
