@@ -7,16 +7,11 @@ enum Wording {
     /// "in 5 d", "overdue 3 d", "in 4 h" (English) or "剩 5 天", "逾期 3 天" (Chinese).
     static func left(dueInstant: Int64, now: Instant, language: WebLanguage) -> String {
         let seconds = dueInstant - now.secondsSinceEpoch
-        let span = abs(seconds)
-        let (n, unit): (Int64, String) =
-            span >= 2 * 86_400
-            ? (span / 86_400, language == .en ? "d" : "天")
-            : span >= 3600
-                ? (span / 3600, language == .en ? "h" : "小时")
-                : (max(span / 60, 1), language == .en ? "min" : "分钟")
+        // Never "in 0 min": under a minute left still reads as one.
+        let span = coarse(abs(seconds), atLeastOneMinute: true, language: language)
         switch language {
-        case .en: return seconds < 0 ? "overdue \(n) \(unit)" : "in \(n) \(unit)"
-        case .zhCN: return seconds < 0 ? "逾期 \(n) \(unit)" : "剩 \(n) \(unit)"
+        case .en: return seconds < 0 ? "overdue \(span)" : "in \(span)"
+        case .zhCN: return seconds < 0 ? "逾期 \(span)" : "剩 \(span)"
         }
     }
 
@@ -38,9 +33,17 @@ enum Wording {
 extension Wording {
     /// How long ago, coarsely: "3 min", "2 h", "4 d" (English) or "3 分钟", "2 小时", "4 天".
     static func age(seconds: Int64, language: WebLanguage) -> String {
+        coarse(seconds, atLeastOneMinute: false, language: language)
+    }
+
+    /// A span in whole days from two days up, else whole hours from one hour up, else minutes: the
+    /// one rounding both `left` and `age` use, so a page never says "47 h" in one place and "1 d" in
+    /// another.
+    private static func coarse(_ seconds: Int64, atLeastOneMinute: Bool, language: WebLanguage) -> String {
         let (n, en, zh): (Int64, String, String) =
             seconds >= 2 * 86_400
-            ? (seconds / 86_400, "d", "天") : seconds >= 3600 ? (seconds / 3600, "h", "小时") : (max(seconds / 60, 0), "min", "分钟")
+            ? (seconds / 86_400, "d", "天")
+            : seconds >= 3600 ? (seconds / 3600, "h", "小时") : (max(seconds / 60, atLeastOneMinute ? 1 : 0), "min", "分钟")
         return "\(n) \(language == .en ? en : zh)"
     }
 }
