@@ -76,7 +76,8 @@ struct DocCommandsTests {
     @Test("the splitter reads the guides' shapes")
     func splitting() {
         #expect(Self.words(#"obligctl entity add acme "ACME Ltd""#) == [["obligctl", "entity", "add", "acme", "ACME Ltd"]])
-        #expect(Self.words("obligctl rules list; obligctl rules show x") == [["obligctl", "rules", "list"], ["obligctl", "rules", "show", "x"]])
+        #expect(
+            Self.words("obligctl rules list; obligctl rules show x") == [["obligctl", "rules", "list"], ["obligctl", "rules", "show", "x"]])
         #expect(Self.words("   obligctl status && obligctl list  # both") == [["obligctl", "status"], ["obligctl", "list"]])
         #expect(Self.words("$ sudo obligctl backup") == [["obligctl", "backup"]])
     }
