@@ -12,14 +12,14 @@ import Testing
 /// week and what moved since the last one.
 @Suite(.serialized) struct AgendaTests {
     @Test func theAgendaGoesOnceADayAtItsLocalTime() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
         // 08:59:30 UTC (32,370 s) tomorrow: the manual clock only goes forward from the real time.
         let tomorrow: Int64 = Int64(Date().timeIntervalSince1970) / 86_400 + 1
         let start: Int64 = tomorrow * 86_400 + 32_370
         let (today, plus1, plus2, plus3) = (day(start), day(start + 86_400), day(start + 2 * 86_400), day(start + 3 * 86_400))
         h.clock.advance(to: start * 1000)
-        try addObligations(h.store, 2...2)
+        try await addObligations(h.store, 2...2)
         try await h.store.write { db in
             // Obligation 1 is long overdue (the store factory's); 2 falls due in three days and moved an hour ago.
             try db.execute(sql: "UPDATE obligation SET due = ?, dueInstant = ? WHERE id = 2", arguments: [plus3, start + 3 * 86_400])
@@ -65,7 +65,7 @@ import Testing
     /// By default no agenda on a rest day of the calendar (the next working day's covers it), and a
     /// receiver's agenda lists only what its routes admit: a subsidiary's group never reads another's.
     @Test func theAgendaKeepsToWorkingDaysAndToItsRoutes() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
         // 08:59:30 UTC on the first Saturday at least two days ahead that the calendar rests on.
         var first = Int64(Date().timeIntervalSince1970) / 86_400 + 2
@@ -78,7 +78,7 @@ import Testing
             try Entity(id: "globex", name: "Globex", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)
                 .insert(db)
         }
-        try addObligations(h.store, 2...3, entity: "globex")
+        try await addObligations(h.store, 2...3, entity: "globex")
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
         let receivers = """
             [\(standardReceiver("globex-group", server, extra: #", "agenda": {"at": "09:00", "zone": "UTC"}, "routes": [{"entities": ["globex"]}]"#))]
