@@ -25,6 +25,11 @@ extension DaemonProcess {
         try await decoded([OutboxView].self, "/v1/outbox?status=all&limit=10000")
     }
 
+    /// The reports of `metric` for `entity`, as `GET /v1/metrics` lists them (`obligctl metric history`).
+    func metricReports(entity: String, metric: String) async throws -> [MetricReportView] {
+        try await decoded([MetricReportView].self, "/v1/metrics?entity=\(entity)&metric=\(metric)")
+    }
+
     /// A GET over the socket whose JSON body is a `T`; any other answer is an error naming it.
     private func decoded<T: Decodable>(_ type: T.Type, _ path: String) async throws -> T {
         let (status, body) = try await text(path)
