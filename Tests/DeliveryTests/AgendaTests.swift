@@ -20,6 +20,9 @@ import Testing
         let (today, plus1, plus2, plus3) = (day(start), day(start + 86_400), day(start + 2 * 86_400), day(start + 3 * 86_400))
         h.clock.advance(to: start * 1000)
         try await addObligations(h.store, 2...2)
+        // No typed call moves a custom obligation to a day of the test's choosing and records why, so
+        // this one state is still made in SQL (left for issue #35: a rule-derived obligation moved by
+        // a backdated fact would do it through the API).
         try await h.store.write { db in
             // Obligation 1 is long overdue (the store factory's); 2 falls due in three days and moved an hour ago.
             try db.execute(sql: "UPDATE obligation SET due = ?, dueInstant = ? WHERE id = 2", arguments: [plus3, start + 3 * 86_400])
@@ -56,8 +59,8 @@ import Testing
         try await step(h)
         try await eventually("the second day's agenda") { accepted.all.count == 2 }
         #expect(((server.requests.last?.json?["data"] as? [String: Any])?["day"] as? String) == plus1)
-        let ledger = try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM agendaLedger") }
-        #expect(ledger == 2)
+        // One agenda queued per day (its ledger row and outbox row are written together).
+        #expect(try await h.store.listOutbox(limit: 10_000).filter { $0.kind == "agenda" }.count == 2)
         await d.stop()
         await server.stop()
     }
@@ -74,9 +77,8 @@ import Testing
         while !(civil(first).isoWeekday == 6 && cn.isRest(civil(first)) && cn.isRest(civil(first + 1))) { first += 1 }
         let start = first * 86_400 + 32_370
         h.clock.advance(to: start * 1000)
-        try await h.store.write { db in
-            try Entity(id: "globex", name: "Globex", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)
-                .insert(db)
+        try await h.store.transaction(config: Embedded.configuration, now: setUpInstant, actor: "test") { r in
+            _ = try r.addEntity(id: "globex", name: "Globex", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: [:])
         }
         try await addObligations(h.store, 2...3, entity: "globex")
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
