@@ -24,6 +24,22 @@ package struct Entity: Codable, Sendable, FetchableRecord, PersistableRecord, SQ
     /// `false`; `obligctl entity set`), as the pack's `entityAttributes` declares them.
     package var attributes = StringMap()
 
+    /// An entity as a value. Package, for code that renders one without a store (Delivery's message
+    /// tests); an entity is stored only through `Recorder.addEntity`, which checks it.
+    package init(
+        id: String, name: String, zone: String, region: String, owner: String?, labels: StringMap, createdAt: Int64,
+        attributes: StringMap = StringMap()
+    ) {
+        self.id = id
+        self.name = name
+        self.zone = zone
+        self.region = region
+        self.owner = owner
+        self.labels = labels
+        self.createdAt = createdAt
+        self.attributes = attributes
+    }
+
     /// The SQL table its rows live in, for `SQLRecord`'s statements on both backends.
     package static var tableName: String { "entity" }
 }

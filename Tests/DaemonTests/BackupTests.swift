@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 
@@ -101,12 +100,7 @@ import Testing
         // An audit row edited in a backup is found offline.
         let tampered = dir.appendingPathComponent("tampered.sqlite").path
         try FileManager.default.copyItem(atPath: copy, toPath: tampered)
-        let db = try DatabaseQueue(path: tampered)
-        try await db.write { db in
-            try db.execute(sql: "DROP TRIGGER audit_no_update")
-            try db.execute(sql: "UPDATE audit SET actor = 'somebody-else' WHERE id = 2")
-        }
-        try db.close()
+        try Tampering.changeAuditActor(databasePath: tampered, row: 2, to: "somebody-else")
         let broken = try obligctl(["backup", "verify", tampered], socket: "/nonexistent")
         #expect(broken.status == 1 && broken.stderr.contains("audit row 2"), "\(broken)")
     }

@@ -128,7 +128,7 @@ import Testing
     }
 
     func outboxIds(_ d: DaemonProcess) async throws -> Set<String> {
-        Set(try await d.rows("SELECT id FROM outbox").compactMap { $0[0] })
+        Set(try await d.outbox().map(\.id))
     }
 
     @Test func notificationsReachTheReceiverSignedAndOnTime() async throws {

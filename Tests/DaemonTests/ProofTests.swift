@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 
@@ -75,12 +74,7 @@ import Testing
         #expect(editedFromBackup.status == 1 && editedFromBackup.stderr.contains("2026-01-02"), "\(editedFromBackup)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: saved)) == before, "the backup is read, never written")
         // One byte of the stored receipt changed behind obligd's back (SQLite: the file is at hand).
-        let db = try DatabaseQueue(path: d.databasePath)
-        try await db.write { db in
-            try db.execute(sql: "DROP TRIGGER evidenceBlob_no_update")
-            try db.execute(sql: "UPDATE evidenceBlob SET content = CAST(x'26' || substr(content, 2) AS BLOB)")
-        }
-        try db.close()
+        try Tampering.changeEvidenceByte(databasePath: d.databasePath)
         let broken = try obligctl(["audit", "verify"], socket: socket)
         #expect(broken.status == 1 && broken.stderr.contains("changed in the database"), "\(broken)")
         let refusedGet = try obligctl(["evidence", "get", "\(id)", "1", "-o", dir.appendingPathComponent("bad.pdf").path], socket: socket)

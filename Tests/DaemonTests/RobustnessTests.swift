@@ -61,7 +61,7 @@ import Testing
         try await d.start()
         defer { d.signal(SIGKILL) }
         let stored = Set(
-            try await d.rows("SELECT value FROM metricObservation").compactMap { $0[0].flatMap { Double($0) }.map { Int($0) } })
+            try await d.metricReports(entity: "k", metric: "registered_users").map { Int($0.value) })
         let missing = acked.filter { !stored.contains($0) }
         #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
         // Nothing half-written: the SQLite file is intact (PostgreSQL checks its own pages).

@@ -80,15 +80,13 @@ import Testing
         let (s4, _) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s4 == 200)
 
-        let moves = try await d.rows("SELECT note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map { $0[0] ?? "" }
+        let moves = try await d.audit("obligation.moved").map { $0.note ?? "" }
         #expect(
             moves.sorted() == [
                 "moved from 2026-03-30 to 2026-03-16: rule cn.facial-recognition.filing changed: period +30wd -> +20wd",
                 "moved from 2026-05-06 to 2026-06-03: rule cn.important-data.assessment changed: period +2mo -> +3mo"
             ])
-        let notes = try await d.rows(
-            "SELECT kind, count(*) AS n FROM outbox WHERE kind IN ('obligation.moved', 'obligation.opened') GROUP BY kind")
-        let counts = Dictionary(uniqueKeysWithValues: notes.map { ($0[0] ?? "", Int($0[1] ?? "") ?? -1) })
+        let counts = Dictionary(try await d.outbox().map { ($0.kind, 1) }, uniquingKeysWith: +)
         #expect(counts["obligation.moved"] == 2)
         #expect(counts["obligation.opened"] == 3 + 2)
     }
@@ -127,9 +125,7 @@ import Testing
         try await d.stop()
         try await d.start()
         defer { d.signal(SIGKILL) }
-        let moves = try await d.rows("SELECT actor, note FROM audit WHERE action = 'obligation.moved' ORDER BY id").map {
-            "\($0[0] ?? ""): \($0[1] ?? "")"
-        }
+        let moves = try await d.audit("obligation.moved").map { "\($0.actor): \($0.note ?? "")" }
         // On PostgreSQL the leader applies them when it takes over, and says so.
         let actor = DaemonBackend.isSQLite ? "start" : "takeover"
         #expect(
@@ -179,19 +175,15 @@ import Testing
         let (s2, _) = try await d.request("POST", "/v1/reload", json: [:])
         #expect(s2 == 200)
 
-        let flagged = try await d.rows("SELECT subject, note FROM audit WHERE action = 'obligation.underived' ORDER BY subject")
-            .map { ($0[0] ?? "", $0[1] ?? "") }
+        let flagged = try await d.audit("obligation.underived").map { ($0.subject, $0.note ?? "") }
         #expect(flagged.map(\.0).sorted() == ["obligation:\(ids["small"]!)", "obligation:\(assessment)"].sorted())
         #expect(
             flagged.first { $0.0 == "obligation:\(assessment)" }?.1.hasPrefix(
                 "rule cn.important-data.assessment removed from the configuration; the recorded facts no longer give this obligation")
                 == true)
         #expect(flagged.first { $0.0 == "obligation:\(ids["small"]!)" }?.1.hasPrefix("rule cn.facial-recognition.filing changed") == true)
-        let obligationOfPayload =
-            DaemonBackend.isSQLite ? "json_extract(payload, '$.obligation')" : "(payload::json->>'obligation')::bigint"
-        let notified = try await d.rows(
-            "SELECT \(obligationOfPayload) FROM outbox WHERE kind = 'obligation.underived' ORDER BY 1"
-        ).map { Int($0[0] ?? "") }
+        let notified = try await d.outbox().filter { $0.kind == "obligation.underived" }.compactMap { $0.obligation.map(Int.init) }
+            .sorted()
         #expect(notified == [ids["small"]!, assessment].sorted())
         // Left open, with their due days; the closed one and the one still given are untouched.
         let (_, list) = try await d.request("GET", "/v1/obligations?status=all")
@@ -242,10 +234,9 @@ import Testing
         #expect(try await followUp()?["due"] as? String == "2026-09-03")
 
         let subject = "obligation:\(moved["id"] as! Int)"
-        let trail = try await d.rows(
-            "SELECT action, note FROM audit WHERE subject = ? AND action IN ('obligation.moved', 'obligation.underived') ORDER BY id",
-            [subject]
-        ).map { "\($0[0] ?? ""): \($0[1] ?? "")" }
+        let trail = try await d.auditTrail()
+            .filter { $0.subject == subject && ["obligation.moved", "obligation.underived"].contains($0.action) }
+            .map { "\($0.action): \($0.note ?? "")" }
         #expect(trail.count == 2)
         #expect(
             trail.first

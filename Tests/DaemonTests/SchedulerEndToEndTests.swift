@@ -121,10 +121,11 @@ import Testing
         let steady = items.first { $0["title"] as? String == "steady" }
         #expect(steady?["due"] as? String == "2027-03-15")
         #expect(steady?["provisional"] as? Bool == false)
-        let audits = try await d.rows("SELECT action, note FROM audit WHERE action IN ('obligation.moved', 'obligation.recomputed')")
-        #expect(audits.filter { $0[0] == "obligation.moved" }.count == 1)
-        #expect(audits.first { $0[0] == "obligation.moved" }?[1] == "moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published")
-        #expect(audits.filter { $0[0] == "obligation.recomputed" }.count == 1)
-        #expect(try await d.integer("SELECT count(*) FROM outbox WHERE kind = 'obligation.moved'") == 1)
+        let audits = try await d.auditTrail()
+        #expect(audits.filter { $0.action == "obligation.moved" }.count == 1)
+        #expect(
+            audits.first { $0.action == "obligation.moved" }?.note == "moved from 2027-05-03 to 2027-05-06: calendar cn/2027 v1 published")
+        #expect(audits.filter { $0.action == "obligation.recomputed" }.count == 1)
+        #expect(try await d.outbox().filter { $0.kind == "obligation.moved" }.count == 1)
     }
 }

@@ -12,14 +12,17 @@ import Testing
 /// week and what moved since the last one.
 @Suite(.serialized) struct AgendaTests {
     @Test func theAgendaGoesOnceADayAtItsLocalTime() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
         // 08:59:30 UTC (32,370 s) tomorrow: the manual clock only goes forward from the real time.
         let tomorrow: Int64 = Int64(Date().timeIntervalSince1970) / 86_400 + 1
         let start: Int64 = tomorrow * 86_400 + 32_370
         let (today, plus1, plus2, plus3) = (day(start), day(start + 86_400), day(start + 2 * 86_400), day(start + 3 * 86_400))
         h.clock.advance(to: start * 1000)
-        try addObligations(h.store, 2...2)
+        try await addObligations(h.store, 2...2)
+        // No typed call moves a custom obligation to a day of the test's choosing and records why, so
+        // this one state is still made in SQL (left for issue #35: a rule-derived obligation moved by
+        // a backdated fact would do it through the API).
         try await h.store.write { db in
             // Obligation 1 is long overdue (the store factory's); 2 falls due in three days and moved an hour ago.
             try db.execute(sql: "UPDATE obligation SET due = ?, dueInstant = ? WHERE id = 2", arguments: [plus3, start + 3 * 86_400])
@@ -56,8 +59,8 @@ import Testing
         try await step(h)
         try await eventually("the second day's agenda") { accepted.all.count == 2 }
         #expect(((server.requests.last?.json?["data"] as? [String: Any])?["day"] as? String) == plus1)
-        let ledger = try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM agendaLedger") }
-        #expect(ledger == 2)
+        // One agenda queued per day (its ledger row and outbox row are written together).
+        #expect(try await h.store.listOutbox(limit: 10_000).filter { $0.kind == "agenda" }.count == 2)
         await d.stop()
         await server.stop()
     }
@@ -65,7 +68,7 @@ import Testing
     /// By default no agenda on a rest day of the calendar (the next working day's covers it), and a
     /// receiver's agenda lists only what its routes admit: a subsidiary's group never reads another's.
     @Test func theAgendaKeepsToWorkingDaysAndToItsRoutes() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
         // 08:59:30 UTC on the first Saturday at least two days ahead that the calendar rests on.
         var first = Int64(Date().timeIntervalSince1970) / 86_400 + 2
@@ -74,11 +77,10 @@ import Testing
         while !(civil(first).isoWeekday == 6 && cn.isRest(civil(first)) && cn.isRest(civil(first + 1))) { first += 1 }
         let start = first * 86_400 + 32_370
         h.clock.advance(to: start * 1000)
-        try await h.store.write { db in
-            try Entity(id: "globex", name: "Globex", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)
-                .insert(db)
+        try await h.store.transaction(config: Embedded.configuration, now: setUpInstant, actor: "test") { r in
+            _ = try r.addEntity(id: "globex", name: "Globex", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: [:])
         }
-        try addObligations(h.store, 2...3, entity: "globex")
+        try await addObligations(h.store, 2...3, entity: "globex")
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
         let receivers = """
             [\(standardReceiver("globex-group", server, extra: #", "agenda": {"at": "09:00", "zone": "UTC"}, "routes": [{"entities": ["globex"]}]"#))]

@@ -1,8 +1,7 @@
 import Foundation
+import Store
 import TestSupport
 import Testing
-
-@testable import Store
 
 /// A burst is the order `deliveryHead` gives one message at a time: reminders first, each after the
 /// change notices about its obligation queued before it (taken along only when digests are off), and
@@ -10,9 +9,9 @@ import Testing
 @Suite struct BurstTests {
     /// Queued in this order: change 2, change 1, reminder 1, reminder 5, reminder 2, change 9.
     func queue() async throws -> (Harness, [String: String]) {
-        let h = try Harness()
-        try addObligations(h.store, 2...9)
-        let ids = try enqueue(
+        let h = try await Harness()
+        try await addObligations(h.store, 2...9)
+        let ids = try await enqueue(
             h.store,
             [
                 moved(2), moved(1), payload(obligation: 1, stage: "due"), payload(obligation: 5, stage: "due"),
@@ -47,16 +46,21 @@ import Testing
     @Test func aBurstEndsBeforeAMessageWaitingForItsRetry() async throws {
         let (h, n) = try await queue()
         let r5 = n.first { $0.value == "r5" }!.key
-        try await h.store.pool.write { db in
-            try db.execute(sql: "UPDATE delivery SET nextAttemptAt = 9000 WHERE outboxId = ?", arguments: [r5])
-        }
+        // r5's first attempt failed at 1500; its retry is due at 9000, as the dispatcher records it.
+        var failed = try #require(try await delivery(h.store, r5, "r"))
+        failed.attempts = 1
+        failed.firstAttemptAt = 1500
+        failed.lastAttemptAt = 1500
+        failed.lastError = "HTTP 503"
+        failed.nextAttemptAt = 9000
+        try await h.store.recordDelivery(failed, auditNote: nil)
         let burst = try await h.store.deliveryBurst(receiver: "r", now: 2000, limit: 10, withChanges: true)
         #expect(names(burst, n) == ["c1^", "r1"])
     }
 
     @Test func afterTheRemindersTheChangeLaneGoesInOrder() async throws {
         let (h, n) = try await queue()
-        let reminders = try deliveries(h.store, receiver: "r").filter { $0.lane == .reminder || n[$0.outboxId] == "c1" }
+        let reminders = try await deliveries(h.store, receiver: "r").filter { $0.lane == .reminder || n[$0.outboxId] == "c1" }
         try await h.store.recordDeliveries(
             reminders.map {
                 var d = $0

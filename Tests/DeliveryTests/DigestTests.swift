@@ -1,10 +1,10 @@
 import Foundation
+import Store
 import Synchronization
 import TestSupport
 import Testing
 
 @testable import Delivery
-@testable import Store
 
 /// Change notices of one cause reach each receiver as one digest; reminders never wait for it.
 @Suite(.serialized) struct DigestTests {
@@ -18,12 +18,12 @@ import Testing
     }
 
     @Test func fiveHundredMovesAndAReminderAtOnceGiveTheReminderThenOneDigest() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
-        try addObligations(h.store, 2...501)
+        try await addObligations(h.store, 2...501)
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let moves = try enqueue(h.store, (2...501).map { moved($0) })
-        let reminder = try enqueue(h.store, [payload(stage: "due")])
+        let moves = try await enqueue(h.store, (2...501).map { moved($0) })
+        let reminder = try await enqueue(h.store, [payload(stage: "due")])
         // A DingTalk-like limit: 20 a minute, a burst of 1.
         let d = try h.start(
             receivers: "[\(standardReceiver("r", server, extra: #", "ratePerMinute": 20, "burst": 1"#))]", delivery: Self.digests)
@@ -48,9 +48,9 @@ import Testing
         #expect(note == "… and 490 more. All of them: obligctl outbox list --digest \(digestId) --status all")
         #expect((message["facts"] as? [[String: String]])?.first?["label"] == "#2")
         try await eventually("every member delivered") {
-            try deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered }
+            try await deliveries(h.store, receiver: "r").allSatisfy { $0.status == .delivered }
         }
-        #expect(try deliveries(h.store, receiver: "r").filter { $0.digest == digestId }.count == 500)
+        #expect(try await deliveries(h.store, receiver: "r").filter { $0.digest == digestId }.count == 500)
         // The command the note gives lists them all.
         let listed = try await d.dispatcher.store.listOutbox(filter: .all, digest: digestId, limit: 10_000)
         #expect(Set(listed.map(\.id)) == Set(moves))
@@ -59,63 +59,63 @@ import Testing
     }
 
     @Test func aLoneChangeIsSentAsItselfAfterTheWindow() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let opened = try enqueue(h.store, [payload(kind: "obligation.opened", stage: nil)])
+        let opened = try await enqueue(h.store, [payload(kind: "obligation.opened", stage: nil)])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: Self.digests)
         try await eventually("waiting for the window") { h.clock.earliestSleeper != nil }
         #expect(accepted.all.isEmpty)
         try await step(h)
         try await eventually("sent") { accepted.all == opened }
         #expect(bodies(server)[opened[0]]?["type"] as? String == "obligation.opened")
-        #expect(try deliveries(h.store).first?.digest == nil)
+        #expect(try await deliveries(h.store).first?.digest == nil)
         await d.stop()
         await server.stop()
     }
 
     @Test func aReminderDoesNotWaitForTheWindowOfAChangeAboutItsObligation() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
-        try addObligations(h.store, 2...2)
+        try await addObligations(h.store, 2...2)
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let changes = try enqueue(h.store, [moved(2), moved(1)])
-        let reminder = try enqueue(h.store, [payload(stage: "due")])
+        let changes = try await enqueue(h.store, [moved(2), moved(1)])
+        let reminder = try await enqueue(h.store, [payload(stage: "due")])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: Self.digests)
         try await eventually("both sent without moving the clock") { accepted.all.count == 2 }
         let digestId = accepted.all[0]
         #expect(accepted.all[1] == reminder[0], "the move of obligation 1 (in a digest with the other) before its reminder")
-        #expect(try deliveries(h.store).filter { $0.digest == digestId }.map(\.outboxId).sorted() == changes.sorted())
+        #expect(try await deliveries(h.store).filter { $0.digest == digestId }.map(\.outboxId).sorted() == changes.sorted())
         await d.stop()
         await server.stop()
     }
 
     @Test func aFailedDigestIsRetriedWholeUnderItsIdAndLaterChangesWaitForTheNext() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
-        try addObligations(h.store, 2...5)
+        try await addObligations(h.store, 2...5)
         let down = Mutex(true)
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock) { _, _ in
             down.withLock { $0 } ? .respond(status: 503, body: "") : nil
         }
-        let first = try enqueue(h.store, [moved(2), moved(3)])
+        let first = try await enqueue(h.store, [moved(2), moved(3)])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: Self.digests)
         try await step(h)  // the window
         try await eventually("the digest failed once") { server.requests.count == 1 }
         let digestId = try #require(server.requests[0].headers["webhook-id"])
-        let later = try enqueue(h.store, [moved(4), moved(5)])
+        let later = try await enqueue(h.store, [moved(4), moved(5)])
         d.dispatcher.wake()
-        try await eventually("routed") { try deliveries(h.store).count == 4 }
+        try await eventually("routed") { try await deliveries(h.store).count == 4 }
         down.withLock { $0 = false }
         try await step(h)  // the retry
         try await eventually("retried") { accepted.all == [digestId] }
         #expect(server.requests.map { $0.headers["webhook-id"] } == [digestId, digestId])
         #expect((bodies(server)[digestId]?["data"] as? [String: Any])?["count"] as? Int == 2, "the same members on retry")
-        #expect(try deliveries(h.store).filter { $0.digest == digestId }.map(\.outboxId).sorted() == first.sorted())
+        #expect(try await deliveries(h.store).filter { $0.digest == digestId }.map(\.outboxId).sorted() == first.sorted())
         // The later two wait a window after the first digest, then go as the next one.
         let t = try await step(h)
         try await eventually("next digest") { accepted.all.count == 2 }
-        #expect(try deliveries(h.store).filter { $0.digest == accepted.all[1] }.map(\.outboxId).sorted() == later.sorted())
+        #expect(try await deliveries(h.store).filter { $0.digest == accepted.all[1] }.map(\.outboxId).sorted() == later.sorted())
         #expect(t >= server.requests[0].at + 30_000)
         await d.stop()
         await server.stop()
@@ -124,19 +124,21 @@ import Testing
     /// obligd killed in the middle of a digest window: after the restart the window's notices go as one
     /// digest, once.
     @Test func aRestartInTheWindowLosesNothingAndSendsNothingTwice() async throws {
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
-        try addObligations(h.store, 2...4)
+        try await addObligations(h.store, 2...4)
         let (server, accepted) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let changes = try enqueue(h.store, [moved(2), moved(3), moved(4)])
+        let changes = try await enqueue(h.store, [moved(2), moved(3), moved(4)])
         var d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: Self.digests)
-        try await eventually("routed, waiting for the window") { try deliveries(h.store).count == 3 && h.clock.earliestSleeper != nil }
+        try await eventually("routed, waiting for the window") {
+            try await deliveries(h.store).count == 3 && h.clock.earliestSleeper != nil
+        }
         await d.stop()
         d = try h.start(receivers: "[\(standardReceiver("r", server))]", delivery: Self.digests)
         try await step(h)
-        try await eventually("one digest") { try accepted.all.count == 1 && deliveries(h.store).allSatisfy { $0.status == .delivered } }
+        try await eventually("one digest") { try await allDelivered(h.store) && accepted.all.count == 1 }
         #expect(server.requests.count == 1)
-        #expect(try deliveries(h.store).map(\.outboxId).sorted() == changes.sorted())
+        #expect(try await deliveries(h.store).map(\.outboxId).sorted() == changes.sorted())
         await d.stop()
         await server.stop()
     }

@@ -1,23 +1,22 @@
 import Foundation
+import Store
 import TestSupport
 import Testing
 
 @testable import Delivery
-@testable import Store
 
 /// Escalation: a receiver whose route has `overdueFor` hears only of what is still open that long
 /// after the deadline, and its reminders @mention the people obligd.json names, on each platform.
 @Suite(.serialized) struct EscalationTests {
     @Test func anOverdueObligationEscalatesAfterADayWithMentions() async throws {
-        let h = try Harness()
+        let h = try await Harness(owner: "alice")
         try h.credential("hooks.secret", whsec)
-        try await h.store.write { db in try db.execute(sql: "UPDATE entity SET owner = 'alice' WHERE id = 'acme'") }
         let (team, teamAccepted) = try await Platform.standard(secret: whsec, clock: h.clock)
         let ding = try await Platform.dingtalk(token: "tok", secret: "SECgood", clock: h.clock)
         try h.credential("mgmt", ding.url("/robot/send?access_token=tok"))
         try h.credential("mgmt.secret", "SECgood")
         let due: Int64 = 1_760_112_000
-        let ids = try enqueue(
+        let ids = try await enqueue(
             h.store,
             [
                 payload(stage: "due", scheduledAt: due - 15 * 3600),
@@ -36,7 +35,7 @@ import Testing
                 """, credentials: h.credentials, clock: h.clock)
         try await eventually("the team hears of all three") { teamAccepted.all == ids }
         try await eventually("the managers hear of the one a day late") { ding.requests.count == 1 }
-        #expect(try deliveries(h.store, receiver: "mgmt").map(\.outboxId) == [ids[2]])
+        #expect(try await deliveries(h.store, receiver: "mgmt").map(\.outboxId) == [ids[2]])
         let body = try #require(ding.requests[0].json)
         let at = try #require(body["at"] as? [String: Any])
         #expect(at["atMobiles"] as? [String] == ["13800000000", "13900000001"], "the configured people and the entity's owner")

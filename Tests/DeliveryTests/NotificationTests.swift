@@ -1,9 +1,9 @@
 import DeadlineKit
 import Foundation
+import Store
 import Testing
 
 @testable import Delivery
-@testable import Store
 
 @Suite struct NotificationTests {
     func decode(_ p: String) throws -> Delivery.Notification {

@@ -1,11 +1,11 @@
 import DeadlineKit
 import Foundation
 import Rules
+import Store
 import TestSupport
 import Testing
 
 @testable import Delivery
-@testable import Store
 
 @Suite struct RendererTests {
     let acme = Entity(id: "acme", name: "Acme Data Ltd", zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0)

@@ -47,12 +47,12 @@ let python3Available =
     @Test(.enabled(if: python3Available, "python3 is absent: the cross-check with the standardwebhooks PyPI package is skipped"))
     func theIndependentPythonPackageVerifiesOurSignature() async throws {
         let python = try #require(try standardWebhooksPython(), "python3 did not run")
-        let h = try Harness()
+        let h = try await Harness()
         try h.credential("hooks.secret", whsec)
         let (server, _) = try await Platform.standard(secret: whsec, clock: h.clock)
-        let ids = try enqueue(h.store, [payload(stage: "overdue:3")])
+        let ids = try await enqueue(h.store, [payload(stage: "overdue:3")])
         let d = try h.start(receivers: "[\(standardReceiver("r", server))]")
-        try await eventually("delivered") { try delivery(h.store, ids[0], "r")?.status == .delivered }
+        try await eventually("delivered") { try await delivery(h.store, ids[0], "r")?.status == .delivered }
         await d.stop()
         await server.stop()
         let req = try #require(server.requests.first)

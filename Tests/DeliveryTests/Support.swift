@@ -1,42 +1,51 @@
 import DeadlineKit
 import Foundation
-import GRDB
 import Rules
+import Store
 import Synchronization
 import TestSupport
 import Testing
 
 @testable import Delivery
-@testable import Store
 
-/// A real SQLite store on a temp path with one entity.
-func makeStore(_ dir: TempDir, entity: String = "acme", name: String = "Acme Data Ltd") throws -> ObligationStore {
+/// A real SQLite store on a temp path with one entity and one open obligation (id 1, due 2025-10-10),
+/// made through Store's typed calls as `obligctl entity add` and `obligctl add` make them.
+func makeStore(
+    _ dir: TempDir, entity: String = "acme", name: String = "Acme Data Ltd", owner: String? = nil, obligation: Bool = true
+) async throws -> ObligationStore {
     let store = try makeTemporaryStore(in: dir.path)
-    try store.pool.write { db in
-        try Entity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: nil, labels: StringMap(), createdAt: 0).insert(db)
-        // Outbox rows reference obligations; one open obligation to hang them on.
-        try db.execute(
-            sql: """
-                INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
-                VALUES (1, ?, 'cn.pipo.report', 'Report the PI protection officer', 'test', '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
-                """, arguments: [entity])
+    try await store.transaction(config: Embedded.configuration, now: setUpInstant, actor: "test") { r in
+        _ = try r.addEntity(id: entity, name: name, zone: "Asia/Shanghai", region: "cn", owner: owner, labels: [:])
     }
+    // Outbox rows reference obligations; one open obligation to hang them on.
+    guard obligation else { return store }
+    try await addObligations(store, 1...1, entity: entity, title: { _ in "Report the PI protection officer" })
     return store
 }
 
-/// More open obligations (ids `ids`) beside obligation 1, for outbox rows about different obligations.
-func addObligations(_ store: ObligationStore, _ ids: ClosedRange<Int64>, entity: String = "acme") throws {
-    try store.pool.write { db in
-        for id in ids {
-            try db.execute(
-                sql: """
-                    INSERT INTO obligation (id, entityId, ruleId, title, triggerKey, start, period, due, dueInstant, calendars, provisional, status, createdAt, updatedAt)
-                    VALUES (?, ?, 'cn.pipo.report', 'Obligation ' || ?, 'test' || ?, '2025-01-01', '+30wd', '2025-10-10', 0, '[]', 0, 'open', 0, 0)
-                    """, arguments: [id, entity, id, id])
+/// When the fixtures are recorded: before the payloads' times and the manual clock's.
+let setUpInstant = Instant(secondsSinceEpoch: 1_700_000_000)
+
+/// More open obligations (ids `ids`, due 2025-10-10), for outbox rows about different obligations.
+/// Their "obligation.opened" notices are routed to no receiver, as a dispatcher with none configured
+/// would: the tests queue the notices they are about themselves.
+func addObligations(
+    _ store: ObligationStore, _ ids: ClosedRange<Int64>, entity: String = "acme",
+    title: @Sendable @escaping (Int64) -> String = { "Obligation \($0)" }
+) async throws {
+    let made = try await store.transaction(config: Embedded.configuration, now: setUpInstant, actor: "test") { r in
+        try ids.map { id in
+            try r.addCustom(
+                entityId: entity, title: title(id), start: .day(try CivilDate(parsing: "2025-09-10")),
+                period: try Period(parsing: "+30d"), roll: nil
+            ).id ?? 0
         }
     }
+    #expect(made == Array(ids), "obligations are numbered from 1 in a new store")
+    let opened = try await store.undispatchedOutbox(limit: 10_000)
+    try await store.dispatch(
+        opened.map { DeliveryRouting(outboxId: $0.id, receivers: [], lane: .change) }, invalid: [], now: setUpInstant.secondsSinceEpoch)
 }
-
 /// A payload as Recorder.notify / the scheduler write it.
 func payload(
     kind: String = "reminder", obligation: Int64 = 1, entity: String = "acme", rule: String = "cn.pipo.report",
@@ -64,34 +73,34 @@ func moved(_ obligation: Int64) -> String {
     payload(kind: "obligation.moved", obligation: obligation, stage: nil, from: "2025-10-01", reason: "calendar cn/2025 v2 published")
 }
 
-/// Inserts outbox rows as the daemon would and returns their ids, oldest first. The row's kind and
-/// obligation are read from the payload.
+/// Queues outbox rows as the scheduler would (Store's `queueNotice`) and returns their ids, oldest
+/// first. Each payload is read as Delivery reads it, so a bad fixture fails here.
 @discardableResult
-func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 1_759_000_000) throws -> [String] {
-    try store.pool.write { db in
-        try payloads.map { p in
-            let object = try JSONSerialization.jsonObject(with: Data(p.utf8)) as? [String: Any] ?? [:]
-            let e = OutboxEntry(
-                id: UUID().uuidString.lowercased(), createdAt: createdAt, kind: object["kind"] as? String ?? "reminder",
-                obligationId: (object["obligation"] as? NSNumber)?.int64Value ?? 1, payload: p,
-                status: .pending, attempts: 0, lastError: nil)
-            try e.insert(db)
-            return e.id
-        }
+func enqueue(_ store: ObligationStore, _ payloads: [String], createdAt: Int64 = 1_759_000_000) async throws -> [String] {
+    let notices = try payloads.map { p in
+        guard case .notice(let n) = try OutboxPayload.read(p, outboxId: "fixture") else { throw TestFailure("not a notice: \(p)") }
+        return n
     }
+    return try await store.transaction(
+        config: Embedded.configuration, now: Instant(secondsSinceEpoch: createdAt), actor: "test"
+    ) { r in try notices.map { try r.queueNotice($0) } }
 }
 
-func deliveries(_ store: ObligationStore, receiver: String? = nil) throws -> [DeliveryRecord] {
-    try store.pool.read { db in
-        try DeliveryRecord.fetchAll(
-            db, sql: "SELECT * FROM delivery WHERE (? IS NULL OR receiver = ?) ORDER BY id", arguments: [receiver, receiver])
-    }
+/// The delivery rows (of `receiver`, or all), oldest first, as `obligctl outbox list` reads them.
+func deliveries(_ store: ObligationStore, receiver: String? = nil) async throws -> [DeliveryRecord] {
+    try await store.listOutbox(limit: 10_000).flatMap(\.deliveries)
+        .filter { receiver == nil || $0.receiver == receiver }
+        .sorted { ($0.id ?? 0) < ($1.id ?? 0) }
 }
 
-func delivery(_ store: ObligationStore, _ outboxId: String, _ receiver: String) throws -> DeliveryRecord? {
-    try store.pool.read { db in
-        try DeliveryRecord.fetchOne(db, sql: "SELECT * FROM delivery WHERE outboxId = ? AND receiver = ?", arguments: [outboxId, receiver])
-    }
+/// Whether every delivery row was delivered (and there are `count` of them, if given).
+func allDelivered(_ store: ObligationStore, count: Int? = nil) async throws -> Bool {
+    let all = try await deliveries(store)
+    return (count == nil || all.count == count) && all.allSatisfy { $0.status == .delivered }
+}
+
+func delivery(_ store: ObligationStore, _ outboxId: String, _ receiver: String) async throws -> DeliveryRecord? {
+    try await deliveries(store, receiver: receiver).first { $0.outboxId == outboxId }
 }
 
 /// Lines the journal writer would have sent, captured (tests run without a journal socket).
@@ -135,11 +144,16 @@ struct Harness {
     let credentials: TempDir
     let store: ObligationStore
     let clock: ManualClock
+    /// The "obligation.opened" notices of the set-up's obligations (routed to no receiver), newest first.
+    let setUpNotices: [String]
 
-    init() throws {
+    /// - Parameter obligation: whether to make the open obligation 1 that outbox rows hang on; tests
+    ///   that fire reminders make their own, so that obligation 1's reminders do not fire beside them.
+    init(entityName: String = "Acme Data Ltd", owner: String? = nil, obligation: Bool = true) async throws {
         dir = try TempDir(prefix: "obligd-delivery")
         credentials = try TempDir(prefix: "obligd-delivery")
-        store = try makeStore(dir)
+        store = try await makeStore(dir, name: entityName, owner: owner, obligation: obligation)
+        setUpNotices = try await store.listOutbox(limit: 10_000).map(\.id)
         clock = ManualClock(now: Int64(Date().timeIntervalSince1970 * 1000))
     }
 
@@ -157,13 +171,14 @@ struct Harness {
     }
 
     /// The receiver's pause, if it is paused.
-    func pause(_ receiver: String) throws -> ReceiverPause? {
-        try store.pool.read { db in try ReceiverPause.fetchOne(db, key: receiver) }
+    func pause(_ receiver: String) async throws -> ReceiverPause? {
+        try await store.receiverPauses()[receiver]
     }
 
-    func audit(_ action: String) throws -> [AuditEntry] {
-        try store.pool.read { db in
-            try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY id", arguments: [action])
+    /// The audit rows of `action`, oldest first.
+    func audit(_ action: String) async throws -> [AuditEntry] {
+        try await store.snapshot(config: Embedded.configuration, now: setUpInstant) { r in
+            try r.auditRows(after: 0, limit: 100_000).filter { $0.action == action }
         }
     }
 }

@@ -38,6 +38,23 @@ extension Recorder {
         }
     }
 
+    /// Writes the notice `payload` to the outbox, linked to its obligation, as `notify` does for a change
+    /// this transaction made, and returns the row's id. Package, for a producer that holds a notice but
+    /// not the change behind it: Delivery's tests queue the reminders and change notices the scheduler
+    /// writes without staging the rules, calendars and clocks that cause them. The payload is typed, so
+    /// only a row Delivery could have been given is written.
+    @discardableResult
+    package func queueNotice(_ payload: OutboxPayload) throws -> String {
+        let id = OutboxID.make(milliseconds: UInt64(max(now.secondsSinceEpoch, 0)) * 1000, using: &lookups.ids)
+        try sql.execute(
+            """
+            INSERT INTO outbox (id, createdAt, kind, obligationId, payload, status, attempts, lastError)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, NULL)
+            """,
+            id, now.secondsSinceEpoch, payload.kind.rawValue, payload.obligation, payload.json)
+        return id
+    }
+
     /// Writes `payload` to the outbox in this transaction (`obligation` links it to one, if any).
     func enqueue(_ payload: OutboxPayload, obligation: Int64?) throws {
         // A cached statement and a typed encoder: a burst of reminders writes thousands of these per transaction.
